@@ -1,0 +1,162 @@
+package dev.killboard.bench;
+
+import com.hazelcast.cp.ISemaphore;
+import dev.killboard.budget.BudgetSettings;
+import dev.killboard.budget.BudgetedPool;
+import dev.killboard.budget.ConnectionBudget;
+import dev.killboard.budget.DatabaseSettings;
+import dev.killboard.budget.PoolProfile;
+import dev.killboard.cluster.ClusterSettings;
+import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.embedded.EmbeddedDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Measures what the connection budget costs: permit acquire+release latency (unsafe and CP mode), time to the first
+ * query through a governed pool against a plain one, and steady query throughput governed against plain.
+ */
+public final class BudgetBenchmark {
+  private static final int PERMIT_ROUNDS = 2_000;
+
+  private BudgetBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    EmbeddedDatabase db = EmbeddedDatabase.start();
+    DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(), db.appPassword(),
+        SslMode.DISABLE, false, 30_000);
+    System.out.printf("Killboard connection budget benchmark (%d cores, Java %s)%n%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+
+    List<Vertx> unsafe = cluster(1, 0);
+    permitLatency("unsafe mode, 1 member", unsafe.get(0));
+    ConnectionBudget budget = ConnectionBudget.forVertx(unsafe.get(0), BudgetSettings.defaults(database))
+        .await(60, TimeUnit.SECONDS);
+    firstQuery(unsafe.get(0), budget, database);
+    throughput(unsafe.get(0), budget, database);
+    budget.close().await(60, TimeUnit.SECONDS);
+    closeAll(unsafe);
+
+    List<Vertx> cp = cluster(3, 3);
+    permitLatency("CP mode, 3 CP members", cp.get(0));
+    closeAll(cp);
+    db.close();
+    System.exit(0);
+  }
+
+  private static List<Vertx> cluster(int members, int cpMembers) throws Exception {
+    int base = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      addresses.add("127.0.0.1:" + (base + i));
+    }
+    ClusterSettings s = ClusterSettings.defaults().withClusterName("kb-bench-" + UUID.randomUUID().toString().substring(0, 8))
+        .withPort(base).withMembers(addresses).withCpMemberCount(cpMembers);
+    List<Vertx> out = new ArrayList<>();
+    for (int i = 0; i < members; i++) {
+      out.add(ClusteredVertx.start(s, new VertxOptions()).await(120, TimeUnit.SECONDS));
+    }
+    return out;
+  }
+
+  private static void closeAll(List<Vertx> members) throws Exception {
+    for (int i = members.size() - 1; i >= 0; i--) {
+      members.get(i).close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Acquire then release one permit, repeatedly, from a worker thread as the budget does. */
+  private static void permitLatency(String mode, Vertx vertx) throws InterruptedException {
+    ISemaphore semaphore = ClusteredVertx.hazelcast(vertx).getCPSubsystem().getSemaphore("killboard.bench." + mode.hashCode());
+    semaphore.init(16);
+    long[] nanos = new long[PERMIT_ROUNDS];
+    for (int i = 0; i < 200; i++) {
+      semaphore.acquire();
+      semaphore.release();
+    }
+    for (int i = 0; i < PERMIT_ROUNDS; i++) {
+      long t0 = System.nanoTime();
+      semaphore.acquire();
+      semaphore.release();
+      nanos[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(nanos);
+    System.out.printf("permit acquire+release, %s: p50 %.3f ms, p99 %.3f ms (%d rounds)%n", mode,
+        nanos[PERMIT_ROUNDS / 2] / 1e6, nanos[(int) (PERMIT_ROUNDS * 0.99)] / 1e6, PERMIT_ROUNDS);
+  }
+
+  private static void firstQuery(Vertx vertx, ConnectionBudget budget, DatabaseSettings database) {
+    int trials = 20;
+    long[] governed = new long[trials];
+    long[] plain = new long[trials];
+    for (int i = 0; i < trials; i++) {
+      long t0 = System.nanoTime();
+      Pool p = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(database.connectOptions("bench-plain"))
+          .using(vertx).build();
+      p.query("SELECT 1").execute().await();
+      plain[i] = System.nanoTime() - t0;
+      p.close().await();
+
+      t0 = System.nanoTime();
+      BudgetedPool g = budget.openPool(PoolProfile.worker(), "bench-first-" + i).await();
+      g.pool().query("SELECT 1").execute().await();
+      governed[i] = System.nanoTime() - t0;
+      g.close().await();
+    }
+    Arrays.sort(governed);
+    Arrays.sort(plain);
+    System.out.printf("time to first query (median of %d): governed %.2f ms, plain %.2f ms%n", trials,
+        governed[trials / 2] / 1e6, plain[trials / 2] / 1e6);
+  }
+
+  private static void throughput(Vertx vertx, ConnectionBudget budget, DatabaseSettings database) {
+    Pool plain = PgBuilder.pool().with(new PoolOptions().setMaxSize(5)).connectingTo(database.connectOptions("bench-plain"))
+        .using(vertx).build();
+    BudgetedPool governed = budget.sharedPool(PoolProfile.api(), "bench-api").await();
+    for (int round = 0; round < 2; round++) {
+      double p = run(vertx, plain, 10);
+      double g = run(vertx, governed.pool(), 10);
+      System.out.printf("steady throughput, 32 clients on 5 connections, 10 s (round %d): governed %.0f q/s, plain %.0f q/s%n",
+          round + 1, g, p);
+    }
+    plain.close().await();
+    governed.close().await();
+  }
+
+  private static double run(Vertx vertx, Pool pool, int seconds) {
+    AtomicLong done = new AtomicLong();
+    long end = System.currentTimeMillis() + seconds * 1000L;
+    List<Future<Void>> clients = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      Promise<Void> p = Promise.promise();
+      vertx.runOnContext(v -> loop(pool, end, done, p));
+      clients.add(p.future());
+    }
+    Future.all(clients).await();
+    return done.get() / (double) seconds;
+  }
+
+  private static void loop(Pool pool, long end, AtomicLong done, Promise<Void> finished) {
+    if (System.currentTimeMillis() >= end) {
+      finished.complete();
+      return;
+    }
+    pool.preparedQuery("SELECT $1::int").execute(io.vertx.sqlclient.Tuple.of(1))
+        .onSuccess(r -> done.incrementAndGet())
+        .onComplete(ar -> loop(pool, end, done, finished));
+  }
+}

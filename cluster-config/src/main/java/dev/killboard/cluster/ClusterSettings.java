@@ -1,0 +1,408 @@
+package dev.killboard.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/** Cluster settings for one Killboard member, from env / JSON, validated. */
+public final class ClusterSettings {
+
+  public static final String ENV_CLUSTER_NAME = "KILLBOARD_CLUSTER_NAME";
+  public static final String ENV_MEMBERS = "KILLBOARD_CLUSTER_MEMBERS";
+  public static final String ENV_HOST = "KILLBOARD_CLUSTER_HOST";
+  public static final String ENV_PORT = "KILLBOARD_CLUSTER_PORT";
+  public static final String ENV_CP_MEMBERS = "KILLBOARD_CP_MEMBERS";
+  public static final String ENV_SESSION_TTL = "KILLBOARD_CP_SESSION_TTL_SECONDS";
+  public static final String ENV_HEARTBEAT = "KILLBOARD_CP_HEARTBEAT_SECONDS";
+
+  public static final String DEFAULT_CLUSTER_NAME = "killboard";
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5701;
+  public static final int DEFAULT_CP_MEMBER_COUNT = 0;
+  public static final int DEFAULT_SESSION_TTL_SECONDS = 10;
+  public static final int DEFAULT_HEARTBEAT_SECONDS = 2;
+
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  // A DNS name or IPv4 literal; IPv6 literals are checked separately.
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,252})?");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f.]*(:[0-9A-Fa-f.]*){2,8}(%[A-Za-z0-9._-]+)?");
+
+  private final String clusterName;
+  private final List<String> members;
+  private final String host;
+  private final int port;
+  private final int cpMemberCount;
+  private final int sessionTtlSeconds;
+  private final int heartbeatSeconds;
+
+  private ClusterSettings(String clusterName, List<String> members, String host, int port,
+                          int cpMemberCount, int sessionTtlSeconds, int heartbeatSeconds) {
+    this.clusterName = clusterName;
+    this.members = List.copyOf(members);
+    this.host = host;
+    this.port = port;
+    this.cpMemberCount = cpMemberCount;
+    this.sessionTtlSeconds = sessionTtlSeconds;
+    this.heartbeatSeconds = heartbeatSeconds;
+  }
+
+  /** Loopback, one process: cluster "killboard", 127.0.0.1:5701 (auto-increment), unsafe mode, TTL 10 s, heartbeat 2 s. */
+  public static ClusterSettings defaults() {
+    return new ClusterSettings(DEFAULT_CLUSTER_NAME, List.of(DEFAULT_HOST), DEFAULT_HOST, DEFAULT_PORT,
+      DEFAULT_CP_MEMBER_COUNT, DEFAULT_SESSION_TTL_SECONDS, DEFAULT_HEARTBEAT_SECONDS);
+  }
+
+  /**
+   * Reads the {@code KILLBOARD_CLUSTER_*} / {@code KILLBOARD_CP_*} variables; unset or blank ones keep their default.
+   * Numbers that do not parse fail here; everything else is checked by {@link #validate()}.
+   */
+  public static ClusterSettings fromEnv(Map<String, String> env) {
+    Objects.requireNonNull(env, "env");
+    ClusterSettings s = defaults();
+    String name = value(env, ENV_CLUSTER_NAME);
+    if (name != null) {
+      s = s.withClusterName(name);
+    }
+    String members = value(env, ENV_MEMBERS);
+    if (members != null) {
+      s = s.withMembers(splitMembers(members));
+    }
+    String host = value(env, ENV_HOST);
+    if (host != null) {
+      s = s.withHost(host);
+    }
+    Integer port = integer(env, ENV_PORT, "a port between 1 and 65535 (default " + DEFAULT_PORT + ")");
+    if (port != null) {
+      s = s.withPort(port);
+    }
+    Integer cp = integer(env, ENV_CP_MEMBERS, "0 (unsafe mode) or 3 or more (CP mode)");
+    if (cp != null) {
+      s = s.withCpMemberCount(cp);
+    }
+    Integer ttl = integer(env, ENV_SESSION_TTL, "a number of seconds (default " + DEFAULT_SESSION_TTL_SECONDS + ")");
+    if (ttl != null) {
+      s = s.withSessionTtlSeconds(ttl);
+    }
+    Integer heartbeat = integer(env, ENV_HEARTBEAT, "a number of seconds (default " + DEFAULT_HEARTBEAT_SECONDS + ")");
+    if (heartbeat != null) {
+      s = s.withHeartbeatSeconds(heartbeat);
+    }
+    return s;
+  }
+
+  /**
+   * Reads the keys of {@link #toJson()}; absent keys keep their default. {@code members} may be a JSON array or a
+   * comma-separated string.
+   */
+  public static ClusterSettings fromJson(JsonObject json) {
+    Objects.requireNonNull(json, "json");
+    ClusterSettings s = defaults();
+    if (json.containsKey("clusterName")) {
+      s = s.withClusterName(string(json, "clusterName", ENV_CLUSTER_NAME));
+    }
+    Object members = json.getValue("members");
+    if (members instanceof JsonArray) {
+      List<String> list = new ArrayList<>();
+      for (Object m : (JsonArray) members) {
+        list.add(m == null ? "" : m.toString());
+      }
+      s = s.withMembers(list);
+    } else if (members != null) {
+      s = s.withMembers(splitMembers(string(json, "members", ENV_MEMBERS)));
+    }
+    if (json.containsKey("host")) {
+      s = s.withHost(string(json, "host", ENV_HOST));
+    }
+    if (json.containsKey("port")) {
+      s = s.withPort(wholeNumber(json, "port", ENV_PORT));
+    }
+    if (json.containsKey("cpMemberCount")) {
+      s = s.withCpMemberCount(wholeNumber(json, "cpMemberCount", ENV_CP_MEMBERS));
+    }
+    if (json.containsKey("sessionTtlSeconds")) {
+      s = s.withSessionTtlSeconds(wholeNumber(json, "sessionTtlSeconds", ENV_SESSION_TTL));
+    }
+    if (json.containsKey("heartbeatSeconds")) {
+      s = s.withHeartbeatSeconds(wholeNumber(json, "heartbeatSeconds", ENV_HEARTBEAT));
+    }
+    return s;
+  }
+
+  /** The settings as JSON, with the keys {@link #fromJson(JsonObject)} reads. */
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("clusterName", clusterName)
+      .put("members", new JsonArray(new ArrayList<>(members)))
+      .put("host", host)
+      .put("port", port)
+      .put("cpMemberCount", cpMemberCount)
+      .put("sessionTtlSeconds", sessionTtlSeconds)
+      .put("heartbeatSeconds", heartbeatSeconds)
+      .put("unsafeMode", unsafeMode());
+  }
+
+  public ClusterSettings withClusterName(String clusterName) {
+    return new ClusterSettings(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
+  }
+
+  public ClusterSettings withMembers(List<String> members) {
+    Objects.requireNonNull(members, "members");
+    return new ClusterSettings(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
+  }
+
+  public ClusterSettings withHost(String host) {
+    return new ClusterSettings(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
+  }
+
+  public ClusterSettings withPort(int port) {
+    return new ClusterSettings(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
+  }
+
+  public ClusterSettings withCpMemberCount(int cpMemberCount) {
+    return new ClusterSettings(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
+  }
+
+  public ClusterSettings withSessionTtlSeconds(int sessionTtlSeconds) {
+    return new ClusterSettings(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
+  }
+
+  public ClusterSettings withHeartbeatSeconds(int heartbeatSeconds) {
+    return new ClusterSettings(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
+  }
+
+  /** Hazelcast cluster name; members with another name never join. */
+  public String clusterName() {
+    return clusterName;
+  }
+
+  /** TCP-IP join list, {@code host} or {@code host:port} entries. */
+  public List<String> members() {
+    return members;
+  }
+
+  /** Address this member binds to and announces to the others. */
+  public String host() {
+    return host;
+  }
+
+  /** First Hazelcast port tried; the next free one is taken when it is in use. */
+  public int port() {
+    return port;
+  }
+
+  /** CP members that form the CP Subsystem: 0 = unsafe mode, otherwise at least 3. */
+  public int cpMemberCount() {
+    return cpMemberCount;
+  }
+
+  /** Seconds a CP session survives without heartbeat; a crashed member's permits come back after this. */
+  public int sessionTtlSeconds() {
+    return sessionTtlSeconds;
+  }
+
+  /** Seconds between CP session heartbeats. */
+  public int heartbeatSeconds() {
+    return heartbeatSeconds;
+  }
+
+  /** True when the CP Subsystem runs without Raft (0 CP members). */
+  public boolean unsafeMode() {
+    return cpMemberCount == 0;
+  }
+
+  /**
+   * Checks every setting and returns {@code this}.
+   *
+   * @throws ClusterConfigException listing each bad setting with its env variable, value and the fix
+   */
+  public ClusterSettings validate() {
+    List<String> problems = new ArrayList<>();
+    if (clusterName == null || !CLUSTER_NAME.matcher(clusterName).matches()) {
+      problems.add(ENV_CLUSTER_NAME + "=" + quote(clusterName) + " is invalid: use 1 to 100 letters, digits, '.', '_' or '-'"
+        + " (default " + DEFAULT_CLUSTER_NAME + "). Every process of one Killboard cluster must use the same name.");
+    }
+    if (members.isEmpty()) {
+      problems.add(ENV_MEMBERS + " is empty: list at least one member as host[:port], comma-separated, for example "
+        + "\"10.0.0.5,10.0.0.6:5701\" (default " + DEFAULT_HOST + ").");
+    }
+    for (String member : members) {
+      String problem = memberProblem(member);
+      if (problem != null) {
+        problems.add(ENV_MEMBERS + " entry " + quote(member) + " is invalid: " + problem
+          + " Write each member as host or host:port (IPv6 as [address]:port), comma-separated.");
+      }
+    }
+    if (host == null || !isHost(host.trim())) {
+      problems.add(ENV_HOST + "=" + quote(host) + " is invalid: set the IP address or host name this process binds to and "
+        + "other members reach it at (default " + DEFAULT_HOST + "), without a port.");
+    } else if (isWildcard(host.trim())) {
+      problems.add(ENV_HOST + "=" + quote(host) + " is a wildcard address other members cannot connect to: set the IP"
+        + " address of the interface they reach this process at, for example the private network address.");
+    }
+    if (port < 1 || port > 65535) {
+      problems.add(ENV_PORT + "=" + port + " is invalid: set a port between 1 and 65535 (default " + DEFAULT_PORT
+        + "); when it is taken, the next free port is used.");
+    }
+    if (cpMemberCount < 0 || cpMemberCount == 1 || cpMemberCount == 2) {
+      problems.add(ENV_CP_MEMBERS + "=" + cpMemberCount + " is invalid: Hazelcast's CP Subsystem needs at least 3 CP"
+        + " members for a Raft majority, or 0 for unsafe mode. Set " + ENV_CP_MEMBERS + "=3 when at least three"
+        + " Killboard JVMs run (production), or " + ENV_CP_MEMBERS + "=0 for one- or two-process setups.");
+    }
+    if (heartbeatSeconds < 1) {
+      problems.add(ENV_HEARTBEAT + "=" + heartbeatSeconds + " is invalid: set a whole number of seconds of at least 1"
+        + " (default " + DEFAULT_HEARTBEAT_SECONDS + ").");
+    }
+    if (sessionTtlSeconds < 1) {
+      problems.add(ENV_SESSION_TTL + "=" + sessionTtlSeconds + " is invalid: set a whole number of seconds of at least 2"
+        + " (default " + DEFAULT_SESSION_TTL_SECONDS + ").");
+    } else if (heartbeatSeconds >= 1 && sessionTtlSeconds <= heartbeatSeconds) {
+      problems.add(ENV_SESSION_TTL + "=" + sessionTtlSeconds + " must be greater than " + ENV_HEARTBEAT + "="
+        + heartbeatSeconds + ": a session would expire between two heartbeats. Set " + ENV_SESSION_TTL
+        + " to at least " + Math.max(DEFAULT_SESSION_TTL_SECONDS, 3 * heartbeatSeconds) + " or lower " + ENV_HEARTBEAT + ".");
+    }
+    if (problems.size() == 1) {
+      throw new ClusterConfigException(problems.get(0));
+    }
+    if (!problems.isEmpty()) {
+      throw new ClusterConfigException("Invalid cluster settings:\n  - " + String.join("\n  - ", problems));
+    }
+    return this;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof ClusterSettings)) {
+      return false;
+    }
+    ClusterSettings that = (ClusterSettings) o;
+    return port == that.port && cpMemberCount == that.cpMemberCount && sessionTtlSeconds == that.sessionTtlSeconds
+      && heartbeatSeconds == that.heartbeatSeconds && Objects.equals(clusterName, that.clusterName)
+      && members.equals(that.members) && Objects.equals(host, that.host);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterSettings{clusterName=" + clusterName + ", members=" + members + ", host=" + host + ", port=" + port
+      + ", cpMemberCount=" + cpMemberCount + (unsafeMode() ? " (unsafe mode)" : "") + ", sessionTtlSeconds="
+      + sessionTtlSeconds + ", heartbeatSeconds=" + heartbeatSeconds + "}";
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    // Blank counts as unset: orchestration tools often export empty variables.
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  private static Integer integer(Map<String, String> env, String name, String expected) {
+    String v = value(env, name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(v);
+    } catch (NumberFormatException e) {
+      throw new ClusterConfigException(name + "=" + quote(v) + " is not a whole number: set " + name + " to " + expected + ".");
+    }
+  }
+
+  private static String string(JsonObject json, String key, String envName) {
+    Object v = json.getValue(key);
+    if (!(v instanceof String)) {
+      throw new ClusterConfigException("Cluster settings JSON key \"" + key + "\" (env " + envName + ") is " + v
+        + ": set it to a string.");
+    }
+    return (String) v;
+  }
+
+  private static int wholeNumber(JsonObject json, String key, String envName) {
+    Object v = json.getValue(key);
+    if (v instanceof Number && ((Number) v).doubleValue() == ((Number) v).intValue()) {
+      return ((Number) v).intValue();
+    }
+    throw new ClusterConfigException("Cluster settings JSON key \"" + key + "\" (env " + envName + ") is "
+      + (v instanceof String ? "\"" + v + "\"" : v) + ": set it to a whole number.");
+  }
+
+  private static List<String> splitMembers(String csv) {
+    List<String> list = new ArrayList<>();
+    Arrays.stream(csv.split(",")).map(String::trim).filter(m -> !m.isEmpty()).forEach(list::add);
+    return list;
+  }
+
+  /** Returns why a join-list entry is unusable, or null when it is fine. */
+  private static String memberProblem(String member) {
+    if (member == null || member.isBlank()) {
+      return "it is blank.";
+    }
+    String m = member.trim();
+    String hostPart;
+    String portPart = null;
+    if (m.startsWith("[")) {
+      int close = m.indexOf(']');
+      if (close < 0) {
+        return "the IPv6 address has no closing ']'.";
+      }
+      hostPart = m.substring(1, close);
+      String rest = m.substring(close + 1);
+      if (!rest.isEmpty()) {
+        if (!rest.startsWith(":")) {
+          return "unexpected text after ']'.";
+        }
+        portPart = rest.substring(1);
+      }
+      if (!IPV6.matcher(hostPart).matches()) {
+        return "'" + hostPart + "' is not an IPv6 address.";
+      }
+    } else if (m.indexOf(':') != m.lastIndexOf(':')) {
+      hostPart = m; // a bare IPv6 literal
+      if (!IPV6.matcher(hostPart).matches()) {
+        return "'" + hostPart + "' is not an IPv6 address.";
+      }
+    } else {
+      int colon = m.indexOf(':');
+      hostPart = colon < 0 ? m : m.substring(0, colon);
+      portPart = colon < 0 ? null : m.substring(colon + 1);
+      if (!HOST_NAME.matcher(hostPart).matches()) {
+        return "'" + hostPart + "' is not a host name or IP address.";
+      }
+    }
+    if (portPart != null) {
+      int p;
+      try {
+        p = Integer.parseInt(portPart);
+      } catch (NumberFormatException e) {
+        return "port '" + portPart + "' is not a number.";
+      }
+      if (p < 1 || p > 65535) {
+        return "port " + p + " is outside 1-65535.";
+      }
+    }
+    return null;
+  }
+
+  private static boolean isHost(String h) {
+    return HOST_NAME.matcher(h).matches() || (h.contains(":") && IPV6.matcher(h).matches());
+  }
+
+  private static boolean isWildcard(String h) {
+    return h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0");
+  }
+
+  private static String quote(String s) {
+    return s == null ? "<null>" : "'" + s + "'";
+  }
+}

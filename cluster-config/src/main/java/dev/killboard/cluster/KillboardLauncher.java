@@ -1,0 +1,130 @@
+package dev.killboard.cluster;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/**
+ * The Vert.x launcher for every Killboard deployable:
+ * {@code java -cp … dev.killboard.cluster.KillboardLauncher <verticle> -cluster -instances N}.
+ * With {@code -cluster} the member uses {@link HazelcastConfigs} with settings from the {@code KILLBOARD_CLUSTER_*}
+ * and {@code KILLBOARD_CP_*} environment variables (never a cluster.xml); every {@link VertxOptionsCustomizer}
+ * on the class path adjusts the options first.
+ */
+public class KillboardLauncher extends VertxApplication implements VertxApplicationHooks {
+
+  /** Exit status for invalid cluster settings (sysexits EX_CONFIG). */
+  public static final int CONFIG_ERROR_EXIT_CODE = 78;
+
+  private static final Logger LOG = LoggerFactory.getLogger(KillboardLauncher.class);
+
+  // Options of VertxApplication 5.0.7 that consume the next argument; their values are never the -cluster flag.
+  private static final Set<String> OPTIONS_WITH_VALUE = Set.of(
+    "-options", "--options", "-vertx-options", "--vertx-options",
+    "-cluster-port", "--cluster-port", "-cluster-host", "--cluster-host",
+    "-cluster-public-port", "--cluster-public-port", "-cluster-public-host", "--cluster-public-host",
+    "-deployment-options", "--deployment-options", "-instances", "--instances", "-conf", "--conf");
+  private static final Set<String> CLUSTER_FLAGS = Set.of("-c", "-cluster", "--cluster");
+
+  private final ClusterSettings settings;
+
+  /**
+   * Reads and validates the cluster settings from the environment when {@code args} ask for {@code -cluster}.
+   *
+   * @throws ClusterConfigException when they are invalid
+   */
+  public KillboardLauncher(String[] args) {
+    this(args, System.getenv());
+  }
+
+  /** Like {@link #KillboardLauncher(String[])}, with the settings read from {@code env}. */
+  protected KillboardLauncher(String[] args, Map<String, String> env) {
+    super(args);
+    this.settings = clusterRequested(args) ? ClusterSettings.fromEnv(env).validate() : null;
+  }
+
+  /** Launches; invalid cluster settings print their message on stderr and exit with {@link #CONFIG_ERROR_EXIT_CODE}. */
+  public static void main(String[] args) {
+    KillboardLauncher launcher;
+    try {
+      launcher = new KillboardLauncher(args);
+    } catch (ClusterConfigException e) {
+      System.err.println("Killboard cannot start, invalid cluster configuration: " + e.getMessage());
+      System.exit(CONFIG_ERROR_EXIT_CODE);
+      return;
+    }
+    launcher.launch();
+  }
+
+  /** The validated cluster settings, or null when the command line does not ask for {@code -cluster}. */
+  public ClusterSettings clusterSettings() {
+    return settings;
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    VertxBuilder builder = Vertx.builder().with(options);
+    if (settings != null) {
+      // Without this, vertx-hazelcast's service provider would load cluster.xml / its multicast default.
+      builder.withClusterManager(ClusteredVertx.clusterManager(settings));
+    }
+    return builder;
+  }
+
+  @Override
+  public void beforeStartingVertx(HookContext context) {
+    // Here, not in createVertxBuilder: the command line and vertx.options.* properties have been applied by now,
+    // and the builder reads the same options object when it builds Vert.x.
+    applyCustomizers(context.vertxOptions());
+  }
+
+  /** Applies every {@link VertxOptionsCustomizer} found by {@link ServiceLoader}, in class path order. */
+  static List<VertxOptionsCustomizer> applyCustomizers(VertxOptions options) {
+    List<VertxOptionsCustomizer> customizers;
+    try {
+      customizers = ServiceLoader.load(VertxOptionsCustomizer.class).stream().map(ServiceLoader.Provider::get).toList();
+    } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+      // The launcher's command handler swallows exceptions silently: say what failed before it does.
+      LOG.error("Cannot load a VertxOptionsCustomizer listed in META-INF/services", e);
+      throw e;
+    }
+    for (VertxOptionsCustomizer customizer : customizers) {
+      try {
+        customizer.customize(options);
+        LOG.debug("Vert.x options customized by {}", customizer.getClass().getName());
+      } catch (RuntimeException e) {
+        LOG.error("VertxOptionsCustomizer {} failed", customizer.getClass().getName(), e);
+        throw e;
+      }
+    }
+    return customizers;
+  }
+
+  /** True when the VertxApplication command line asks for a clustered instance (options are case-insensitive). */
+  static boolean clusterRequested(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i].toLowerCase(Locale.ROOT);
+      if (arg.equals("--")) {
+        return false;
+      }
+      if (CLUSTER_FLAGS.contains(arg)) {
+        return true;
+      }
+      if (OPTIONS_WITH_VALUE.contains(arg)) {
+        i++;
+      }
+    }
+    return false;
+  }
+}

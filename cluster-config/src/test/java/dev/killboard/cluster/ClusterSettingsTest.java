@@ -1,0 +1,175 @@
+package dev.killboard.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.killboard.cluster.ClusterSettings.ENV_CLUSTER_NAME;
+import static dev.killboard.cluster.ClusterSettings.ENV_CP_MEMBERS;
+import static dev.killboard.cluster.ClusterSettings.ENV_HEARTBEAT;
+import static dev.killboard.cluster.ClusterSettings.ENV_HOST;
+import static dev.killboard.cluster.ClusterSettings.ENV_MEMBERS;
+import static dev.killboard.cluster.ClusterSettings.ENV_PORT;
+import static dev.killboard.cluster.ClusterSettings.ENV_SESSION_TTL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClusterSettingsTest {
+
+  @Test
+  void defaultsAreLoopbackUnsafeModeWithShortSessions() {
+    ClusterSettings d = ClusterSettings.defaults();
+    assertThat(d.clusterName()).isEqualTo("killboard");
+    assertThat(d.members()).containsExactly("127.0.0.1");
+    assertThat(d.host()).isEqualTo("127.0.0.1");
+    assertThat(d.port()).isEqualTo(5701);
+    assertThat(d.cpMemberCount()).isZero();
+    assertThat(d.unsafeMode()).isTrue();
+    assertThat(d.sessionTtlSeconds()).isEqualTo(10);
+    assertThat(d.heartbeatSeconds()).isEqualTo(2);
+    assertThat(d.validate()).isSameAs(d);
+    assertThat(ClusterSettings.fromEnv(Map.of())).isEqualTo(d);
+  }
+
+  @Test
+  void fromEnvReadsEveryVariable() {
+    ClusterSettings s = ClusterSettings.fromEnv(Map.of(
+      ENV_CLUSTER_NAME, "prod-eu",
+      ENV_MEMBERS, " 10.0.0.5 , 10.0.0.6:5702,,[fd00::7]:5701 ",
+      ENV_HOST, "10.0.0.5",
+      ENV_PORT, "5711",
+      ENV_CP_MEMBERS, "3",
+      ENV_SESSION_TTL, "15",
+      ENV_HEARTBEAT, " 3 "));
+    assertThat(s.clusterName()).isEqualTo("prod-eu");
+    assertThat(s.members()).containsExactly("10.0.0.5", "10.0.0.6:5702", "[fd00::7]:5701");
+    assertThat(s.host()).isEqualTo("10.0.0.5");
+    assertThat(s.port()).isEqualTo(5711);
+    assertThat(s.cpMemberCount()).isEqualTo(3);
+    assertThat(s.unsafeMode()).isFalse();
+    assertThat(s.sessionTtlSeconds()).isEqualTo(15);
+    assertThat(s.heartbeatSeconds()).isEqualTo(3);
+    assertThat(s.validate()).isSameAs(s);
+  }
+
+  @Test
+  void blankVariablesKeepTheirDefaults() {
+    Map<String, String> env = new HashMap<>();
+    env.put(ENV_CLUSTER_NAME, "");
+    env.put(ENV_PORT, "   ");
+    env.put(ENV_CP_MEMBERS, "");
+    assertThat(ClusterSettings.fromEnv(env)).isEqualTo(ClusterSettings.defaults());
+  }
+
+  @Test
+  void aNumberThatDoesNotParseNamesTheVariable() {
+    assertThatThrownBy(() -> ClusterSettings.fromEnv(Map.of(ENV_PORT, "57o1")))
+      .isInstanceOf(ClusterConfigException.class)
+      .hasMessageContaining("KILLBOARD_CLUSTER_PORT='57o1' is not a whole number")
+      .hasMessageContaining("between 1 and 65535");
+    assertThatThrownBy(() -> ClusterSettings.fromEnv(Map.of(ENV_SESSION_TTL, "10s")))
+      .hasMessageContaining("KILLBOARD_CP_SESSION_TTL_SECONDS='10s' is not a whole number");
+  }
+
+  @Test
+  void withersReturnNewInstancesAndLeaveTheOriginalAlone() {
+    ClusterSettings d = ClusterSettings.defaults();
+    ClusterSettings changed = d.withClusterName("x").withMembers(List.of("a", "b:1")).withHost("a").withPort(6000)
+      .withCpMemberCount(5).withSessionTtlSeconds(20).withHeartbeatSeconds(4);
+    assertThat(d).isEqualTo(ClusterSettings.defaults());
+    assertThat(changed.toJson()).isEqualTo(new JsonObject()
+      .put("clusterName", "x").put("members", new JsonArray().add("a").add("b:1")).put("host", "a").put("port", 6000)
+      .put("cpMemberCount", 5).put("sessionTtlSeconds", 20).put("heartbeatSeconds", 4).put("unsafeMode", false));
+    assertThat(ClusterSettings.fromJson(changed.toJson())).isEqualTo(changed);
+  }
+
+  @Test
+  void fromJsonAcceptsACommaListAndRejectsWrongTypes() {
+    ClusterSettings s = ClusterSettings.fromJson(new JsonObject().put("members", "h1:5701, h2").put("cpMemberCount", 3));
+    assertThat(s.members()).containsExactly("h1:5701", "h2");
+    assertThat(s.cpMemberCount()).isEqualTo(3);
+    assertThatThrownBy(() -> ClusterSettings.fromJson(new JsonObject().put("port", "5701")))
+      .isInstanceOf(ClusterConfigException.class)
+      .hasMessageContaining("\"port\" (env KILLBOARD_CLUSTER_PORT) is \"5701\": set it to a whole number");
+    assertThatThrownBy(() -> ClusterSettings.fromJson(new JsonObject().put("cpMemberCount", 3.5)))
+      .hasMessageContaining("cpMemberCount");
+  }
+
+  @Test
+  void cpMemberCountsOfOneTwoOrNegativeAreRejected() {
+    for (int bad : new int[] {1, 2, -1}) {
+      assertThatThrownBy(() -> ClusterSettings.defaults().withCpMemberCount(bad).validate())
+        .isInstanceOf(ClusterConfigException.class)
+        .hasMessageStartingWith("KILLBOARD_CP_MEMBERS=" + bad + " is invalid")
+        .hasMessageContaining("at least 3 CP members")
+        .hasMessageContaining("Set KILLBOARD_CP_MEMBERS=3")
+        .hasMessageContaining("KILLBOARD_CP_MEMBERS=0");
+    }
+    for (int good : new int[] {0, 3, 4, 5, 7}) {
+      assertThat(ClusterSettings.defaults().withCpMemberCount(good).validate().cpMemberCount()).isEqualTo(good);
+    }
+  }
+
+  @Test
+  void sessionTtlMustExceedTheHeartbeat() {
+    assertThatThrownBy(() -> ClusterSettings.defaults().withSessionTtlSeconds(2).validate())
+      .hasMessage("KILLBOARD_CP_SESSION_TTL_SECONDS=2 must be greater than KILLBOARD_CP_HEARTBEAT_SECONDS=2: a session"
+        + " would expire between two heartbeats. Set KILLBOARD_CP_SESSION_TTL_SECONDS to at least 10 or lower"
+        + " KILLBOARD_CP_HEARTBEAT_SECONDS.");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withHeartbeatSeconds(0).validate())
+      .hasMessageStartingWith("KILLBOARD_CP_HEARTBEAT_SECONDS=0 is invalid");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withSessionTtlSeconds(-5).validate())
+      .hasMessageStartingWith("KILLBOARD_CP_SESSION_TTL_SECONDS=-5 is invalid");
+    assertThat(ClusterSettings.defaults().withSessionTtlSeconds(3).withHeartbeatSeconds(1).validate()).isNotNull();
+  }
+
+  @Test
+  void portNameHostAndMembersAreChecked() {
+    assertThatThrownBy(() -> ClusterSettings.defaults().withPort(0).validate())
+      .hasMessageStartingWith("KILLBOARD_CLUSTER_PORT=0 is invalid: set a port between 1 and 65535");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withPort(70000).validate())
+      .hasMessageStartingWith("KILLBOARD_CLUSTER_PORT=70000 is invalid");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withClusterName("my cluster").validate())
+      .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME='my cluster' is invalid");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withClusterName(null).validate())
+      .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME=<null> is invalid");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withHost("0.0.0.0").validate())
+      .hasMessageContaining("KILLBOARD_CLUSTER_HOST='0.0.0.0' is a wildcard address");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withHost("10.0.0.5:5701").validate())
+      .hasMessageStartingWith("KILLBOARD_CLUSTER_HOST='10.0.0.5:5701' is invalid");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of()).validate())
+      .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS is empty");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("10.0.0.5:abc")).validate())
+      .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS entry '10.0.0.5:abc' is invalid: port 'abc' is not a number.");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("h:0")).validate())
+      .hasMessageContaining("port 0 is outside 1-65535");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("host name")).validate())
+      .hasMessageContaining("'host name' is not a host name or IP address");
+    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("[fd00::1")).validate())
+      .hasMessageContaining("no closing ']'");
+    assertThat(ClusterSettings.defaults().withMembers(List.of("db-1.internal", "::1", "[::1]:5701")).validate())
+      .isNotNull();
+  }
+
+  @Test
+  void everyProblemIsListedAtOnce() {
+    ClusterSettings bad = ClusterSettings.defaults().withPort(-1).withCpMemberCount(2).withHeartbeatSeconds(0);
+    assertThatThrownBy(bad::validate)
+      .isInstanceOf(ClusterConfigException.class)
+      .hasMessageStartingWith("Invalid cluster settings:")
+      .hasMessageContaining("KILLBOARD_CLUSTER_PORT=-1")
+      .hasMessageContaining("KILLBOARD_CP_MEMBERS=2")
+      .hasMessageContaining("KILLBOARD_CP_HEARTBEAT_SECONDS=0");
+  }
+
+  @Test
+  void configErrorsCarryNoStackTrace() {
+    ClusterConfigException e = new ClusterConfigException("x");
+    assertThat(e.getStackTrace()).isEmpty();
+    assertThat(e).isInstanceOf(RuntimeException.class);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.killboard.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/** Test fixtures: isolated cluster settings (random name, free loopback ports) and deadline polling. */
+final class TestClusters {
+
+  private TestClusters() {
+  }
+
+  /** Free loopback ports, held open together so they are distinct, then released for Hazelcast to bind. */
+  static List<Integer> freePorts(int n) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+      }
+      return sockets.stream().map(ServerSocket::getLocalPort).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+
+  /** A random cluster name: parallel test runs never join each other. */
+  static String randomClusterName() {
+    return "kb-test-" + UUID.randomUUID();
+  }
+
+  /** Settings for member {@code index} of a cluster whose members listen on {@code ports}. */
+  static ClusterSettings member(String clusterName, List<Integer> ports, int index) {
+    return ClusterSettings.defaults()
+      .withClusterName(clusterName)
+      .withMembers(ports.stream().map(p -> "127.0.0.1:" + p).toList())
+      .withPort(ports.get(index));
+  }
+
+  /** Polls {@code condition} every 50 ms until it holds or {@code timeoutMillis} pass; returns whether it held. */
+  static boolean await(long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return condition.getAsBoolean();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.killboard.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.cp.ISemaphore;
+import com.hazelcast.cp.internal.datastructures.semaphore.proxy.SessionAwareSemaphoreProxy;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class UnsafeModeTest {
+
+  @Test
+  void oneMemberInUnsafeModeGivesAWorkingSessionAwareSemaphore() throws Exception {
+    ClusterSettings settings = TestClusters.member(TestClusters.randomClusterName(), TestClusters.freePorts(1), 0);
+    assertThat(settings.unsafeMode()).isTrue();
+    Vertx vertx = ClusteredVertx.start(settings, new VertxOptions()).await(60, TimeUnit.SECONDS);
+    try {
+      HazelcastInstance hazelcast = ClusteredVertx.hazelcast(vertx);
+      assertThat(hazelcast.getConfig().getClusterName()).isEqualTo(settings.clusterName());
+      assertThatThrownBy(() -> hazelcast.getCPSubsystem().getLocalCPMember()).as("no Raft in unsafe mode")
+        .hasMessageContaining("CP Subsystem is not enabled");
+
+      ISemaphore semaphore = hazelcast.getCPSubsystem().getSemaphore("unsafe-" + UUID.randomUUID());
+      assertThat(semaphore).isInstanceOf(SessionAwareSemaphoreProxy.class);
+      assertThat(semaphore.init(3)).isTrue();
+      semaphore.acquire(2);
+      assertThat(semaphore.availablePermits()).isEqualTo(1);
+      assertThat(semaphore.tryAcquire(2)).isFalse();
+      semaphore.release(2);
+      assertThat(semaphore.availablePermits()).isEqualTo(3);
+    } finally {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void invalidSettingsFailTheStartFuture() {
+    ClusterSettings bad = ClusterSettings.defaults().withMembers(List.of()).withClusterName(TestClusters.randomClusterName());
+    assertThatThrownBy(() -> ClusteredVertx.start(bad, new VertxOptions()).await(10, TimeUnit.SECONDS))
+      .isInstanceOf(ClusterConfigException.class)
+      .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS is empty");
+  }
+
+  @Test
+  void aNonClusteredVertxHasNoHazelcast() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      assertThatThrownBy(() -> ClusteredVertx.hazelcast(vertx))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not clustered");
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package dev.killboard.embedded;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.UUID;
+
+/** A real Redis server (the binary shipped in the embedded-redis artifact), bound to 127.0.0.1. */
+public final class EmbeddedRedis implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRedis.class);
+    private static final String HOST = "127.0.0.1";
+    private static final int START_ATTEMPTS = 3;
+    private static boolean reaped;
+
+    private final Options options;
+    private final Path dir;
+    private final int port;
+    private final RedisServer server;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private EmbeddedRedis(Options options, Path dir, int port, RedisServer server) {
+        this.options = options;
+        this.dir = dir;
+        this.port = port;
+        this.server = server;
+        this.shutdownHook = new Thread(this::closeOnExit, "embedded-redis-stop-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a non-persistent server on a free port. */
+    public static EmbeddedRedis start() {
+        return start(Options.defaults());
+    }
+
+    /** Starts a non-persistent server on the given port (0 = a free port). */
+    public static EmbeddedRedis start(int port) {
+        return start(Options.defaults().port(port));
+    }
+
+    /** Starts a server with {@code appendonly yes}, so {@link #restart()} keeps the data. */
+    public static EmbeddedRedis startPersistent() {
+        return start(Options.defaults().appendOnly(true));
+    }
+
+    /** Starts a server with the given options. */
+    public static EmbeddedRedis start(Options options) {
+        Objects.requireNonNull(options, "options");
+        Path parent = EmbeddedPaths.baseDir().resolve("redis");
+        synchronized (EmbeddedRedis.class) {
+            if (!reaped) {
+                reaped = true;
+                reapOrphans(parent);
+            }
+        }
+        // The JVM pid prefix lets a later run find and stop this server if this JVM is killed.
+        Path dir = parent.resolve(ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
+        IOException last = null;
+        try {
+            Files.createDirectories(dir);
+            for (int attempt = 0; attempt < (options.port == 0 ? START_ATTEMPTS : 1); attempt++) {
+                int port = options.port == 0 ? freePort() : options.port;
+                RedisServer server = RedisServer.newRedisServer()
+                        .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
+                        .bind(HOST)
+                        .port(port)
+                        .setting("dir " + dir)
+                        .setting("pidfile " + dir.resolve("redis.pid"))
+                        .setting("save \"\"")
+                        .setting("appendonly " + (options.appendOnly ? "yes" : "no"))
+                        .setting("appendfsync everysec")
+                        .setting("loglevel notice")
+                        .soutListener(line -> LOG.debug("redis:{} {}", port, line))
+                        .serrListener(line -> LOG.debug("redis:{} {}", port, line))
+                        .build();
+                try {
+                    server.start();
+                    LOG.info("Embedded Redis on {}:{} (appendonly {})", HOST, port, options.appendOnly ? "yes" : "no");
+                    return new EmbeddedRedis(options, dir, port, server);
+                } catch (IOException e) {
+                    last = e;
+                }
+            }
+        } catch (IOException e) {
+            last = e;
+        }
+        deleteQuietly(dir);
+        throw new IllegalStateException("Could not start embedded Redis: " + last.getMessage(), last);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>}. */
+    public String uri() {
+        return "redis://" + HOST + ":" + port;
+    }
+
+    /** Whether data survives {@link #restart()} ({@code appendonly yes}). */
+    public boolean persistent() {
+        return options.appendOnly;
+    }
+
+    /** Stops (SIGTERM, clients disconnected) and starts again on the same port; data survives only when persistent. */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("EmbeddedRedis on port " + port + " is closed");
+        }
+        try {
+            server.stop();
+            server.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not restart embedded Redis on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the server but keeps its directory, so {@link #restart()} can bring it back. */
+    public synchronized void stop() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            LOG.warn("Could not stop embedded Redis on port {}: {}", port, e.getMessage());
+        }
+    }
+
+    /** Stops the server and deletes its directory. */
+    private synchronized void closeOnExit() {
+        if (!closed) {
+            closed = true;
+            stopAndDelete();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or about to
+        }
+        stopAndDelete();
+    }
+
+    private void stopAndDelete() {
+        stop();
+        deleteQuietly(dir);
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedRedis[" + uri() + "]";
+    }
+
+    /** Kills redis servers whose JVM died without running its shutdown hooks, and removes their directories. */
+    private static void reapOrphans(Path parent) {
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        try (var dirs = Files.list(parent)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                String name = dir.getFileName().toString();
+                int dash = name.indexOf('-');
+                long owner;
+                try {
+                    owner = Long.parseLong(dash < 0 ? name : name.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Path pidFile = dir.resolve("redis.pid");
+                if (Files.isRegularFile(pidFile)) {
+                    try {
+                        long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+                        ProcessHandle.of(pid)
+                                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+                                .ifPresent(p -> {
+                                    LOG.info("Stopping orphaned embedded Redis pid {}", pid);
+                                    p.destroy();
+                                });
+                    } catch (IOException | NumberFormatException e) {
+                        LOG.debug("Unreadable {}: {}", pidFile, e.getMessage());
+                    }
+                }
+                deleteQuietly(dir);
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot list {}: {}", parent, e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            EmbeddedPaths.deleteRecursively(dir);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Start options: port (0 = free) and append-only persistence. */
+    public static final class Options {
+        private final int port;
+        private final boolean appendOnly;
+
+        private Options(int port, boolean appendOnly) {
+            this.port = port;
+            this.appendOnly = appendOnly;
+        }
+
+        /** A free port, no persistence. */
+        public static Options defaults() {
+            return new Options(0, false);
+        }
+
+        public Options port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 (free port) or 1-65535, was " + port);
+            }
+            return new Options(port, appendOnly);
+        }
+
+        /** {@code appendonly yes}: data survives {@link EmbeddedRedis#restart()}. */
+        public Options appendOnly(boolean appendOnly) {
+            return new Options(port, appendOnly);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.killboard.embedded;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EmbeddedRedisTest {
+
+    @Test
+    void answersPingOnLoopback() throws IOException {
+        try (EmbeddedRedis redis = EmbeddedRedis.start(); RespClient client = new RespClient(redis.port())) {
+            assertThat(redis.uri()).isEqualTo("redis://127.0.0.1:" + redis.port());
+            assertThat(client.call("PING")).isEqualTo("PONG");
+            assertThat(client.call("CONFIG", "GET", "bind")).isEqualTo("bind 127.0.0.1");
+            assertThat(client.call("CONFIG", "GET", "appendonly")).isEqualTo("appendonly no");
+        }
+    }
+
+    @Test
+    void stopRefusesConnectionsAndRestartComesBackOnTheSamePort() throws IOException {
+        try (EmbeddedRedis redis = EmbeddedRedis.start()) {
+            int port = redis.port();
+            redis.stop();
+            assertThatThrownBy(() -> new RespClient(port).close()).isInstanceOf(IOException.class);
+            redis.restart();
+            assertThat(redis.port()).isEqualTo(port);
+            try (RespClient client = new RespClient(port)) {
+                assertThat(client.call("PING")).isEqualTo("PONG");
+            }
+        }
+    }
+
+    @Test
+    void nonPersistentRestartStartsEmpty() throws IOException {
+        try (EmbeddedRedis redis = EmbeddedRedis.start()) {
+            try (RespClient client = new RespClient(redis.port())) {
+                assertThat(client.call("SET", "k", "v")).isEqualTo("OK");
+            }
+            redis.restart();
+            try (RespClient client = new RespClient(redis.port())) {
+                assertThat(client.call("GET", "k")).isNull();
+            }
+        }
+    }
+
+    @Test
+    void persistentRestartKeepsData() throws IOException {
+        try (EmbeddedRedis redis = EmbeddedRedis.startPersistent()) {
+            assertThat(redis.persistent()).isTrue();
+            try (RespClient client = new RespClient(redis.port())) {
+                assertThat(client.call("SET", "killmail:1", "payload")).isEqualTo("OK");
+                assertThat(client.call("XADD", "jobs", "*", "id", "1")).isNotBlank();
+            }
+            redis.restart();
+            try (RespClient client = new RespClient(redis.port())) {
+                assertThat(client.call("GET", "killmail:1")).isEqualTo("payload");
+                assertThat(client.call("XLEN", "jobs")).isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
+    void fixedPortIsUsed() throws IOException {
+        int port;
+        try (EmbeddedRedis probe = EmbeddedRedis.start()) {
+            port = probe.port();
+        }
+        try (EmbeddedRedis redis = EmbeddedRedis.start(port); RespClient client = new RespClient(port)) {
+            assertThat(redis.port()).isEqualTo(port);
+            assertThat(client.call("PING")).isEqualTo("PONG");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.killboard.queue;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QueueSettingsTest {
+
+  @Test
+  void defaultsMatchTheDocumentedValues() {
+    QueueSettings s = QueueSettings.fromEnvironment(Map.of());
+    assertThat(s.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(s.visibilityTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.maxAttempts()).isEqualTo(5);
+    assertThat(s.backoffBase()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.backoffMax()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(s.consumerGroup()).isEqualTo("killboard");
+  }
+
+  @Test
+  void readsEveryVariable() {
+    QueueSettings s = QueueSettings.fromEnvironment(Map.ofEntries(
+      Map.entry("KILLBOARD_REDIS_URL", "redis://10.0.0.5:6380/2"),
+      Map.entry("KILLBOARD_QUEUE_GROUP", "workers"),
+      Map.entry("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "90s"),
+      Map.entry("KILLBOARD_QUEUE_MAX_ATTEMPTS", "7"),
+      Map.entry("KILLBOARD_QUEUE_BACKOFF_BASE", "250ms"),
+      Map.entry("KILLBOARD_QUEUE_BACKOFF_MAX", "PT2M"),
+      Map.entry("KILLBOARD_QUEUE_BLOCK_TIMEOUT", "1s"),
+      Map.entry("KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "3s"),
+      Map.entry("KILLBOARD_QUEUE_MAX_PAYLOAD_BYTES", "4096"),
+      Map.entry("KILLBOARD_REDIS_RECONNECT_MIN", "20ms"),
+      Map.entry("KILLBOARD_REDIS_RECONNECT_MAX", "1m"),
+      Map.entry("KILLBOARD_REDIS_CONNECT_TIMEOUT", "3s"),
+      Map.entry("KILLBOARD_REDIS_COMMAND_TIMEOUT", "4s")));
+    assertThat(s.redisUrl()).isEqualTo("redis://10.0.0.5:6380/2");
+    assertThat(s.consumerGroup()).isEqualTo("workers");
+    assertThat(s.visibilityTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(s.maxAttempts()).isEqualTo(7);
+    assertThat(s.backoffBase()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.backoffMax()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.blockTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(s.maxPayloadBytes()).isEqualTo(4096);
+    assertThat(s.reconnectMin()).isEqualTo(Duration.ofMillis(20));
+    assertThat(s.reconnectMax()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(s.commandTimeout()).isEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void everyBadValueIsNamedInOneMessage() {
+    assertThatThrownBy(() -> QueueSettings.fromEnvironment(Map.of(
+      "KILLBOARD_QUEUE_MAX_ATTEMPTS", "0",
+      "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "soon",
+      "KILLBOARD_QUEUE_BACKOFF_BASE", "10s",
+      "KILLBOARD_QUEUE_BACKOFF_MAX", "1s")))
+      .isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS (maxAttempts) must be between 1 and 100 (was 0)")
+      .hasMessageContaining("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT 'soon' is not a duration: use e.g. 500ms, 30s")
+      .hasMessageContaining("KILLBOARD_QUEUE_BACKOFF_MAX (backoffMax) 1000ms is below KILLBOARD_QUEUE_BACKOFF_BASE");
+  }
+
+  @Test
+  void rejectsOutOfRangeDurationsAndNonNumbers() {
+    assertThatThrownBy(() -> QueueSettings.builder().visibilityTimeout(Duration.ofMillis(5)).build())
+      .hasMessageContaining("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT (visibilityTimeout) must be between 100ms and 24h"
+        + " (was 5ms)");
+    assertThatThrownBy(() -> QueueSettings.fromEnvironment(Map.of("KILLBOARD_QUEUE_MAX_ATTEMPTS", "five")))
+      .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS 'five' is not a whole number");
+    assertThatThrownBy(() -> QueueSettings.builder().reconnectMin(Duration.ofSeconds(5))
+      .reconnectMax(Duration.ofSeconds(1)).build())
+      .hasMessageContaining("KILLBOARD_REDIS_RECONNECT_MAX (reconnectMax) 1000ms is below");
+  }
+
+  @Test
+  void rejectsBadRedisUrlsWithoutShowingThePassword() {
+    assertThatThrownBy(() -> QueueSettings.builder().redisUrl("http://user:hunter2@cache:6379").build())
+      .hasMessageContaining("KILLBOARD_REDIS_URL (redisUrl) 'http://user:***@cache:6379' has scheme 'http'")
+      .hasMessageContaining("use redis://host:port")
+      .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> QueueSettings.builder().redisUrl("redis://cache:99999").build())
+      .hasMessageContaining("has port 99999");
+    assertThatThrownBy(() -> QueueSettings.builder().redisUrl("redis://cache:6379/abc").build())
+      .hasMessageContaining("selects database 'abc'");
+    assertThatThrownBy(() -> QueueSettings.builder().redisUrl(" ").build())
+      .hasMessageContaining("KILLBOARD_REDIS_URL (redisUrl) is empty");
+  }
+
+  @Test
+  void logsNeverShowThePassword() {
+    QueueSettings s = QueueSettings.builder().redisUrl("redis://default:s3cret@cache:6379").build();
+    assertThat(s.redisUrlForLogs()).isEqualTo("redis://default:***@cache:6379");
+    assertThat(s.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void consumerOptionsAreValidated() {
+    assertThatThrownBy(() -> new ConsumerOptions().concurrency(0).validate())
+      .hasMessageContaining("ConsumerOptions.concurrency must be between 1 and 1000 (was 0)");
+    assertThatThrownBy(() -> new ConsumerOptions().name("two words").validate())
+      .hasMessageContaining("ConsumerOptions.name 'two words' is invalid");
+    assertThat(new ConsumerOptions().nameOrGenerated()).matches("[A-Za-z0-9_.\\-]+-\\d+-[0-9a-f]{8}");
+  }
+
+  @Test
+  void queueNamesOfTheOriginalAreValidAndOthersAreChecked() {
+    assertThat(QueueNames.ALL).hasSize(13).doesNotHaveDuplicates();
+    QueueNames.ALL.forEach(QueueNames::requireValid);
+    assertThatThrownBy(() -> QueueNames.requireValid("a{b}")).hasMessageContaining("queue name 'a{b}' is invalid");
+    assertThatThrownBy(() -> QueueNames.requireValid("")).hasMessageContaining("is invalid");
+  }
+
+  @Test
+  void backoffDoublesUpToItsCapWithJitterBelowTheCeiling() {
+    Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000));
+    assertThat(b.ceilingMillis(1)).isEqualTo(100);
+    assertThat(b.ceilingMillis(2)).isEqualTo(200);
+    assertThat(b.ceilingMillis(4)).isEqualTo(800);
+    assertThat(b.ceilingMillis(5)).isEqualTo(1000);
+    assertThat(b.ceilingMillis(500)).isEqualTo(1000);
+    for (int attempt = 1; attempt <= 10; attempt++) {
+      for (int i = 0; i < 200; i++) {
+        long d = b.delayMillis(attempt);
+        assertThat(d).isBetween(b.ceilingMillis(attempt) / 2, b.ceilingMillis(attempt));
+      }
+    }
+  }
+}

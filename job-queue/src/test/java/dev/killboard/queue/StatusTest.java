@@ -1,0 +1,80 @@
+package dev.killboard.queue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusTest extends QueueTestSupport {
+
+  private static List<JsonObject> payloads(int n) {
+    List<JsonObject> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(new JsonObject().put("n", i));
+    }
+    return out;
+  }
+
+  @Test
+  void depthAndConsumersFollowTheQueue() {
+    JobQueue q = openShared();
+    await(q.enqueueAll(queue, payloads(3), Priority.HIGH));
+    await(q.enqueueAll(queue, payloads(4), Priority.NORMAL));
+    QueueStatus s = await(q.status(queue));
+    assertThat(s.depth()).isEqualTo(new QueueDepth(7, 0, 0));
+    assertThat(s.consumers()).isZero();
+    assertThat(s.active()).isFalse();
+    assertThat(s.messageCount()).isEqualTo(7);
+
+    AtomicBoolean release = new AtomicBoolean();
+    List<Promise<Void>> heldByOne = new CopyOnWriteArrayList<>();
+    JobConsumer one = q.consumer(queue, job -> hold(release, heldByOne), new ConsumerOptions().concurrency(2));
+    await(one.start());
+    eventually("two jobs in flight at consumer one", () -> heldByOne.size() == 2);
+    s = await(q.status(queue));
+    assertThat(s.depth()).isEqualTo(new QueueDepth(5, 2, 0));
+    assertThat(s.consumers()).isEqualTo(1);
+    assertThat(s.active()).isTrue();
+    assertThat(one.inFlight()).isEqualTo(2);
+
+    List<Promise<Void>> heldByTwo = new CopyOnWriteArrayList<>();
+    JobConsumer two = q.consumer(queue, job -> hold(release, heldByTwo));
+    await(two.start());
+    eventually("one job in flight at consumer two", () -> heldByTwo.size() == 1);
+    s = await(q.status(queue));
+    assertThat(s.depth()).isEqualTo(new QueueDepth(4, 3, 0));
+    assertThat(s.consumers()).isEqualTo(2);
+
+    Future<Void> stopping = two.stop();
+    assertThat(await(q.depth(queue)).inFlight()).isEqualTo(3); // its job is still running
+    assertThat(stopping.isComplete()).isFalse();
+    heldByTwo.get(0).complete();
+    await(stopping);
+    s = await(q.status(queue));
+    assertThat(s.consumers()).isEqualTo(1);
+    assertThat(s.depth()).isEqualTo(new QueueDepth(4, 2, 0)); // it finished its job and took no other
+
+    release.set(true);
+    heldByOne.forEach(Promise::complete);
+    eventually("queue drained", () -> await(q.depth(queue)).total() == 0);
+
+    List<QueueStatus> all = await(q.status(QueueNames.ALL));
+    assertThat(all).extracting(QueueStatus::queue).containsExactlyElementsOf(QueueNames.ALL);
+  }
+
+  private static Future<Void> hold(AtomicBoolean release, List<Promise<Void>> held) {
+    if (release.get()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    held.add(p);
+    return p.future();
+  }
+}

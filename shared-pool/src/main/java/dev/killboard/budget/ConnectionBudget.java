@@ -1,0 +1,326 @@
+package dev.killboard.budget;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.killboard.budget.impl.BudgetMeters;
+import dev.killboard.budget.impl.ClassSemaphores;
+import dev.killboard.budget.impl.HolderRegistry;
+import dev.killboard.budget.impl.PermitGatedPgDriver;
+import dev.killboard.budget.impl.PoolAccount;
+import dev.killboard.budget.impl.ServerLimits;
+import dev.killboard.budget.impl.SessionFence;
+import dev.killboard.budget.impl.WarmKeeper;
+import dev.killboard.cluster.ClusteredVertx;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.ClientBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster-wide budget of physical PostgreSQL connections, as seen from one clustered Vert.x instance.
+ *
+ * <p>Every pool it opens is vertx-pg-client's own Pool; each physical connection takes one permit of its class's
+ * Hazelcast CP semaphore before it is opened and gives it back only after it has closed. The cluster therefore never
+ * holds more connections than the budget, whatever the number of processes and verticle instances.
+ */
+public final class ConnectionBudget {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionBudget.class);
+  private static final Map<Vertx, Future<ConnectionBudget>> BY_VERTX = new ConcurrentHashMap<>();
+
+  private final Vertx vertx;
+  private final BudgetSettings settings;
+  private final ClassSemaphores semaphores;
+  private final HolderRegistry registry;
+  private final SessionFence fence;
+  private final BudgetMeters meters;
+  private final Map<String, SharedPool> shared = new ConcurrentHashMap<>();
+  private final Map<String, PoolAccount> accounts = new ConcurrentHashMap<>();
+  private final java.util.Set<PhysicalPool> physicals = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger poolSeq = new AtomicInteger();
+  private volatile Future<ServerLimits> serverCheck;
+
+  private ConnectionBudget(Vertx vertx, BudgetSettings settings, ClassSemaphores semaphores, HolderRegistry registry) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.semaphores = semaphores;
+    this.registry = registry;
+    HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
+    this.fence = new SessionFence(vertx, hz, 2_000);
+    this.meters = new BudgetMeters(this, semaphores);
+  }
+
+  /** The budget of this Vert.x instance, joined on first call; later calls return the same one. */
+  public static Future<ConnectionBudget> forVertx(Vertx vertx, BudgetSettings settings) {
+    return BY_VERTX.computeIfAbsent(vertx, v -> start(v, settings).onFailure(err -> BY_VERTX.remove(v)));
+  }
+
+  /** Joins the cluster's budget semaphores (creating them on first use) after validating the settings. */
+  public static Future<ConnectionBudget> start(Vertx vertx, BudgetSettings settings) {
+    try {
+      settings.validate();
+    } catch (BudgetConfigException e) {
+      return Future.failedFuture(e);
+    }
+    HazelcastInstance hz;
+    try {
+      hz = ClusteredVertx.hazelcast(vertx);
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(new BudgetConfigException("The connection budget needs a clustered Vert.x instance with the"
+          + " Hazelcast cluster manager (start with -cluster, or ClusteredVertx.start): " + e.getMessage()));
+    }
+    return vertx.<HolderRegistry>executeBlocking(() -> HolderRegistry.open(hz), false)
+        .compose(registry -> ClassSemaphores.join(vertx, hz, settings)
+            .map(semaphores -> new ConnectionBudget(vertx, settings, semaphores, registry)))
+        .onSuccess(b -> LOG.info("Joined the connection budget: {}", settings));
+  }
+
+  /** Opens a pool of its own for one verticle instance (workers: one pool each). */
+  public Future<BudgetedPool> openPool(PoolProfile profile, String owner) {
+    try {
+      profile.validate(settings);
+    } catch (BudgetConfigException e) {
+      return Future.failedFuture(e);
+    }
+    PhysicalPool physical = createPool(profile, owner);
+    return checkServer(physical).map(v -> (BudgetedPool) physical.handle())
+        .recover(err -> physical.closeNow().transform(ar -> Future.failedFuture(err)));
+  }
+
+  /** One pool per Vert.x instance and profile, shared by every caller (API instances); each caller gets a handle to close. */
+  public Future<BudgetedPool> sharedPool(PoolProfile profile, String owner) {
+    try {
+      profile.validate(settings);
+    } catch (BudgetConfigException e) {
+      return Future.failedFuture(e);
+    }
+    String key = profile.label() + "/" + profile.budgetClass();
+    SharedPool entry = shared.computeIfAbsent(key, k -> new SharedPool(k, createPool(profile, owner)));
+    return entry.open();
+  }
+
+  private PhysicalPool createPool(PoolProfile profile, String owner) {
+    String poolId = profile.budgetClass() + "-" + poolSeq.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    PoolAccount account = new PoolAccount(poolId, owner, profile, semaphores, registry, fence);
+    PoolOptions options = new PoolOptions()
+        .setName("killboard-" + poolId)
+        .setMaxSize(profile.maxSize())
+        .setIdleTimeout((int) profile.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setMaxLifetime((int) profile.maxLifetime().toMillis()).setMaxLifetimeUnit(TimeUnit.MILLISECONDS)
+        // The pool's wait includes the permit wait, which is itself bounded by the same timeout.
+        .setConnectionTimeout((int) profile.connectionTimeout().toMillis() * 2).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setPoolCleanerPeriod(500);
+    Pool pool = ClientBuilder.pool(new PermitGatedPgDriver(account, account.activity()))
+        .with(options)
+        .connectingTo(settings.database().connectOptions("killboard-" + profile.label().toLowerCase() + "/" + owner))
+        .using(vertx)
+        .build();
+    accounts.put(poolId, account);
+    fence.register(account);
+    meters.poolOpened(account);
+    PoolAccount.EVENTS.info("[{}] PostgreSQL pool configured: max={} connections, min={}, idleTimeout={}s, pid={}", profile.label(),
+        profile.maxSize(), profile.minSize(), profile.idleTimeout().toSeconds(), ProcessHandle.current().pid());
+    WarmKeeper keeper = profile.minSize() > 0 ? new WarmKeeper(vertx, pool, account, profile) : null;
+    PhysicalPool physical = new PhysicalPool(pool, account, keeper);
+    physicals.add(physical);
+    return physical;
+  }
+
+  private Future<Void> checkServer(PhysicalPool physical) {
+    Future<ServerLimits> check = serverCheck;
+    if (check == null) {
+      synchronized (this) {
+        if (serverCheck == null) {
+          serverCheck = ServerLimits.read(physical.pool).map(limits -> {
+            limits.check(settings);
+            return limits;
+          });
+          serverCheck.onFailure(err -> serverCheck = null);
+        }
+        check = serverCheck;
+      }
+    }
+    return check.mapEmpty();
+  }
+
+  /** Who holds how many permits of each class, cluster-wide, with what is still available. */
+  public Future<BudgetStatus> status() {
+    return semaphores.blocking(() -> {
+      Map<String, BudgetStatus.ClassStatus> classes = new LinkedHashMap<>();
+      for (Map.Entry<String, Integer> e : semaphores.sizes().entrySet()) {
+        int available = semaphores.semaphore(e.getKey()).availablePermits();
+        classes.put(e.getKey(), new BudgetStatus.ClassStatus(e.getKey(), e.getValue(), available, registry.holders(e.getKey())));
+      }
+      return new BudgetStatus(settings.total(), classes);
+    });
+  }
+
+  /** Registers Micrometer meters: per pool total/idle/in use/waiting, per class permits held here and available cluster-wide. */
+  public ConnectionBudget bindMetrics(MeterRegistry registry) {
+    meters.bindTo(registry);
+    return this;
+  }
+
+  public BudgetSettings settings() {
+    return settings;
+  }
+
+  public DatabaseSettings databaseSettings() {
+    return settings.database();
+  }
+
+  /** Permits this member holds in {@code budgetClass}. */
+  public int heldByThisMember(String budgetClass) {
+    return accounts.values().stream().filter(a -> a.profile().budgetClass().equals(budgetClass)).mapToInt(PoolAccount::held).sum();
+  }
+
+  public List<BudgetedPool> pools() {
+    List<BudgetedPool> out = new ArrayList<>();
+    shared.values().forEach(s -> out.add(s.physical.handle()));
+    return out;
+  }
+
+  java.util.Collection<PoolAccount> accounts() {
+    return accounts.values();
+  }
+
+  /** Closes every pool of this instance and waits for their permits to be back. */
+  public Future<Void> close() {
+    BY_VERTX.remove(vertx, BY_VERTX.get(vertx));
+    List<Future<Void>> closing = new ArrayList<>();
+    physicals.forEach(p -> closing.add(p.closeNow()));
+    return Future.join(closing).eventually(() -> {
+      fence.close();
+      registry.close();
+      meters.close();
+      return semaphores.close();
+    }).mapEmpty();
+  }
+
+  /** One physical pool and its books. */
+  private final class PhysicalPool {
+    private final Pool pool;
+    private final PoolAccount account;
+    private final WarmKeeper keeper;
+    private Future<Void> closing;
+
+    PhysicalPool(Pool pool, PoolAccount account, WarmKeeper keeper) {
+      this.pool = pool;
+      this.account = account;
+      this.keeper = keeper;
+    }
+
+    BudgetedPool handle() {
+      return new Handle(this, this::closeNow);
+    }
+
+    synchronized Future<Void> closeNow() {
+      if (closing == null) {
+        if (keeper != null) {
+          keeper.stop();
+        }
+        closing = pool.close().compose(v -> account.drained()).andThen(ar -> {
+          physicals.remove(this);
+          accounts.remove(account.poolId());
+          fence.unregister(account);
+          meters.poolClosed(account);
+        });
+      }
+      return closing;
+    }
+  }
+
+  /** A ref-counted pool shared by the verticle instances of one process. */
+  private final class SharedPool {
+    private final String key;
+    private final PhysicalPool physical;
+    private int handles;
+    private Future<Void> ready;
+
+    SharedPool(String key, PhysicalPool physical) {
+      this.key = key;
+      this.physical = physical;
+    }
+
+    synchronized Future<BudgetedPool> open() {
+      handles++;
+      if (ready == null) {
+        ready = checkServer(physical);
+      }
+      return ready.map(v -> (BudgetedPool) new Handle(physical, this::release))
+          .onFailure(err -> release());
+    }
+
+    private synchronized Future<Void> release() {
+      handles--;
+      if (handles > 0) {
+        return Future.succeededFuture();
+      }
+      shared.remove(key, this);
+      return physical.closeNow();
+    }
+  }
+
+  /** What a caller holds: the shared physical pool plus its own close. */
+  private static final class Handle implements BudgetedPool {
+    private final PhysicalPool physical;
+    private final java.util.function.Supplier<Future<Void>> onClose;
+    private final Promise<Void> closed = Promise.promise();
+    private boolean closing;
+
+    Handle(PhysicalPool physical, java.util.function.Supplier<Future<Void>> onClose) {
+      this.physical = physical;
+      this.onClose = onClose;
+    }
+
+    @Override
+    public Pool pool() {
+      return physical.pool;
+    }
+
+    @Override
+    public PoolProfile profile() {
+      return physical.account.profile();
+    }
+
+    @Override
+    public String owner() {
+      return physical.account.owner();
+    }
+
+    @Override
+    public String poolId() {
+      return physical.account.poolId();
+    }
+
+    @Override
+    public PoolStats stats() {
+      return physical.account.stats();
+    }
+
+    @Override
+    public int permitsHeld() {
+      return physical.account.held();
+    }
+
+    @Override
+    public synchronized Future<Void> close() {
+      if (!closing) {
+        closing = true;
+        onClose.get().onComplete(closed);
+      }
+      return closed.future();
+    }
+  }
+}

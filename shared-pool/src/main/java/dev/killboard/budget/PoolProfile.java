@@ -1,0 +1,85 @@
+package dev.killboard.budget;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** How one kind of pool behaves: its budget class, its size and its timeouts. */
+public record PoolProfile(
+    String label,
+    String budgetClass,
+    int maxSize,
+    int minSize,
+    Duration idleTimeout,
+    Duration connectionTimeout,
+    Duration maxLifetime) {
+
+  /** Budget class of the API process. */
+  public static final String API_CLASS = "api";
+  /** Budget class of worker verticle instances. */
+  public static final String WORKER_CLASS = "worker";
+
+  public PoolProfile {
+    Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(budgetClass, "budgetClass");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+    Objects.requireNonNull(maxLifetime, "maxLifetime");
+  }
+
+  /** The API profile: max 5, one connection kept warm, idle timeout 30 s, connection timeout 10 s. */
+  public static PoolProfile api() {
+    return new PoolProfile("API", API_CLASS, 5, 1, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30));
+  }
+
+  /** The worker profile: max 2, nothing kept warm, idle timeout 10 s, connection timeout 10 s. */
+  public static PoolProfile worker() {
+    return new PoolProfile("Worker", WORKER_CLASS, 2, 0, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(30));
+  }
+
+  public PoolProfile withMaxSize(int max) {
+    return new PoolProfile(label, budgetClass, max, Math.min(minSize, max), idleTimeout, connectionTimeout, maxLifetime);
+  }
+
+  public PoolProfile withMinSize(int min) {
+    return new PoolProfile(label, budgetClass, maxSize, min, idleTimeout, connectionTimeout, maxLifetime);
+  }
+
+  public PoolProfile withIdleTimeout(Duration idle) {
+    return new PoolProfile(label, budgetClass, maxSize, minSize, idle, connectionTimeout, maxLifetime);
+  }
+
+  public PoolProfile withConnectionTimeout(Duration timeout) {
+    return new PoolProfile(label, budgetClass, maxSize, minSize, idleTimeout, timeout, maxLifetime);
+  }
+
+  public PoolProfile withMaxLifetime(Duration lifetime) {
+    return new PoolProfile(label, budgetClass, maxSize, minSize, idleTimeout, connectionTimeout, lifetime);
+  }
+
+  /** Checks the profile against the budget it will draw from; throws {@link BudgetConfigException} naming what to change. */
+  public PoolProfile validate(BudgetSettings budget) {
+    Integer permits = budget.classes().get(budgetClass);
+    if (permits == null) {
+      throw new BudgetConfigException("Pool profile " + label + " uses budget class '" + budgetClass
+          + "', which is not configured; known classes are " + budget.classes().keySet()
+          + ". Set KILLBOARD_BUDGET_CLASSES to include it or use one of the known classes.");
+    }
+    if (maxSize < 1) {
+      throw new BudgetConfigException(label + " pool max size is " + maxSize + "; it must be at least 1.");
+    }
+    if (maxSize > permits) {
+      throw new BudgetConfigException(label + " pool max size " + maxSize + " exceeds its budget class '" + budgetClass
+          + "' of " + permits + " permits; lower the pool size or raise the class.");
+    }
+    if (minSize < 0 || minSize > maxSize) {
+      throw new BudgetConfigException(label + " pool min size is " + minSize + "; it must be between 0 and the max size " + maxSize + ".");
+    }
+    if (connectionTimeout.isZero() || connectionTimeout.isNegative()) {
+      throw new BudgetConfigException(label + " pool connection timeout must be positive (got " + connectionTimeout + ").");
+    }
+    if (idleTimeout.isNegative() || (minSize == 0 && idleTimeout.isZero())) {
+      throw new BudgetConfigException(label + " pool idle timeout must be positive when min size is 0, or idle connections would keep their permits forever.");
+    }
+    return this;
+  }
+}

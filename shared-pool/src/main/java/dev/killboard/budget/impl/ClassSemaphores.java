@@ -1,0 +1,112 @@
+package dev.killboard.budget.impl;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.cp.ISemaphore;
+import com.hazelcast.map.IMap;
+import dev.killboard.budget.BudgetConfigException;
+import dev.killboard.budget.BudgetSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Hazelcast CP ISemaphore (session-aware) per budget class. Every call blocks inside Hazelcast, so every call
+ * runs on a dedicated worker executor, never on an event loop; waits there are bounded by the caller's timeout.
+ */
+public final class ClassSemaphores {
+  /** Prefix of the CP semaphore names; the class name follows. */
+  public static final String SEMAPHORE_PREFIX = "killboard.budget.";
+  /** Cluster-wide record of each class's size, so members with different settings refuse to start. */
+  public static final String CLASS_SIZES_MAP = "killboard.budget.classes";
+
+  private final Vertx vertx;
+  private final WorkerExecutor executor;
+  private final Map<String, ISemaphore> semaphores;
+  private final Map<String, Integer> sizes;
+
+  private ClassSemaphores(Vertx vertx, WorkerExecutor executor, Map<String, ISemaphore> semaphores, Map<String, Integer> sizes) {
+    this.vertx = vertx;
+    this.executor = executor;
+    this.semaphores = semaphores;
+    this.sizes = sizes;
+  }
+
+  /** Joins (or creates) the class semaphores; fails when the cluster already runs the classes with other sizes. */
+  public static Future<ClassSemaphores> join(Vertx vertx, HazelcastInstance hz, BudgetSettings settings) {
+    // Waits block a thread each: size the executor so every permit of the process can be awaited at once.
+    int threads = Math.max(8, settings.total() + 8);
+    WorkerExecutor executor = vertx.createSharedWorkerExecutor("killboard-budget", threads, 2, TimeUnit.MINUTES);
+    return executor.executeBlocking(() -> {
+      IMap<String, Integer> recorded = hz.getMap(CLASS_SIZES_MAP);
+      Map<String, ISemaphore> semaphores = new LinkedHashMap<>();
+      for (Map.Entry<String, Integer> e : settings.classes().entrySet()) {
+        Integer existing = recorded.putIfAbsent(e.getKey(), e.getValue());
+        if (existing != null && !existing.equals(e.getValue())) {
+          throw new BudgetConfigException("This member configures budget class '" + e.getKey() + "' with " + e.getValue()
+              + " permits, but the running cluster uses " + existing + ". Align KILLBOARD_BUDGET_CLASSES on every member"
+              + " (a change of sizes needs the whole cluster restarted).");
+        }
+        ISemaphore semaphore = hz.getCPSubsystem().getSemaphore(SEMAPHORE_PREFIX + e.getKey());
+        // init() is a no-op (false) once any member initialised it.
+        semaphore.init(e.getValue());
+        semaphores.put(e.getKey(), semaphore);
+      }
+      return new ClassSemaphores(vertx, executor, semaphores, new LinkedHashMap<>(settings.classes()));
+    }, false);
+  }
+
+  /** Waits up to {@code timeout} for one permit; true when granted. */
+  public Future<Boolean> tryAcquire(String budgetClass, Duration timeout) {
+    ISemaphore semaphore = semaphore(budgetClass);
+    return blocking(() -> semaphore.tryAcquire(1, timeout.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /** Gives one permit back. */
+  public Future<Void> release(String budgetClass) {
+    ISemaphore semaphore = semaphore(budgetClass);
+    return blocking(() -> {
+      semaphore.release();
+      return null;
+    });
+  }
+
+  /** Permits of the class not held by anyone in the cluster right now. */
+  public Future<Integer> available(String budgetClass) {
+    ISemaphore semaphore = semaphore(budgetClass);
+    return blocking(semaphore::availablePermits);
+  }
+
+  /** Runs other blocking Hazelcast work on the budget's executor; fails (never throws) once the executor is closed. */
+  public <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+    try {
+      return executor.executeBlocking(work, false);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Vert.x is closing: the member's CP session ends with it, and the CP group takes its permits back.
+      return Future.failedFuture(new IllegalStateException("connection budget closed", e));
+    }
+  }
+
+  public Map<String, Integer> sizes() {
+    return sizes;
+  }
+
+  public ISemaphore semaphore(String budgetClass) {
+    ISemaphore s = semaphores.get(budgetClass);
+    if (s == null) {
+      throw new BudgetConfigException("Unknown budget class '" + budgetClass + "'; configured classes are " + semaphores.keySet() + ".");
+    }
+    return s;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Future<Void> close() {
+    return executor.close();
+  }
+}

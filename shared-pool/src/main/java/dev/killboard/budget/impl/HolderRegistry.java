@@ -1,0 +1,111 @@
+package dev.killboard.budget.impl;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.killboard.budget.PermitHolder;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster-wide record of who holds permits: one entry per pool, written asynchronously on every change, so any member
+ * can say which members, processes and verticles hold how many permits of each class.
+ */
+public final class HolderRegistry {
+  /** Name of the Hazelcast map holding one JSON entry per pool. */
+  public static final String HOLDERS_MAP = "killboard.budget.holders";
+  private static final Logger LOG = LoggerFactory.getLogger(HolderRegistry.class);
+
+  private final HazelcastInstance hz;
+  private final IMap<String, String> holders;
+  private final String memberId;
+  private final String address;
+  private final long pid;
+  private final UUID listener;
+
+  private HolderRegistry(HazelcastInstance hz) {
+    this.hz = hz;
+    this.holders = hz.getMap(HOLDERS_MAP);
+    Member local = hz.getCluster().getLocalMember();
+    this.memberId = local.getUuid().toString();
+    this.address = local.getAddress().toString();
+    this.pid = ProcessHandle.current().pid();
+    // Entries of departed members are dropped by whoever sees them leave; reads filter them out anyway.
+    this.listener = hz.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String gone = event.getMember().getUuid().toString();
+        holders.keySet().stream().filter(k -> k.startsWith(gone + "/")).forEach(holders::removeAsync);
+      }
+    });
+  }
+
+  /** Blocking: call from a worker thread. */
+  public static HolderRegistry open(HazelcastInstance hz) {
+    return new HolderRegistry(hz);
+  }
+
+  public String memberId() {
+    return memberId;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public long pid() {
+    return pid;
+  }
+
+  /** Records the pool's current permit count without blocking; zero removes the entry. */
+  public void record(String poolId, String owner, String budgetClass, int held) {
+    String key = memberId + "/" + poolId;
+    if (held <= 0) {
+      holders.removeAsync(key).exceptionally(err -> logFailure(err));
+    } else {
+      String value = new PermitHolder(memberId, address, pid, owner, poolId, budgetClass, held).toJson().encode();
+      holders.setAsync(key, value).exceptionally(err -> logFailure(err));
+    }
+  }
+
+  private <T> T logFailure(Throwable err) {
+    if (hz.getLifecycleService().isRunning()) {
+      LOG.debug("Could not record permit holders: {}", err.toString());
+    }
+    return null;
+  }
+
+  /** Blocking: every holder of live members, optionally of one class. */
+  public List<PermitHolder> holders(String budgetClass) {
+    Set<String> live = hz.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+    List<PermitHolder> out = new ArrayList<>();
+    for (String json : holders.values()) {
+      PermitHolder h = PermitHolder.fromJson(new JsonObject(json));
+      if (live.contains(h.member()) && (budgetClass == null || budgetClass.equals(h.budgetClass()))) {
+        out.add(h);
+      }
+    }
+    out.sort((a, b) -> Integer.compare(b.held(), a.held()));
+    return out;
+  }
+
+  public void close() {
+    try {
+      hz.getCluster().removeMembershipListener(listener);
+    } catch (RuntimeException e) {
+      LOG.debug("Membership listener already gone: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.killboard.budget.impl;
+
+import io.vertx.core.Completable;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.CloseFuture;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.spi.PgDriver;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.impl.SocketConnectionBase;
+import io.vertx.sqlclient.internal.Connection;
+import io.vertx.sqlclient.internal.SqlConnectionBase;
+import io.vertx.sqlclient.internal.command.CommandBase;
+import io.vertx.sqlclient.internal.pool.CloseablePool;
+import io.vertx.sqlclient.internal.pool.PoolImpl;
+import io.vertx.sqlclient.spi.ConnectionFactory;
+import java.util.function.Supplier;
+
+/**
+ * The one place that reaches into vertx-sql-client internals: a PgDriver whose connection factory takes a permit
+ * before each physical connect and gives it back when that connection's socket closes, whatever closed it.
+ *
+ * <p>Pool has no public "physical connection closed" callback; the Netty channel's close future is the only signal
+ * that covers idle eviction, max lifetime, server-side termination, network failure and pool close alike.
+ * It also builds the pool with acquire/recycle hooks so the pool event log can report borrowed and waiting counts,
+ * which the public Pool API does not expose. PermitHookContractTest pins all of this against the Vert.x version in use.
+ */
+public final class PermitGatedPgDriver extends PgDriver {
+  private final PermitGate gate;
+  private final PoolActivity activity;
+
+  public PermitGatedPgDriver(PermitGate gate, PoolActivity activity) {
+    this.gate = gate;
+    this.activity = activity;
+  }
+
+  @Override
+  public Pool newPool(Vertx vertx, Supplier<Future<PgConnectOptions>> databases, PoolOptions poolOptions,
+      NetClientOptions transportOptions, Handler<SqlConnection> connectHandler, CloseFuture closeFuture) {
+    if (poolOptions.isShared()) {
+      throw new IllegalArgumentException("Budgeted pools are shared by ConnectionBudget, not by PoolOptions.setShared");
+    }
+    VertxInternal vx = (VertxInternal) vertx;
+    ConnectionFactory<PgConnectOptions> factory = createConnectionFactory(vx, transportOptions);
+    PoolImpl pool = new ObservedPool(vx, this, poolOptions, ctx -> factory.connect(ctx, databases.get()), connectHandler,
+        closeFuture, activity);
+    pool.init();
+    closeFuture.add(factory);
+    return new CloseablePool(vx, closeFuture, pool);
+  }
+
+  @Override
+  public ConnectionFactory<PgConnectOptions> createConnectionFactory(Vertx vertx, NetClientOptions transportOptions) {
+    return new GatedFactory(super.createConnectionFactory(vertx, transportOptions), gate);
+  }
+
+  private static final class GatedFactory implements ConnectionFactory<PgConnectOptions> {
+    private final ConnectionFactory<PgConnectOptions> physical;
+    private final PermitGate gate;
+
+    GatedFactory(ConnectionFactory<PgConnectOptions> physical, PermitGate gate) {
+      this.physical = physical;
+      this.gate = gate;
+    }
+
+    @Override
+    public Future<SqlConnection> connect(Context context, PgConnectOptions options) {
+      ContextInternal ctx = (ContextInternal) context;
+      Promise<PermitLease> permit = ctx.promise();
+      gate.acquire().onComplete(permit);
+      return permit.future().compose(lease -> physical.connect(context, options)
+          .andThen(ar -> {
+            if (ar.failed()) {
+              gate.closed(lease);
+            }
+          })
+          .map(conn -> watchClose(conn, lease)));
+    }
+
+    private SqlConnection watchClose(SqlConnection conn, PermitLease lease) {
+      Connection physicalConnection = ((SqlConnectionBase<?>) conn).unwrap();
+      if (!(physicalConnection instanceof SocketConnectionBase socketConnection)) {
+        // Cannot observe its close: refuse the connection rather than leak a permit.
+        conn.close();
+        gate.closed(lease);
+        throw new IllegalStateException("Unexpected connection type " + physicalConnection.getClass().getName()
+            + "; the connection budget cannot observe its close. Check the vertx-pg-client version.");
+      }
+      NetSocketInternal socket = socketConnection.socket();
+      io.netty.channel.Channel channel = socket.channelHandlerContext().channel();
+      lease.attach(channel::close, socketConnection.getProcessId());
+      gate.opened(lease, socketConnection.getProcessId());
+      channel.closeFuture().addListener(f -> gate.closed(lease));
+      return conn;
+    }
+
+    @Override
+    public void close(Completable<Void> completion) {
+      physical.close(completion);
+    }
+  }
+
+  /** PoolImpl with hooks that count borrowed connections and waiting requests. */
+  private static final class ObservedPool extends PoolImpl {
+    private final PoolActivity activity;
+
+    ObservedPool(VertxInternal vertx, PgDriver driver, PoolOptions options,
+        java.util.function.Function<Context, Future<SqlConnection>> provider, Handler<SqlConnection> connectHandler,
+        CloseFuture closeFuture, PoolActivity activity) {
+      super(vertx, driver, false, options,
+          conn -> {
+            activity.leased();
+            return Future.succeededFuture();
+          },
+          conn -> {
+            activity.recycled(conn);
+            return Future.succeededFuture();
+          },
+          provider, connectHandler, closeFuture);
+      this.activity = activity;
+    }
+
+    @Override
+    public Future<SqlConnection> getConnection() {
+      activity.connectionRequested();
+      return super.getConnection().andThen(ar -> activity.connectionRequestEnded(
+          ar.succeeded() ? ((SqlConnectionBase<?>) ar.result()).unwrap().unwrap() : null));
+    }
+
+    @Override
+    public <R> void schedule(CommandBase<R> cmd, Completable<R> handler) {
+      activity.queryStarted();
+      super.schedule(cmd, (result, failure) -> {
+        activity.queryEnded();
+        handler.complete(result, failure);
+      });
+    }
+  }
+}

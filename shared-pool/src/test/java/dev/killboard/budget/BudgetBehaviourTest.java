@@ -1,0 +1,202 @@
+package dev.killboard.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.killboard.embedded.EmbeddedDatabase;
+import dev.killboard.embedded.SharedServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The budget's promises inside one member: the API's class is its own, idle workers give permits back, bad config fails. */
+class BudgetBehaviourTest {
+  private static EmbeddedDatabase db;
+  private static TestCluster cluster;
+  private static Vertx vertx;
+  private static ConnectionBudget budget;
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = SharedServices.database();
+    cluster = new TestCluster(0);
+    vertx = cluster.startMember();
+    budget = ConnectionBudget.start(vertx, TestCluster.budget(db)).await(60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    budget.close().await(30, TimeUnit.SECONDS);
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  private static int available(String cls) {
+    return budget.status().await().classes().get(cls).available();
+  }
+
+  @Test
+  void apiGetsAConnectionWithinASecondWhileWorkersHoldEverythingAndQueue() throws Exception {
+    List<BudgetedPool> pools = new ArrayList<>();
+    List<SqlConnection> held = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      BudgetedPool p = budget.openPool(PoolProfile.worker(), "greedy-" + i).await(30, TimeUnit.SECONDS);
+      pools.add(p);
+      held.add(p.pool().getConnection().await(10, TimeUnit.SECONDS));
+      held.add(p.pool().getConnection().await(10, TimeUnit.SECONDS));
+    }
+    assertThat(available("worker")).isZero();
+    List<Future<SqlConnection>> queued = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      BudgetedPool p = budget.openPool(PoolProfile.worker(), "queued-" + i).await(30, TimeUnit.SECONDS);
+      pools.add(p);
+      queued.add(p.pool().getConnection());
+    }
+    BudgetedPool api = budget.sharedPool(PoolProfile.api(), "api").await(30, TimeUnit.SECONDS);
+    long t0 = System.nanoTime();
+    SqlConnection apiConn = api.pool().getConnection().await(5, TimeUnit.SECONDS);
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(millis).as("API connection while the worker class is exhausted").isLessThan(1000);
+    assertThat(queued).allMatch(f -> !f.isComplete());
+    apiConn.close().await(10, TimeUnit.SECONDS);
+    // Give the workers' permits back; the queued workers get theirs now, without failing.
+    for (SqlConnection c : held) {
+      c.close().await(10, TimeUnit.SECONDS);
+    }
+    for (int i = 0; i < 8; i++) {
+      pools.get(i).close().await(30, TimeUnit.SECONDS);
+    }
+    for (Future<SqlConnection> f : queued) {
+      f.await(20, TimeUnit.SECONDS).close().await(10, TimeUnit.SECONDS);
+    }
+    for (BudgetedPool p : pools) {
+      p.close().await(30, TimeUnit.SECONDS);
+    }
+    api.close().await(30, TimeUnit.SECONDS);
+    assertThat(available("worker")).isEqualTo(16);
+    assertThat(available("api")).isEqualTo(5);
+  }
+
+  @Test
+  void twelveWorkerPoolsFinishTheirWorkAndGivePermitsBackWhenIdle() throws Exception {
+    List<BudgetedPool> pools = new ArrayList<>();
+    AtomicInteger retries = new AtomicInteger();
+    List<Future<Void>> work = new ArrayList<>();
+    try (ConnectionSampler sampler = new ConnectionSampler(db, 20)) {
+      for (int i = 0; i < 12; i++) {
+        BudgetedPool p = budget.openPool(PoolProfile.worker(), "elastic-" + i).await(30, TimeUnit.SECONDS);
+        pools.add(p);
+        for (int loop = 0; loop < 2; loop++) {
+          work.add(jobs(p.pool(), 25, retries));
+        }
+      }
+      Future.all(work).await(180, TimeUnit.SECONDS);
+      assertThat(sampler.peak()).as("worker connections at peak").isLessThanOrEqualTo(16);
+    }
+    assertThat(available("worker")).as("permits held right after the work").isLessThan(16);
+    long doneAt = System.nanoTime();
+    boolean back = TestCluster.eventually(Duration.ofSeconds(12), () -> available("worker") == 16);
+    double seconds = (System.nanoTime() - doneAt) / 1e9;
+    assertThat(back).as("idle pools give every permit back within idle timeout + 2 s").isTrue();
+    System.out.printf("elastic: permits back %.1f s after the work ended; %d permit waits retried%n", seconds, retries.get());
+    for (BudgetedPool p : pools) {
+      p.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Future<Void> jobs(Pool pool, int remaining, AtomicInteger retries) {
+    if (remaining == 0) {
+      return Future.succeededFuture();
+    }
+    return pool.query("SELECT pg_sleep(0.02)").execute().<Void>mapEmpty()
+        .recover(err -> {
+          if (err instanceof BudgetExhaustedException) {
+            retries.incrementAndGet();
+            return jobs(pool, 1, retries);
+          }
+          return Future.failedFuture(err);
+        })
+        .compose(v -> jobs(pool, remaining - 1, retries));
+  }
+
+  @Test
+  void aTotalOverTheServersSlotsFailsAtStartNamingTheNumbers() throws Exception {
+    BudgetSettings tooBig = TestCluster.budget(db).withTotal(23).withClasses(Map.of("api", 5, "worker", 18));
+    TestCluster other = new TestCluster(0);
+    Vertx member = other.startMember();
+    try {
+      ConnectionBudget b = ConnectionBudget.start(member, tooBig).await(60, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> b.openPool(PoolProfile.worker(), "too-big").await(30, TimeUnit.SECONDS))
+          .isInstanceOf(BudgetConfigException.class)
+          .hasMessageContaining("KILLBOARD_BUDGET_TOTAL=23")
+          .hasMessageContaining("max_connections=25")
+          .hasMessageContaining("superuser_reserved_connections=3")
+          .hasMessageContaining("21 or less");
+      assertThat(b.heldByThisMember("worker")).isZero();
+      b.close().await(30, TimeUnit.SECONDS);
+    } finally {
+      member.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aRoleWithoutConnectionLimitFailsWhenAskedTo() throws Exception {
+    TestCluster other = new TestCluster(0);
+    Vertx member = other.startMember();
+    try {
+      ConnectionBudget b = ConnectionBudget.start(member, TestCluster.budget(db).withRoleLimitPolicy(RoleLimitPolicy.FAIL))
+          .await(60, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> b.openPool(PoolProfile.worker(), "strict").await(30, TimeUnit.SECONDS))
+          .isInstanceOf(BudgetConfigException.class)
+          .hasMessageContaining("CONNECTION LIMIT 21");
+      db.setAppRoleConnectionLimit(21);
+      try {
+        BudgetedPool ok = b.openPool(PoolProfile.worker(), "strict").await(30, TimeUnit.SECONDS);
+        ok.close().await(30, TimeUnit.SECONDS);
+      } finally {
+        db.setAppRoleConnectionLimit(-1);
+      }
+      b.close().await(30, TimeUnit.SECONDS);
+    } finally {
+      member.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aMemberWithOtherClassSizesIsRefused() {
+    BudgetSettings different = TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 12));
+    assertThatThrownBy(() -> ConnectionBudget.start(vertx, different).await(60, TimeUnit.SECONDS))
+        .isInstanceOf(BudgetConfigException.class)
+        .hasMessageContaining("'worker' with 12 permits")
+        .hasMessageContaining("uses 16");
+  }
+
+  @Test
+  void classesOverTheTotalAndUnknownClassesFailWithTheSetting() {
+    assertThatThrownBy(() -> TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 17)).validate())
+        .isInstanceOf(BudgetConfigException.class)
+        .hasMessageContaining("sums to 22")
+        .hasMessageContaining("KILLBOARD_BUDGET_TOTAL is 21");
+    PoolProfile unknown = new PoolProfile("Reports", "reports", 2, 0, Duration.ofSeconds(10), Duration.ofSeconds(10),
+        Duration.ZERO);
+    assertThatThrownBy(() -> budget.openPool(unknown, "reports").await(10, TimeUnit.SECONDS))
+        .isInstanceOf(BudgetConfigException.class)
+        .hasMessageContaining("'reports'");
+    assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_BUDGET_CLASSES", "api=five")))
+        .hasMessageContaining("KILLBOARD_BUDGET_CLASSES");
+    assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db")))
+        .hasMessageContaining("KILLBOARD_DB_PASSWORD")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_POOL_WORKER_MAX", "20")))
+        .hasMessageContaining("exceeds its budget class 'worker' of 16");
+  }
+}

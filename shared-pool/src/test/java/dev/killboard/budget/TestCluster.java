@@ -1,0 +1,75 @@
+package dev.killboard.budget;
+
+import dev.killboard.cluster.ClusterSettings;
+import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.embedded.EmbeddedDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** A Hazelcast cluster of its own for one test: a random name and port range, so parallel runs never meet. */
+final class TestCluster {
+  final String name = "kb-test-" + UUID.randomUUID().toString().substring(0, 8);
+  final int basePort = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
+  final int cpMembers;
+
+  TestCluster(int cpMembers) {
+    this.cpMembers = cpMembers;
+  }
+
+  ClusterSettings settings() {
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      members.add("127.0.0.1:" + (basePort + i));
+    }
+    return ClusterSettings.defaults().withClusterName(name).withPort(basePort).withMembers(members)
+        .withCpMemberCount(cpMembers).withSessionTtlSeconds(10).withHeartbeatSeconds(2);
+  }
+
+  /** The environment a child process needs to join this cluster and reach the database. */
+  Map<String, String> env(EmbeddedDatabase db) {
+    return Map.ofEntries(
+        Map.entry("KILLBOARD_CLUSTER_NAME", name),
+        Map.entry("KILLBOARD_CLUSTER_MEMBERS", String.join(",", settings().members())),
+        Map.entry("KILLBOARD_CLUSTER_PORT", Integer.toString(basePort)),
+        Map.entry("KILLBOARD_CP_MEMBERS", Integer.toString(cpMembers)),
+        Map.entry("KILLBOARD_CP_SESSION_TTL_SECONDS", "10"),
+        Map.entry("KILLBOARD_CP_HEARTBEAT_SECONDS", "2"),
+        Map.entry("KILLBOARD_DB_HOST", db.host()),
+        Map.entry("KILLBOARD_DB_PORT", Integer.toString(db.port())),
+        Map.entry("KILLBOARD_DB_NAME", db.database()),
+        Map.entry("KILLBOARD_DB_USER", db.appUser()),
+        Map.entry("KILLBOARD_DB_PASSWORD", db.appPassword()));
+  }
+
+  Vertx startMember() throws Exception {
+    VertxOptions options = new VertxOptions().setBlockedThreadCheckInterval(1000).setMaxEventLoopExecuteTime(2)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS);
+    return ClusteredVertx.start(settings(), options).await(90, TimeUnit.SECONDS);
+  }
+
+  static BudgetSettings budget(EmbeddedDatabase db) {
+    DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(), db.appPassword(),
+        io.vertx.pgclient.SslMode.DISABLE, false, 30_000);
+    return BudgetSettings.defaults(database);
+  }
+
+  /** Polls {@code condition} until it holds or the deadline passes; for states no event announces (a remote count). */
+  static boolean eventually(Duration deadline, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (System.nanoTime() < end) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return condition.getAsBoolean();
+  }
+}
