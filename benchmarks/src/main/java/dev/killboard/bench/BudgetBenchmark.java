@@ -53,8 +53,8 @@ public final class BudgetBenchmark {
 
     List<Vertx> cp = cluster(3, 3);
     permitLatency("CP mode, 3 CP members", cp.get(0));
-    closeAll(cp);
     db.close();
+    // Leaving a 3-member CP group one by one waits for majorities that are going away: just end the process.
     System.exit(0);
   }
 
@@ -127,7 +127,7 @@ public final class BudgetBenchmark {
     Pool plain = PgBuilder.pool().with(new PoolOptions().setMaxSize(5)).connectingTo(database.connectOptions("bench-plain"))
         .using(vertx).build();
     BudgetedPool governed = budget.sharedPool(PoolProfile.api(), "bench-api").await();
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 3; round++) {
       double p = run(vertx, plain, 10);
       double g = run(vertx, governed.pool(), 10);
       System.out.printf("steady throughput, 32 clients on 5 connections, 10 s (round %d): governed %.0f q/s, plain %.0f q/s%n",

@@ -45,11 +45,15 @@ public final class ConnectionBudget {
   private final HolderRegistry registry;
   private final SessionFence fence;
   private final BudgetMeters meters;
+  /** A context of the budget's own: its timers and shared pools must outlive any one verticle's deployment. */
+  private final io.vertx.core.internal.ContextInternal home;
   private final Map<String, SharedPool> shared = new ConcurrentHashMap<>();
   private final Map<String, PoolAccount> accounts = new ConcurrentHashMap<>();
   private final java.util.Set<PhysicalPool> physicals = ConcurrentHashMap.newKeySet();
   private final AtomicInteger poolSeq = new AtomicInteger();
   private volatile Future<ServerLimits> serverCheck;
+  private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(ar -> completion.succeed());
+  private Future<Void> closing;
 
   private ConnectionBudget(Vertx vertx, BudgetSettings settings, ClassSemaphores semaphores, HolderRegistry registry) {
     this.vertx = vertx;
@@ -57,13 +61,19 @@ public final class ConnectionBudget {
     this.semaphores = semaphores;
     this.registry = registry;
     HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
-    this.fence = new SessionFence(vertx, hz, 2_000);
-    this.meters = new BudgetMeters(this, semaphores);
+    this.home = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
+    this.fence = new SessionFence(vertx, home, hz, 2_000);
+    this.meters = new BudgetMeters(this, semaphores, home);
+    // Closing Vert.x closes the budget too, before the member leaves the cluster, so permits go back at once.
+    ((io.vertx.core.internal.VertxInternal) vertx).addCloseHook(closeHook);
   }
 
   /** The budget of this Vert.x instance, joined on first call; later calls return the same one. */
   public static Future<ConnectionBudget> forVertx(Vertx vertx, BudgetSettings settings) {
-    return BY_VERTX.computeIfAbsent(vertx, v -> start(v, settings).onFailure(err -> BY_VERTX.remove(v)));
+    Future<ConnectionBudget> budget = BY_VERTX.computeIfAbsent(vertx, v -> start(v, settings));
+    // A failed start is forgotten so that the next call (with corrected settings) tries again.
+    budget.onFailure(err -> BY_VERTX.remove(vertx, budget));
+    return budget;
   }
 
   /** Joins the cluster's budget semaphores (creating them on first use) after validating the settings. */
@@ -86,6 +96,16 @@ public final class ConnectionBudget {
         .onSuccess(b -> LOG.info("Joined the connection budget: {}", settings));
   }
 
+  /** A worker verticle instance's own pool, with the worker profile of the settings (env overrides applied). */
+  public Future<BudgetedPool> openWorkerPool(String owner) {
+    return openPool(settings.workerProfile(), owner);
+  }
+
+  /** The process's shared API pool, with the API profile of the settings (env overrides applied). */
+  public Future<BudgetedPool> sharedApiPool(String owner) {
+    return sharedPool(settings.apiProfile(), owner);
+  }
+
   /** Opens a pool of its own for one verticle instance (workers: one pool each). */
   public Future<BudgetedPool> openPool(PoolProfile profile, String owner) {
     try {
@@ -106,7 +126,7 @@ public final class ConnectionBudget {
       return Future.failedFuture(e);
     }
     String key = profile.label() + "/" + profile.budgetClass();
-    SharedPool entry = shared.computeIfAbsent(key, k -> new SharedPool(k, createPool(profile, owner)));
+    SharedPool entry = shared.computeIfAbsent(key, k -> new SharedPool(k, profile, owner));
     return entry.open();
   }
 
@@ -131,7 +151,7 @@ public final class ConnectionBudget {
     meters.poolOpened(account);
     PoolAccount.EVENTS.info("[{}] PostgreSQL pool configured: max={} connections, min={}, idleTimeout={}s, pid={}", profile.label(),
         profile.maxSize(), profile.minSize(), profile.idleTimeout().toSeconds(), ProcessHandle.current().pid());
-    WarmKeeper keeper = profile.minSize() > 0 ? new WarmKeeper(vertx, pool, account, profile) : null;
+    WarmKeeper keeper = profile.minSize() > 0 ? new WarmKeeper(vertx, home, pool, account, profile) : null;
     PhysicalPool physical = new PhysicalPool(pool, account, keeper);
     physicals.add(physical);
     return physical;
@@ -187,7 +207,7 @@ public final class ConnectionBudget {
 
   public List<BudgetedPool> pools() {
     List<BudgetedPool> out = new ArrayList<>();
-    shared.values().forEach(s -> out.add(s.physical.handle()));
+    physicals.forEach(p -> out.add(p.handle()));
     return out;
   }
 
@@ -196,16 +216,21 @@ public final class ConnectionBudget {
   }
 
   /** Closes every pool of this instance and waits for their permits to be back. */
-  public Future<Void> close() {
-    BY_VERTX.remove(vertx, BY_VERTX.get(vertx));
-    List<Future<Void>> closing = new ArrayList<>();
-    physicals.forEach(p -> closing.add(p.closeNow()));
-    return Future.join(closing).eventually(() -> {
+  public synchronized Future<Void> close() {
+    if (closing != null) {
+      return closing;
+    }
+    BY_VERTX.computeIfPresent(vertx, (v, f) -> f.succeeded() && f.result() == this ? null : f);
+    ((io.vertx.core.internal.VertxInternal) vertx).removeCloseHook(closeHook);
+    List<Future<Void>> pools = new ArrayList<>();
+    physicals.forEach(p -> pools.add(p.closeNow()));
+    closing = Future.join(pools).eventually(() -> {
       fence.close();
       registry.close();
       meters.close();
       return semaphores.close();
     }).mapEmpty();
+    return closing;
   }
 
   /** One physical pool and its books. */
@@ -244,21 +269,29 @@ public final class ConnectionBudget {
   /** A ref-counted pool shared by the verticle instances of one process. */
   private final class SharedPool {
     private final String key;
-    private final PhysicalPool physical;
+    private final Future<PhysicalPool> physical;
     private int handles;
-    private Future<Void> ready;
 
-    SharedPool(String key, PhysicalPool physical) {
+    SharedPool(String key, PoolProfile profile, String owner) {
       this.key = key;
-      this.physical = physical;
+      // Built on the budget's own context, so undeploying the verticle that happened to ask first does not close it.
+      Promise<PhysicalPool> built = home.promise();
+      home.runOnContext(v -> {
+        PhysicalPool p = createPool(profile, owner);
+        checkServer(p).onComplete(ar -> {
+          if (ar.succeeded()) {
+            built.complete(p);
+          } else {
+            p.closeNow().onComplete(x -> built.fail(ar.cause()));
+          }
+        });
+      });
+      this.physical = built.future();
     }
 
     synchronized Future<BudgetedPool> open() {
       handles++;
-      if (ready == null) {
-        ready = checkServer(physical);
-      }
-      return ready.map(v -> (BudgetedPool) new Handle(physical, this::release))
+      return physical.map(p -> (BudgetedPool) new Handle(p, this::release))
           .onFailure(err -> release());
     }
 
@@ -268,7 +301,7 @@ public final class ConnectionBudget {
         return Future.succeededFuture();
       }
       shared.remove(key, this);
-      return physical.closeNow();
+      return physical.compose(PhysicalPool::closeNow, err -> Future.succeededFuture());
     }
   }
 

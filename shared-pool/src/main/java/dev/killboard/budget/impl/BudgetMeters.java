@@ -24,11 +24,12 @@ public final class BudgetMeters {
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
   private final long timerId;
 
-  public BudgetMeters(ConnectionBudget budget, ClassSemaphores semaphores) {
+  public BudgetMeters(ConnectionBudget budget, ClassSemaphores semaphores, io.vertx.core.internal.ContextInternal home) {
     this.budget = budget;
     this.semaphores = semaphores;
     semaphores.sizes().keySet().forEach(c -> available.put(c, new AtomicInteger(-1)));
-    this.timerId = semaphores.vertx().setPeriodic(0, 5_000, id -> refreshAvailable());
+    this.timerId = home.setPeriodic(5_000, id -> refreshAvailable());
+    home.runOnContext(v -> refreshAvailable());
   }
 
   private void refreshAvailable() {

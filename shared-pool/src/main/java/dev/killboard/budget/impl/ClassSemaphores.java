@@ -6,16 +6,23 @@ import com.hazelcast.map.IMap;
 import dev.killboard.budget.BudgetConfigException;
 import dev.killboard.budget.BudgetSettings;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Hazelcast CP ISemaphore (session-aware) per budget class. Every call blocks inside Hazelcast, so every call
- * runs on a dedicated worker executor, never on an event loop; waits there are bounded by the caller's timeout.
+ * runs on threads of the budget's own, never on an event loop; waits there are bounded by the caller's timeout.
+ * The threads belong to the budget rather than to a Vert.x worker executor, which a verticle's undeploy would close.
  */
 public final class ClassSemaphores {
   /** Prefix of the CP semaphore names; the class name follows. */
@@ -24,11 +31,11 @@ public final class ClassSemaphores {
   public static final String CLASS_SIZES_MAP = "killboard.budget.classes";
 
   private final Vertx vertx;
-  private final WorkerExecutor executor;
+  private final ExecutorService executor;
   private final Map<String, ISemaphore> semaphores;
   private final Map<String, Integer> sizes;
 
-  private ClassSemaphores(Vertx vertx, WorkerExecutor executor, Map<String, ISemaphore> semaphores, Map<String, Integer> sizes) {
+  private ClassSemaphores(Vertx vertx, ExecutorService executor, Map<String, ISemaphore> semaphores, Map<String, Integer> sizes) {
     this.vertx = vertx;
     this.executor = executor;
     this.semaphores = semaphores;
@@ -37,10 +44,15 @@ public final class ClassSemaphores {
 
   /** Joins (or creates) the class semaphores; fails when the cluster already runs the classes with other sizes. */
   public static Future<ClassSemaphores> join(Vertx vertx, HazelcastInstance hz, BudgetSettings settings) {
-    // Waits block a thread each: size the executor so every permit of the process can be awaited at once.
+    // Waits block a thread each: size the pool so every permit of the process can be awaited at once.
     int threads = Math.max(8, settings.total() + 8);
-    WorkerExecutor executor = vertx.createSharedWorkerExecutor("killboard-budget", threads, 2, TimeUnit.MINUTES);
-    return executor.executeBlocking(() -> {
+    AtomicInteger seq = new AtomicInteger();
+    ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "killboard-budget-" + seq.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    return run(vertx, executor, () -> {
       IMap<String, Integer> recorded = hz.getMap(CLASS_SIZES_MAP);
       Map<String, ISemaphore> semaphores = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> e : settings.classes().entrySet()) {
@@ -56,7 +68,25 @@ public final class ClassSemaphores {
         semaphores.put(e.getKey(), semaphore);
       }
       return new ClassSemaphores(vertx, executor, semaphores, new LinkedHashMap<>(settings.classes()));
-    }, false);
+    }).onFailure(err -> executor.shutdown());
+  }
+
+  private static <T> Future<T> run(Vertx vertx, ExecutorService executor, Callable<T> work) {
+    // Completes on the caller's context, like executeBlocking does.
+    Promise<T> promise = ((VertxInternal) vertx).getOrCreateContext().promise();
+    try {
+      executor.execute(() -> {
+        try {
+          promise.complete(work.call());
+        } catch (Throwable t) {
+          promise.fail(t);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // The budget is closed: the member's CP session ends with it, and the CP group takes its permits back.
+      promise.fail(new IllegalStateException("connection budget closed", e));
+    }
+    return promise.future();
   }
 
   /** Waits up to {@code timeout} for one permit; true when granted. */
@@ -80,14 +110,9 @@ public final class ClassSemaphores {
     return blocking(semaphore::availablePermits);
   }
 
-  /** Runs other blocking Hazelcast work on the budget's executor; fails (never throws) once the executor is closed. */
-  public <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
-    try {
-      return executor.executeBlocking(work, false);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // Vert.x is closing: the member's CP session ends with it, and the CP group takes its permits back.
-      return Future.failedFuture(new IllegalStateException("connection budget closed", e));
-    }
+  /** Runs other blocking Hazelcast work on the budget's threads; fails (never throws) once the budget is closed. */
+  public <T> Future<T> blocking(Callable<T> work) {
+    return run(vertx, executor, work);
   }
 
   public Map<String, Integer> sizes() {
@@ -107,6 +132,7 @@ public final class ClassSemaphores {
   }
 
   public Future<Void> close() {
-    return executor.close();
+    executor.shutdown();
+    return Future.succeededFuture();
   }
 }

@@ -37,14 +37,14 @@ public final class SessionFence {
   private final long checkEveryMillis;
   private final boolean sessionsListable;
 
-  public SessionFence(Vertx vertx, HazelcastInstance hz, long checkEveryMillis) {
+  public SessionFence(Vertx vertx, io.vertx.core.internal.ContextInternal home, HazelcastInstance hz, long checkEveryMillis) {
     this.vertx = vertx;
     this.hz = hz;
     this.local = hz.getCluster().getLocalMember().getAddress();
     this.checkEveryMillis = checkEveryMillis;
     // In unsafe mode (no CP members) Hazelcast offers no session listing; a refused release is the only signal there.
     this.sessionsListable = hz.getConfig().getCPSubsystemConfig().getCPMemberCount() > 0;
-    this.timerId = vertx.setPeriodic(checkEveryMillis, id -> checkNow());
+    this.timerId = home.setPeriodic(checkEveryMillis, id -> checkNow());
   }
 
   public void register(PoolAccount account) {

@@ -19,10 +19,16 @@ public final class WarmKeeper {
   private final Vertx vertx;
   private final long timerId;
 
-  public WarmKeeper(Vertx vertx, Pool pool, PoolAccount account, PoolProfile profile) {
+  public WarmKeeper(Vertx vertx, io.vertx.core.internal.ContextInternal home, Pool pool, PoolAccount account,
+      PoolProfile profile) {
     this.vertx = vertx;
     long every = Math.max(1_000, profile.idleTimeout().toMillis() / 3);
-    this.timerId = vertx.setPeriodic(0, every, id -> {
+    this.timerId = home.setPeriodic(every, id -> keepWarm(pool, account, profile));
+    home.runOnContext(v -> keepWarm(pool, account, profile));
+  }
+
+  private static void keepWarm(Pool pool, PoolAccount account, PoolProfile profile) {
+    {
       if (account.stats().inUse() > 0) {
         return;
       }
@@ -31,7 +37,7 @@ public final class WarmKeeper {
         pings.add(pool.query("SELECT 1").execute());
       }
       Future.join(pings).onFailure(err -> LOG.debug("[{}] Keep-warm query failed: {}", profile.label(), err.toString()));
-    });
+    }
   }
 
   public void stop() {

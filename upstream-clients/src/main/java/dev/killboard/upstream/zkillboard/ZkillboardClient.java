@@ -1,0 +1,87 @@
+package dev.killboard.upstream.zkillboard;
+
+import dev.killboard.upstream.JsonShape;
+import dev.killboard.upstream.RequestPacer;
+import dev.killboard.upstream.StatusOutcome;
+import dev.killboard.upstream.UpstreamHttp;
+import dev.killboard.upstream.UpstreamService;
+import dev.killboard.upstream.UpstreamSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * zKillboard's history API: {@code /api/{characterID|corporationID|allianceID}/{id}/page/{n}/} with the trailing
+ * slash, gzip, and requests spaced to the configured polite rate. Each entry holds only the killmail id and
+ * {@code zkb} (with the hash); the killmail itself comes from ESI. An empty list means past the last page.
+ */
+public final class ZkillboardClient implements AutoCloseable {
+  private static final int MAX_ENTRIES = 10_000;
+
+  private final UpstreamSettings settings;
+  private final UpstreamHttp http;
+  private final RequestPacer pacer;
+
+  /** A client pacing itself at {@link UpstreamSettings#zkbRequestsPerSecond()}. */
+  public ZkillboardClient(Vertx vertx, UpstreamSettings settings) {
+    this.settings = settings;
+    this.http = new UpstreamHttp(vertx, settings);
+    this.pacer = new RequestPacer(vertx, settings.zkbRequestsPerSecond());
+  }
+
+  /** One history page (from 1) of a character, corporation or alliance, newest first. */
+  public Future<List<ZkbKillmailRef>> history(ZkbEntity entity, long id, int page) {
+    if (id <= 0 || page < 1) {
+      return Future.failedFuture(new IllegalArgumentException("zKillboard ids are positive and pages start at 1, got id "
+          + id + " page " + page));
+    }
+    String url = settings.zkbBaseUrl() + "/" + entity.pathSegment() + "/" + id + "/page/" + page + "/";
+    JsonShape shape = new JsonShape(UpstreamService.ZKILLBOARD, url);
+    return pacer.next()
+        .compose(v -> UpstreamHttp.send(UpstreamService.ZKILLBOARD, url,
+            http.get(url).putHeader("Accept-Encoding", "gzip").send()))
+        .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(entries(shape, shape.array(response.body())))
+            : Future.failedFuture(StatusOutcome.failure(UpstreamService.ZKILLBOARD, url, response)));
+  }
+
+  /** A character's history page. */
+  public Future<List<ZkbKillmailRef>> characterHistory(long characterId, int page) {
+    return history(ZkbEntity.CHARACTER, characterId, page);
+  }
+
+  /** A corporation's history page. */
+  public Future<List<ZkbKillmailRef>> corporationHistory(long corporationId, int page) {
+    return history(ZkbEntity.CORPORATION, corporationId, page);
+  }
+
+  /** An alliance's history page. */
+  public Future<List<ZkbKillmailRef>> allianceHistory(long allianceId, int page) {
+    return history(ZkbEntity.ALLIANCE, allianceId, page);
+  }
+
+  /** The pacer spacing this client's requests. */
+  public RequestPacer pacer() {
+    return pacer;
+  }
+
+  private static List<ZkbKillmailRef> entries(JsonShape s, JsonArray array) {
+    s.atMost(array, "", MAX_ENTRIES);
+    List<ZkbKillmailRef> refs = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      String at = "[" + i + "]";
+      JsonObject entry = s.element(array, "", i);
+      long id = s.id(entry, at, "killmail_id");
+      JsonObject zkb = ZkbShapes.zkb(s, s.child(entry, at, "zkb"), at + ".zkb");
+      refs.add(new ZkbKillmailRef(id, zkb.getString("hash"), zkb));
+    }
+    return refs;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.killboard.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UpstreamSettingsTest {
+  private static final String UA = "Killboard/0.1 (admin@example.com)";
+
+  @Test
+  void defaultsPointAtTheRealServices() {
+    UpstreamSettings s = UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, UA));
+    assertThat(s.esiBaseUrl()).isEqualTo("https://esi.evetech.net/latest");
+    assertThat(s.zkbBaseUrl()).isEqualTo("https://zkillboard.com/api");
+    assertThat(s.r2z2BaseUrl()).isEqualTo("https://r2z2.zkillboard.com/ephemeral");
+    assertThat(s.ssoBaseUrl()).isEqualTo("https://login.eveonline.com");
+    assertThat(s.ssoIssuer()).isEqualTo("https://login.eveonline.com");
+    assertThat(s.ssoJwksUrl()).isEqualTo("https://login.eveonline.com/oauth/jwks");
+    assertThat(s.r2z2NotFoundWait()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(s.ssoClientId()).isNull();
+    assertThat(s.userAgent()).isEqualTo(UA);
+  }
+
+  @Test
+  void environmentOverridesEverySetting() {
+    Map<String, String> env = new HashMap<>();
+    env.put(UpstreamSettings.USER_AGENT, "Killboard/0.1 (+https://example.com/contact)");
+    env.put(UpstreamSettings.ESI_BASE_URL, "http://127.0.0.1:8090/latest/");
+    env.put(UpstreamSettings.ZKB_BASE_URL, "http://127.0.0.1:8090/api");
+    env.put(UpstreamSettings.R2Z2_BASE_URL, "http://127.0.0.1:8090/ephemeral");
+    env.put(UpstreamSettings.SSO_BASE_URL, "http://127.0.0.1:8090");
+    env.put(UpstreamSettings.SSO_ISSUER, "https://login.eveonline.com");
+    env.put(UpstreamSettings.SSO_CLIENT_ID, "id");
+    env.put(UpstreamSettings.SSO_CLIENT_SECRET, "very-secret-value");
+    env.put(UpstreamSettings.REQUEST_TIMEOUT_MS, "2500");
+    env.put(UpstreamSettings.ESI_ERROR_LIMIT_MARGIN, "20");
+    env.put(UpstreamSettings.ZKB_REQUESTS_PER_SECOND, "0.5");
+    env.put(UpstreamSettings.R2Z2_NOT_FOUND_WAIT_MS, "250");
+    env.put(UpstreamSettings.ESI_COMPATIBILITY_DATE, "2025-08-26");
+    UpstreamSettings s = UpstreamSettings.fromEnvironment(env);
+    assertThat(s.esiBaseUrl()).isEqualTo("http://127.0.0.1:8090/latest");
+    assertThat(s.ssoJwksUrl()).isEqualTo("http://127.0.0.1:8090/oauth/jwks");
+    assertThat(s.ssoIssuer()).isEqualTo("https://login.eveonline.com");
+    assertThat(s.requestTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(s.esiErrorLimitMargin()).isEqualTo(20);
+    assertThat(s.zkbRequestsPerSecond()).isEqualTo(0.5);
+    assertThat(s.r2z2NotFoundWait()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.esiCompatibilityDate()).isEqualTo("2025-08-26");
+    assertThat(s.toString()).doesNotContain("very-secret-value").contains("clientSecret=****");
+  }
+
+  @Test
+  void aUserAgentWithoutContactIsRefusedWithAMessageNamingTheSetting() {
+    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of()))
+        .isInstanceOf(UpstreamConfigException.class).hasMessageContaining("KILLBOARD_USER_AGENT is not set");
+    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, "Killboard/0.1")))
+        .hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
+    assertThatThrownBy(() -> UpstreamSettings.builder().userAgent("Killboard (a@b.com)\r\nX-Evil: 1").build())
+        .hasMessageContaining("control characters");
+  }
+
+  @Test
+  void everyWrongSettingIsListedAtOnce() {
+    Map<String, String> env = new HashMap<>();
+    env.put(UpstreamSettings.USER_AGENT, UA);
+    env.put(UpstreamSettings.ESI_BASE_URL, "esi.evetech.net/latest");
+    env.put(UpstreamSettings.ZKB_BASE_URL, "ftp://zkillboard.com/api");
+    env.put(UpstreamSettings.REQUEST_TIMEOUT_MS, "soon");
+    env.put(UpstreamSettings.ESI_ERROR_LIMIT_MARGIN, "0");
+    env.put(UpstreamSettings.SSO_CLIENT_SECRET, "s3cr3t-do-not-print");
+    env.put(UpstreamSettings.ESI_COMPATIBILITY_DATE, "yesterday");
+    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(env)).isInstanceOf(UpstreamConfigException.class)
+        .hasMessageContaining("KILLBOARD_ESI_BASE_URL='esi.evetech.net/latest' must start with http:// or https://")
+        .hasMessageContaining("KILLBOARD_ZKB_BASE_URL='ftp://zkillboard.com/api'")
+        .hasMessageContaining("KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS='soon' is not a whole number")
+        .hasMessageContaining("KILLBOARD_ESI_ERROR_LIMIT_MARGIN=0 must be from 1 to 99")
+        .hasMessageContaining("KILLBOARD_SSO_CLIENT_ID is not set but KILLBOARD_SSO_CLIENT_SECRET is")
+        .hasMessageContaining("KILLBOARD_ESI_COMPATIBILITY_DATE='yesterday'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-do-not-print"));
+  }
+
+  @Test
+  void politenessLimitsOfTheRealServicesCannotBeLoosened() {
+    assertThatThrownBy(() -> UpstreamSettings.builder().userAgent(UA).r2z2NotFoundWait(Duration.ofSeconds(2)).build())
+        .hasMessageContaining("KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS=2000 is below the 6000 ms R2Z2 asks for");
+    assertThatThrownBy(() -> UpstreamSettings.builder().userAgent(UA).zkbRequestsPerSecond(50).build())
+        .hasMessageContaining("KILLBOARD_ZKB_REQUESTS_PER_SECOND=50.0 is above the 10.0 requests per second");
+    // Against a local fake the same values are fine.
+    UpstreamSettings local = UpstreamSettings.builder().userAgent(UA).r2z2BaseUrl("http://127.0.0.1:1/ephemeral")
+        .zkbBaseUrl("http://127.0.0.1:1/api").r2z2NotFoundWait(Duration.ofMillis(100)).zkbRequestsPerSecond(50).build();
+    assertThat(local.r2z2NotFoundWait()).isEqualTo(Duration.ofMillis(100));
+  }
+}
