@@ -174,6 +174,33 @@ public final class ConnectionBudget {
     return check.mapEmpty();
   }
 
+  /**
+   * Runs blocking work that opens a physical connection of its own outside any pool (Flyway's JDBC connection, an
+   * import's COPY) while holding one permit of {@code budgetClass}, so that connection counts against the budget too.
+   * The work runs on the budget's threads; the permit is given back when it ends, however it ends.
+   */
+  public <T> Future<T> withPermit(String budgetClass, String owner, java.util.concurrent.Callable<T> work) {
+    Integer size = semaphores.sizes().get(budgetClass);
+    if (size == null) {
+      return Future.failedFuture(new BudgetConfigException("Unknown budget class '" + budgetClass + "'; configured classes are "
+          + semaphores.sizes().keySet() + "."));
+    }
+    String id = budgetClass + "-oneshot-" + poolSeq.incrementAndGet();
+    java.time.Duration timeout = budgetClass.equals(PoolProfile.API_CLASS) ? settings.apiProfile().connectionTimeout()
+        : settings.workerProfile().connectionTimeout();
+    return semaphores.tryAcquire(budgetClass, timeout).compose(granted -> {
+      if (!granted) {
+        return Future.failedFuture(new BudgetExhaustedException(budgetClass, "No permit of budget class '" + budgetClass
+            + "' came free within " + timeout.toSeconds() + "s for " + owner + "; it was not started and can be retried."));
+      }
+      registry.record(id, owner, budgetClass, 1);
+      return semaphores.blocking(work).eventually(() -> {
+        registry.record(id, owner, budgetClass, 0);
+        return semaphores.release(budgetClass);
+      });
+    });
+  }
+
   /** Who holds how many permits of each class, cluster-wide, with what is still available. */
   public Future<BudgetStatus> status() {
     return semaphores.blocking(() -> {

@@ -129,6 +129,23 @@ class BudgetBehaviourTest {
   }
 
   @Test
+  void workOutsideAPoolHoldsAPermitWhileItRuns() throws Exception {
+    int during = budget.withPermit("api", "schema-migration", () -> {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+          "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(), db.appUser(), db.appPassword())) {
+        return budget.status().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
+            .classes().get("api").available();
+      }
+    }).await(60, TimeUnit.SECONDS);
+    assertThat(during).as("api permits available while the migration's own connection is open").isEqualTo(4);
+    assertThat(available("api")).isEqualTo(5);
+    assertThatThrownBy(() -> budget.withPermit("api", "failing", () -> {
+      throw new IllegalStateException("boom");
+    }).await(60, TimeUnit.SECONDS)).hasMessageContaining("boom");
+    assertThat(available("api")).as("given back after a failure too").isEqualTo(5);
+  }
+
+  @Test
   void aTotalOverTheServersSlotsFailsAtStartNamingTheNumbers() throws Exception {
     BudgetSettings tooBig = TestCluster.budget(db).withTotal(23).withClasses(Map.of("api", 5, "worker", 18));
     TestCluster other = new TestCluster(0);

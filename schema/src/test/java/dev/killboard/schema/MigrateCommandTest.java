@@ -1,0 +1,64 @@
+package dev.killboard.schema;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MigrateCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env) {
+        return MigrateCommand.run(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void migratesThenReportsUpToDateWithoutEverPrintingThePassword() {
+        try (FreshDatabase db = FreshDatabase.create()) {
+            // The libpq form operators copy from the DigitalOcean console, with the password in the URL.
+            String url = "postgresql://" + db.user() + ":" + db.password() + "@" + db.server.host() + ":" + db.server.port()
+                    + "/" + db.name;
+            assertThat(run(Map.of(MigrationSettings.URL, url))).isEqualTo(MigrateCommand.OK);
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .contains("Applied 4 migration(s), version <empty> -> 4:")
+                    .contains("V3 killmails");
+
+            out.reset();
+            assertThat(run(Map.of(MigrationSettings.URL, db.jdbcUrl(), MigrationSettings.USER, db.user(),
+                    MigrationSettings.PASSWORD, db.password()))).isEqualTo(MigrateCommand.OK);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("Schema is up to date at version 4");
+            assertThat(output()).doesNotContain(db.password());
+        }
+    }
+
+    @Test
+    void wrongPasswordFailsWithStatusOneAndDoesNotEchoIt() {
+        try (FreshDatabase db = FreshDatabase.create()) {
+            String wrong = "not-the-password-" + System.nanoTime();
+            int status = run(Map.of(MigrationSettings.URL, db.jdbcUrl(), MigrationSettings.USER, db.user(),
+                    MigrationSettings.PASSWORD, wrong));
+            assertThat(status).isEqualTo(MigrateCommand.FAILED);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("password authentication failed");
+            assertThat(output()).doesNotContain(wrong);
+        }
+    }
+
+    @Test
+    void badConfigurationFailsWithStatusTwoNamingTheSetting() {
+        assertThat(run(Map.of(MigrationSettings.URL, "postgresql://db.example.com/kb", MigrationSettings.USER, "app")))
+                .isEqualTo(MigrateCommand.BAD_CONFIGURATION);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("KILLBOARD_DB_PASSWORD: not set");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+}
