@@ -1,0 +1,141 @@
+package dev.killboard.api.auth;
+
+import dev.killboard.api.config.SsoSettings;
+import dev.killboard.api.data.Sql;
+import dev.killboard.api.data.UserRepository;
+import dev.killboard.api.data.UserRepository.StoredUser;
+import dev.killboard.api.data.UserRepository.TokenWrite;
+import dev.killboard.api.errors.ApiException;
+import dev.killboard.api.errors.ErrorCode;
+import dev.killboard.api.jobs.QueueAccess;
+import dev.killboard.queue.Priority;
+import dev.killboard.queue.QueueNames;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The EVE SSO sign-in flow shared by the GraphQL mutations and {@code GET /auth/callback}: the authorize URL with a
+ * signed state, code exchange, refresh, storing the user with encrypted tokens, and queueing the user's killmail
+ * sync (at most every 15 minutes, as the original).
+ */
+public final class SignIn {
+  private static final Logger LOG = LoggerFactory.getLogger(SignIn.class);
+  private static final long RESYNC_AFTER_MS = 15 * 60 * 1000L;
+  private static final int MAX_CODE_LENGTH = 2048;
+
+  private final SsoSettings settings;
+  private final SsoClient sso;
+  private final AccessTokenVerifier verifier;
+  private final UserRepository users;
+  private final QueueAccess queues;
+  private final TokenCipher cipher;
+  private final LoginState states;
+
+  /** The result of a sign-in or refresh. */
+  public record Session(SsoClient.TokenGrant grant, Viewer viewer, StoredUser user) {
+  }
+
+  /** The GraphQL AuthUrl. */
+  public record AuthUrl(String url, String state) {
+  }
+
+  public SignIn(SsoSettings settings, SsoClient sso, AccessTokenVerifier verifier, UserRepository users, QueueAccess queues) {
+    this.settings = settings;
+    this.sso = sso;
+    this.verifier = verifier;
+    this.users = users;
+    this.queues = queues;
+    this.cipher = settings.loginEnabled() ? new TokenCipher(settings.tokenKey()) : null;
+    this.states = settings.loginEnabled() ? new LoginState(settings.tokenKey(), Clock.systemUTC()) : null;
+  }
+
+  private void requireEnabled() {
+    if (!settings.loginEnabled()) {
+      throw new ApiException(ErrorCode.NOT_SUPPORTED,
+          "EVE SSO sign-in is not configured on this server (KILLBOARD_SSO_CLIENT_ID is not set)");
+    }
+  }
+
+  public boolean enabled() {
+    return settings.loginEnabled();
+  }
+
+  public AuthUrl login() {
+    requireEnabled();
+    String state = states.issue();
+    return new AuthUrl(sso.authorizeUrl(state), state);
+  }
+
+  /** Exchanges the code from the SSO redirect; the state must be one this cluster issued in the last ten minutes. */
+  public Future<Session> completeWithCode(String code, String state) {
+    requireEnabled();
+    if (code == null || code.isBlank() || code.length() > MAX_CODE_LENGTH) {
+      return Future.failedFuture(ApiException.badInput("code is missing or too long"));
+    }
+    if (!states.isValid(state)) {
+      return Future.failedFuture(ApiException.badInput("state was not issued by this server or has expired; start the sign-in again"));
+    }
+    return sso.exchangeCode(code).compose(this::store).compose(session -> queueSync(session).map(session));
+  }
+
+  /** Trades a refresh token for a fresh access token and stores the new tokens. */
+  public Future<Session> refresh(String refreshToken) {
+    requireEnabled();
+    if (refreshToken == null || refreshToken.isBlank() || refreshToken.length() > MAX_CODE_LENGTH) {
+      return Future.failedFuture(ApiException.badInput("refreshToken is missing or too long"));
+    }
+    return sso.refresh(refreshToken).compose(this::store);
+  }
+
+  private Future<Session> store(SsoClient.TokenGrant grant) {
+    return verifier.verify(grant.accessToken())
+        .recover(e -> Future.failedFuture(new ApiException(ErrorCode.UPSTREAM_ERROR,
+            "EVE SSO issued a token that does not verify: " + e.getMessage())))
+        .compose(viewer -> {
+          OffsetDateTime expires = Instant.now().plusSeconds(grant.expiresIn()).atOffset(ZoneOffset.UTC);
+          TokenWrite write = new TokenWrite(viewer.characterId(), viewer.characterName(), viewer.ownerHash(),
+              cipher.encrypt(grant.accessToken(), viewer.characterId()),
+              grant.refreshToken() == null ? null : cipher.encrypt(grant.refreshToken(), viewer.characterId()),
+              expires, viewer.scopes());
+          return users.upsertLogin(write).map(user -> new Session(grant, viewer, user));
+        });
+  }
+
+  private Future<Void> queueSync(Session session) {
+    StoredUser user = session.user();
+    long now = System.currentTimeMillis();
+    boolean character = user.lastKillmailSyncAt() == null
+        || now - user.lastKillmailSyncAt().toInstant().toEpochMilli() > RESYNC_AFTER_MS;
+    boolean corporation = user.corporationId() != null && (user.lastCorpKillmailSyncAt() == null
+        || now - user.lastCorpKillmailSyncAt().toInstant().toEpochMilli() > RESYNC_AFTER_MS);
+    if (!character && !corporation) {
+      return Future.succeededFuture();
+    }
+    // A sign-in never fails because the queues are down: the periodic producers pick the user up later.
+    return queues.queue().compose(q -> {
+      Future<String> c = character ? q.enqueue(QueueNames.ESI_USER_KILLMAILS, syncPayload(user, "login"), Priority.HIGH)
+          : Future.succeededFuture();
+      Future<String> co = corporation ? q.enqueue(QueueNames.ESI_CORPORATION_KILLMAILS,
+          syncPayload(user, "login").put("corporationId", user.corporationId()), Priority.HIGH) : Future.succeededFuture();
+      return Future.all(c, co).<Void>mapEmpty();
+    }).recover(e -> {
+      LOG.warn("Could not queue the killmail sync of character {} after sign-in: {}", user.characterId(), e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * The payload of a user killmail sync job. It carries no token: the worker reads the user's encrypted tokens
+   * from the users table.
+   */
+  public static JsonObject syncPayload(StoredUser user, String source) {
+    return new JsonObject().put("characterId", user.characterId()).put("characterName", user.characterName())
+        .put("source", source).put("queuedAt", Sql.iso(Instant.now()));
+  }
+}

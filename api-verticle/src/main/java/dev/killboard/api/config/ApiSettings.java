@@ -1,0 +1,95 @@
+package dev.killboard.api.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the API reads from the environment, validated at start. Unset variables take the documented defaults
+ * (docs/api.md, "Configuration"); a wrong value fails the start with a message naming the variable.
+ */
+public final class ApiSettings {
+  private final String httpHost;
+  private final int httpPort;
+  private final List<String> corsOrigins;
+  private final boolean graphiqlEnabled;
+  private final boolean introspectionEnabled;
+  private final boolean migrateOnStart;
+  private final QueryLimits limits;
+  private final SsoSettings sso;
+  private final int workerStatusIntervalMillis;
+  private final int sseKeepAliveMillis;
+
+  private ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
+      boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
+      int workerStatusIntervalMillis, int sseKeepAliveMillis) {
+    this.httpHost = httpHost;
+    this.httpPort = httpPort;
+    this.corsOrigins = List.copyOf(corsOrigins);
+    this.graphiqlEnabled = graphiqlEnabled;
+    this.introspectionEnabled = introspectionEnabled;
+    this.migrateOnStart = migrateOnStart;
+    this.limits = limits;
+    this.sso = sso;
+    this.workerStatusIntervalMillis = workerStatusIntervalMillis;
+    this.sseKeepAliveMillis = sseKeepAliveMillis;
+  }
+
+  /** Reads and validates every KILLBOARD_* setting the API uses (see docs/api.md for the list and defaults). */
+  public static ApiSettings fromEnv(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
+    String host = r.string("KILLBOARD_HTTP_HOST", "0.0.0.0");
+    int port = r.integer("KILLBOARD_HTTP_PORT", 8080, 0, 65535);
+    List<String> origins = r.list("KILLBOARD_CORS_ORIGINS", List.of("http://localhost:3000"));
+    for (String origin : origins) {
+      if (!origin.equals("*")) {
+        requireHttpUrl("KILLBOARD_CORS_ORIGINS", origin);
+      }
+    }
+    return new ApiSettings(host, port, origins,
+        r.bool("KILLBOARD_GRAPHIQL_ENABLED", true),
+        r.bool("KILLBOARD_INTROSPECTION_ENABLED", true),
+        r.bool("KILLBOARD_MIGRATE_ON_START", true),
+        QueryLimits.fromEnv(r),
+        SsoSettings.fromEnv(r),
+        r.integer("KILLBOARD_WORKER_STATUS_INTERVAL_MS", 5000, 100, 3_600_000),
+        r.integer("KILLBOARD_SSE_KEEPALIVE_MS", 15_000, 1000, 600_000));
+  }
+
+  static URI requireHttpUrl(String name, String value) {
+    URI uri;
+    try {
+      uri = URI.create(value);
+    } catch (IllegalArgumentException e) {
+      throw new ApiConfigException(name + "='" + value + "' is not a URL; use something like https://host[:port][/path].");
+    }
+    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+        || uri.getHost() == null) {
+      throw new ApiConfigException(name + "='" + value + "' must be an http:// or https:// URL with a host.");
+    }
+    return uri;
+  }
+
+  /** The same settings listening on another port (tests and the demo bind to port 0). */
+  public ApiSettings withHttpPort(int port) {
+    return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits, sso,
+        workerStatusIntervalMillis, sseKeepAliveMillis);
+  }
+
+  public String httpHost() { return httpHost; }
+  public int httpPort() { return httpPort; }
+  public List<String> corsOrigins() { return corsOrigins; }
+  public boolean graphiqlEnabled() { return graphiqlEnabled; }
+  public boolean introspectionEnabled() { return introspectionEnabled; }
+  public boolean migrateOnStart() { return migrateOnStart; }
+  public QueryLimits limits() { return limits; }
+  public SsoSettings sso() { return sso; }
+  public int workerStatusIntervalMillis() { return workerStatusIntervalMillis; }
+  public int sseKeepAliveMillis() { return sseKeepAliveMillis; }
+
+  @Override
+  public String toString() {
+    return "http=" + httpHost + ":" + httpPort + ", cors=" + corsOrigins + ", graphiql=" + graphiqlEnabled
+        + ", introspection=" + introspectionEnabled + ", " + limits + ", " + sso;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.killboard.api.data;
+
+import dev.killboard.api.limits.PageRequest;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A filtered, ordered, paged list over one table or join. Conditions use {@code ?} for values, bound as parameters
+ * (never spliced into the text). The page reads one row more than asked to know whether a next page exists; the total
+ * is counted exactly up to a ceiling (a bounded scan: the cost does not grow with the table) and estimated by the
+ * planner above it.
+ */
+public final class ListQuery<T> {
+  /** How an edge cursor is derived from a row: its position in the list or its id. */
+  public enum CursorStyle {
+    /** base64(position), 0-based: the original's alliances, characters, universe and item lists. */
+    POSITION,
+    /** base64(position + 1): the original's killmail lists. */
+    POSITION_PLUS_ONE,
+    /** base64(id): the original's corporation list. */
+    ID
+  }
+
+  private final String columns;
+  private final String from;
+  private final List<String> conditions = new ArrayList<>();
+  private final List<Object> args = new ArrayList<>();
+  private final Function<Row, T> mapper;
+  private String orderBy = "";
+  private String countFrom;
+  private java.util.function.Supplier<Future<Long>> exactCount;
+  private CursorStyle cursorStyle = CursorStyle.POSITION;
+  private Function<T, Integer> idOf;
+
+  public ListQuery(String columns, String from, Function<Row, T> mapper) {
+    this.columns = columns;
+    this.from = from;
+    this.mapper = mapper;
+  }
+
+  /** Adds an AND condition; each {@code ?} takes the next value. */
+  public ListQuery<T> where(String condition, Object... values) {
+    StringBuilder sb = new StringBuilder();
+    int v = 0;
+    for (char c : condition.toCharArray()) {
+      if (c == '?') {
+        args.add(values[v++]);
+        sb.append('$').append(args.size());
+      } else {
+        sb.append(c);
+      }
+    }
+    if (v != values.length) {
+      throw new IllegalArgumentException("condition '" + condition + "' has " + v + " placeholders for " + values.length + " values");
+    }
+    conditions.add(sb.toString());
+    return this;
+  }
+
+  /** The ORDER BY list; it must end with a unique column so pages never overlap. */
+  public ListQuery<T> orderBy(String order) {
+    this.orderBy = order;
+    return this;
+  }
+
+  /** Counts over this FROM instead (the conditions must only use its aliases): a narrower join is cheaper to count. */
+  public ListQuery<T> countFrom(String from) {
+    this.countFrom = from;
+    return this;
+  }
+
+  /** An exact, cheap count maintained elsewhere (counter tables) used instead of counting rows. */
+  public ListQuery<T> exactCount(java.util.function.Supplier<Future<Long>> count) {
+    this.exactCount = count;
+    return this;
+  }
+
+  public ListQuery<T> cursors(CursorStyle style, Function<T, Integer> idOf) {
+    this.cursorStyle = style;
+    this.idOf = idOf;
+    return this;
+  }
+
+  private String whereClause() {
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+  }
+
+  /** Runs the page and the count (in parallel, on two connections). */
+  public Future<Connection<T>> fetch(Sql sql, PageRequest page, int exactCountCeiling) {
+    String where = whereClause();
+    int n = args.size();
+    String pageSql = "SELECT " + columns + " FROM " + from + where + " ORDER BY " + orderBy
+        + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2);
+    Tuple pageArgs = Tuple.wrap(new ArrayList<>(args)).addInteger(page.limit() + 1).addLong(page.offset());
+    Future<List<T>> rows = sql.list(pageSql, pageArgs, mapper);
+    Future<Long> total = exactCount != null ? exactCount.get() : count(sql, where, exactCountCeiling);
+    return Future.all(rows, total).map(done -> toConnection(rows.result(), total.result(), page, cursorStyle, idOf));
+  }
+
+  private Future<Long> count(Sql sql, String where, int ceiling) {
+    int n = args.size();
+    String countSql = "SELECT count(*) AS n FROM (SELECT 1 FROM " + (countFrom != null ? countFrom : from) + where + " LIMIT $" + (n + 1) + ") bounded";
+    Tuple countArgs = Tuple.wrap(new ArrayList<>(args)).addLong(ceiling + 1L);
+    return sql.one(countSql, countArgs, r -> r.getLong("n")).compose(exact -> {
+      if (exact <= ceiling) {
+        return Future.succeededFuture(exact);
+      }
+      return estimate(sql, where).map(e -> Math.max(e, ceiling + 1L));
+    });
+  }
+
+  private Future<Long> estimate(Sql sql, String where) {
+    String explain = "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + (countFrom != null ? countFrom : from) + where;
+    return sql.one(explain, Tuple.wrap(new ArrayList<>(args)), r -> {
+      Object plan = r.getValue(0);
+      JsonArray arr = plan instanceof JsonArray a ? a : new JsonArray(String.valueOf(plan));
+      JsonObject top = arr.getJsonObject(0).getJsonObject("Plan");
+      return top.getNumber("Plan Rows").longValue();
+    });
+  }
+
+  /**
+   * Shapes {@code rows} (read with one extra row to detect a next page) into a connection; {@code counted} is the
+   * exact count or a lower bound / estimate, corrected by what the page itself proves.
+   */
+  public static <T> Connection<T> toConnection(List<T> rows, long counted, PageRequest page, CursorStyle cursorStyle,
+      Function<T, Integer> idOf) {
+    boolean hasNext = rows.size() > page.limit();
+    List<T> shown = hasNext ? rows.subList(0, page.limit()) : rows;
+    // The page itself proves facts that win over a count or an estimate: reaching the end gives the exact total,
+    // a next row gives a lower bound.
+    long totalCount = counted;
+    if (!hasNext && !shown.isEmpty()) {
+      totalCount = page.offset() + shown.size();
+    } else if (hasNext) {
+      totalCount = Math.max(counted, page.offset() + shown.size() + 1);
+    }
+    List<Connection.Edge<T>> edges = new ArrayList<>(shown.size());
+    for (int i = 0; i < shown.size(); i++) {
+      long position = page.offset() + i;
+      T node = shown.get(i);
+      long cursorValue = switch (cursorStyle) {
+        case POSITION -> position;
+        case POSITION_PLUS_ONE -> position + 1;
+        case ID -> idOf.apply(node);
+      };
+      edges.add(new Connection.Edge<>(node, PageRequest.cursor(cursorValue)));
+    }
+    return new Connection<>(edges, Paging.pageInfo(page, totalCount, hasNext));
+  }
+}

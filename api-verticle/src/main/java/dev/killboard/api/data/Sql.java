@@ -1,0 +1,90 @@
+package dev.killboard.api.data;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Runs prepared statements on the API's pool and maps rows; every statement is a cached prepared statement. */
+public final class Sql {
+  /** The original's timestamps are JavaScript's toISOString(): UTC, milliseconds, a trailing Z. */
+  private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+
+  private final Pool pool;
+  private final io.micrometer.core.instrument.Counter statements;
+
+  /** @param registry where {@code killboard_sql_statements_total} is counted (N+1 regressions show up there) */
+  public Sql(Pool pool, io.micrometer.core.instrument.MeterRegistry registry) {
+    this.pool = pool;
+    this.statements = io.micrometer.core.instrument.Counter.builder("killboard.sql.statements")
+        .description("SQL statements the API sent").register(registry);
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** All rows of a prepared query, mapped. */
+  public <T> Future<List<T>> list(String sql, Tuple args, Function<Row, T> mapper) {
+    statements.increment();
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      List<T> out = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        out.add(mapper.apply(row));
+      }
+      return out;
+    });
+  }
+
+  /** The first row mapped, or null. */
+  public <T> Future<T> one(String sql, Tuple args, Function<Row, T> mapper) {
+    statements.increment();
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      var it = rows.iterator();
+      return it.hasNext() ? mapper.apply(it.next()) : null;
+    });
+  }
+
+  /** The raw rows. */
+  public Future<RowSet<Row>> rows(String sql, Tuple args) {
+    statements.increment();
+    return pool.preparedQuery(sql).execute(args);
+  }
+
+  /** A timestamp column as the contract's ISO-8601 text, or null. */
+  public static String iso(Row row, String column) {
+    OffsetDateTime t = row.getOffsetDateTime(column);
+    return t == null ? null : ISO_MILLIS.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+  }
+
+  /** An instant as the contract's ISO-8601 text. */
+  public static String iso(java.time.Instant instant) {
+    return ISO_MILLIS.format(instant.atOffset(ZoneOffset.UTC));
+  }
+
+  /** A date column as YYYY-MM-DD, or null. */
+  public static String date(Row row, String column) {
+    LocalDate d = row.getLocalDate(column);
+    return d == null ? null : d.toString();
+  }
+
+  /** Escapes LIKE wildcards so user text matches literally inside '%…%'. */
+  public static String containsPattern(String text) {
+    StringBuilder sb = new StringBuilder(text.length() + 2).append('%');
+    for (char c : text.toCharArray()) {
+      if (c == '%' || c == '_' || c == '\\') {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.append('%').toString();
+  }
+}

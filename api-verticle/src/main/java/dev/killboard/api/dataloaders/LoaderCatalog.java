@@ -1,0 +1,115 @@
+package dev.killboard.api.dataloaders;
+
+import static dev.killboard.api.dataloaders.LoaderNames.*;
+
+import dev.killboard.api.data.Keyed;
+import dev.killboard.api.data.OrganisationRepository.MetricBase;
+import dev.killboard.api.data.OrganisationRepository.SnapshotRow;
+import dev.killboard.api.data.Repositories;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Wires every DataLoader to its repository query. */
+public final class LoaderCatalog {
+  private final Repositories repos;
+
+  public LoaderCatalog(Repositories repos) {
+    this.repos = repos;
+  }
+
+  /** A fresh set of loaders for one execution. */
+  public Loaders create(boolean caching) {
+    Loaders l = new Loaders(caching);
+    var u = repos.universe();
+    var i = repos.items();
+    var c = repos.characters();
+    var o = repos.organisations();
+    var k = repos.killmails();
+    l.<Integer, Object>register(REGION, ids -> byId(u.regions(ids), r -> r.id()));
+    l.<Integer, Object>register(CONSTELLATION, ids -> byId(u.constellations(ids), r -> r.id()));
+    l.<Integer, Object>register(SOLAR_SYSTEM, ids -> byId(u.systems(ids), r -> r.id()));
+    l.<Integer, Object>register(CONSTELLATIONS_OF_REGION, ids -> grouped(u.constellationsOfRegions(ids), r -> r.regionId()));
+    l.<Integer, Object>register(SYSTEMS_OF_CONSTELLATION, ids -> grouped(u.systemsOfConstellations(ids), r -> r.constellationId()));
+    l.<Integer, Object>register(REGION_STATS, ids -> keyed(u.regionStats(ids)));
+    l.<Integer, Object>register(CONSTELLATION_STATS, ids -> keyed(u.constellationStats(ids)));
+    l.<Integer, Object>register(CATEGORY, ids -> byId(i.categories(ids), r -> r.id()));
+    l.<Integer, Object>register(ITEM_GROUP, ids -> byId(i.groups(ids), r -> r.id()));
+    l.<Integer, Object>register(TYPE, ids -> byId(i.types(ids), r -> r.id()));
+    l.<Integer, Object>register(GROUPS_OF_CATEGORY, ids -> grouped(i.groupsOfCategories(ids), r -> r.categoryId()));
+    l.<Integer, Object>register(TYPES_OF_GROUP, ids -> grouped(i.typesOfGroups(ids), r -> r.groupId()));
+    l.<Integer, Object>register(CHARACTER, ids -> byId(c.characters(ids), r -> r.id()));
+    l.<Integer, Object>register(RACE, ids -> byId(c.races(ids), r -> r.id()));
+    l.<Integer, Object>register(BLOODLINE, ids -> byId(c.bloodlines(ids), r -> r.id()));
+    l.<Integer, Object>register(ALLIANCE, ids -> byId(o.alliances(ids), r -> r.id()));
+    l.<Integer, Object>register(CORPORATION, ids -> byId(o.corporations(ids), r -> r.id()));
+    l.<Integer, Object>register(CORPORATIONS_OF_ALLIANCE, ids -> grouped(o.corporationsOfAlliances(ids), r -> r.allianceId()));
+    l.<Integer, Object>register(ALLIANCE_COUNTS, ids -> keyed(o.allianceCounts(ids)));
+    l.<Integer, Object>register(ALLIANCE_METRIC_BASES, ids -> metricBases(o.allianceMetricBases(ids)));
+    l.<Integer, Object>register(CORPORATION_METRIC_BASES, ids -> metricBases(o.corporationMetricBases(ids)));
+    l.<SnapshotKey, Object>register(ALLIANCE_SNAPSHOTS, keys -> snapshots(keys, o::allianceSnapshots));
+    l.<SnapshotKey, Object>register(CORPORATION_SNAPSHOTS, keys -> snapshots(keys, o::corporationSnapshots));
+    l.<Integer, Object>register(KILLMAIL, ids -> byId(k.killmails(ids), r -> r.killmailId()));
+    l.<Integer, Object>register(ATTACKERS_OF_KILLMAIL, ids -> grouped(k.attackers(ids), r -> r.killmailId()));
+    l.<Integer, Object>register(ITEMS_OF_KILLMAIL, ids -> grouped(k.items(ids), r -> r.killmailId()));
+    return l;
+  }
+
+  /** Key of a snapshots(days) load. */
+  public record SnapshotKey(int id, int days) {
+  }
+
+  private static <V> Future<Map<Integer, Object>> byId(Future<List<V>> rows, Function<V, Integer> id) {
+    return rows.map(list -> new HashMap<>(Loaders.indexBy(list, id)));
+  }
+
+  private static <V> Future<Map<Integer, Object>> grouped(Future<List<V>> rows, Function<V, Integer> key) {
+    return rows.map(list -> new HashMap<>(Loaders.groupBy(list, key)));
+  }
+
+  private static <V> Future<Map<Integer, Object>> keyed(Future<List<Keyed<V>>> rows) {
+    return rows.map(list -> {
+      Map<Integer, Object> out = new HashMap<>();
+      list.forEach(k -> out.put(k.key(), k.value()));
+      return out;
+    });
+  }
+
+  private static Future<Map<Integer, Object>> metricBases(Future<List<MetricBase>> rows) {
+    return rows.map(list -> {
+      Map<Integer, Object> out = new HashMap<>();
+      for (MetricBase b : list) {
+        @SuppressWarnings("unchecked")
+        Map<Integer, MetricBase> perDays = (Map<Integer, MetricBase>) out.computeIfAbsent(b.id(), id -> new HashMap<Integer, MetricBase>());
+        perDays.put(b.days(), b);
+      }
+      return out;
+    });
+  }
+
+  private interface SnapshotQuery<V> {
+    Future<List<SnapshotRow<V>>> run(List<Integer> ids, List<Integer> days);
+  }
+
+  private static <V> Future<Map<SnapshotKey, Object>> snapshots(Set<SnapshotKey> keys, SnapshotQuery<V> query) {
+    List<Integer> ids = new ArrayList<>(keys.size());
+    List<Integer> days = new ArrayList<>(keys.size());
+    keys.forEach(k -> {
+      ids.add(k.id());
+      days.add(k.days());
+    });
+    return query.run(ids, days).map(rows -> {
+      Map<SnapshotKey, Object> out = new HashMap<>();
+      for (SnapshotRow<V> r : rows) {
+        @SuppressWarnings("unchecked")
+        List<V> list = (List<V>) out.computeIfAbsent(new SnapshotKey(r.id(), r.days()), key -> new ArrayList<V>());
+        list.add(r.snapshot());
+      }
+      return out;
+    });
+  }
+}

@@ -1,0 +1,50 @@
+package dev.killboard.api.errors;
+
+import graphql.ExecutionResult;
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimplePerformantInstrumentation;
+import graphql.execution.instrumentation.parameters.InstrumentationExecutionParameters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Gives every error of a result an {@code extensions.code}, whatever part of graphql-java produced it. */
+public final class ErrorCodeInstrumentation extends SimplePerformantInstrumentation {
+
+  @Override
+  public CompletableFuture<ExecutionResult> instrumentExecutionResult(ExecutionResult result,
+      InstrumentationExecutionParameters parameters, InstrumentationState state) {
+    if (result.getErrors().isEmpty()) {
+      return CompletableFuture.completedFuture(result);
+    }
+    return CompletableFuture.completedFuture(result.transform(b -> b.errors(withCodes(result.getErrors()))));
+  }
+
+  /** The errors, each with a code; errors that already have one are kept as they are. */
+  public static List<GraphQLError> withCodes(List<GraphQLError> errors) {
+    List<GraphQLError> out = new ArrayList<>(errors.size());
+    for (GraphQLError e : errors) {
+      Map<String, Object> ext = e.getExtensions();
+      if (ext != null && ext.get("code") != null) {
+        out.add(e);
+        continue;
+      }
+      Map<String, Object> extensions = ext == null ? new LinkedHashMap<>() : new LinkedHashMap<>(ext);
+      extensions.put("code", ErrorClassifier.codeOf(e).name());
+      GraphqlErrorBuilder<?> b = GraphqlErrorBuilder.newError()
+          .message(e.getMessage() == null ? "Error" : e.getMessage())
+          .locations(e.getLocations())
+          .errorType(e.getErrorType())
+          .extensions(extensions);
+      if (e.getPath() != null) {
+        b.path(e.getPath());
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+}

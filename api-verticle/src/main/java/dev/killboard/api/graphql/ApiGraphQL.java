@@ -1,0 +1,116 @@
+package dev.killboard.api.graphql;
+
+import dev.killboard.api.auth.Authentication;
+import dev.killboard.api.config.QueryLimits;
+import dev.killboard.api.dataloaders.Loaders;
+import dev.killboard.api.errors.ErrorCodeInstrumentation;
+import dev.killboard.api.errors.ResolverExceptionHandler;
+import dev.killboard.api.limits.ComplexityLimit;
+import dev.killboard.api.limits.DepthLimit;
+import graphql.ExecutionInput;
+import graphql.GraphQL;
+import graphql.execution.instrumentation.ChainedInstrumentation;
+import graphql.execution.instrumentation.Instrumentation;
+import graphql.introspection.Introspection;
+import graphql.schema.GraphQLCodeRegistry;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The executable GraphQL API: the SDL files of {@code src/main/resources/graphql}, the resolver modules, the limits
+ * (depth, complexity), error codes and metrics. One per verticle instance.
+ */
+public final class ApiGraphQL {
+  /** The SDL files, one per concept; their union is the contract. */
+  static final List<String> SDL_FILES = List.of("root", "killmail", "alliance", "corporation", "character", "universe",
+      "item", "auth", "worker");
+
+  private final GraphQL graphQL;
+  private final GraphQLSchema schema;
+  private final boolean introspectionEnabled;
+  private final Function<Boolean, Loaders> loaders;
+
+  /**
+   * @param loaders makes a request's DataLoaders; the argument says whether they may cache (false for long-lived
+   *     subscriptions, whose cache would only grow and go stale)
+   */
+  public ApiGraphQL(List<ResolverModule> modules, QueryLimits limits, boolean introspectionEnabled, MeterRegistry registry,
+      Function<Boolean, Loaders> loaders) {
+    this.schema = buildSchema(modules);
+    this.introspectionEnabled = introspectionEnabled;
+    this.loaders = loaders;
+    List<Instrumentation> chain = new ArrayList<>();
+    chain.add(new GetMutationGuard());
+    chain.add(new DepthLimit(limits.maxDepth()));
+    chain.add(new ComplexityLimit(limits.maxComplexity(), limits.defaultPageSize(), limits.maxPageSize()));
+    chain.add(new OperationMetrics(registry));
+    chain.add(new ErrorCodeInstrumentation());
+    this.graphQL = GraphQL.newGraphQL(schema)
+        .instrumentation(new ChainedInstrumentation(chain))
+        .defaultDataFetcherExceptionHandler(new ResolverExceptionHandler())
+        .build();
+  }
+
+  /** Parses the SDL and wires it; fails at start when a module wires a field the SDL lacks. */
+  public static GraphQLSchema buildSchema(List<ResolverModule> modules) {
+    TypeDefinitionRegistry types = new TypeDefinitionRegistry();
+    SchemaParser parser = new SchemaParser();
+    for (String file : SDL_FILES) {
+      types.merge(parser.parse(readSdl(file)));
+    }
+    RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring()
+        .codeRegistry(GraphQLCodeRegistry.newCodeRegistry().defaultDataFetcher(new ContractNames()));
+    for (ResolverModule module : modules) {
+      module.wire(wiring);
+    }
+    return new SchemaGenerator().makeExecutableSchema(types, wiring.build());
+  }
+
+  /** The text of one SDL file. */
+  public static String readSdl(String name) {
+    String path = "graphql/" + name + ".graphqls";
+    try (InputStream in = ApiGraphQL.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("SDL file " + path + " is not on the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public GraphQL graphQL() {
+    return graphQL;
+  }
+
+  public GraphQLSchema schema() {
+    return schema;
+  }
+
+  /** Completes {@code builder} for one execution: the caller, fresh DataLoaders, the transport and the introspection switch. */
+  public ExecutionInput.Builder prepare(ExecutionInput.Builder builder, Authentication authentication,
+      RequestContext.Transport transport) {
+    boolean longLived = transport == RequestContext.Transport.SSE || transport == RequestContext.Transport.WEBSOCKET;
+    Loaders requestLoaders = loaders.apply(!longLived);
+    RequestContext context = new RequestContext(authentication, requestLoaders, transport);
+    builder.dataLoaderRegistry(requestLoaders.registry());
+    builder.graphQLContext(b -> {
+      b.put(RequestContext.class, context);
+      if (!introspectionEnabled) {
+        b.put(Introspection.INTROSPECTION_DISABLED, true);
+      }
+    });
+    return builder;
+  }
+}

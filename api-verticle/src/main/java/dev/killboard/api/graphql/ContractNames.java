@@ -1,0 +1,41 @@
+package dev.killboard.api.graphql;
+
+import graphql.schema.DataFetcher;
+import graphql.schema.DataFetcherFactory;
+import graphql.schema.DataFetcherFactoryEnvironment;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.PropertyDataFetcher;
+
+/**
+ * The default data fetcher: reads a field from the Java object by the camelCase form of its name, so the contract's
+ * snake_case fields ({@code member_count}) map onto ordinary record components ({@code memberCount}).
+ */
+final class ContractNames implements DataFetcherFactory<Object> {
+
+  @Override
+  public DataFetcher<Object> get(DataFetcherFactoryEnvironment environment) {
+    return get(environment.getFieldDefinition());
+  }
+
+  @Override
+  public DataFetcher<Object> get(GraphQLFieldDefinition field) {
+    return PropertyDataFetcher.fetching(camelCase(field.getName()));
+  }
+
+  static String camelCase(String name) {
+    if (name.indexOf('_') <= 0) {
+      return name;
+    }
+    StringBuilder sb = new StringBuilder(name.length());
+    boolean upper = false;
+    for (char c : name.toCharArray()) {
+      if (c == '_') {
+        upper = true;
+      } else {
+        sb.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return sb.toString();
+  }
+}

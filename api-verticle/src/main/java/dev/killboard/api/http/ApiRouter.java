@@ -1,0 +1,177 @@
+package dev.killboard.api.http;
+
+import dev.killboard.api.auth.Authentication;
+import dev.killboard.api.config.ApiSettings;
+import dev.killboard.api.errors.ErrorCode;
+import dev.killboard.api.graphql.ApiGraphQL;
+import dev.killboard.api.graphql.RequestContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import io.vertx.ext.web.handler.graphql.GraphQLHandler;
+import io.vertx.ext.web.handler.graphql.GraphQLHandlerOptions;
+import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
+import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
+import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
+import io.vertx.ext.web.handler.graphql.ws.Message;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The API's routes: {@code /graphql} (WebSocket graphql-transport-ws, SSE graphql-sse, then plain GET/POST),
+ * {@code /graphiql}, {@code /auth/callback}, {@code /health/*} and {@code /metrics}; CORS for the configured origins,
+ * a body cap, a request timeout and GraphQL-shaped errors for every failure.
+ */
+public final class ApiRouter {
+  private ApiRouter() {
+  }
+
+  /** Everything the router needs. */
+  public record Parts(ApiSettings settings, ApiGraphQL api, BearerAuthentication bearer, SsoCallback callback,
+      HealthRoutes health, MeterRegistry registry, Handler<RoutingContext> metricsHandler) {
+  }
+
+  public static Router create(Vertx vertx, Parts p) {
+    ApiSettings s = p.settings();
+    Router router = Router.router(vertx);
+    router.route().handler(rc -> timeRequests(rc, p.registry()));
+    router.route().handler(cors(s));
+
+    GraphQLWSHandler ws = GraphQLWSHandler.builder(p.api().graphQL())
+        .onConnectionInit(init -> {
+          Object payload = init.message().message().getValue("payload");
+          String header = null;
+          if (payload instanceof io.vertx.core.json.JsonObject json) {
+            header = json.getString("authorization", json.getString("Authorization"));
+          }
+          if (header == null) {
+            header = init.message().socket().headers().get("Authorization");
+          }
+          p.bearer().authenticate(header).onComplete(ar -> init.complete(ar.result()));
+        })
+        .beforeExecute(input -> {
+          Message message = input.context();
+          Authentication auth = message.connectionParams() instanceof Authentication a ? a : Authentication.anonymous();
+          p.api().prepare(input.builder(), auth, RequestContext.Transport.WEBSOCKET);
+        })
+        .build();
+
+    GraphQLHandler http = GraphQLHandler.builder(p.api().graphQL())
+        .with(new GraphQLHandlerOptions().setRequestBatchingEnabled(false).setRequestMultipartEnabled(false))
+        .beforeExecute(input -> {
+          RoutingContext rc = input.context();
+          RequestContext.Transport transport = rc.request().method() == HttpMethod.GET
+              ? RequestContext.Transport.HTTP_GET : RequestContext.Transport.HTTP_POST;
+          p.api().prepare(input.builder(), BearerAuthentication.of(rc), transport);
+        })
+        .build();
+
+    router.route("/graphql").handler(ws);
+    router.route("/graphql").method(HttpMethod.GET).method(HttpMethod.POST)
+        .handler(BodyHandler.create(false).setBodyLimit(s.limits().maxBodyBytes()));
+    router.route("/graphql").handler(p.bearer());
+    router.route("/graphql").handler(new GraphQLSseHandler(p.api(), s.sseKeepAliveMillis()));
+    router.route("/graphql").handler(TimeoutHandler.create(s.limits().requestTimeoutMillis(), 503));
+    router.route("/graphql").handler(ApiRouter::requireJsonBody);
+    router.route("/graphql").handler(http);
+
+    if (s.graphiqlEnabled()) {
+      GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, new GraphiQLHandlerOptions().setEnabled(true)
+          .setGraphQLUri("/graphql").setGraphQLWSEnabled(true).setGraphWSQLUri("/graphql"));
+      router.route("/graphiql*").subRouter(graphiql.router());
+    }
+    router.get("/auth/callback").handler(p.callback());
+    p.health().mount(router);
+    router.get("/metrics").handler(p.metricsHandler());
+    router.route().last().handler(rc -> ErrorResponses.send(rc, 404, ErrorCode.BAD_REQUEST, "Not found"));
+    router.route().failureHandler(new ErrorResponses());
+    return router;
+  }
+
+  private static CorsHandler cors(ApiSettings s) {
+    CorsHandler cors = CorsHandler.create()
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Content-Type", "Authorization", "Accept"))
+        .maxAgeSeconds(600);
+    if (s.corsOrigins().contains("*")) {
+      cors.addOrigin("*");
+    } else {
+      cors.addOrigins(s.corsOrigins());
+    }
+    return cors;
+  }
+
+  /**
+   * A POST whose JSON body is malformed, or that is not a JSON object, is answered 400 here with a GraphQL-shaped
+   * error, before the GraphQL handler sees it.
+   */
+  private static void requireJsonBody(RoutingContext rc) {
+    if (rc.request().method() != HttpMethod.POST) {
+      rc.next();
+      return;
+    }
+    String type = rc.request().getHeader("Content-Type");
+    boolean json = type == null || type.isBlank() || type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    if (!json || rc.queryParams().contains("query")) {
+      rc.next();
+      return;
+    }
+    if (rc.body() == null || rc.body().length() == 0) {
+      ErrorResponses.send(rc, 400, ErrorCode.BAD_REQUEST, "The request has no body");
+      return;
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(rc.body().buffer());
+    } catch (RuntimeException e) {
+      ErrorResponses.send(rc, 400, ErrorCode.BAD_REQUEST, "The request body is not valid JSON");
+      return;
+    }
+    io.vertx.core.json.JsonObject obj;
+    if (parsed instanceof io.vertx.core.json.JsonObject o) {
+      obj = o;
+    } else if (parsed instanceof java.util.Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> map = (java.util.Map<String, Object>) m;
+      obj = new io.vertx.core.json.JsonObject(map);
+    } else {
+      ErrorResponses.send(rc, 400, ErrorCode.BAD_REQUEST, "The request body must be a JSON object (batching is not offered)");
+      return;
+    }
+    Object query = obj.getValue("query");
+    Object variables = obj.getValue("variables");
+    Object operationName = obj.getValue("operationName");
+    Object extensions = obj.getValue("extensions");
+    if (!(query instanceof String) || (variables != null && !(variables instanceof io.vertx.core.json.JsonObject))
+        || (operationName != null && !(operationName instanceof String))
+        || (extensions != null && !(extensions instanceof io.vertx.core.json.JsonObject))) {
+      ErrorResponses.send(rc, 400, ErrorCode.BAD_REQUEST,
+          "Expected {\"query\": string, \"variables\"?: object, \"operationName\"?: string, \"extensions\"?: object}");
+      return;
+    }
+    rc.next();
+  }
+
+  private static void timeRequests(RoutingContext rc, MeterRegistry registry) {
+    long start = System.nanoTime();
+    String path = rc.request().path();
+    String route = path == null ? "other" : path.startsWith("/graphiql") ? "/graphiql"
+        : switch (path) {
+          case "/graphql", "/health/live", "/health/ready", "/metrics", "/auth/callback" -> path;
+          default -> "other";
+        };
+    String method = rc.request().method().name();
+    rc.addBodyEndHandler(v -> Timer.builder("killboard.http.requests")
+        .description("HTTP requests by route, method and status")
+        .tag("route", route).tag("method", method).tag("status", Integer.toString(rc.response().getStatusCode()))
+        .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    rc.next();
+  }
+}

@@ -1,0 +1,202 @@
+package dev.killboard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.killboard.api.auth.TokenCipher;
+import dev.killboard.api.support.ApiHarness;
+import dev.killboard.api.support.Operations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bearer tokens verified against the fake SSO's keys, and the whole EVE SSO sign-in flow. */
+class AuthTest {
+  static ApiHarness api;
+  static final List<String> SCOPES = List.of("publicData", "esi-killmails.read_killmails.v1");
+  static final String ME = "{ me { id name email createdAt } }";
+
+  @BeforeAll
+  static void start() {
+    api = ApiHarness.get();
+  }
+
+  private static String code(JsonObject response) {
+    JsonArray errors = response.getJsonArray("errors");
+    assertThat(errors).as(response.encode()).isNotNull();
+    return errors.getJsonObject(0).getJsonObject("extensions").getString("code");
+  }
+
+  private static Map<String, String> query(String location) {
+    Map<String, String> out = new HashMap<>();
+    String q = URI.create(location).getRawQuery();
+    for (String pair : q.split("&")) {
+      int eq = pair.indexOf('=');
+      out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  private HttpResponse<String> get(String url) {
+    return api.send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+  }
+
+  /** Signs in through login → SSO authorize → /auth/callback; returns the frontend redirect's parameters. */
+  private Map<String, String> signIn(long characterId) {
+    api.sso.loginAs(characterId);
+    JsonObject login = api.data("mutation Login { login { url state } }", null).getJsonObject("login");
+    assertThat(login.getString("url")).startsWith(api.sso.baseUrl() + "/v2/oauth/authorize?");
+    assertThat(query(login.getString("url"))).containsEntry("state", login.getString("state"))
+        .containsEntry("client_id", api.sso.clientId()).containsEntry("response_type", "code");
+    HttpResponse<String> authorize = get(login.getString("url"));
+    assertThat(authorize.statusCode()).as(authorize.body()).isEqualTo(302);
+    String callback = authorize.headers().firstValue("Location").orElseThrow();
+    assertThat(callback).startsWith(api.baseUrl() + "/auth/callback?");
+    HttpResponse<String> back = get(callback);
+    assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    String location = back.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith("http://frontend.test:3000/auth/success?");
+    return query(location);
+  }
+
+  @Test
+  void ssoCallbackStoresTheUserWithEncryptedTokensAndRedirects() throws Exception {
+    Map<String, String> p = signIn(90000003L);
+    assertThat(p).containsKeys("token", "refresh_token", "expires_in", "character_name", "character_id");
+    assertThat(p.get("character_id")).isEqualTo("90000003");
+    assertThat(p.get("character_name")).isEqualTo("Character 90000003");
+    assertThat(Integer.parseInt(p.get("expires_in"))).isPositive();
+
+    try (Connection c = api.appConnection();
+         PreparedStatement s = c.prepareStatement("SELECT access_token_encrypted, refresh_token_encrypted, character_name"
+             + " FROM users WHERE character_id = 90000003")) {
+      ResultSet rs = s.executeQuery();
+      assertThat(rs.next()).isTrue();
+      byte[] stored = rs.getBytes(1);
+      byte[] token = p.get("token").getBytes(StandardCharsets.UTF_8);
+      assertThat(stored).isNotEqualTo(token);
+      assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(p.get("token").substring(0, 20));
+      TokenCipher cipher = new TokenCipher(Base64.getDecoder().decode(ApiHarness.TOKEN_KEY));
+      assertThat(cipher.decrypt(stored, 90000003)).isEqualTo(p.get("token"));
+      assertThat(cipher.decrypt(rs.getBytes(2), 90000003)).isEqualTo(p.get("refresh_token"));
+      assertThat(rs.getString(3)).isEqualTo("Character 90000003");
+    }
+
+    JsonObject me = api.graphql(ME, null, p.get("token")).getJsonObject("data").getJsonObject("me");
+    assertThat(me.getString("id")).isEqualTo("90000003");
+    assertThat(me.getString("name")).isEqualTo("Character 90000003");
+    assertThat(me.getString("email")).isEmpty();
+
+    // The frontend's RefreshToken operation, unchanged.
+    JsonObject refreshed = api.graphql(Operations.load("graphql__Auth.graphql"),
+        new JsonObject().put("refreshToken", p.get("refresh_token")), null);
+    assertThat(refreshed.getJsonArray("errors")).as(refreshed.encode()).isNull();
+    JsonObject payload = refreshed.getJsonObject("data").getJsonObject("refreshToken");
+    assertThat(payload.getString("accessToken")).isNotBlank().isNotEqualTo(p.get("token"));
+    assertThat(payload.getInteger("expiresIn")).isPositive();
+    assertThat(payload.getJsonObject("user").getString("id")).isEqualTo("90000003");
+    assertThat(api.graphql(ME, null, payload.getString("accessToken")).getJsonObject("data").getJsonObject("me").getString("id"))
+        .isEqualTo("90000003");
+  }
+
+  @Test
+  void authenticateWithCodeChecksTheState() {
+    api.sso.loginAs(90000004L);
+    JsonObject login = api.data("mutation { login { url state } }", null).getJsonObject("login");
+    String callback = get(login.getString("url")).headers().firstValue("Location").orElseThrow();
+    String code = query(callback).get("code");
+    JsonObject forged = api.graphql("mutation($c: String!, $s: String!) { authenticateWithCode(code: $c, state: $s) { accessToken } }",
+        new JsonObject().put("c", code).put("s", "forged-state"), null);
+    assertThat(code(forged)).isEqualTo("BAD_USER_INPUT");
+    JsonObject ok = api.graphql("mutation($c: String!, $s: String!) { authenticateWithCode(code: $c, state: $s) { accessToken refreshToken expiresIn user { id name } } }",
+        new JsonObject().put("c", code).put("s", login.getString("state")), null);
+    assertThat(ok.getJsonArray("errors")).as(ok.encode()).isNull();
+    assertThat(ok.getJsonObject("data").getJsonObject("authenticateWithCode").getJsonObject("user").getString("id")).isEqualTo("90000004");
+    // A code works once.
+    JsonObject again = api.graphql("mutation($c: String!, $s: String!) { authenticateWithCode(code: $c, state: $s) { accessToken } }",
+        new JsonObject().put("c", code).put("s", login.getString("state")), null);
+    assertThat(code(again)).isEqualTo("UNAUTHENTICATED");
+  }
+
+  @Test
+  void callbackWithoutCodeOrStateIs400() {
+    HttpResponse<String> r = get(api.baseUrl() + "/auth/callback?state=abc");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("Missing code or state parameter");
+    assertThat(get(api.baseUrl() + "/auth/callback?code=abc").statusCode()).isEqualTo(400);
+    assertThat(get(api.baseUrl() + "/auth/callback?code=abc&state=forged").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void validTokenWithoutStoredUserIsKnownButHasNoUser() {
+    String token = api.sso.mintAccessToken(90000002L, SCOPES);
+    JsonObject r = api.graphql(ME, null, token);
+    assertThat(code(r)).isEqualTo("UNAUTHENTICATED");
+    assertThat(r.getJsonArray("errors").getJsonObject(0).getString("message")).contains("sign in");
+    // myKillmails only needs a valid token: the character's killmails from the database.
+    JsonObject mine = api.graphql("{ myKillmails(limit: 3) { killmailId victim { characterId } } }", null, token);
+    assertThat(mine.getJsonArray("errors")).as(mine.encode()).isNull();
+    assertThat(mine.getJsonObject("data").getJsonArray("myKillmails")).hasSize(3);
+    JsonObject corp = api.graphql("{ myCorporationKillmails(limit: 2) { killmailId } }", null, token);
+    assertThat(corp.getJsonObject("data").getJsonArray("myCorporationKillmails")).hasSize(2);
+  }
+
+  @Test
+  void badTokensGetAnAuthenticationErrorAndNoUserData() {
+    String expired = api.sso.mintExpiredAccessToken(90000001L, SCOPES);
+    String wrongSignature = api.sso.mintWronglySignedAccessToken(90000001L, SCOPES);
+    String good = api.sso.mintAccessToken(90000001L, SCOPES);
+    String tampered = good.substring(0, good.indexOf('.') + 1)
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(new JsonObject(new String(Base64.getUrlDecoder()
+            .decode(good.split("\\.")[1]), StandardCharsets.UTF_8)).put("sub", "CHARACTER:EVE:90000002").encode().getBytes())
+        + good.substring(good.lastIndexOf('.'));
+    String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes()) + "."
+        + good.split("\\.")[1] + ".";
+    Map<String, String> cases = Map.of("expired", expired, "wrong signature", wrongSignature, "malformed", "not-a-jwt",
+        "tampered", tampered, "alg none", none, "garbage segments", "a.b.c");
+    cases.forEach((name, token) -> {
+      JsonObject r = api.graphql("{ me { id } myKillmails { killmailId } }", null, token);
+      assertThat(code(r)).as(name).isEqualTo("UNAUTHENTICATED");
+      assertThat(r.getJsonObject("data")).as(name).isNull();
+    });
+    assertThat(api.graphql(ME, null, expired).getJsonArray("errors").getJsonObject(0).getString("message")).contains("expired");
+    assertThat(api.graphql(ME, null, wrongSignature).getJsonArray("errors").getJsonObject(0).getString("message")).contains("signature");
+    // Public data is still served to a caller with a bad token, as the original does.
+    assertThat(api.graphql("{ region(id: 10000001) { name } }", null, expired).getJsonObject("data").getJsonObject("region")
+        .getString("name")).isEqualTo("Derelik");
+    // No token at all.
+    assertThat(code(api.graphql(ME, null, null))).isEqualTo("UNAUTHENTICATED");
+  }
+
+  @Test
+  void syncMutationsQueueJobs() {
+    String token = api.sso.mintAccessToken(90000002L, SCOPES);
+    JsonObject noUser = api.graphql("mutation { syncMyKillmails(input: {clientMutationId: \"m1\"}) { success message syncedCount clientMutationId } }",
+        null, token).getJsonObject("data").getJsonObject("syncMyKillmails");
+    assertThat(noUser.getBoolean("success")).isFalse();
+    assertThat(noUser.getString("clientMutationId")).isEqualTo("m1");
+    JsonObject start = api.data("mutation { startRegionSync(input: {clientMutationId: \"r\"}) { success message clientMutationId } }", null)
+        .getJsonObject("startRegionSync");
+    assertThat(start.getBoolean("success")).as(start.encode()).isTrue();
+    assertThat(start.getString("clientMutationId")).isEqualTo("r");
+    JsonObject status = api.data("{ workerStatus { queues { name messageCount } } }", null).getJsonObject("workerStatus");
+    int regions = status.getJsonArray("queues").stream().map(q -> (JsonObject) q)
+        .filter(q -> q.getString("name").equals("esi_all_regions_queue")).findFirst().orElseThrow().getInteger("messageCount");
+    assertThat(regions).isGreaterThanOrEqualTo(1);
+    assertThat(code(api.graphql("mutation { syncMyKillmails(input: {}) { success } }", null, null))).isEqualTo("UNAUTHENTICATED");
+    assertThat(code(api.graphql("mutation { createUser(input: {name: \"x\", email: \"y\"}) { user { id } } }", null, null)))
+        .isEqualTo("NOT_SUPPORTED");
+  }
+}

@@ -1,0 +1,61 @@
+package dev.killboard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.killboard.api.support.ApiHarness;
+import dev.killboard.api.support.Operations;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** DataLoader batching: the statements a page costs do not grow with the number of rows on it (no N+1). */
+class BatchingTest {
+  static ApiHarness api;
+  private static final Pattern STATEMENTS = Pattern.compile("(?m)^killboard_sql_statements_total(?:\\{[^}]*\\})? ([0-9.E]+)$");
+
+  @BeforeAll
+  static void start() {
+    api = ApiHarness.get();
+  }
+
+  private double statements() {
+    String body = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/metrics")).GET().build()).body();
+    Matcher m = STATEMENTS.matcher(body);
+    double total = 0;
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+    }
+    return total;
+  }
+
+  private double statementsFor(String query, JsonObject variables) {
+    double before = statements();
+    api.data(query, variables);
+    return statements() - before;
+  }
+
+  @Test
+  void killmailsPageCostsTheSameForFewAndManyRows() {
+    String killmails = Operations.load("graphql__Killmails.graphql");
+    double small = statementsFor(killmails, new JsonObject().put("filter", new JsonObject().put("limit", 2)));
+    double large = statementsFor(killmails, new JsonObject().put("filter", new JsonObject().put("limit", 30)));
+    // 15 times the rows, not more statements (an N+1 edge would add one per row).
+    assertThat(large).isLessThanOrEqualTo(small);
+    // page, count, attackers, systems, constellations, regions, characters, corporations, alliances, types, groups,
+    // plus a loader graphql-java may dispatch in two rounds when a level completes in two steps.
+    assertThat(small).isLessThanOrEqualTo(13);
+  }
+
+  @Test
+  void listsOfEntitiesBatchTheirEdges() {
+    String q = "query($l: Int) { corporations(filter: {limit: $l}) { edges { node { alliance { name executor { name } }"
+        + " ceo { name corporation { name } } metrics { memberCountDelta7d } } } } }";
+    double small = statementsFor(q, new JsonObject().put("l", 1));
+    double large = statementsFor(q, new JsonObject().put("l", 4));
+    assertThat(large).isLessThanOrEqualTo(small);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.killboard.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.killboard.api.config.ApiConfigException;
+import dev.killboard.api.config.ApiSettings;
+import dev.killboard.api.support.ApiHarness;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Health, metrics, the introspection and GraphiQL switches, and configuration validation. */
+class OperationsEndpointsTest {
+  static ApiHarness api;
+
+  @BeforeAll
+  static void start() {
+    api = ApiHarness.get();
+  }
+
+  private HttpResponse<String> get(String url) {
+    return api.send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+  }
+
+  @Test
+  void liveAndReady() {
+    assertThat(get(api.baseUrl() + "/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = get(api.baseUrl() + "/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    JsonObject body = new JsonObject(ready.body());
+    assertThat(body.getString("status")).isEqualTo("UP");
+    assertThat(body.getJsonObject("checks").getString("database")).isEqualTo("UP");
+    assertThat(body.getJsonObject("checks").getString("budget")).isEqualTo("UP");
+    assertThat(body.getJsonObject("checks").getString("queues")).isEqualTo("UP");
+  }
+
+  @Test
+  void prometheusMetricsCoverHttpGraphqlAndPools() {
+    api.data("{ races { name } }", null);
+    HttpResponse<String> m = get(api.baseUrl() + "/metrics");
+    assertThat(m.statusCode()).isEqualTo(200);
+    assertThat(m.body()).contains("killboard_graphql_requests_seconds_count{outcome=\"ok\",type=\"query\"}")
+        .contains("killboard_http_requests_seconds_count")
+        .contains("route=\"/graphql\"");
+    // The connection budget's meters (pool and permits), registered by shared-pool.
+    assertThat(m.body()).containsPattern("(?m)^killboard_[a-z_]*(pool|permit)[a-z_]*\\{");
+  }
+
+  @Test
+  void introspectionAndGraphiqlCanBeSwitchedOff() throws Exception {
+    int port = ApiHarness.freePort();
+    Map<String, Object> env = api.env(port);
+    env.put("KILLBOARD_INTROSPECTION_ENABLED", "false");
+    env.put("KILLBOARD_GRAPHIQL_ENABLED", "false");
+    String id = api.vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("env", new JsonObject(env)))).await(60, TimeUnit.SECONDS);
+    try {
+      HttpResponse<String> r = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ __schema { queryType { name } } }\"}")).build());
+      JsonObject body = new JsonObject(r.body());
+      assertThat(body.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
+          .isEqualTo("INTROSPECTION_DISABLED");
+      HttpResponse<String> ok = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ races { __typename name } }\"}")).build());
+      assertThat(new JsonObject(ok.body()).getJsonObject("data").getJsonArray("races")).isNotEmpty();
+      assertThat(get("http://127.0.0.1:" + port + "/graphiql/").statusCode()).isEqualTo(404);
+    } finally {
+      api.vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+    }
+    // The shared harness still answers introspection.
+    assertThat(api.data("{ __schema { queryType { name } } }", null).getJsonObject("__schema").getJsonObject("queryType")
+        .getString("name")).isEqualTo("Query");
+  }
+
+  @Test
+  void badConfigurationFailsTheStartNamingTheSetting() throws Exception {
+    Map<String, Object> env = api.env(ApiHarness.freePort());
+    env.put("KILLBOARD_MAX_PAGE_SIZE", "lots");
+    Throwable failure = api.vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("env", new JsonObject(env)))).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
+        .await(30, TimeUnit.SECONDS);
+    assertThat(failure).isInstanceOf(ApiConfigException.class);
+    assertThat(failure.getMessage()).contains("KILLBOARD_MAX_PAGE_SIZE", "lots");
+
+    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_HTTP_PORT", "70000")))
+        .hasMessageContaining("KILLBOARD_HTTP_PORT").hasMessageContaining("0..65535");
+    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s")))
+        .hasMessageContaining("KILLBOARD_TOKEN_KEY").hasMessageContaining("openssl rand -base64 32");
+    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s",
+        "KILLBOARD_TOKEN_KEY", "c2hvcnQ=")))
+        .hasMessageContaining("KILLBOARD_TOKEN_KEY decodes to 5 bytes");
+    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc")))
+        .hasMessageContaining("KILLBOARD_SSO_CLIENT_SECRET");
+    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_CORS_ORIGINS", "not a url")))
+        .hasMessageContaining("KILLBOARD_CORS_ORIGINS");
+    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_REQUEST_TIMEOUT_MS", "1000", "KILLBOARD_API_STATEMENT_TIMEOUT_MS", "5000")))
+        .isInstanceOf(ApiConfigException.class).hasMessageContaining("KILLBOARD_REQUEST_TIMEOUT_MS");
+    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_GRAPHIQL_ENABLED", "maybe")))
+        .hasMessageContaining("KILLBOARD_GRAPHIQL_ENABLED").hasMessageContaining("true or false");
+    ApiSettings defaults = ApiSettings.fromEnv(Map.of());
+    assertThat(defaults.httpPort()).isEqualTo(8080);
+    assertThat(defaults.sso().loginEnabled()).isFalse();
+    assertThat(defaults.toString()).doesNotContain("secret");
+  }
+}
