@@ -1,28 +1,31 @@
 package dev.killboard.demo;
 
 import dev.killboard.budget.BudgetSettings;
-import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
-import dev.killboard.budget.DatabaseSettings;
-import dev.killboard.budget.PoolProfile;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
+import dev.killboard.fake.FakeUpstreams;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.pgclient.SslMode;
-import java.util.ArrayList;
-import java.util.List;
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts Killboard on embedded defaults: PostgreSQL configured like the production plan (25 connections, 3 reserved),
- * Redis, one clustered Vert.x member, and governed pools under load, printing the cluster-wide budget every few seconds.
+ * Starts the whole of Killboard on embedded defaults: PostgreSQL configured like the production plan (25 connections,
+ * 3 reserved), Redis, one clustered Vert.x member, the GraphQL API and the original's production workers, fed by local
+ * fakes of ESI, zKillboard, R2Z2 and EVE SSO (or by the real services when KILLBOARD_DEMO_FAKES=false and the
+ * upstream variables are set). Prints the cluster-wide connection budget every ten seconds.
  * KILLBOARD_DEMO_SECONDS bounds the run (0, the default, runs until Ctrl-C).
  */
 public final class KillboardDemo {
@@ -32,32 +35,50 @@ public final class KillboardDemo {
   }
 
   public static void main(String[] args) throws Exception {
-    int seconds = Integer.parseInt(System.getenv().getOrDefault("KILLBOARD_DEMO_SECONDS", "0"));
+    Map<String, String> sys = System.getenv();
+    int seconds = Integer.parseInt(sys.getOrDefault("KILLBOARD_DEMO_SECONDS", "0"));
+    boolean fakes = !"false".equalsIgnoreCase(sys.getOrDefault("KILLBOARD_DEMO_FAKES", "true"));
+
     EmbeddedDatabase db = EmbeddedDatabase.start();
     EmbeddedRedis redis = EmbeddedRedis.start();
-    LOG.info("Embedded PostgreSQL on {}:{} (max_connections=25, superuser_reserved_connections=3), Redis on {}",
-        db.host(), db.port(), redis.uri());
-    ClusterSettings cluster = ClusterSettings.fromEnv(System.getenv()).validate();
+    ClusterSettings cluster = ClusterSettings.fromEnv(sys).validate();
     Vertx vertx = ClusteredVertx.start(cluster, new VertxOptions()).await(120, TimeUnit.SECONDS);
-    BudgetSettings settings = BudgetSettings.fromEnv(System.getenv()).withDatabase(new DatabaseSettings(db.host(), db.port(),
-        db.database(), db.appUser(), db.appPassword(), SslMode.DISABLE, false, 30_000)).validate();
-    ConnectionBudget budget = ConnectionBudget.forVertx(vertx, settings).await(60, TimeUnit.SECONDS);
 
-    List<BudgetedPool> pools = new ArrayList<>();
-    pools.add(budget.sharedPool(PoolProfile.api(), "api").await(60, TimeUnit.SECONDS));
-    for (int i = 0; i < 10; i++) {
-      pools.add(budget.openPool(PoolProfile.worker(), "demo-worker#" + i).await(60, TimeUnit.SECONDS));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("KILLBOARD_DB_HOST", db.host());
+    env.put("KILLBOARD_DB_PORT", Integer.toString(db.port()));
+    env.put("KILLBOARD_DB_NAME", db.database());
+    env.put("KILLBOARD_DB_USER", db.appUser());
+    env.put("KILLBOARD_DB_PASSWORD", db.appPassword());
+    env.put("KILLBOARD_REDIS_URL", redis.uri());
+    env.put("KILLBOARD_HTTP_PORT", sys.getOrDefault("KILLBOARD_HTTP_PORT", "8080"));
+    // A fresh key per demo run: tokens stored by this run are unreadable to any other.
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    env.put("KILLBOARD_TOKEN_KEY", Base64.getEncoder().encodeToString(key));
+    FakeUpstreams upstreams = null;
+    if (fakes) {
+      upstreams = FakeUpstreams.start(vertx, new FakeUpstreams.Options()).await(60, TimeUnit.SECONDS);
+      env.putAll(upstreams.environment());
+      FakeUpstreams live = upstreams;
+      // The fake R2Z2 feed gets a new killmail every two seconds, as the real one does under light load.
+      vertx.setPeriodic(2_000, id -> live.r2z2().publishNew(1));
     }
-    // Twelve clients per pool: far more demand than the 21 permits, so the budget has work to do.
-    long loadTimer = vertx.setPeriodic(200, id -> pools.forEach(p -> {
-      for (int i = 0; i < 3; i++) {
-        p.pool().query("SELECT pg_sleep(0.05)").execute()
-            .onFailure(err -> LOG.debug("demo query: {}", err.getMessage()));
-      }
-    }));
-    long statusTimer = vertx.setPeriodic(5_000, id -> budget.status()
+    DeploymentOptions deployment = new DeploymentOptions().setConfig(new JsonObject().put("env", new JsonObject(
+        new LinkedHashMap<>(env))));
+
+    // The API migrates the schema before the workers write to it.
+    vertx.deployVerticle("dev.killboard.api.ApiVerticle", deployment).await(180, TimeUnit.SECONDS);
+    vertx.deployVerticle("worker:production", deployment).await(180, TimeUnit.SECONDS);
+    ConnectionBudget budget = ConnectionBudget.forVertx(vertx, BudgetSettings.fromEnv(env)).await(60, TimeUnit.SECONDS);
+    String port = env.get("KILLBOARD_HTTP_PORT");
+    System.out.printf("%nKillboard is up.%n  GraphQL:  http://127.0.0.1:%s/graphql%n  GraphiQL: http://127.0.0.1:%s/graphiql/%n"
+        + "  Health:   http://127.0.0.1:%s/health/ready   Metrics: http://127.0.0.1:%s/metrics%n"
+        + "  PostgreSQL %s:%d (max_connections=25, superuser_reserved_connections=3), Redis %s, upstreams: %s%n%n",
+        port, port, port, port, db.host(), db.port(), redis.uri(), fakes ? "local fakes" : "the real services");
+    long statusTimer = vertx.setPeriodic(10_000, id -> budget.status()
         .onSuccess(s -> System.out.println(s.render()))
-        .onFailure(err -> LOG.warn("status: {}", err.toString())));
+        .onFailure(err -> LOG.warn("budget status: {}", err.toString())));
 
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-stop"));
@@ -66,12 +87,8 @@ public final class KillboardDemo {
     } else {
       stop.await();
     }
-    vertx.cancelTimer(loadTimer);
     vertx.cancelTimer(statusTimer);
-    Future.join(pools.stream().map(BudgetedPool::close).toList()).await(60, TimeUnit.SECONDS);
-    System.out.println(budget.status().await(30, TimeUnit.SECONDS).render());
-    budget.close().await(30, TimeUnit.SECONDS);
-    vertx.close().await(60, TimeUnit.SECONDS);
+    vertx.close().await(120, TimeUnit.SECONDS);
     redis.close();
     db.close();
   }

@@ -40,7 +40,8 @@ class SchemaMigrationsTest {
             "V1 universe and types",
             "V2 characters corporations alliances",
             "V3 killmails",
-            "V4 users and worker state");
+            "V4 users and worker state",
+            "V5 concurrent region derivation");
 
     @Test
     void appliesEveryMigrationAsTheNonSuperuserAppRoleAndReRunningIsANoOp() throws SQLException {

@@ -24,6 +24,8 @@ public final class UpstreamSettings {
   public static final String SSO_BASE_URL = "KILLBOARD_SSO_BASE_URL";
   public static final String SSO_ISSUER = "KILLBOARD_SSO_ISSUER";
   public static final String SSO_JWKS_URL = "KILLBOARD_SSO_JWKS_URL";
+  public static final String SSO_AUTHORIZE_URL = "KILLBOARD_SSO_AUTHORIZE_URL";
+  public static final String SSO_TOKEN_URL = "KILLBOARD_SSO_TOKEN_URL";
   public static final String SSO_JWKS_REFRESH_SECONDS = "KILLBOARD_SSO_JWKS_REFRESH_SECONDS";
   public static final String SSO_CLIENT_ID = "KILLBOARD_SSO_CLIENT_ID";
   public static final String SSO_CLIENT_SECRET = "KILLBOARD_SSO_CLIENT_SECRET";
@@ -52,6 +54,8 @@ public final class UpstreamSettings {
   private final String ssoBaseUrl;
   private final String ssoIssuer;
   private final String ssoJwksUrl;
+  private final String ssoAuthorizeUrl;
+  private final String ssoTokenUrl;
   private final Duration ssoJwksRefresh;
   private final String ssoClientId;
   private final String ssoClientSecret;
@@ -75,6 +79,8 @@ public final class UpstreamSettings {
     this.ssoBaseUrl = trimSlash(b.ssoBaseUrl);
     this.ssoIssuer = b.ssoIssuer != null ? b.ssoIssuer : this.ssoBaseUrl;
     this.ssoJwksUrl = b.ssoJwksUrl != null ? b.ssoJwksUrl : this.ssoBaseUrl + "/oauth/jwks";
+    this.ssoAuthorizeUrl = b.ssoAuthorizeUrl != null ? b.ssoAuthorizeUrl : this.ssoBaseUrl + "/v2/oauth/authorize";
+    this.ssoTokenUrl = b.ssoTokenUrl != null ? b.ssoTokenUrl : this.ssoBaseUrl + "/v2/oauth/token";
     this.ssoJwksRefresh = b.ssoJwksRefresh;
     this.ssoClientId = b.ssoClientId;
     this.ssoClientSecret = b.ssoClientSecret;
@@ -107,6 +113,8 @@ public final class UpstreamSettings {
     text(env, SSO_BASE_URL).ifPresent(b::ssoBaseUrl);
     text(env, SSO_ISSUER).ifPresent(b::ssoIssuer);
     text(env, SSO_JWKS_URL).ifPresent(b::ssoJwksUrl);
+    text(env, SSO_AUTHORIZE_URL).ifPresent(b::ssoAuthorizeUrl);
+    text(env, SSO_TOKEN_URL).ifPresent(b::ssoTokenUrl);
     number(env, SSO_JWKS_REFRESH_SECONDS, problems).ifPresent(v -> b.ssoJwksRefresh(Duration.ofSeconds((long) v)));
     text(env, SSO_CLIENT_ID).ifPresent(b::ssoClientId);
     text(env, SSO_CLIENT_SECRET).ifPresent(b::ssoClientSecret);
@@ -163,6 +171,16 @@ public final class UpstreamSettings {
   /** How long fetched signing keys are used before they are fetched again. */
   public Duration ssoJwksRefresh() {
     return ssoJwksRefresh;
+  }
+
+  /** The OAuth authorize endpoint (default: SSO base URL + {@code /v2/oauth/authorize}). */
+  public String ssoAuthorizeUrl() {
+    return ssoAuthorizeUrl;
+  }
+
+  /** The OAuth token endpoint (default: SSO base URL + {@code /v2/oauth/token}). */
+  public String ssoTokenUrl() {
+    return ssoTokenUrl;
   }
 
   /** The SSO application's client id, or null when sign-in is not configured. */
@@ -238,7 +256,8 @@ public final class UpstreamSettings {
   @Override
   public String toString() {
     return "UpstreamSettings{esi=" + esiBaseUrl + ", zkb=" + zkbBaseUrl + ", r2z2=" + r2z2BaseUrl + ", sso=" + ssoBaseUrl
-        + ", issuer=" + ssoIssuer + ", jwks=" + ssoJwksUrl + ", clientId=" + (ssoClientId == null ? "unset" : ssoClientId)
+        + ", issuer=" + ssoIssuer + ", jwks=" + ssoJwksUrl + ", authorize=" + ssoAuthorizeUrl
+        + ", token=" + ssoTokenUrl + ", clientId=" + (ssoClientId == null ? "unset" : ssoClientId)
         + ", clientSecret=" + (ssoClientSecret == null ? "unset" : "****") + ", userAgent=" + userAgent
         + ", timeouts=" + connectTimeout.toMillis() + "/" + requestTimeout.toMillis() + "ms, esiMargin=" + esiErrorLimitMargin
         + ", zkbRate=" + zkbRequestsPerSecond + "/s, r2z2Rate=" + r2z2RequestsPerSecond + "/s, r2z2Wait="
@@ -253,6 +272,8 @@ public final class UpstreamSettings {
     private String ssoBaseUrl = "https://login.eveonline.com";
     private String ssoIssuer;
     private String ssoJwksUrl;
+    private String ssoAuthorizeUrl;
+    private String ssoTokenUrl;
     private Duration ssoJwksRefresh = Duration.ofHours(1);
     private String ssoClientId;
     private String ssoClientSecret;
@@ -281,6 +302,10 @@ public final class UpstreamSettings {
     public Builder ssoIssuer(String v) { this.ssoIssuer = v; return this; }
     /** Null: SSO base URL + /oauth/jwks. */
     public Builder ssoJwksUrl(String v) { this.ssoJwksUrl = v; return this; }
+    /** Null: SSO base URL + /v2/oauth/authorize. */
+    public Builder ssoAuthorizeUrl(String v) { this.ssoAuthorizeUrl = v; return this; }
+    /** Null: SSO base URL + /v2/oauth/token. */
+    public Builder ssoTokenUrl(String v) { this.ssoTokenUrl = v; return this; }
     public Builder ssoJwksRefresh(Duration v) { this.ssoJwksRefresh = v; return this; }
     public Builder ssoClientId(String v) { this.ssoClientId = v; return this; }
     public Builder ssoClientSecret(String v) { this.ssoClientSecret = v; return this; }
@@ -305,6 +330,8 @@ public final class UpstreamSettings {
       url(problems, R2Z2_BASE_URL, r2z2BaseUrl, true, "https://r2z2.zkillboard.com/ephemeral");
       url(problems, SSO_BASE_URL, ssoBaseUrl, true, "https://login.eveonline.com");
       url(problems, SSO_JWKS_URL, ssoJwksUrl, false, "https://login.eveonline.com/oauth/jwks");
+      url(problems, SSO_AUTHORIZE_URL, ssoAuthorizeUrl, false, "https://login.eveonline.com/v2/oauth/authorize");
+      url(problems, SSO_TOKEN_URL, ssoTokenUrl, false, "https://login.eveonline.com/v2/oauth/token");
       url(problems, SSO_CALLBACK_URL, ssoCallbackUrl, false, "https://killboard.example.com/auth/callback");
       if (ssoIssuer != null && (ssoIssuer.isBlank() || hasControl(ssoIssuer))) {
         problems.add(SSO_ISSUER + " is blank or holds control characters; set it to the iss claim of EVE tokens,"

@@ -20,6 +20,8 @@ class UpstreamSettingsTest {
     assertThat(s.ssoBaseUrl()).isEqualTo("https://login.eveonline.com");
     assertThat(s.ssoIssuer()).isEqualTo("https://login.eveonline.com");
     assertThat(s.ssoJwksUrl()).isEqualTo("https://login.eveonline.com/oauth/jwks");
+    assertThat(s.ssoAuthorizeUrl()).isEqualTo("https://login.eveonline.com/v2/oauth/authorize");
+    assertThat(s.ssoTokenUrl()).isEqualTo("https://login.eveonline.com/v2/oauth/token");
     assertThat(s.r2z2NotFoundWait()).isEqualTo(Duration.ofSeconds(6));
     assertThat(s.ssoClientId()).isNull();
     assertThat(s.userAgent()).isEqualTo(UA);
@@ -34,6 +36,7 @@ class UpstreamSettingsTest {
     env.put(UpstreamSettings.R2Z2_BASE_URL, "http://127.0.0.1:8090/ephemeral");
     env.put(UpstreamSettings.SSO_BASE_URL, "http://127.0.0.1:8090");
     env.put(UpstreamSettings.SSO_ISSUER, "https://login.eveonline.com");
+    env.put(UpstreamSettings.SSO_TOKEN_URL, "http://127.0.0.1:8091/token");
     env.put(UpstreamSettings.SSO_CLIENT_ID, "id");
     env.put(UpstreamSettings.SSO_CLIENT_SECRET, "very-secret-value");
     env.put(UpstreamSettings.REQUEST_TIMEOUT_MS, "2500");
@@ -45,6 +48,8 @@ class UpstreamSettingsTest {
     assertThat(s.esiBaseUrl()).isEqualTo("http://127.0.0.1:8090/latest");
     assertThat(s.ssoJwksUrl()).isEqualTo("http://127.0.0.1:8090/oauth/jwks");
     assertThat(s.ssoIssuer()).isEqualTo("https://login.eveonline.com");
+    assertThat(s.ssoAuthorizeUrl()).isEqualTo("http://127.0.0.1:8090/v2/oauth/authorize");
+    assertThat(s.ssoTokenUrl()).isEqualTo("http://127.0.0.1:8091/token");
     assertThat(s.requestTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(s.esiErrorLimitMargin()).isEqualTo(20);
     assertThat(s.zkbRequestsPerSecond()).isEqualTo(0.5);
@@ -73,6 +78,7 @@ class UpstreamSettingsTest {
     env.put(UpstreamSettings.ESI_ERROR_LIMIT_MARGIN, "0");
     env.put(UpstreamSettings.SSO_CLIENT_SECRET, "s3cr3t-do-not-print");
     env.put(UpstreamSettings.ESI_COMPATIBILITY_DATE, "yesterday");
+    env.put(UpstreamSettings.SSO_TOKEN_URL, "login.eveonline.com/v2/oauth/token");
     assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(env)).isInstanceOf(UpstreamConfigException.class)
         .hasMessageContaining("KILLBOARD_ESI_BASE_URL='esi.evetech.net/latest' must start with http:// or https://")
         .hasMessageContaining("KILLBOARD_ZKB_BASE_URL='ftp://zkillboard.com/api'")
@@ -80,6 +86,7 @@ class UpstreamSettingsTest {
         .hasMessageContaining("KILLBOARD_ESI_ERROR_LIMIT_MARGIN=0 must be from 1 to 99")
         .hasMessageContaining("KILLBOARD_SSO_CLIENT_ID is not set but KILLBOARD_SSO_CLIENT_SECRET is")
         .hasMessageContaining("KILLBOARD_ESI_COMPATIBILITY_DATE='yesterday'")
+        .hasMessageContaining("KILLBOARD_SSO_TOKEN_URL='login.eveonline.com/v2/oauth/token'")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-do-not-print"));
   }
 

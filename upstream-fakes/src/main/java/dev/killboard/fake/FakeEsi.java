@@ -30,11 +30,14 @@ import java.util.function.Function;
 public final class FakeEsi extends FakeServer {
   public static final String CHARACTER = "/characters/{id}/";
   public static final String CORPORATION = "/corporations/{id}/";
+  public static final String ALLIANCES = "/alliances/";
   public static final String ALLIANCE = "/alliances/{id}/";
   public static final String ALLIANCE_CORPORATIONS = "/alliances/{id}/corporations/";
+  public static final String TYPES = "/universe/types/";
   public static final String TYPE = "/universe/types/{id}/";
   public static final String GROUPS = "/universe/groups/";
   public static final String GROUP = "/universe/groups/{id}/";
+  public static final String CATEGORIES = "/universe/categories/";
   public static final String CATEGORY = "/universe/categories/{id}/";
   public static final String REGIONS = "/universe/regions/";
   public static final String REGION = "/universe/regions/{id}/";
@@ -64,6 +67,7 @@ public final class FakeEsi extends FakeServer {
     private Duration errorWindow = Duration.ofSeconds(60);
     private int cacheSeconds = 300;
     private int groupsPageSize = 5;
+    private int typesPageSize = 25;
     private int recentKillmailsPageSize = 50;
     private Clock clock = Clock.systemUTC();
 
@@ -94,6 +98,12 @@ public final class FakeEsi extends FakeServer {
     /** Ids per page of {@code /universe/groups/} (ESI: 1000; small here so paging is exercised). */
     public Options groupsPageSize(int value) {
       this.groupsPageSize = Math.max(1, value);
+      return this;
+    }
+
+    /** Ids per page of {@code /universe/types/} (ESI: 1000; small here so paging is exercised). */
+    public Options typesPageSize(int value) {
+      this.typesPageSize = Math.max(1, value);
       return this;
     }
 
@@ -167,6 +177,7 @@ public final class FakeEsi extends FakeServer {
   public void mount(Router router) {
     entity(router, "/characters/" + ID + "/", CHARACTER, universe::character, "Character not found");
     entity(router, "/corporations/" + ID + "/", CORPORATION, universe::corporation, "Corporation not found");
+    get(router, "/alliances/", ALLIANCES, ctx -> respond(ctx, new JsonArray(universe.allianceIds()), 0));
     entity(router, "/alliances/" + ID + "/", ALLIANCE, universe::alliance, "Alliance not found");
     get(router, "/alliances/" + ID + "/corporations/", ALLIANCE_CORPORATIONS, ctx -> {
       Optional<List<Long>> members = universe.allianceCorporations(id(ctx));
@@ -176,9 +187,11 @@ public final class FakeEsi extends FakeServer {
         respond(ctx, new JsonArray(members.get()), 0);
       }
     });
+    get(router, "/universe/types/", TYPES, ctx -> paged(ctx, universe.typeIds(), options.typesPageSize, id -> id));
     entity(router, "/universe/types/" + ID + "/", TYPE, universe::type, "Type not found");
     get(router, "/universe/groups/", GROUPS, ctx -> paged(ctx, universe.groupIds(), options.groupsPageSize, id -> id));
     entity(router, "/universe/groups/" + ID + "/", GROUP, universe::group, "Group not found");
+    get(router, "/universe/categories/", CATEGORIES, ctx -> respond(ctx, new JsonArray(universe.categoryIds()), 0));
     entity(router, "/universe/categories/" + ID + "/", CATEGORY, universe::category, "Category not found");
     get(router, "/universe/regions/", REGIONS, ctx -> respond(ctx, new JsonArray(universe.regionIds()), 0));
     entity(router, "/universe/regions/" + ID + "/", REGION, universe::region, "Region not found");

@@ -38,7 +38,7 @@ class FakeEsiTest {
     // Token times follow the wall clock: verification checks iat/exp against real time.
     sso = new FakeSso(vertx, universe, new FakeSso.Options());
     esi = new FakeEsi(vertx, universe, sso, new FakeEsi.Options().errorLimit(20).errorWindow(Duration.ofSeconds(60))
-        .groupsPageSize(3).recentKillmailsPageSize(4).clock(clock));
+        .groupsPageSize(3).typesPageSize(7).recentKillmailsPageSize(4).clock(clock));
     sso.start().await(10, TimeUnit.SECONDS);
     esi.start().await(10, TimeUnit.SECONDS);
   }
@@ -109,6 +109,34 @@ class FakeEsiTest {
     assertThat(esi.requests().count(RequestJournal.UNMATCHED)).isEqualTo(1);
     long id = universe.killmailIds().get(0);
     assertThat(get("/killmails/" + id + "/" + "0".repeat(40) + "/").statusCode()).isEqualTo(422);
+  }
+
+  @Test
+  void listsEveryAllianceCategoryAndTypeId() throws Exception {
+    HttpResponse<Buffer> alliances = get("/alliances/");
+    assertThat(alliances.statusCode()).isEqualTo(200);
+    assertThat(alliances.getHeader("X-Pages")).isNull();
+    assertThat(longs(alliances.bodyAsJsonArray())).isEqualTo(universe.allianceIds()).isNotEmpty();
+    assertThat(longs(get("/universe/categories/").bodyAsJsonArray())).isEqualTo(universe.categoryIds()).contains(6L);
+    assertThat(esi.requests().count(FakeEsi.ALLIANCES)).isEqualTo(1);
+    assertThat(esi.requests().count(FakeEsi.CATEGORIES)).isEqualTo(1);
+
+    List<Long> types = universe.typeIds();
+    int pages = (types.size() + 6) / 7;
+    assertThat(pages).isGreaterThan(1);
+    HttpResponse<Buffer> first = get("/universe/types/");
+    assertThat(first.getHeader("X-Pages")).isEqualTo(Integer.toString(pages));
+    assertThat(longs(first.bodyAsJsonArray())).isEqualTo(types.subList(0, 7));
+    JsonArray all = new JsonArray();
+    for (int page = 1; page <= pages; page++) {
+      all.addAll(get("/universe/types/?page=" + page).bodyAsJsonArray());
+    }
+    assertThat(longs(all)).isEqualTo(types);
+    assertThat(get("/universe/types/?page=" + (pages + 1)).statusCode()).isEqualTo(404);
+    assertThat(get("/universe/types/?page=-1").statusCode()).isEqualTo(400);
+    assertThat(esi.requests().count(FakeEsi.TYPES)).isEqualTo(pages + 3);
+    // The entity routes still answer next to the list routes.
+    assertThat(get("/universe/types/" + types.get(0) + "/").bodyAsJsonObject().getLong("type_id")).isEqualTo(types.get(0));
   }
 
   @Test

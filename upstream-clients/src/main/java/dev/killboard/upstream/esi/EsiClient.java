@@ -89,6 +89,11 @@ public final class EsiClient implements AutoCloseable {
     return guarded(() -> object("/alliances/" + positive(id) + "/", true, EsiShapes::alliance));
   }
 
+  /** {@code /alliances/}: the id of every alliance (one unpaged array). */
+  public Future<List<Long>> allianceIds() {
+    return guarded(() -> array("/alliances/", (s, a) -> s.ids(a, "")));
+  }
+
   /** {@code /alliances/{id}/corporations/}: member corporation ids. */
   public Future<List<Long>> allianceCorporations(long allianceId) {
     return guarded(() -> array("/alliances/" + positive(allianceId) + "/corporations/", (s, a) -> s.ids(a, "")));
@@ -97,6 +102,16 @@ public final class EsiClient implements AutoCloseable {
   /** {@code /universe/types/{id}/}. */
   public Future<JsonObject> type(long id) {
     return guarded(() -> object("/universe/types/" + positive(id) + "/", true, (s, o) -> EsiShapes.type(s, o, id)));
+  }
+
+  /** One page of {@code /universe/types/} (type ids) with X-Pages. */
+  public Future<EsiPage<Long>> typeIdsPage(int page) {
+    return guarded(() -> page("/universe/types/", page, null, (s, a) -> s.ids(a, "")));
+  }
+
+  /** Every type id: page 1, then every further page X-Pages announces. */
+  public Future<List<Long>> allTypeIds() {
+    return allPages(this::typeIdsPage);
   }
 
   /** One page of {@code /universe/groups/} with X-Pages. */
@@ -112,6 +127,11 @@ public final class EsiClient implements AutoCloseable {
   /** {@code /universe/groups/{id}/}. */
   public Future<JsonObject> group(long id) {
     return guarded(() -> object("/universe/groups/" + positive(id) + "/", true, (s, o) -> EsiShapes.group(s, o, id)));
+  }
+
+  /** {@code /universe/categories/}: the id of every item category (one unpaged array). */
+  public Future<List<Long>> categoryIds() {
+    return guarded(() -> array("/universe/categories/", (s, a) -> s.ids(a, "")));
   }
 
   /** {@code /universe/categories/{id}/}. */

@@ -23,11 +23,6 @@ import java.util.List;
  * (HTTP Basic with the application's client id and secret, which never appear in messages or logs).
  */
 public final class SsoClient implements AutoCloseable {
-  /** Path of the authorize endpoint under the SSO base URL. */
-  public static final String AUTHORIZE_PATH = "/v2/oauth/authorize";
-  /** Path of the token endpoint under the SSO base URL. */
-  public static final String TOKEN_PATH = "/v2/oauth/token";
-
   private final UpstreamSettings settings;
   private final UpstreamHttp http;
 
@@ -55,7 +50,7 @@ public final class SsoClient implements AutoCloseable {
     if (state == null || state.isBlank()) {
       throw new IllegalArgumentException("state is required (it protects the callback against forgery)");
     }
-    return settings.ssoBaseUrl() + AUTHORIZE_PATH + "?response_type=code&redirect_uri=" + encode(redirectUri)
+    return settings.ssoAuthorizeUrl() + "?response_type=code&redirect_uri=" + encode(redirectUri)
         + "&client_id=" + encode(settings.ssoClientId()) + "&scope=" + encode(String.join(" ", scopes))
         + "&state=" + encode(state);
   }
@@ -77,7 +72,7 @@ public final class SsoClient implements AutoCloseable {
   }
 
   private Future<SsoTokens> token(MultiMap form) {
-    String url = settings.ssoBaseUrl() + TOKEN_PATH;
+    String url = settings.ssoTokenUrl();
     JsonShape shape = new JsonShape(UpstreamService.SSO, url);
     return UpstreamHttp.send(UpstreamService.SSO, url, http.post(url)
         .basicAuthentication(settings.ssoClientId(), settings.ssoClientSecret()).sendForm(form))

@@ -44,7 +44,8 @@ class EsiClientTest {
     universe = FakeUniverse.generate(UniverseSpec.tiny());
     clock = ManualClock.atNow();
     fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe)
-        .esi(new FakeEsi.Options().groupsPageSize(3).recentKillmailsPageSize(4).cacheSeconds(300).clock(clock)))
+        .esi(new FakeEsi.Options().groupsPageSize(3).typesPageSize(9).recentKillmailsPageSize(4).cacheSeconds(300)
+            .clock(clock)))
         .await(20, TimeUnit.SECONDS);
     esi = fakes.esi();
   }
@@ -113,6 +114,36 @@ class EsiClientTest {
     assertThat(second.items()).isEqualTo(universe.groupIds().subList(3, 6));
     assertThat(second.pages()).isEqualTo(pages);
     assertThat(second.hasNext()).isEqualTo(pages > 2);
+  }
+
+  @Test
+  void listsEveryAllianceCategoryAndTypeId() throws Exception {
+    assertThat(await(client.allianceIds())).isEqualTo(universe.allianceIds()).isNotEmpty();
+    assertThat(await(client.categoryIds())).isEqualTo(universe.categoryIds()).contains(6L);
+    assertThat(esi.requests().count(FakeEsi.ALLIANCES)).isEqualTo(1);
+    assertThat(esi.requests().count(FakeEsi.CATEGORIES)).isEqualTo(1);
+
+    List<Long> types = await(client.allTypeIds());
+    assertThat(types).isEqualTo(universe.typeIds());
+    int pages = (universe.typeIds().size() + 8) / 9;
+    assertThat(pages).isGreaterThan(1);
+    assertThat(esi.requests().count(FakeEsi.TYPES)).isEqualTo(pages);
+    EsiPage<Long> second = await(client.typeIdsPage(2));
+    assertThat(second.items()).isEqualTo(universe.typeIds().subList(9, 18));
+    assertThat(second.pages()).isEqualTo(pages);
+    assertThatThrownBy(() -> await(client.typeIdsPage(0))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void malformedIdListsAreRejectedNamingTheUrl() {
+    esi.faults().inject(FakeEsi.ALLIANCES, Fault.body(200, "{\"ids\":[1]}"))
+        .inject(FakeEsi.CATEGORIES, Fault.body(200, "[6,-1]"))
+        .inject(FakeEsi.TYPES, Fault.body(200, "[34,\"35\"]"));
+    assertThatThrownBy(() -> await(client.allianceIds())).isInstanceOf(UpstreamMalformed.class).hasMessageContaining("/alliances/");
+    assertThatThrownBy(() -> await(client.categoryIds())).isInstanceOf(UpstreamMalformed.class)
+        .hasMessageContaining("/universe/categories/");
+    assertThatThrownBy(() -> await(client.allTypeIds())).isInstanceOf(UpstreamMalformed.class)
+        .hasMessageContaining("/universe/types/");
   }
 
   @Test

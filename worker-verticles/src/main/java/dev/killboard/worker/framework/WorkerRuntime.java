@@ -1,0 +1,130 @@
+package dev.killboard.worker.framework;
+
+import dev.killboard.budget.BudgetedPool;
+import dev.killboard.budget.ConnectionBudget;
+import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.queue.JobQueue;
+import dev.killboard.upstream.esi.ErrorLimitGate;
+import dev.killboard.upstream.esi.EsiClient;
+import dev.killboard.upstream.r2z2.R2z2Client;
+import dev.killboard.upstream.zkillboard.ZkillboardClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one worker verticle instance owns while it runs: its budgeted 2-connection pool, its job-queue connection and
+ * its upstream clients. Opened in the verticle's start, closed in its stop (the pool's permits come back when the
+ * pool has closed). ESI's error limit is counted for the whole cluster ({@link ClusterErrorLimitGate}), so no
+ * instance, in this process or another, spends the shared error budget behind the others' backs.
+ */
+public final class WorkerRuntime {
+  private static final Map<Vertx, ErrorLimitGate> GATES = new ConcurrentHashMap<>();
+
+  private final Vertx vertx;
+  private final String owner;
+  private final WorkerSettings settings;
+  private final BudgetedPool pool;
+  private final JobQueue queue;
+  private final ErrorLimitGate gate;
+  // Created on first use: most workers call one upstream only.
+  private EsiClient esi;
+  private ZkillboardClient zkillboard;
+  private R2z2Client r2z2;
+
+  private WorkerRuntime(Vertx vertx, String owner, WorkerSettings settings, BudgetedPool pool, JobQueue queue) {
+    this.vertx = vertx;
+    this.owner = owner;
+    this.settings = settings;
+    this.pool = pool;
+    this.queue = queue;
+    this.gate = GATES.computeIfAbsent(vertx, v -> new ClusterErrorLimitGate(v, ClusteredVertx.hazelcast(v),
+        settings.upstream().esiErrorLimitMargin()));
+  }
+
+  /** Joins the budget, opens this instance's worker pool and connects to the queues. */
+  public static Future<WorkerRuntime> open(Vertx vertx, String owner, WorkerSettings settings) {
+    return ConnectionBudget.forVertx(vertx, settings.budget())
+        .compose(budget -> budget.openPool(settings.budget().workerProfile(), owner))
+        .compose(pool -> JobQueue.connect(vertx, settings.queue())
+            .map(queue -> new WorkerRuntime(vertx, owner, settings, pool, queue))
+            .recover(e -> pool.close().transform(ar -> Future.failedFuture(e))));
+  }
+
+  /** The Vert.x instance. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** This instance's name in logs and the budget status, e.g. {@code info-characters#2}. */
+  public String owner() {
+    return owner;
+  }
+
+  /** The settings it was opened with. */
+  public WorkerSettings settings() {
+    return settings;
+  }
+
+  /** This instance's budgeted pool (max 2 connections, min 0: idle connections give their permits back). */
+  public Pool pool() {
+    return pool.pool();
+  }
+
+  /** The budget handle of the pool (stats, permits held). */
+  public BudgetedPool budgetedPool() {
+    return pool;
+  }
+
+  /** The job queues (enqueue follow-up jobs, create the consumer). */
+  public JobQueue queue() {
+    return queue;
+  }
+
+  /** ESI, through the process-wide error-limit gate. */
+  public synchronized EsiClient esi() {
+    if (esi == null) {
+      esi = new EsiClient(vertx, settings.upstream(), gate, Clock.systemUTC());
+    }
+    return esi;
+  }
+
+  /** zKillboard's history API. */
+  public synchronized ZkillboardClient zkillboard() {
+    if (zkillboard == null) {
+      zkillboard = new ZkillboardClient(vertx, settings.upstream());
+    }
+    return zkillboard;
+  }
+
+  /** The R2Z2 live feed. */
+  public synchronized R2z2Client r2z2() {
+    if (r2z2 == null) {
+      r2z2 = new R2z2Client(vertx, settings.upstream());
+    }
+    return r2z2;
+  }
+
+  /** Closes the clients and the queue connection, then the pool; completes once the pool's permits are back. */
+  public Future<Void> close() {
+    synchronized (this) {
+      if (esi != null) {
+        esi.close();
+      }
+      if (zkillboard != null) {
+        zkillboard.close();
+      }
+      if (r2z2 != null) {
+        r2z2.close();
+      }
+    }
+    List<Future<?>> closing = new ArrayList<>();
+    closing.add(queue.close().recover(e -> Future.succeededFuture()));
+    return Future.join(closing).transform(ar -> pool.close());
+  }
+}

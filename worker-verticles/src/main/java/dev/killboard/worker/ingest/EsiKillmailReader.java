@@ -1,0 +1,55 @@
+package dev.killboard.worker.ingest;
+
+import dev.killboard.upstream.esi.EsiClient;
+import dev.killboard.upstream.esi.KillmailRef;
+import dev.killboard.upstream.zkillboard.ZkbKillmailRef;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Reads killmails from ESI {@code /killmails/{id}/{hash}/} a few at a time (the ESI client's error-limit gate bounds
+ * the process as a whole), keeping the order of the refs.
+ */
+public final class EsiKillmailReader {
+  /** Reads in flight at once per job. */
+  static final int PARALLELISM = 8;
+
+  private final EsiClient esi;
+
+  /** A reader over {@code esi}. */
+  public EsiKillmailReader(EsiClient esi) {
+    this.esi = esi;
+  }
+
+  /** Killmails from ESI refs (no zkb values). */
+  public Future<List<IngestKillmail>> read(List<KillmailRef> refs) {
+    return chunks(refs, ref -> esi.killmail(ref.killmailId(), ref.hash())
+        .map(k -> new IngestKillmail(ref.killmailId(), ref.hash(), k, null)));
+  }
+
+  /** Killmails from zKillboard refs, with their zkb values. */
+  public Future<List<IngestKillmail>> readWithZkb(List<ZkbKillmailRef> refs) {
+    return chunks(refs, ref -> esi.killmail(ref.killmailId(), ref.hash())
+        .map(k -> new IngestKillmail(ref.killmailId(), ref.hash(), k, ref.zkb())));
+  }
+
+  private static <R> Future<List<IngestKillmail>> chunks(List<R> refs, Function<R, Future<IngestKillmail>> read) {
+    List<IngestKillmail> out = new ArrayList<>(refs.size());
+    return chunk(refs, 0, read, out).map(v -> out);
+  }
+
+  private static <R> Future<Void> chunk(List<R> refs, int from, Function<R, Future<IngestKillmail>> read,
+      List<IngestKillmail> out) {
+    if (from >= refs.size()) {
+      return Future.succeededFuture();
+    }
+    List<Future<IngestKillmail>> reads = refs.subList(from, Math.min(refs.size(), from + PARALLELISM)).stream()
+        .map(read).toList();
+    return Future.all(reads).compose(done -> {
+      reads.forEach(f -> out.add(f.result()));
+      return chunk(refs, from + PARALLELISM, read, out);
+    });
+  }
+}

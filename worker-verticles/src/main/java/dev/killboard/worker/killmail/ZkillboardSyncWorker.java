@@ -1,0 +1,36 @@
+package dev.killboard.worker.killmail;
+
+import dev.killboard.queue.Job;
+import dev.killboard.queue.QueueNames;
+import dev.killboard.worker.framework.JobPayload;
+import dev.killboard.worker.framework.QueueWorker;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * {@code zkillboard-sync}: {@code zkillboard_character_queue} {@code {characterId, maxPages?}}; the character's
+ * zKillboard history with each killmail from ESI (see {@link ZkillboardHistorySync}), at most {@code maxPages}
+ * (default 50) pages.
+ */
+public final class ZkillboardSyncWorker extends QueueWorker<Void> {
+  static final int DEFAULT_MAX_PAGES = 50;
+
+  @Override public String workerName() { return "zkillboard-sync"; }
+  @Override public String queueName() { return QueueNames.ZKILLBOARD_CHARACTER; }
+
+  @Override
+  protected Future<Void> fetch(Job job) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  protected Future<?> write(SqlConnection tx, Void data, Job job) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  protected Future<?> process(Job job) {
+    return new ZkillboardHistorySync(vertx, runtime).sync(JobPayload.id(job, "character"),
+        job.payload().getInteger("maxPages", DEFAULT_MAX_PAGES));
+  }
+}

@@ -1,0 +1,174 @@
+package dev.killboard.worker;
+
+import static dev.killboard.worker.WorkerHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.killboard.budget.BudgetedPool;
+import dev.killboard.budget.PoolProfile;
+import dev.killboard.fake.FakeKillmail;
+import dev.killboard.worker.ingest.IngestKillmail;
+import dev.killboard.worker.ingest.KillmailIngest;
+import dev.killboard.worker.ingest.NewKillmailMessage;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Array;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Whole killmails in one transaction: every child row, zkb values, duplicates skipped, one event per new killmail. */
+class KillmailIngestTest {
+  private WorkerHarness h;
+  private BudgetedPool pool;
+  private final List<Integer> events = new CopyOnWriteArrayList<>();
+  private MessageConsumer<JsonObject> consumer;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    h = WorkerHarness.get();
+    h.reset();
+    pool = await(h.budget.openPool(PoolProfile.worker(), "ingest-test#1"));
+    consumer = h.vertx.eventBus().consumer(NewKillmailMessage.ADDRESS, m -> events.add(m.body().getInteger("killmail_id")));
+    await(consumer.completion());
+  }
+
+  @AfterEach
+  void tearDown() {
+    await(consumer.unregister());
+    await(pool.close());
+  }
+
+  private List<IngestKillmail> killmails(int from, int count) {
+    List<IngestKillmail> out = new ArrayList<>();
+    for (long id : h.fakes.universe().killmailIds().subList(from, from + count)) {
+      FakeKillmail k = h.fakes.universe().killmail(id).orElseThrow();
+      out.add(new IngestKillmail(k.killmailId(), k.hash(), k.esi(), k.zkb()));
+    }
+    return out;
+  }
+
+  private static int itemCount(JsonArray items) {
+    int n = 0;
+    for (int i = 0; items != null && i < items.size(); i++) {
+      n += 1 + itemCount(items.getJsonObject(i).getJsonArray("items"));
+    }
+    return n;
+  }
+
+  @Test
+  void storesEveryPartOfEachKillmail() throws Exception {
+    List<IngestKillmail> batch = killmails(0, 25);
+    List<Integer> stored = await(new KillmailIngest().store(h.vertx, pool.pool(), batch));
+
+    assertThat(stored).hasSize(25).isSorted();
+    long attackers = batch.stream().mapToLong(k -> k.esi().getJsonArray("attackers").size()).sum();
+    long items = batch.stream().mapToLong(k -> itemCount(k.esi().getJsonObject("victim").getJsonArray("items"))).sum();
+    assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(25);
+    assertThat(h.count("SELECT count(*) FROM victims")).isEqualTo(25);
+    assertThat(h.count("SELECT count(*) FROM attackers")).isEqualTo(attackers);
+    assertThat(h.count("SELECT count(*) FROM killmail_items")).isEqualTo(items);
+
+    long nested = batch.stream().flatMap(k -> {
+      JsonArray top = k.esi().getJsonObject("victim").getJsonArray("items");
+      return top == null ? java.util.stream.Stream.empty() : top.stream();
+    }).mapToLong(i -> itemCount(((JsonObject) i).getJsonArray("items"))).sum();
+    assertThat(nested).as("the fixtures hold nested container items").isPositive();
+    assertThat(h.count("SELECT count(*) FROM killmail_items WHERE parent_item_no IS NOT NULL")).isEqualTo(nested);
+
+    for (IngestKillmail k : batch.subList(0, 5)) {
+      JsonObject zkb = k.zkb();
+      Map<String, Object> row = h.rows("SELECT * FROM killmails WHERE killmail_id = " + k.killmailId()).get(0);
+      assertThat(row.get("killmail_hash")).isEqualTo(k.hash());
+      assertThat((Double) row.get("total_value")).isEqualTo(zkb.getDouble("totalValue"));
+      assertThat((Double) row.get("dropped_value")).isEqualTo(zkb.getDouble("droppedValue"));
+      assertThat(((Number) row.get("points")).longValue()).isEqualTo(zkb.getLong("points"));
+      assertThat(row.get("npc")).isEqualTo(zkb.getBoolean("npc"));
+      assertThat(((Number) row.get("location_id")).longValue()).isEqualTo(zkb.getLong("locationID"));
+      assertThat(Arrays.asList((Object[]) ((Array) row.get("labels")).getArray()))
+          .containsExactlyElementsOf(zkb.getJsonArray("labels").getList());
+      JsonObject victim = k.esi().getJsonObject("victim");
+      Map<String, Object> v = h.rows("SELECT * FROM victims WHERE killmail_id = " + k.killmailId()).get(0);
+      assertThat(((Number) v.get("ship_type_id")).longValue()).isEqualTo(victim.getLong("ship_type_id"));
+      assertThat(((Number) v.get("damage_taken")).longValue()).isEqualTo(victim.getLong("damage_taken"));
+      JsonArray esiAttackers = k.esi().getJsonArray("attackers");
+      List<Map<String, Object>> a = h.rows("SELECT * FROM attackers WHERE killmail_id = " + k.killmailId()
+          + " ORDER BY attacker_no");
+      assertThat(a).hasSize(esiAttackers.size());
+      for (int i = 0; i < a.size(); i++) {
+        assertThat(a.get(i).get("final_blow")).isEqualTo(esiAttackers.getJsonObject(i).getBoolean("final_blow"));
+        assertThat(((Number) a.get(i).get("damage_done")).longValue())
+            .isEqualTo(esiAttackers.getJsonObject(i).getLong("damage_done"));
+      }
+    }
+    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "25 events", () -> events.size() == 25);
+    assertThat(events).containsExactlyInAnyOrderElementsOf(stored);
+  }
+
+  @Test
+  void duplicatesAreIngestedOnce() throws Exception {
+    List<IngestKillmail> first = killmails(30, 10);
+    await(new KillmailIngest().store(h.vertx, pool.pool(), first));
+    long attackers = h.count("SELECT count(*) FROM attackers");
+    long items = h.count("SELECT count(*) FROM killmail_items");
+
+    // The same ten again, one of them twice in the batch, plus one new killmail.
+    List<IngestKillmail> again = new ArrayList<>(first);
+    again.add(first.get(3));
+    IngestKillmail fresh = killmails(40, 1).get(0);
+    again.add(fresh);
+    List<Integer> stored = await(new KillmailIngest().store(h.vertx, pool.pool(), again));
+
+    assertThat(stored).containsExactly((int) fresh.killmailId());
+    assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(11);
+    assertThat(h.count("SELECT count(*) FROM victims")).isEqualTo(11);
+    assertThat(h.count("SELECT count(*) FROM attackers"))
+        .isEqualTo(attackers + fresh.esi().getJsonArray("attackers").size());
+    assertThat(h.count("SELECT count(*) FROM killmail_items"))
+        .isEqualTo(items + itemCount(fresh.esi().getJsonObject("victim").getJsonArray("items")));
+    assertThat(h.count("SELECT killmail_count_total()")).isEqualTo(11);
+    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "11 events", () -> events.size() == 11);
+    assertThat(events).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void zkbValuesFillAKillmailStoredFromEsiAlone() throws Exception {
+    IngestKillmail full = killmails(60, 1).get(0);
+    IngestKillmail esiOnly = new IngestKillmail(full.killmailId(), full.hash(), full.esi(), null);
+    assertThat(await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(esiOnly)))).hasSize(1);
+    String value = "SELECT total_value FROM killmails WHERE killmail_id = " + full.killmailId();
+    assertThat(h.rows(value).get(0).get("total_value")).isNull();
+
+    assertThat(await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(full)))).isEmpty();
+    assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().getDouble("totalValue"));
+    assertThat(h.count("SELECT count(*) FROM attackers")).isEqualTo(full.esi().getJsonArray("attackers").size());
+
+    // Values already there are not overwritten by a later copy.
+    JsonObject other = full.zkb().copy().put("totalValue", 1.0);
+    await(new KillmailIngest().store(h.vertx, pool.pool(),
+        List.of(new IngestKillmail(full.killmailId(), full.hash(), full.esi(), other))));
+    assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().getDouble("totalValue"));
+    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "one event", () -> events.size() == 1);
+    assertThat(events).containsExactly((int) full.killmailId());
+  }
+
+  @Test
+  void aBadKillmailRollsBackTheWholeBatch() throws Exception {
+    List<IngestKillmail> batch = new ArrayList<>(killmails(50, 3));
+    IngestKillmail broken = killmails(53, 1).get(0);
+    JsonObject esi = broken.esi().copy();
+    esi.getJsonObject("victim").put("damage_taken", -5); // violates the schema's CHECK
+    batch.add(new IngestKillmail(broken.killmailId(), broken.hash(), esi, broken.zkb()));
+    Throwable failure = new KillmailIngest().store(h.vertx, pool.pool(), batch)
+        .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+    assertThat(failure).isNotNull();
+    assertThat(h.count("SELECT count(*) FROM killmails")).isZero();
+    assertThat(h.count("SELECT count(*) FROM attackers")).isZero();
+    assertThat(events).isEmpty();
+  }
+}

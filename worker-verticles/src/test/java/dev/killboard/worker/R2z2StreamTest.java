@@ -1,0 +1,95 @@
+package dev.killboard.worker;
+
+import static dev.killboard.worker.WorkerHarness.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.killboard.fake.FakeR2z2;
+import dev.killboard.fake.RecordedRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** redisq-stream on R2Z2: stores each entry with its sequence, waits >= 6 s on 404 and retries the same N, resumes. */
+class R2z2StreamTest {
+  private WorkerHarness h;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    h = WorkerHarness.get();
+    h.reset();
+  }
+
+  private List<RecordedRequest> entryRequests(long sequence) {
+    return h.fakes.r2z2().requests().of(FakeR2z2.ENTRY).stream()
+        .filter(r -> r.uri().endsWith("/" + sequence + ".json")).toList();
+  }
+
+  private long storedSequence() throws Exception {
+    return h.count("SELECT coalesce(max(last_sequence), -1) FROM feed_state WHERE feed = 'r2z2'");
+  }
+
+  @Test
+  void notFoundWaitsAndRetriesTheSameSequenceAndRestartResumes() throws Exception {
+    FakeR2z2 feed = h.fakes.r2z2();
+    long s0 = feed.latestSequence();
+    h.sql("INSERT INTO feed_state (feed, last_sequence) VALUES ('r2z2', " + s0 + ")");
+    feed.publishNew(2);
+    String deployment = h.deploy("redisq-stream");
+    try {
+      eventually(Duration.ofSeconds(20), "two entries stored", () -> storedSequence() == s0 + 2
+          && h.count("SELECT count(*) FROM killmails") == 2);
+      assertThat(entryRequests(s0)).as("resumed after the stored sequence").isEmpty();
+
+      // s0+3 is not published yet: 404, then the same sequence again after at least 6 s.
+      eventually(Duration.ofSeconds(10), "a 404 for s0+3", () -> entryRequests(s0 + 3).stream()
+          .anyMatch(r -> r.status() == 404));
+      feed.publishNew(1);
+      eventually(Duration.ofSeconds(20), "s0+3 stored after the wait", () -> storedSequence() == s0 + 3);
+      List<RecordedRequest> tries = entryRequests(s0 + 3);
+      assertThat(tries.size()).isGreaterThanOrEqualTo(2);
+      for (int i = 1; i < tries.size(); i++) {
+        long gapMs = TimeUnit.NANOSECONDS.toMillis(tries.get(i).receivedNanos() - tries.get(i - 1).receivedNanos());
+        assertThat(gapMs).as("wait between two reads of the same sequence").isGreaterThanOrEqualTo(6000);
+      }
+      assertThat(tries.get(tries.size() - 1).status()).isEqualTo(200);
+      assertThat(entryRequests(s0 + 4)).as("nothing read past an unpublished sequence").allMatch(r -> r.status() == 404);
+    } finally {
+      h.undeploy(deployment);
+    }
+
+    // While stopped, two more are published; the restart resumes right after the stored sequence.
+    feed.publishNew(2);
+    feed.requests().clear();
+    String again = h.deploy("redisq-stream");
+    try {
+      eventually(Duration.ofSeconds(20), "caught up after restart", () -> storedSequence() == s0 + 5);
+      assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(5);
+      assertThat(h.fakes.r2z2().requests().of(FakeR2z2.ENTRY).stream().map(RecordedRequest::uri))
+          .noneMatch(uri -> uri.endsWith("/" + (s0 + 3) + ".json"));
+      assertThat(h.count("SELECT count(*) FROM killmails WHERE total_value IS NOT NULL")).isEqualTo(5);
+    } finally {
+      h.undeploy(again);
+    }
+  }
+
+  @Test
+  void firstStartWaitsForTheFeedAndBeginsAtItsCurrentSequence() throws Exception {
+    FakeR2z2 feed = h.fakes.r2z2();
+    feed.publishNew(1);
+    long current = feed.reportedSequence();
+    feed.faults().inject(FakeR2z2.SEQUENCE, dev.killboard.fake.Fault.status(503), 2);
+    String deployment = h.deploy("redisq-stream");
+    try {
+      eventually(Duration.ofSeconds(20), "the current entry stored once R2Z2 answers", () -> storedSequence() == current);
+      assertThat(feed.requests().of(FakeR2z2.SEQUENCE).stream().filter(r -> r.status() == 503)).hasSize(2);
+      assertThat(entryRequests(current - 1)).as("nothing before the current sequence on a first start").isEmpty();
+      feed.publishNew(1);
+      eventually(Duration.ofSeconds(20), "the next entry", () -> storedSequence() == current + 1);
+      assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(2);
+    } finally {
+      h.undeploy(deployment);
+    }
+  }
+}

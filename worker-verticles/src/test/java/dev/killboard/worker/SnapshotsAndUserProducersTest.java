@@ -1,0 +1,84 @@
+package dev.killboard.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.killboard.queue.QueueNames;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The database-only one-shots: alliance counts, daily snapshots and the user / character queue producers. */
+class SnapshotsAndUserProducersTest {
+  private WorkerHarness h;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    h = WorkerHarness.get();
+    h.reset();
+  }
+
+  private void corporation(int id, int members, Integer alliance) throws Exception {
+    h.sql("INSERT INTO corporations (id, name, ticker, member_count, ceo_id, creator_id, alliance_id) VALUES (" + id
+        + ", 'Corp " + id + "', 'C" + id + "', " + members + ", 1, 1, " + alliance + ")");
+  }
+
+  private void character(long id, int corporation) throws Exception {
+    h.sql("INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender) VALUES (" + id
+        + ", 'Pilot " + id + "', " + corporation + ", now(), 1, 1, 'female')");
+  }
+
+  private void user(long character, Integer corporation, boolean refreshToken) throws Exception {
+    h.sql("INSERT INTO users (character_id, character_name, character_owner_hash, corporation_id,"
+        + " access_token_encrypted, refresh_token_encrypted, token_expires_at) VALUES (" + character + ", 'U', 'hash', "
+        + corporation + ", '\\x01'::bytea, " + (refreshToken ? "'\\x02'::bytea" : "NULL") + ", now())");
+  }
+
+  @Test
+  void countsAndSnapshots() throws Exception {
+    h.sql("INSERT INTO alliances (id, name, ticker, date_founded, creator_corporation_id, creator_id)"
+        + " VALUES (99000001, 'Alliance', 'ALLY', now(), 98000001, 1)");
+    corporation(98000001, 10, 99000001);
+    corporation(98000002, 32, 99000001);
+    corporation(98000003, 5, null);
+    h.sql("UPDATE alliance_member_counts SET member_count = 0, corporation_count = 0"); // drifted (manual surgery)
+
+    assertThat(h.runOneShot("update-alliance-counts", null).getBoolean("succeeded")).isTrue();
+    assertThat(h.count("SELECT member_count FROM alliance_member_counts WHERE alliance_id = 99000001")).isEqualTo(42);
+    assertThat(h.count("SELECT corporation_count FROM alliance_member_counts WHERE alliance_id = 99000001")).isEqualTo(2);
+
+    assertThat(h.runOneShot("alliance-snapshots", null).getBoolean("succeeded")).isTrue();
+    assertThat(h.runOneShot("corporation-snapshots", null).getBoolean("succeeded")).isTrue();
+    assertThat(h.count("SELECT member_count FROM alliance_snapshots WHERE alliance_id = 99000001"
+        + " AND snapshot_date = (now() AT TIME ZONE 'UTC')::date")).isEqualTo(42);
+    assertThat(h.count("SELECT corporation_count FROM alliance_snapshots WHERE alliance_id = 99000001")).isEqualTo(2);
+    assertThat(h.count("SELECT count(*) FROM corporation_snapshots")).isEqualTo(3);
+    assertThat(h.count("SELECT member_count FROM corporation_snapshots WHERE corporation_id = 98000002")).isEqualTo(32);
+
+    // Twice on one day: still one row per entity, with the day's latest values.
+    h.sql("UPDATE corporations SET member_count = 40 WHERE id = 98000002");
+    assertThat(h.runOneShot("corporation-snapshots", null).getBoolean("succeeded")).isTrue();
+    assertThat(h.count("SELECT count(*) FROM corporation_snapshots")).isEqualTo(3);
+    assertThat(h.count("SELECT member_count FROM corporation_snapshots WHERE corporation_id = 98000002")).isEqualTo(40);
+  }
+
+  @Test
+  void userAndCharacterProducers() throws Exception {
+    user(90000001, 98000001, true);
+    user(90000002, 98000001, true);
+    user(90000003, 98000002, false);
+    assertThat(h.runOneShot("queue-user-esi-killmails", null).getBoolean("succeeded")).isTrue();
+    assertThat(h.runOneShot("queue-corporation-esi-killmails", null).getBoolean("succeeded")).isTrue();
+    assertThat(h.depth(QueueNames.ESI_USER_KILLMAILS)).isEqualTo(2);
+    assertThat(h.depth(QueueNames.ESI_CORPORATION_KILLMAILS)).isEqualTo(1);
+
+    corporation(98000001, 3, 99000001);
+    corporation(98000003, 3, null);
+    character(90000011, 98000001);
+    character(90000012, 98000001);
+    character(3000001, 98000001); // an NPC: skipped
+    character(90000013, 98000003); // not in an alliance
+    JsonObject event = h.runOneShot("queue-alliance-corporation-characters", null);
+    assertThat(event.getBoolean("succeeded")).isTrue();
+    assertThat(h.depth(QueueNames.ESI_CHARACTER_INFO)).isEqualTo(2);
+  }
+}

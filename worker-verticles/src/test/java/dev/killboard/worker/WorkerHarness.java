@@ -1,0 +1,248 @@
+package dev.killboard.worker;
+
+import dev.killboard.budget.BudgetSettings;
+import dev.killboard.budget.ConnectionBudget;
+import dev.killboard.budget.DatabaseSettings;
+import dev.killboard.cluster.ClusterSettings;
+import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.embedded.EmbeddedDatabase;
+import dev.killboard.embedded.EmbeddedRedis;
+import dev.killboard.embedded.SharedServices;
+import dev.killboard.fake.FakeUniverse;
+import dev.killboard.fake.FakeUpstreams;
+import dev.killboard.fake.UniverseSpec;
+import dev.killboard.queue.JobQueue;
+import dev.killboard.queue.QueueSettings;
+import dev.killboard.schema.SchemaMigrations;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One real environment for every worker test of the JVM: the shared embedded PostgreSQL (migrated), the shared
+ * embedded Redis, a clustered Vert.x (Hazelcast, unsafe mode, a random cluster name and port range) with the
+ * connection budget, and the fake upstreams over a tiny generated universe.
+ */
+final class WorkerHarness {
+  private static WorkerHarness instance;
+
+  final EmbeddedDatabase db;
+  final EmbeddedRedis redis;
+  final Vertx vertx;
+  final ConnectionBudget budget;
+  final FakeUpstreams fakes;
+  final JobQueue queue;
+  final Map<String, String> env;
+  final String clusterName;
+  final int clusterPort;
+  final List<String> clusterMembers;
+  final ClusterSettings cluster;
+
+  private WorkerHarness() throws Exception {
+    db = SharedServices.database();
+    redis = SharedServices.redis();
+    SchemaMigrations.migrate(db.appJdbcUrl(), db.appUser(), db.appPassword());
+    String name = "kb-test-" + UUID.randomUUID().toString().substring(0, 8);
+    int port = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      members.add("127.0.0.1:" + (port + i));
+    }
+    clusterName = name;
+    clusterPort = port;
+    clusterMembers = List.copyOf(members);
+    cluster = ClusterSettings.defaults().withClusterName(name).withPort(port).withMembers(members)
+        .withCpMemberCount(0);
+    vertx = ClusteredVertx.start(cluster, new VertxOptions().setBlockedThreadCheckInterval(1000)
+        .setMaxEventLoopExecuteTime(2).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS)).await(90, TimeUnit.SECONDS);
+    DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(),
+        db.appPassword(), io.vertx.pgclient.SslMode.DISABLE, false, 30_000);
+    budget = ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database)).await(60, TimeUnit.SECONDS);
+    fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options()
+        .universe(FakeUniverse.generate(UniverseSpec.tiny())).zkillboardPageSize(5)).await(30, TimeUnit.SECONDS);
+    Map<String, String> e = new HashMap<>(fakes.environment());
+    e.put("KILLBOARD_DB_HOST", db.host());
+    e.put("KILLBOARD_DB_PORT", Integer.toString(db.port()));
+    e.put("KILLBOARD_DB_NAME", db.database());
+    e.put("KILLBOARD_DB_USER", db.appUser());
+    e.put("KILLBOARD_DB_PASSWORD", db.appPassword());
+    e.put("KILLBOARD_REDIS_URL", redis.uri());
+    e.put("KILLBOARD_QUEUE_BACKOFF_BASE", "50ms");
+    e.put("KILLBOARD_QUEUE_BACKOFF_MAX", "200ms");
+    e.put("KILLBOARD_QUEUE_BLOCK_TIMEOUT", "200ms");
+    e.put("KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "200ms");
+    e.put("KILLBOARD_QUEUE_MAX_ATTEMPTS", "3");
+    e.put("KILLBOARD_ZKB_REQUESTS_PER_SECOND", "200");
+    e.put("KILLBOARD_R2Z2_REQUESTS_PER_SECOND", "200");
+    byte[] tokenKey = new byte[32];
+    new java.security.SecureRandom().nextBytes(tokenKey);
+    e.put("KILLBOARD_TOKEN_KEY", java.util.Base64.getEncoder().encodeToString(tokenKey));
+    env = Map.copyOf(e);
+    queue = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).await(30, TimeUnit.SECONDS);
+  }
+
+  /** The harness, started on first use (from a test thread). */
+  static synchronized WorkerHarness get() throws Exception {
+    if (instance == null) {
+      instance = new WorkerHarness();
+    }
+    return instance;
+  }
+
+  /** Deployment options pointing a worker at this harness; one-shots keep Vert.x running. */
+  DeploymentOptions options(int instances, JsonObject extraConfig) {
+    JsonObject config = new JsonObject().put("env", new JsonObject(new HashMap<>(env))).put("exitWhenDone", false);
+    if (extraConfig != null) {
+      config.mergeIn(extraConfig);
+    }
+    return new DeploymentOptions().setInstances(instances).setConfig(config);
+  }
+
+  /** Waits for a future from a test thread; failures and timeouts become unchecked. */
+  static <T> T await(io.vertx.core.Future<T> future) {
+    try {
+      return future.await(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer within 60 s", e);
+    }
+  }
+
+  /** Deploys {@code worker:<name>}; returns the deployment id. */
+  String deploy(String name) {
+    return deploy(name, 1, null);
+  }
+
+  /** Deploys {@code worker:<name>} with instances and extra config. */
+  String deploy(String name, int instances, JsonObject extraConfig) {
+    return await(vertx.deployVerticle("worker:" + name, options(instances, extraConfig)));
+  }
+
+  /**
+   * Deploys a one-shot worker and waits until it has finished and undeployed itself; returns its
+   * {@link dev.killboard.worker.framework.OneShotWorker#FINISHED_ADDRESS} event.
+   */
+  JsonObject runOneShot(String name, JsonObject extraConfig) {
+    java.util.concurrent.CompletableFuture<JsonObject> done = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicReference<String> id = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.List<JsonObject> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = vertx.eventBus().<JsonObject>consumer(
+        dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> {
+          early.add(m.body());
+          if (id.get() != null && id.get().equals(m.body().getString("deploymentId"))) {
+            done.complete(m.body());
+          }
+        });
+    await(consumer.completion());
+    try {
+      id.set(deploy(name, 1, extraConfig));
+      early.stream().filter(e -> id.get().equals(e.getString("deploymentId"))).findFirst().ifPresent(done::complete);
+      return done.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("one-shot " + name + " did not finish", e);
+    } finally {
+      await(consumer.unregister());
+    }
+  }
+
+  /** Undeploys and waits until the pools closed. */
+  void undeploy(String deploymentId) {
+    await(vertx.undeploy(deploymentId));
+  }
+
+  /** Empties every table the workers write and the queues. */
+  void reset() throws Exception {
+    sql("TRUNCATE killmails, characters, corporations, alliances, alliance_member_counts, alliance_member_count_deltas,"
+        + " types, item_groups, categories, regions, constellations, solar_systems, races, bloodlines, feed_state,"
+        + " sync_cursors, users CASCADE");
+    Redis client = Redis.createClient(vertx, redis.uri());
+    try {
+      client.connect().compose(c -> c.send(Request.cmd(Command.FLUSHDB)).eventually(c::close))
+          .await(10, TimeUnit.SECONDS);
+    } finally {
+      client.close();
+    }
+    fakes.esi().requests().clear();
+    fakes.zkillboard().requests().clear();
+    fakes.r2z2().requests().clear();
+    fakes.sso().requests().clear();
+    fakes.esi().faults().clear();
+    // ESI's error window (fake) and the cluster's view of it start afresh.
+    fakes.esi().resetErrorLimit();
+    ClusteredVertx.hazelcast(vertx).getMap(dev.killboard.worker.framework.ClusterErrorLimitGate.MAP).clear();
+    fakes.r2z2().faults().clear();
+    fakes.zkillboard().faults().clear();
+  }
+
+  /** Runs a statement as superuser. */
+  void sql(String statement) throws SQLException {
+    try (Connection c = db.superuserConnection(); Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  /** The rows of a query as maps (column label to value). */
+  List<Map<String, Object>> rows(String query) throws SQLException {
+    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      List<Map<String, Object>> out = new ArrayList<>();
+      while (rs.next()) {
+        Map<String, Object> row = new HashMap<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+        }
+        out.add(row);
+      }
+      return out;
+    }
+  }
+
+  /** A single number from a query. */
+  long count(String query) throws SQLException {
+    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Ready + in-flight + delayed jobs of a queue. */
+  long depth(String queueName) {
+    return await(queue.depth(queueName)).total();
+  }
+
+  /** Polls until {@code condition} holds (rows appear in another process's view: nothing to await). */
+  static void eventually(Duration deadline, String what, CheckedCondition condition) throws Exception {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + deadline + " waiting for: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** A condition that may throw. */
+  interface CheckedCondition {
+    boolean holds() throws Exception;
+  }
+
+  /** Adapts a plain condition. */
+  static CheckedCondition of(BooleanSupplier s) {
+    return s::getAsBoolean;
+  }
+}
