@@ -1,0 +1,287 @@
+package dev.killboard.backfill;
+
+import dev.killboard.worker.ingest.IngestKillmail;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one archive entry into an {@link IngestKillmail}, or rejects it with a reason. It checks everything the ingest
+ * and the schema would refuse, so a batch of accepted entries commits whole and a malformed entry never reaches the
+ * database. Accepted shapes: ESI's killmail (EVE Ref's archives hold verbatim copies), optionally with {@code zkb}
+ * beside it, and R2Z2's entry ({@code killmail_id}, {@code hash}, {@code esi}, {@code zkb}).
+ *
+ * <p>The hash is not part of ESI's killmail body; it is taken from {@code hash} (R2Z2), {@code killmail_hash},
+ * {@code zkb.hash}, or a 40-hex-digit run in the entry's file name, in that order.
+ */
+final class KillmailParser {
+  private static final Pattern HASH = Pattern.compile("^[0-9a-fA-F]{40}$");
+  private static final Pattern HASH_IN_NAME = Pattern.compile("(?<![0-9a-fA-F])([0-9a-fA-F]{40})(?![0-9a-fA-F])");
+  /** ESI nests one level (containers); deeper nesting is hostile input, not a killmail. */
+  private static final int MAX_ITEM_DEPTH = 4;
+  private static final int MAX_ITEMS = 20_000;
+  /** attacker_no is a smallint. */
+  private static final int MAX_ATTACKERS = Short.MAX_VALUE;
+
+  private KillmailParser() {
+  }
+
+  /** The killmail in {@code entry}; throws with the reason when it is not one. */
+  static IngestKillmail parse(ArchiveEntry entry) throws MalformedKillmailException {
+    if (entry.problem() != null) {
+      throw new MalformedKillmailException(entry.problem());
+    }
+    JsonObject root;
+    try {
+      root = new JsonObject(Buffer.buffer(entry.content()));
+    } catch (DecodeException | ClassCastException e) {
+      throw new MalformedKillmailException("not a JSON object: " + firstLine(e.getMessage()));
+    }
+    JsonObject esi = root;
+    Object nestedEsi = root.getValue("esi");
+    if (nestedEsi != null) {
+      if (!(nestedEsi instanceof JsonObject o)) {
+        throw new MalformedKillmailException("'esi' must be an object");
+      }
+      esi = o;
+    }
+    Object zkbValue = root.getValue("zkb");
+    if (zkbValue == null && esi != root) {
+      zkbValue = esi.getValue("zkb");
+    }
+    if (zkbValue != null && !(zkbValue instanceof JsonObject)) {
+      throw new MalformedKillmailException("'zkb' must be an object");
+    }
+    JsonObject zkb = (JsonObject) zkbValue;
+
+    long id = requiredInt(esi, "killmail_id", 1);
+    if (esi != root && root.getValue("killmail_id") != null && requiredInt(root, "killmail_id", 1) != id) {
+      throw new MalformedKillmailException("killmail_id " + root.getValue("killmail_id") + " differs from esi.killmail_id "
+          + id);
+    }
+    String hash = hash(root, esi, zkb, entry.name());
+    checkTime(esi);
+    requiredInt(esi, "solar_system_id", 0);
+    optionalInt(esi, "moon_id", "");
+    optionalInt(esi, "war_id", "");
+    checkVictim(esi);
+    checkAttackers(esi);
+    if (zkb != null) {
+      checkZkb(zkb);
+    }
+    return new IngestKillmail(id, hash, esi, zkb);
+  }
+
+  private static String hash(JsonObject root, JsonObject esi, JsonObject zkb, String entryName)
+      throws MalformedKillmailException {
+    Object[] candidates = {root.getValue("hash"), esi.getValue("killmail_hash"), root.getValue("killmail_hash"),
+        zkb == null ? null : zkb.getValue("hash")};
+    for (Object c : candidates) {
+      if (c != null) {
+        if (!(c instanceof String s) || !HASH.matcher(s).matches()) {
+          throw new MalformedKillmailException("killmail hash " + abbreviate(String.valueOf(c))
+              + " is not 40 hexadecimal digits");
+        }
+        return s.toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+    String base = entryName.substring(Math.max(entryName.lastIndexOf('/'), entryName.lastIndexOf('!')) + 1);
+    Matcher m = HASH_IN_NAME.matcher(base);
+    if (m.find()) {
+      return m.group(1).toLowerCase(java.util.Locale.ROOT);
+    }
+    throw new MalformedKillmailException("no killmail hash: expected 'hash', 'killmail_hash' or 'zkb.hash', or a"
+        + " 40-hex-digit hash in the file name");
+  }
+
+  private static void checkTime(JsonObject esi) throws MalformedKillmailException {
+    Object t = esi.getValue("killmail_time");
+    if (!(t instanceof String s)) {
+      throw new MalformedKillmailException(t == null ? "missing killmail_time" : "killmail_time must be a string");
+    }
+    OffsetDateTime time;
+    try {
+      time = OffsetDateTime.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new MalformedKillmailException("killmail_time '" + abbreviate(s) + "' is not an ISO-8601 date-time");
+    }
+    // EVE launched in 2003; anything far outside is corrupt, and years past 9999 overflow what we store.
+    if (time.getYear() < 2003 || time.getYear() > 9999) {
+      throw new MalformedKillmailException("killmail_time '" + s + "' is outside the years 2003-9999");
+    }
+  }
+
+  private static void checkVictim(JsonObject esi) throws MalformedKillmailException {
+    Object v = esi.getValue("victim");
+    if (!(v instanceof JsonObject victim)) {
+      throw new MalformedKillmailException(v == null ? "missing victim" : "victim must be an object");
+    }
+    for (String f : new String[] {"character_id", "corporation_id", "alliance_id", "faction_id"}) {
+      optionalInt(victim, f, "victim.");
+    }
+    requiredInt(victim, "ship_type_id", 0, "victim.");
+    requiredInt(victim, "damage_taken", 0, "victim.");
+    Object p = victim.getValue("position");
+    if (p != null) {
+      if (!(p instanceof JsonObject pos)) {
+        throw new MalformedKillmailException("victim.position must be an object");
+      }
+      for (String axis : new String[] {"x", "y", "z"}) {
+        Object c = pos.getValue(axis);
+        if (!(c instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+          throw new MalformedKillmailException("victim.position." + axis + " must be a finite number");
+        }
+      }
+    }
+    Object items = victim.getValue("items");
+    if (items != null) {
+      checkItems(items, "victim.items", 1, new int[] {0});
+    }
+  }
+
+  private static void checkItems(Object value, String path, int depth, int[] count) throws MalformedKillmailException {
+    if (!(value instanceof JsonArray items)) {
+      throw new MalformedKillmailException(path + " must be an array");
+    }
+    if (depth > MAX_ITEM_DEPTH) {
+      throw new MalformedKillmailException(path + " nests items deeper than " + MAX_ITEM_DEPTH + " levels");
+    }
+    for (int i = 0; i < items.size(); i++) {
+      String at = path + "[" + i + "].";
+      if (!(items.getValue(i) instanceof JsonObject item)) {
+        throw new MalformedKillmailException(path + "[" + i + "] must be an object");
+      }
+      if (++count[0] > MAX_ITEMS) {
+        throw new MalformedKillmailException("more than " + MAX_ITEMS + " items");
+      }
+      requiredInt(item, "item_type_id", 0, at);
+      requiredInt(item, "flag", Integer.MIN_VALUE, at);
+      optionalLong(item, "quantity_dropped", at);
+      optionalLong(item, "quantity_destroyed", at);
+      optionalInt(item, "singleton", at);
+      Object nested = item.getValue("items");
+      if (nested != null) {
+        checkItems(nested, at + "items", depth + 1, count);
+      }
+    }
+  }
+
+  private static void checkAttackers(JsonObject esi) throws MalformedKillmailException {
+    Object a = esi.getValue("attackers");
+    if (!(a instanceof JsonArray attackers)) {
+      throw new MalformedKillmailException(a == null ? "missing attackers" : "attackers must be an array");
+    }
+    if (attackers.isEmpty() || attackers.size() > MAX_ATTACKERS) {
+      throw new MalformedKillmailException("attackers must hold 1 to " + MAX_ATTACKERS + " entries, has "
+          + attackers.size());
+    }
+    for (int i = 0; i < attackers.size(); i++) {
+      String at = "attackers[" + i + "].";
+      if (!(attackers.getValue(i) instanceof JsonObject attacker)) {
+        throw new MalformedKillmailException("attackers[" + i + "] must be an object");
+      }
+      for (String f : new String[] {"character_id", "corporation_id", "alliance_id", "faction_id", "ship_type_id",
+          "weapon_type_id"}) {
+        optionalInt(attacker, f, at);
+      }
+      Object damage = attacker.getValue("damage_done");
+      if (damage != null) {
+        requiredInt(attacker, "damage_done", 0, at);
+      }
+      Object finalBlow = attacker.getValue("final_blow");
+      if (finalBlow != null && !(finalBlow instanceof Boolean)) {
+        throw new MalformedKillmailException(at + "final_blow must be true or false");
+      }
+      Object security = attacker.getValue("security_status");
+      if (security != null && (!(security instanceof Number n) || !Double.isFinite(n.doubleValue()))) {
+        throw new MalformedKillmailException(at + "security_status must be a finite number");
+      }
+    }
+  }
+
+  private static void checkZkb(JsonObject zkb) throws MalformedKillmailException {
+    optionalLong(zkb, "locationID", "zkb.");
+    for (String f : new String[] {"totalValue", "fittedValue", "destroyedValue", "droppedValue"}) {
+      Object v = zkb.getValue(f);
+      if (v != null && (!(v instanceof Number n) || !Double.isFinite(n.doubleValue()))) {
+        throw new MalformedKillmailException("zkb." + f + " must be a finite number");
+      }
+    }
+    optionalInt(zkb, "points", "zkb.");
+    for (String f : new String[] {"npc", "solo", "awox"}) {
+      Object v = zkb.getValue(f);
+      if (v != null && !(v instanceof Boolean)) {
+        throw new MalformedKillmailException("zkb." + f + " must be true or false");
+      }
+    }
+    Object labels = zkb.getValue("labels");
+    if (labels != null) {
+      if (!(labels instanceof JsonArray l) || l.stream().anyMatch(x -> !(x instanceof String))) {
+        throw new MalformedKillmailException("zkb.labels must be an array of strings");
+      }
+    }
+  }
+
+  private static long requiredInt(JsonObject o, String field, long min) throws MalformedKillmailException {
+    return requiredInt(o, field, min, "");
+  }
+
+  private static long requiredInt(JsonObject o, String field, long min, String prefix) throws MalformedKillmailException {
+    Object v = o.getValue(field);
+    if (v == null) {
+      throw new MalformedKillmailException("missing " + prefix + field);
+    }
+    long value = integral(v, prefix + field, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    if (value < min) {
+      throw new MalformedKillmailException(prefix + field + " must be at least " + min + ", got " + value);
+    }
+    return value;
+  }
+
+  private static void optionalInt(JsonObject o, String field, String prefix) throws MalformedKillmailException {
+    Object v = o.getValue(field);
+    if (v != null) {
+      integral(v, prefix + field, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+  }
+
+  private static void optionalLong(JsonObject o, String field, String prefix) throws MalformedKillmailException {
+    Object v = o.getValue(field);
+    if (v != null && integral(v, prefix + field, Long.MIN_VALUE, Long.MAX_VALUE) < 0) {
+      throw new MalformedKillmailException(prefix + field + " must not be negative");
+    }
+  }
+
+  private static long integral(Object v, String field, long min, long max) throws MalformedKillmailException {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      long value = ((Number) v).longValue();
+      if (value < min || value > max) {
+        throw new MalformedKillmailException(field + " " + value + " is out of range");
+      }
+      return value;
+    }
+    if (v instanceof BigInteger || v instanceof BigDecimal) {
+      throw new MalformedKillmailException(field + " " + abbreviate(v.toString()) + " is out of range");
+    }
+    throw new MalformedKillmailException(field + " must be a whole number, got " + abbreviate(String.valueOf(v)));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    return abbreviate(nl < 0 ? s : s.substring(0, nl));
+  }
+}
