@@ -54,13 +54,19 @@ public final class DatasetCommand {
       System.exit(2);
       return;
     }
-    if (!opts.containsKey("--no-migrate")) {
-      var result = SchemaMigrations.migrate(url, user, password);
-      System.out.printf("schema: version %s (%d migrations applied)%n", result.versionAfter(), result.migrationsExecuted());
-    }
-    try (Connection c = DriverManager.getConnection(url, user, password)) {
-      DatasetSummary s = generate(c, spec);
-      print(s);
+    try {
+      if (!opts.containsKey("--no-migrate")) {
+        var result = SchemaMigrations.migrate(url, user, password);
+        System.out.printf("schema: version %s (%d migrations applied)%n", result.versionAfter(), result.migrationsExecuted());
+      }
+      try (Connection c = DriverManager.getConnection(url, user, password)) {
+        DatasetSummary s = generate(c, spec);
+        print(s);
+      }
+    } catch (IllegalStateException | java.sql.SQLException e) {
+      // Not-empty database, missing schema, unreachable server: the message says what to do; no stack trace.
+      System.err.println("dataset: " + e.getMessage());
+      System.exit(1);
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.Map;
  */
 public record DatasetSummary(DatasetSpec spec, Map<String, Long> rows, Duration load, Duration vacuum) {
   public DatasetSummary {
-    rows = Map.copyOf(rows);
+    rows = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rows));
   }
 
   /** Rows written into {@code table}, 0 when none. */
