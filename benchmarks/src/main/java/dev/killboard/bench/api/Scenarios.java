@@ -81,11 +81,15 @@ final class Scenarios {
     return r -> head + "{\"id\":\"" + (firstId + r.nextInt(lastId - firstId + 1)) + "\"}}";
   }
 
-  /** One of the original frontend's operation documents (resources/operations). */
+  /** Where the original frontend's operation documents are: api-verticle's contract fixtures (its test-jar). */
+  private static final String OPERATIONS = "contract/frontend/graphql__";
+
+  /** One of the original frontend's operation documents, e.g. "Killmail.graphql". */
   static String operation(String file) {
-    try (InputStream in = Scenarios.class.getClassLoader().getResourceAsStream("operations/" + file)) {
+    try (InputStream in = Scenarios.class.getClassLoader().getResourceAsStream(OPERATIONS + file)) {
       if (in == null) {
-        throw new IllegalStateException("operation document operations/" + file + " is missing from the classpath");
+        throw new IllegalStateException("operation document " + OPERATIONS + file + " is missing from the classpath"
+            + " (it comes from api-verticle's test-jar: run mvn install first)");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
