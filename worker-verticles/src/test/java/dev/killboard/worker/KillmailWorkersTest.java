@@ -78,6 +78,34 @@ class KillmailWorkersTest {
   }
 
   @Test
+  void killmailsIsTheOriginalsWorkerKillmailsOnTheZkillboardQueue() throws Exception {
+    long character = u.playerCharacterIds().stream().filter(id -> u.killmailsOfCharacter(id).size() > 5)
+        .skip(1).findFirst().orElseThrow();
+    List<Long> expected = u.killmailsOfCharacter(character);
+    String deployment = h.deploy("killmails");
+    try {
+      assertThat(h.budget.pools().stream().map(p -> p.owner())).anyMatch(o -> o.startsWith("killmails#"));
+      await(h.queue.enqueue(QueueNames.ZKILLBOARD_CHARACTER, new JsonObject().put("characterId", character), Priority.NORMAL));
+      eventually(Duration.ofSeconds(60), "every killmail of the character", () ->
+          h.count("SELECT count(*) FROM killmails") == expected.size()
+              && h.depth(QueueNames.ZKILLBOARD_CHARACTER) == 0);
+      Set<Long> stored = new HashSet<>();
+      h.rows("SELECT killmail_id FROM killmails").forEach(r -> stored.add(((Number) r.get("killmail_id")).longValue()));
+      assertThat(stored).containsExactlyInAnyOrderElementsOf(expected);
+      FakeKillmail sample = u.killmail(expected.get(0)).orElseThrow();
+      assertThat(h.rows("SELECT total_value FROM killmails WHERE killmail_id = " + sample.killmailId()).get(0)
+          .get("total_value")).isEqualTo(sample.zkb().getDouble("totalValue"));
+      assertThat(h.count("SELECT count(*) FROM attackers WHERE killmail_id = " + sample.killmailId()))
+          .isEqualTo(sample.esi().getJsonArray("attackers").size());
+      assertThat(h.count("SELECT count(*) FROM sync_cursors WHERE cursor_kind = 'zkillboard_character' AND subject = '"
+          + character + "' AND completed_at IS NOT NULL")).isEqualTo(1);
+      assertThat(await(h.queue.deadLetters(QueueNames.ZKILLBOARD_CHARACTER, 10))).isEmpty();
+    } finally {
+      h.undeploy(deployment);
+    }
+  }
+
+  @Test
   void syncCharacterKillmailsIsTheOneShotForm() throws Exception {
     long character = u.playerCharacterIds().stream().filter(id -> u.killmailsOfCharacter(id).size() > 5).findFirst()
         .orElseThrow();

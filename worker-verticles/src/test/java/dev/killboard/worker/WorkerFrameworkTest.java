@@ -54,7 +54,7 @@ class WorkerFrameworkTest {
   void everyWorkerOfTheCatalogueHasItsName() {
     assertThat(WorkerCatalog.names()).contains("info-characters", "info-corporations", "info-alliances", "info-types",
         "info-item-groups", "info-categories", "alliance-corporations", "regions", "constellations", "systems", "races",
-        "bloodlines", "zkillboard-sync", "redisq-stream", "fetch-single-killmail", "scan-killmail-entities",
+        "bloodlines", "zkillboard-sync", "killmails", "redisq-stream", "fetch-single-killmail", "scan-killmail-entities",
         "queue-alliance-corporations", "queue-zkillboard-sync", "queue-missing-groups", "queue-user-esi-killmails",
         "queue-corporation-esi-killmails", "queue-alliance-corporation-characters", "update-alliance-counts",
         "alliance-snapshots", "corporation-snapshots", "esi-user-killmails", "esi-corporation-killmails",
@@ -62,6 +62,28 @@ class WorkerFrameworkTest {
     for (String name : WorkerCatalog.names()) {
       assertThat(WorkerCatalog.create(name).orElseThrow().workerName()).isEqualTo(name);
     }
+  }
+
+  @Test
+  void databaseOutagesAreToldApartFromRefusedStatements() {
+    io.vertx.pgclient.PgException shutdown = new io.vertx.pgclient.PgException("terminating connection due to"
+        + " administrator command", "FATAL", "57P01", null);
+    io.vertx.pgclient.PgException startingUp = new io.vertx.pgclient.PgException("the database system is starting up",
+        "FATAL", "57P03", null);
+    io.vertx.pgclient.PgException unique = new io.vertx.pgclient.PgException("duplicate key", "ERROR", "23505", null);
+    assertThat(shutdown.getSqlState()).isEqualTo("57P01");
+    assertThat(dev.killboard.worker.framework.DatabaseOutage.is(shutdown)).isTrue();
+    assertThat(dev.killboard.worker.framework.DatabaseOutage.is(startingUp)).isTrue();
+    assertThat(dev.killboard.worker.framework.DatabaseOutage.is(
+        new java.util.concurrent.CompletionException(new java.net.ConnectException("Connection refused")))).isTrue();
+    assertThat(dev.killboard.worker.framework.DatabaseOutage.is(new java.net.SocketException("Connection reset by peer")))
+        .isTrue();
+    assertThat(dev.killboard.worker.framework.DatabaseOutage.is(io.vertx.sqlclient.ClosedConnectionException.INSTANCE))
+        .isTrue();
+    assertThat(dev.killboard.worker.framework.DatabaseOutage.is(unique)).isFalse();
+    assertThat(dev.killboard.worker.framework.DatabaseOutage.is(new IllegalArgumentException("bad payload"))).isFalse();
+    // Still retried through the queue (not dropped) once the worker stops waiting for the database.
+    assertThat(dev.killboard.worker.framework.JobFailures.retryable(shutdown)).isTrue();
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.killboard.queue.Job;
 import dev.killboard.queue.JobConsumer;
 import dev.killboard.queue.JobRejected;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +15,22 @@ import org.slf4j.LoggerFactory;
  * its write ({@link #write}, an idempotent upsert run inside one transaction on this instance's budgeted pool). The
  * framework acks a job only after that transaction committed (and {@link #afterCommit} succeeded), drops it on
  * ESI 404 and other 4xx refusals, and retries everything else with the queue's backoff (see {@link JobFailures}).
+ * A job that fails because PostgreSQL is unreachable ({@link DatabaseOutage}) is first run again in place, so a
+ * database restart spends none of the queue's attempts.
  *
  * @param <T> what the upstream call returns
  */
 public abstract class QueueWorker<T> extends PooledWorker {
   private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);
+  // While PostgreSQL is unreachable a job waits in hand (250 ms doubling to 5 s) for up to a minute, then goes back
+  // to the queue's backoff: a restart or failover must not spend attempts and dead-letter healthy jobs.
+  private static final long OUTAGE_FIRST_WAIT_MS = 250;
+  private static final long OUTAGE_MAX_WAIT_MS = 5_000;
+  private static final long OUTAGE_GIVE_UP_NANOS = 60_000_000_000L;
+  private static final long NO_OUTAGE = Long.MIN_VALUE;
 
   private JobConsumer consumer;
+  private volatile boolean stopping;
 
   /** The queue this worker consumes (a {@link dev.killboard.queue.QueueNames} constant). */
   public abstract String queueName();
@@ -51,18 +61,13 @@ public abstract class QueueWorker<T> extends PooledWorker {
 
   @Override
   protected Future<?> end() {
+    stopping = true;
     return consumer == null ? Future.succeededFuture() : consumer.stop();
   }
 
   private Future<?> handle(Job job) {
     long started = System.nanoTime();
-    Future<?> outcome;
-    try {
-      outcome = process(job);
-    } catch (RuntimeException e) {
-      outcome = Future.failedFuture(e);
-    }
-    return outcome.transform(ar -> {
+    return runThroughOutages(job, NO_OUTAGE, OUTAGE_FIRST_WAIT_MS).transform(ar -> {
       long ms = (System.nanoTime() - started) / 1_000_000;
       if (ar.succeeded()) {
         LOG.debug("job done worker={} queue={} job={} attempt={} ms={}", owner(), queueName(), job.id(), job.attempt(), ms);
@@ -77,5 +82,37 @@ public abstract class QueueWorker<T> extends PooledWorker {
       }
       return Future.failedFuture(verdict);
     });
+  }
+
+  /**
+   * Runs the job; when it fails because the database is unreachable, waits and runs it again (the write is
+   * idempotent), so the outage costs no queue attempt. Gives up to the queue after a minute, or when stopping.
+   */
+  private Future<Void> runThroughOutages(Job job, long outageSince, long waitMs) {
+    return runOnce(job).recover(e -> {
+      long now = System.nanoTime();
+      if (stopping || !DatabaseOutage.is(e)
+          || (outageSince != NO_OUTAGE && now - outageSince > OUTAGE_GIVE_UP_NANOS)) {
+        return Future.failedFuture(e);
+      }
+      if (outageSince == NO_OUTAGE) {
+        LOG.warn("database unreachable worker={} queue={} job={}: holding the job and running it again once the"
+            + " database answers (up to 60 s) error={}", owner(), queueName(), job.id(), String.valueOf(e));
+      }
+      Promise<Void> waited = Promise.promise();
+      vertx.setTimer(waitMs, id -> waited.complete());
+      long since = outageSince == NO_OUTAGE ? now : outageSince;
+      return waited.future().compose(v -> runThroughOutages(job, since, Math.min(waitMs * 2, OUTAGE_MAX_WAIT_MS)));
+    });
+  }
+
+  private Future<Void> runOnce(Job job) {
+    try {
+      Future<?> outcome = process(job);
+      return outcome == null ? Future.failedFuture(new IllegalStateException(owner() + " returned no future for job "
+          + job.id())) : outcome.mapEmpty();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.killboard.worker.info.CorporationInfoWorker;
 import dev.killboard.worker.info.ItemGroupInfoWorker;
 import dev.killboard.worker.info.TypeInfoWorker;
 import dev.killboard.worker.killmail.FetchSingleKillmailWorker;
+import dev.killboard.worker.killmail.KillmailsWorker;
 import dev.killboard.worker.killmail.R2z2StreamWorker;
 import dev.killboard.worker.killmail.ScanKillmailEntitiesWorker;
 import dev.killboard.worker.killmail.SyncCharacterKillmailsWorker;
@@ -52,6 +53,7 @@ public final class WorkerCatalog {
     add(RacesWorker::new);
     add(BloodlinesWorker::new);
     add(ZkillboardSyncWorker::new);
+    add(KillmailsWorker::new);
     add(SyncCharacterKillmailsWorker::new);
     add(R2z2StreamWorker::new);
     add(FetchSingleKillmailWorker::new);

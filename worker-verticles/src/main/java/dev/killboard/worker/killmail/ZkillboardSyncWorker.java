@@ -12,24 +12,36 @@ import io.vertx.sqlclient.SqlConnection;
  * zKillboard history with each killmail from ESI (see {@link ZkillboardHistorySync}), at most {@code maxPages}
  * (default 50) pages.
  */
-public final class ZkillboardSyncWorker extends QueueWorker<Void> {
+public class ZkillboardSyncWorker extends QueueWorker<Void> {
   static final int DEFAULT_MAX_PAGES = 50;
 
-  @Override public String workerName() { return "zkillboard-sync"; }
-  @Override public String queueName() { return QueueNames.ZKILLBOARD_CHARACTER; }
+  private final String name;
+
+  /** The worker as {@code zkillboard-sync}. */
+  public ZkillboardSyncWorker() {
+    this("zkillboard-sync");
+  }
+
+  /** The same job under another deployable name (the original ran it under two names). */
+  protected ZkillboardSyncWorker(String name) {
+    this.name = name;
+  }
+
+  @Override public final String workerName() { return name; }
+  @Override public final String queueName() { return QueueNames.ZKILLBOARD_CHARACTER; }
 
   @Override
-  protected Future<Void> fetch(Job job) {
+  protected final Future<Void> fetch(Job job) {
     return Future.succeededFuture();
   }
 
   @Override
-  protected Future<?> write(SqlConnection tx, Void data, Job job) {
+  protected final Future<?> write(SqlConnection tx, Void data, Job job) {
     return Future.succeededFuture();
   }
 
   @Override
-  protected Future<?> process(Job job) {
+  protected final Future<?> process(Job job) {
     return new ZkillboardHistorySync(vertx, runtime).sync(JobPayload.id(job, "character"),
         job.payload().getInteger("maxPages", DEFAULT_MAX_PAGES));
   }
