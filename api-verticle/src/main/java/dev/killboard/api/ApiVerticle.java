@@ -1,8 +1,7 @@
 package dev.killboard.api;
 
-import dev.killboard.api.auth.AccessTokenVerifier;
 import dev.killboard.api.auth.SignIn;
-import dev.killboard.api.auth.SsoClient;
+import dev.killboard.api.auth.TokenAuthenticator;
 import dev.killboard.api.config.ApiSettings;
 import dev.killboard.api.data.Repositories;
 import dev.killboard.api.data.Sql;
@@ -31,6 +30,8 @@ import dev.killboard.budget.PoolProfile;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.schema.SchemaMigrations;
+import dev.killboard.upstream.sso.SsoClient;
+import dev.killboard.upstream.sso.SsoTokenVerifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,6 +40,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +70,7 @@ public final class ApiVerticle extends VerticleBase {
   private QueueAccess queues;
   private WorkerStatusSource workerStatus;
   private WorkerStatusTicker ticker;
-  private AccessTokenVerifier verifier;
+  private SsoTokenVerifier verifier;
   private SsoClient sso;
 
   @Override
@@ -116,9 +119,12 @@ public final class ApiVerticle extends VerticleBase {
     queues = new QueueAccess(vertx, queueSettings);
     workerStatus = new WorkerStatusSource(vertx, queues);
     ticker = new WorkerStatusTicker(vertx, workerStatus, settings.workerStatusIntervalMillis());
-    verifier = new AccessTokenVerifier(vertx, settings.sso());
-    sso = new SsoClient(vertx, settings.sso());
-    SignIn signIn = new SignIn(settings.sso(), sso, verifier, repos.users(), queues);
+    // A token with an unknown key id refetches the JWKS at most every 30 s, so forged tokens cannot hammer the SSO.
+    verifier = new SsoTokenVerifier(vertx, settings.sso().upstream(), settings.sso().audience(), Clock.systemUTC(),
+        Duration.ofSeconds(30));
+    TokenAuthenticator authenticator = new TokenAuthenticator(verifier);
+    sso = settings.sso().loginEnabled() ? new SsoClient(vertx, settings.sso().upstream()) : null;
+    SignIn signIn = new SignIn(settings.sso(), sso, authenticator, repos.users(), queues);
     LoaderCatalog loaders = new LoaderCatalog(repos);
     var limits = settings.limits();
     List<dev.killboard.api.graphql.ResolverModule> modules = List.of(
@@ -131,12 +137,12 @@ public final class ApiVerticle extends VerticleBase {
         new JobResolvers(queues, repos.users(), workerStatus, ticker));
     // Parsing and wiring the schema takes a second of CPU on a cold JVM: not on the event loop.
     return vertx.executeBlocking(() -> new ApiGraphQL(modules, limits, settings.introspectionEnabled(), registry, loaders::create), false)
-        .compose(api -> listen(settings, budget, registry, signIn, api));
+        .compose(api -> listen(settings, budget, registry, signIn, authenticator, api));
   }
 
   private Future<HttpServer> listen(ApiSettings settings, ConnectionBudget budget, PrometheusMeterRegistry registry, SignIn signIn,
-      ApiGraphQL api) {
-    BearerAuthentication bearer = new BearerAuthentication(verifier);
+      TokenAuthenticator authenticator, ApiGraphQL api) {
+    BearerAuthentication bearer = new BearerAuthentication(authenticator);
     var router = ApiRouter.create(vertx, new ApiRouter.Parts(settings, api, bearer, new SsoCallback(signIn, settings.sso()),
         new HealthRoutes(vertx, pool.pool(), budget, queues), registry, ApiMetrics.scrapeHandler(registry)));
     HttpServerOptions options = new HttpServerOptions()
@@ -149,7 +155,7 @@ public final class ApiVerticle extends VerticleBase {
         .setWebSocketSubProtocols(List.of("graphql-transport-ws"))
         .setMaxWebSocketMessageSize(settings.limits().maxBodyBytes())
         .setMaxWebSocketFrameSize(settings.limits().maxBodyBytes());
-    return Future.all(feed.start(), queues.start(), workerStatus.start(), verifier.start(false))
+    return Future.all(feed.start(), queues.start(), workerStatus.start())
         .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
         .map(s -> {
           server = s;
@@ -180,10 +186,10 @@ public final class ApiVerticle extends VerticleBase {
       steps.add(queues.stop());
     }
     if (verifier != null) {
-      steps.add(verifier.stop());
+      verifier.close();
     }
     if (sso != null) {
-      steps.add(sso.close());
+      sso.close();
     }
     return Future.join(steps).transform(ar -> pool == null ? Future.<Void>succeededFuture() : pool.close());
   }

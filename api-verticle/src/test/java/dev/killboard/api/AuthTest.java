@@ -2,9 +2,9 @@ package dev.killboard.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.killboard.api.auth.TokenCipher;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Operations;
+import dev.killboard.upstream.sso.TokenCipher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -109,6 +109,12 @@ class AuthTest {
     assertThat(payload.getJsonObject("user").getString("id")).isEqualTo("90000003");
     assertThat(api.graphql(ME, null, payload.getString("accessToken")).getJsonObject("data").getJsonObject("me").getString("id"))
         .isEqualTo("90000003");
+    // A refresh token the SSO refuses (invalid_grant from the shared SsoClient) is the client's problem.
+    JsonObject refused = api.graphql(Operations.load("graphql__Auth.graphql"),
+        new JsonObject().put("refreshToken", "not-a-refresh-token-the-sso-issued"), null);
+    assertThat(code(refused)).isEqualTo("UNAUTHENTICATED");
+    assertThat(refused.getJsonArray("errors").getJsonObject(0).getString("message")).contains("refused the refresh token")
+        .doesNotContain("not-a-refresh-token");
   }
 
   @Test

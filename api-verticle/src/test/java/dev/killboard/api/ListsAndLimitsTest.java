@@ -213,6 +213,25 @@ class ListsAndLimitsTest {
   }
 
   @Test
+  void limitsApplyToEveryExecutionOfACachedDocument() {
+    String deep = "{ character(id: 90000001) { corporation { alliance { executor { ceo { corporation { alliance { executor { ceo {"
+        + " corporation { alliance { executor { ceo { corporation { alliance { name } } } } } } } } } } } } } } } }";
+    for (int i = 0; i < 3; i++) {
+      assertThat(errorCode(api.graphql(deep, null, null))).isEqualTo("QUERY_TOO_DEEP");
+    }
+    // One text, parsed once; its cost depends on the variables, so it is checked per execution.
+    StringBuilder q = new StringBuilder("query($l: Int) { killmails(filter: {limit: $l}) { edges { node { ");
+    for (int i = 0; i < 40; i++) {
+      q.append("a").append(i).append(": victim { character { name corporation { name alliance { name } } } } ");
+    }
+    q.append("} } } }");
+    JsonObject small = api.graphql(q.toString(), new JsonObject().put("l", 1), null);
+    assertThat(small.getValue("errors")).isNull();
+    assertThat(errorCode(api.graphql(q.toString(), new JsonObject().put("l", 100), null))).isEqualTo("QUERY_TOO_COMPLEX");
+    assertThat(api.graphql(q.toString(), new JsonObject().put("l", 1), null).getValue("errors")).isNull();
+  }
+
+  @Test
   void complexityLimit() {
     StringBuilder q = new StringBuilder("{ killmails(filter: {limit: 100}) { edges { node { ");
     for (int i = 0; i < 40; i++) {

@@ -106,9 +106,14 @@ class OperationsEndpointsTest {
         .isInstanceOf(ApiConfigException.class).hasMessageContaining("KILLBOARD_REQUEST_TIMEOUT_MS");
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_GRAPHIQL_ENABLED", "maybe")))
         .hasMessageContaining("KILLBOARD_GRAPHIQL_ENABLED").hasMessageContaining("true or false");
+    // The SSO settings feed upstream-clients' UpstreamSettings; its findings come back as the API's config error.
+    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_USER_AGENT", "Killboard/0.1")))
+        .isInstanceOf(ApiConfigException.class).hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
     ApiSettings defaults = ApiSettings.fromEnv(Map.of());
     assertThat(defaults.httpPort()).isEqualTo(8080);
     assertThat(defaults.sso().loginEnabled()).isFalse();
+    assertThat(defaults.sso().tokenUrl()).isEqualTo("https://login.eveonline.com/v2/oauth/token");
+    assertThat(defaults.sso().upstream().ssoJwksRefresh()).hasSeconds(3600);
     assertThat(defaults.toString()).doesNotContain("secret");
   }
 }

@@ -10,6 +10,12 @@ import dev.killboard.api.errors.ErrorCode;
 import dev.killboard.api.jobs.QueueAccess;
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueNames;
+import dev.killboard.upstream.UpstreamMalformed;
+import dev.killboard.upstream.UpstreamNotFound;
+import dev.killboard.upstream.UpstreamRejected;
+import dev.killboard.upstream.sso.SsoClient;
+import dev.killboard.upstream.sso.SsoTokens;
+import dev.killboard.upstream.sso.TokenCipher;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -31,21 +37,22 @@ public final class SignIn {
 
   private final SsoSettings settings;
   private final SsoClient sso;
-  private final AccessTokenVerifier verifier;
+  private final TokenAuthenticator verifier;
   private final UserRepository users;
   private final QueueAccess queues;
   private final TokenCipher cipher;
   private final LoginState states;
 
   /** The result of a sign-in or refresh. */
-  public record Session(SsoClient.TokenGrant grant, Viewer viewer, StoredUser user) {
+  public record Session(SsoTokens grant, Viewer viewer, StoredUser user) {
   }
 
   /** The GraphQL AuthUrl. */
   public record AuthUrl(String url, String state) {
   }
 
-  public SignIn(SsoSettings settings, SsoClient sso, AccessTokenVerifier verifier, UserRepository users, QueueAccess queues) {
+  /** Sign-in over {@code sso} (null when sign-in is off). */
+  public SignIn(SsoSettings settings, SsoClient sso, TokenAuthenticator verifier, UserRepository users, QueueAccess queues) {
     this.settings = settings;
     this.sso = sso;
     this.verifier = verifier;
@@ -69,7 +76,7 @@ public final class SignIn {
   public AuthUrl login() {
     requireEnabled();
     String state = states.issue();
-    return new AuthUrl(sso.authorizeUrl(state), state);
+    return new AuthUrl(sso.authorizeUrl(state, settings.scopes()), state);
   }
 
   /** Exchanges the code from the SSO redirect; the state must be one this cluster issued in the last ten minutes. */
@@ -81,7 +88,7 @@ public final class SignIn {
     if (!states.isValid(state)) {
       return Future.failedFuture(ApiException.badInput("state was not issued by this server or has expired; start the sign-in again"));
     }
-    return sso.exchangeCode(code).compose(this::store).compose(session -> queueSync(session).map(session));
+    return sso.exchangeCode(code).recover(e -> ssoFailure(e, "code")).compose(this::store).compose(session -> queueSync(session).map(session));
   }
 
   /** Trades a refresh token for a fresh access token and stores the new tokens. */
@@ -90,15 +97,27 @@ public final class SignIn {
     if (refreshToken == null || refreshToken.isBlank() || refreshToken.length() > MAX_CODE_LENGTH) {
       return Future.failedFuture(ApiException.badInput("refreshToken is missing or too long"));
     }
-    return sso.refresh(refreshToken).compose(this::store);
+    return sso.refresh(refreshToken).recover(e -> ssoFailure(e, "refresh token")).compose(this::store);
   }
 
-  private Future<Session> store(SsoClient.TokenGrant grant) {
+  /** The API's errors for a failed token request: the SSO refusing the grant is the client's problem, the rest ours. */
+  private static <T> Future<T> ssoFailure(Throwable e, String what) {
+    if (e instanceof UpstreamRejected || e instanceof UpstreamNotFound) {
+      return Future.failedFuture(new ApiException(ErrorCode.UNAUTHENTICATED, "EVE SSO refused the " + what));
+    }
+    if (e instanceof UpstreamMalformed) {
+      return Future.failedFuture(new ApiException(ErrorCode.UPSTREAM_ERROR, "EVE SSO answered something unusable"));
+    }
+    LOG.warn("EVE SSO token request failed: {}", e.getMessage());
+    return Future.failedFuture(new ApiException(ErrorCode.UPSTREAM_ERROR, "EVE SSO is not reachable"));
+  }
+
+  private Future<Session> store(SsoTokens grant) {
     return verifier.verify(grant.accessToken())
         .recover(e -> Future.failedFuture(new ApiException(ErrorCode.UPSTREAM_ERROR,
             "EVE SSO issued a token that does not verify: " + e.getMessage())))
         .compose(viewer -> {
-          OffsetDateTime expires = Instant.now().plusSeconds(grant.expiresIn()).atOffset(ZoneOffset.UTC);
+          OffsetDateTime expires = Instant.now().plus(grant.expiresIn()).atOffset(ZoneOffset.UTC);
           TokenWrite write = new TokenWrite(viewer.characterId(), viewer.characterName(), viewer.ownerHash(),
               cipher.encrypt(grant.accessToken(), viewer.characterId()),
               grant.refreshToken() == null ? null : cipher.encrypt(grant.refreshToken(), viewer.characterId()),

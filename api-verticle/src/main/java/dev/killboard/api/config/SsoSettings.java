@@ -1,6 +1,9 @@
 package dev.killboard.api.config;
 
-import java.util.Base64;
+import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.upstream.UpstreamSettings;
+import dev.killboard.upstream.sso.TokenCipher;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,32 +16,24 @@ public final class SsoSettings {
       "esi-killmails.read_corporation_killmails.v1", "esi-fittings.read_fittings.v1", "esi-fittings.write_fittings.v1",
       "esi-characters.read_medals.v1");
 
-  private final String issuer;
-  private final String jwksUrl;
+  /** The User-Agent toward EVE SSO when KILLBOARD_USER_AGENT is unset: the SSO, unlike ESI, asks for no contact. */
+  static final String DEFAULT_USER_AGENT = "Killboard-API/0.1 (sign-in only; contact unset@example.invalid)";
+
+  private final UpstreamSettings upstream;
   private final String audience;
-  private final String authorizeUrl;
-  private final String tokenUrl;
-  private final String clientId;
-  private final String clientSecret;
-  private final String callbackUrl;
   private final String frontendUrl;
   private final List<String> scopes;
-  private final int jwksRefreshSeconds;
   private final byte[] tokenKey;
 
-  public SsoSettings(String issuer, String jwksUrl, String audience, String authorizeUrl, String tokenUrl, String clientId,
-      String clientSecret, String callbackUrl, String frontendUrl, List<String> scopes, int jwksRefreshSeconds, byte[] tokenKey) {
-    this.issuer = issuer;
-    this.jwksUrl = jwksUrl;
+  /**
+   * SSO settings over {@code upstream} (issuer, JWKS, authorize/token URLs, client credentials, callback) plus what only
+   * the API uses.
+   */
+  public SsoSettings(UpstreamSettings upstream, String audience, String frontendUrl, List<String> scopes, byte[] tokenKey) {
+    this.upstream = upstream;
     this.audience = audience;
-    this.authorizeUrl = authorizeUrl;
-    this.tokenUrl = tokenUrl;
-    this.clientId = clientId;
-    this.clientSecret = clientSecret;
-    this.callbackUrl = callbackUrl;
     this.frontendUrl = frontendUrl;
     this.scopes = List.copyOf(scopes);
-    this.jwksRefreshSeconds = jwksRefreshSeconds;
     this.tokenKey = tokenKey == null ? null : tokenKey.clone();
   }
 
@@ -65,54 +60,56 @@ public final class SsoSettings {
         throw new ApiConfigException("KILLBOARD_SSO_CLIENT_SECRET is not set but KILLBOARD_SSO_CLIENT_ID is; set the secret of"
             + " your EVE developer application (https://developers.eveonline.com) or unset the client id to disable sign-in.");
       }
-      key = tokenKey(r.optional("KILLBOARD_TOKEN_KEY"));
+      key = tokenKey(r.optional(TokenCipher.KEY_VARIABLE));
     }
-    return new SsoSettings(issuer, jwks, r.optional("KILLBOARD_SSO_AUDIENCE"), authorize, token, clientId, secret, callback,
+    int refreshSeconds = r.integer("KILLBOARD_SSO_JWKS_REFRESH_SECONDS", 3600, 10, 86_400 * 7);
+    UpstreamSettings upstream;
+    try {
+      // Only the SSO part of the upstream settings is used here; ESI and zKillboard keep their defaults, unused.
+      upstream = UpstreamSettings.builder().ssoBaseUrl(trimmed).ssoIssuer(issuer).ssoJwksUrl(jwks)
+          .ssoAuthorizeUrl(authorize).ssoTokenUrl(token).ssoJwksRefresh(Duration.ofSeconds(refreshSeconds))
+          .ssoClientId(clientId).ssoClientSecret(clientId == null ? null : secret).ssoCallbackUrl(callback)
+          .userAgent(r.string(UpstreamSettings.USER_AGENT, DEFAULT_USER_AGENT)).build();
+    } catch (UpstreamConfigException e) {
+      throw new ApiConfigException(e.getMessage());
+    }
+    return new SsoSettings(upstream, r.optional("KILLBOARD_SSO_AUDIENCE"),
         frontend.endsWith("/") ? frontend.substring(0, frontend.length() - 1) : frontend,
-        r.list("KILLBOARD_SSO_SCOPES", DEFAULT_SCOPES), r.integer("KILLBOARD_SSO_JWKS_REFRESH_SECONDS", 3600, 10, 86_400 * 7),
-        key);
+        r.list("KILLBOARD_SSO_SCOPES", DEFAULT_SCOPES), key);
   }
 
   private static byte[] tokenKey(String raw) {
-    if (raw == null) {
-      throw new ApiConfigException("KILLBOARD_TOKEN_KEY is not set; EVE SSO sign-in stores tokens encrypted with it."
-          + " Generate one with `openssl rand -base64 32` and keep it secret.");
-    }
-    byte[] key;
     try {
-      key = Base64.getDecoder().decode(raw);
-    } catch (IllegalArgumentException e) {
-      throw new ApiConfigException("KILLBOARD_TOKEN_KEY is not valid base64; generate one with `openssl rand -base64 32`.");
+      return TokenCipher.parseKey(raw);
+    } catch (UpstreamConfigException e) {
+      throw new ApiConfigException(e.getMessage());
     }
-    if (key.length != 32) {
-      throw new ApiConfigException("KILLBOARD_TOKEN_KEY decodes to " + key.length + " bytes; AES-256 needs exactly 32."
-          + " Generate one with `openssl rand -base64 32`.");
-    }
-    return key;
   }
 
   /** True when the SSO login flow (client id, secret and token key) is configured. */
   public boolean loginEnabled() {
-    return clientId != null;
+    return upstream.ssoClientId() != null;
   }
 
-  public String issuer() { return issuer; }
-  public String jwksUrl() { return jwksUrl; }
-  /** Audience a token must carry, or null to accept any. */
+  /** The settings the shared EVE SSO client and token verifier (upstream-clients) run on. */
+  public UpstreamSettings upstream() { return upstream; }
+  public String issuer() { return upstream.ssoIssuer(); }
+  public String jwksUrl() { return upstream.ssoJwksUrl(); }
+  /** Audience a token must carry besides "EVE Online", or null for none. */
   public String audience() { return audience; }
-  public String authorizeUrl() { return authorizeUrl; }
-  public String tokenUrl() { return tokenUrl; }
-  public String clientId() { return clientId; }
-  public String clientSecret() { return clientSecret; }
-  public String callbackUrl() { return callbackUrl; }
+  public String authorizeUrl() { return upstream.ssoAuthorizeUrl(); }
+  public String tokenUrl() { return upstream.ssoTokenUrl(); }
+  public String clientId() { return upstream.ssoClientId(); }
+  public String callbackUrl() { return upstream.ssoCallbackUrl(); }
   public String frontendUrl() { return frontendUrl; }
   public List<String> scopes() { return scopes; }
-  public int jwksRefreshSeconds() { return jwksRefreshSeconds; }
+  public int jwksRefreshSeconds() { return (int) upstream.ssoJwksRefresh().toSeconds(); }
   /** The AES-256 key for stored tokens (a copy), or null when login is off. */
   public byte[] tokenKey() { return tokenKey == null ? null : tokenKey.clone(); }
 
   @Override
   public String toString() {
-    return "sso(issuer=" + issuer + ", jwks=" + jwksUrl + ", login=" + (loginEnabled() ? "on, client " + clientId : "off") + ")";
+    return "sso(issuer=" + issuer() + ", jwks=" + jwksUrl() + ", login=" + (loginEnabled() ? "on, client " + clientId() : "off")
+        + ")";
   }
 }

@@ -15,6 +15,8 @@ public final class KillmailRepository {
       + " v.alliance_id AS v_alliance_id, v.faction_id AS v_faction_id, v.ship_type_id AS v_ship_type_id,"
       + " v.damage_taken AS v_damage_taken, v.position_x AS v_x, v.position_y AS v_y, v.position_z AS v_z";
   static final String KILLMAIL_FROM = "killmails k LEFT JOIN victims v ON v.killmail_id = k.killmail_id";
+  /** One page's rows joined to the ids sub-select {@code p} of {@link ListQuery#idsFirst}. */
+  static final String PAGE_ROWS = "killmails k ON k.killmail_id = p.page_id LEFT JOIN victims v ON v.killmail_id = k.killmail_id";
 
   private final Sql sql;
 
@@ -98,16 +100,26 @@ public final class KillmailRepository {
         Ids.tuple(killmailIds), KillmailRepository::item);
   }
 
-  /** The killmail list over killmails (optionally filtered by system or region). */
-  public ListQuery<Killmail> list() {
-    return new ListQuery<>(KILLMAIL_COLUMNS, KILLMAIL_FROM, KillmailRepository::killmail).countFrom("killmails k");
+  /**
+   * The killmail list over killmails (optionally filtered by system or region; conditions use alias {@code k}),
+   * ordered by time in {@code dir}: ids first from the time index (or the filter's), then one page of rows.
+   */
+  public ListQuery<Killmail> list(String dir) {
+    return new ListQuery<>(KILLMAIL_COLUMNS, KILLMAIL_FROM, KillmailRepository::killmail).countFrom("killmails k")
+        .orderBy("k.killmail_time " + dir + ", k.killmail_id " + dir)
+        .idsFirst("killmails k", "k.killmail_id AS page_id", PAGE_ROWS, "k.killmail_time " + dir + ", k.killmail_id " + dir);
   }
 
-  /** Killmails one entity took part in, through its involvement table (alias {@code i}). */
+  /**
+   * Killmails one entity took part in, through its involvement table (alias {@code i}), newest first: ids from the
+   * involvement index, then one page of rows.
+   */
   public ListQuery<Killmail> involvementList(String involvementTable) {
     return new ListQuery<>(KILLMAIL_COLUMNS, involvementTable + " i JOIN killmails k ON k.killmail_id = i.killmail_id"
         + " LEFT JOIN victims v ON v.killmail_id = k.killmail_id", KillmailRepository::killmail)
-        .countFrom(involvementTable + " i");
+        .countFrom(involvementTable + " i")
+        .orderBy("i.killmail_time DESC, i.killmail_id DESC")
+        .idsFirst(involvementTable + " i", "i.killmail_id AS page_id", PAGE_ROWS, "k.killmail_time DESC, k.killmail_id DESC");
   }
 
   /** Exact counts kept by the schema's counter tables. */

@@ -37,6 +37,11 @@ public final class ListQuery<T> {
   private java.util.function.Supplier<Future<Long>> exactCount;
   private CursorStyle cursorStyle = CursorStyle.POSITION;
   private Function<T, Integer> idOf;
+  private String idsFrom;
+  private String idColumns;
+  private String rowsJoin;
+  private String rowsOrderBy;
+  private boolean customPlan;
 
   public ListQuery(String columns, String from, Function<Row, T> mapper) {
     this.columns = columns;
@@ -87,6 +92,29 @@ public final class ListQuery<T> {
     return this;
   }
 
+  /**
+   * Pages over ids first: the conditions and order run over {@code idsFrom} alone (an index-only range scan in page
+   * order), {@code idColumns} (aliased by the caller) are kept for the page's rows only, and those at most limit + 1
+   * rows are joined with {@code rowsJoin} (which refers to the id sub-select as {@code p}) and re-ordered by
+   * {@code rowsOrderBy}. Skipped rows then cost one index entry each instead of a join and a sort.
+   */
+  public ListQuery<T> idsFirst(String idsFrom, String idColumns, String rowsJoin, String rowsOrderBy) {
+    this.idsFrom = idsFrom;
+    this.idColumns = idColumns;
+    this.rowsJoin = rowsJoin;
+    this.rowsOrderBy = rowsOrderBy;
+    return this;
+  }
+
+  /**
+   * Runs the page statement unprepared with its (integer) values inlined, so PostgreSQL plans it for the actual
+   * values: a cached generic plan cannot tell a busy region from a quiet one (docs/schema.md, "generic plans").
+   */
+  public ListQuery<T> customPlan() {
+    this.customPlan = true;
+    return this;
+  }
+
   private String whereClause() {
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
@@ -94,13 +122,54 @@ public final class ListQuery<T> {
   /** Runs the page and the count (in parallel, on two connections). */
   public Future<Connection<T>> fetch(Sql sql, PageRequest page, int exactCountCeiling) {
     String where = whereClause();
-    int n = args.size();
-    String pageSql = "SELECT " + columns + " FROM " + from + where + " ORDER BY " + orderBy
-        + " LIMIT $" + (n + 1) + " OFFSET $" + (n + 2);
-    Tuple pageArgs = Tuple.wrap(new ArrayList<>(args)).addInteger(page.limit() + 1).addLong(page.offset());
-    Future<List<T>> rows = sql.list(pageSql, pageArgs, mapper);
+    Future<List<T>> rows;
+    if (customPlan) {
+      rows = sql.listInlined(pageSql(where, inlined(), page), mapper);
+    } else if (idsFrom != null) {
+      // The limit is inlined (a handful of page sizes, each one cached statement): a generic plan then knows the
+      // page has limit + 1 rows and joins them by primary key instead of hashing the whole table.
+      rows = sql.list(pageSql(where, null, page), Tuple.wrap(new ArrayList<>(args)).addLong(page.offset()), mapper);
+    } else {
+      rows = sql.list(pageSql(where, null, page), Tuple.wrap(new ArrayList<>(args)).addInteger(page.limit() + 1)
+          .addLong(page.offset()), mapper);
+    }
     Future<Long> total = exactCount != null ? exactCount.get() : count(sql, where, exactCountCeiling);
     return Future.all(rows, total).map(done -> toConnection(rows.result(), total.result(), page, cursorStyle, idOf));
+  }
+
+  /** The page statement {@link #fetch} sends for {@code page} (plan tests read its EXPLAIN). */
+  String pageStatement(PageRequest page) {
+    return pageSql(whereClause(), customPlan ? inlined() : null, page);
+  }
+
+  /** The page statement; with {@code literals} the values are inlined, else they are $n parameters. */
+  String pageSql(String where, List<String> literals, PageRequest page) {
+    int n = args.size();
+    boolean inlineLimit = literals != null || idsFrom != null;
+    String limit = inlineLimit ? Integer.toString(page.limit() + 1) : "$" + (n + 1);
+    String offset = literals != null ? Long.toString(page.offset()) : "$" + (inlineLimit ? n + 1 : n + 2);
+    if (literals != null) {
+      for (int i = n; i >= 1; i--) {
+        // Highest first so $1 never rewrites the prefix of $12.
+        where = where.replace("$" + i, literals.get(i - 1));
+      }
+    }
+    if (idsFrom == null) {
+      return "SELECT " + columns + " FROM " + from + where + " ORDER BY " + orderBy + " LIMIT " + limit + " OFFSET " + offset;
+    }
+    return "SELECT " + columns + " FROM (SELECT " + idColumns + " FROM " + idsFrom + where + " ORDER BY " + orderBy
+        + " LIMIT " + limit + " OFFSET " + offset + ") p JOIN " + rowsJoin + " ORDER BY " + rowsOrderBy;
+  }
+
+  private List<String> inlined() {
+    List<String> out = new ArrayList<>(args.size());
+    for (Object a : args) {
+      if (!(a instanceof Integer || a instanceof Long || a instanceof Short)) {
+        throw new IllegalStateException("only integer values can be inlined into a custom-plan statement");
+      }
+      out.add(a.toString());
+    }
+    return out;
   }
 
   private Future<Long> count(Sql sql, String where, int ceiling) {

@@ -44,6 +44,21 @@ public final class Sql {
     });
   }
 
+  /**
+   * All rows of an unprepared query, mapped: planned for its literal values every time (the caller inlines only
+   * values it has validated as integers; never user text).
+   */
+  public <T> Future<List<T>> listInlined(String sql, Function<Row, T> mapper) {
+    statements.increment();
+    return pool.query(sql).execute().map(rows -> {
+      List<T> out = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        out.add(mapper.apply(row));
+      }
+      return out;
+    });
+  }
+
   /** The first row mapped, or null. */
   public <T> Future<T> one(String sql, Tuple args, Function<Row, T> mapper) {
     statements.increment();

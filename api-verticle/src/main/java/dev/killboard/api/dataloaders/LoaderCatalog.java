@@ -16,7 +16,12 @@ import java.util.function.Function;
 
 /** Wires every DataLoader to its repository query. */
 public final class LoaderCatalog {
+  /** How long reference data (universe, types, groups, categories) is served from memory. */
+  static final java.time.Duration REFERENCE_TTL = java.time.Duration.ofSeconds(60);
+  static final int REFERENCE_MAX_ENTRIES = 200_000;
+
   private final Repositories repos;
+  private final ReferenceCache reference = new ReferenceCache(REFERENCE_TTL, REFERENCE_MAX_ENTRIES);
 
   public LoaderCatalog(Repositories repos) {
     this.repos = repos;
@@ -30,16 +35,16 @@ public final class LoaderCatalog {
     var c = repos.characters();
     var o = repos.organisations();
     var k = repos.killmails();
-    l.<Integer, Object>register(REGION, ids -> byId(u.regions(ids), r -> r.id()));
-    l.<Integer, Object>register(CONSTELLATION, ids -> byId(u.constellations(ids), r -> r.id()));
-    l.<Integer, Object>register(SOLAR_SYSTEM, ids -> byId(u.systems(ids), r -> r.id()));
+    l.<Integer, Object>register(REGION, ids -> reference.through(REGION, ids, missing -> byId(u.regions(missing), r -> r.id())));
+    l.<Integer, Object>register(CONSTELLATION, ids -> reference.through(CONSTELLATION, ids, missing -> byId(u.constellations(missing), r -> r.id())));
+    l.<Integer, Object>register(SOLAR_SYSTEM, ids -> reference.through(SOLAR_SYSTEM, ids, missing -> byId(u.systems(missing), r -> r.id())));
     l.<Integer, Object>register(CONSTELLATIONS_OF_REGION, ids -> grouped(u.constellationsOfRegions(ids), r -> r.regionId()));
     l.<Integer, Object>register(SYSTEMS_OF_CONSTELLATION, ids -> grouped(u.systemsOfConstellations(ids), r -> r.constellationId()));
     l.<Integer, Object>register(REGION_STATS, ids -> keyed(u.regionStats(ids)));
     l.<Integer, Object>register(CONSTELLATION_STATS, ids -> keyed(u.constellationStats(ids)));
-    l.<Integer, Object>register(CATEGORY, ids -> byId(i.categories(ids), r -> r.id()));
-    l.<Integer, Object>register(ITEM_GROUP, ids -> byId(i.groups(ids), r -> r.id()));
-    l.<Integer, Object>register(TYPE, ids -> byId(i.types(ids), r -> r.id()));
+    l.<Integer, Object>register(CATEGORY, ids -> reference.through(CATEGORY, ids, missing -> byId(i.categories(missing), r -> r.id())));
+    l.<Integer, Object>register(ITEM_GROUP, ids -> reference.through(ITEM_GROUP, ids, missing -> byId(i.groups(missing), r -> r.id())));
+    l.<Integer, Object>register(TYPE, ids -> reference.through(TYPE, ids, missing -> byId(i.types(missing), r -> r.id())));
     l.<Integer, Object>register(GROUPS_OF_CATEGORY, ids -> grouped(i.groupsOfCategories(ids), r -> r.categoryId()));
     l.<Integer, Object>register(TYPES_OF_GROUP, ids -> grouped(i.typesOfGroups(ids), r -> r.groupId()));
     l.<Integer, Object>register(CHARACTER, ids -> byId(c.characters(ids), r -> r.id()));

@@ -22,6 +22,12 @@ public final class Loaders {
   /** Largest key set one statement is sent with; larger batches are split. */
   static final int MAX_BATCH = 500;
 
+  // Immutable, so built once rather than per loader and request (a request registers every loader).
+  private static final DataLoaderOptions CACHING = DataLoaderOptions.newOptions().setCachingEnabled(true)
+      .setMaxBatchSize(MAX_BATCH).build();
+  private static final DataLoaderOptions NOT_CACHING = DataLoaderOptions.newOptions().setCachingEnabled(false)
+      .setMaxBatchSize(MAX_BATCH).build();
+
   private final DataLoaderRegistry registry = new DataLoaderRegistry();
   private final boolean caching;
 
@@ -36,8 +42,7 @@ public final class Loaders {
 
   <K, V> void register(String name, Function<Set<K>, Future<Map<K, V>>> batch) {
     MappedBatchLoader<K, V> loader = keys -> batch.apply(keys).toCompletionStage();
-    DataLoaderOptions options = DataLoaderOptions.newOptions().setCachingEnabled(caching).setMaxBatchSize(MAX_BATCH).build();
-    registry.register(name, DataLoaderFactory.newMappedDataLoader(loader, options));
+    registry.register(name, DataLoaderFactory.newMappedDataLoader(loader, caching ? CACHING : NOT_CACHING));
   }
 
   /** Loads one value by key through the named loader; a null key yields null without a query. */

@@ -36,6 +36,10 @@ public final class ApiGraphQL {
   static final List<String> SDL_FILES = List.of("root", "killmail", "alliance", "corporation", "character", "universe",
       "item", "auth", "worker");
 
+  /** Parsed documents kept per instance, and the longest query text kept (longer ones are parsed every time). */
+  static final int DOCUMENT_CACHE_ENTRIES = 500;
+  static final int DOCUMENT_CACHE_QUERY_LENGTH = 20_000;
+
   private final GraphQL graphQL;
   private final GraphQLSchema schema;
   private final boolean introspectionEnabled;
@@ -55,10 +59,12 @@ public final class ApiGraphQL {
     chain.add(new DepthLimit(limits.maxDepth()));
     chain.add(new ComplexityLimit(limits.maxComplexity(), limits.defaultPageSize(), limits.maxPageSize()));
     chain.add(new OperationMetrics(registry));
+    chain.add(new DeadlineInstrumentation());
     chain.add(new ErrorCodeInstrumentation());
     this.graphQL = GraphQL.newGraphQL(schema)
         .instrumentation(new ChainedInstrumentation(chain))
         .defaultDataFetcherExceptionHandler(new ResolverExceptionHandler())
+        .preparsedDocumentProvider(new DocumentCache(DOCUMENT_CACHE_ENTRIES, DOCUMENT_CACHE_QUERY_LENGTH))
         .build();
   }
 
@@ -101,12 +107,21 @@ public final class ApiGraphQL {
   /** Completes {@code builder} for one execution: the caller, fresh DataLoaders, the transport and the introspection switch. */
   public ExecutionInput.Builder prepare(ExecutionInput.Builder builder, Authentication authentication,
       RequestContext.Transport transport) {
+    return prepare(builder, authentication, transport, null);
+  }
+
+  /** As above, with the request's time limit ({@code null}: none, as for streams). */
+  public ExecutionInput.Builder prepare(ExecutionInput.Builder builder, Authentication authentication,
+      RequestContext.Transport transport, RequestDeadline deadline) {
     boolean longLived = transport == RequestContext.Transport.SSE || transport == RequestContext.Transport.WEBSOCKET;
     Loaders requestLoaders = loaders.apply(!longLived);
     RequestContext context = new RequestContext(authentication, requestLoaders, transport);
     builder.dataLoaderRegistry(requestLoaders.registry());
     builder.graphQLContext(b -> {
       b.put(RequestContext.class, context);
+      if (deadline != null) {
+        b.put(RequestDeadline.class, deadline);
+      }
       if (!introspectionEnabled) {
         b.put(Introspection.INTROSPECTION_DISABLED, true);
       }

@@ -5,6 +5,7 @@ import dev.killboard.api.config.ApiSettings;
 import dev.killboard.api.errors.ErrorCode;
 import dev.killboard.api.graphql.ApiGraphQL;
 import dev.killboard.api.graphql.RequestContext;
+import dev.killboard.api.graphql.RequestDeadline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -14,7 +15,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
@@ -69,7 +69,9 @@ public final class ApiRouter {
           RoutingContext rc = input.context();
           RequestContext.Transport transport = rc.request().method() == HttpMethod.GET
               ? RequestContext.Transport.HTTP_GET : RequestContext.Transport.HTTP_POST;
-          p.api().prepare(input.builder(), BearerAuthentication.of(rc), transport);
+          // The time limit runs inside the execution so that its answer is the only one (see RequestDeadline).
+          p.api().prepare(input.builder(), BearerAuthentication.of(rc), transport,
+              RequestDeadline.start(rc, s.limits().requestTimeoutMillis()));
         })
         .build();
 
@@ -78,7 +80,6 @@ public final class ApiRouter {
         .handler(BodyHandler.create(false).setBodyLimit(s.limits().maxBodyBytes()));
     router.route("/graphql").handler(p.bearer());
     router.route("/graphql").handler(new GraphQLSseHandler(p.api(), s.sseKeepAliveMillis()));
-    router.route("/graphql").handler(TimeoutHandler.create(s.limits().requestTimeoutMillis(), 503));
     router.route("/graphql").handler(ApiRouter::requireJsonBody);
     router.route("/graphql").handler(http);
 

@@ -1,6 +1,6 @@
 package dev.killboard.api.http;
 
-import dev.killboard.api.auth.AccessTokenVerifier;
+import dev.killboard.api.auth.TokenAuthenticator;
 import dev.killboard.api.auth.Authentication;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -14,9 +14,9 @@ import io.vertx.ext.web.RoutingContext;
 public final class BearerAuthentication implements Handler<RoutingContext> {
   static final String KEY = "killboard.authentication";
 
-  private final AccessTokenVerifier verifier;
+  private final TokenAuthenticator verifier;
 
-  public BearerAuthentication(AccessTokenVerifier verifier) {
+  public BearerAuthentication(TokenAuthenticator verifier) {
     this.verifier = verifier;
   }
 
@@ -43,7 +43,7 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
     }
     return verifier.verify(token)
         .map(Authentication::of)
-        .otherwise(e -> Authentication.failed(e instanceof AccessTokenVerifier.TokenRejected ? e.getMessage() : "invalid token"));
+        .otherwise(e -> Authentication.failed(e instanceof TokenAuthenticator.TokenRejected ? e.getMessage() : "invalid token"));
   }
 
   /** The outcome stored for this request (anonymous when the handler did not run). */

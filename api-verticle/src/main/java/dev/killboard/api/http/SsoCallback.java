@@ -40,7 +40,7 @@ public final class SsoCallback implements Handler<RoutingContext> {
       String location = settings.frontendUrl() + "/auth/success"
           + "?token=" + enc(session.grant().accessToken())
           + "&refresh_token=" + enc(session.grant().refreshToken() == null ? "" : session.grant().refreshToken())
-          + "&expires_in=" + session.grant().expiresIn()
+          + "&expires_in=" + session.grant().expiresIn().toSeconds()
           + "&character_name=" + enc(session.viewer().characterName())
           + "&character_id=" + session.viewer().characterId();
       rc.response().setStatusCode(302).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();

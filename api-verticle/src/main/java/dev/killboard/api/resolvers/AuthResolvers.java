@@ -60,7 +60,8 @@ public final class AuthResolvers implements ResolverModule {
   }
 
   static AuthPayload payload(SignIn.Session s) {
-    return new AuthPayload(s.grant().accessToken(), s.grant().refreshToken(), s.grant().expiresIn(), User.of(s.user()));
+    return new AuthPayload(s.grant().accessToken(), s.grant().refreshToken(), (int) s.grant().expiresIn().toSeconds(),
+        User.of(s.user()));
   }
 
   private Object me(DataFetchingEnvironment env) {

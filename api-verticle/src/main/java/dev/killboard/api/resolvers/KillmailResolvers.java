@@ -62,6 +62,7 @@ public final class KillmailResolvers implements ResolverModule {
         .dataFetcher("myCorporationKillmails", this::myCorporationKillmails));
     w.type("Subscription", t -> t.dataFetcher("newKillmail", env -> feed.subscribe()));
     w.type("Killmail", t -> t
+        .dataFetcher("victim", KillmailResolvers::victim)
         .dataFetcher("solarSystem", env -> load(env, SOLAR_SYSTEM, env.<Killmail>getSource().solarSystemId()))
         .dataFetcher("attackers", env -> list(env, ATTACKERS_OF_KILLMAIL, env.<Killmail>getSource().killmailId()))
         .dataFetcher("items", env -> list(env, ITEMS_OF_KILLMAIL, env.<Killmail>getSource().killmailId())));
@@ -88,6 +89,38 @@ public final class KillmailResolvers implements ResolverModule {
     w.type("KillmailItem", t -> t
         .dataFetcher("itemType", env -> load(env, TYPE, env.<KillmailItem>getSource().itemTypeId()))
         .dataFetcher("itemTypeName", env -> name(env, TYPE, env.<KillmailItem>getSource().itemTypeId(), Entities.ItemType::name)));
+  }
+
+  /**
+   * The victim, released together with its killmail's attackers when both are asked for: the victim's and the
+   * attackers' characters, corporations and alliances are then requested at the same moment, one statement per
+   * loader instead of two rounds (graphql-java dispatches what is pending when a level settles).
+   */
+  private static Object victim(DataFetchingEnvironment env) {
+    Killmail k = env.getSource();
+    if (!siblingAsked(env, "attackers")) {
+      return k.victim();
+    }
+    return list(env, ATTACKERS_OF_KILLMAIL, k.killmailId()).thenApply(attackers -> k.victim());
+  }
+
+  /** Whether the parent's selection (direct fields only; fragments count as no) asks for {@code name} too. */
+  private static boolean siblingAsked(DataFetchingEnvironment env, String name) {
+    var parent = env.getExecutionStepInfo().getParent();
+    if (parent == null || parent.getField() == null) {
+      return false;
+    }
+    for (graphql.language.Field f : parent.getField().getFields()) {
+      if (f.getSelectionSet() == null) {
+        continue;
+      }
+      for (graphql.language.Selection<?> sel : f.getSelectionSet().getSelections()) {
+        if (sel instanceof graphql.language.Field sibling && sibling.getName().equals(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static Integer corporationOf(Victim v) {
@@ -119,12 +152,17 @@ public final class KillmailResolvers implements ResolverModule {
     if (search != null) {
       return Async.stage(search(search, systemId, regionId, ascending, page));
     }
-    ListQuery<Killmail> q = repo.list();
+    String dir = ascending ? "ASC" : "DESC";
+    ListQuery<Killmail> q = repo.list(dir);
     if (systemId != null) {
       q.where("k.solar_system_id = ?", systemId);
     }
     if (regionId != null) {
       q.where("k.region_id = ?", regionId);
+    }
+    if (systemId != null || regionId != null) {
+      // A busy and a quiet region need different plans; a cached generic plan would pick one for all.
+      q.customPlan();
     }
     if (systemId == null && regionId == null) {
       q.exactCount(repo::countAll);
@@ -133,8 +171,6 @@ public final class KillmailResolvers implements ResolverModule {
     } else if (systemId == null) {
       q.exactCount(() -> repo.countInRegion(regionId));
     }
-    String dir = ascending ? "ASC" : "DESC";
-    q.orderBy("k.killmail_time " + dir + ", k.killmail_id " + dir);
     q.cursors(ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId);
     return Async.stage(q.fetch(sql, page, limits.exactCountCeiling()));
   }
@@ -162,7 +198,6 @@ public final class KillmailResolvers implements ResolverModule {
   private Future<Connection<Killmail>> involvementPage(String table, String column, int id, PageRequest page) {
     return repo.involvementList(table)
         .where("i." + column + " = ?", id)
-        .orderBy("i.killmail_time DESC, i.killmail_id DESC")
         .cursors(ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId)
         .fetch(sql, page, limits.exactCountCeiling());
   }
