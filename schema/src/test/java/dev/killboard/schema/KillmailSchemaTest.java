@@ -241,8 +241,49 @@ class KillmailSchemaTest {
         Sql.exec(c, "TRUNCATE killmails CASCADE");
         assertThat(longValue(c, "SELECT killmail_count_total()")).isZero();
         assertThat(longValue(c, "SELECT (SELECT count(*) FROM character_killmails) + (SELECT count(*) FROM"
-                + " corporation_killmails) + (SELECT count(*) FROM alliance_killmails) + (SELECT count(*) FROM killmail_counts)"))
+                + " corporation_killmails) + (SELECT count(*) FROM alliance_killmails) + (SELECT count(*) FROM killmail_counts)"
+                + " + (SELECT count(*) FROM killmail_hours)"))
                 .isZero();
+    }
+
+    @Test
+    void hourTotalsStayExactAndPlacePagesWhereOffsetWould() throws SQLException {
+        // 60 killmails over 7 hours, uneven (some hours empty), several in the same second (ties broken by id).
+        int id = 9000;
+        int[] perHour = {9, 0, 1, 20, 0, 3, 27};
+        for (int h = 0; h < perHour.length; h++) {
+            for (int i = 0; i < perHour[h]; i++) {
+                killmail(c, id++, T0.plusSeconds(h * 3600L + (i / 2) * 7L), JITA);
+            }
+        }
+        // Some deleted: totals must still be exact.
+        Sql.exec(c, "SET LOCAL TimeZone = 'Asia/Kolkata'"); // +05:30: hours stay UTC hours
+        update(c, "DELETE FROM killmails WHERE killmail_id IN (9000, 9030, 9059)");
+        assertThat(rows(c, "SELECT hour, sum(n) FROM killmail_hours GROUP BY hour HAVING sum(n) <> 0 ORDER BY 1"))
+                .isEqualTo(rows(c, "SELECT date_bin('1 hour', killmail_time, timestamptz '2000-01-01Z'), count(*)"
+                        + " FROM killmails GROUP BY 1 ORDER BY 1"));
+
+        long total = longValue(c, "SELECT count(*) FROM killmails");
+        for (String order : new String[] {"DESC", "ASC"}) {
+            boolean newestFirst = order.equals("DESC");
+            for (long offset = 0; offset <= total + 2; offset++) {
+                for (int limit : new int[] {1, 4, 26}) {
+                    String positioned = "SELECT k.killmail_id FROM killmails k, killmail_page_start(?, ?) s WHERE "
+                            + (newestFirst ? "k.killmail_time < s.hour_start + interval '1 hour'" : "k.killmail_time >= s.hour_start")
+                            + " ORDER BY k.killmail_time " + order + ", k.killmail_id " + order
+                            + " LIMIT " + limit + " OFFSET (SELECT ? - skipped FROM killmail_page_start(?, ?))";
+                    assertThat(rows(c, positioned, offset, newestFirst, offset, offset, newestFirst))
+                            .as("%s offset %d limit %d", order, offset, limit)
+                            .isEqualTo(rows(c, "SELECT killmail_id FROM killmails ORDER BY killmail_time " + order
+                                    + ", killmail_id " + order + " LIMIT " + limit + " OFFSET " + offset));
+                }
+            }
+        }
+        assertThat(rows(c, "SELECT * FROM killmail_page_start(?, true)", total)).as("past the end").isEmpty();
+
+        update(c, "DELETE FROM killmail_hours");
+        assertThat(longValue(c, "SELECT rebuild_killmail_counts()")).isEqualTo(total);
+        assertThat(longValue(c, "SELECT sum(n) FROM killmail_hours")).isEqualTo(total);
     }
 
     @Test

@@ -41,7 +41,8 @@ class SchemaMigrationsTest {
             "V2 characters corporations alliances",
             "V3 killmails",
             "V4 users and worker state",
-            "V5 concurrent region derivation");
+            "V5 concurrent region derivation",
+            "V6 killmail hours");
 
     @Test
     void appliesEveryMigrationAsTheNonSuperuserAppRoleAndReRunningIsANoOp() throws SQLException {

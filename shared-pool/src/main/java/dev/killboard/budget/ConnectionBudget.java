@@ -2,6 +2,7 @@ package dev.killboard.budget;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.impl.BudgetMeters;
+import dev.killboard.budget.impl.CallerContext;
 import dev.killboard.budget.impl.ClassSemaphores;
 import dev.killboard.budget.impl.HolderRegistry;
 import dev.killboard.budget.impl.PermitGatedPgDriver;
@@ -52,7 +53,7 @@ public final class ConnectionBudget {
   private final java.util.Set<PhysicalPool> physicals = ConcurrentHashMap.newKeySet();
   private final AtomicInteger poolSeq = new AtomicInteger();
   private volatile Future<ServerLimits> serverCheck;
-  private final io.vertx.core.Closeable closeHook = completion -> close().onComplete(ar -> completion.succeed());
+  private final io.vertx.core.Closeable closeHook = completion -> closeOnce().onComplete(ar -> completion.succeed());
   private Future<Void> closing;
 
   private ConnectionBudget(Vertx vertx, BudgetSettings settings, ClassSemaphores semaphores, HolderRegistry registry) {
@@ -73,7 +74,7 @@ public final class ConnectionBudget {
     Future<ConnectionBudget> budget = BY_VERTX.computeIfAbsent(vertx, v -> start(v, settings));
     // A failed start is forgotten so that the next call (with corrected settings) tries again.
     budget.onFailure(err -> BY_VERTX.remove(vertx, budget));
-    return budget;
+    return CallerContext.deliver(budget);
   }
 
   /** Joins the cluster's budget semaphores (creating them on first use) after validating the settings. */
@@ -114,8 +115,8 @@ public final class ConnectionBudget {
       return Future.failedFuture(e);
     }
     PhysicalPool physical = createPool(profile, owner);
-    return checkServer(physical).map(v -> (BudgetedPool) physical.handle())
-        .recover(err -> physical.closeNow().transform(ar -> Future.failedFuture(err)));
+    return CallerContext.deliver(checkServer(physical).map(v -> (BudgetedPool) physical.handle())
+        .recover(err -> physical.closeNow().transform(ar -> Future.failedFuture(err))));
   }
 
   /** One pool per Vert.x instance and profile, shared by every caller (API instances); each caller gets a handle to close. */
@@ -127,7 +128,7 @@ public final class ConnectionBudget {
     }
     String key = profile.label() + "/" + profile.budgetClass();
     SharedPool entry = shared.computeIfAbsent(key, k -> new SharedPool(k, profile, owner));
-    return entry.open();
+    return CallerContext.deliver(entry.open());
   }
 
   private PhysicalPool createPool(PoolProfile profile, String owner) {
@@ -188,7 +189,7 @@ public final class ConnectionBudget {
     String id = budgetClass + "-oneshot-" + poolSeq.incrementAndGet();
     java.time.Duration timeout = budgetClass.equals(PoolProfile.API_CLASS) ? settings.apiProfile().connectionTimeout()
         : settings.workerProfile().connectionTimeout();
-    return semaphores.tryAcquire(budgetClass, timeout).compose(granted -> {
+    return CallerContext.deliver(semaphores.tryAcquire(budgetClass, timeout).compose(granted -> {
       if (!granted) {
         return Future.failedFuture(new BudgetExhaustedException(budgetClass, "No permit of budget class '" + budgetClass
             + "' came free within " + timeout.toSeconds() + "s for " + owner + "; it was not started and can be retried."));
@@ -198,19 +199,19 @@ public final class ConnectionBudget {
         registry.record(id, owner, budgetClass, 0);
         return semaphores.release(budgetClass);
       });
-    });
+    }));
   }
 
   /** Who holds how many permits of each class, cluster-wide, with what is still available. */
   public Future<BudgetStatus> status() {
-    return semaphores.blocking(() -> {
+    return CallerContext.deliver(semaphores.blocking(() -> {
       Map<String, BudgetStatus.ClassStatus> classes = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> e : semaphores.sizes().entrySet()) {
         int available = semaphores.semaphore(e.getKey()).availablePermits();
         classes.put(e.getKey(), new BudgetStatus.ClassStatus(e.getKey(), e.getValue(), available, registry.holders(e.getKey())));
       }
       return new BudgetStatus(settings.total(), classes);
-    });
+    }));
   }
 
   /** Registers Micrometer meters: per pool total/idle/in use/waiting, per class permits held here and available cluster-wide. */
@@ -243,7 +244,11 @@ public final class ConnectionBudget {
   }
 
   /** Closes every pool of this instance and waits for their permits to be back. */
-  public synchronized Future<Void> close() {
+  public Future<Void> close() {
+    return CallerContext.deliver(closeOnce());
+  }
+
+  private synchronized Future<Void> closeOnce() {
     if (closing != null) {
       return closing;
     }
@@ -380,7 +385,7 @@ public final class ConnectionBudget {
         closing = true;
         onClose.get().onComplete(closed);
       }
-      return closed.future();
+      return CallerContext.deliver(closed.future());
     }
   }
 }

@@ -122,6 +122,38 @@ public final class KillmailRepository {
         .idsFirst(involvementTable + " i", "i.killmail_id AS page_id", PAGE_ROWS, "k.killmail_time DESC, k.killmail_id DESC");
   }
 
+  /**
+   * One page of the unfiltered list (at most {@code rows} killmails from position {@code offset}) and the exact total,
+   * in one statement: {@code killmail_page_start} finds the hour holding the position from the per-hour totals, so
+   * only killmails of that hour are skipped, however deep the page (docs/schema.md, "page positions").
+   */
+  public Future<KillmailPage> positionedPage(boolean newestFirst, long offset, int rows) {
+    return sql.rows(positionedPageSql(newestFirst, rows), Tuple.of(offset)).map(result -> {      long total = 0;
+      List<Killmail> page = new java.util.ArrayList<>(rows);
+      for (Row r : result) {
+        total = r.getLong("total");
+        if (r.getInteger("killmail_id") != null) {
+          page.add(killmail(r));
+        }
+      }
+      return new KillmailPage(page, total);
+    });
+  }
+
+  /** The statement of {@link #positionedPage} ($1: the offset); plan tests read its EXPLAIN. */
+  static String positionedPageSql(boolean newestFirst, int rows) {
+    String dir = newestFirst ? "DESC" : "ASC";
+    String bound = newestFirst ? "k.killmail_time < (SELECT hour_start FROM s) + interval '1 hour'"
+        : "k.killmail_time >= (SELECT hour_start FROM s)";
+    // The limit is inlined (one cached statement per page size): a generic plan then knows the page is small.
+    return "WITH s AS MATERIALIZED (SELECT hour_start, skipped FROM killmail_page_start($1, " + newestFirst + "))"
+        + " SELECT t.total, x.* FROM (SELECT killmail_count_total() AS total) t LEFT JOIN LATERAL ("
+        + "SELECT " + KILLMAIL_COLUMNS + " FROM (SELECT k.killmail_id AS page_id FROM killmails k WHERE " + bound
+        + " ORDER BY k.killmail_time " + dir + ", k.killmail_id " + dir + " LIMIT " + rows
+        + " OFFSET (SELECT $1 - skipped FROM s)) p JOIN " + PAGE_ROWS
+        + ") x ON true ORDER BY x.killmail_time " + dir + ", x.killmail_id " + dir;
+  }
+
   /** Exact counts kept by the schema's counter tables. */
   public Future<Long> countAll() {
     return sql.one("SELECT killmail_count_total() AS n", Tuple.tuple(), r -> r.getLong("n"));
@@ -165,7 +197,7 @@ public final class KillmailRepository {
    * index read in order, stopping early), so the cost is bounded by page depth times matched entities, never by the
    * table. The count is exact up to {@code countCeiling}, a lower bound above it.
    */
-  public Future<SearchPage> search(SearchMatches m, Integer systemId, Integer regionId, boolean ascending, long offset, int limit,
+  public Future<KillmailPage> search(SearchMatches m, Integer systemId, Integer regionId, boolean ascending, long offset, int limit,
       int countCeiling) {
     String dir = ascending ? "ASC" : "DESC";
     List<Object> common = new java.util.ArrayList<>(List.of(m.characters().toArray(new Integer[0]),
@@ -198,7 +230,7 @@ public final class KillmailRepository {
 
     Future<List<Killmail>> rows = sql.list(pageSql, Tuple.wrap(pageParams), KillmailRepository::killmail);
     Future<Long> count = sql.one(countSql, Tuple.wrap(countParams), r -> r.getLong("n"));
-    return Future.all(rows, count).map(done -> new SearchPage(rows.result(), count.result()));
+    return Future.all(rows, count).map(done -> new KillmailPage(rows.result(), count.result()));
   }
 
   private static String hitsSql(String table, String column, String idsParam, String filter, String dir) {
@@ -209,8 +241,8 @@ public final class KillmailRepository {
         + " ORDER BY i.killmail_time " + dir + ", i.killmail_id " + dir + " LIMIT $4) x";
   }
 
-  /** One page of a search (one row more than asked when a next page exists) and the bounded count. */
-  public record SearchPage(List<Killmail> rows, long counted) {
+  /** One page of killmails (one row more than asked when a next page exists) and the total: exact, or bounded for a search. */
+  public record KillmailPage(List<Killmail> rows, long counted) {
   }
 
   /** Entities matched by a search text. */

@@ -9,7 +9,6 @@ import dev.killboard.api.limits.ComplexityLimit;
 import dev.killboard.api.limits.DepthLimit;
 import graphql.ExecutionInput;
 import graphql.GraphQL;
-import graphql.execution.instrumentation.ChainedInstrumentation;
 import graphql.execution.instrumentation.Instrumentation;
 import graphql.introspection.Introspection;
 import graphql.schema.GraphQLCodeRegistry;
@@ -23,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -54,15 +52,11 @@ public final class ApiGraphQL {
     this.schema = buildSchema(modules);
     this.introspectionEnabled = introspectionEnabled;
     this.loaders = loaders;
-    List<Instrumentation> chain = new ArrayList<>();
-    chain.add(new GetMutationGuard());
-    chain.add(new DepthLimit(limits.maxDepth()));
-    chain.add(new ComplexityLimit(limits.maxComplexity(), limits.defaultPageSize(), limits.maxPageSize()));
-    chain.add(new OperationMetrics(registry));
-    chain.add(new DeadlineInstrumentation());
-    chain.add(new ErrorCodeInstrumentation());
+    List<Instrumentation> operationChecks = List.of(new GetMutationGuard(), new DepthLimit(limits.maxDepth()),
+        new ComplexityLimit(limits.maxComplexity(), limits.defaultPageSize(), limits.maxPageSize()));
     this.graphQL = GraphQL.newGraphQL(schema)
-        .instrumentation(new ChainedInstrumentation(chain))
+        .instrumentation(new ApiInstrumentation(operationChecks, new OperationMetrics(registry), new DeadlineInstrumentation(),
+            new ErrorCodeInstrumentation()))
         .defaultDataFetcherExceptionHandler(new ResolverExceptionHandler())
         .preparsedDocumentProvider(new DocumentCache(DOCUMENT_CACHE_ENTRIES, DOCUMENT_CACHE_QUERY_LENGTH))
         .build();

@@ -152,6 +152,10 @@ public final class KillmailResolvers implements ResolverModule {
     if (search != null) {
       return Async.stage(search(search, systemId, regionId, ascending, page));
     }
+    if (systemId == null && regionId == null) {
+      return Async.stage(repo.positionedPage(!ascending, page.offset(), page.limit() + 1).map(p -> ListQuery.toConnection(
+          p.rows(), p.counted(), page, ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId)));
+    }
     String dir = ascending ? "ASC" : "DESC";
     ListQuery<Killmail> q = repo.list(dir);
     if (systemId != null) {
@@ -164,9 +168,7 @@ public final class KillmailResolvers implements ResolverModule {
       // A busy and a quiet region need different plans; a cached generic plan would pick one for all.
       q.customPlan();
     }
-    if (systemId == null && regionId == null) {
-      q.exactCount(repo::countAll);
-    } else if (regionId == null) {
+    if (regionId == null) {
       q.exactCount(() -> repo.countInSystem(systemId));
     } else if (systemId == null) {
       q.exactCount(() -> repo.countInRegion(regionId));

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The killmail page statements on a table large enough for the planner to care (60,000 extra killmails, inserted in a
  * transaction that is rolled back): a deep page reads ids from an index and joins only one page of rows, with custom
- * and generic plans; no sequential scan of killmails and no sort of more than one page.
+ * and generic plans; no sequential scan of killmails and no sort of more than one page. The unfiltered list is
+ * positioned through the per-hour totals: it skips only within one hour.
  */
 class PagePlanTest {
   private static final int EXTRA = 60_000;
@@ -45,14 +46,72 @@ class PagePlanTest {
   }
 
   @Test
-  void deepUnfilteredPagesReadIdsFromTheTimeIndex() throws Exception {
+  void deepUnfilteredPagesSkipOnlyWithinOneHour() throws Exception {
+    // The extra killmails are one a minute: 60 an hour. However deep the page, the time index is read from the hour
+    // that holds the position: at most that hour's killmails plus one page, never the offset's entries.
+    for (boolean newestFirst : List.of(true, false)) {
+      for (long offset : List.of(25L * 2_000, 25L * 20, 0L)) {
+        for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+          JsonObject plan = explainPrepared(KillmailRepository.positionedPageSql(newestFirst, 26), offset, mode);
+          assertBounded(plan, 26);
+          List<JsonObject> nodes = new ArrayList<>();
+          collect(plan, nodes);
+          JsonObject timeScan = nodes.stream().filter(n -> "killmails_time_idx".equals(n.getString("Index Name")))
+              .findFirst().orElseThrow(() -> new AssertionError("no scan of killmails_time_idx in " + plan));
+          assertThat(timeScan.getLong("Actual Rows")).as("time index entries read at offset %d in %s", offset, plan)
+              .isLessThanOrEqualTo(60 + 26);
+        }
+      }
+    }
+  }
+
+  @Test
+  void positionedPagesHoldWhatOffsetWould() throws Exception {
+    long total;
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM killmails")) {
+      rs.next();
+      total = rs.getLong(1);
+    }
+    for (boolean newestFirst : List.of(true, false)) {
+      String dir = newestFirst ? "DESC" : "ASC";
+      for (long offset : List.of(0L, 1L, 59L, 60L, 25L * 1_234, total - 26, total - 1, total)) {
+        List<Integer> positioned = new ArrayList<>();
+        long counted = -1;
+        // JDBC numbers its parameters by position: the statement's two uses of $1 become two.
+        try (var ps = c.prepareStatement(KillmailRepository.positionedPageSql(newestFirst, 26).replace("$1", "?"))) {
+          ps.setLong(1, offset);
+          ps.setLong(2, offset);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              counted = rs.getLong("total");
+              int id = rs.getInt("killmail_id");
+              if (!rs.wasNull()) {
+                positioned.add(id);
+              }
+            }
+          }
+        }
+        List<Integer> expected = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT killmail_id FROM killmails ORDER BY"
+            + " killmail_time " + dir + ", killmail_id " + dir + " LIMIT 26 OFFSET " + offset)) {
+          while (rs.next()) {
+            expected.add(rs.getInt(1));
+          }
+        }
+        assertThat(positioned).as("%s offset %d", dir, offset).isEqualTo(expected);
+        assertThat(counted).as("total in the same statement").isEqualTo(total);
+      }
+    }
+  }
+
+  @Test
+  void deepSystemPagesReadIdsFromTheirIndex() throws Exception {
     for (String dir : List.of("DESC", "ASC")) {
-      ListQuery<?> q = new KillmailRepository(null).list(dir);
+      ListQuery<?> q = new KillmailRepository(null).list(dir).where("k.solar_system_id = ?", Seed.SYSTEMS.get(0).id());
       PageRequest deep = PageRequest.ofPage(2_000, 25, 25, 100);
       for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
-        JsonObject plan = explainPrepared(q.pageStatement(deep), deep.offset(), mode);
+        JsonObject plan = explainPrepared(q.pageStatement(deep), deep.offset(), mode, Seed.SYSTEMS.get(0).id());
         assertBounded(plan, 26);
-        assertThat(plan.encode()).contains("killmails_time_idx");
       }
     }
   }
@@ -73,6 +132,19 @@ class PagePlanTest {
       st.execute("DEALLOCATE ALL");
       st.execute("PREPARE page_plan(bigint) AS " + sql);
       try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page_plan(" + offset + ")")) {
+        rs.next();
+        return new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
+      }
+    }
+  }
+
+  /** As above for a statement whose $1 is an integer filter value and $2 the offset. */
+  private static JsonObject explainPrepared(String sql, long offset, String mode, int filterValue) throws Exception {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LOCAL plan_cache_mode = " + mode);
+      st.execute("DEALLOCATE ALL");
+      st.execute("PREPARE page_plan(int, bigint) AS " + sql);
+      try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page_plan(" + filterValue + ", " + offset + ")")) {
         rs.next();
         return new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
       }
