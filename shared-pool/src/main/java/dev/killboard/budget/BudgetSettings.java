@@ -76,7 +76,8 @@ public final class BudgetSettings {
         .withIdleTimeout(Duration.ofSeconds(EnvValues.intValue(env, p + "IDLE_TIMEOUT_SECONDS", (int) base.idleTimeout().toSeconds())))
         .withConnectionTimeout(Duration.ofSeconds(EnvValues.intValue(env, p + "CONNECT_TIMEOUT_SECONDS",
             (int) base.connectionTimeout().toSeconds())))
-        .withMaxLifetime(Duration.ofSeconds(EnvValues.intValue(env, p + "MAX_LIFETIME_SECONDS", (int) base.maxLifetime().toSeconds())));
+        .withMaxLifetime(Duration.ofSeconds(EnvValues.intValue(env, p + "MAX_LIFETIME_SECONDS", (int) base.maxLifetime().toSeconds())))
+        .withPipelined(EnvValues.booleanValue(env, p + "PIPELINED", base.pipelined()));
   }
 
   static Map<String, Integer> parseClasses(String raw) {

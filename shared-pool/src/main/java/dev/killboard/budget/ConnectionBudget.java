@@ -142,7 +142,7 @@ public final class ConnectionBudget {
         // The pool's wait includes the permit wait, which is itself bounded by the same timeout.
         .setConnectionTimeout((int) profile.connectionTimeout().toMillis() * 2).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
         .setPoolCleanerPeriod(500);
-    Pool pool = ClientBuilder.pool(new PermitGatedPgDriver(account, account.activity()))
+    Pool pool = ClientBuilder.pool(new PermitGatedPgDriver(account, account.activity(), profile.pipelined()))
         .with(options)
         .connectingTo(settings.database().connectOptions("killboard-" + profile.label().toLowerCase() + "/" + owner))
         .using(vertx)

@@ -18,4 +18,16 @@ final class EnvValues {
       throw new BudgetConfigException(name + "='" + raw + "' is not a whole number (default " + fallback + ").");
     }
   }
+
+  static boolean booleanValue(Map<String, String> env, String name, boolean fallback) {
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new BudgetConfigException(name + "='" + raw + "' must be true or false (default " + fallback + ").");
+    };
+  }
 }

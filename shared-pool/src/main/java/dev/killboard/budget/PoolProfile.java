@@ -3,7 +3,15 @@ package dev.killboard.budget;
 import java.time.Duration;
 import java.util.Objects;
 
-/** How one kind of pool behaves: its budget class, its size and its timeouts. */
+/**
+ * How one kind of pool behaves: its budget class, its size, its timeouts and whether it pipelines statements.
+ *
+ * <p>A pipelined pool sends statements on a connection without waiting for the answers before (vertx-pg-client's
+ * pipelining): five connections then carry any number of concurrent single statements, with fewer round trips and
+ * wake-ups on both sides. Its connections are shared between statements, so it offers no exclusive connection:
+ * {@code getConnection} and {@code withTransaction} fail on it. The API (single statements only) pipelines; workers
+ * (a transaction per job) do not.
+ */
 public record PoolProfile(
     String label,
     String budgetClass,
@@ -11,12 +19,19 @@ public record PoolProfile(
     int minSize,
     Duration idleTimeout,
     Duration connectionTimeout,
-    Duration maxLifetime) {
+    Duration maxLifetime,
+    boolean pipelined) {
 
   /** Budget class of the API process. */
   public static final String API_CLASS = "api";
   /** Budget class of worker verticle instances. */
   public static final String WORKER_CLASS = "worker";
+
+  /** A profile that does not pipeline. */
+  public PoolProfile(String label, String budgetClass, int maxSize, int minSize, Duration idleTimeout,
+      Duration connectionTimeout, Duration maxLifetime) {
+    this(label, budgetClass, maxSize, minSize, idleTimeout, connectionTimeout, maxLifetime, false);
+  }
 
   public PoolProfile {
     Objects.requireNonNull(label, "label");
@@ -26,9 +41,9 @@ public record PoolProfile(
     Objects.requireNonNull(maxLifetime, "maxLifetime");
   }
 
-  /** The API profile: max 5, one connection kept warm, idle timeout 30 s, connection timeout 10 s. */
+  /** The API profile: max 5, one connection kept warm, idle timeout 30 s, connection timeout 10 s, pipelined. */
   public static PoolProfile api() {
-    return new PoolProfile("API", API_CLASS, 5, 1, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30));
+    return new PoolProfile("API", API_CLASS, 5, 1, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30), true);
   }
 
   /** The worker profile: max 2, nothing kept warm, idle timeout 10 s, connection timeout 10 s. */
@@ -37,23 +52,27 @@ public record PoolProfile(
   }
 
   public PoolProfile withMaxSize(int max) {
-    return new PoolProfile(label, budgetClass, max, Math.min(minSize, max), idleTimeout, connectionTimeout, maxLifetime);
+    return new PoolProfile(label, budgetClass, max, Math.min(minSize, max), idleTimeout, connectionTimeout, maxLifetime, pipelined);
   }
 
   public PoolProfile withMinSize(int min) {
-    return new PoolProfile(label, budgetClass, maxSize, min, idleTimeout, connectionTimeout, maxLifetime);
+    return new PoolProfile(label, budgetClass, maxSize, min, idleTimeout, connectionTimeout, maxLifetime, pipelined);
   }
 
   public PoolProfile withIdleTimeout(Duration idle) {
-    return new PoolProfile(label, budgetClass, maxSize, minSize, idle, connectionTimeout, maxLifetime);
+    return new PoolProfile(label, budgetClass, maxSize, minSize, idle, connectionTimeout, maxLifetime, pipelined);
   }
 
   public PoolProfile withConnectionTimeout(Duration timeout) {
-    return new PoolProfile(label, budgetClass, maxSize, minSize, idleTimeout, timeout, maxLifetime);
+    return new PoolProfile(label, budgetClass, maxSize, minSize, idleTimeout, timeout, maxLifetime, pipelined);
   }
 
   public PoolProfile withMaxLifetime(Duration lifetime) {
-    return new PoolProfile(label, budgetClass, maxSize, minSize, idleTimeout, connectionTimeout, lifetime);
+    return new PoolProfile(label, budgetClass, maxSize, minSize, idleTimeout, connectionTimeout, lifetime, pipelined);
+  }
+
+  public PoolProfile withPipelined(boolean pipelining) {
+    return new PoolProfile(label, budgetClass, maxSize, minSize, idleTimeout, connectionTimeout, maxLifetime, pipelining);
   }
 
   /** Checks the profile against the budget it will draw from; throws {@link BudgetConfigException} naming what to change. */

@@ -20,48 +20,52 @@ public final class LoaderCatalog {
   static final java.time.Duration REFERENCE_TTL = java.time.Duration.ofSeconds(60);
   static final int REFERENCE_MAX_ENTRIES = 200_000;
 
-  private final Repositories repos;
   private final ReferenceCache reference = new ReferenceCache(REFERENCE_TTL, REFERENCE_MAX_ENTRIES);
+  /** Every loader's batch function by name; a request's loaders are made from these when first used. */
+  private final Map<String, Function<Set<Object>, Future<Map<Object, Object>>>> batches = new HashMap<>();
 
   public LoaderCatalog(Repositories repos) {
-    this.repos = repos;
-  }
-
-  /** A fresh set of loaders for one execution. */
-  public Loaders create(boolean caching) {
-    Loaders l = new Loaders(caching);
     var u = repos.universe();
     var i = repos.items();
     var c = repos.characters();
     var o = repos.organisations();
     var k = repos.killmails();
-    l.<Integer, Object>register(REGION, ids -> reference.through(REGION, ids, missing -> byId(u.regions(missing), r -> r.id())));
-    l.<Integer, Object>register(CONSTELLATION, ids -> reference.through(CONSTELLATION, ids, missing -> byId(u.constellations(missing), r -> r.id())));
-    l.<Integer, Object>register(SOLAR_SYSTEM, ids -> reference.through(SOLAR_SYSTEM, ids, missing -> byId(u.systems(missing), r -> r.id())));
-    l.<Integer, Object>register(CONSTELLATIONS_OF_REGION, ids -> grouped(u.constellationsOfRegions(ids), r -> r.regionId()));
-    l.<Integer, Object>register(SYSTEMS_OF_CONSTELLATION, ids -> grouped(u.systemsOfConstellations(ids), r -> r.constellationId()));
-    l.<Integer, Object>register(REGION_STATS, ids -> keyed(u.regionStats(ids)));
-    l.<Integer, Object>register(CONSTELLATION_STATS, ids -> keyed(u.constellationStats(ids)));
-    l.<Integer, Object>register(CATEGORY, ids -> reference.through(CATEGORY, ids, missing -> byId(i.categories(missing), r -> r.id())));
-    l.<Integer, Object>register(ITEM_GROUP, ids -> reference.through(ITEM_GROUP, ids, missing -> byId(i.groups(missing), r -> r.id())));
-    l.<Integer, Object>register(TYPE, ids -> reference.through(TYPE, ids, missing -> byId(i.types(missing), r -> r.id())));
-    l.<Integer, Object>register(GROUPS_OF_CATEGORY, ids -> grouped(i.groupsOfCategories(ids), r -> r.categoryId()));
-    l.<Integer, Object>register(TYPES_OF_GROUP, ids -> grouped(i.typesOfGroups(ids), r -> r.groupId()));
-    l.<Integer, Object>register(CHARACTER, ids -> byId(c.characters(ids), r -> r.id()));
-    l.<Integer, Object>register(RACE, ids -> byId(c.races(ids), r -> r.id()));
-    l.<Integer, Object>register(BLOODLINE, ids -> byId(c.bloodlines(ids), r -> r.id()));
-    l.<Integer, Object>register(ALLIANCE, ids -> byId(o.alliances(ids), r -> r.id()));
-    l.<Integer, Object>register(CORPORATION, ids -> byId(o.corporations(ids), r -> r.id()));
-    l.<Integer, Object>register(CORPORATIONS_OF_ALLIANCE, ids -> grouped(o.corporationsOfAlliances(ids), r -> r.allianceId()));
-    l.<Integer, Object>register(ALLIANCE_COUNTS, ids -> keyed(o.allianceCounts(ids)));
-    l.<Integer, Object>register(ALLIANCE_METRIC_BASES, ids -> metricBases(o.allianceMetricBases(ids)));
-    l.<Integer, Object>register(CORPORATION_METRIC_BASES, ids -> metricBases(o.corporationMetricBases(ids)));
-    l.<SnapshotKey, Object>register(ALLIANCE_SNAPSHOTS, keys -> snapshots(keys, o::allianceSnapshots));
-    l.<SnapshotKey, Object>register(CORPORATION_SNAPSHOTS, keys -> snapshots(keys, o::corporationSnapshots));
-    l.<Integer, Object>register(KILLMAIL, ids -> byId(k.killmails(ids), r -> r.killmailId()));
-    l.<Integer, Object>register(ATTACKERS_OF_KILLMAIL, ids -> grouped(k.attackers(ids), r -> r.killmailId()));
-    l.<Integer, Object>register(ITEMS_OF_KILLMAIL, ids -> grouped(k.items(ids), r -> r.killmailId()));
-    return l;
+    this.<Integer>define(REGION, ids -> reference.through(REGION, ids, missing -> byId(u.regions(missing), r -> r.id())));
+    this.<Integer>define(CONSTELLATION, ids -> reference.through(CONSTELLATION, ids, missing -> byId(u.constellations(missing), r -> r.id())));
+    this.<Integer>define(SOLAR_SYSTEM, ids -> reference.through(SOLAR_SYSTEM, ids, missing -> byId(u.systems(missing), r -> r.id())));
+    this.<Integer>define(CONSTELLATIONS_OF_REGION, ids -> grouped(u.constellationsOfRegions(ids), r -> r.regionId()));
+    this.<Integer>define(SYSTEMS_OF_CONSTELLATION, ids -> grouped(u.systemsOfConstellations(ids), r -> r.constellationId()));
+    this.<Integer>define(REGION_STATS, ids -> keyed(u.regionStats(ids)));
+    this.<Integer>define(CONSTELLATION_STATS, ids -> keyed(u.constellationStats(ids)));
+    this.<Integer>define(CATEGORY, ids -> reference.through(CATEGORY, ids, missing -> byId(i.categories(missing), r -> r.id())));
+    this.<Integer>define(ITEM_GROUP, ids -> reference.through(ITEM_GROUP, ids, missing -> byId(i.groups(missing), r -> r.id())));
+    this.<Integer>define(TYPE, ids -> reference.through(TYPE, ids, missing -> byId(i.types(missing), r -> r.id())));
+    this.<Integer>define(GROUPS_OF_CATEGORY, ids -> grouped(i.groupsOfCategories(ids), r -> r.categoryId()));
+    this.<Integer>define(TYPES_OF_GROUP, ids -> grouped(i.typesOfGroups(ids), r -> r.groupId()));
+    this.<Integer>define(CHARACTER, ids -> byId(c.characters(ids), r -> r.id()));
+    this.<Integer>define(RACE, ids -> byId(c.races(ids), r -> r.id()));
+    this.<Integer>define(BLOODLINE, ids -> byId(c.bloodlines(ids), r -> r.id()));
+    this.<Integer>define(ALLIANCE, ids -> byId(o.alliances(ids), r -> r.id()));
+    this.<Integer>define(CORPORATION, ids -> byId(o.corporations(ids), r -> r.id()));
+    this.<Integer>define(CORPORATIONS_OF_ALLIANCE, ids -> grouped(o.corporationsOfAlliances(ids), r -> r.allianceId()));
+    this.<Integer>define(ALLIANCE_COUNTS, ids -> keyed(o.allianceCounts(ids)));
+    this.<Integer>define(ALLIANCE_METRIC_BASES, ids -> metricBases(o.allianceMetricBases(ids)));
+    this.<Integer>define(CORPORATION_METRIC_BASES, ids -> metricBases(o.corporationMetricBases(ids)));
+    this.<SnapshotKey>define(ALLIANCE_SNAPSHOTS, keys -> snapshots(keys, o::allianceSnapshots));
+    this.<SnapshotKey>define(CORPORATION_SNAPSHOTS, keys -> snapshots(keys, o::corporationSnapshots));
+    this.<Integer>define(KILLMAIL, ids -> byId(k.killmails(ids), r -> r.killmailId()));
+    this.<Integer>define(ATTACKERS_OF_KILLMAIL, ids -> grouped(k.attackers(ids), r -> r.killmailId()));
+    this.<Integer>define(ITEMS_OF_KILLMAIL, ids -> grouped(k.items(ids), r -> r.killmailId()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <K> void define(String name, Function<Set<K>, Future<Map<K, Object>>> batch) {
+    batches.put(name, (Function<Set<Object>, Future<Map<Object, Object>>>) (Function<?, ?>) batch);
+  }
+
+  /** The loaders of one execution (each made when first used: dispatching walks every registered loader per level). */
+  public Loaders create(boolean caching) {
+    return new Loaders(caching, batches);
   }
 
   /** Key of a snapshots(days) load. */

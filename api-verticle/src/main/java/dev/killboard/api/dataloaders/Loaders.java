@@ -30,9 +30,11 @@ public final class Loaders {
 
   private final DataLoaderRegistry registry = new DataLoaderRegistry();
   private final boolean caching;
+  private final Map<String, Function<Set<Object>, Future<Map<Object, Object>>>> batches;
 
-  Loaders(boolean caching) {
+  Loaders(boolean caching, Map<String, Function<Set<Object>, Future<Map<Object, Object>>>> batches) {
     this.caching = caching;
+    this.batches = batches;
   }
 
   /** The registry handed to graphql-java, which dispatches it level by level. */
@@ -40,9 +42,14 @@ public final class Loaders {
     return registry;
   }
 
-  <K, V> void register(String name, Function<Set<K>, Future<Map<K, V>>> batch) {
-    MappedBatchLoader<K, V> loader = keys -> batch.apply(keys).toCompletionStage();
-    registry.register(name, DataLoaderFactory.newMappedDataLoader(loader, caching ? CACHING : NOT_CACHING));
+  /** A loader over the named batch function, registered on first use. */
+  private DataLoader<Object, Object> loader(String name) {
+    Function<Set<Object>, Future<Map<Object, Object>>> batch = batches.get(name);
+    if (batch == null) {
+      throw new IllegalStateException("no DataLoader named " + name);
+    }
+    MappedBatchLoader<Object, Object> loader = keys -> batch.apply(keys).toCompletionStage();
+    return DataLoaderFactory.newMappedDataLoader(loader, caching ? CACHING : NOT_CACHING);
   }
 
   /** Loads one value by key through the named loader; a null key yields null without a query. */
@@ -50,10 +57,8 @@ public final class Loaders {
     if (key == null) {
       return CompletableFuture.completedFuture(null);
     }
-    DataLoader<K, V> loader = registry.getDataLoader(name);
-    if (loader == null) {
-      throw new IllegalStateException("no DataLoader named " + name);
-    }
+    @SuppressWarnings("unchecked")
+    DataLoader<K, V> loader = (DataLoader<K, V>) (DataLoader<?, ?>) registry.computeIfAbsent(name, this::loader);
     return loader.load(key);
   }
 

@@ -4,7 +4,6 @@ import graphql.schema.DataFetcher;
 import graphql.schema.DataFetcherFactory;
 import graphql.schema.DataFetcherFactoryEnvironment;
 import graphql.schema.GraphQLFieldDefinition;
-import graphql.schema.PropertyDataFetcher;
 
 /**
  * The default data fetcher: reads a field from the Java object by the camelCase form of its name, so the contract's
@@ -19,7 +18,7 @@ final class ContractNames implements DataFetcherFactory<Object> {
 
   @Override
   public DataFetcher<Object> get(GraphQLFieldDefinition field) {
-    return PropertyDataFetcher.fetching(camelCase(field.getName()));
+    return new PropertyReader(camelCase(field.getName()));
   }
 
   static String camelCase(String name) {

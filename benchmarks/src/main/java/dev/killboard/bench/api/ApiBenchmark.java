@@ -229,8 +229,9 @@ public final class ApiBenchmark {
         LoadResult r = http.run(s, clients, warmup * 1000, seconds * 1000, 42).await(seconds + warmup + 120, TimeUnit.SECONDS);
         results.add(r);
         System.out.printf("  %-17s %9.0f req/s   p50 %7.2f ms   p99 %7.2f ms   max %7.1f ms   errors %d / %d"
-            + "   (load average %s → %s)%n", s.name(), r.requestsPerSecond(), r.p50Millis(), r.p99Millis(), r.maxMillis(),
-            r.errors(), r.completed(), before, loadAverage());
+            + "   CPU/request: API %.2f ms, PostgreSQL %.2f ms   (load average %s → %s)%n", s.name(), r.requestsPerSecond(),
+            r.p50Millis(), r.p99Millis(), r.maxMillis(), r.errors(), r.completed(), r.apiCpuMillis(), r.postgresCpuMillis(),
+            before, loadAverage());
         if (r.firstError() != null) {
           System.out.println("    first error: " + r.firstError());
         }

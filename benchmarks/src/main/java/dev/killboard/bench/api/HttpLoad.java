@@ -33,6 +33,9 @@ final class HttpLoad {
     // Run on one event loop context: every callback below touches the same counters.
     vertx.runOnContext(v -> {
       Run run = new Run(scenario, clients, warmupMillis, measureMillis);
+      // CPU is read on this (the load generator's) thread at the window's edges; see CpuUse.
+      vertx.setTimer(Math.max(1, warmupMillis), id -> run.cpuAtStart = CpuUse.now());
+      vertx.setTimer(warmupMillis + measureMillis, id -> run.cpuAtEnd = CpuUse.now());
       for (int c = 0; c < clients; c++) {
         SplittableRandom random = new SplittableRandom(seed * 1_000 + c);
         run.next(random);
@@ -53,6 +56,8 @@ final class HttpLoad {
     long completed;
     long errors;
     String firstError;
+    CpuUse cpuAtStart;
+    CpuUse cpuAtEnd;
 
     Run(ApiScenario scenario, int clients, long warmupMillis, long measureMillis) {
       this.scenario = scenario;
@@ -110,9 +115,11 @@ final class HttpLoad {
     private void finish() {
       long[] sorted = latencies.sorted();
       double seconds = (measureEnd - measureStart) / 1e9;
+      double[] cpu = cpuAtStart == null || cpuAtEnd == null ? new double[] {Double.NaN, Double.NaN}
+          : cpuAtEnd.perRequestMillis(cpuAtStart, completed);
       finished.complete(new LoadResult(scenario.name(), clients, completed, errors, seconds,
           Latencies.percentileMillis(sorted, 50), Latencies.percentileMillis(sorted, 99),
-          Latencies.percentileMillis(sorted, 100), firstError));
+          Latencies.percentileMillis(sorted, 100), firstError, cpu[0], cpu[1]));
     }
   }
 

@@ -37,10 +37,13 @@ import java.util.function.Supplier;
 public final class PermitGatedPgDriver extends PgDriver {
   private final PermitGate gate;
   private final PoolActivity activity;
+  private final boolean pipelined;
 
-  public PermitGatedPgDriver(PermitGate gate, PoolActivity activity) {
+  /** @param pipelined whether the pool pipelines statements (and so offers no exclusive connections; see PoolProfile) */
+  public PermitGatedPgDriver(PermitGate gate, PoolActivity activity, boolean pipelined) {
     this.gate = gate;
     this.activity = activity;
+    this.pipelined = pipelined;
   }
 
   @Override
@@ -52,7 +55,7 @@ public final class PermitGatedPgDriver extends PgDriver {
     VertxInternal vx = (VertxInternal) vertx;
     ConnectionFactory<PgConnectOptions> factory = createConnectionFactory(vx, transportOptions);
     PoolImpl pool = new ObservedPool(vx, this, poolOptions, ctx -> factory.connect(ctx, databases.get()), connectHandler,
-        closeFuture, activity);
+        closeFuture, activity, pipelined);
     pool.init();
     closeFuture.add(factory);
     return new CloseablePool(vx, closeFuture, pool);
@@ -112,11 +115,12 @@ public final class PermitGatedPgDriver extends PgDriver {
   /** PoolImpl with hooks that count borrowed connections and waiting requests. */
   private static final class ObservedPool extends PoolImpl {
     private final PoolActivity activity;
+    private final boolean pipelined;
 
     ObservedPool(VertxInternal vertx, PgDriver driver, PoolOptions options,
         java.util.function.Function<Context, Future<SqlConnection>> provider, Handler<SqlConnection> connectHandler,
-        CloseFuture closeFuture, PoolActivity activity) {
-      super(vertx, driver, false, options,
+        CloseFuture closeFuture, PoolActivity activity, boolean pipelined) {
+      super(vertx, driver, pipelined, options,
           conn -> {
             activity.leased();
             return Future.succeededFuture();
@@ -127,10 +131,17 @@ public final class PermitGatedPgDriver extends PgDriver {
           },
           provider, connectHandler, closeFuture);
       this.activity = activity;
+      this.pipelined = pipelined;
     }
 
     @Override
     public Future<SqlConnection> getConnection() {
+      if (pipelined) {
+        // Leases of a pipelined pool share connections: a transaction would take in other callers' statements.
+        return Future.failedFuture(new IllegalStateException("This pool pipelines statements and offers no exclusive"
+            + " connection: getConnection/withTransaction need a pool profile with pipelining off"
+            + " (KILLBOARD_POOL_<PROFILE>_PIPELINED=false)."));
+      }
       activity.connectionRequested();
       return super.getConnection().andThen(ar -> activity.connectionRequestEnded(
           ar.succeeded() ? ((SqlConnectionBase<?>) ar.result()).unwrap().unwrap() : null));
