@@ -4,12 +4,19 @@ import graphql.schema.DataFetcher;
 import graphql.schema.DataFetcherFactory;
 import graphql.schema.DataFetcherFactoryEnvironment;
 import graphql.schema.GraphQLFieldDefinition;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The default data fetcher: reads a field from the Java object by the camelCase form of its name, so the contract's
  * snake_case fields ({@code member_count}) map onto ordinary record components ({@code memberCount}).
  */
 final class ContractNames implements DataFetcherFactory<Object> {
+  /**
+   * One reader per field definition (identity keys: definitions do not override equals). graphql-java asks the
+   * default factory on every fetch, so a reader made per call would find its accessor again every time.
+   */
+  private final Map<GraphQLFieldDefinition, PropertyReader> readers = new ConcurrentHashMap<>();
 
   @Override
   public DataFetcher<Object> get(DataFetcherFactoryEnvironment environment) {
@@ -18,7 +25,8 @@ final class ContractNames implements DataFetcherFactory<Object> {
 
   @Override
   public DataFetcher<Object> get(GraphQLFieldDefinition field) {
-    return new PropertyReader(camelCase(field.getName()));
+    PropertyReader reader = readers.get(field);
+    return reader != null ? reader : readers.computeIfAbsent(field, f -> new PropertyReader(camelCase(f.getName())));
   }
 
   static String camelCase(String name) {
