@@ -242,18 +242,19 @@ class KillmailSchemaTest {
         assertThat(longValue(c, "SELECT killmail_count_total()")).isZero();
         assertThat(longValue(c, "SELECT (SELECT count(*) FROM character_killmails) + (SELECT count(*) FROM"
                 + " corporation_killmails) + (SELECT count(*) FROM alliance_killmails) + (SELECT count(*) FROM killmail_counts)"
-                + " + (SELECT count(*) FROM killmail_hours)"))
+                + " + (SELECT count(*) FROM killmail_hours) + (SELECT count(*) FROM killmail_days)"))
                 .isZero();
     }
 
     @Test
     void hourTotalsStayExactAndPlacePagesWhereOffsetWould() throws SQLException {
-        // 60 killmails over 7 hours, uneven (some hours empty), several in the same second (ties broken by id).
+        // 60 killmails over 7 hours 11 hours apart (so over several days), uneven (some hours empty), several in the
+        // same second (ties broken by id).
         int id = 9000;
         int[] perHour = {9, 0, 1, 20, 0, 3, 27};
         for (int h = 0; h < perHour.length; h++) {
             for (int i = 0; i < perHour[h]; i++) {
-                killmail(c, id++, T0.plusSeconds(h * 3600L + (i / 2) * 7L), JITA);
+                killmail(c, id++, T0.plusSeconds(h * 11 * 3600L + (i / 2) * 7L), JITA);
             }
         }
         // Some deleted: totals must still be exact.
@@ -261,6 +262,9 @@ class KillmailSchemaTest {
         update(c, "DELETE FROM killmails WHERE killmail_id IN (9000, 9030, 9059)");
         assertThat(rows(c, "SELECT hour, sum(n) FROM killmail_hours GROUP BY hour HAVING sum(n) <> 0 ORDER BY 1"))
                 .isEqualTo(rows(c, "SELECT date_bin('1 hour', killmail_time, timestamptz '2000-01-01Z'), count(*)"
+                        + " FROM killmails GROUP BY 1 ORDER BY 1"));
+        assertThat(rows(c, "SELECT day, sum(n) FROM killmail_days GROUP BY day HAVING sum(n) <> 0 ORDER BY 1"))
+                .isEqualTo(rows(c, "SELECT date_bin('1 day', killmail_time, timestamptz '2000-01-01Z'), count(*)"
                         + " FROM killmails GROUP BY 1 ORDER BY 1"));
 
         long total = longValue(c, "SELECT count(*) FROM killmails");
@@ -282,8 +286,10 @@ class KillmailSchemaTest {
         assertThat(rows(c, "SELECT * FROM killmail_page_start(?, true)", total)).as("past the end").isEmpty();
 
         update(c, "DELETE FROM killmail_hours");
+        update(c, "DELETE FROM killmail_days");
         assertThat(longValue(c, "SELECT rebuild_killmail_counts()")).isEqualTo(total);
         assertThat(longValue(c, "SELECT sum(n) FROM killmail_hours")).isEqualTo(total);
+        assertThat(longValue(c, "SELECT sum(n) FROM killmail_days")).isEqualTo(total);
     }
 
     @Test

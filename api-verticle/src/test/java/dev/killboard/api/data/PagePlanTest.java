@@ -53,6 +53,15 @@ class PagePlanTest {
       for (long offset : List.of(25L * 2_000, 25L * 20, 0L)) {
         for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
           JsonObject plan = explainPrepared(KillmailRepository.positionedPageSql(newestFirst, 26), offset, mode);
+          // The position (CTE s) sorts day and hour totals: rows per day and hour, not per killmail.
+          JsonObject position = withoutSubplan(plan, "CTE s");
+          List<JsonObject> positionNodes = new ArrayList<>();
+          collect(position, positionNodes);
+          for (JsonObject n : positionNodes) {
+            if (n.getString("Node Type").equals("Sort")) {
+              assertThat(n.getLong("Actual Rows")).as("day or hour totals sorted in %s", position).isLessThanOrEqualTo(24 + 100);
+            }
+          }
           assertBounded(plan, 26);
           List<JsonObject> nodes = new ArrayList<>();
           collect(plan, nodes);
@@ -177,6 +186,28 @@ class PagePlanTest {
         assertThat(n.getLong("Actual Loops") * n.getLong("Actual Rows")).as("rows fetched in %s", plan).isLessThanOrEqualTo(pageRows);
       }
     }
+  }
+
+  /**
+   * Removes the subplan named {@code name} from {@code plan} (in place) and returns it. Fails when there is none.
+   */
+  private static JsonObject withoutSubplan(JsonObject plan, String name) {
+    List<JsonObject> nodes = new ArrayList<>();
+    collect(plan, nodes);
+    for (JsonObject n : nodes) {
+      JsonArray children = n.getJsonArray("Plans");
+      if (children == null) {
+        continue;
+      }
+      for (int i = 0; i < children.size(); i++) {
+        JsonObject child = children.getJsonObject(i);
+        if (name.equals(child.getString("Subplan Name"))) {
+          children.remove(i);
+          return child;
+        }
+      }
+    }
+    throw new AssertionError("no subplan " + name + " in " + plan);
   }
 
   private static void collect(JsonObject node, List<JsonObject> out) {
