@@ -42,7 +42,7 @@ public final class ApiBenchmark {
       Usage: mvn -q -pl benchmarks exec:java@api [-Dexec.args="options"]
         --killmails N            killmails in the dataset (default 20000; 1000000 for the scale run)
         --seconds N              measured seconds per scenario (default 20)
-        --warmup N               warm-up seconds per scenario, not measured (default 5)
+        --warmup N               warm-up seconds per scenario, not measured (default 30)
         --clients N              concurrent HTTP clients (default 32)
         --instances N            ApiVerticle instances (default: available processors)
         --max-page N             pages are drawn from 1..N (default: every page of the dataset)
@@ -86,7 +86,7 @@ public final class ApiBenchmark {
       throw new IllegalArgumentException("--killmails must be at least 1");
     }
     long seconds = o.containsKey("--seconds") ? Options.integer(o, "--seconds") : 20;
-    long warmup = o.containsKey("--warmup") ? Options.integer(o, "--warmup") : 5;
+    long warmup = o.containsKey("--warmup") ? Options.integer(o, "--warmup") : 30; // the JIT settles in about 30 s; shorter warm-ups measure compilation
     int clients = o.containsKey("--clients") ? Options.integer(o, "--clients") : 32;
     int instances = o.containsKey("--instances") ? Options.integer(o, "--instances") : Runtime.getRuntime().availableProcessors();
     int totalPages = (spec.killmails() + Scenarios.PAGE_SIZE - 1) / Scenarios.PAGE_SIZE;
