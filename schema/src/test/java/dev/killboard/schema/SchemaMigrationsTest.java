@@ -42,7 +42,8 @@ class SchemaMigrationsTest {
             "V3 killmails",
             "V4 users and worker state",
             "V5 concurrent region derivation",
-            "V6 killmail hours");
+            "V6 killmail hours",
+            "V7 involvement without table scans");
 
     @Test
     void appliesEveryMigrationAsTheNonSuperuserAppRoleAndReRunningIsANoOp() throws SQLException {
