@@ -90,6 +90,38 @@ class BudgetBehaviourTest {
   }
 
   @Test
+  void sharedFuturesCompleteOnEachCallersOwnContext() throws Exception {
+    // Two verticle-like callers on different event loops ask for the one shared API pool (the second gets the
+    // first's future) and for the budget's status: each must continue on its own context. Otherwise everything a
+    // caller then creates (an HTTP server) ends up on another caller's event loop.
+    var vx = (io.vertx.core.internal.VertxInternal) vertx;
+    List<io.vertx.core.Context> callers = List.of(vx.createEventLoopContext(), vx.createEventLoopContext());
+    List<Future<Boolean>> onOwnContext = new ArrayList<>();
+    List<BudgetedPool> handles = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (io.vertx.core.Context caller : callers) {
+      io.vertx.core.Promise<Boolean> pool = io.vertx.core.Promise.promise();
+      io.vertx.core.Promise<Boolean> status = io.vertx.core.Promise.promise();
+      caller.runOnContext(v -> {
+        budget.sharedPool(PoolProfile.api(), "api").onComplete(ar -> {
+          if (ar.succeeded()) {
+            handles.add(ar.result());
+          }
+          pool.complete(ar.succeeded() && Vertx.currentContext() == caller);
+        });
+        budget.status().onComplete(ar -> status.complete(ar.succeeded() && Vertx.currentContext() == caller));
+      });
+      onOwnContext.add(pool.future());
+      onOwnContext.add(status.future());
+    }
+    for (Future<Boolean> f : onOwnContext) {
+      assertThat(f.await(30, TimeUnit.SECONDS)).as("continued on the caller's context").isTrue();
+    }
+    for (BudgetedPool h : handles) {
+      h.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void twelveWorkerPoolsFinishTheirWorkAndGivePermitsBackWhenIdle() throws Exception {
     List<BudgetedPool> pools = new ArrayList<>();
     AtomicInteger retries = new AtomicInteger();

@@ -140,8 +140,8 @@ public final class KillmailRepository {
     });
   }
 
-  /** The statement of {@link #positionedPage} ($1: the offset); plan tests read its EXPLAIN. */
-  static String positionedPageSql(boolean newestFirst, int rows) {
+  /** The statement of {@link #positionedPage} ($1: the offset); plan tests and the benchmark ceiling use it as is. */
+  public static String positionedPageSql(boolean newestFirst, int rows) {
     String dir = newestFirst ? "DESC" : "ASC";
     String bound = newestFirst ? "k.killmail_time < (SELECT hour_start FROM s) + interval '1 hour'"
         : "k.killmail_time >= (SELECT hour_start FROM s)";

@@ -1,5 +1,6 @@
 package dev.killboard.bench.api;
 
+import dev.killboard.api.data.KillmailRepository;
 import io.vertx.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,8 +13,8 @@ import java.util.function.Function;
 /**
  * The three measured requests: the frontend's {@code Killmails} page (limit 25, random pages), {@code killmail(id)}
  * with a minimal selection, and the frontend's {@code Killmail} operation, each with the main SQL the API runs for it
- * (mirroring api-verticle's KillmailRepository: the page with its exact count, or the killmail with its victim,
- * attackers and items; the entity look-ups the DataLoaders batch are not part of it).
+ * (the page is api-verticle's own statement, with its exact total; the killmail statements mirror KillmailRepository:
+ * the killmail with its victim, attackers and items; the entity look-ups the DataLoaders batch are not part of it).
  */
 final class Scenarios {
   static final String PAGE = "page";
@@ -42,10 +43,9 @@ final class Scenarios {
         yield new ApiScenario(PAGE, "frontend Killmails page (limit " + PAGE_SIZE + ", timeDesc, random page 1–" + maxPage + ")",
             r -> head + (1 + r.nextInt(maxPage)) + tail,
             body -> !body.contains("\"errors\"") && body.contains("\"edges\":[{") && body.contains("\"totalCount\""),
-            CeilingScript.builder().random("page", 1, maxPage).random("lim", PAGE_SIZE + 1, PAGE_SIZE + 1).derived("off", "page", -1, PAGE_SIZE)
-                .statement("SELECT killmail_count_total() AS n")
-                .statement("SELECT " + KILLMAIL_COLUMNS + " FROM " + KILLMAIL_FROM
-                    + " ORDER BY k.killmail_time DESC, k.killmail_id DESC LIMIT :lim OFFSET :off")
+            CeilingScript.builder().random("page", 1, maxPage).derived("off", "page", -1, PAGE_SIZE)
+                // The API's own page statement (positioned through the day/hour totals, with the exact total).
+                .statement(KillmailRepository.positionedPageSql(true, PAGE_SIZE + 1).replace("$1", ":off"))
                 .build());
       }
       case KILLMAIL_MINIMAL -> new ApiScenario(KILLMAIL_MINIMAL, "killmail(id) { id killmailId } (random id)",

@@ -103,15 +103,20 @@ public final class PoolAccount implements PermitGate {
     if (lease.epoch() != fence.epoch() && lease.forfeit()) {
       publishHeld(held.decrementAndGet());
     }
-    boolean released = lease.settle(l -> semaphores.release(l.budgetClass()).onFailure(err -> {
-      // The CP group no longer counts this permit for us: our session expired. Fence before taking new ones.
-      LOG.warn("[{}] Permit release refused ({}); checking the CP session", profile.label(), err.toString());
-      fence.releaseRefused();
-    }));
-    if (released) {
+    // The permit counts as held until the semaphore has it back: drained() (and so pool close and undeploy)
+    // completes only then, never while the release is still on its way.
+    lease.settle(l -> semaphores.release(l.budgetClass()).onComplete(ar -> {
+      if (ar.failed() && ar.cause().getCause() instanceof java.util.concurrent.RejectedExecutionException) {
+        // The budget is closed: the member's CP session ends with it and the CP group takes the permit back.
+        LOG.debug("[{}] Permit not released: the budget is closed", profile.label());
+      } else if (ar.failed()) {
+        // The CP group no longer counts this permit for us: our session expired. Fence before taking new ones.
+        LOG.warn("[{}] Permit release refused ({}); checking the CP session", profile.label(), ar.cause().toString());
+        fence.releaseRefused();
+      }
       releases.incrementAndGet();
       publishHeld(held.decrementAndGet());
-    }
+    }));
     if (wasOpen) {
       PoolStats stats = stats();
       EVENTS.info("[{}] Pool connection closed - Total: {}, Idle: {}, Waiting: {}", profile.label(), stats.total(), stats.idle(),
