@@ -41,6 +41,7 @@ public final class BackfillImport {
   private final BackfillSettings settings;
   private final BackfillProgress progress;
   private final KillmailIngest ingest = new KillmailIngest();
+  private final MissingHashes missingHashes;
   private volatile boolean stopRequested;
   private volatile boolean stopReached;
   private volatile Throwable fatal;
@@ -54,6 +55,13 @@ public final class BackfillImport {
   /** As above, printing progress at most every {@code progressIntervalMillis}. */
   public BackfillImport(Vertx vertx, Pool pool, BackfillSettings settings, Consumer<String> out,
       long progressIntervalMillis) {
+    this(vertx, pool, settings, out, progressIntervalMillis, MissingHashes.NONE);
+  }
+
+  /** As above; entries without a hash of their own get it from {@code missingHashes}. */
+  public BackfillImport(Vertx vertx, Pool pool, BackfillSettings settings, Consumer<String> out,
+      long progressIntervalMillis, MissingHashes missingHashes) {
+    this.missingHashes = missingHashes;
     this.vertx = vertx;
     this.pool = pool;
     this.settings = settings;
@@ -198,7 +206,7 @@ public final class BackfillImport {
       progress.entryRead();
       run.nextIndex = entry.index() + 1;
       try {
-        killmails.add(KillmailParser.parse(entry));
+        killmails.add(KillmailParser.parse(entry, missingHashes));
         names.add(entry.name());
       } catch (MalformedKillmailException e) {
         progress.malformed(entry.name(), e.getMessage());

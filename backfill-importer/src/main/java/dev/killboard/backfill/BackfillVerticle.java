@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@code exitWhenDone}, and {@code env} (overrides of environment variables, as the workers accept).
  */
 public final class BackfillVerticle extends VerticleBase {
+  /**
+   * {@code zkillboard} (default): an entry without a hash gets it from zKillboard's per-day hashes
+   * ({@code KILLBOARD_ZKB_BASE_URL}, {@code KILLBOARD_USER_AGENT}); {@code off}: such entries are reported and skipped.
+   */
+  public static final String ENV_HASHES = "KILLBOARD_BACKFILL_HASHES";
   /** Event-bus address of the finish event: {@code {"succeeded", "report"?, "error"?}}. */
   public static final String FINISHED_ADDRESS = "killboard.backfill.finished";
   private static final Logger LOG = LoggerFactory.getLogger(BackfillVerticle.class);
@@ -36,6 +41,8 @@ public final class BackfillVerticle extends VerticleBase {
   private BackfillImport backfill;
   private Future<Void> poolClosed;
   private boolean deployedByName;
+  private MissingHashes missingHashes = MissingHashes.NONE;
+  private ZkillboardDayHashes zkillboard;
 
   /** For deployment by name: settings come from the config and the environment. */
   public BackfillVerticle() {
@@ -65,6 +72,9 @@ public final class BackfillVerticle extends VerticleBase {
         }
         settings = BackfillSettings.fromConfig(config(), env);
         budgetSettings = BudgetSettings.fromEnv(env).validate();
+        missingHashes(env);
+      } else {
+        missingHashes(System.getenv());
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -81,8 +91,22 @@ public final class BackfillVerticle extends VerticleBase {
         });
   }
 
+  /** Reads {@value #ENV_HASHES}; zKillboard's own settings are read when an entry first needs them. */
+  private void missingHashes(Map<String, String> env) {
+    String mode = env.getOrDefault(ENV_HASHES, "zkillboard").trim().toLowerCase(java.util.Locale.ROOT);
+    switch (mode) {
+      case "off" -> missingHashes = MissingHashes.NONE;
+      case "zkillboard", "" -> {
+        zkillboard = new ZkillboardDayHashes(vertx, env);
+        missingHashes = zkillboard;
+      }
+      default -> throw new BackfillConfigException(ENV_HASHES + "='" + env.get(ENV_HASHES) + "' must be zkillboard"
+          + " (hashes missing from entries come from zKillboard's per-day dump) or off (such entries are skipped).");
+    }
+  }
+
   private void begin() {
-    backfill = new BackfillImport(vertx, pool.pool(), settings, out);
+    backfill = new BackfillImport(vertx, pool.pool(), settings, out, 5_000, missingHashes);
     // The pool closes on undeploy (stop), after the report is out: its permits go back then.
     backfill.run().onComplete(ar -> {
       JsonObject event = new JsonObject().put("succeeded", ar.succeeded());
@@ -112,6 +136,10 @@ public final class BackfillVerticle extends VerticleBase {
   }
 
   private synchronized Future<Void> closePool() {
+    if (zkillboard != null) {
+      zkillboard.close();
+      zkillboard = null;
+    }
     if (poolClosed == null) {
       poolClosed = pool == null ? Future.succeededFuture() : pool.close();
     }

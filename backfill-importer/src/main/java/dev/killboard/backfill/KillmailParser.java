@@ -7,7 +7,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
  * beside it, and R2Z2's entry ({@code killmail_id}, {@code hash}, {@code esi}, {@code zkb}).
  *
  * <p>The hash is not part of ESI's killmail body; it is taken from {@code hash} (R2Z2), {@code killmail_hash},
- * {@code zkb.hash}, or a 40-hex-digit run in the entry's file name, in that order.
+ * {@code zkb.hash}, or a 40-hex-digit run in the entry's file name, in that order, else from {@link MissingHashes}
+ * (zKillboard's per-day hashes).
  */
 final class KillmailParser {
   private static final Pattern HASH = Pattern.compile("^[0-9a-fA-F]{40}$");
@@ -35,6 +38,19 @@ final class KillmailParser {
 
   /** The killmail in {@code entry}; throws with the reason when it is not one. */
   static IngestKillmail parse(ArchiveEntry entry) throws MalformedKillmailException {
+    try {
+      return parse(entry, MissingHashes.NONE);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("MissingHashes.NONE does no I/O", e);
+    }
+  }
+
+  /**
+   * As above; an entry without a hash of its own gets it from {@code missing} (EVE Ref's verbatim ESI copies). Throws
+   * {@link java.io.IOException} when {@code missing} cannot be asked.
+   */
+  static IngestKillmail parse(ArchiveEntry entry, MissingHashes missing) throws MalformedKillmailException,
+      java.io.IOException {
     if (entry.problem() != null) {
       throw new MalformedKillmailException(entry.problem());
     }
@@ -67,7 +83,13 @@ final class KillmailParser {
           + id);
     }
     String hash = hash(root, esi, zkb, entry.name());
-    checkTime(esi);
+    OffsetDateTime time = checkTime(esi);
+    if (hash == null) {
+      LocalDate day = time.atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+      hash = missing.hashOf(id, day).orElseThrow(() -> new MalformedKillmailException("no killmail hash: expected 'hash',"
+          + " 'killmail_hash' or 'zkb.hash', a 40-hex-digit hash in the file name"
+          + (missing == MissingHashes.NONE ? "" : ", or killmail " + id + " in zKillboard's hashes of " + day)));
+    }
     requiredInt(esi, "solar_system_id", 0);
     optionalInt(esi, "moon_id", "");
     optionalInt(esi, "war_id", "");
@@ -79,6 +101,7 @@ final class KillmailParser {
     return new IngestKillmail(id, hash, esi, zkb);
   }
 
+  /** The entry's own hash, or null when it has none. */
   private static String hash(JsonObject root, JsonObject esi, JsonObject zkb, String entryName)
       throws MalformedKillmailException {
     Object[] candidates = {root.getValue("hash"), esi.getValue("killmail_hash"), root.getValue("killmail_hash"),
@@ -97,11 +120,10 @@ final class KillmailParser {
     if (m.find()) {
       return m.group(1).toLowerCase(java.util.Locale.ROOT);
     }
-    throw new MalformedKillmailException("no killmail hash: expected 'hash', 'killmail_hash' or 'zkb.hash', or a"
-        + " 40-hex-digit hash in the file name");
+    return null;
   }
 
-  private static void checkTime(JsonObject esi) throws MalformedKillmailException {
+  private static OffsetDateTime checkTime(JsonObject esi) throws MalformedKillmailException {
     Object t = esi.getValue("killmail_time");
     if (!(t instanceof String s)) {
       throw new MalformedKillmailException(t == null ? "missing killmail_time" : "killmail_time must be a string");
@@ -116,6 +138,7 @@ final class KillmailParser {
     if (time.getYear() < 2003 || time.getYear() > 9999) {
       throw new MalformedKillmailException("killmail_time '" + s + "' is outside the years 2003-9999");
     }
+    return time;
   }
 
   private static void checkVictim(JsonObject esi) throws MalformedKillmailException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeUniverse;
+import dev.killboard.fake.FakeZkillboard;
 import dev.killboard.fake.UniverseSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -291,6 +292,67 @@ class BackfillImportTest {
   }
 
   @Test
+  void verbatimEsiEntriesGetTheirHashFromZkillboardsDayDump() throws Exception {
+    // EVE Ref's shape: ESI's body as is, named by id only. The hashes come from zKillboard's per-day dump.
+    List<FakeKillmail> some = fakes(12);
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    for (FakeKillmail k : some) {
+      entries.put("killmails/" + k.killmailId() + ".json", Archives.bytes(k.esi()));
+    }
+    // One killmail zKillboard does not know: reported and skipped, the others stored.
+    entries.put("killmails/900000777.json", Archives.bytes(Archives.esiKillmail(900000777, 98000001)));
+    Path archive = Archives.tarBz2(dir.resolve("killmails-everef.tar.bz2"), entries);
+    FakeZkillboard zkillboard = new FakeZkillboard(h.vertx, universe);
+    await(zkillboard.start());
+    try (ZkillboardDayHashes hashes = new ZkillboardDayHashes(h.vertx, Map.of(
+        "KILLBOARD_ZKB_BASE_URL", zkillboard.baseUrl(), "KILLBOARD_USER_AGENT", "Killboard-test (test@example.com)"))) {
+      BackfillReport report = await(new BackfillImport(h.vertx, h.pool.pool(), settings(5, 0, archive), lines::add, 0,
+          hashes).run());
+      assertThat(report.stored()).isEqualTo(12);
+      assertThat(report.malformed()).isEqualTo(1);
+      assertThat(lines).anyMatch(l -> l.contains("killmails/900000777.json") && l.contains("no killmail hash")
+          && l.contains("zKillboard's hashes of"));
+      for (FakeKillmail k : some) {
+        assertThat(h.rows("SELECT killmail_hash FROM killmails WHERE killmail_id = " + k.killmailId()))
+            .as("hash of %d", k.killmailId()).containsExactly(Map.of("killmail_hash", k.hash()));
+      }
+      // One request per UTC day met, however many killmails it holds.
+      java.util.Set<String> days = new java.util.HashSet<>();
+      some.forEach(k -> days.add(OffsetDateTime.parse(k.esi().getString("killmail_time"))
+          .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate().toString()));
+      days.add(OffsetDateTime.parse(Archives.esiKillmail(900000777, 98000001).getString("killmail_time"))
+          .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate().toString());
+      assertThat(zkillboard.requests().count(FakeZkillboard.DAY_HASHES)).isEqualTo(days.size());
+    } finally {
+      await(zkillboard.close());
+    }
+  }
+
+  @Test
+  void anUnreachableHashSourceStopsTheImportInsteadOfSkippingKillmails() throws Exception {
+    List<FakeKillmail> some = fakes(6);
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    for (FakeKillmail k : some) {
+      entries.put("killmails/" + k.killmailId() + ".json", Archives.bytes(k.esi()));
+    }
+    Path archive = Archives.tarBz2(dir.resolve("killmails-unreachable.tar.bz2"), entries);
+    MissingHashes down = (id, day) -> {
+      throw new java.io.IOException("zKillboard's killmail hashes of " + day + " could not be read: connection refused");
+    };
+    assertThatThrownBy(() -> await(new BackfillImport(h.vertx, h.pool.pool(), settings(5, 0, archive), lines::add, 0,
+        down).run())).hasMessageContaining("connection refused");
+    assertThat(h.count("SELECT count(*) FROM killmails")).isZero();
+
+    // Once the hashes can be had, the same archive imports whole: nothing was skipped.
+    Map<Long, String> known = new java.util.HashMap<>();
+    some.forEach(k -> known.put(k.killmailId(), k.hash()));
+    BackfillReport report = await(new BackfillImport(h.vertx, h.pool.pool(), settings(5, 0, archive), lines::add, 0,
+        (id, day) -> java.util.Optional.ofNullable(known.get(id))).run());
+    assertThat(report.stored()).isEqualTo(6);
+    assertThat(report.malformed()).isZero();
+  }
+
+  @Test
   void reimportingTheSameArchiveIsANoOp() throws Exception {
     List<FakeKillmail> some = fakes(40);
     Path archive = Archives.tarBz2(dir.resolve("killmails-2026-04-05.tar.bz2"), Archives.entries(some));
@@ -381,11 +443,19 @@ class BackfillImportTest {
   }
 
   @Test
-  void verticleWithBadConfigFailsToDeployNamingTheSetting() {
+  void verticleWithBadConfigFailsToDeployNamingTheSetting() throws Exception {
     JsonObject config = new JsonObject().put("paths", new JsonArray().add(dir.resolve("nope.tar.bz2").toString()))
         .put("env", new JsonObject(new java.util.HashMap<>(h.env)));
     assertThatThrownBy(() -> await(h.vertx.deployVerticle(BackfillVerticle.class.getName(),
         new io.vertx.core.DeploymentOptions().setConfig(config)))).hasMessageContaining("nope.tar.bz2' does not exist");
+
+    java.util.Map<String, String> env = new java.util.HashMap<>(h.env);
+    env.put(BackfillVerticle.ENV_HASHES, "sometimes");
+    JsonObject badHashes = new JsonObject().put("paths", new JsonArray().add(dir.toString()))
+        .put("env", new JsonObject(new java.util.HashMap<>(env)));
+    assertThatThrownBy(() -> await(h.vertx.deployVerticle(BackfillVerticle.class.getName(),
+        new io.vertx.core.DeploymentOptions().setConfig(badHashes))))
+        .hasMessageContaining("KILLBOARD_BACKFILL_HASHES='sometimes' must be zkillboard");
   }
 
   @Test

@@ -17,12 +17,15 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A local zKillboard history API: {@code /api/characterID/{id}/page/{n}/} (also corporationID, allianceID) answers
- * {@code [{killmail_id, zkb}]}, newest first, an empty array past the last page. The trailing slash is required (404
+ * {@code [{killmail_id, zkb}]}, newest first, an empty array past the last page; {@code /api/history/{yyyyMMdd}.json}
+ * answers {@code {"<killmail_id>": "<hash>"}} for one UTC day. The trailing slash is required (404
  * without it), a User-Agent too (403), and the body is gzipped when the client accepts gzip.
  */
 public final class FakeZkillboard extends FakeServer {
   /** Route name of the history pages. */
   public static final String HISTORY = "/{kind}ID/{id}/page/{n}/";
+  /** Route name of the per-day id → hash dump. */
+  public static final String DAY_HASHES = "/history/{yyyyMMdd}.json";
   /** The path prefix of the API. */
   public static final String PREFIX = "/api";
 
@@ -62,6 +65,7 @@ public final class FakeZkillboard extends FakeServer {
     String kinds = "(?<kind>characterID|corporationID|allianceID)/(?<id>\\d{1,18})/";
     route(router, HttpMethod.GET, "^" + PREFIX + "/" + kinds + "page/(?<page>\\d{1,6})/$", HISTORY, this::history);
     route(router, HttpMethod.GET, "^" + PREFIX + "/" + kinds + "$", HISTORY, this::history);
+    route(router, HttpMethod.GET, "^" + PREFIX + "/history/(?<day>\\d{8})\\.json$", DAY_HASHES, this::dayHashes);
     fallback(router, "^" + PREFIX + "(/.*)?$", ctx -> ctx.response().setStatusCode(404)
         .putHeader("Content-Type", "application/json; charset=UTF-8")
         .end("{\"error\":\"Invalid request. Check the URL: zKillboard requires the trailing slash.\"}"));
@@ -96,6 +100,33 @@ public final class FakeZkillboard extends FakeServer {
     } else {
       response.end(Buffer.buffer(json));
     }
+  }
+
+  /** {@code {"<killmail_id>": "<hash>"}} of every killmail whose time falls on that UTC day. */
+  private void dayHashes(RoutingContext ctx) {
+    String agent = ctx.request().getHeader("User-Agent");
+    if (agent == null || agent.isBlank()) {
+      ctx.response().setStatusCode(403).end("A User-Agent with contact details is required.");
+      return;
+    }
+    java.time.LocalDate day;
+    try {
+      day = java.time.LocalDate.parse(ctx.pathParam("day"), java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+    } catch (java.time.format.DateTimeParseException e) {
+      ctx.response().setStatusCode(404).end("{\"error\":\"Invalid date\"}");
+      return;
+    }
+    io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject();
+    for (Long id : universe.killmailIds()) {
+      universe.killmail(id).ifPresent(km -> {
+        java.time.LocalDate on = java.time.OffsetDateTime.parse(km.esi().getString("killmail_time"))
+            .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate();
+        if (on.equals(day)) {
+          body.put(Long.toString(km.killmailId()), km.hash());
+        }
+      });
+    }
+    ctx.response().putHeader("Content-Type", "application/json; charset=UTF-8").end(body.encode());
   }
 
   private static byte[] gzip(byte[] data) {

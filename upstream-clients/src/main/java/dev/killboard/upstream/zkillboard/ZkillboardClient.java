@@ -10,8 +10,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * zKillboard's history API: {@code /api/{characterID|corporationID|allianceID}/{id}/page/{n}/} with the trailing
@@ -20,6 +24,8 @@ import java.util.List;
  */
 public final class ZkillboardClient implements AutoCloseable {
   private static final int MAX_ENTRIES = 10_000;
+  /** A busy day has about 50,000 killmails; far more is not a day of EVE. */
+  private static final int MAX_DAY_ENTRIES = 1_000_000;
 
   private final UpstreamSettings settings;
   private final UpstreamHttp http;
@@ -60,6 +66,40 @@ public final class ZkillboardClient implements AutoCloseable {
   /** An alliance's history page. */
   public Future<List<ZkbKillmailRef>> allianceHistory(long allianceId, int page) {
     return history(ZkbEntity.ALLIANCE, allianceId, page);
+  }
+
+  /**
+   * Every killmail id zKillboard knows for one UTC day, with its hash: {@code /api/history/{yyyyMMdd}.json}, answered
+   * {@code {"<killmail_id>": "<hash>", …}}. What an archive of verbatim ESI killmails (EVE Ref's) lacks.
+   */
+  public Future<Map<Long, String>> dayHashes(LocalDate day) {
+    String url = settings.zkbBaseUrl() + "/history/" + day.format(DateTimeFormatter.BASIC_ISO_DATE) + ".json";
+    JsonShape shape = new JsonShape(UpstreamService.ZKILLBOARD, url);
+    return pacer.next()
+        .compose(v -> UpstreamHttp.send(UpstreamService.ZKILLBOARD, url,
+            http.get(url).putHeader("Accept-Encoding", "gzip").send()))
+        .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(dayHashes(shape, shape.object(response.body())))
+            : Future.failedFuture(StatusOutcome.failure(UpstreamService.ZKILLBOARD, url, response)));
+  }
+
+  private static Map<Long, String> dayHashes(JsonShape s, JsonObject day) {
+    if (day.size() > MAX_DAY_ENTRIES) {
+      throw s.malformed("more than " + MAX_DAY_ENTRIES + " killmails in one day");
+    }
+    Map<Long, String> hashes = new HashMap<>(day.size() * 2);
+    for (String key : day.fieldNames()) {
+      long id;
+      try {
+        id = Long.parseLong(key);
+      } catch (NumberFormatException e) {
+        throw s.malformed("key '" + key + "' is not a killmail id");
+      }
+      if (id <= 0) {
+        throw s.malformed("key '" + key + "' is not a killmail id");
+      }
+      hashes.put(id, s.hash(day, "", key));
+    }
+    return hashes;
   }
 
   /** The pacer spacing this client's requests. */

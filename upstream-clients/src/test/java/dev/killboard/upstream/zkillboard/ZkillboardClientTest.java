@@ -84,6 +84,33 @@ class ZkillboardClientTest {
   }
 
   @Test
+  void dayHashesListEveryKillmailOfThatUtcDayAndRefuseBrokenDumps() throws Exception {
+    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes).build())) {
+      var first = universe.killmail(universe.killmailIds().get(0)).orElseThrow();
+      java.time.LocalDate day = java.time.OffsetDateTime.parse(first.esi().getString("killmail_time"))
+          .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate();
+      java.util.Map<Long, String> expected = new java.util.HashMap<>();
+      for (long id : universe.killmailIds()) {
+        var km = universe.killmail(id).orElseThrow();
+        if (java.time.OffsetDateTime.parse(km.esi().getString("killmail_time")).atZoneSameInstant(java.time.ZoneOffset.UTC)
+            .toLocalDate().equals(day)) {
+          expected.put(id, km.hash());
+        }
+      }
+      assertThat(client.dayHashes(day).await(10, TimeUnit.SECONDS)).isEqualTo(expected).containsKey(first.killmailId());
+      assertThat(zkb.requests().last().uri()).endsWith("/history/" + day.toString().replace("-", "") + ".json");
+
+      zkb.faults().inject(FakeZkillboard.DAY_HASHES, Fault.body(200, "{\"12\": \"nothex\"}"))
+          .inject(FakeZkillboard.DAY_HASHES, Fault.body(200, "{\"abc\": \"" + "a".repeat(40) + "\"}"))
+          .inject(FakeZkillboard.DAY_HASHES, Fault.body(200, "[]"));
+      assertThatThrownBy(() -> client.dayHashes(day).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class);
+      assertThatThrownBy(() -> client.dayHashes(day).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class)
+          .hasMessageContaining("not a killmail id");
+      assertThatThrownBy(() -> client.dayHashes(day).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class);
+    }
+  }
+
+  @Test
   void requestsAreSpacedToThePoliteRate() throws Exception {
     try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes).zkbRequestsPerSecond(5).build())) {
       long characterId = universe.playerCharacterIds().get(0);
