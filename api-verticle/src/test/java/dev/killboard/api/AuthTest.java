@@ -186,6 +186,57 @@ class AuthTest {
     assertThat(code(api.graphql(ME, null, null))).isEqualTo("UNAUTHENTICATED");
   }
 
+  /** Runs {@code query} over graphql-transport-ws after a connection_init carrying {@code payload}; the first answer. */
+  private JsonObject overWebSocket(JsonObject payload, String query) throws Exception {
+    java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket socket = api.http().newWebSocketBuilder().subprotocols("graphql-transport-ws")
+        .buildAsync(URI.create("ws://127.0.0.1:" + api.port + "/graphql"), new java.net.http.WebSocket.Listener() {
+          final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              messages.add(new JsonObject(partial.toString()));
+              partial.setLength(0);
+            }
+            w.request(1);
+            return null;
+          }
+        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      socket.sendText(new JsonObject().put("type", "connection_init").put("payload", payload).encode(), true).get();
+      assertThat(messages.poll(10, java.util.concurrent.TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+      socket.sendText(new JsonObject().put("id", "q").put("type", "subscribe")
+          .put("payload", new JsonObject().put("query", query)).encode(), true).get();
+      JsonObject answer = messages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer).as("an answer to the query").isNotNull();
+      return answer;
+    } finally {
+      socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void webSocketConnectionsAuthenticateWithTheTokenOfConnectionInit() throws Exception {
+    String query = "{ myKillmails(limit: 2) { killmailId victim { characterId } } }";
+    String token = api.sso.mintAccessToken(90000002L, SCOPES);
+    JsonObject ok = overWebSocket(new JsonObject().put("Authorization", "Bearer " + token), query);
+    assertThat(ok.getString("type")).as(ok.encode()).isEqualTo("next");
+    assertThat(ok.getJsonObject("payload").getJsonArray("errors")).as(ok.encode()).isNull();
+    assertThat(ok.getJsonObject("payload").getJsonObject("data").getJsonArray("myKillmails")).hasSize(2);
+
+    // A bad token, or none, gets the same authentication error as over HTTP, never another user's data.
+    for (JsonObject payload : List.of(new JsonObject().put("Authorization", "Bearer "
+        + api.sso.mintExpiredAccessToken(90000002L, SCOPES)), new JsonObject().put("authorization", "Bearer not-a-jwt"),
+        new JsonObject())) {
+      JsonObject refused = overWebSocket(payload, query);
+      assertThat(refused.getString("type")).as(refused.encode()).isEqualTo("next");
+      assertThat(code(refused.getJsonObject("payload"))).as(payload.encode()).isEqualTo("UNAUTHENTICATED");
+      assertThat(refused.getJsonObject("payload").getJsonObject("data")).isNull();
+    }
+  }
+
   @Test
   void syncMutationsQueueJobs() {
     String token = api.sso.mintAccessToken(90000002L, SCOPES);
