@@ -3,6 +3,7 @@ package dev.killboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.api.support.GraphQLWebSocket;
 import dev.killboard.api.support.Operations;
 import dev.killboard.upstream.sso.TokenCipher;
 import io.vertx.core.json.JsonArray;
@@ -188,32 +189,13 @@ class AuthTest {
 
   /** Runs {@code query} over graphql-transport-ws after a connection_init carrying {@code payload}; the first answer. */
   private JsonObject overWebSocket(JsonObject payload, String query) throws Exception {
-    java.util.concurrent.BlockingQueue<JsonObject> messages = new java.util.concurrent.LinkedBlockingQueue<>();
-    java.net.http.WebSocket socket = api.http().newWebSocketBuilder().subprotocols("graphql-transport-ws")
-        .buildAsync(URI.create("ws://127.0.0.1:" + api.port + "/graphql"), new java.net.http.WebSocket.Listener() {
-          final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              messages.add(new JsonObject(partial.toString()));
-              partial.setLength(0);
-            }
-            w.request(1);
-            return null;
-          }
-        }).get(10, java.util.concurrent.TimeUnit.SECONDS);
-    try {
-      socket.sendText(new JsonObject().put("type", "connection_init").put("payload", payload).encode(), true).get();
-      assertThat(messages.poll(10, java.util.concurrent.TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
-      socket.sendText(new JsonObject().put("id", "q").put("type", "subscribe")
-          .put("payload", new JsonObject().put("query", query)).encode(), true).get();
-      JsonObject answer = messages.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    try (GraphQLWebSocket ws = GraphQLWebSocket.open(api)) {
+      ws.send(new JsonObject().put("type", "connection_init").put("payload", payload));
+      assertThat(ws.poll(10, java.util.concurrent.TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+      ws.send(new JsonObject().put("id", "q").put("type", "subscribe").put("payload", new JsonObject().put("query", query)));
+      JsonObject answer = ws.poll(10, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(answer).as("an answer to the query").isNotNull();
       return answer;
-    } finally {
-      socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(5, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.subscriptions.NewKillmailEvent;
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.api.support.GraphQLWebSocket;
 import dev.killboard.api.support.Operations;
 import dev.killboard.api.support.Seed;
 import dev.killboard.cluster.ClusteredVertx;
@@ -13,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -92,27 +91,12 @@ class SubscriptionsTest {
     BlockingQueue<String> sse = sse(Operations.load("graphql__subscriptions__NewKillmail.graphql"), "NewKillmail", open);
     assertThat(sse.poll(10, TimeUnit.SECONDS)).isEqualTo("status: 200");
 
-    BlockingQueue<JsonObject> ws = new LinkedBlockingQueue<>();
-    WebSocket socket = api.http().newWebSocketBuilder().subprotocols("graphql-transport-ws")
-        .buildAsync(URI.create("ws://127.0.0.1:" + api.port + "/graphql"), new WebSocket.Listener() {
-          final StringBuilder partial = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              ws.add(new JsonObject(partial.toString()));
-              partial.setLength(0);
-            }
-            w.request(1);
-            return null;
-          }
-        }).get(10, TimeUnit.SECONDS);
-    assertThat(socket.getSubprotocol()).isEqualTo("graphql-transport-ws");
-    socket.sendText(new JsonObject().put("type", "connection_init").put("payload", new JsonObject()).encode(), true).get();
+    GraphQLWebSocket ws = GraphQLWebSocket.open(api);
+    assertThat(ws.subprotocol()).isEqualTo("graphql-transport-ws");
+    ws.send(new JsonObject().put("type", "connection_init").put("payload", new JsonObject()));
     assertThat(ws.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
-    socket.sendText(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
-        .put("query", Operations.load("graphql__NewKillmail.graphql")).put("operationName", "OnNewKillmail")).encode(), true).get();
+    ws.send(new JsonObject().put("id", "1").put("type", "subscribe").put("payload", new JsonObject()
+        .put("query", Operations.load("graphql__NewKillmail.graphql")).put("operationName", "OnNewKillmail")));
 
     // A killmail stored after the subscriptions began, announced by a "worker" on the other node.
     Seed.Killmail fresh = new Seed.Killmail(2000001, "0123456789abcdef0123456789abcdef01234567", Instant.parse("2025-06-01T12:00:00Z"),
@@ -156,7 +140,7 @@ class SubscriptionsTest {
     assertThat(viaWs.getJsonArray("attackers").getJsonObject(0).getString("weaponTypeName")).isEqualTo("200mm AutoCannon II");
     assertThat(viaWs.getJsonArray("items").getJsonObject(0).getString("itemTypeName")).isEqualTo("200mm AutoCannon II");
 
-    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    ws.close();
     open.forEach(f -> f.cancel(true));
     try (Connection c = api.appConnection()) {
       c.createStatement().execute("DELETE FROM killmails WHERE killmail_id = " + fresh.id());

@@ -45,11 +45,16 @@ public final class ZkillboardClient implements AutoCloseable {
           + id + " page " + page));
     }
     String url = settings.zkbBaseUrl() + "/" + entity.pathSegment() + "/" + id + "/page/" + page + "/";
+    return get(url, (shape, body) -> entries(shape, shape.array(body)));
+  }
+
+  /** A paced, gzip-accepting GET whose 200 body {@code read} turns into the answer; other statuses fail typed. */
+  private <T> Future<T> get(String url, java.util.function.BiFunction<JsonShape, io.vertx.core.buffer.Buffer, T> read) {
     JsonShape shape = new JsonShape(UpstreamService.ZKILLBOARD, url);
     return pacer.next()
         .compose(v -> UpstreamHttp.send(UpstreamService.ZKILLBOARD, url,
             http.get(url).putHeader("Accept-Encoding", "gzip").send()))
-        .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(entries(shape, shape.array(response.body())))
+        .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(read.apply(shape, response.body()))
             : Future.failedFuture(StatusOutcome.failure(UpstreamService.ZKILLBOARD, url, response)));
   }
 
@@ -74,12 +79,7 @@ public final class ZkillboardClient implements AutoCloseable {
    */
   public Future<Map<Long, String>> dayHashes(LocalDate day) {
     String url = settings.zkbBaseUrl() + "/history/" + day.format(DateTimeFormatter.BASIC_ISO_DATE) + ".json";
-    JsonShape shape = new JsonShape(UpstreamService.ZKILLBOARD, url);
-    return pacer.next()
-        .compose(v -> UpstreamHttp.send(UpstreamService.ZKILLBOARD, url,
-            http.get(url).putHeader("Accept-Encoding", "gzip").send()))
-        .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(dayHashes(shape, shape.object(response.body())))
-            : Future.failedFuture(StatusOutcome.failure(UpstreamService.ZKILLBOARD, url, response)));
+    return get(url, (shape, body) -> dayHashes(shape, shape.object(body)));
   }
 
   private static Map<Long, String> dayHashes(JsonShape s, JsonObject day) {

@@ -1,0 +1,58 @@
+package dev.killboard.api.support;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A graphql-transport-ws client for tests: each text message the API sends is queued as JSON. */
+public final class GraphQLWebSocket implements AutoCloseable {
+  private final BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
+  private final WebSocket socket;
+
+  private GraphQLWebSocket(ApiHarness api) throws Exception {
+    socket = api.http().newWebSocketBuilder().subprotocols("graphql-transport-ws")
+        .buildAsync(URI.create("ws://127.0.0.1:" + api.port + "/graphql"), new WebSocket.Listener() {
+          final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              messages.add(new JsonObject(partial.toString()));
+              partial.setLength(0);
+            }
+            w.request(1);
+            return null;
+          }
+        }).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Opens a socket to the API's /graphql. */
+  public static GraphQLWebSocket open(ApiHarness api) throws Exception {
+    return new GraphQLWebSocket(api);
+  }
+
+  /** The sub-protocol the server chose. */
+  public String subprotocol() {
+    return socket.getSubprotocol();
+  }
+
+  /** Sends one protocol message. */
+  public void send(JsonObject message) throws Exception {
+    socket.sendText(message.encode(), true).get(10, TimeUnit.SECONDS);
+  }
+
+  /** The next message, or null when none came within the time. */
+  public JsonObject poll(long timeout, TimeUnit unit) throws InterruptedException {
+    return messages.poll(timeout, unit);
+  }
+
+  @Override
+  public void close() throws Exception {
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+  }
+}
