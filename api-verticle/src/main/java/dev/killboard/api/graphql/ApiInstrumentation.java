@@ -48,12 +48,20 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
 
   @Override
   public CompletableFuture<InstrumentationState> createStateAsync(InstrumentationCreateStateParameters parameters) {
-    InstrumentationState[] states = new InstrumentationState[operationChecks.size()];
+    @SuppressWarnings("unchecked")
+    CompletableFuture<InstrumentationState>[] states = new CompletableFuture[operationChecks.size()];
     for (int i = 0; i < states.length; i++) {
       CompletableFuture<InstrumentationState> state = operationChecks.get(i).createStateAsync(parameters);
-      states[i] = state == null ? null : state.join();
+      states[i] = state == null ? CompletableFuture.completedFuture(null) : state;
     }
-    return CompletableFuture.completedFuture(new CheckStates(states));
+    // join() after allOf never waits: every state is complete by then.
+    return CompletableFuture.allOf(states).thenApply(done -> {
+      InstrumentationState[] each = new InstrumentationState[states.length];
+      for (int i = 0; i < each.length; i++) {
+        each[i] = states[i].join();
+      }
+      return new CheckStates(each);
+    });
   }
 
   @Override
