@@ -27,6 +27,9 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
   /** Exit status for invalid cluster settings (sysexits EX_CONFIG). */
   public static final int CONFIG_ERROR_EXIT_CODE = 78;
 
+  /** Start of the line logged once every instance of the main verticle has started. */
+  public static final String DEPLOYED_MARKER = "Killboard verticle";
+
   private static final Logger LOG = LoggerFactory.getLogger(KillboardLauncher.class);
 
   // Options of VertxApplication 5.0.7 that consume the next argument; their values are never the -cluster flag.
@@ -87,6 +90,13 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
     // Here, not in createVertxBuilder: the command line and vertx.options.* properties have been applied by now,
     // and the builder reads the same options object when it builds Vert.x.
     applyCustomizers(context.vertxOptions());
+  }
+
+  @Override
+  public void afterVerticleDeployed(HookContext context) {
+    // The launcher itself says nothing on success; operators (and the process test) wait for this line.
+    LOG.info("{} {} deployed: {} instance(s), deployment {}", DEPLOYED_MARKER, context.mainVerticle(),
+      context.deploymentOptions().getInstances(), context.deploymentId());
   }
 
   /** Applies every {@link VertxOptionsCustomizer} found by {@link ServiceLoader}, in class path order. */

@@ -49,6 +49,10 @@ class KillboardLauncherProcessTest {
         assertThat(TestClusters.await(90_000, () -> reports.size() >= 2 || !child.isAlive()))
           .as("probe reports arrived").isTrue();
         assertThat(reports).as(() -> "reports; child output:\n" + read(log)).hasSize(2);
+        // A report is sent from start(); SIGTERM before every start() has completed would abort the deployment.
+        assertThat(TestClusters.await(60_000, () -> read(log).contains(KillboardLauncher.DEPLOYED_MARKER) || !child.isAlive()))
+          .as(() -> "deployment completed; child output:\n" + read(log)).isTrue();
+        assertThat(read(log)).contains(LauncherProbeVerticle.class.getName() + " deployed: 2 instance(s)");
         assertThat(hazelcast.getCluster().getMembers()).as("cluster size seen by the in-test member").hasSize(2);
         assertThat(reports).extracting(r -> r.getString("instance")).doesNotHaveDuplicates();
         for (JsonObject report : reports) {
