@@ -242,7 +242,8 @@ class KillmailSchemaTest {
         assertThat(longValue(c, "SELECT killmail_count_total()")).isZero();
         assertThat(longValue(c, "SELECT (SELECT count(*) FROM character_killmails) + (SELECT count(*) FROM"
                 + " corporation_killmails) + (SELECT count(*) FROM alliance_killmails) + (SELECT count(*) FROM killmail_counts)"
-                + " + (SELECT count(*) FROM killmail_hours) + (SELECT count(*) FROM killmail_days)"))
+                + " + (SELECT count(*) FROM killmail_hours) + (SELECT count(*) FROM killmail_days)"
+                + " + (SELECT count(*) FROM killmail_scope_days)"))
                 .isZero();
     }
 
@@ -290,6 +291,80 @@ class KillmailSchemaTest {
         assertThat(longValue(c, "SELECT rebuild_killmail_counts()")).isEqualTo(total);
         assertThat(longValue(c, "SELECT sum(n) FROM killmail_hours")).isEqualTo(total);
         assertThat(longValue(c, "SELECT sum(n) FROM killmail_days")).isEqualTo(total);
+    }
+
+    @Test
+    void scopeDaysStayExactAndPlaceFilteredPagesWhereOffsetWould() throws SQLException {
+        universe();
+        // 40 killmails over about five days in two systems of one region, uneven, several in one second; a character,
+        // a corporation and an alliance on some of them (victim, attacker or both).
+        int[] hoursApart = {0, 0, 0, 1, 7, 13, 13, 30, 31, 31, 50, 50, 50, 50, 51, 70, 71, 72, 90, 90,
+            91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 110, 111, 112, 113, 114, 115, 116, 117};
+        for (int i = 0; i < hoursApart.length; i++) {
+            int id = 11000 + i;
+            killmail(c, id, T0.plusSeconds(hoursApart[i] * 3600L), i % 3 == 0 ? PERIMETER : JITA);
+            victim(c, id, i % 2 == 0 ? 90000001 : 90000002, 98000001, i % 4 == 0 ? 99000001 : null);
+            if (i % 5 == 0) {
+                attackers(c, id, who(90000001, 98000002, 99000001), who(90000003, 98000002, 99000001));
+            } else {
+                attackers(c, id, who(90000004, 98000002, null));
+            }
+        }
+        update(c, "DELETE FROM killmails WHERE killmail_id IN (11000, 11017, 11039)");
+        update(c, "UPDATE killmails SET solar_system_id = ? WHERE killmail_id IN (11001, 11002)", PERIMETER);
+        // A killmail whose system is not known yet gets its region when the system arrives.
+        killmail(c, 11100, T0.plusSeconds(3 * 3600L), 30000145);
+        update(c, "INSERT INTO solar_systems (id, name, constellation_id, security_status) VALUES (?, 'New Caldari', ?, 0.9)",
+                30000145, KIMOTORO);
+
+        String[][] scopes = {
+            {"system", String.valueOf(JITA), "killmails", "solar_system_id"},
+            {"system", String.valueOf(PERIMETER), "killmails", "solar_system_id"},
+            {"region", String.valueOf(THE_FORGE), "killmails", "region_id"},
+            {"character", "90000001", "character_killmails", "character_id"},
+            {"corporation", "98000002", "corporation_killmails", "corporation_id"},
+            {"alliance", "99000001", "alliance_killmails", "alliance_id"},
+        };
+        for (boolean compacted : new boolean[] {false, true}) {
+            for (String[] s : scopes) {
+                String scope = s[0];
+                int id = Integer.parseInt(s[1]);
+                String list = "SELECT killmail_id FROM " + s[2] + " WHERE " + s[3] + " = " + id;
+                assertThat(rows(c, "SELECT day, sum(n) FROM killmail_scope_days WHERE scope = ? AND scope_id = ?"
+                        + " GROUP BY day HAVING sum(n) <> 0 ORDER BY 1", scope, id))
+                        .as("%s %d days", scope, id)
+                        .isEqualTo(rows(c, "SELECT date_bin('1 day', killmail_time, timestamptz '2000-01-01Z'), count(*)"
+                                + " FROM " + s[2] + " WHERE " + s[3] + " = ? GROUP BY 1 ORDER BY 1", id));
+                long total = longValue(c, "SELECT count(*) FROM (" + list + ") l");
+                assertThat(total).as("%s %d has killmails", scope, id).isGreaterThan(3);
+                assertThat(longValue(c, "SELECT killmail_scope_total(?, ?)", scope, id)).isEqualTo(total);
+                for (String order : new String[] {"DESC", "ASC"}) {
+                    boolean newestFirst = order.equals("DESC");
+                    for (long offset = 0; offset <= total + 1; offset++) {
+                        String positioned = "SELECT k.killmail_id FROM " + s[2] + " k, killmail_scope_page_start(?, ?, ?, ?) p"
+                                + " WHERE k." + s[3] + " = " + id + " AND "
+                                + (newestFirst ? "k.killmail_time < p.day_start + interval '1 day'" : "k.killmail_time >= p.day_start")
+                                + " ORDER BY k.killmail_time " + order + ", k.killmail_id " + order
+                                + " LIMIT 3 OFFSET (SELECT ? - skipped FROM killmail_scope_page_start(?, ?, ?, ?))";
+                        assertThat(rows(c, positioned, scope, id, offset, newestFirst, offset, scope, id, offset, newestFirst))
+                                .as("%s %d %s offset %d (compacted: %s)", scope, id, order, offset, compacted)
+                                .isEqualTo(rows(c, list + " ORDER BY killmail_time " + order + ", killmail_id " + order
+                                        + " LIMIT 3 OFFSET " + offset));
+                    }
+                }
+            }
+            if (!compacted) {
+                assertThat(longValue(c, "SELECT compact_killmail_scope_days()")).isPositive();
+                assertThat(longValue(c, "SELECT count(*) FROM (SELECT 1 FROM killmail_scope_days"
+                        + " GROUP BY scope, scope_id, day HAVING count(*) > 1) more")).as("one row per scope and day").isZero();
+                assertThat(longValue(c, "SELECT count(*) FROM killmail_scope_days WHERE writer <> 0")).isZero();
+            }
+        }
+
+        long rowsBefore = longValue(c, "SELECT sum(n) FROM killmail_scope_days");
+        update(c, "DELETE FROM killmail_scope_days");
+        longValue(c, "SELECT rebuild_killmail_counts()");
+        assertThat(longValue(c, "SELECT sum(n) FROM killmail_scope_days")).as("rebuilt").isEqualTo(rowsBefore);
     }
 
     @Test

@@ -43,7 +43,8 @@ class SchemaMigrationsTest {
             "V4 users and worker state",
             "V5 concurrent region derivation",
             "V6 killmail hours",
-            "V7 involvement without table scans");
+            "V7 involvement without table scans",
+            "V8 killmail scope days");
 
     @Test
     void appliesEveryMigrationAsTheNonSuperuserAppRoleAndReRunningIsANoOp() throws SQLException {

@@ -62,6 +62,23 @@ class SnapshotsAndUserProducersTest {
   }
 
   @Test
+  void pastDaysOfKillmailCountsAreFoldedIntoOneRowPerScopeAndDay() throws Exception {
+    // Rows of three writers (backends) for two past days and one for today; the past ones fold, today's stays.
+    h.sql("INSERT INTO killmail_scope_days (scope, scope_id, day, writer, n) VALUES"
+        + " ('alliance', 99000001, killmail_day(now()) - interval '3 days', 101, 2),"
+        + " ('alliance', 99000001, killmail_day(now()) - interval '3 days', 102, 3),"
+        + " ('alliance', 99000001, killmail_day(now()) - interval '2 days', 103, 1),"
+        + " ('alliance', 99000001, killmail_day(now()), 104, 7)");
+
+    assertThat(h.runOneShot("compact-killmail-counts", null).getBoolean("succeeded")).isTrue();
+    assertThat(h.count("SELECT count(*) FROM killmail_scope_days WHERE scope_id = 99000001")).isEqualTo(3);
+    assertThat(h.count("SELECT n FROM killmail_scope_days WHERE scope_id = 99000001 AND writer = 0"
+        + " AND day = killmail_day(now()) - interval '3 days'")).isEqualTo(5);
+    assertThat(h.count("SELECT n FROM killmail_scope_days WHERE scope_id = 99000001 AND writer = 104")).isEqualTo(7);
+    assertThat(h.count("SELECT killmail_scope_total('alliance', 99000001)")).isEqualTo(13);
+  }
+
+  @Test
   void userAndCharacterProducers() throws Exception {
     user(90000001, 98000001, true);
     user(90000002, 98000001, true);

@@ -57,7 +57,7 @@ class WorkerFrameworkTest {
         "bloodlines", "zkillboard-sync", "killmails", "redisq-stream", "fetch-single-killmail", "scan-killmail-entities",
         "queue-alliance-corporations", "queue-zkillboard-sync", "queue-missing-groups", "queue-user-esi-killmails",
         "queue-corporation-esi-killmails", "queue-alliance-corporation-characters", "update-alliance-counts",
-        "alliance-snapshots", "corporation-snapshots", "esi-user-killmails", "esi-corporation-killmails",
+        "compact-killmail-counts", "alliance-snapshots", "corporation-snapshots", "esi-user-killmails", "esi-corporation-killmails",
         "sync-character-killmails");
     for (String name : WorkerCatalog.names()) {
       assertThat(WorkerCatalog.create(name).orElseThrow().workerName()).isEqualTo(name);

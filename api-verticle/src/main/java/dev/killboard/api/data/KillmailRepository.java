@@ -128,7 +128,8 @@ public final class KillmailRepository {
    * only killmails of that hour are skipped, however deep the page (docs/schema.md, "page positions").
    */
   public Future<KillmailPage> positionedPage(boolean newestFirst, long offset, int rows) {
-    return sql.rows(positionedPageSql(newestFirst, rows), Tuple.of(offset)).map(result -> {      long total = 0;
+    return sql.rows(positionedPageSql(newestFirst, rows), Tuple.of(offset)).map(result -> {
+      long total = 0;
       List<Killmail> page = new java.util.ArrayList<>(rows);
       for (Row r : result) {
         total = r.getLong("total");
@@ -165,6 +166,11 @@ public final class KillmailRepository {
 
   public Future<Long> countInRegion(int regionId) {
     return sql.one("SELECT killmail_count_for_region($1) AS n", Tuple.of(regionId), r -> r.getLong("n"));
+  }
+
+  /** The exact number of killmails of a character, corporation or alliance (or system, region), from its per-day totals. */
+  public Future<Long> countInScope(String scope, int scopeId) {
+    return sql.one("SELECT killmail_scope_total($1, $2) AS n", Tuple.of(scope, scopeId), r -> r.getLong("n"));
   }
 
   /** Ids of the characters, corporations and alliances whose name contains {@code text}, most specific names first. */

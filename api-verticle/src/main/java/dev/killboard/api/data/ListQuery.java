@@ -27,6 +27,12 @@ public final class ListQuery<T> {
     ID
   }
 
+  /**
+   * Offsets from which a positioned list (see {@link #positionedWithin}) is placed through per-day totals: below it,
+   * skipping at most this many index entries costs less than summing the scope's days.
+   */
+  public static final long POSITIONED_FROM_OFFSET = 1_000;
+
   private final String columns;
   private final String from;
   private final List<String> conditions = new ArrayList<>();
@@ -42,6 +48,8 @@ public final class ListQuery<T> {
   private String rowsJoin;
   private String rowsOrderBy;
   private boolean customPlan;
+  private ScopePosition position;
+  private long positionedFrom = POSITIONED_FROM_OFFSET;
 
   public ListQuery(String columns, String from, Function<Row, T> mapper) {
     this.columns = columns;
@@ -115,6 +123,30 @@ public final class ListQuery<T> {
     return this;
   }
 
+  /**
+   * Places deep pages (offset at least {@link #POSITIONED_FROM_OFFSET}) from the schema's per-day totals of one scope
+   * ({@code killmail_scope_page_start}): only the entries of the day that holds the position are skipped, so a page's
+   * cost does not grow with the scope's history. The list must hold exactly that scope's killmails, ordered by
+   * {@code timeColumn} then id in the given direction, and page over ids ({@link #idsFirst}).
+   */
+  public ListQuery<T> positionedWithin(String scope, int scopeId, String timeColumn, boolean newestFirst) {
+    if (!scope.matches("[a-z]+")) {
+      throw new IllegalArgumentException("scope must be one of the schema's scope names, got " + scope);
+    }
+    this.position = new ScopePosition(scope, scopeId, timeColumn, newestFirst);
+    return this;
+  }
+
+  /** Lowers the offset from which pages are positioned (tests: every page through the per-day totals). */
+  ListQuery<T> positionedFrom(long offset) {
+    this.positionedFrom = offset;
+    return this;
+  }
+
+  private boolean positioned(PageRequest page) {
+    return position != null && idsFrom != null && page.offset() >= positionedFrom;
+  }
+
   private String whereClause() {
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
@@ -128,7 +160,11 @@ public final class ListQuery<T> {
     } else if (idsFrom != null) {
       // The limit is inlined (a handful of page sizes, each one cached statement): a generic plan then knows the
       // page has limit + 1 rows and joins them by primary key instead of hashing the whole table.
-      rows = sql.list(pageSql(where, null, page), Tuple.wrap(new ArrayList<>(args)).addLong(page.offset()), mapper);
+      Tuple values = Tuple.wrap(new ArrayList<>(args)).addLong(page.offset());
+      if (positioned(page)) {
+        values.addInteger(position.scopeId());
+      }
+      rows = sql.list(pageSql(where, null, page), values, mapper);
     } else {
       rows = sql.list(pageSql(where, null, page), Tuple.wrap(new ArrayList<>(args)).addInteger(page.limit() + 1)
           .addLong(page.offset()), mapper);
@@ -157,8 +193,32 @@ public final class ListQuery<T> {
     if (idsFrom == null) {
       return "SELECT " + columns + " FROM " + from + where + " ORDER BY " + orderBy + " LIMIT " + limit + " OFFSET " + offset;
     }
+    if (positioned(page)) {
+      return positionedPageSql(where, literals != null ? Integer.toString(position.scopeId()) : "$" + (n + 2), limit, offset);
+    }
     return "SELECT " + columns + " FROM (SELECT " + idColumns + " FROM " + idsFrom + where + " ORDER BY " + orderBy
         + " LIMIT " + limit + " OFFSET " + offset + ") p JOIN " + rowsJoin + " ORDER BY " + rowsOrderBy;
+  }
+
+  /**
+   * A page placed through the scope's per-day totals: CTE {@code s} holds the day of the position and the killmails
+   * before it; ids are read from that day on and only {@code offset - skipped} of them skipped. Past the end, {@code s}
+   * is empty and so is the page.
+   */
+  private String positionedPageSql(String where, String scopeId, String limit, String offset) {
+    String bound = position.newestFirst()
+        ? position.timeColumn() + " < (SELECT day_start FROM s) + interval '1 day'"
+        : position.timeColumn() + " >= (SELECT day_start FROM s)";
+    return "WITH s AS MATERIALIZED (SELECT day_start, skipped FROM killmail_scope_page_start('" + position.scope() + "', "
+        + scopeId + ", " + offset + ", " + position.newestFirst() + "))"
+        + " SELECT " + columns + " FROM (SELECT " + idColumns + " FROM " + idsFrom
+        + (where.isEmpty() ? " WHERE " : where + " AND ") + bound
+        + " ORDER BY " + orderBy + " LIMIT " + limit + " OFFSET (SELECT " + offset + " - skipped FROM s)) p JOIN " + rowsJoin
+        + " ORDER BY " + rowsOrderBy;
+  }
+
+  /** The scope whose per-day totals place deep pages. */
+  private record ScopePosition(String scope, int scopeId, String timeColumn, boolean newestFirst) {
   }
 
   private List<String> inlined() {

@@ -168,10 +168,11 @@ public final class KillmailResolvers implements ResolverModule {
       // A busy and a quiet region need different plans; a cached generic plan would pick one for all.
       q.customPlan();
     }
+    // One filter: deep pages are placed from its per-day totals. Both (rare): the system decides, plain offsets.
     if (regionId == null) {
-      q.exactCount(() -> repo.countInSystem(systemId));
+      q.exactCount(() -> repo.countInSystem(systemId)).positionedWithin("system", systemId, "k.killmail_time", !ascending);
     } else if (systemId == null) {
-      q.exactCount(() -> repo.countInRegion(regionId));
+      q.exactCount(() -> repo.countInRegion(regionId)).positionedWithin("region", regionId, "k.killmail_time", !ascending);
     }
     q.cursors(ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId);
     return Async.stage(q.fetch(sql, page, limits.exactCountCeiling()));
@@ -198,8 +199,11 @@ public final class KillmailResolvers implements ResolverModule {
   }
 
   private Future<Connection<Killmail>> involvementPage(String table, String column, int id, PageRequest page) {
+    String scope = table.substring(0, table.indexOf('_')); // character_killmails -> character
     return repo.involvementList(table)
         .where("i." + column + " = ?", id)
+        .positionedWithin(scope, id, "i.killmail_time", true)
+        .exactCount(() -> repo.countInScope(scope, id))
         .cursors(ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId)
         .fetch(sql, page, limits.exactCountCeiling());
   }

@@ -35,7 +35,11 @@ class PagePlanTest {
           + " SELECT 500000000 + g, md5(g::text) || substr(md5(g::text), 1, 8),"
           + " timestamptz '2020-01-01 00:00:00+00' + g * interval '1 minute', " + Seed.SYSTEMS.get(0).id()
           + " FROM generate_series(1, " + EXTRA + ") g");
-      st.execute("ANALYZE killmails");
+      // Every third one has a victim of the seeded alliance: an entity list with a history of its own.
+      st.execute("INSERT INTO victims (killmail_id, character_id, corporation_id, alliance_id, ship_type_id, damage_taken)"
+          + " SELECT 500000000 + g, " + Seed.CHARACTERS.get(0).id() + ", " + Seed.CORPORATIONS.get(0).id() + ", "
+          + Seed.ALLIANCES.get(0).id() + ", 587, 100 FROM generate_series(3, " + EXTRA + ", 3) g");
+      st.execute("ANALYZE killmails, victims, character_killmails, corporation_killmails, alliance_killmails");
     }
   }
 
@@ -133,6 +137,93 @@ class PagePlanTest {
     String sql = bySystem.pageStatement(deep);
     assertThat(sql).doesNotContain("$").contains("k.solar_system_id = " + system);
     assertBounded(explain(sql), 26);
+  }
+
+  @Test
+  void deepFilteredPagesHoldWhatOffsetWouldAndSkipOnlyWithinOneDay() throws Exception {
+    int system = Seed.SYSTEMS.get(0).id();
+    int alliance = Seed.ALLIANCES.get(0).id();
+    for (boolean newestFirst : List.of(true, false)) {
+      String dir = newestFirst ? "DESC" : "ASC";
+      // The system's list: custom plans, values inlined.
+      ListQuery<?> bySystem = new KillmailRepository(null).list(dir).where("k.solar_system_id = ?", system).customPlan()
+          .positionedWithin("system", system, "k.killmail_time", newestFirst).positionedFrom(0);
+      long systemTotal = count("SELECT count(*) FROM killmails WHERE solar_system_id = " + system);
+      for (long offset : List.of(0L, 1L, 1_439L, 1_440L, 25L * 1_234, systemTotal - 26, systemTotal - 1, systemTotal)) {
+        PageRequest page = new PageRequest(1, 25, offset);
+        assertThat(ids(bySystem.pageStatement(page))).as("system %s offset %d", dir, offset)
+            .isEqualTo(ids("SELECT killmail_id FROM killmails WHERE solar_system_id = " + system
+                + " ORDER BY killmail_time " + dir + ", killmail_id " + dir + " LIMIT 26 OFFSET " + offset));
+      }
+      JsonObject plan = explain(bySystem.pageStatement(new PageRequest(1, 25, 50_000)));
+      // The position (CTE s) sorts the system's day totals (44 days): rows per day, not per killmail.
+      List<JsonObject> positionNodes = new ArrayList<>();
+      collect(withoutSubplan(plan, "CTE s"), positionNodes);
+      assertThat(positionNodes).filteredOn(n -> n.getString("Node Type").equals("Sort"))
+          .allSatisfy(n -> assertThat(n.getLong("Actual Rows")).isLessThanOrEqualTo(60));
+      assertBounded(plan, 26);
+      // One killmail a minute: 1,440 a day. Whichever index the planner picks, it is read from the day that holds
+      // the position on, not from the newest or oldest killmail.
+      assertThat(indexRowsRead(plan, "killmails_system_time_idx") + indexRowsRead(plan, "killmails_time_idx"))
+          .as("index entries read in %s", plan).isLessThanOrEqualTo(1_440 + 26);
+    }
+    // The alliance's list: prepared, as the API runs it ($1 the alliance, $2 the offset, $3 the scope id).
+    ListQuery<?> byAlliance = new KillmailRepository(null).involvementList("alliance_killmails")
+        .where("i.alliance_id = ?", alliance).positionedWithin("alliance", alliance, "i.killmail_time", true).positionedFrom(0);
+    long allianceTotal = count("SELECT count(*) FROM alliance_killmails WHERE alliance_id = " + alliance);
+    for (long offset : List.of(0L, 479L, 480L, 25L * 321, allianceTotal - 1, allianceTotal)) {
+      String sql = byAlliance.pageStatement(new PageRequest(1, 25, offset));
+      List<Integer> positioned = new ArrayList<>();
+      try (Statement st = c.createStatement()) {
+        st.execute("DEALLOCATE ALL");
+        st.execute("PREPARE alliance_page(int, bigint, int) AS " + sql);
+        try (ResultSet rs = st.executeQuery("EXECUTE alliance_page(" + alliance + ", " + offset + ", " + alliance + ")")) {
+          while (rs.next()) {
+            positioned.add(rs.getInt("killmail_id"));
+          }
+        }
+      }
+      assertThat(positioned).as("alliance offset %d", offset)
+          .isEqualTo(ids("SELECT killmail_id FROM alliance_killmails WHERE alliance_id = " + alliance
+              + " ORDER BY killmail_time DESC, killmail_id DESC LIMIT 26 OFFSET " + offset));
+    }
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+        "SELECT killmail_scope_total('alliance', " + alliance + ")")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("exact total from the day totals").isEqualTo(allianceTotal);
+    }
+  }
+
+  @Test
+  void shallowFilteredPagesSkipEntriesWithoutTheDayTotals() {
+    ListQuery<?> q = new KillmailRepository(null).list("DESC").where("k.solar_system_id = ?", 1).customPlan()
+        .positionedWithin("system", 1, "k.killmail_time", true);
+    assertThat(q.pageStatement(new PageRequest(1, 25, ListQuery.POSITIONED_FROM_OFFSET - 1))).doesNotContain("killmail_scope_page_start");
+    assertThat(q.pageStatement(new PageRequest(1, 25, ListQuery.POSITIONED_FROM_OFFSET))).contains("killmail_scope_page_start");
+  }
+
+  private static long count(String sql) throws Exception {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static List<Integer> ids(String sql) throws Exception {
+    List<Integer> out = new ArrayList<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getInt("killmail_id"));
+      }
+    }
+    return out;
+  }
+
+  private static long indexRowsRead(JsonObject plan, String index) {
+    List<JsonObject> nodes = new ArrayList<>();
+    collect(plan, nodes);
+    return nodes.stream().filter(n -> index.equals(n.getString("Index Name")))
+        .mapToLong(n -> n.getLong("Actual Rows") * n.getLong("Actual Loops")).sum();
   }
 
   private static JsonObject explainPrepared(String sql, long offset, String mode) throws Exception {

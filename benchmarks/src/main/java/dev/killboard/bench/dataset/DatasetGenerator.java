@@ -28,7 +28,7 @@ public final class DatasetGenerator {
   private static final String[] TABLES = {"regions", "constellations", "solar_systems", "categories", "item_groups", "types",
       "races", "bloodlines", "alliances", "corporations", "characters", "alliance_member_counts", "alliance_snapshots",
       "corporation_snapshots", "killmails", "victims", "attackers", "killmail_items", "character_killmails",
-      "corporation_killmails", "alliance_killmails", "killmail_counts"};
+      "corporation_killmails", "alliance_killmails", "killmail_counts", "killmail_days", "killmail_hours", "killmail_scope_days"};
 
   private DatasetGenerator() {
   }

@@ -21,6 +21,7 @@ import dev.killboard.worker.producer.QueueMissingGroups;
 import dev.killboard.worker.producer.QueueZkillboardSync;
 import dev.killboard.worker.snapshot.AllianceSnapshotsWorker;
 import dev.killboard.worker.snapshot.CorporationSnapshotsWorker;
+import dev.killboard.worker.snapshot.CompactKillmailCountsWorker;
 import dev.killboard.worker.snapshot.UpdateAllianceCountsWorker;
 import dev.killboard.worker.universe.BloodlinesWorker;
 import dev.killboard.worker.user.EsiCorporationKillmailsWorker;
@@ -67,6 +68,7 @@ public final class WorkerCatalog {
     add(QueueCorporationEsiKillmails::new);
     add(QueueAllianceCorporationCharacters::new);
     add(UpdateAllianceCountsWorker::new);
+    add(CompactKillmailCountsWorker::new);
     add(AllianceSnapshotsWorker::new);
     add(CorporationSnapshotsWorker::new);
   }
