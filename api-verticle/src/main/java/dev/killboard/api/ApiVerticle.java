@@ -119,9 +119,10 @@ public final class ApiVerticle extends VerticleBase {
     queues = new QueueAccess(vertx, queueSettings);
     workerStatus = new WorkerStatusSource(vertx, queues);
     ticker = new WorkerStatusTicker(vertx, workerStatus, settings.workerStatusIntervalMillis());
-    // A token with an unknown key id refetches the JWKS at most every 30 s, so forged tokens cannot hammer the SSO.
+    // A token with an unknown key id refetches the JWKS at most once per KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS (30 s),
+    // so forged key ids cannot hammer the SSO.
     verifier = new SsoTokenVerifier(vertx, settings.sso().upstream(), settings.sso().audience(), Clock.systemUTC(),
-        Duration.ofSeconds(30));
+        settings.sso().upstream().ssoJwksMinReload());
     TokenAuthenticator authenticator = new TokenAuthenticator(verifier);
     sso = settings.sso().loginEnabled() ? new SsoClient(vertx, settings.sso().upstream()) : null;
     SignIn signIn = new SignIn(settings.sso(), sso, authenticator, repos.users(), queues);

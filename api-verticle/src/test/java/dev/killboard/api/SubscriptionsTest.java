@@ -48,12 +48,16 @@ class SubscriptionsTest {
 
   /** Opens a graphql-sse stream; lines arrive in the returned queue. */
   private BlockingQueue<String> sse(String query, String operationName, List<CompletableFuture<?>> open) {
+    return sse(api.baseUrl(), query, operationName, open);
+  }
+
+  private static BlockingQueue<String> sse(String baseUrl, String query, String operationName, List<CompletableFuture<?>> open) {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     JsonObject body = new JsonObject().put("query", query);
     if (operationName != null) {
       body.put("operationName", operationName);
     }
-    HttpRequest req = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/graphql"))
+    HttpRequest req = HttpRequest.newBuilder(URI.create(baseUrl + "/graphql"))
         .header("Content-Type", "application/json").header("Accept", "text/event-stream")
         .header("Authorization", "")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
@@ -144,6 +148,41 @@ class SubscriptionsTest {
     open.forEach(f -> f.cancel(true));
     try (Connection c = api.appConnection()) {
       c.createStatement().execute("DELETE FROM killmails WHERE killmail_id = " + fresh.id());
+    }
+  }
+
+  @Test
+  void idleSseStreamsGetKeepAliveCommentsAndStayOpen() throws Exception {
+    int port = ApiHarness.freePort();
+    java.util.Map<String, Object> env = api.env(port);
+    env.put("KILLBOARD_SSE_KEEPALIVE_MS", "1000");
+    String deployment = api.vertx.deployVerticle(ApiVerticle.class.getName(), new io.vertx.core.DeploymentOptions()
+        .setConfig(new JsonObject().put("env", new JsonObject(env)))).await(60, TimeUnit.SECONDS);
+    List<CompletableFuture<?>> open = new ArrayList<>();
+    try {
+      // No killmail is published: the only traffic on this stream is the keep-alive (an SSE comment line, ":").
+      BlockingQueue<String> lines = sse("http://127.0.0.1:" + port, Operations.load("graphql__subscriptions__NewKillmail.graphql"),
+          "NewKillmail", open);
+      assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("status: 200");
+      List<String> seen = new ArrayList<>();
+      int comments = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (comments < 2 && System.nanoTime() < deadline) {
+        String line = lines.poll(100, TimeUnit.MILLISECONDS);
+        if (line == null) {
+          continue;
+        }
+        seen.add(line);
+        if (line.equals(":")) {
+          comments++;
+        }
+      }
+      assertThat(comments).as("keep-alive comments among %s", seen).isEqualTo(2);
+      assertThat(seen).as("the stream is neither completed nor closed").doesNotContain("event: complete", "<closed>")
+          .allMatch(l -> l.equals(":") || l.isEmpty());
+    } finally {
+      open.forEach(f -> f.cancel(true));
+      api.vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
     }
   }
 

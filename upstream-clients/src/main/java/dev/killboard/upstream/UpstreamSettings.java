@@ -27,6 +27,7 @@ public final class UpstreamSettings {
   public static final String SSO_AUTHORIZE_URL = "KILLBOARD_SSO_AUTHORIZE_URL";
   public static final String SSO_TOKEN_URL = "KILLBOARD_SSO_TOKEN_URL";
   public static final String SSO_JWKS_REFRESH_SECONDS = "KILLBOARD_SSO_JWKS_REFRESH_SECONDS";
+  public static final String SSO_JWKS_MIN_RELOAD_SECONDS = "KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS";
   public static final String SSO_CLIENT_ID = "KILLBOARD_SSO_CLIENT_ID";
   public static final String SSO_CLIENT_SECRET = "KILLBOARD_SSO_CLIENT_SECRET";
   public static final String SSO_CALLBACK_URL = "KILLBOARD_SSO_CALLBACK_URL";
@@ -57,6 +58,7 @@ public final class UpstreamSettings {
   private final String ssoAuthorizeUrl;
   private final String ssoTokenUrl;
   private final Duration ssoJwksRefresh;
+  private final Duration ssoJwksMinReload;
   private final String ssoClientId;
   private final String ssoClientSecret;
   private final String ssoCallbackUrl;
@@ -82,6 +84,7 @@ public final class UpstreamSettings {
     this.ssoAuthorizeUrl = b.ssoAuthorizeUrl != null ? b.ssoAuthorizeUrl : this.ssoBaseUrl + "/v2/oauth/authorize";
     this.ssoTokenUrl = b.ssoTokenUrl != null ? b.ssoTokenUrl : this.ssoBaseUrl + "/v2/oauth/token";
     this.ssoJwksRefresh = b.ssoJwksRefresh;
+    this.ssoJwksMinReload = b.ssoJwksMinReload;
     this.ssoClientId = b.ssoClientId;
     this.ssoClientSecret = b.ssoClientSecret;
     this.ssoCallbackUrl = b.ssoCallbackUrl;
@@ -116,6 +119,7 @@ public final class UpstreamSettings {
     text(env, SSO_AUTHORIZE_URL).ifPresent(b::ssoAuthorizeUrl);
     text(env, SSO_TOKEN_URL).ifPresent(b::ssoTokenUrl);
     number(env, SSO_JWKS_REFRESH_SECONDS, problems).ifPresent(v -> b.ssoJwksRefresh(Duration.ofSeconds((long) v)));
+    number(env, SSO_JWKS_MIN_RELOAD_SECONDS, problems).ifPresent(v -> b.ssoJwksMinReload(Duration.ofSeconds((long) v)));
     text(env, SSO_CLIENT_ID).ifPresent(b::ssoClientId);
     text(env, SSO_CLIENT_SECRET).ifPresent(b::ssoClientSecret);
     text(env, SSO_CALLBACK_URL).ifPresent(b::ssoCallbackUrl);
@@ -171,6 +175,14 @@ public final class UpstreamSettings {
   /** How long fetched signing keys are used before they are fetched again. */
   public Duration ssoJwksRefresh() {
     return ssoJwksRefresh;
+  }
+
+  /**
+   * The shortest time between two fetches of the signing keys caused by tokens naming an unknown key id: a token of a
+   * key just rotated in is refused (UNKNOWN_KEY) until then, and forged key ids cannot make Killboard hammer the SSO.
+   */
+  public Duration ssoJwksMinReload() {
+    return ssoJwksMinReload;
   }
 
   /** The OAuth authorize endpoint (default: SSO base URL + {@code /v2/oauth/authorize}). */
@@ -275,6 +287,7 @@ public final class UpstreamSettings {
     private String ssoAuthorizeUrl;
     private String ssoTokenUrl;
     private Duration ssoJwksRefresh = Duration.ofHours(1);
+    private Duration ssoJwksMinReload = Duration.ofSeconds(30);
     private String ssoClientId;
     private String ssoClientSecret;
     private String ssoCallbackUrl;
@@ -307,6 +320,7 @@ public final class UpstreamSettings {
     /** Null: SSO base URL + /v2/oauth/token. */
     public Builder ssoTokenUrl(String v) { this.ssoTokenUrl = v; return this; }
     public Builder ssoJwksRefresh(Duration v) { this.ssoJwksRefresh = v; return this; }
+    public Builder ssoJwksMinReload(Duration v) { this.ssoJwksMinReload = v; return this; }
     public Builder ssoClientId(String v) { this.ssoClientId = v; return this; }
     public Builder ssoClientSecret(String v) { this.ssoClientSecret = v; return this; }
     public Builder ssoCallbackUrl(String v) { this.ssoCallbackUrl = v; return this; }
@@ -354,6 +368,11 @@ public final class UpstreamSettings {
       range(problems, ESI_MAX_INLINE_WAIT_MS, esiMaxInlineWait, 0, 120_000, 5000);
       range(problems, SSO_JWKS_REFRESH_SECONDS, ssoJwksRefresh == null ? null : Duration.ofMillis(
           ssoJwksRefresh.toSeconds() * 1000), 10_000, 7L * 86_400_000, 3_600_000);
+      if (ssoJwksMinReload == null || ssoJwksMinReload.isNegative() || ssoJwksMinReload.toSeconds() > 3600) {
+        problems.add(SSO_JWKS_MIN_RELOAD_SECONDS + "=" + (ssoJwksMinReload == null ? "unset" : ssoJwksMinReload.toSeconds())
+            + " must be from 0 to 3600 seconds (default 30): how soon a token naming an unknown signing key may make"
+            + " Killboard fetch the SSO's keys again.");
+      }
       if (esiErrorLimitMargin < 1 || esiErrorLimitMargin > 99) {
         problems.add(ESI_ERROR_LIMIT_MARGIN + "=" + esiErrorLimitMargin + " must be from 1 to 99 (default 10): ESI allows"
             + " about 100 errors per window and Killboard must stop before 0.");

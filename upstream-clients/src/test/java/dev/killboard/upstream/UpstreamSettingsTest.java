@@ -44,6 +44,7 @@ class UpstreamSettingsTest {
     env.put(UpstreamSettings.ZKB_REQUESTS_PER_SECOND, "0.5");
     env.put(UpstreamSettings.R2Z2_NOT_FOUND_WAIT_MS, "250");
     env.put(UpstreamSettings.ESI_COMPATIBILITY_DATE, "2025-08-26");
+    env.put(UpstreamSettings.SSO_JWKS_MIN_RELOAD_SECONDS, "5");
     UpstreamSettings s = UpstreamSettings.fromEnvironment(env);
     assertThat(s.esiBaseUrl()).isEqualTo("http://127.0.0.1:8090/latest");
     assertThat(s.ssoJwksUrl()).isEqualTo("http://127.0.0.1:8090/oauth/jwks");
@@ -55,6 +56,7 @@ class UpstreamSettingsTest {
     assertThat(s.zkbRequestsPerSecond()).isEqualTo(0.5);
     assertThat(s.r2z2NotFoundWait()).isEqualTo(Duration.ofMillis(250));
     assertThat(s.esiCompatibilityDate()).isEqualTo("2025-08-26");
+    assertThat(s.ssoJwksMinReload()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.toString()).doesNotContain("very-secret-value").contains("clientSecret=****");
   }
 
@@ -79,6 +81,7 @@ class UpstreamSettingsTest {
     env.put(UpstreamSettings.SSO_CLIENT_SECRET, "s3cr3t-do-not-print");
     env.put(UpstreamSettings.ESI_COMPATIBILITY_DATE, "yesterday");
     env.put(UpstreamSettings.SSO_TOKEN_URL, "login.eveonline.com/v2/oauth/token");
+    env.put(UpstreamSettings.SSO_JWKS_MIN_RELOAD_SECONDS, "7200");
     assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(env)).isInstanceOf(UpstreamConfigException.class)
         .hasMessageContaining("KILLBOARD_ESI_BASE_URL='esi.evetech.net/latest' must start with http:// or https://")
         .hasMessageContaining("KILLBOARD_ZKB_BASE_URL='ftp://zkillboard.com/api'")
@@ -87,6 +90,7 @@ class UpstreamSettingsTest {
         .hasMessageContaining("KILLBOARD_SSO_CLIENT_ID is not set but KILLBOARD_SSO_CLIENT_SECRET is")
         .hasMessageContaining("KILLBOARD_ESI_COMPATIBILITY_DATE='yesterday'")
         .hasMessageContaining("KILLBOARD_SSO_TOKEN_URL='login.eveonline.com/v2/oauth/token'")
+        .hasMessageContaining("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS=7200 must be from 0 to 3600 seconds")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-do-not-print"));
   }
 

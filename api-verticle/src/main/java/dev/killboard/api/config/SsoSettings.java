@@ -63,11 +63,13 @@ public final class SsoSettings {
       key = tokenKey(r.optional(TokenCipher.KEY_VARIABLE));
     }
     int refreshSeconds = r.integer("KILLBOARD_SSO_JWKS_REFRESH_SECONDS", 3600, 10, 86_400 * 7);
+    int minReloadSeconds = r.integer(UpstreamSettings.SSO_JWKS_MIN_RELOAD_SECONDS, 30, 0, 3600);
     UpstreamSettings upstream;
     try {
       // Only the SSO part of the upstream settings is used here; ESI and zKillboard keep their defaults, unused.
       upstream = UpstreamSettings.builder().ssoBaseUrl(trimmed).ssoIssuer(issuer).ssoJwksUrl(jwks)
           .ssoAuthorizeUrl(authorize).ssoTokenUrl(token).ssoJwksRefresh(Duration.ofSeconds(refreshSeconds))
+          .ssoJwksMinReload(Duration.ofSeconds(minReloadSeconds))
           .ssoClientId(clientId).ssoClientSecret(clientId == null ? null : secret).ssoCallbackUrl(callback)
           .userAgent(r.string(UpstreamSettings.USER_AGENT, DEFAULT_USER_AGENT)).build();
     } catch (UpstreamConfigException e) {

@@ -56,9 +56,12 @@ public final class SsoTokenVerifier implements AutoCloseable {
   private record Keys(JWTAuth auth, Set<String> kids, Instant loadedAt) {
   }
 
-  /** A verifier requiring the configured client id (if any) as audience; unknown keys refetch at most every 30 s. */
+  /**
+   * A verifier requiring the configured client id (if any) as audience; unknown keys refetch at most once per
+   * {@link UpstreamSettings#ssoJwksMinReload()}.
+   */
   public SsoTokenVerifier(Vertx vertx, UpstreamSettings settings) {
-    this(vertx, settings, settings.ssoClientId(), Clock.systemUTC(), Duration.ofSeconds(30));
+    this(vertx, settings, settings.ssoClientId(), Clock.systemUTC(), settings.ssoJwksMinReload());
   }
 
   /**
@@ -92,12 +95,21 @@ public final class SsoTokenVerifier implements AutoCloseable {
       return Future.failedFuture(e);
     }
     return keys(false).compose(keys -> {
-      boolean unknownKey = kid != null && !keys.kids().contains(kid);
-      if (unknownKey && !Duration.between(keys.loadedAt(), clock.instant()).minus(minReloadInterval).isNegative()) {
-        return keys(true).compose(fresh -> authenticate(fresh, accessToken));
+      if (kid == null || keys.kids().contains(kid)) {
+        return authenticate(keys, accessToken);
       }
-      return authenticate(keys, accessToken);
+      if (!Duration.between(keys.loadedAt(), clock.instant()).minus(minReloadInterval).isNegative()) {
+        return keys(true).compose(fresh -> fresh.kids().contains(kid) ? authenticate(fresh, accessToken)
+            : Future.failedFuture(unknownKey()));
+      }
+      // Too soon to ask the SSO again: say what is wrong rather than try the token against keys that cannot match.
+      return Future.failedFuture(unknownKey());
     });
+  }
+
+  private static InvalidAccessToken unknownKey() {
+    // The key id comes from the token: not echoed, it is the sender's text.
+    return new InvalidAccessToken(InvalidAccessToken.Reason.UNKNOWN_KEY, "signed with a key the SSO has not published");
   }
 
   @Override

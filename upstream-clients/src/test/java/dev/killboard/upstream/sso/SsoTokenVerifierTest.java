@@ -108,6 +108,26 @@ class SsoTokenVerifierTest {
   }
 
   @Test
+  void anUnknownKeyWithinTheReloadIntervalIsRefusedAsUnknownWithoutAskingTheSso() throws Exception {
+    FakeUpstreams own = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
+        .await(20, TimeUnit.SECONDS);
+    UpstreamSettings ownSettings = TestSettings.forFakes(own).build();
+    try (SsoTokenVerifier verifier = new SsoTokenVerifier(vertx, ownSettings, ownSettings.ssoClientId(),
+        Clock.systemUTC(), Duration.ofHours(1))) {
+      assertThat(verifier.verify(own.sso().mintAccessToken(characterId, List.of("publicData")))
+          .await(10, TimeUnit.SECONDS).characterId()).isEqualTo(characterId);
+      own.sso().rotateSigningKey();
+      // Forged key ids must not make the verifier fetch the keys on every request.
+      for (int i = 0; i < 3; i++) {
+        assertRefused(verifier, own.sso().mintAccessToken(characterId, List.of("publicData")), InvalidAccessToken.Reason.UNKNOWN_KEY);
+      }
+      assertThat(own.sso().requests().count(FakeSso.JWKS)).isEqualTo(1);
+    } finally {
+      own.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void unreachableKeysAreRetryableNotARefusal() throws Exception {
     FakeUpstreams gone = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
         .await(20, TimeUnit.SECONDS);
