@@ -96,64 +96,31 @@ $$;
 
 -- Characters, corporations and alliances: from their involvement rows, which exist once per
 -- (entity, killmail) and are only ever inserted (victims and attackers triggers) or deleted (with
--- their killmail); an ON CONFLICT update of their flags is not a new involvement.
-CREATE FUNCTION character_killmails_count() RETURNS trigger
+-- their killmail); an ON CONFLICT update of their flags is not a new involvement. One function for
+-- the three tables: TG_ARGV[0] is the scope, whose id column is <scope>_id.
+CREATE FUNCTION involvement_count_days() RETURNS trigger
     LANGUAGE plpgsql AS
 $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM add_killmail_scope_days('character', array_agg(character_id), array_agg(killmail_time), 1)
-           FROM new_rows HAVING count(*) > 0;
-    ELSE
-        PERFORM add_killmail_scope_days('character', array_agg(character_id), array_agg(killmail_time), -1)
-           FROM old_rows HAVING count(*) > 0;
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION corporation_killmails_count() RETURNS trigger
-    LANGUAGE plpgsql AS
-$$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM add_killmail_scope_days('corporation', array_agg(corporation_id), array_agg(killmail_time), 1)
-           FROM new_rows HAVING count(*) > 0;
-    ELSE
-        PERFORM add_killmail_scope_days('corporation', array_agg(corporation_id), array_agg(killmail_time), -1)
-           FROM old_rows HAVING count(*) > 0;
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION alliance_killmails_count() RETURNS trigger
-    LANGUAGE plpgsql AS
-$$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM add_killmail_scope_days('alliance', array_agg(alliance_id), array_agg(killmail_time), 1)
-           FROM new_rows HAVING count(*) > 0;
-    ELSE
-        PERFORM add_killmail_scope_days('alliance', array_agg(alliance_id), array_agg(killmail_time), -1)
-           FROM old_rows HAVING count(*) > 0;
-    END IF;
+    EXECUTE format('SELECT add_killmail_scope_days(%L, array_agg(%I), array_agg(killmail_time), %s) FROM %I HAVING count(*) > 0',
+                   TG_ARGV[0], TG_ARGV[0] || '_id', CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END,
+                   CASE WHEN TG_OP = 'INSERT' THEN 'new_rows' ELSE 'old_rows' END);
     RETURN NULL;
 END
 $$;
 
 CREATE TRIGGER character_killmails_count_ins AFTER INSERT ON character_killmails
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION character_killmails_count();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION involvement_count_days('character');
 CREATE TRIGGER character_killmails_count_del AFTER DELETE ON character_killmails
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION character_killmails_count();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION involvement_count_days('character');
 CREATE TRIGGER corporation_killmails_count_ins AFTER INSERT ON corporation_killmails
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION corporation_killmails_count();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION involvement_count_days('corporation');
 CREATE TRIGGER corporation_killmails_count_del AFTER DELETE ON corporation_killmails
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION corporation_killmails_count();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION involvement_count_days('corporation');
 CREATE TRIGGER alliance_killmails_count_ins AFTER INSERT ON alliance_killmails
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION alliance_killmails_count();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION involvement_count_days('alliance');
 CREATE TRIGGER alliance_killmails_count_del AFTER DELETE ON alliance_killmails
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION alliance_killmails_count();
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION involvement_count_days('alliance');
 
 CREATE OR REPLACE FUNCTION killmails_truncate_derived() RETURNS trigger
     LANGUAGE plpgsql AS

@@ -7,7 +7,6 @@ import dev.killboard.api.support.GraphQLWebSocket;
 import dev.killboard.api.support.Operations;
 import dev.killboard.fake.FakeSso;
 import dev.killboard.upstream.sso.TokenCipher;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -127,49 +126,35 @@ class AuthTest {
     FakeSso rotating = api.vertx.executeBlocking(() -> new FakeSso(api.vertx, null, new FakeSso.Options()))
         .await(30, TimeUnit.SECONDS);
     rotating.start().await(10, TimeUnit.SECONDS);
-    int port = ApiHarness.freePort();
-    Map<String, Object> env = api.env(port);
-    env.put("KILLBOARD_SSO_BASE_URL", rotating.baseUrl());
-    env.put("KILLBOARD_SSO_ISSUER", rotating.issuer());
-    env.put("KILLBOARD_SSO_CLIENT_ID", rotating.clientId());
-    env.put("KILLBOARD_SSO_CLIENT_SECRET", rotating.clientSecret());
-    env.put("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS", "0");
-    String deployment = api.vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
-        .setConfig(new JsonObject().put("env", new JsonObject(env)))).await(60, TimeUnit.SECONDS);
-    try {
+    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_SSO_BASE_URL", rotating.baseUrl(),
+        "KILLBOARD_SSO_ISSUER", rotating.issuer(), "KILLBOARD_SSO_CLIENT_ID", rotating.clientId(),
+        "KILLBOARD_SSO_CLIENT_SECRET", rotating.clientSecret(), "KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS", "0"))) {
       String before = rotating.mintAccessToken(90000001L, SCOPES);
-      assertThat(myKillmails(port, before)).as("a token of the first key").isNotEmpty();
+      assertThat(myKillmails(variant, before)).as("a token of the first key").isNotEmpty();
 
       // EVE rotates its signing key: new tokens name a key id the API has not fetched; the old key stays published.
       String oldKey = rotating.signingKeyId();
       rotating.rotateSigningKey();
       assertThat(rotating.signingKeyId()).isNotEqualTo(oldKey);
       String after = rotating.mintAccessToken(90000001L, SCOPES);
-      assertThat(myKillmails(port, after)).as("a token of the new key").isNotEmpty();
-      assertThat(myKillmails(port, before)).as("a token of the previous key, still published").isNotEmpty();
+      assertThat(myKillmails(variant, after)).as("a token of the new key").isNotEmpty();
+      assertThat(myKillmails(variant, before)).as("a token of the previous key, still published").isNotEmpty();
       // A token naming the new key id but signed by another key is still refused.
-      JsonObject forged = graphqlOn(port, MY_KILLMAILS, rotating.mintWronglySignedAccessToken(90000001L, SCOPES));
+      JsonObject forged = variant.graphql(MY_KILLMAILS, null, rotating.mintWronglySignedAccessToken(90000001L, SCOPES));
       assertThat(code(forged)).isEqualTo("UNAUTHENTICATED");
       assertThat(forged.getJsonObject("data") == null || forged.getJsonObject("data").getValue("myKillmails") == null)
           .as("no data for a forged token: %s", forged.encode()).isTrue();
     } finally {
-      api.vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
       rotating.close().await(10, TimeUnit.SECONDS);
     }
   }
 
   private static final String MY_KILLMAILS = "{ myKillmails(limit: 3) { killmailId } }";
 
-  private JsonArray myKillmails(int port, String token) {
-    JsonObject r = graphqlOn(port, MY_KILLMAILS, token);
+  private static JsonArray myKillmails(ApiHarness.Variant variant, String token) {
+    JsonObject r = variant.graphql(MY_KILLMAILS, null, token);
     assertThat(r.getJsonArray("errors")).as(r.encode()).isNull();
     return r.getJsonObject("data").getJsonArray("myKillmails");
-  }
-
-  private JsonObject graphqlOn(int port, String query, String bearer) {
-    return new JsonObject(api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-        .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("query", query).encode())).build()).body());
   }
 
   @Test

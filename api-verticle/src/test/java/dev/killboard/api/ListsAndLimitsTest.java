@@ -97,20 +97,14 @@ class ListsAndLimitsTest {
 
   @Test
   void countsAboveTheExactCeilingNeverReportFewerThanThereAreAndBecomeExactAtTheEnd() throws Exception {
-    int port = ApiHarness.freePort();
-    java.util.Map<String, Object> env = api.env(port);
-    env.put("KILLBOARD_EXACT_COUNT_CEILING", "3");
-    String deployment = api.vertx.deployVerticle(ApiVerticle.class.getName(), new io.vertx.core.DeploymentOptions()
-        .setConfig(new io.vertx.core.json.JsonObject().put("env", new io.vertx.core.json.JsonObject(env))))
-        .await(60, java.util.concurrent.TimeUnit.SECONDS);
-    try {
+    try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_EXACT_COUNT_CEILING", "3"))) {
       int jita = 30000142;
       int forge = 10000002;
       List<Integer> inJita = Seed.KILLMAILS.stream().filter(k -> k.systemId() == jita)
           .sorted(Comparator.comparing(Seed.Killmail::time).reversed()).map(Seed.Killmail::id).toList();
       assertThat(inJita).as("more killmails than the ceiling").hasSizeGreaterThan(4);
       // Both filters: the one list counted by a bounded scan (docs/api.md), so the ceiling applies.
-      JsonObject first = killmailsOn(port, new JsonObject().put("systemId", jita).put("regionId", forge).put("limit", 2));
+      JsonObject first = killmailsOn(variant, new JsonObject().put("systemId", jita).put("regionId", forge).put("limit", 2));
       JsonObject info = first.getJsonObject("pageInfo");
       assertThat(ids(first)).isEqualTo(inJita.subList(0, 2));
       assertThat(info.getInteger("totalCount")).as("above the ceiling: an estimate, never below ceiling + 1").isGreaterThanOrEqualTo(4);
@@ -118,24 +112,20 @@ class ListsAndLimitsTest {
       assertThat(info.getBoolean("hasNextPage")).isTrue();
 
       int lastPage = (inJita.size() + 1) / 2;
-      JsonObject last = killmailsOn(port, new JsonObject().put("systemId", jita).put("regionId", forge).put("limit", 2)
+      JsonObject last = killmailsOn(variant, new JsonObject().put("systemId", jita).put("regionId", forge).put("limit", 2)
           .put("page", lastPage));
       assertThat(ids(last)).isEqualTo(inJita.subList((lastPage - 1) * 2, inJita.size()));
       assertThat(last.getJsonObject("pageInfo").getInteger("totalCount")).as("the last page proves the total").isEqualTo(inJita.size());
       assertThat(last.getJsonObject("pageInfo").getBoolean("hasNextPage")).isFalse();
 
       // Lists with counters stay exact whatever the ceiling.
-      JsonObject bySystem = killmailsOn(port, new JsonObject().put("systemId", jita).put("limit", 2));
+      JsonObject bySystem = killmailsOn(variant, new JsonObject().put("systemId", jita).put("limit", 2));
       assertThat(bySystem.getJsonObject("pageInfo").getInteger("totalCount")).isEqualTo(inJita.size());
-    } finally {
-      api.vertx.undeploy(deployment).await(30, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 
-  private static JsonObject killmailsOn(int port, JsonObject filter) {
-    JsonObject request = new JsonObject().put("query", KILLMAILS).put("variables", new JsonObject().put("f", filter));
-    JsonObject response = new JsonObject(api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request.encode())).build()).body());
+  private static JsonObject killmailsOn(ApiHarness.Variant variant, JsonObject filter) {
+    JsonObject response = variant.graphql(KILLMAILS, new JsonObject().put("f", filter), null);
     assertThat(response.getJsonArray("errors")).as(response.encode()).isNull();
     return response.getJsonObject("data").getJsonObject("killmails");
   }

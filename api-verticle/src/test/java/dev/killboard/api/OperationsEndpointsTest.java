@@ -55,26 +55,14 @@ class OperationsEndpointsTest {
 
   @Test
   void introspectionAndGraphiqlCanBeSwitchedOff() throws Exception {
-    int port = ApiHarness.freePort();
-    Map<String, Object> env = api.env(port);
-    env.put("KILLBOARD_INTROSPECTION_ENABLED", "false");
-    env.put("KILLBOARD_GRAPHIQL_ENABLED", "false");
-    String id = api.vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
-        .setConfig(new JsonObject().put("env", new JsonObject(env)))).await(60, TimeUnit.SECONDS);
-    try {
-      HttpResponse<String> r = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ __schema { queryType { name } } }\"}")).build());
-      JsonObject body = new JsonObject(r.body());
+    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_INTROSPECTION_ENABLED", "false",
+        "KILLBOARD_GRAPHIQL_ENABLED", "false"))) {
+      JsonObject body = variant.graphql("{ __schema { queryType { name } } }", null, null);
       assertThat(body.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
           .isEqualTo("INTROSPECTION_DISABLED");
-      HttpResponse<String> ok = api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ races { __typename name } }\"}")).build());
-      assertThat(new JsonObject(ok.body()).getJsonObject("data").getJsonArray("races")).isNotEmpty();
-      assertThat(get("http://127.0.0.1:" + port + "/graphiql/").statusCode()).isEqualTo(404);
-    } finally {
-      api.vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+      JsonObject ok = variant.graphql("{ races { __typename name } }", null, null);
+      assertThat(ok.getJsonObject("data").getJsonArray("races")).isNotEmpty();
+      assertThat(get(variant.baseUrl() + "/graphiql/").statusCode()).isEqualTo(404);
     }
     // The shared harness still answers introspection.
     assertThat(api.data("{ __schema { queryType { name } } }", null).getJsonObject("__schema").getJsonObject("queryType")

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Seed;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -31,12 +30,9 @@ class RequestTimeoutTest {
   @Test
   void aTimedOutRequestIsAnsweredOnceAndTheLateResultIsDropped() throws Exception {
     ApiHarness api = ApiHarness.get();
-    int port = ApiHarness.freePort();
-    Map<String, Object> env = api.env(port);
-    env.put("KILLBOARD_REQUEST_TIMEOUT_MS", "1000");
-    env.put("KILLBOARD_API_STATEMENT_TIMEOUT_MS", "1000");
-    String id = api.vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
-        .setConfig(new JsonObject().put("env", new JsonObject(env)))).await(60, TimeUnit.SECONDS);
+    ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_REQUEST_TIMEOUT_MS", "1000",
+        "KILLBOARD_API_STATEMENT_TIMEOUT_MS", "1000"));
+    int port = variant.port;
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
@@ -66,7 +62,7 @@ class RequestTimeoutTest {
       assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains("already sent"));
     } finally {
       root.detachAppender(logged);
-      api.vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+      variant.close();
     }
   }
 

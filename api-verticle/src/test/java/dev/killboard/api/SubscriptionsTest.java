@@ -153,15 +153,10 @@ class SubscriptionsTest {
 
   @Test
   void idleSseStreamsGetKeepAliveCommentsAndStayOpen() throws Exception {
-    int port = ApiHarness.freePort();
-    java.util.Map<String, Object> env = api.env(port);
-    env.put("KILLBOARD_SSE_KEEPALIVE_MS", "1000");
-    String deployment = api.vertx.deployVerticle(ApiVerticle.class.getName(), new io.vertx.core.DeploymentOptions()
-        .setConfig(new JsonObject().put("env", new JsonObject(env)))).await(60, TimeUnit.SECONDS);
     List<CompletableFuture<?>> open = new ArrayList<>();
-    try {
+    try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_SSE_KEEPALIVE_MS", "1000"))) {
       // No killmail is published: the only traffic on this stream is the keep-alive (an SSE comment line, ":").
-      BlockingQueue<String> lines = sse("http://127.0.0.1:" + port, Operations.load("graphql__subscriptions__NewKillmail.graphql"),
+      BlockingQueue<String> lines = sse(variant.baseUrl(), Operations.load("graphql__subscriptions__NewKillmail.graphql"),
           "NewKillmail", open);
       assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("status: 200");
       List<String> seen = new ArrayList<>();
@@ -182,7 +177,6 @@ class SubscriptionsTest {
           .allMatch(l -> l.equals(":") || l.isEmpty());
     } finally {
       open.forEach(f -> f.cancel(true));
-      api.vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
     }
   }
 

@@ -109,6 +109,44 @@ public final class ApiHarness {
     return "http://127.0.0.1:" + port;
   }
 
+  /**
+   * Deploys another API instance on its own port with these settings changed (the rest as {@link #env}); close the
+   * returned instance to undeploy it.
+   */
+  public Variant deployVariant(Map<String, String> changed) throws Exception {
+    int variantPort = freePort();
+    Map<String, Object> variantEnv = env(variantPort);
+    variantEnv.putAll(changed);
+    String id = vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("env", new JsonObject(variantEnv)))).await(60, TimeUnit.SECONDS);
+    return new Variant(variantPort, id);
+  }
+
+  /** An API instance deployed by {@link #deployVariant}. */
+  public final class Variant implements AutoCloseable {
+    public final int port;
+    private final String deploymentId;
+
+    private Variant(int port, String deploymentId) {
+      this.port = port;
+      this.deploymentId = deploymentId;
+    }
+
+    public String baseUrl() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    /** Runs a GraphQL operation on this instance; returns the whole response object. */
+    public JsonObject graphql(String query, JsonObject variables, String bearer) {
+      return graphqlAt(baseUrl(), query, variables, bearer);
+    }
+
+    @Override
+    public void close() throws Exception {
+      vertx.undeploy(deploymentId).await(30, TimeUnit.SECONDS);
+    }
+  }
+
   public Connection appConnection() throws Exception {
     return DriverManager.getConnection(db.appJdbcUrl(), db.appUser(), db.appPassword());
   }
@@ -119,7 +157,11 @@ public final class ApiHarness {
 
   /** Sends a GraphQL POST and returns status and body. */
   public HttpResponse<String> post(String body, String bearer) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + "/graphql")).timeout(Duration.ofSeconds(30))
+    return postAt(baseUrl(), body, bearer);
+  }
+
+  private HttpResponse<String> postAt(String base, String body, String bearer) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/graphql")).timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
@@ -140,11 +182,15 @@ public final class ApiHarness {
 
   /** Runs a GraphQL operation; returns the whole response object. */
   public JsonObject graphql(String query, JsonObject variables, String bearer) {
+    return graphqlAt(baseUrl(), query, variables, bearer);
+  }
+
+  private JsonObject graphqlAt(String base, String query, JsonObject variables, String bearer) {
     JsonObject body = new JsonObject().put("query", query);
     if (variables != null) {
       body.put("variables", variables);
     }
-    HttpResponse<String> r = post(body.encode(), bearer);
+    HttpResponse<String> r = postAt(base, body.encode(), bearer);
     if (r.statusCode() != 200) {
       throw new AssertionError("HTTP " + r.statusCode() + ": " + r.body());
     }

@@ -91,37 +91,43 @@ class SsoTokenVerifierTest {
 
   @Test
   void aRotatedKeyIsFetchedWhenATokenNamesIt() throws Exception {
-    FakeUpstreams own = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
-        .await(20, TimeUnit.SECONDS);
-    UpstreamSettings ownSettings = TestSettings.forFakes(own).build();
-    try (SsoTokenVerifier verifier = new SsoTokenVerifier(vertx, ownSettings, ownSettings.ssoClientId(),
-        Clock.systemUTC(), Duration.ZERO)) {
-      assertThat(verifier.verify(own.sso().mintAccessToken(characterId, List.of("publicData")))
+    afterRotation(Duration.ZERO, (verifier, sso) -> {
+      assertThat(verifier.verify(sso.mintAccessToken(characterId, List.of("publicData")))
           .await(10, TimeUnit.SECONDS).characterId()).isEqualTo(characterId);
-      own.sso().rotateSigningKey();
-      assertThat(verifier.verify(own.sso().mintAccessToken(characterId, List.of("publicData")))
-          .await(10, TimeUnit.SECONDS).characterId()).isEqualTo(characterId);
-      assertThat(own.sso().requests().count(FakeSso.JWKS)).isEqualTo(2);
-    } finally {
-      own.close().await(10, TimeUnit.SECONDS);
-    }
+      assertThat(sso.requests().count(FakeSso.JWKS)).isEqualTo(2);
+    });
   }
 
   @Test
   void anUnknownKeyWithinTheReloadIntervalIsRefusedAsUnknownWithoutAskingTheSso() throws Exception {
+    afterRotation(Duration.ofHours(1), (verifier, sso) -> {
+      // Forged key ids must not make the verifier fetch the keys on every request.
+      for (int i = 0; i < 3; i++) {
+        assertRefused(verifier, sso.mintAccessToken(characterId, List.of("publicData")), InvalidAccessToken.Reason.UNKNOWN_KEY);
+      }
+      assertThat(sso.requests().count(FakeSso.JWKS)).isEqualTo(1);
+    });
+  }
+
+  /** What a test checks once its fake SSO has rotated its key. */
+  private interface RotationCheck {
+    void run(SsoTokenVerifier verifier, FakeSso sso) throws Exception;
+  }
+
+  /**
+   * Runs {@code check} against a fake SSO of its own (rotating the shared one would disturb the other tests) right after
+   * it rotated its signing key, with a verifier that has fetched and used the first key.
+   */
+  private void afterRotation(Duration minReload, RotationCheck check) throws Exception {
     FakeUpstreams own = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
         .await(20, TimeUnit.SECONDS);
     UpstreamSettings ownSettings = TestSettings.forFakes(own).build();
     try (SsoTokenVerifier verifier = new SsoTokenVerifier(vertx, ownSettings, ownSettings.ssoClientId(),
-        Clock.systemUTC(), Duration.ofHours(1))) {
+        Clock.systemUTC(), minReload)) {
       assertThat(verifier.verify(own.sso().mintAccessToken(characterId, List.of("publicData")))
           .await(10, TimeUnit.SECONDS).characterId()).isEqualTo(characterId);
       own.sso().rotateSigningKey();
-      // Forged key ids must not make the verifier fetch the keys on every request.
-      for (int i = 0; i < 3; i++) {
-        assertRefused(verifier, own.sso().mintAccessToken(characterId, List.of("publicData")), InvalidAccessToken.Reason.UNKNOWN_KEY);
-      }
-      assertThat(own.sso().requests().count(FakeSso.JWKS)).isEqualTo(1);
+      check.run(verifier, own.sso());
     } finally {
       own.close().await(10, TimeUnit.SECONDS);
     }
