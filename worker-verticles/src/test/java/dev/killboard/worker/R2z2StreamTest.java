@@ -3,8 +3,13 @@ package dev.killboard.worker;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.fake.FakeEsi;
+import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.fake.RecordedRequest;
+import dev.killboard.queue.QueueNames;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +76,40 @@ class R2z2StreamTest {
       assertThat(h.count("SELECT count(*) FROM killmails WHERE total_value IS NOT NULL")).isEqualTo(5);
     } finally {
       h.undeploy(again);
+    }
+  }
+
+  @Test
+  void newKillmailsGetTheNamesOfTheirUnknownEntitiesAndKnownOnesAreNotAskedFor() throws Exception {
+    FakeR2z2 feed = h.fakes.r2z2();
+    h.sql("INSERT INTO feed_state (feed, last_sequence) VALUES ('r2z2', " + feed.latestSequence() + ")");
+    FakeKillmail km = h.fakes.universe().createKillmail();
+    JsonObject victim = km.esi().getJsonObject("victim");
+    JsonArray attackers = km.esi().getJsonArray("attackers");
+    long known = attackers.stream().map(a -> ((JsonObject) a).getLong("character_id")).filter(java.util.Objects::nonNull)
+        .filter(id -> !id.equals(victim.getLong("character_id"))).findFirst().orElseThrow();
+    h.sql("INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender)"
+        + " VALUES (" + known + ", 'Already Known', 1000125, now(), 1, 1, 'female')");
+    feed.publish(km);
+    List<String> deployments = new java.util.ArrayList<>();
+    try {
+      for (String worker : List.of("redisq-stream", "info-characters", "info-corporations", "info-types")) {
+        deployments.add(h.deploy(worker));
+      }
+      eventually(Duration.ofSeconds(30), "the victim's character, corporation and ship stored", () ->
+          h.count("SELECT count(*) FROM characters WHERE id = " + victim.getLong("character_id")) == 1
+              && h.count("SELECT count(*) FROM corporations WHERE id = " + victim.getLong("corporation_id")) == 1
+              && h.count("SELECT count(*) FROM types WHERE id = " + victim.getLong("ship_type_id")) == 1);
+      eventually(Duration.ofSeconds(30), "character info jobs done", () ->
+          h.depth(QueueNames.ESI_CHARACTER_INFO) == 0);
+      assertThat(h.fakes.esi().requests().of(FakeEsi.CHARACTER)).extracting(RecordedRequest::uri)
+          .as("no ESI call for a character already stored").noneMatch(uri -> uri.contains("/characters/" + known + "/"))
+          .anyMatch(uri -> uri.contains("/characters/" + victim.getLong("character_id") + "/"));
+      assertThat(h.count("SELECT count(*) FROM characters WHERE id = " + known + " AND name = 'Already Known'")).isEqualTo(1);
+    } finally {
+      for (String d : deployments) {
+        h.undeploy(d);
+      }
     }
   }
 

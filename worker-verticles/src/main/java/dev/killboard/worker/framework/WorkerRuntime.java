@@ -8,6 +8,8 @@ import dev.killboard.upstream.esi.ErrorLimitGate;
 import dev.killboard.upstream.esi.EsiClient;
 import dev.killboard.upstream.r2z2.R2z2Client;
 import dev.killboard.upstream.zkillboard.ZkillboardClient;
+import dev.killboard.worker.ingest.KillmailIngest;
+import dev.killboard.worker.ingest.UnknownEntities;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -36,6 +38,7 @@ public final class WorkerRuntime {
   private EsiClient esi;
   private ZkillboardClient zkillboard;
   private R2z2Client r2z2;
+  private KillmailIngest ingest;
 
   private WorkerRuntime(Vertx vertx, String owner, WorkerSettings settings, BudgetedPool pool, JobQueue queue) {
     this.vertx = vertx;
@@ -84,6 +87,18 @@ public final class WorkerRuntime {
   /** The job queues (enqueue follow-up jobs, create the consumer). */
   public JobQueue queue() {
     return queue;
+  }
+
+  /**
+   * Killmail ingestion for live workers: after each committed batch it publishes {@code newKillmail} and queues the
+   * info jobs of the characters, corporations, alliances and types the new killmails mention but Killboard has not
+   * stored ({@link UnknownEntities}).
+   */
+  public synchronized KillmailIngest killmailIngest() {
+    if (ingest == null) {
+      ingest = new KillmailIngest(new UnknownEntities(pool(), queue));
+    }
+    return ingest;
   }
 
   /** ESI, through the process-wide error-limit gate. */

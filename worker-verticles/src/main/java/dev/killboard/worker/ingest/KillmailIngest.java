@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stores whole killmails — killmail with zKillboard values, victim, attackers and nested items — in the caller's
@@ -20,9 +22,12 @@ import java.util.function.Function;
  * ({@code ON CONFLICT (killmail_id) DO NOTHING ... RETURNING}); only the killmails it actually inserted get children,
  * so a batch of duplicates costs one statement (two when they carry zkb values, which fill in values a killmail stored
  * from ESI alone lacks). After commit, {@link #publish} announces each new killmail on the
- * clustered event bus ({@link NewKillmailMessage}).
+ * clustered event bus ({@link NewKillmailMessage}), and, for live ingestion, {@link UnknownEntities} queues the info
+ * jobs of the entities the new killmails mention but Killboard has not stored.
  */
 public final class KillmailIngest {
+  private static final Logger LOG = LoggerFactory.getLogger(KillmailIngest.class);
+
   private static final String INSERT_KILLMAILS = """
       INSERT INTO killmails (killmail_id, killmail_hash, killmail_time, solar_system_id, moon_id, war_id, location_id,
                              total_value, fitted_value, destroyed_value, dropped_value, points, npc, solo, awox, labels)
@@ -65,6 +70,18 @@ public final class KillmailIngest {
                     $8::bool[], $9::bool[], $10::bool[], $11::text[])
              AS z (id, location_id, total, fitted, destroyed, dropped, points, npc, solo, awox, labels)
        WHERE k.killmail_id = z.id AND k.total_value IS NULL""";
+
+  private final UnknownEntities unknownEntities;
+
+  /** Ingestion that only stores and publishes (the backfill: {@code scan-killmail-entities} queues names later). */
+  public KillmailIngest() {
+    this(null);
+  }
+
+  /** Ingestion that, after each {@link #store}, also queues the info jobs of the new killmails' unknown entities. */
+  public KillmailIngest(UnknownEntities unknownEntities) {
+    this.unknownEntities = unknownEntities;
+  }
 
   /**
    * Inserts the batch in {@code tx}; completes with the ids it newly stored (ascending). Duplicates within the batch
@@ -124,13 +141,29 @@ public final class KillmailIngest {
 
   /**
    * Stores the batch in its own transaction, plus {@code alsoInTransaction} (e.g. a feed position), then publishes
-   * the new killmails; completes with their ids.
+   * the new killmails and queues their unknown entities; completes with their ids.
    */
   public Future<List<Integer>> store(Vertx vertx, Pool pool, List<IngestKillmail> batch,
       Function<SqlConnection, Future<?>> alsoInTransaction) {
     return pool.withTransaction(tx -> write(tx, batch)
             .compose(ids -> alsoInTransaction.apply(tx).map(v -> ids)))
-        .onSuccess(ids -> publish(vertx, ids));
+        .onSuccess(ids -> publish(vertx, ids))
+        .compose(ids -> queueUnknownEntities(ids).map(ids));
+  }
+
+  /**
+   * Queues the unknown entities of committed killmails. A failure is logged, not passed on: the killmails are stored,
+   * a retried job would find them all duplicates, and {@code scan-killmail-entities} queues whatever was missed.
+   */
+  private Future<Void> queueUnknownEntities(List<Integer> ids) {
+    if (unknownEntities == null || ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return unknownEntities.queueFor(ids).<Void>mapEmpty().recover(e -> {
+      LOG.warn("new killmails stored, but their unknown entities were not queued (run scan-killmail-entities): {}",
+          e.toString());
+      return Future.succeededFuture();
+    });
   }
 
   /** Stores the batch in its own transaction and publishes the new killmails. */

@@ -2,7 +2,6 @@ package dev.killboard.worker.killmail;
 
 import dev.killboard.worker.framework.OneShotWorker;
 import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -22,6 +21,6 @@ public final class FetchSingleKillmailWorker extends OneShotWorker {
           + " \"hash\": \"<40 hex>\"} (pass it with -conf)"));
     }
     return runtime.esi().killmail(id, hash)
-        .compose(esi -> new KillmailIngest().store(vertx, runtime.pool(), List.of(new IngestKillmail(id, hash, esi, null))));
+        .compose(esi -> runtime.killmailIngest().store(vertx, runtime.pool(), List.of(new IngestKillmail(id, hash, esi, null))));
   }
 }

@@ -5,7 +5,6 @@ import dev.killboard.upstream.r2z2.R2z2Poller;
 import dev.killboard.upstream.r2z2.R2z2PollingPolicy;
 import dev.killboard.worker.framework.PooledWorker;
 import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -26,7 +25,6 @@ public final class R2z2StreamWorker extends PooledWorker {
   public static final String FEED = "r2z2";
   private static final Logger LOG = LoggerFactory.getLogger(R2z2StreamWorker.class);
 
-  private final KillmailIngest ingest = new KillmailIngest();
   private R2z2Poller poller;
   private volatile boolean stopped;
   private long retryTimer = -1;
@@ -83,7 +81,7 @@ public final class R2z2StreamWorker extends PooledWorker {
 
   private Future<Void> store(R2z2Killmail entry) {
     IngestKillmail km = new IngestKillmail(entry.killmailId(), entry.hash(), entry.esi(), entry.zkb());
-    return ingest.store(vertx, runtime.pool(), List.of(km), tx -> tx.preparedQuery(
+    return runtime.killmailIngest().store(vertx, runtime.pool(), List.of(km), tx -> tx.preparedQuery(
             "INSERT INTO feed_state (feed, last_sequence, updated_at) VALUES ($1, $2, now()) ON CONFLICT (feed) DO UPDATE"
                 + " SET last_sequence = greatest(feed_state.last_sequence, EXCLUDED.last_sequence), updated_at = now()")
             .execute(Tuple.of(FEED, entry.sequence())))

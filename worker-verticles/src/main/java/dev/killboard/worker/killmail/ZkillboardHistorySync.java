@@ -28,11 +28,12 @@ final class ZkillboardHistorySync {
 
   private final Vertx vertx;
   private final WorkerRuntime runtime;
-  private final KillmailIngest ingest = new KillmailIngest();
+  private final KillmailIngest ingest;
 
   ZkillboardHistorySync(Vertx vertx, WorkerRuntime runtime) {
     this.vertx = vertx;
     this.runtime = runtime;
+    this.ingest = runtime.killmailIngest();
   }
 
   /** Syncs one character; completes when every page read is committed. */

@@ -11,7 +11,6 @@ import dev.killboard.worker.framework.QueueWorker;
 import dev.killboard.worker.framework.WorkerConfigException;
 import dev.killboard.worker.framework.WorkerSettings;
 import dev.killboard.worker.ingest.EsiKillmailReader;
-import dev.killboard.worker.ingest.KillmailIngest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -28,7 +27,6 @@ import java.util.Set;
  * and which cursor column.
  */
 public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
-  private final KillmailIngest ingest = new KillmailIngest();
   private UserTokens tokens;
   private SsoClient sso;
 
@@ -91,7 +89,7 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
               .compose(token -> collect(job, characterId, token, 1, last == null ? 0 : last, new ArrayList<>()));
         })
         .compose(refs -> unstored(refs).compose(missing -> new EsiKillmailReader(runtime.esi()).read(missing))
-            .compose(batch -> ingest.store(vertx, runtime.pool(), batch, tx -> tx.preparedQuery("UPDATE users SET "
+            .compose(batch -> runtime.killmailIngest().store(vertx, runtime.pool(), batch, tx -> tx.preparedQuery("UPDATE users SET "
                     + lastIdColumn() + " = greatest(coalesce(" + lastIdColumn() + ", 0), $2), " + lastSyncColumn()
                     + " = now() WHERE character_id = $1")
                 .execute(Tuple.of(characterId, refs.isEmpty() ? 0 : (int) refs.get(0).killmailId())))));
