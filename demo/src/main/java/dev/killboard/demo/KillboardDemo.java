@@ -7,6 +7,9 @@ import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeUpstreams;
+import dev.killboard.queue.JobQueue;
+import dev.killboard.queue.QueueNames;
+import dev.killboard.queue.QueueSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the whole of Killboard on embedded defaults: PostgreSQL configured like the production plan (25 connections,
- * 3 reserved), Redis, one clustered Vert.x member, the GraphQL API and the original's production workers, fed by local
+ * 3 reserved), Redis, one clustered Vert.x member, the GraphQL API, the original's production workers and the universe
+ * loaders (regions, constellations, systems, races, bloodlines; run once at start), fed by local
  * fakes of ESI, zKillboard, R2Z2 and EVE SSO (or by the real services when KILLBOARD_DEMO_FAKES=false and the
  * upstream variables are set). Prints the cluster-wide connection budget every ten seconds.
  * KILLBOARD_DEMO_SECONDS bounds the run (0, the default, runs until Ctrl-C).
@@ -32,6 +37,24 @@ public final class KillboardDemo {
   private static final Logger LOG = LoggerFactory.getLogger(KillboardDemo.class);
 
   private KillboardDemo() {
+  }
+
+  /**
+   * Loads the universe map once, as an operator does on a new installation: {@code {"all": true}} on the regions,
+   * constellations and systems queues with their workers deployed, and the races and bloodlines one-shots. Without it
+   * killmails show no system, constellation or region names and the region filter finds nothing.
+   */
+  private static Future<Void> loadUniverse(Vertx vertx, Map<String, String> env, DeploymentOptions deployment) {
+    List<String> queues = List.of(QueueNames.ESI_ALL_REGIONS, QueueNames.ESI_ALL_CONSTELLATIONS, QueueNames.ESI_ALL_SYSTEMS);
+    Future<Void> queued = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).compose(jobs -> {
+      List<Future<String>> all = queues.stream().map(q -> jobs.enqueue(q, new JsonObject().put("all", true))).toList();
+      return Future.all(all).eventually(jobs::close).mapEmpty();
+    });
+    List<Future<String>> workers = new java.util.ArrayList<>();
+    for (String worker : List.of("regions", "constellations", "systems", "races", "bloodlines")) {
+      workers.add(vertx.deployVerticle("worker:" + worker, new DeploymentOptions(deployment)));
+    }
+    return queued.compose(v -> Future.all(workers)).mapEmpty();
   }
 
   public static void main(String[] args) throws Exception {
@@ -70,6 +93,7 @@ public final class KillboardDemo {
     // The API migrates the schema before the workers write to it.
     vertx.deployVerticle("dev.killboard.api.ApiVerticle", deployment).await(180, TimeUnit.SECONDS);
     vertx.deployVerticle("worker:production", deployment).await(180, TimeUnit.SECONDS);
+    loadUniverse(vertx, env, deployment).await(60, TimeUnit.SECONDS);
     ConnectionBudget budget = ConnectionBudget.forVertx(vertx, BudgetSettings.fromEnv(env)).await(60, TimeUnit.SECONDS);
     String port = env.get("KILLBOARD_HTTP_PORT");
     System.out.printf("%nKillboard is up.%n  GraphQL:  http://127.0.0.1:%s/graphql%n  GraphiQL: http://127.0.0.1:%s/graphiql/%n"
