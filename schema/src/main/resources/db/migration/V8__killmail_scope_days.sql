@@ -230,5 +230,5 @@ INSERT INTO killmail_scope_days (scope, scope_id, day, writer, n)
 SELECT 'alliance', alliance_id, killmail_day(killmail_time), 0, count(*) FROM alliance_killmails GROUP BY 2, 3;
 $$;
 
--- Existing killmails.
-SELECT fill_killmail_scope_days();
+-- Existing killmails (PERFORM: a bare SELECT would make Flyway print its empty result).
+DO $$ BEGIN PERFORM fill_killmail_scope_days(); END $$;

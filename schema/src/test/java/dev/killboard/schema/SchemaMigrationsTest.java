@@ -264,4 +264,34 @@ class SchemaMigrationsTest {
         }
     }
 
+
+    @Test
+    void killmailsStoredBeforeV8GetTheirDayTotalsWhenItApplies() throws Exception {
+        try (FreshDatabase db = FreshDatabase.create()) {
+            // A database at V7 with killmails in it, as a production database was before V8.
+            org.flywaydb.core.Flyway.configure(SchemaMigrations.class.getClassLoader())
+                    .dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration")
+                    .table(SchemaMigrations.HISTORY_TABLE).target("7").load().migrate();
+            try (Connection c = db.connect()) {
+                for (int i = 0; i < 12; i++) {
+                    Sql.killmail(c, 7100 + i, java.time.Instant.parse("2025-03-01T10:00:00Z").plusSeconds(i * 9_000L),
+                            i % 2 == 0 ? 30000142 : 30000144);
+                    Sql.victim(c, 7100 + i, 90000001 + i % 3, 98000001, i % 4 == 0 ? 99000001 : null);
+                    Sql.attackers(c, 7100 + i, Sql.who(90000009, 98000002, 99000001));
+                }
+            }
+            SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
+            try (Connection c = db.connect()) {
+                String[][] scopes = {{"system", "killmails", "solar_system_id"}, {"character", "character_killmails", "character_id"},
+                    {"corporation", "corporation_killmails", "corporation_id"}, {"alliance", "alliance_killmails", "alliance_id"}};
+                for (String[] scope : scopes) {
+                    assertThat(Sql.rows(c, "SELECT scope_id, day, sum(n) FROM killmail_scope_days WHERE scope = ?"
+                            + " GROUP BY 1, 2 ORDER BY 1, 2", scope[0]))
+                            .as(scope[0]).isNotEmpty()
+                            .isEqualTo(Sql.rows(c, "SELECT " + scope[2] + ", date_bin('1 day', killmail_time,"
+                                    + " timestamptz '2000-01-01Z'), count(*) FROM " + scope[1] + " GROUP BY 1, 2 ORDER BY 1, 2"));
+                }
+            }
+        }
+    }
 }
