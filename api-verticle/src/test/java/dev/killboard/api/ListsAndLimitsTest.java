@@ -97,37 +97,42 @@ class ListsAndLimitsTest {
 
   @Test
   void countsAboveTheExactCeilingNeverReportFewerThanThereAreAndBecomeExactAtTheEnd() throws Exception {
+    String systems = "query($f: SolarSystemFilter) { solarSystems(filter: $f) { edges { node { name } }"
+        + " pageInfo { totalCount totalPages hasNextPage } } }";
+    List<String> names = Seed.SYSTEMS.stream().map(Seed.SolarSystem::name).sorted().toList();
+    assertThat(names).as("more systems than the ceiling").hasSizeGreaterThan(4);
     try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_EXACT_COUNT_CEILING", "3"))) {
-      int jita = 30000142;
-      int forge = 10000002;
-      List<Integer> inJita = Seed.KILLMAILS.stream().filter(k -> k.systemId() == jita)
-          .sorted(Comparator.comparing(Seed.Killmail::time).reversed()).map(Seed.Killmail::id).toList();
-      assertThat(inJita).as("more killmails than the ceiling").hasSizeGreaterThan(4);
-      // Both filters: the one list counted by a bounded scan (docs/api.md), so the ceiling applies.
-      JsonObject first = killmailsOn(variant, new JsonObject().put("systemId", jita).put("regionId", forge).put("limit", 2));
+      // solarSystems counts by a bounded scan (docs/api.md, "every other list"), so the ceiling applies.
+      JsonObject first = dataOf(variant.graphql(systems, new JsonObject().put("f", new JsonObject().put("limit", 2)), null))
+          .getJsonObject("solarSystems");
       JsonObject info = first.getJsonObject("pageInfo");
-      assertThat(ids(first)).isEqualTo(inJita.subList(0, 2));
       assertThat(info.getInteger("totalCount")).as("above the ceiling: an estimate, never below ceiling + 1").isGreaterThanOrEqualTo(4);
       assertThat(info.getInteger("totalPages")).isEqualTo((info.getInteger("totalCount") + 1) / 2);
       assertThat(info.getBoolean("hasNextPage")).isTrue();
 
-      int lastPage = (inJita.size() + 1) / 2;
-      JsonObject last = killmailsOn(variant, new JsonObject().put("systemId", jita).put("regionId", forge).put("limit", 2)
-          .put("page", lastPage));
-      assertThat(ids(last)).isEqualTo(inJita.subList((lastPage - 1) * 2, inJita.size()));
-      assertThat(last.getJsonObject("pageInfo").getInteger("totalCount")).as("the last page proves the total").isEqualTo(inJita.size());
+      int lastPage = (names.size() + 1) / 2;
+      JsonObject last = dataOf(variant.graphql(systems, new JsonObject().put("f", new JsonObject().put("limit", 2)
+          .put("page", lastPage)), null)).getJsonObject("solarSystems");
+      assertThat(last.getJsonArray("edges")).hasSize(names.size() - (lastPage - 1) * 2);
+      assertThat(last.getJsonObject("pageInfo").getInteger("totalCount")).as("the last page proves the total").isEqualTo(names.size());
       assertThat(last.getJsonObject("pageInfo").getBoolean("hasNextPage")).isFalse();
 
-      // Lists with counters stay exact whatever the ceiling.
-      JsonObject bySystem = killmailsOn(variant, new JsonObject().put("systemId", jita).put("limit", 2));
-      assertThat(bySystem.getJsonObject("pageInfo").getInteger("totalCount")).isEqualTo(inJita.size());
+      // Killmail lists count from counters, exact whatever the ceiling.
+      int jita = 30000142;
+      long inJita = Seed.KILLMAILS.stream().filter(k -> k.systemId() == jita).count();
+      assertThat(inJita).isGreaterThan(4);
+      for (JsonObject filter : List.of(new JsonObject().put("systemId", jita), new JsonObject().put("systemId", jita)
+          .put("regionId", 10000002))) {
+        JsonObject page = dataOf(variant.graphql(KILLMAILS, new JsonObject().put("f", filter.put("limit", 2)), null))
+            .getJsonObject("killmails");
+        assertThat(page.getJsonObject("pageInfo").getInteger("totalCount")).as("%s", filter).isEqualTo((int) inJita);
+      }
     }
   }
 
-  private static JsonObject killmailsOn(ApiHarness.Variant variant, JsonObject filter) {
-    JsonObject response = variant.graphql(KILLMAILS, new JsonObject().put("f", filter), null);
+  private static JsonObject dataOf(JsonObject response) {
     assertThat(response.getJsonArray("errors")).as(response.encode()).isNull();
-    return response.getJsonObject("data").getJsonObject("killmails");
+    return response.getJsonObject("data");
   }
 
   @Test

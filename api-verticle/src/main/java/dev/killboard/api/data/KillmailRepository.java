@@ -164,6 +164,12 @@ public final class KillmailRepository {
     return sql.one("SELECT killmail_count_for_system($1) AS n", Tuple.of(systemId), r -> r.getLong("n"));
   }
 
+  /** The system's count when the system is in the region, else 0 (no killmail of the system is in the region). */
+  public Future<Long> countInSystemOfRegion(int systemId, int regionId) {
+    return sql.one("SELECT CASE WHEN EXISTS (SELECT 1 FROM solar_systems WHERE id = $1 AND region_id = $2)"
+        + " THEN killmail_count_for_system($1) ELSE 0 END AS n", Tuple.of(systemId, regionId), r -> r.getLong("n"));
+  }
+
   public Future<Long> countInRegion(int regionId) {
     return sql.one("SELECT killmail_count_for_region($1) AS n", Tuple.of(regionId), r -> r.getLong("n"));
   }

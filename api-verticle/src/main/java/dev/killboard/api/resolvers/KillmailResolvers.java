@@ -168,10 +168,13 @@ public final class KillmailResolvers implements ResolverModule {
       // A busy and a quiet region need different plans; a cached generic plan would pick one for all.
       q.customPlan();
     }
-    // One filter: deep pages are placed from its per-day totals. Both (rare): the system decides, plain offsets.
-    if (regionId == null) {
-      q.exactCount(() -> repo.countInSystem(systemId)).positionedWithin("system", systemId, "k.killmail_time", !ascending);
-    } else if (systemId == null) {
+    // Deep pages are placed from the filter's per-day totals. With both filters the list is the system's killmails
+    // when the system is in that region (a killmail's region is its system's) and empty otherwise, so the system's
+    // days place it either way.
+    if (systemId != null) {
+      q.exactCount(() -> regionId == null ? repo.countInSystem(systemId) : repo.countInSystemOfRegion(systemId, regionId))
+          .positionedWithin("system", systemId, "k.killmail_time", !ascending);
+    } else {
       q.exactCount(() -> repo.countInRegion(regionId)).positionedWithin("region", regionId, "k.killmail_time", !ascending);
     }
     q.cursors(ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId);

@@ -155,6 +155,20 @@ class PagePlanTest {
             .isEqualTo(ids("SELECT killmail_id FROM killmails WHERE solar_system_id = " + system
                 + " ORDER BY killmail_time " + dir + ", killmail_id " + dir + " LIMIT 26 OFFSET " + offset));
       }
+      // Both filters: the system's days place the page; a region the system is not in gives nothing at any depth.
+      int region = (int) count("SELECT region_id FROM solar_systems WHERE id = " + system);
+      assertThat(count("SELECT count(*) FROM killmails WHERE solar_system_id = " + system + " AND region_id = " + region))
+          .isEqualTo(systemTotal);
+      for (int r : List.of(region, region + 1)) {
+        ListQuery<?> both = new KillmailRepository(null).list(dir).where("k.solar_system_id = ?", system)
+            .where("k.region_id = ?", r).customPlan().positionedWithin("system", system, "k.killmail_time", newestFirst)
+            .positionedFrom(0);
+        for (long offset : List.of(0L, 25L * 1_234, systemTotal - 1)) {
+          assertThat(ids(both.pageStatement(new PageRequest(1, 25, offset)))).as("system and region %d, offset %d", r, offset)
+              .isEqualTo(ids("SELECT killmail_id FROM killmails WHERE solar_system_id = " + system + " AND region_id = " + r
+                  + " ORDER BY killmail_time " + dir + ", killmail_id " + dir + " LIMIT 26 OFFSET " + offset));
+        }
+      }
       JsonObject plan = explain(bySystem.pageStatement(new PageRequest(1, 25, 50_000)));
       // The position (CTE s) sorts the system's day totals (44 days): rows per day, not per killmail.
       List<JsonObject> positionNodes = new ArrayList<>();
