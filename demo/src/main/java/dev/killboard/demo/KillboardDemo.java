@@ -94,6 +94,9 @@ public final class KillboardDemo {
     vertx.deployVerticle("dev.killboard.api.ApiVerticle", deployment).await(180, TimeUnit.SECONDS);
     vertx.deployVerticle("worker:production", deployment).await(180, TimeUnit.SECONDS);
     loadUniverse(vertx, env, deployment).await(60, TimeUnit.SECONDS);
+    // The daily maintenance an operator deploys once: fold past days of the per-day killmail totals.
+    vertx.deployVerticle("worker:compact-killmail-counts", new DeploymentOptions(deployment)
+        .setConfig(deployment.getConfig().copy().put("every", "PT24H"))).await(60, TimeUnit.SECONDS);
     ConnectionBudget budget = ConnectionBudget.forVertx(vertx, BudgetSettings.fromEnv(env)).await(60, TimeUnit.SECONDS);
     String port = env.get("KILLBOARD_HTTP_PORT");
     System.out.printf("%nKillboard is up.%n  GraphQL:  http://127.0.0.1:%s/graphql%n  GraphiQL: http://127.0.0.1:%s/graphiql/%n"

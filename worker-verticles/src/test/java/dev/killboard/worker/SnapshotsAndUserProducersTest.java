@@ -1,6 +1,7 @@
 package dev.killboard.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.queue.QueueNames;
 import io.vertx.core.json.JsonObject;
@@ -76,6 +77,35 @@ class SnapshotsAndUserProducersTest {
         + " AND day = killmail_day(now()) - interval '3 days'")).isEqualTo(5);
     assertThat(h.count("SELECT n FROM killmail_scope_days WHERE scope_id = 99000001 AND writer = 104")).isEqualTo(7);
     assertThat(h.count("SELECT killmail_scope_total('alliance', 99000001)")).isEqualTo(13);
+  }
+
+  @Test
+  void aOneShotWithEveryRunsAgainUntilUndeployedAndGivesItsPermitsBack() throws Exception {
+    java.util.concurrent.BlockingQueue<JsonObject> runs = new java.util.concurrent.LinkedBlockingQueue<>();
+    io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = h.vertx.eventBus().<JsonObject>consumer(
+        dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> runs.add(m.body()));
+    WorkerHarness.await(consumer.completion());
+    try {
+      String id = h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "PT1S"));
+      for (int i = 0; i < 2; i++) {
+        JsonObject run = runs.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(run).as("run %d", i + 1).isNotNull();
+        assertThat(run.getString("deploymentId")).isEqualTo(id);
+        assertThat(run.getBoolean("succeeded")).isTrue();
+        assertThat(run.getString("next")).isEqualTo("PT1S");
+      }
+      assertThat(h.vertx.deploymentIDs()).as("still deployed between runs").contains(id);
+      h.undeploy(id);
+      assertThat(h.vertx.deploymentIDs()).doesNotContain(id);
+      runs.clear();
+      assertThat(runs.poll(2, java.util.concurrent.TimeUnit.SECONDS)).as("no run after undeploy").isNull();
+    } finally {
+      WorkerHarness.await(consumer.unregister());
+    }
+    assertThatThrownBy(() -> h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "daily")))
+        .hasMessageContaining("\"every\"=daily is not an ISO-8601 duration").hasMessageContaining("PT24H");
+    assertThatThrownBy(() -> h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "PT0.1S")))
+        .hasMessageContaining("shorter than 1 s");
   }
 
   @Test
