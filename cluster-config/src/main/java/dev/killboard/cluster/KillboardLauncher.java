@@ -31,6 +31,7 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
   public static final String DEPLOYED_MARKER = "Killboard verticle";
 
   private static final Logger LOG = LoggerFactory.getLogger(KillboardLauncher.class);
+  private static final long STOP_DEADLINE_MS = 30_000;
 
   // Options of VertxApplication 5.0.7 that consume the next argument; their values are never the -cluster flag.
   private static final Set<String> OPTIONS_WITH_VALUE = Set.of(
@@ -97,6 +98,36 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
     // The launcher itself says nothing on success; operators (and the process test) wait for this line.
     LOG.info("{} {} deployed: {} instance(s), deployment {}", DEPLOYED_MARKER, context.mainVerticle(),
       context.deploymentOptions().getInstances(), context.deploymentId());
+  }
+
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    // A stop must end in bounded time even when the cluster cannot answer (no CP majority left, a partition): the
+    // stop releases what it can; what it could not is taken back when this member's CP session expires.
+    LOG.info("Stopping: verticles first (no new work, in-flight work finished or handed back), then the connection pools,"
+        + " then the cluster");
+    if (!jvmShuttingDown()) {
+      return; // Vert.x closed in-process (tests, embedding): the JVM goes on and is not ours to end
+    }
+    new java.util.Timer("killboard-stop-deadline", true).schedule(new java.util.TimerTask() {
+      @Override
+      public void run() {
+        LOG.warn("Stop not finished after {} s (cluster unreachable?): exiting now; permits not given back return when"
+            + " this member's CP session expires", STOP_DEADLINE_MS / 1000);
+        Runtime.getRuntime().halt(0);
+      }
+    }, STOP_DEADLINE_MS);
+  }
+
+  private static boolean jvmShuttingDown() {
+    Thread probe = new Thread(() -> { });
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true; // "Shutdown in progress"
+    }
   }
 
   /** Applies every {@link VertxOptionsCustomizer} found by {@link ServiceLoader}, in class path order. */

@@ -223,8 +223,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Stops the server (fast shutdown, clients are disconnected) and starts it again on the same port and data. */
     public synchronized void restart() {
+        restart("fast");
+    }
+
+    /**
+     * Restarts like {@code pg_ctl restart -m immediate}: every backend dies at once without a goodbye to its client,
+     * and the server recovers from its WAL on the way up.
+     */
+    public synchronized void restartImmediate() {
+        restart("immediate");
+    }
+
+    private void restart(String mode) {
         checkOpen();
-        server.stop();
+        server.stop(mode);
         try {
             server.start(settings(options, port));
         } catch (IOException e) {

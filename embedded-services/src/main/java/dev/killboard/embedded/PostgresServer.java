@@ -117,9 +117,17 @@ final class PostgresServer {
 
     /** Fast shutdown (disconnects clients); falls back to immediate when the server does not go down in time. */
     void stop() {
+        stop("fast");
+    }
+
+    /**
+     * Stops in the given pg_ctl mode: {@code fast} (clients disconnected, clean shutdown) or {@code immediate} (every
+     * process killed at once, crash recovery on the next start: what a crash or a failover does to the clients).
+     */
+    void stop(String mode) {
         if (isRunning()) {
             try {
-                run(pgCtlStop("fast"), 60);
+                run(pgCtlStop(mode), 60);
             } catch (IOException e) {
                 LOG.warn("Fast shutdown of PostgreSQL in {} failed, trying immediate: {}", dataDir, e.getMessage());
                 try {

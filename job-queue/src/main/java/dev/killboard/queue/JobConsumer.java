@@ -18,6 +18,15 @@ public interface JobConsumer {
   int inFlight();
 
   /**
+   * Takes no new job until {@link #resume()}: jobs in flight go on, and jobs already read wait with their leases kept.
+   * Back-pressure for a handler that cannot run jobs now (no database connection to be had).
+   */
+  void pause();
+
+  /** Takes jobs again after {@link #pause()}. */
+  void resume();
+
+  /**
    * Connects its dedicated connection, joins the group and starts consuming.
    *
    * @return a failed future when Redis cannot be reached or the consumer was already started or stopped

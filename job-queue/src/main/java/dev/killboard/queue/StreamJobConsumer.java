@@ -62,6 +62,7 @@ final class StreamJobConsumer implements JobConsumer {
   private boolean reclaiming;
   private boolean finishing;
   private boolean graceOver;
+  private boolean paused;
   private long graceTimer = -1;
   private long clientId = -1;
   private final PriorityQueue<Delivery> buffer = new PriorityQueue<>(
@@ -106,6 +107,27 @@ final class StreamJobConsumer implements JobConsumer {
   }
 
   // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void pause() {
+    context.runOnContext(v -> {
+      if (!paused) {
+        paused = true;
+        LOG.info("Consumer {} of {} paused: takes no job until resumed ({} in flight)", name, keys.queue(), inFlight.size());
+      }
+    });
+  }
+
+  @Override
+  public void resume() {
+    context.runOnContext(v -> {
+      if (paused) {
+        paused = false;
+        LOG.info("Consumer {} of {} resumed", name, keys.queue());
+        drainBuffer();
+      }
+    });
+  }
 
   @Override
   public Future<Void> start() {
@@ -244,7 +266,7 @@ final class StreamJobConsumer implements JobConsumer {
 
   /** Takes more work if there is room: higher priorities than anything buffered first, then waits for new entries. */
   private void pump() {
-    if (state != State.RUNNING || reading || free() <= 0) {
+    if (state != State.RUNNING || reading || paused || free() <= 0) {
       return;
     }
     Delivery top = buffer.peek();
@@ -356,7 +378,7 @@ final class StreamJobConsumer implements JobConsumer {
   }
 
   private void drainBuffer() {
-    while (state == State.RUNNING && free() > 0 && !buffer.isEmpty()) {
+    while (state == State.RUNNING && !paused && free() > 0 && !buffer.isEmpty()) {
       dispatch(buffer.poll());
     }
     if (state == State.RUNNING && free() > 0) {
@@ -418,6 +440,11 @@ final class StreamJobConsumer implements JobConsumer {
         List.of(settings.consumerGroup(), d.entryId)));
     }
     Throwable cause = result.cause();
+    if (cause instanceof JobHandedBack) {
+      LOG.debug("Consumer {} of {}: handing {} back unchanged: {}", name, keys.queue(), d.job, cause.getMessage());
+      return settleWith(d, "hand back", () -> QueueScripts.RELEASE.run(owner.link(), List.of(d.stream),
+        List.of(settings.consumerGroup(), d.entryId)));
+    }
     if (cause instanceof JobRejected) {
       LOG.info("Consumer {} of {}: dropping {}: {}", name, keys.queue(), d.job, cause.getMessage());
       return settleWith(d, "drop", () -> QueueScripts.ACK.run(owner.link(), List.of(d.stream),

@@ -2,6 +2,8 @@ package dev.killboard.budget;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.impl.BudgetMeters;
+import dev.killboard.budget.impl.BudgetReconciler;
+import dev.killboard.budget.impl.CpSessions;
 import dev.killboard.budget.impl.CallerContext;
 import dev.killboard.budget.impl.ClassSemaphores;
 import dev.killboard.budget.impl.HolderRegistry;
@@ -39,12 +41,17 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionBudget {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionBudget.class);
   private static final Map<Vertx, Future<ConnectionBudget>> BY_VERTX = new ConcurrentHashMap<>();
+  private static final long CLOSE_RELEASE_DEADLINE_MS = 8_000;
+  private static final long UNDEPLOY_DEADLINE_MS = 15_000;
+  /** Cluster-wide record of each database's connection limits, read once by the first member. */
+  public static final String SERVER_LIMITS_MAP = "killboard.budget.server";
 
   private final Vertx vertx;
   private final BudgetSettings settings;
   private final ClassSemaphores semaphores;
   private final HolderRegistry registry;
   private final SessionFence fence;
+  private final BudgetReconciler reconciler;
   private final BudgetMeters meters;
   /** A context of the budget's own: its timers and shared pools must outlive any one verticle's deployment. */
   private final io.vertx.core.internal.ContextInternal home;
@@ -53,7 +60,10 @@ public final class ConnectionBudget {
   private final java.util.Set<PhysicalPool> physicals = ConcurrentHashMap.newKeySet();
   private final AtomicInteger poolSeq = new AtomicInteger();
   private volatile Future<ServerLimits> serverCheck;
-  private final io.vertx.core.Closeable closeHook = completion -> closeOnce().onComplete(ar -> completion.succeed());
+  // Vert.x runs close hooks before it undeploys: the verticles that use the pools are stopped first (they stop taking
+  // jobs and finish or hand back what they hold), then the pools close and give their permits back.
+  private final io.vertx.core.Closeable closeHook = completion -> undeployAll().eventually(this::closeOnce)
+      .onComplete(ar -> completion.succeed());
   private Future<Void> closing;
 
   private ConnectionBudget(Vertx vertx, BudgetSettings settings, ClassSemaphores semaphores, HolderRegistry registry) {
@@ -63,8 +73,11 @@ public final class ConnectionBudget {
     this.registry = registry;
     HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
     this.home = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
-    this.fence = new SessionFence(vertx, home, hz, 2_000);
+    this.fence = new SessionFence(vertx, home, hz, semaphores, 2_000);
     this.meters = new BudgetMeters(this, semaphores, home);
+    // Divergence must outlast a dead member's session (its permits come back by themselves) before it is repaired.
+    long ttl = hz.getConfig().getCPSubsystemConfig().getSessionTimeToLiveSeconds() * 1000L;
+    this.reconciler = new BudgetReconciler(home, hz, semaphores, registry, accounts.values(), fence, 2_000, ttl + 5_000);
     // Closing Vert.x closes the budget too, before the member leaves the cluster, so permits go back at once.
     ((io.vertx.core.internal.VertxInternal) vertx).addCloseHook(closeHook);
   }
@@ -163,16 +176,83 @@ public final class ConnectionBudget {
     if (check == null) {
       synchronized (this) {
         if (serverCheck == null) {
-          serverCheck = ServerLimits.read(physical.pool).map(limits -> {
-            limits.check(settings);
-            return limits;
-          });
+          // Only limits that passed a check are recorded: a failed check reads the server again next time.
+          serverCheck = readLimits(physical.pool, false).map(this::checked).compose(this::recordLimits);
           serverCheck.onFailure(err -> serverCheck = null);
         }
         check = serverCheck;
       }
     }
     return check.mapEmpty();
+  }
+
+  private ServerLimits checked(ServerLimits limits) {
+    limits.check(settings);
+    return limits;
+  }
+
+  // The first member to read the server's limits records them for the cluster: a member started during a shortage
+  // checks its settings against that record instead of waiting for a permit before it may start.
+  private String limitsKey() {
+    DatabaseSettings db = settings.database();
+    return db.host() + ":" + db.port() + "/" + db.database() + "?user=" + db.user();
+  }
+
+  private Future<ServerLimits> recordedLimits() {
+    HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
+    return semaphores.blocking(() -> {
+      String json = hz.<String, String>getMap(SERVER_LIMITS_MAP).get(limitsKey());
+      return json == null ? null : ServerLimits.fromJson(new io.vertx.core.json.JsonObject(json));
+    });
+  }
+
+  private Future<ServerLimits> recordLimits(ServerLimits limits) {
+    HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
+    return semaphores.blocking(() -> {
+      hz.<String, String>getMap(SERVER_LIMITS_MAP).put(limitsKey(), limits.toJson().encode());
+      return limits;
+    });
+  }
+
+  /**
+   * Reads the limits through the pool (which also proves the credentials). During a shortage the limits another member
+   * recorded serve instead, so the member starts without a connection; without a record, and while the server is
+   * unreachable, it waits, logging once.
+   */
+  private Future<ServerLimits> readLimits(Pool pool, boolean waitLogged) {
+    return ServerLimits.read(pool).recover(err -> {
+      boolean shortage = err instanceof BudgetExhaustedException;
+      if (!shortage && !unreachable(err)) {
+        return Future.failedFuture(err);
+      }
+      Future<ServerLimits> recorded = shortage ? recordedLimits() : Future.succeededFuture();
+      return recorded.compose(limits -> {
+        if (limits != null) {
+          LOG.info("No connection permit free to read the server's limits: checking against the limits the cluster"
+              + " recorded ({})", err.getMessage());
+          return Future.succeededFuture(limits);
+        }
+        if (!waitLogged) {
+          LOG.warn("Waiting to read the server's connection limits before the first pool of this member serves: {}",
+              err.getMessage());
+        }
+        Promise<Void> later = Promise.promise();
+        vertx.setTimer(shortage ? 1 : 2_000, id -> later.complete());
+        return later.future().compose(v -> readLimits(pool, true));
+      });
+    });
+  }
+
+  private static boolean unreachable(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof io.vertx.core.VertxException
+          && String.valueOf(t.getMessage()).contains("Connection refused")
+          || t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -189,15 +269,15 @@ public final class ConnectionBudget {
     String id = budgetClass + "-oneshot-" + poolSeq.incrementAndGet();
     java.time.Duration timeout = budgetClass.equals(PoolProfile.API_CLASS) ? settings.apiProfile().connectionTimeout()
         : settings.workerProfile().connectionTimeout();
-    return CallerContext.deliver(semaphores.tryAcquire(budgetClass, timeout).compose(granted -> {
-      if (!granted) {
+    return CallerContext.deliver(semaphores.tryAcquire(budgetClass, timeout).compose(session -> {
+      if (session == CpSessions.NO_SESSION) {
         return Future.failedFuture(new BudgetExhaustedException(budgetClass, "No permit of budget class '" + budgetClass
             + "' came free within " + timeout.toSeconds() + "s for " + owner + "; it was not started and can be retried."));
       }
       registry.record(id, owner, budgetClass, 1);
       return semaphores.blocking(work).eventually(() -> {
         registry.record(id, owner, budgetClass, 0);
-        return semaphores.release(budgetClass);
+        return semaphores.release(budgetClass, session).mapEmpty();
       });
     }));
   }
@@ -243,6 +323,23 @@ public final class ConnectionBudget {
     return accounts.values();
   }
 
+  private Future<Void> undeployAll() {
+    List<Future<Void>> stops = new ArrayList<>();
+    vertx.deploymentIDs().forEach(id -> stops.add(vertx.undeploy(id).recover(err -> Future.succeededFuture())));
+    if (stops.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Stopping {} deployment(s) before closing the connection pools", stops.size());
+    Promise<Void> done = Promise.promise();
+    Future.join(stops).onComplete(ar -> done.tryComplete());
+    long timer = vertx.setTimer(UNDEPLOY_DEADLINE_MS, id -> {
+      if (done.tryComplete()) {
+        LOG.warn("Deployments still stopping after {} s; closing the connection pools anyway", UNDEPLOY_DEADLINE_MS / 1000);
+      }
+    });
+    return done.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
   /** Closes every pool of this instance and waits for their permits to be back. */
   public Future<Void> close() {
     return CallerContext.deliver(closeOnce());
@@ -256,7 +353,18 @@ public final class ConnectionBudget {
     ((io.vertx.core.internal.VertxInternal) vertx).removeCloseHook(closeHook);
     List<Future<Void>> pools = new ArrayList<>();
     physicals.forEach(p -> pools.add(p.closeNow()));
+    reconciler.close();
+    // Without a CP majority no release can complete: a stop must still end in bounded time. What could not be given
+    // back is taken back by the CP group when this member's session expires after it left.
+    long deadline = home.setTimer(CLOSE_RELEASE_DEADLINE_MS, id -> {
+      int abandoned = accounts.values().stream().mapToInt(PoolAccount::abandonReturns).sum();
+      if (abandoned > 0) {
+        LOG.warn("{} permit(s) could not be given back within {} s (CP group unreachable?); the CP group takes them back"
+            + " when this member's session expires", abandoned, CLOSE_RELEASE_DEADLINE_MS / 1000);
+      }
+    });
     closing = Future.join(pools).eventually(() -> {
+      vertx.cancelTimer(deadline);
       fence.close();
       registry.close();
       meters.close();

@@ -34,12 +34,23 @@ public final class ClassSemaphores {
   private final ExecutorService executor;
   private final Map<String, ISemaphore> semaphores;
   private final Map<String, Integer> sizes;
+  private final CpSessions sessions;
 
-  private ClassSemaphores(Vertx vertx, ExecutorService executor, Map<String, ISemaphore> semaphores, Map<String, Integer> sizes) {
+  private ClassSemaphores(Vertx vertx, ExecutorService executor, Map<String, ISemaphore> semaphores, Map<String, Integer> sizes,
+      CpSessions sessions) {
     this.vertx = vertx;
     this.executor = executor;
     this.semaphores = semaphores;
     this.sizes = sizes;
+    this.sessions = sessions;
+  }
+
+  /** What became of a permit given back. */
+  public enum Returned {
+    /** The CP group has it back. */
+    RELEASED,
+    /** The CP group took it back already, with the session that held it (expired or closed): nothing to release. */
+    SESSION_GONE
   }
 
   /** Joins (or creates) the class semaphores; fails when the cluster already runs the classes with other sizes. */
@@ -67,7 +78,7 @@ public final class ClassSemaphores {
         semaphore.init(e.getValue());
         semaphores.put(e.getKey(), semaphore);
       }
-      return new ClassSemaphores(vertx, executor, semaphores, new LinkedHashMap<>(settings.classes()));
+      return new ClassSemaphores(vertx, executor, semaphores, new LinkedHashMap<>(settings.classes()), CpSessions.of(hz));
     }).onFailure(err -> executor.shutdown());
   }
 
@@ -89,19 +100,49 @@ public final class ClassSemaphores {
     return promise.future();
   }
 
-  /** Waits up to {@code timeout} for one permit; true when granted. */
-  public Future<Boolean> tryAcquire(String budgetClass, Duration timeout) {
+  /**
+   * Waits up to {@code timeout} for one permit; completes with the CP session that holds it, or
+   * {@link CpSessions#NO_SESSION} when none came free. The session cannot change between the grant and the read:
+   * while it counts the new permit it is in use, and Hazelcast replaces only sessions not in use or expired.
+   */
+  public Future<Long> tryAcquire(String budgetClass, Duration timeout) {
     ISemaphore semaphore = semaphore(budgetClass);
-    return blocking(() -> semaphore.tryAcquire(1, timeout.toMillis(), TimeUnit.MILLISECONDS));
+    return blocking(() -> semaphore.tryAcquire(1, timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? sessions.current(semaphore) : CpSessions.NO_SESSION);
   }
 
-  /** Gives one permit back. */
-  public Future<Void> release(String budgetClass) {
+  /**
+   * Gives back one permit acquired under {@code session}, exactly once: a permit whose session is gone was taken back
+   * by the CP group already and is not released again (that would free a permit of the session's successor). Fails
+   * only when the CP group could not be reached; the permit is then still held and the release may be tried again.
+   */
+  public Future<Returned> release(String budgetClass, long session) {
     ISemaphore semaphore = semaphore(budgetClass);
     return blocking(() -> {
-      semaphore.release();
-      return null;
+      if (sessions.current(semaphore) != session) {
+        return Returned.SESSION_GONE;
+      }
+      try {
+        semaphore.release();
+        return Returned.RELEASED;
+      } catch (IllegalStateException e) {
+        // "No valid session" (expired) or "acquired less than 1 permit" (closed and cleared): not ours any more.
+        return Returned.SESSION_GONE;
+      } catch (RuntimeException e) {
+        sessions.restoreUseAfterFailedRelease(semaphore, session);
+        throw e;
+      }
     });
+  }
+
+  /** Blocking-free: Hazelcast's local count of what this member's current session holds (all classes). */
+  public long localUseCount(String budgetClass) {
+    return sessions.localUseCount(semaphore(budgetClass));
+  }
+
+  /** The session this member's permits of the class are held under now, or {@link CpSessions#NO_SESSION}. */
+  public long currentSession(String budgetClass) {
+    return sessions.current(semaphore(budgetClass));
   }
 
   /** Permits of the class not held by anyone in the cluster right now. */

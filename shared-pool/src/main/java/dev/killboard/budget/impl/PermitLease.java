@@ -10,20 +10,20 @@ import java.util.function.Consumer;
 public final class PermitLease {
   private final String budgetClass;
   private final long id;
-  private final long epoch;
+  private final long session;
   private final AtomicBoolean settled = new AtomicBoolean();
   private volatile Runnable closer = () -> { };
   private volatile int backendPid = -1;
 
-  PermitLease(String budgetClass, long id, long epoch) {
+  PermitLease(String budgetClass, long id, long session) {
     this.budgetClass = budgetClass;
     this.id = id;
-    this.epoch = epoch;
+    this.session = session;
   }
 
-  /** The CP-session epoch the permit was granted in; a fence starts a new epoch. */
-  long epoch() {
-    return epoch;
+  /** The CP session that acquired the permit: the permit is ours exactly as long as that session lives. */
+  long session() {
+    return session;
   }
 
   public String budgetClass() {

@@ -5,9 +5,12 @@ import dev.killboard.budget.PermitHolder;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.budget.PoolStats;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -20,6 +23,8 @@ public final class PoolAccount implements PermitGate {
   /** The pool event log operators read: one logger for every pool's configured / opened / closed lines. */
   public static final Logger EVENTS = LoggerFactory.getLogger("dev.killboard.budget.PoolEvents");
   private static final AtomicLong LEASE_IDS = new AtomicLong();
+  private static final long FIRST_RETRY_MS = 250;
+  private static final long MAX_RETRY_MS = 5_000;
 
   private final String poolId;
   private final String owner;
@@ -32,7 +37,11 @@ public final class PoolAccount implements PermitGate {
   private final AtomicInteger held = new AtomicInteger();
   private final AtomicInteger acquires = new AtomicInteger();
   private final AtomicInteger releases = new AtomicInteger();
-  private final java.util.List<io.vertx.core.Promise<Void>> drainWaiters = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Promise<Void>> drainWaiters = new CopyOnWriteArrayList<>();
+  private final Set<PermitLease> returning = ConcurrentHashMap.newKeySet();
+  /** Permits granted and neither given back nor forfeited: connecting, open, or closing. */
+  private final Set<PermitLease> granted = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger acquiring = new AtomicInteger();
 
   public PoolAccount(String poolId, String owner, PoolProfile profile, ClassSemaphores semaphores, HolderRegistry registry,
       SessionFence fence) {
@@ -49,44 +58,61 @@ public final class PoolAccount implements PermitGate {
     String cls = profile.budgetClass();
     return fence.beforeAcquire()
         .compose(v -> {
-          long epoch = fence.epoch();
-          return semaphores.tryAcquire(cls, profile.connectionTimeout()).map(granted -> granted ? epoch : -1L);
+          acquiring.incrementAndGet();
+          return semaphores.tryAcquire(cls, profile.connectionTimeout()).transform(ar -> {
+            PermitLease lease = null;
+            if (ar.succeeded() && ar.result() != CpSessions.NO_SESSION) {
+              lease = new PermitLease(cls, LEASE_IDS.incrementAndGet(), ar.result());
+              granted.add(lease);
+              acquires.incrementAndGet();
+              publishHeld(held.incrementAndGet());
+            }
+            acquiring.decrementAndGet();
+            return ar.failed() ? Future.<PermitLease>failedFuture(ar.cause()) : Future.succeededFuture(lease);
+          });
         })
-        .compose(epoch -> {
-          boolean granted = epoch >= 0;
-          if (!granted) {
-            return exhausted();
-          }
-          acquires.incrementAndGet();
-          publishHeld(held.incrementAndGet());
-          return Future.succeededFuture(new PermitLease(cls, LEASE_IDS.incrementAndGet(), epoch));
-        });
+        .compose(lease -> lease != null ? Future.succeededFuture(lease) : exhausted());
   }
 
   private Future<PermitLease> exhausted() {
     String cls = profile.budgetClass();
     int size = semaphores.sizes().get(cls);
-    return semaphores.blocking(() -> registry.holders(cls))
-        .otherwiseEmpty()
-        .compose(holders -> Future.failedFuture(new BudgetExhaustedException(cls, exhaustedMessage(cls, size, holders))));
+    // The true numbers: in use is what the semaphore says, holders what the pools of live members recorded.
+    return semaphores.blocking(() -> new Shortage(semaphores.semaphore(cls).availablePermits(), registry.holders(cls)))
+        .recover(err -> Future.succeededFuture(new Shortage(-1, null)))
+        .compose(shortage -> Future.failedFuture(new BudgetExhaustedException(cls, shortage.describe(this, cls, size))));
   }
 
-  private String exhaustedMessage(String cls, int size, List<PermitHolder> holders) {
-    int inUse = holders == null ? size : holders.stream().mapToInt(PermitHolder::held).sum();
-    String who = holders == null || holders.isEmpty() ? "holders unknown"
-        : holders.stream().map(PermitHolder::toString).collect(Collectors.joining("; "));
-    return "[" + profile.label() + "] No permit of budget class '" + cls + "' came free within "
-        + profile.connectionTimeout().toSeconds() + "s for pool " + poolId + " (" + owner + "): " + inUse + " of " + size
-        + " permits in use, held by " + who + ". The request was not started and can be retried; to allow more"
-        + " connections raise the class in KILLBOARD_BUDGET_CLASSES (within the server's slots) or run fewer worker instances.";
+  /** What the cluster looked like when no permit came free: for a message with true numbers. */
+  private record Shortage(int available, List<PermitHolder> holders) {
+    String describe(PoolAccount account, String cls, int size) {
+      String inUse = available < 0 ? "the permits in use could not be read (CP group unreachable)"
+          : (size - available) + " of " + size + " permits in use";
+      String who;
+      if (holders == null) {
+        who = "holders could not be read";
+      } else {
+        int attributed = holders.stream().mapToInt(PermitHolder::held).sum();
+        who = holders.isEmpty() ? "no live pool" : holders.stream().map(PermitHolder::toString).collect(Collectors.joining("; "));
+        if (available >= 0 && attributed != size - available) {
+          who += " (" + attributed + " attributed to live pools: the rest are being acquired or returned, or belong to a"
+              + " member whose CP session has not expired yet)";
+        }
+      }
+      return "[" + account.profile.label() + "] No permit of budget class '" + cls + "' came free within "
+          + account.profile.connectionTimeout().toSeconds() + "s for pool " + account.poolId + " (" + account.owner + "): "
+          + inUse + ", held by " + who + ". The request was not started and can be retried; to allow more connections raise"
+          + " the class in KILLBOARD_BUDGET_CLASSES (within the server's slots) or run fewer worker instances.";
+    }
   }
 
   @Override
   public void opened(PermitLease lease, int backendPid) {
     open.add(lease);
-    if (lease.epoch() != fence.epoch()) {
-      // Granted under a CP session that has since expired: the permit is gone, so the connection must go too.
+    if (fence.isGone(lease.session())) {
+      // Granted under a CP session that has ended since: the permit is gone, so the connection must go too.
       if (lease.forfeit()) {
+        granted.remove(lease);
         publishHeld(held.decrementAndGet());
       }
       return;
@@ -100,23 +126,12 @@ public final class PoolAccount implements PermitGate {
   @Override
   public void closed(PermitLease lease) {
     boolean wasOpen = open.remove(lease);
-    if (lease.epoch() != fence.epoch() && lease.forfeit()) {
-      publishHeld(held.decrementAndGet());
-    }
     // The permit counts as held until the semaphore has it back: drained() (and so pool close and undeploy)
     // completes only then, never while the release is still on its way.
-    lease.settle(l -> semaphores.release(l.budgetClass()).onComplete(ar -> {
-      if (ar.failed() && ar.cause().getCause() instanceof java.util.concurrent.RejectedExecutionException) {
-        // The budget is closed: the member's CP session ends with it and the CP group takes the permit back.
-        LOG.debug("[{}] Permit not released: the budget is closed", profile.label());
-      } else if (ar.failed()) {
-        // The CP group no longer counts this permit for us: our session expired. Fence before taking new ones.
-        LOG.warn("[{}] Permit release refused ({}); checking the CP session", profile.label(), ar.cause().toString());
-        fence.releaseRefused();
-      }
-      releases.incrementAndGet();
-      publishHeld(held.decrementAndGet());
-    }));
+    lease.settle(l -> {
+      returning.add(l);
+      giveBack(l, FIRST_RETRY_MS);
+    });
     if (wasOpen) {
       PoolStats stats = stats();
       EVENTS.info("[{}] Pool connection closed - Total: {}, Idle: {}, Waiting: {}", profile.label(), stats.total(), stats.idle(),
@@ -124,11 +139,55 @@ public final class PoolAccount implements PermitGate {
     }
   }
 
-  /** The member's CP session expired: the CP group took these permits back; close their connections, never release them. */
-  int forfeitAll() {
+  /** Releases the permit; while the CP group cannot be reached it keeps it (still held) and tries again. */
+  private void giveBack(PermitLease lease, long retryMs) {
+    semaphores.release(lease.budgetClass(), lease.session()).onComplete(ar -> {
+      if (ar.succeeded() || ar.cause().getCause() instanceof RejectedExecutionException) {
+        // Released, taken back with its session already, or the budget is closed (the member's session ends with it).
+        returned(lease);
+        return;
+      }
+      if (!returning.contains(lease)) {
+        return; // given up by abandonReturns()
+      }
+      if (retryMs == FIRST_RETRY_MS) {
+        LOG.warn("[{}] Permit release did not reach the CP group ({}); the permit stays counted as held and the release is"
+            + " tried again", profile.label(), ar.cause().toString());
+      }
+      semaphores.vertx().setTimer(retryMs, id -> giveBack(lease, Math.min(retryMs * 2, MAX_RETRY_MS)));
+    });
+  }
+
+  private void returned(PermitLease lease) {
+    if (returning.remove(lease)) {
+      granted.remove(lease);
+      releases.incrementAndGet();
+      publishHeld(held.decrementAndGet());
+    }
+  }
+
+  /**
+   * Stops trying to give back permits whose release cannot reach the CP group (shutdown without a CP majority): the
+   * member's session expires after it has left and the CP group takes them back then. Returns how many.
+   */
+  public int abandonReturns() {
+    int n = 0;
+    for (PermitLease lease : Set.copyOf(returning)) {
+      if (returning.remove(lease)) {
+        granted.remove(lease);
+        n++;
+        publishHeld(held.decrementAndGet());
+      }
+    }
+    return n;
+  }
+
+  /** Closes the connections of permits the CP group took back (their session ended); never releases them. */
+  int forfeit(java.util.function.Predicate<PermitLease> lost) {
     int count = 0;
     for (PermitLease lease : Set.copyOf(open)) {
-      if (lease.forfeit()) {
+      if (lost.test(lease) && lease.forfeit()) {
+        granted.remove(lease);
         count++;
         publishHeld(held.decrementAndGet());
       }
@@ -136,10 +195,34 @@ public final class PoolAccount implements PermitGate {
     return count;
   }
 
+  /** Adds the CP sessions of the permits this pool holds now. */
+  void sessionsHeld(Set<Long> into) {
+    for (PermitLease lease : granted) {
+      if (!lease.settled()) {
+        into.add(lease.session());
+      }
+    }
+  }
+
+  /** Permits granted under {@code session} that the CP group still counts for us (not yet given back). */
+  long heldUnder(long session) {
+    return granted.stream().filter(l -> l.session() == session).count();
+  }
+
+  /** Whether an acquire or a release is on its way (counts may disagree for a moment). */
+  boolean busy() {
+    return acquiring.get() > 0 || !returning.isEmpty();
+  }
+
+  /** Records the current count again, so the cluster-wide record heals if a write was lost. */
+  void republish() {
+    publishHeld(held.get());
+  }
+
   private synchronized void publishHeld(int now) {
     registry.record(poolId, owner, profile.budgetClass(), now);
     if (now == 0 && !drainWaiters.isEmpty()) {
-      drainWaiters.forEach(io.vertx.core.Promise::tryComplete);
+      drainWaiters.forEach(Promise::tryComplete);
       drainWaiters.clear();
     }
   }
@@ -149,7 +232,7 @@ public final class PoolAccount implements PermitGate {
     if (held.get() == 0) {
       return Future.succeededFuture();
     }
-    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    Promise<Void> p = Promise.promise();
     drainWaiters.add(p);
     return p.future();
   }

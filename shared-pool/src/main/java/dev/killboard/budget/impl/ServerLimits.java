@@ -4,6 +4,7 @@ import dev.killboard.budget.BudgetConfigException;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.RoleLimitPolicy;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import org.slf4j.Logger;
@@ -33,6 +34,25 @@ public final class ServerLimits {
     this.roleLimit = row.getInteger("role_limit");
     this.superuser = row.getBoolean("superuser");
     this.role = row.getString("role");
+  }
+
+  private ServerLimits(JsonObject json) {
+    this.maxConnections = json.getInteger("maxConnections");
+    this.superuserReserved = json.getInteger("superuserReserved");
+    this.reserved = json.getInteger("reserved");
+    this.roleLimit = json.getInteger("roleLimit");
+    this.superuser = json.getBoolean("superuser");
+    this.role = json.getString("role");
+  }
+
+  /** The limits as the cluster records them, so members started later need no connection to check them. */
+  public JsonObject toJson() {
+    return new JsonObject().put("maxConnections", maxConnections).put("superuserReserved", superuserReserved)
+        .put("reserved", reserved).put("roleLimit", roleLimit).put("superuser", superuser).put("role", role);
+  }
+
+  public static ServerLimits fromJson(JsonObject json) {
+    return new ServerLimits(json);
   }
 
   /** Reads the limits through {@code pool} (one governed connection). */

@@ -1,48 +1,55 @@
 package dev.killboard.budget.impl;
 
-import com.hazelcast.cluster.Address;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.CPGroup;
 import com.hazelcast.cp.session.CPSession;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guards against a member that lost its CP session (long GC pause, partition) while holding connections: the CP group
- * has given its permits to others already, so the member closes those connections before it takes permits again.
+ * Guards against a member whose CP session ended while it held connections (long GC pause, partition): the CP group
+ * took that session's permits back and may have granted them to others, so the connections they covered are closed
+ * before the member takes permits again.
  *
- * <p>It watches this member's CP session in the default group (where the budget semaphores live) every heartbeat and
- * before each permit request; a session that vanished or changed while permits were held means they were taken back.
+ * <p>Every permit remembers the session that acquired it. A session counts as gone only on proof: Hazelcast replaced
+ * it on this member (it does so only after the CP group answered "session expired"), or a linearizable listing of the
+ * CP group's sessions no longer holds it (session ids are never reused). A changed session is no proof — an idle
+ * member's session is retired and a new one begins whenever its permit count falls to zero — so permits of a live
+ * session are never forfeited, and a permit of a gone session is never released.
  */
 public final class SessionFence {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFence.class);
 
   private final Vertx vertx;
   private final HazelcastInstance hz;
-  private final Address local;
+  private final ClassSemaphores semaphores;
   private final List<PoolAccount> accounts = new CopyOnWriteArrayList<>();
-  private final AtomicLong epoch = new AtomicLong();
+  private final Set<Long> gone = ConcurrentHashMap.newKeySet();
   private final long timerId;
-  private Long knownSession;
-  private Future<Void> lastCheck = Future.succeededFuture();
-  private volatile long lastCheckedAt;
   private final long checkEveryMillis;
   private final boolean sessionsListable;
+  private Future<Void> lastCheck = Future.succeededFuture();
+  private volatile long lastCheckedAt;
 
-  public SessionFence(Vertx vertx, io.vertx.core.internal.ContextInternal home, HazelcastInstance hz, long checkEveryMillis) {
+  public SessionFence(Vertx vertx, ContextInternal home, HazelcastInstance hz, ClassSemaphores semaphores, long checkEveryMillis) {
     this.vertx = vertx;
     this.hz = hz;
-    this.local = hz.getCluster().getLocalMember().getAddress();
+    this.semaphores = semaphores;
     this.checkEveryMillis = checkEveryMillis;
-    // In unsafe mode (no CP members) Hazelcast offers no session listing; a refused release is the only signal there.
+    // In unsafe mode (no CP members) Hazelcast offers no session listing; Hazelcast's own replacement is the signal.
     this.sessionsListable = hz.getConfig().getCPSubsystemConfig().getCPMemberCount() > 0;
     this.timerId = home.setPeriodic(checkEveryMillis, id -> checkNow());
   }
@@ -55,9 +62,9 @@ public final class SessionFence {
     accounts.remove(account);
   }
 
-  /** Current epoch; permits granted in an older epoch were forfeited. */
-  public long epoch() {
-    return epoch.get();
+  /** Whether the session is known to be gone (its permits taken back by the CP group). */
+  public boolean isGone(long session) {
+    return gone.contains(session);
   }
 
   /** Completes when it is safe to take a permit: the last check is recent and any fencing it started is done. */
@@ -68,77 +75,81 @@ public final class SessionFence {
     return lastCheck;
   }
 
-  /** Checks the session now; fences if the permits we hold were taken back. */
+  /** Checks the sessions of the permits held now; fences those whose session is gone. */
   public synchronized Future<Void> checkNow() {
     if (!lastCheck.isComplete()) {
       return lastCheck;
     }
-    if (!sessionsListable || heldByMember() == 0) {
-      knownSession = null;
+    Set<Long> held = heldSessions();
+    if (held.isEmpty()) {
       lastCheckedAt = System.currentTimeMillis();
-      lastCheck = Future.succeededFuture();
-      return lastCheck;
+      return lastCheck = Future.succeededFuture();
     }
     Promise<Void> done = Promise.promise();
     lastCheck = done.future();
-    Future<Collection<CPSession>> sessions;
-    try {
-      sessions = Future.fromCompletionStage(
-          hz.getCPSubsystem().getCPSessionManagementService().getAllSessions(CPGroup.DEFAULT_GROUP_NAME));
-    } catch (RuntimeException e) {
-      sessions = Future.failedFuture(e);
-    }
-    sessions.onComplete(ar -> {
-          if (ar.succeeded()) {
-            judge(ar.result());
-          } else {
-            LOG.debug("Could not list CP sessions: {}", ar.cause().toString());
-          }
-          lastCheckedAt = System.currentTimeMillis();
-          done.complete();
-        });
+    semaphores.blocking(() -> judge(held)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        fence(ar.result());
+      } else {
+        LOG.debug("Could not check the CP sessions: {}", ar.cause().toString());
+      }
+      lastCheckedAt = System.currentTimeMillis();
+      done.complete();
+    });
     return lastCheck;
   }
 
-  /** A permit release was refused by the CP group: the session that held it is gone. */
-  public void releaseRefused() {
-    if (sessionsListable) {
-      checkNow();
-    } else {
-      synchronized (this) {
-        fence(-1);
+  /** Blocking: which of the sessions our permits were granted under are gone. */
+  private Set<Long> judge(Set<Long> held) throws Exception {
+    Set<Long> current = new HashSet<>();
+    for (String cls : semaphores.sizes().keySet()) {
+      current.add(semaphores.currentSession(cls));
+    }
+    Set<Long> out = new HashSet<>();
+    Set<Long> unsure = new HashSet<>();
+    for (long session : held) {
+      (current.contains(session) ? unsure : out).add(session);
+    }
+    if (sessionsListable && !unsure.isEmpty()) {
+      Collection<CPSession> listed = hz.getCPSubsystem().getCPSessionManagementService()
+          .getAllSessions(CPGroup.DEFAULT_GROUP_NAME).toCompletableFuture().get(checkEveryMillis * 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+      Set<Long> alive = listed.stream().map(CPSession::id).collect(Collectors.toSet());
+      unsure.stream().filter(s -> !alive.contains(s)).forEach(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * Gives up a session that is still alive (orphans found on it): closes the connections it covers and marks it gone,
+   * so nothing granted under it is released again once the CP group has taken its permits back.
+   */
+  public synchronized void retire(long session) {
+    fence(Set.of(session));
+  }
+
+  private void fence(Set<Long> lost) {
+    if (lost.isEmpty()) {
+      return;
+    }
+    gone.addAll(lost);
+    Map<String, Integer> closed = new TreeMap<>();
+    for (PoolAccount account : accounts) {
+      int n = account.forfeit(lease -> lost.contains(lease.session()));
+      if (n > 0) {
+        closed.merge(account.profile().budgetClass(), n, Integer::sum);
       }
     }
-  }
-
-  private synchronized void judge(Collection<CPSession> sessions) {
-    Optional<Long> mine = sessions.stream()
-        .filter(s -> s.endpointType() == CPSession.CPSessionOwnerType.SERVER && local.equals(s.endpoint()))
-        .map(CPSession::id)
-        .findFirst();
-    if (heldByMember() == 0) {
-      knownSession = null;
-      return;
+    if (!closed.isEmpty()) {
+      LOG.error("CP session(s) {} of this member ended while they held connections (GC pause or network partition?):"
+          + " the CP group took their permits back, so the connections they covered were closed ({} per class) before"
+          + " taking new permits.", lost, closed);
     }
-    // Permits held imply a live session: none, or a different one, means the CP group took them back.
-    if (mine.isEmpty() || (knownSession != null && !mine.get().equals(knownSession))) {
-      fence(knownSession == null ? -1 : knownSession);
-      return;
-    }
-    knownSession = mine.get();
   }
 
-  private void fence(long lostSession) {
-    epoch.incrementAndGet();
-    knownSession = null;
-    int closed = accounts.stream().mapToInt(PoolAccount::forfeitAll).sum();
-    LOG.error("CP session {} of this member expired while it held connections (GC pause or network partition?):"
-        + " the cluster has reassigned its permits, so {} physical connection(s) were closed before taking new permits.",
-        lostSession, closed);
-  }
-
-  private int heldByMember() {
-    return accounts.stream().mapToInt(PoolAccount::held).sum();
+  private Set<Long> heldSessions() {
+    Set<Long> out = new HashSet<>();
+    accounts.forEach(a -> a.sessionsHeld(out));
+    return out;
   }
 
   public void close() {

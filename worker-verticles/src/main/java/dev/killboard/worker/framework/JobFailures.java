@@ -38,6 +38,17 @@ public final class JobFailures {
     return !(classify(failure) instanceof JobRejected);
   }
 
+  /** Whether no database connection could be had: the connection budget had no permit free in time. */
+  public static boolean shortage(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof BudgetExhaustedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether this is a transient failure (upstream or connection budget) rather than a bug or bad data. */
   public static boolean transientFailure(Throwable failure) {
     Throwable cause = unwrap(failure);

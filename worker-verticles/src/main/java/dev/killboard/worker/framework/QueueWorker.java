@@ -3,6 +3,7 @@ package dev.killboard.worker.framework;
 import dev.killboard.queue.ConsumerOptions;
 import dev.killboard.queue.Job;
 import dev.killboard.queue.JobConsumer;
+import dev.killboard.queue.JobHandedBack;
 import dev.killboard.queue.JobRejected;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,6 +32,8 @@ public abstract class QueueWorker<T> extends PooledWorker {
 
   private JobConsumer consumer;
   private volatile boolean stopping;
+  // Set while the consumer is paused for a shortage of connection permits (on this verticle's context only).
+  private Future<Void> waitingForPermit;
 
   /** The queue this worker consumes (a {@link dev.killboard.queue.QueueNames} constant). */
   public abstract String queueName();
@@ -73,6 +76,15 @@ public abstract class QueueWorker<T> extends PooledWorker {
         LOG.debug("job done worker={} queue={} job={} attempt={} ms={}", owner(), queueName(), job.id(), job.attempt(), ms);
         return Future.succeededFuture();
       }
+      if (JobFailures.shortage(ar.cause())) {
+        // No connection to be had: the job was not at fault. Hand it back whole and take no job until a permit is free.
+        waitForPermit(ar.cause());
+        return Future.failedFuture(new JobHandedBack("no database connection free", ar.cause()));
+      }
+      if (stopping) {
+        // This instance is stopping (its pool may be closing): another instance runs the job, with all its attempts.
+        return Future.failedFuture(new JobHandedBack("worker stopping", ar.cause()));
+      }
       Throwable verdict = JobFailures.classify(ar.cause());
       if (verdict instanceof JobRejected) {
         LOG.info("job dropped worker={} queue={} job={} reason={}", owner(), queueName(), job.id(), verdict.getMessage());
@@ -81,6 +93,42 @@ public abstract class QueueWorker<T> extends PooledWorker {
             job.id(), job.attempt(), ms, String.valueOf(verdict));
       }
       return Future.failedFuture(verdict);
+    });
+  }
+
+  /**
+   * Pauses the consumer until this instance's pool gets a connection again (the wait for a permit is the pool's own;
+   * the connection then stays idle in the pool for the job that follows). Logs once who holds the permits.
+   */
+  private void waitForPermit(Throwable shortage) {
+    if (waitingForPermit != null || stopping) {
+      return;
+    }
+    consumer.pause();
+    LOG.warn("worker {} waits for a database connection and takes no job until it has one: {}", owner(),
+        shortage.getMessage());
+    long since = System.nanoTime();
+    waitingForPermit = retryConnect().onComplete(ar -> {
+      waitingForPermit = null;
+      if (!stopping) {
+        LOG.info("worker {} has a database connection again after {} s; taking jobs", owner(),
+            (System.nanoTime() - since) / 1_000_000_000L);
+        consumer.resume();
+      }
+    });
+  }
+
+  private Future<Void> retryConnect() {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    return runtime.pool().getConnection().compose(conn -> conn.close()).recover(err -> {
+      if (JobFailures.shortage(err)) {
+        return retryConnect(); // the permit wait itself paces this loop
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(OUTAGE_MAX_WAIT_MS, id -> later.complete());
+      return later.future().compose(v -> retryConnect());
     });
   }
 
