@@ -176,11 +176,9 @@ class PackagedSmokeIT {
     int httpPort = ports.get(3);
     List<String> members = ports.subList(0, 3).stream().map(p -> "127.0.0.1:" + p).toList();
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("KILLBOARD_DB_HOST", db.host());
-    env.put("KILLBOARD_DB_PORT", Integer.toString(db.port()));
-    env.put("KILLBOARD_DB_NAME", db.database());
-    env.put("KILLBOARD_DB_USER", db.appUser());
-    env.put("KILLBOARD_DB_PASSWORD", db.appPassword());
+    // The database as an operator pastes it: one URL with the password and sslmode in it.
+    env.put("DATABASE_URL", "postgresql://" + encode(db.appUser()) + ":" + encode(db.appPassword()) + "@" + db.host() + ":"
+      + db.port() + "/" + db.database() + "?sslmode=disable");
     env.put("KILLBOARD_REDIS_URL", redis.uri());
     env.put("KILLBOARD_HTTP_PORT", Integer.toString(httpPort));
     env.put("KILLBOARD_TOKEN_KEY", randomKey());
@@ -223,7 +221,8 @@ class PackagedSmokeIT {
     for (PackagedProcess p : List.of(api, production, characters)) {
       String deployed = p.awaitLine(Pattern.compile("Killboard verticle .* deployed"), Duration.ZERO);
       assertThat(deployed).containsPattern(LOG_LINE).contains("KillboardLauncher - Killboard verticle");
-      assertThat(p.output()).doesNotContain("without proper access to required Java packages");
+      assertThat(p.output()).doesNotContain("without proper access to required Java packages")
+        .doesNotContain(db.appPassword());
     }
 
     // The budget as an operator asks for it, from a separate process that joins as a client; its own log as JSON
@@ -284,6 +283,10 @@ class PackagedSmokeIT {
   private static boolean pause() throws InterruptedException {
     Thread.sleep(250);
     return true;
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static String randomKey() {
