@@ -21,6 +21,9 @@ public final class HazelcastConfigs {
   static final String VERTX_HA_INFO = "__vertx.haInfo";
   static final String VERTX_NODE_INFO = "__vertx.nodeInfo";
 
+  /** Member attribute with the process id, so that tools (killboard budget status) can tell which process a member is. */
+  public static final String PID_ATTRIBUTE = "killboard.pid";
+
   /** How many ports after the configured one a member tries when it is taken (several JVMs per host). */
   static final int PORT_COUNT = 20;
   /**
@@ -54,6 +57,7 @@ public final class HazelcastConfigs {
     s.validate();
     Config config = new Config();
     config.setClusterName(s.clusterName());
+    config.getMemberAttributeConfig().setAttribute(PID_ATTRIBUTE, Long.toString(ProcessHandle.current().pid()));
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(s.port()).setPortAutoIncrement(true).setPortCount(PORT_COUNT);

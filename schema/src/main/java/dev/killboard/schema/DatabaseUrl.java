@@ -5,7 +5,10 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +22,8 @@ public final class DatabaseUrl {
 
     private static final String JDBC_PREFIX = "jdbc:postgresql://";
     private static final int DEFAULT_PORT = 5432;
+    /** libpq's (and pgjdbc's) {@code sslmode} values. */
+    public static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     private final String jdbcUrl;
     private final String host;
@@ -26,14 +31,17 @@ public final class DatabaseUrl {
     private final String database;
     private final String user;
     private final String password;
+    private final Map<String, String> parameters;
 
-    private DatabaseUrl(String jdbcUrl, String host, int port, String database, String user, String password) {
+    private DatabaseUrl(String jdbcUrl, String host, int port, String database, String user, String password,
+                        Map<String, String> parameters) {
         this.jdbcUrl = jdbcUrl;
         this.host = host;
         this.port = port;
         this.database = database;
         this.user = user;
         this.password = password;
+        this.parameters = Collections.unmodifiableMap(parameters);
     }
 
     /**
@@ -87,6 +95,7 @@ public final class DatabaseUrl {
         }
         // user/password query parameters are lifted out too, so the JDBC URL never carries a secret.
         List<String> kept = new ArrayList<>();
+        Map<String, String> parameters = new LinkedHashMap<>();
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
@@ -102,8 +111,14 @@ public final class DatabaseUrl {
                     password = value;
                 } else {
                     kept.add(pair);
+                    parameters.put(key.toLowerCase(Locale.ROOT), value);
                 }
             }
+        }
+        String sslMode = parameters.get("sslmode");
+        if (sslMode != null && !SSL_MODES.contains(sslMode)) {
+            throw new IllegalArgumentException("sslmode='" + sslMode + "' in '" + redact(trimmed) + "' is not one of "
+                    + String.join(", ", SSL_MODES));
         }
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         StringBuilder jdbc = new StringBuilder(JDBC_PREFIX).append(hostPart).append(':').append(port)
@@ -112,7 +127,8 @@ public final class DatabaseUrl {
             jdbc.append('?').append(String.join("&", kept));
         }
         return new DatabaseUrl(jdbc.toString(), host, port, database,
-                user == null || user.isEmpty() ? null : user, password == null || password.isEmpty() ? null : password);
+                user == null || user.isEmpty() ? null : user, password == null || password.isEmpty() ? null : password,
+                parameters);
     }
 
     /** The JDBC URL without user or password. */
@@ -140,6 +156,16 @@ public final class DatabaseUrl {
     /** The password carried by the URL, if any. */
     public Optional<String> password() {
         return Optional.ofNullable(password);
+    }
+
+    /** The {@code sslmode} parameter (one of {@link #SSL_MODES}), if the URL has one. */
+    public Optional<String> sslMode() {
+        return parameter("sslmode");
+    }
+
+    /** A query parameter other than user and password (names are case-insensitive), decoded. */
+    public Optional<String> parameter(String name) {
+        return Optional.ofNullable(parameters.get(name.toLowerCase(Locale.ROOT)));
     }
 
     /** The JDBC URL, safe to print. */

@@ -4,14 +4,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where {@link MigrateCommand} migrates, read from {@code KILLBOARD_DB_URL}, {@code KILLBOARD_DB_USER} and
- * {@code KILLBOARD_DB_PASSWORD} and validated before anything connects. User and password may also come from the URL;
+ * Where {@link MigrateCommand} migrates, read from {@code KILLBOARD_DB_URL} (or {@code DATABASE_URL}),
+ * {@code KILLBOARD_DB_USER} and {@code KILLBOARD_DB_PASSWORD} and validated before anything connects. User and password may also come from the URL;
  * the environment variables win. {@link #toString()} never shows the password.
  */
 public final class MigrationSettings {
 
     /** JDBC ({@code jdbc:postgresql://…}) or libpq ({@code postgresql://…}) URL of the Killboard database. */
     public static final String URL = "KILLBOARD_DB_URL";
+    /** Read when {@link #URL} is not set: the name hosting platforms (and the original) give the connection string. */
+    public static final String FALLBACK_URL = "DATABASE_URL";
     /** Application role that owns the schema (must not need superuser). */
     public static final String USER = "KILLBOARD_DB_USER";
     /** Password of {@link #USER}. */
@@ -34,9 +36,11 @@ public final class MigrationSettings {
      */
     public static MigrationSettings fromEnvironment(Map<String, String> environment) {
         Objects.requireNonNull(environment, "environment");
-        String rawUrl = blankToNull(environment.get(URL));
+        String urlVariable = blankToNull(environment.get(URL)) == null && blankToNull(environment.get(FALLBACK_URL)) != null
+                ? FALLBACK_URL : URL;
+        String rawUrl = blankToNull(environment.get(urlVariable));
         if (rawUrl == null) {
-            throw new InvalidSettingException(URL, "not set; set it to the database URL, e.g. "
+            throw new InvalidSettingException(URL, "not set (nor " + FALLBACK_URL + "); set it to the database URL, e.g. "
                     + "jdbc:postgresql://db.example.com:25060/killboard?sslmode=require "
                     + "or postgresql://db.example.com:25060/killboard?sslmode=require");
         }
@@ -44,14 +48,14 @@ public final class MigrationSettings {
         try {
             url = DatabaseUrl.parse(rawUrl);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(URL, e.getMessage());
+            throw new InvalidSettingException(urlVariable, e.getMessage());
         }
         String user = blankToNull(environment.get(USER));
         if (user == null) {
             user = url.user().orElse(null);
         }
         if (user == null) {
-            throw new InvalidSettingException(USER, "not set and " + URL
+            throw new InvalidSettingException(USER, "not set and " + urlVariable
                     + " names no user; set it to the application role that owns the Killboard schema");
         }
         if (user.length() > 63 || user.chars().anyMatch(Character::isISOControl)) {
@@ -63,7 +67,7 @@ public final class MigrationSettings {
             password = url.password().orElse(null);
         }
         if (password == null) {
-            throw new InvalidSettingException(PASSWORD, "not set and " + URL + " carries no password; set it to the"
+            throw new InvalidSettingException(PASSWORD, "not set and " + urlVariable + " carries no password; set it to the"
                     + " password of role '" + user + "'");
         }
         return new MigrationSettings(url, user, password);

@@ -55,4 +55,15 @@ class DatabaseUrlTest {
                 .isEqualTo("failed for postgresql://u:****@h/db and jdbc:postgresql://h/db?user=u&password=****&x=1");
         assertThat(SchemaMigrations.redact("token hunter2 leaked", "hunter2")).isEqualTo("token **** leaked");
     }
+
+    @Test
+    void exposesSslModeAndParametersAndRejectsUnknownModes() {
+        DatabaseUrl url = DatabaseUrl.parse("postgresql://u:hunter2@h:25060/db?SSLMode=verify-full&sslrootcert=%2Fetc%2Fca.crt");
+        assertThat(url.sslMode()).contains("verify-full");
+        assertThat(url.parameter("sslrootcert")).contains("/etc/ca.crt");
+        assertThat(DatabaseUrl.parse("postgresql://h/db").sslMode()).isEmpty();
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:hunter2@h/db?sslmode=required"))
+                .hasMessageContaining("sslmode='required'").hasMessageContaining("verify-full")
+                .hasMessageNotContaining("hunter2");
+    }
 }

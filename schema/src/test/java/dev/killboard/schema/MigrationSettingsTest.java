@@ -47,4 +47,21 @@ class MigrationSettingsTest {
                 MigrationSettings.USER, "app")))
                 .hasMessageStartingWith("KILLBOARD_DB_PASSWORD: not set").hasMessageContaining("'app'");
     }
+
+    @Test
+    void databaseUrlIsTheFallbackAndNamedInItsErrors() {
+        MigrationSettings s = MigrationSettings.fromEnvironment(Map.of(
+                MigrationSettings.FALLBACK_URL, "postgresql://doadmin:pw@db:25060/defaultdb?sslmode=require"));
+        assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://db:25060/defaultdb?sslmode=require");
+        assertThat(s.user()).isEqualTo("doadmin");
+        assertThat(s.password()).isEqualTo("pw");
+        // KILLBOARD_DB_URL wins when both are set.
+        assertThat(MigrationSettings.fromEnvironment(Map.of(MigrationSettings.URL, "postgresql://u:p@one/kb",
+                MigrationSettings.FALLBACK_URL, "postgresql://u:p@two/kb")).jdbcUrl()).contains("//one:5432/kb");
+        assertThatThrownBy(() -> MigrationSettings.fromEnvironment(Map.of(MigrationSettings.FALLBACK_URL, "postgresql://h/db")))
+                .hasMessageStartingWith("KILLBOARD_DB_USER: not set and DATABASE_URL names no user");
+        assertThatThrownBy(() -> MigrationSettings.fromEnvironment(Map.of(MigrationSettings.FALLBACK_URL,
+                "postgresql://u:secret@h/db?sslmode=on")))
+                .hasMessageStartingWith("DATABASE_URL:").hasMessageNotContaining("secret");
+    }
 }

@@ -245,8 +245,11 @@ class BudgetBehaviourTest {
         .hasMessageContaining("'reports'");
     assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_BUDGET_CLASSES", "api=five")))
         .hasMessageContaining("KILLBOARD_BUDGET_CLASSES");
-    assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db")))
-        .hasMessageContaining("KILLBOARD_DB_PASSWORD")
+    // A pasted connection string with its password is taken (DigitalOcean's form); a bad one is refused without it.
+    assertThat(BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db")).database().password())
+        .isEqualTo("secret");
+    assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db?sslmode=on")))
+        .hasMessageContaining("KILLBOARD_DB_URL")
         .hasMessageNotContaining("secret");
     assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_POOL_WORKER_MAX", "20")))
         .hasMessageContaining("exceeds its budget class 'worker' of 16");

@@ -52,7 +52,7 @@ public final class SsoSettings {
     ApiSettings.requireHttpUrl("KILLBOARD_FRONTEND_URL", frontend);
     String clientId = r.optional("KILLBOARD_SSO_CLIENT_ID");
     String secret = r.optional("KILLBOARD_SSO_CLIENT_SECRET");
-    String callback = r.string("KILLBOARD_SSO_CALLBACK_URL", "http://localhost:8080/auth/callback");
+    String callback = r.string("KILLBOARD_SSO_CALLBACK_URL", defaultCallback(r));
     ApiSettings.requireHttpUrl("KILLBOARD_SSO_CALLBACK_URL", callback);
     byte[] key = null;
     if (clientId != null) {
@@ -78,6 +78,28 @@ public final class SsoSettings {
     return new SsoSettings(upstream, r.optional("KILLBOARD_SSO_AUDIENCE"),
         frontend.endsWith("/") ? frontend.substring(0, frontend.length() - 1) : frontend,
         r.list("KILLBOARD_SSO_SCOPES", DEFAULT_SCOPES), key);
+  }
+
+  /**
+   * Where EVE SSO sends the browser back when KILLBOARD_SSO_CALLBACK_URL is unset: under KILLBOARD_PUBLIC_URL (the
+   * address users reach the API at, behind a proxy), else this process's own HTTP host and port, so that a changed
+   * KILLBOARD_HTTP_PORT does not leave the login ending on a dead port. A wildcard host becomes localhost.
+   */
+  static String defaultCallback(EnvReader r) {
+    String publicUrl = r.optional("KILLBOARD_PUBLIC_URL");
+    if (publicUrl != null) {
+      ApiSettings.requireHttpUrl("KILLBOARD_PUBLIC_URL", publicUrl);
+      return publicUrl.replaceAll("/+$", "") + "/auth/callback";
+    }
+    String host = r.string("KILLBOARD_HTTP_HOST", "0.0.0.0");
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = "localhost";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    int port = r.integer("KILLBOARD_HTTP_PORT", 8080, 0, 65535);
+    // Port 0 (a random port, tests only) cannot be known here.
+    return "http://" + host + ":" + (port == 0 ? 8080 : port) + "/auth/callback";
   }
 
   private static byte[] tokenKey(String raw) {

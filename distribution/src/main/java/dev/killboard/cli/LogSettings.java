@@ -1,0 +1,118 @@
+package dev.killboard.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The logging variables of a packaged process, validated before the first log line: {@code KILLBOARD_LOG_FORMAT}
+ * (plain or json), {@code KILLBOARD_LOG_LEVEL} (root level) and {@code KILLBOARD_LOG_LEVELS} (per-logger levels).
+ */
+public final class LogSettings {
+
+  public static final String ENV_FORMAT = "KILLBOARD_LOG_FORMAT";
+  public static final String ENV_LEVEL = "KILLBOARD_LOG_LEVEL";
+  public static final String ENV_LEVELS = "KILLBOARD_LOG_LEVELS";
+
+  /** The installation directory, set by bin/killboard. */
+  static final String HOME_PROPERTY = "killboard.home";
+  static final String LOGBACK_FILE_PROPERTY = "logback.configurationFile";
+
+  private static final List<String> FORMATS = List.of("plain", "json");
+  private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
+  private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.-]*");
+
+  private final String format;
+  private final String rootLevel;
+  private final Map<String, String> loggerLevels;
+
+  private LogSettings(String format, String rootLevel, Map<String, String> loggerLevels) {
+    this.format = format;
+    this.rootLevel = rootLevel;
+    this.loggerLevels = loggerLevels;
+  }
+
+  /**
+   * Reads and checks the variables; blank ones keep their default (plain, info, none).
+   *
+   * @throws IllegalArgumentException naming the variable and what to set
+   */
+  public static LogSettings fromEnv(Map<String, String> env) {
+    String format = value(env, ENV_FORMAT, "plain");
+    if (!FORMATS.contains(format)) {
+      throw new IllegalArgumentException(ENV_FORMAT + "='" + env.get(ENV_FORMAT) + "' is invalid: set plain (the default)"
+        + " or json (one JSON object per line).");
+    }
+    String root = value(env, ENV_LEVEL, "info");
+    if (!LEVELS.contains(root)) {
+      throw new IllegalArgumentException(ENV_LEVEL + "='" + env.get(ENV_LEVEL) + "' is invalid: set one of " + LEVELS
+        + " (default info).");
+    }
+    Map<String, String> levels = new LinkedHashMap<>();
+    String raw = env.get(ENV_LEVELS);
+    if (raw != null && !raw.isBlank()) {
+      for (String entry : raw.split(",")) {
+        if (entry.isBlank()) {
+          continue;
+        }
+        int eq = entry.indexOf('=');
+        String logger = eq < 0 ? "" : entry.substring(0, eq).trim();
+        String level = eq < 0 ? "" : entry.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
+        if (!LOGGER_NAME.matcher(logger).matches() || !LEVELS.contains(level)) {
+          throw new IllegalArgumentException(ENV_LEVELS + " has an invalid entry '" + entry.trim() + "': write"
+            + " logger=level pairs separated by commas, e.g. dev.killboard.budget=debug,com.hazelcast=warn, with levels "
+            + LEVELS + ".");
+        }
+        levels.put(logger, level);
+      }
+    }
+    return new LogSettings(format, root, levels);
+  }
+
+  /**
+   * Points logback at the installation's conf/logback.xml or conf/logback-json.xml (unless
+   * {@code -Dlogback.configurationFile} names another), hands it the root level (system properties come before the
+   * environment in logback's lookup, so the checked value wins) and applies the per-logger levels. Must run before
+   * anything logs, since logback reads its configuration on first use.
+   */
+  public void apply() {
+    String home = System.getProperty(HOME_PROPERTY);
+    if (home != null && System.getProperty(LOGBACK_FILE_PROPERTY) == null) {
+      String file = format.equals("json") ? "logback-json.xml" : "logback.xml";
+      System.setProperty(LOGBACK_FILE_PROPERTY, java.nio.file.Path.of(home, "conf", file).toString());
+    }
+    System.setProperty(ENV_LEVEL, rootLevel.toUpperCase(Locale.ROOT));
+    if (loggerLevels.isEmpty()) {
+      return;
+    }
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      // Another SLF4J backend on the class path (a changed lib/): its own configuration decides.
+      System.err.println("killboard: " + ENV_LEVELS + " ignored, logback is not the logging backend");
+      return;
+    }
+    loggerLevels.forEach((logger, level) -> context.getLogger(logger).setLevel(Level.toLevel(level)));
+  }
+
+  public String format() {
+    return format;
+  }
+
+  public String rootLevel() {
+    return rootLevel;
+  }
+
+  /** Logger name to level, in the order given. */
+  public Map<String, String> loggerLevels() {
+    return java.util.Collections.unmodifiableMap(loggerLevels);
+  }
+
+  private static String value(Map<String, String> env, String name, String fallback) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? fallback : v.trim().toLowerCase(Locale.ROOT);
+  }
+}
