@@ -90,11 +90,21 @@ public final class BudgetStatusCommand {
       sb.append("  ").append(m.getAddress()).append(" pid ").append(pid == null ? "?" : pid)
         .append(m.isLiteMember() ? " (lite)" : "").append(' ').append(m.getUuid()).append('\n');
     }
-    Map<String, Integer> sizes = new TreeMap<>(client.<String, Integer>getMap(ClassSemaphores.CLASS_SIZES_MAP));
-    if (sizes.isEmpty()) {
+    BudgetStatus status = read(client);
+    if (status == null) {
       return sb.append("Connection budget: no process has joined it yet (no budget classes recorded)\n").toString();
     }
-    Set<String> live = members.stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+    return sb.append(status.render()).toString();
+  }
+
+  /** Blocking: the budget's cluster-wide status as the cluster records it, or null before any process joined it. */
+  static BudgetStatus read(HazelcastInstance client) {
+    Map<String, Integer> sizes = new TreeMap<>(client.<String, Integer>getMap(ClassSemaphores.CLASS_SIZES_MAP));
+    if (sizes.isEmpty()) {
+      return null;
+    }
+    Set<String> live = client.getCluster().getMembers().stream().map(m -> m.getUuid().toString())
+      .collect(Collectors.toSet());
     List<PermitHolder> holders = holders(client.<String, String>getMap(HolderRegistry.HOLDERS_MAP).values(), live);
     Map<String, BudgetStatus.ClassStatus> classes = new LinkedHashMap<>();
     sizes.forEach((name, size) -> {
@@ -103,7 +113,7 @@ public final class BudgetStatusCommand {
       classes.put(name, new BudgetStatus.ClassStatus(name, size, available, ofClass));
     });
     int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
-    return sb.append(new BudgetStatus(total, classes).render()).toString();
+    return new BudgetStatus(total, classes);
   }
 
   /** The recorded holders of members still in the cluster (a departed member's entries may linger briefly). */

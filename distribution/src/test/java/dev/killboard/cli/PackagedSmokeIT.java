@@ -3,28 +3,20 @@ package dev.killboard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.embedded.EmbeddedDatabase;
-import dev.killboard.embedded.EmbeddedRedis;
-import dev.killboard.fake.FakeUpstreams;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,49 +36,21 @@ class PackagedSmokeIT {
   private static final Pattern LOG_LINE = Pattern.compile(
     "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* (INFO |WARN |ERROR|DEBUG|TRACE) \\[");
 
+  private static PackagedCluster cluster;
   private static Path home;
   private static Path logs;
-  private static EmbeddedDatabase db;
-  private static EmbeddedRedis redis;
-  private static Vertx vertx;
-  private static FakeUpstreams fakes;
-  private static final List<PackagedProcess> started = new ArrayList<>();
 
   @BeforeAll
   static void unpackAndStartServices() throws Exception {
-    Path tarball = Path.of(System.getProperty("killboard.distribution", "target/killboard.tar.gz"));
-    assertThat(tarball).as("the distribution built by mvn package").exists();
-    Path dir = Path.of("target", "smoke-" + UUID.randomUUID()).toAbsolutePath();
-    Files.createDirectories(dir);
-    Process tar = new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", dir.toString())
-      .redirectErrorStream(true).start();
-    assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(tar.exitValue()).as(new String(tar.getInputStream().readAllBytes())).isZero();
-    try (Stream<Path> top = Files.list(dir)) {
-      home = top.filter(Files::isDirectory).findFirst().orElseThrow();
-    }
-    logs = Files.createDirectories(dir.resolve("logs"));
-
-    db = EmbeddedDatabase.start();
-    redis = EmbeddedRedis.start();
-    vertx = Vertx.vertx();
-    fakes = FakeUpstreams.start(vertx).await(60, TimeUnit.SECONDS);
+    cluster = PackagedCluster.start("smoke", 3);
+    home = cluster.home();
+    logs = cluster.logs();
   }
 
   @AfterAll
   static void stopAll() throws Exception {
-    started.forEach(PackagedProcess::close);
-    if (fakes != null) {
-      fakes.close().await(30, TimeUnit.SECONDS);
-    }
-    if (vertx != null) {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (db != null) {
-      db.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -172,39 +136,26 @@ class PackagedSmokeIT {
 
   @Test
   void apiAndTwoWorkerProcessesServeReportTheBudgetAndStopOnSigterm() throws Exception {
-    List<Integer> ports = freePorts(4);
-    int httpPort = ports.get(3);
-    List<String> members = ports.subList(0, 3).stream().map(p -> "127.0.0.1:" + p).toList();
-    Map<String, String> env = new LinkedHashMap<>();
-    // The database as an operator pastes it: one URL with the password and sslmode in it.
-    env.put("DATABASE_URL", "postgresql://" + encode(db.appUser()) + ":" + encode(db.appPassword()) + "@" + db.host() + ":"
-      + db.port() + "/" + db.database() + "?sslmode=disable");
-    env.put("KILLBOARD_REDIS_URL", redis.uri());
-    env.put("KILLBOARD_HTTP_PORT", Integer.toString(httpPort));
-    env.put("KILLBOARD_TOKEN_KEY", randomKey());
-    env.putAll(fakes.environment());
-    // Unsafe mode on loopback, a cluster of our own: other builds on this host never join it.
-    env.put("KILLBOARD_CP_MEMBERS", "0");
-    env.put("KILLBOARD_CLUSTER_NAME", "kb-smoke-" + UUID.randomUUID());
-    env.put("KILLBOARD_CLUSTER_MEMBERS", String.join(",", members));
-    env.put("KILLBOARD_HEAP", "256m");
-
-    PackagedProcess api = start("api", env, ports.get(0), "run", "api");
+    // The cluster's environment gives the database as an operator pastes it: one DATABASE_URL with the password and
+    // sslmode in it; unsafe mode on loopback, a cluster of our own.
+    Map<String, String> env = Map.of();
+    EmbeddedDatabase db = cluster.db();
+    PackagedProcess api = cluster.start("api", env, "run", "api");
     // The API migrates the schema; the workers start once it has.
     awaitDeployed(api, "dev.killboard.api.ApiVerticle");
-    PackagedProcess production = start("worker-production", env, ports.get(1), "run", "worker:production");
-    PackagedProcess characters = start("worker-info-characters", env, ports.get(2), "run", "worker:info-characters",
+    PackagedProcess production = cluster.start("worker-production", env, "run", "worker:production");
+    PackagedProcess characters = cluster.start("worker-info-characters", env, "run", "worker:info-characters",
       "-instances", "2");
     awaitDeployed(production, "worker:production");
     awaitDeployed(characters, "worker:info-characters");
 
     // Data a worker process stored, served by the API process: R2Z2 killmails through redisq-stream.
-    fakes.r2z2().publishNew(3);
+    cluster.fakes().r2z2().publishNew(3);
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     JsonObject answer;
     do {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/graphql"))
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(cluster.graphqlUrl()))
           .header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
             .put("query", "{ killmails(filter: {limit: 5}) { edges { node { id } } pageInfo { totalCount } } }").encode()))
@@ -227,10 +178,10 @@ class PackagedSmokeIT {
 
     // The budget as an operator asks for it, from a separate process that joins as a client; its own log as JSON
     // lines, with the Hazelcast client's connection chatter turned down to warnings.
-    Map<String, String> statusEnv = new LinkedHashMap<>(env);
+    Map<String, String> statusEnv = new LinkedHashMap<>();
     statusEnv.put("KILLBOARD_LOG_FORMAT", "json");
     statusEnv.put("KILLBOARD_LOG_LEVELS", "com.hazelcast.client=warn");
-    try (PackagedProcess status = start("budget-status", statusEnv, 0, "budget", "status")) {
+    try (PackagedProcess status = cluster.run("budget-status", statusEnv, "budget", "status")) {
       assertExit(status, 0);
       String out = status.output();
       List<JsonObject> logLines = out.lines().filter(l -> l.startsWith("{")).map(JsonObject::new).toList();
@@ -258,19 +209,8 @@ class PackagedSmokeIT {
     }
   }
 
-  private static PackagedProcess start(String name, Map<String, String> env, int clusterPort, String... args)
-      throws IOException {
-    Map<String, String> own = new LinkedHashMap<>(env);
-    if (clusterPort > 0) {
-      own.put("KILLBOARD_CLUSTER_PORT", Integer.toString(clusterPort));
-    }
-    PackagedProcess p = PackagedProcess.start(home, name, own, logs, args);
-    started.add(p);
-    return p;
-  }
-
   private static void awaitDeployed(PackagedProcess p, String verticle) throws InterruptedException {
-    p.awaitLine(Pattern.compile("Killboard verticle " + Pattern.quote(verticle) + " deployed"), START);
+    PackagedCluster.awaitDeployed(p, verticle);
   }
 
   private static void assertExit(PackagedProcess p, int expected) throws InterruptedException {
@@ -285,28 +225,4 @@ class PackagedSmokeIT {
     return true;
   }
 
-  private static String encode(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String randomKey() {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return Base64.getEncoder().encodeToString(key);
-  }
-
-  /** Free loopback ports, held open together so they are distinct, then released for the processes to bind. */
-  private static List<Integer> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-  }
 }

@@ -203,6 +203,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return querySingleInt("SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'");
     }
 
+    /** The server process ids of the application role's client connections. */
+    public java.util.List<Integer> appBackends() {
+        String sql = "SELECT pid FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'";
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres", PostgresServer.SUPERUSER, null));
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, options.appUser);
+            java.util.List<Integer> out = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query on embedded PostgreSQL failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Terminates every application-role backend, waiting up to 5 s for each to exit; returns how many went. */
     public int terminateAppConnections() {
         return querySingleInt("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"

@@ -11,6 +11,7 @@ import dev.killboard.budget.impl.PermitGatedPgDriver;
 import dev.killboard.budget.impl.PoolAccount;
 import dev.killboard.budget.impl.ServerLimits;
 import dev.killboard.budget.impl.SessionFence;
+import dev.killboard.budget.impl.SessionGuard;
 import dev.killboard.budget.impl.WarmKeeper;
 import dev.killboard.cluster.ClusteredVertx;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +53,7 @@ public final class ConnectionBudget {
   private final HolderRegistry registry;
   private final SessionFence fence;
   private final BudgetReconciler reconciler;
+  private final SessionGuard guard;
   private final BudgetMeters meters;
   /** A context of the budget's own: its timers and shared pools must outlive any one verticle's deployment. */
   private final io.vertx.core.internal.ContextInternal home;
@@ -78,6 +80,8 @@ public final class ConnectionBudget {
     // Divergence must outlast a dead member's session (its permits come back by themselves) before it is repaired.
     long ttl = hz.getConfig().getCPSubsystemConfig().getSessionTimeToLiveSeconds() * 1000L;
     this.reconciler = new BudgetReconciler(home, hz, semaphores, registry, accounts.values(), fence, 2_000, ttl + 5_000);
+    this.guard = new SessionGuard(home, hz, semaphores, registry,
+        () -> physicals.stream().findFirst().map(p -> p.pool).orElse(null));
     // Closing Vert.x closes the budget too, before the member leaves the cluster, so permits go back at once.
     ((io.vertx.core.internal.VertxInternal) vertx).addCloseHook(closeHook);
   }
@@ -354,6 +358,7 @@ public final class ConnectionBudget {
     List<Future<Void>> pools = new ArrayList<>();
     physicals.forEach(p -> pools.add(p.closeNow()));
     reconciler.close();
+    guard.close();
     // Without a CP majority no release can complete: a stop must still end in bounded time. What could not be given
     // back is taken back by the CP group when this member's session expires after it left.
     long deadline = home.setTimer(CLOSE_RELEASE_DEADLINE_MS, id -> {

@@ -71,11 +71,17 @@ public final class HolderRegistry {
 
   /** Records the pool's current permit count without blocking; zero removes the entry. */
   public void record(String poolId, String owner, String budgetClass, int held) {
+    record(poolId, owner, budgetClass, held, List.of());
+  }
+
+  /** Records the pool's current permit count and its connections' backend pids without blocking; zero removes it. */
+  public void record(String poolId, String owner, String budgetClass, int held, List<Integer> backends) {
     String key = memberId + "/" + poolId;
     if (held <= 0) {
       holders.removeAsync(key).exceptionally(err -> logFailure(err));
     } else {
-      String value = new PermitHolder(memberId, address, pid, owner, poolId, budgetClass, held).toJson().encode();
+      String value = new PermitHolder(memberId, address, pid, owner, poolId, budgetClass, held, backends).toJson()
+          .encode();
       holders.setAsync(key, value).exceptionally(err -> logFailure(err));
     }
   }
@@ -85,6 +91,15 @@ public final class HolderRegistry {
       LOG.debug("Could not record permit holders: {}", err.toString());
     }
     return null;
+  }
+
+  /** Blocking: every recorded holder, of live and departed members alike. */
+  public List<PermitHolder> allRecorded() {
+    List<PermitHolder> out = new ArrayList<>();
+    for (String json : holders.values()) {
+      out.add(PermitHolder.fromJson(new JsonObject(json)));
+    }
+    return out;
   }
 
   /** Blocking: every holder of live members, optionally of one class. */

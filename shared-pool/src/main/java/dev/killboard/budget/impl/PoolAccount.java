@@ -117,6 +117,7 @@ public final class PoolAccount implements PermitGate {
       }
       return;
     }
+    publishHeld(held.get()); // its backend pid, for the session guard
     // A new connection goes straight to the request that caused it: report the counts as of that hand-off.
     PoolStats stats = stats().handedToWaiter();
     EVENTS.info("[{}] Pool connection opened - Total: {}, Idle: {}, Waiting: {}", profile.label(), stats.total(), stats.idle(),
@@ -142,6 +143,10 @@ public final class PoolAccount implements PermitGate {
   /** Releases the permit; while the CP group cannot be reached it keeps it (still held) and tries again. */
   private void giveBack(PermitLease lease, long retryMs) {
     semaphores.release(lease.budgetClass(), lease.session()).onComplete(ar -> {
+      if (ar.succeeded() && ar.result() == ClassSemaphores.Returned.SESSION_GONE) {
+        LOG.info("[{}] The permit of a closed connection belonged to CP session {}, which has ended: the CP group took it"
+            + " back with the session, so it is not released again", profile.label(), lease.session());
+      }
       if (ar.succeeded() || ar.cause().getCause() instanceof RejectedExecutionException) {
         // Released, taken back with its session already, or the budget is closed (the member's session ends with it).
         returned(lease);
@@ -220,7 +225,9 @@ public final class PoolAccount implements PermitGate {
   }
 
   private synchronized void publishHeld(int now) {
-    registry.record(poolId, owner, profile.budgetClass(), now);
+    List<Integer> backends = open.stream().filter(l -> !l.settled() && l.backendPid() > 0).map(PermitLease::backendPid)
+        .sorted().toList();
+    registry.record(poolId, owner, profile.budgetClass(), now, backends);
     if (now == 0 && !drainWaiters.isEmpty()) {
       drainWaiters.forEach(Promise::tryComplete);
       drainWaiters.clear();
