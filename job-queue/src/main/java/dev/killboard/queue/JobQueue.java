@@ -15,6 +15,16 @@ import java.util.function.Function;
  */
 public interface JobQueue {
 
+  /** Whether {@code failure} means Redis cannot be reached (as opposed to a refused command or a bad setting). */
+  static boolean unreachable(Throwable failure) {
+    return failure instanceof QueueUnavailableException || RedisLink.isConnectionFailure(failure);
+  }
+
+  /** A short description of a Redis failure for a log line. */
+  static String describe(Throwable failure) {
+    return RedisLink.describe(failure);
+  }
+
   /**
    * Connects the command connection and returns the queue.
    *

@@ -286,6 +286,30 @@ public final class ConnectionBudget {
     }));
   }
 
+  /**
+   * Like {@link #withPermit}, but a shortage means waiting as long as it takes (logged once, with who holds the
+   * permits), never failing: for start-up work such as migrations, which must not fail a deployment over a shortage.
+   */
+  public <T> Future<T> withPermitWhenFree(String budgetClass, String owner, java.util.concurrent.Callable<T> work) {
+    return withPermitWhenFree(budgetClass, owner, work, false);
+  }
+
+  private <T> Future<T> withPermitWhenFree(String budgetClass, String owner, java.util.concurrent.Callable<T> work,
+      boolean waitLogged) {
+    return withPermit(budgetClass, owner, work).recover(err -> {
+      if (!(err instanceof BudgetExhaustedException)) {
+        return Future.failedFuture(err);
+      }
+      if (!waitLogged) {
+        Future<BudgetStatus> now = status();
+        now.onComplete(ar -> LOG.warn("{} waits for a permit of class '{}' (no permit came free yet; it goes on waiting):"
+            + " {}", owner, budgetClass, ar.succeeded() ? ar.result().classes().get(budgetClass).holders()
+            : "holders could not be read"));
+      }
+      return withPermitWhenFree(budgetClass, owner, work, true);
+    });
+  }
+
   /** Who holds how many permits of each class, cluster-wide, with what is still available. */
   public Future<BudgetStatus> status() {
     return CallerContext.deliver(semaphores.blocking(() -> {

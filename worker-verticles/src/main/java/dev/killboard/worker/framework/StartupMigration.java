@@ -37,7 +37,8 @@ final class StartupMigration {
       long timer = vertx.setPeriodic(PROGRESS_LOG_MS, id -> LOG.info("still waiting for the schema migration to version"
           + " {} ({} s): migrating, or waiting for the migration lock another process holds",
           SchemaMigrations.LATEST_VERSION, (System.nanoTime() - started) / 1_000_000_000L));
-      Future<Void> run = budget.<Void>withPermit(PoolProfile.WORKER_CLASS, "schema-migration", () -> {
+      // A shortage delays the migration (and the start), it does not fail it.
+      Future<Void> run = budget.<Void>withPermitWhenFree(PoolProfile.WORKER_CLASS, "schema-migration", () -> {
         SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
         return null;
       }).onComplete(ar -> vertx.cancelTimer(timer));

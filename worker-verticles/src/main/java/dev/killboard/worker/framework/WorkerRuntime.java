@@ -11,6 +11,7 @@ import dev.killboard.upstream.zkillboard.ZkillboardClient;
 import dev.killboard.worker.ingest.KillmailIngest;
 import dev.killboard.worker.ingest.UnknownEntities;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one worker verticle instance owns while it runs: its budgeted 2-connection pool, its job-queue connection and
@@ -26,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * instance, in this process or another, spends the shared error budget behind the others' backs.
  */
 public final class WorkerRuntime {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
+  private static final long REDIS_RETRY_MS = 2_000;
   private static final Map<Vertx, ErrorLimitGate> GATES = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
@@ -59,9 +64,25 @@ public final class WorkerRuntime {
         .compose(budget -> settings.migrateOnStart()
             ? StartupMigration.ensure(vertx, budget).map(budget) : Future.succeededFuture(budget))
         .compose(budget -> budget.openPool(settings.budget().workerProfile(), owner))
-        .compose(pool -> JobQueue.connect(vertx, settings.queue())
+        .compose(pool -> connectQueue(vertx, settings, owner, System.nanoTime())
             .map(queue -> new WorkerRuntime(vertx, owner, settings, pool, queue))
             .recover(e -> pool.close().transform(ar -> Future.failedFuture(e))));
+  }
+
+  /** Connects to Redis; while it cannot be reached the start waits (logged each minute) instead of failing. */
+  private static Future<JobQueue> connectQueue(Vertx vertx, WorkerSettings settings, String owner, long since) {
+    return JobQueue.connect(vertx, settings.queue()).recover(err -> {
+      if (!JobQueue.unreachable(err)) {
+        return Future.failedFuture(err);
+      }
+      long waited = (System.nanoTime() - since) / 1_000_000_000L;
+      if (waited % 60 < 2) {
+        LOG.warn("worker {} waits for Redis ({} s so far): {}", owner, waited, JobQueue.describe(err));
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(REDIS_RETRY_MS, id -> later.complete());
+      return later.future().compose(v -> connectQueue(vertx, settings, owner, since));
+    });
   }
 
   /** The Vert.x instance. */
