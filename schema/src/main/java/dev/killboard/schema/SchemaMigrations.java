@@ -34,6 +34,11 @@ public final class SchemaMigrations {
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
     // A migration waits at most this long for a table lock instead of queueing behind (and then blocking) live traffic.
     private static final String INIT_SQL = "SET lock_timeout = '30s'";
+    /**
+     * How long a start waits for the migration lock another process holds: Flyway tries the advisory lock once a
+     * second this many times (its default, 50, would fail a worker whose start overlaps a longer data migration).
+     */
+    static final int LOCK_WAIT_SECONDS = 600;
 
     private SchemaMigrations() {
     }
@@ -88,6 +93,7 @@ public final class SchemaMigrations {
                 .table(HISTORY_TABLE)
                 .loggers("slf4j")
                 .initSql(INIT_SQL)
+                .lockRetryCount(LOCK_WAIT_SECONDS)
                 .cleanDisabled(true)
                 .validateMigrationNaming(true)
                 .baselineOnMigrate(false)

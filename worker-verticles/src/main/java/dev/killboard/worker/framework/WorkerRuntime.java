@@ -50,9 +50,14 @@ public final class WorkerRuntime {
         settings.upstream().esiErrorLimitMargin()));
   }
 
-  /** Joins the budget, opens this instance's worker pool and connects to the queues. */
+  /**
+   * Joins the budget, brings the schema up to date (once per process, see {@link StartupMigration}), opens this
+   * instance's worker pool and connects to the queues.
+   */
   public static Future<WorkerRuntime> open(Vertx vertx, String owner, WorkerSettings settings) {
     return ConnectionBudget.forVertx(vertx, settings.budget())
+        .compose(budget -> settings.migrateOnStart()
+            ? StartupMigration.ensure(vertx, budget).map(budget) : Future.succeededFuture(budget))
         .compose(budget -> budget.openPool(settings.budget().workerProfile(), owner))
         .compose(pool -> JobQueue.connect(vertx, settings.queue())
             .map(queue -> new WorkerRuntime(vertx, owner, settings, pool, queue))

@@ -19,10 +19,15 @@ import java.util.Map;
  * @param upstream    ESI, zKillboard, R2Z2 and SSO ({@code KILLBOARD_ESI_*} ...)
  * @param concurrency jobs one worker instance runs at once ({@code KILLBOARD_WORKER_CONCURRENCY}, 1-16, default 2:
  *                    the instance's pool has 2 connections)
+ * @param migrateOnStart whether the process brings the schema up to date before its first worker starts
+ *                    ({@code KILLBOARD_MIGRATE_ON_START}, default {@code true}, as for the API)
  */
-public record WorkerSettings(BudgetSettings budget, QueueSettings queue, UpstreamSettings upstream, int concurrency) {
+public record WorkerSettings(BudgetSettings budget, QueueSettings queue, UpstreamSettings upstream, int concurrency,
+    boolean migrateOnStart) {
   /** Environment variable: jobs in flight per worker instance. */
   public static final String CONCURRENCY = "KILLBOARD_WORKER_CONCURRENCY";
+  /** Environment variable: run the schema migrations at start (shared with the API). */
+  public static final String MIGRATE_ON_START = "KILLBOARD_MIGRATE_ON_START";
 
   /** Reads and validates every setting from {@code env}; throws {@link WorkerConfigException} listing each problem. */
   public static WorkerSettings fromEnvironment(Map<String, String> env) {
@@ -58,11 +63,21 @@ public record WorkerSettings(BudgetSettings budget, QueueSettings queue, Upstrea
             + " instance runs at once; 2 matches its 2-connection pool), or unset it for 2.");
       }
     }
+    boolean migrateOnStart = true;
+    String migrate = env.get(MIGRATE_ON_START);
+    if (migrate != null && !migrate.isBlank()) {
+      switch (migrate.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "true" -> migrateOnStart = true;
+        case "false" -> migrateOnStart = false;
+        default -> problems.add(MIGRATE_ON_START + "='" + migrate + "' is invalid: set true (the default: bring the"
+            + " schema up to date at start, under Flyway's lock) or false (the schema is migrated by other means).");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new WorkerConfigException("Killboard worker cannot start, invalid configuration:\n  - "
           + String.join("\n  - ", problems));
     }
-    return new WorkerSettings(budget, queue, upstream, concurrency);
+    return new WorkerSettings(budget, queue, upstream, concurrency, migrateOnStart);
   }
 
   /** The process environment overlaid with the string values of {@code config.env} (used by tests and -conf). */
