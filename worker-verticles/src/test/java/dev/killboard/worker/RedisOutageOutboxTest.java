@@ -5,6 +5,7 @@ import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.embedded.EmbeddedRedis;
+import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.QueueNames;
@@ -13,6 +14,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +57,14 @@ class RedisOutageOutboxTest {
           .setConfig(new JsonObject().put("env", new JsonObject(new HashMap<>(env))))));
       JobQueue queue = null;
       try {
+        List<FakeKillmail> killmails = List.of(h.fakes.universe().createKillmail(),
+            h.fakes.universe().createKillmail(), h.fakes.universe().createKillmail());
         redis.stop();
-        feed.publishNew(3);
+        // All three at once: a stream reading between two publications would see a 404 while sequence.json already
+        // reports a later entry, and move past it as an upstream gap.
+        synchronized (feed) {
+          killmails.forEach(feed::publish);
+        }
         eventually(DEADLINE, "three killmails stored while Redis is down",
             () -> h.count("SELECT count(*) FROM killmails") == 3);
 

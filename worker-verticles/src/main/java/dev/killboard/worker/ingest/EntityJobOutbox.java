@@ -34,6 +34,8 @@ public final class EntityJobOutbox {
   /** Rows one pass relays; a full pass is followed at once by the next. */
   static final int BATCH = 500;
   private static final Logger LOG = LoggerFactory.getLogger(EntityJobOutbox.class);
+  /** How long a stop waits for the pass under way. */
+  static final long STOP_WAIT_MS = 5_000;
   private static final long RETRY_MIN_MS = 500;
   private static final long RETRY_MAX_MS = 30_000;
   // Reading the queue's connection state is a field read: checking it often costs nothing.
@@ -98,7 +100,10 @@ public final class EntityJobOutbox {
     return begin();
   }
 
-  /** Stops relaying: no new pass starts; completes when the pass under way has ended. Rows left stay for later. */
+  /**
+   * Stops relaying: no new pass starts; completes when the pass under way has ended, or after
+   * {@value #STOP_WAIT_MS} ms (a pass cut short by the pool closing rolls back). Rows left stay for the next relay.
+   */
   public Future<Void> stop() {
     Future<Void> running;
     synchronized (this) {
@@ -109,7 +114,16 @@ public final class EntityJobOutbox {
       }
       running = current;
     }
-    return running == null ? Future.succeededFuture() : running;
+    if (running == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(STOP_WAIT_MS, id -> done.tryComplete());
+    running.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      done.tryComplete();
+    });
+    return done.future();
   }
 
   // Called holding the lock, with no drain under way.

@@ -143,15 +143,20 @@ public final class KillmailIngest {
 
   /**
    * Stores the batch in its own transaction, plus {@code alsoInTransaction} (e.g. a feed position), then publishes
-   * the new killmails and relays the outbox (their unknown entities' info jobs); completes with their ids. A relay
-   * that Redis refuses does not fail the store: the jobs wait in the outbox and are relayed when Redis is back.
+   * the new killmails and starts a relay of the outbox (their unknown entities' info jobs); completes with their ids
+   * without waiting for the relay, which Redis may refuse: the jobs then wait in the outbox until Redis is back.
    */
   public Future<List<Integer>> store(Vertx vertx, Pool pool, List<IngestKillmail> batch,
       Function<SqlConnection, Future<?>> alsoInTransaction) {
     return pool.withTransaction(tx -> write(tx, batch)
             .compose(ids -> alsoInTransaction.apply(tx).map(v -> ids)))
-        .onSuccess(ids -> publish(vertx, ids))
-        .compose(ids -> outbox == null || ids.isEmpty() ? Future.succeededFuture(ids) : outbox.relay().map(ids));
+        .onSuccess(ids -> {
+          publish(vertx, ids);
+          if (outbox != null && !ids.isEmpty()) {
+            // Not waited for: whatever Redis does, ingestion goes on (the rows wait in the outbox).
+            outbox.relay();
+          }
+        });
   }
 
   /** Stores the batch in its own transaction and publishes the new killmails. */
