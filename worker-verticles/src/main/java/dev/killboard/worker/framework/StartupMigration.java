@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings the database to the schema this worker was built for before any worker of the process touches it, so
  * workers and the API can start in any order. Flyway serialises concurrent runs with a PostgreSQL advisory lock on
- * its migration connection: whichever process comes first migrates, the others wait for the lock and then find the
- * schema current. The migration connection is opened while holding one worker permit, so it counts against the
- * connection budget like every pooled connection.
+ * its migration connection (taken once per migration): concurrent starters take turns and each migration is applied
+ * once; a starter is done when the schema is current. The migration connection is opened while holding one worker
+ * permit, so it counts against the connection budget like every pooled connection.
  */
 final class StartupMigration {
   private static final Logger LOG = LoggerFactory.getLogger(StartupMigration.class);
