@@ -13,6 +13,7 @@ import dev.killboard.queue.QueueSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,21 +22,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Killmails stored while Redis is down keep the info jobs of their unknown entities in the outbox (written in the
- * killmails' transaction); when Redis is back the relay queues them and the outbox empties, with nobody running a
- * scan. Redis is this test's own (AOF), stopped and restarted for real.
+ * killmails' transaction); when Redis is back the relay queues them, the outbox empties and the info workers store
+ * every name, with nobody running a scan. Redis is this test's own (AOF), stopped and restarted for real.
  */
 class RedisOutageOutboxTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  // The distinct unknown entities per kind, read from the stored killmails (nothing of them is stored yet).
-  private static final String CHARACTERS = "SELECT count(DISTINCT id) FROM (SELECT character_id AS id FROM victims"
-      + " UNION SELECT character_id FROM attackers) x WHERE id IS NOT NULL";
-  private static final String CORPORATIONS = "SELECT count(DISTINCT id) FROM (SELECT corporation_id AS id FROM victims"
-      + " UNION SELECT corporation_id FROM attackers) x WHERE id IS NOT NULL";
-  private static final String ALLIANCES = "SELECT count(DISTINCT id) FROM (SELECT alliance_id AS id FROM victims"
-      + " UNION SELECT alliance_id FROM attackers) x WHERE id IS NOT NULL";
-  private static final String TYPES = "SELECT count(DISTINCT id) FROM (SELECT ship_type_id AS id FROM victims"
-      + " UNION SELECT ship_type_id FROM attackers UNION SELECT weapon_type_id FROM attackers"
-      + " UNION SELECT item_type_id FROM killmail_items) x WHERE id IS NOT NULL";
+  // The entities the stored killmails mention, per kind (nothing of them is stored before the info workers run).
+  private static final String CHARACTERS = "SELECT character_id AS id FROM victims UNION SELECT character_id FROM attackers";
+  private static final String CORPORATIONS = "SELECT corporation_id AS id FROM victims"
+      + " UNION SELECT corporation_id FROM attackers";
+  private static final String ALLIANCES = "SELECT alliance_id AS id FROM victims UNION SELECT alliance_id FROM attackers";
+  private static final String TYPES = "SELECT ship_type_id AS id FROM victims UNION SELECT ship_type_id FROM attackers"
+      + " UNION SELECT weapon_type_id FROM attackers UNION SELECT item_type_id FROM killmail_items";
+  // Mentioned entities that have no row of their own.
+  private static final String UNRESOLVED = "SELECT " + unresolved(CHARACTERS, "characters") + " + "
+      + unresolved(CORPORATIONS, "corporations") + " + " + unresolved(ALLIANCES, "alliances") + " + "
+      + unresolved(TYPES, "types");
 
   private WorkerHarness h;
 
@@ -53,8 +55,10 @@ class RedisOutageOutboxTest {
       env.put("KILLBOARD_REDIS_RECONNECT_MAX", "300ms");
       FakeR2z2 feed = h.fakes.r2z2();
       h.sql("INSERT INTO feed_state (feed, last_sequence) VALUES ('r2z2', " + feed.latestSequence() + ")");
-      String deployment = await(h.vertx.deployVerticle("worker:redisq-stream", new DeploymentOptions()
-          .setConfig(new JsonObject().put("env", new JsonObject(new HashMap<>(env))))));
+      DeploymentOptions options = new DeploymentOptions()
+          .setConfig(new JsonObject().put("env", new JsonObject(new HashMap<>(env))));
+      String deployment = await(h.vertx.deployVerticle("worker:redisq-stream", options));
+      List<String> infoWorkers = new ArrayList<>();
       JobQueue queue = null;
       try {
         List<FakeKillmail> killmails = List.of(h.fakes.universe().createKillmail(),
@@ -68,10 +72,10 @@ class RedisOutageOutboxTest {
         eventually(DEADLINE, "three killmails stored while Redis is down",
             () -> h.count("SELECT count(*) FROM killmails") == 3);
 
-        long characters = h.count(CHARACTERS);
-        long corporations = h.count(CORPORATIONS);
-        long alliances = h.count(ALLIANCES);
-        long types = h.count(TYPES);
+        long characters = h.count(distinct(CHARACTERS));
+        long corporations = h.count(distinct(CORPORATIONS));
+        long alliances = h.count(distinct(ALLIANCES));
+        long types = h.count(distinct(TYPES));
         assertThat(characters).isPositive();
         assertThat(types).isPositive();
         assertThat(outbox("character")).as("characters waiting in the outbox").isEqualTo(characters);
@@ -89,13 +93,32 @@ class RedisOutageOutboxTest {
         assertThat(await(q.depth(QueueNames.ESI_CORPORATION_INFO)).total()).isEqualTo(corporations);
         assertThat(await(q.depth(QueueNames.ESI_ALLIANCE_INFO)).total()).isEqualTo(alliances);
         assertThat(await(q.depth(QueueNames.ESI_TYPE_INFO)).total()).isEqualTo(types);
+
+        // Nobody runs a scan: the info workers resolve every name of the killmails stored during the outage.
+        for (String worker : List.of("info-characters", "info-corporations", "info-alliances", "info-types")) {
+          infoWorkers.add(await(h.vertx.deployVerticle("worker:" + worker, options)));
+        }
+        eventually(Duration.ofSeconds(60), "every entity of the three killmails stored", () ->
+            h.count(UNRESOLVED) == 0);
       } finally {
+        for (String worker : infoWorkers) {
+          h.undeploy(worker);
+        }
         h.undeploy(deployment);
         if (queue != null) {
           await(queue.close());
         }
       }
     }
+  }
+
+  private static String distinct(String mentioned) {
+    return "SELECT count(DISTINCT id) FROM (" + mentioned + ") m WHERE id IS NOT NULL";
+  }
+
+  private static String unresolved(String mentioned, String table) {
+    return "(SELECT count(*) FROM (" + mentioned + ") m WHERE id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table
+        + " e WHERE e.id = m.id))";
   }
 
   private long outbox(String kind) throws Exception {
