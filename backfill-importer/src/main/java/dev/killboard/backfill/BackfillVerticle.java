@@ -3,6 +3,7 @@ package dev.killboard.backfill;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
+import dev.killboard.worker.framework.StartupMigration;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -14,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backfill as a one-shot verticle: on start it validates its settings, joins the connection budget and opens a
- * worker pool of its own ({@code backfill#1}, 2 connections, worker class), then imports in the background; when done
- * it publishes the report on {@value #FINISHED_ADDRESS} and, when deployed by name, undeploys itself, which closes the
- * pool (its permits go back), closing Vert.x when it was the last deployment and {@code exitWhenDone} (default true). Undeploying it early stops
- * the import after the batches in flight; a later run resumes there.
+ * The backfill as a one-shot verticle: on start it validates its settings, joins the connection budget, brings the
+ * schema up to date (under Flyway's lock, as the workers do) and opens a worker pool of its own ({@code backfill#1},
+ * 2 connections, worker class), then imports in the background; when done it publishes the report on
+ * {@value #FINISHED_ADDRESS} and, when deployed by name, undeploys itself, which closes the pool (its permits go
+ * back), closing Vert.x when it was the last deployment and {@code exitWhenDone} (default true). Undeploying it early
+ * stops the import after the batches in flight; a later run resumes there.
  *
  * <p>Config when deployed by class name: {@code paths}, {@code batchSize}, {@code stopAfter}, {@code publish},
  * {@code exitWhenDone}, and {@code env} (overrides of environment variables, as the workers accept).
@@ -82,7 +84,9 @@ public final class BackfillVerticle extends VerticleBase {
     if (out == null) {
       out = LOG::info;
     }
+    // Like the workers, the backfill brings the schema up to date first: it may be the first process to start.
     return ConnectionBudget.forVertx(vertx, budgetSettings)
+        .compose(budget -> StartupMigration.ensure(vertx, budget).map(budget))
         .compose(budget -> budget.openWorkerPool("backfill#1"))
         .onSuccess(p -> {
           pool = p;

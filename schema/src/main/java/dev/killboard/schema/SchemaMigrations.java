@@ -2,6 +2,7 @@ package dev.killboard.schema;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -25,7 +26,7 @@ import java.util.Objects;
 public final class SchemaMigrations {
 
     /** The version the bundled migrations end at; a test keeps it equal to the newest migration file. */
-    public static final String LATEST_VERSION = "8";
+    public static final String LATEST_VERSION = "9";
 
     /** Flyway's history table, in the same schema as the tables. */
     public static final String HISTORY_TABLE = "flyway_schema_history";
@@ -113,7 +114,15 @@ public final class SchemaMigrations {
         for (MigrateOutput m : result.migrations) {
             applied.add("V" + m.version + " " + m.description);
         }
-        String after = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        // Flyway takes its lock once per migration, so concurrent starters may share the work: targetSchemaVersion
+        // is then the last migration this run applied, not where the schema stands. Ask the history table.
+        MigrationInfo current;
+        try {
+            current = flyway.info().current();
+        } catch (FlywayException e) {
+            throw new SchemaMigrationException("schema version could not be read after migrating: " + describe(e), e);
+        }
+        String after = current != null && current.getVersion() != null ? current.getVersion().getVersion() : null;
         if (after == null) {
             throw new SchemaMigrationException("schema migration found no migrations on the classpath (db/migration)", null);
         }

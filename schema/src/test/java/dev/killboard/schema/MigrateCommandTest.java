@@ -31,13 +31,15 @@ class MigrateCommandTest {
                     + "/" + db.name;
             assertThat(run(Map.of(MigrationSettings.URL, url))).isEqualTo(MigrateCommand.OK);
             assertThat(out.toString(StandardCharsets.UTF_8))
-                    .contains("Applied 8 migration(s), version <empty> -> 8:")
+                    .contains("Applied " + SchemaMigrations.LATEST_VERSION + " migration(s), version <empty> -> "
+                            + SchemaMigrations.LATEST_VERSION + ":")
                     .contains("V3 killmails");
 
             out.reset();
             assertThat(run(Map.of(MigrationSettings.URL, db.jdbcUrl(), MigrationSettings.USER, db.user(),
                     MigrationSettings.PASSWORD, db.password()))).isEqualTo(MigrateCommand.OK);
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("Schema is up to date at version 8");
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("Schema is up to date at version "
+                    + SchemaMigrations.LATEST_VERSION);
             assertThat(output()).doesNotContain(db.password());
         }
     }

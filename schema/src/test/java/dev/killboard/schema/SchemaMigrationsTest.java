@@ -44,7 +44,8 @@ class SchemaMigrationsTest {
             "V5 concurrent region derivation",
             "V6 killmail hours",
             "V7 involvement without table scans",
-            "V8 killmail scope days");
+            "V8 killmail scope days",
+            "V9 entity job outbox");
 
     @Test
     void appliesEveryMigrationAsTheNonSuperuserAppRoleAndReRunningIsANoOp() throws SQLException {

@@ -46,8 +46,19 @@ class WorkerFrameworkTest {
     env.put("KILLBOARD_USER_AGENT", "Killboard-test/0.1 (test@example.invalid)");
     env.put(WorkerSettings.CONCURRENCY, "0");
     env.put("KILLBOARD_QUEUE_MAX_ATTEMPTS", "zero");
+    env.put(WorkerSettings.MIGRATE_ON_START, "sometimes");
     assertThatThrownBy(() -> WorkerSettings.fromEnvironment(env)).isInstanceOf(WorkerConfigException.class)
-        .hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY").hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS");
+        .hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY").hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS")
+        .hasMessageContaining("KILLBOARD_MIGRATE_ON_START='sometimes'");
+  }
+
+  @Test
+  void migrationAtStartIsOnUnlessSwitchedOff() {
+    Map<String, String> env = new HashMap<>();
+    env.put("KILLBOARD_USER_AGENT", "Killboard-test/0.1 (test@example.invalid)");
+    assertThat(WorkerSettings.fromEnvironment(env).migrateOnStart()).isTrue();
+    env.put(WorkerSettings.MIGRATE_ON_START, "FALSE");
+    assertThat(WorkerSettings.fromEnvironment(env).migrateOnStart()).isFalse();
   }
 
   @Test

@@ -170,7 +170,7 @@ final class WorkerHarness {
   void reset() throws Exception {
     sql("TRUNCATE killmails, characters, corporations, alliances, alliance_member_counts, alliance_member_count_deltas,"
         + " types, item_groups, categories, regions, constellations, solar_systems, races, bloodlines, feed_state,"
-        + " sync_cursors, users CASCADE");
+        + " sync_cursors, users, entity_job_outbox CASCADE");
     Redis client = Redis.createClient(vertx, redis.uri());
     try {
       client.connect().compose(c -> c.send(Request.cmd(Command.FLUSHDB)).eventually(c::close))

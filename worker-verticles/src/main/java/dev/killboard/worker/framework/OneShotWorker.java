@@ -29,6 +29,12 @@ public abstract class OneShotWorker extends PooledWorker {
   /** The job; completes when everything it does is committed (or enqueued). */
   protected abstract Future<?> run();
 
+  /** Not standalone: it ends on its own, so it publishes no heartbeat. */
+  @Override
+  protected final boolean standalone() {
+    return false;
+  }
+
   @Override
   protected final Future<?> begin() {
     try {

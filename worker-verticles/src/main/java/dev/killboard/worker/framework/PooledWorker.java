@@ -21,12 +21,27 @@ public abstract class PooledWorker extends VerticleBase {
   /** This instance's pool, queue and clients; set once {@link #start()} has opened them. */
   protected WorkerRuntime runtime;
   private String owner;
+  private long heartbeatTimer = -1;
 
   /** The worker's name, as deployed by name ({@code worker:<name>}) and shown in logs, e.g. {@code info-characters}. */
   public abstract String workerName();
 
   /** Starts the worker's activity once the runtime is open (consume a queue, poll a feed, run a one-shot job). */
   protected abstract Future<?> begin();
+
+  /**
+   * Whether this worker runs on its own rather than from a queue or once (like {@code redisq-stream}): such a worker
+   * publishes a {@link WorkerHeartbeat} while it is deployed, so the API's {@code workerStatus} can show it running.
+   * Queue workers show up as their queue's consumers, one-shots end on their own.
+   */
+  protected boolean standalone() {
+    return true;
+  }
+
+  /** The description in this worker's heartbeat; empty lets the API show its own for the workers it knows. */
+  protected String description() {
+    return "";
+  }
 
   /** Ends the worker's activity before the runtime closes (stop consuming, finish in-flight work). */
   protected Future<?> end() {
@@ -47,7 +62,10 @@ public abstract class PooledWorker extends VerticleBase {
           this.runtime = rt;
           return begin().recover(e -> rt.close().transform(ar -> Future.failedFuture(e)));
         })
-        .onSuccess(v -> LOG.info("worker started worker={} deployment={}", owner, deploymentID()))
+        .onSuccess(v -> {
+          beat();
+          LOG.info("worker started worker={} deployment={}", owner, deploymentID());
+        })
         .onFailure(e -> LOG.error("worker failed to start worker={}: {}", owner, e.getMessage()));
   }
 
@@ -56,6 +74,10 @@ public abstract class PooledWorker extends VerticleBase {
     if (runtime == null) {
       return Future.succeededFuture();
     }
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+      heartbeatTimer = -1;
+    }
     WorkerRuntime rt = runtime;
     return end().transform(ar -> {
       if (ar.failed()) {
@@ -63,6 +85,17 @@ public abstract class PooledWorker extends VerticleBase {
       }
       return rt.close();
     }).onComplete(ar -> LOG.info("worker stopped worker={} permitsBack={}", owner, ar.succeeded()));
+  }
+
+  // The first beat at once, then on a timer that stop() cancels (undeploy stops the beats before the pool closes).
+  private void beat() {
+    if (!standalone()) {
+      return;
+    }
+    WorkerHeartbeat heartbeat = WorkerHeartbeat.of(workerName(), description());
+    vertx.eventBus().publish(WorkerHeartbeat.ADDRESS, heartbeat.toJson());
+    heartbeatTimer = vertx.setPeriodic(WorkerHeartbeat.INTERVAL_MS,
+        id -> vertx.eventBus().publish(WorkerHeartbeat.ADDRESS, heartbeat.toJson()));
   }
 
   /** This instance's owner name in the budget status and logs, e.g. {@code info-characters#2}. */

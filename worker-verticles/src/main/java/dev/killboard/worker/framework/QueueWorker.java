@@ -55,6 +55,12 @@ public abstract class QueueWorker<T> extends PooledWorker {
         .compose(v -> afterCommit(data, job)));
   }
 
+  /** Not standalone: its queue's consumers show it in workerStatus, so it publishes no heartbeat. */
+  @Override
+  protected final boolean standalone() {
+    return false;
+  }
+
   @Override
   protected Future<?> begin() {
     consumer = runtime.queue().consumer(queueName(), this::handle,

@@ -12,13 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the database to the schema this worker was built for before any worker of the process touches it, so
- * workers and the API can start in any order. Flyway serialises concurrent runs with a PostgreSQL advisory lock on
- * its migration connection: whichever process comes first migrates, the others wait for the lock and then find the
- * schema current. The migration connection is opened while holding one worker permit, so it counts against the
- * connection budget like every pooled connection.
+ * Brings the database to the schema this worker was built for before any worker of the process (or the backfill)
+ * touches it, so workers, the backfill and the API can start in any order. Flyway serialises concurrent runs with a PostgreSQL advisory lock on
+ * its migration connection (taken once per migration): concurrent starters take turns and each migration is applied
+ * once; a starter is done when the schema is current. The migration connection is opened while holding one worker
+ * permit, so it counts against the connection budget like every pooled connection.
  */
-final class StartupMigration {
+public final class StartupMigration {
   private static final Logger LOG = LoggerFactory.getLogger(StartupMigration.class);
   // Once per Vert.x instance and database, however many worker instances start.
   private static final Map<String, Future<Void>> RUNS = new ConcurrentHashMap<>();
@@ -28,7 +28,7 @@ final class StartupMigration {
   }
 
   /** Migrates once per Vert.x instance and database; a failed run is forgotten, so the next deployment tries again. */
-  static Future<Void> ensure(Vertx vertx, ConnectionBudget budget) {
+  public static Future<Void> ensure(Vertx vertx, ConnectionBudget budget) {
     DatabaseSettings db = budget.databaseSettings();
     String key = System.identityHashCode(vertx) + "|" + db.jdbcUrl() + "|" + db.user();
     return RUNS.computeIfAbsent(key, k -> {

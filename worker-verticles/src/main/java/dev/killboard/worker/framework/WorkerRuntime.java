@@ -9,7 +9,7 @@ import dev.killboard.upstream.esi.EsiClient;
 import dev.killboard.upstream.r2z2.R2z2Client;
 import dev.killboard.upstream.zkillboard.ZkillboardClient;
 import dev.killboard.worker.ingest.KillmailIngest;
-import dev.killboard.worker.ingest.UnknownEntities;
+import dev.killboard.worker.ingest.EntityJobOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -44,6 +44,7 @@ public final class WorkerRuntime {
   private ZkillboardClient zkillboard;
   private R2z2Client r2z2;
   private KillmailIngest ingest;
+  private EntityJobOutbox outbox;
 
   private WorkerRuntime(Vertx vertx, String owner, WorkerSettings settings, BudgetedPool pool, JobQueue queue) {
     this.vertx = vertx;
@@ -116,13 +117,16 @@ public final class WorkerRuntime {
   }
 
   /**
-   * Killmail ingestion for live workers: after each committed batch it publishes {@code newKillmail} and queues the
-   * info jobs of the characters, corporations, alliances and types the new killmails mention but Killboard has not
-   * stored ({@link UnknownEntities}).
+   * Killmail ingestion for live workers: each batch records, in its own transaction, the characters, corporations,
+   * alliances and types the new killmails mention but Killboard has not stored; after the commit it publishes
+   * {@code newKillmail} and the outbox relays their info jobs to Redis ({@link EntityJobOutbox}, through this
+   * instance's pool). The relay starts with the first call and stops when the runtime closes.
    */
   public synchronized KillmailIngest killmailIngest() {
     if (ingest == null) {
-      ingest = new KillmailIngest(new UnknownEntities(pool(), queue));
+      outbox = new EntityJobOutbox(vertx, pool(), queue, owner);
+      outbox.start();
+      ingest = new KillmailIngest(outbox);
     }
     return ingest;
   }
@@ -151,9 +155,14 @@ public final class WorkerRuntime {
     return r2z2;
   }
 
-  /** Closes the clients and the queue connection, then the pool; completes once the pool's permits are back. */
+  /**
+   * Stops the outbox relay, closes the clients and the queue connection, then the pool; completes once the pool's
+   * permits are back.
+   */
   public Future<Void> close() {
+    Future<Void> relayStopped;
     synchronized (this) {
+      relayStopped = outbox == null ? Future.succeededFuture() : outbox.stop();
       if (esi != null) {
         esi.close();
       }
@@ -164,8 +173,10 @@ public final class WorkerRuntime {
         r2z2.close();
       }
     }
-    List<Future<?>> closing = new ArrayList<>();
-    closing.add(queue.close().recover(e -> Future.succeededFuture()));
-    return Future.join(closing).transform(ar -> pool.close());
+    return relayStopped.transform(r -> {
+      List<Future<?>> closing = new ArrayList<>();
+      closing.add(queue.close().recover(e -> Future.succeededFuture()));
+      return Future.join(closing);
+    }).transform(ar -> pool.close());
   }
 }

@@ -13,21 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Stores whole killmails — killmail with zKillboard values, victim, attackers and nested items — in the caller's
  * transaction, with one {@code unnest} insert per table for the whole batch. The killmail insert skips duplicates
  * ({@code ON CONFLICT (killmail_id) DO NOTHING ... RETURNING}); only the killmails it actually inserted get children,
  * so a batch of duplicates costs one statement (two when they carry zkb values, which fill in values a killmail stored
- * from ESI alone lacks). After commit, {@link #publish} announces each new killmail on the
- * clustered event bus ({@link NewKillmailMessage}), and, for live ingestion, {@link UnknownEntities} queues the info
- * jobs of the entities the new killmails mention but Killboard has not stored.
+ * from ESI alone lacks). For live ingestion the same transaction records the entities the new killmails mention but
+ * Killboard has not stored in the outbox ({@link EntityJobOutbox}). After commit, {@link #publish} announces each new
+ * killmail on the clustered event bus ({@link NewKillmailMessage}) and the outbox relays the info jobs to Redis.
  */
 public final class KillmailIngest {
-  private static final Logger LOG = LoggerFactory.getLogger(KillmailIngest.class);
-
   private static final String INSERT_KILLMAILS = """
       INSERT INTO killmails (killmail_id, killmail_hash, killmail_time, solar_system_id, moon_id, war_id, location_id,
                              total_value, fitted_value, destroyed_value, dropped_value, points, npc, solo, awox, labels)
@@ -71,21 +67,25 @@ public final class KillmailIngest {
              AS z (id, location_id, total, fitted, destroyed, dropped, points, npc, solo, awox, labels)
        WHERE k.killmail_id = z.id AND k.total_value IS NULL""";
 
-  private final UnknownEntities unknownEntities;
+  private final EntityJobOutbox outbox;
 
   /** Ingestion that only stores and publishes (the backfill: {@code scan-killmail-entities} queues names later). */
   public KillmailIngest() {
     this(null);
   }
 
-  /** Ingestion that, after each {@link #store}, also queues the info jobs of the new killmails' unknown entities. */
-  public KillmailIngest(UnknownEntities unknownEntities) {
-    this.unknownEntities = unknownEntities;
+  /**
+   * Ingestion that also records the new killmails' unknown entities in {@code outbox} with the killmails, and relays
+   * them after each {@link #store}.
+   */
+  public KillmailIngest(EntityJobOutbox outbox) {
+    this.outbox = outbox;
   }
 
   /**
-   * Inserts the batch in {@code tx}; completes with the ids it newly stored (ascending). Duplicates within the batch
-   * or already stored are skipped. Call {@link #publish} after the transaction committed.
+   * Inserts the batch in {@code tx}, and records the new killmails' unknown entities in the outbox when there is one;
+   * completes with the ids it newly stored (ascending). Duplicates within the batch or already stored are skipped.
+   * Call {@link #publish} after the transaction committed.
    */
   public Future<List<Integer>> write(SqlConnection tx, List<IngestKillmail> batch) {
     if (batch.isEmpty()) {
@@ -120,7 +120,9 @@ public final class KillmailIngest {
       }
       List<Integer> ids = fresh.stream().map(k -> (int) k.killmailId()).toList();
       children.add(filled);
-      return Future.all(children).map(v -> ids);
+      // The outbox rows are read from the children just inserted: after them, on the same connection.
+      return Future.all(children).compose(v -> outbox == null ? Future.succeededFuture() : outbox.record(tx, ids))
+          .map(v -> ids);
     });
   }
 
@@ -141,29 +143,20 @@ public final class KillmailIngest {
 
   /**
    * Stores the batch in its own transaction, plus {@code alsoInTransaction} (e.g. a feed position), then publishes
-   * the new killmails and queues their unknown entities; completes with their ids.
+   * the new killmails and starts a relay of the outbox (their unknown entities' info jobs); completes with their ids
+   * without waiting for the relay, which Redis may refuse: the jobs then wait in the outbox until Redis is back.
    */
   public Future<List<Integer>> store(Vertx vertx, Pool pool, List<IngestKillmail> batch,
       Function<SqlConnection, Future<?>> alsoInTransaction) {
     return pool.withTransaction(tx -> write(tx, batch)
             .compose(ids -> alsoInTransaction.apply(tx).map(v -> ids)))
-        .onSuccess(ids -> publish(vertx, ids))
-        .compose(ids -> queueUnknownEntities(ids).map(ids));
-  }
-
-  /**
-   * Queues the unknown entities of committed killmails. A failure is logged, not passed on: the killmails are stored,
-   * a retried job would find them all duplicates, and {@code scan-killmail-entities} queues whatever was missed.
-   */
-  private Future<Void> queueUnknownEntities(List<Integer> ids) {
-    if (unknownEntities == null || ids.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return unknownEntities.queueFor(ids).<Void>mapEmpty().recover(e -> {
-      LOG.warn("new killmails stored, but their unknown entities were not queued (run scan-killmail-entities): {}",
-          e.toString());
-      return Future.succeededFuture();
-    });
+        .onSuccess(ids -> {
+          publish(vertx, ids);
+          if (outbox != null && !ids.isEmpty()) {
+            // Not waited for: whatever Redis does, ingestion goes on (the rows wait in the outbox).
+            outbox.relay();
+          }
+        });
   }
 
   /** Stores the batch in its own transaction and publishes the new killmails. */

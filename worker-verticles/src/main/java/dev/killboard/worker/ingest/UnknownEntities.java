@@ -13,21 +13,25 @@ import java.util.List;
 
 /**
  * The characters, corporations, alliances and types that stored killmails mention (victims, attackers, items) but
- * that have no row of their own yet, each queued once for its info worker. Live ingestion asks for the killmails it
- * has just stored, so new killmails get their names within seconds (as the original's stream worker looked them up
- * before saving); {@code scan-killmail-entities} asks for every stored killmail.
+ * that have no row of their own yet, each queued once for its info worker. Live ingestion records those of the
+ * killmails it stores in the outbox ({@link #RECORD_SQL}, relayed to Redis by {@link EntityJobOutbox}), so new
+ * killmails get their names within seconds (as the original's stream worker looked them up before saving);
+ * {@code scan-killmail-entities} asks for every stored killmail.
  */
 public final class UnknownEntities {
-  /** One kind of entity: the column that names it in victims and attackers, its table, its queue and job key. */
-  private record Kind(String column, String table, String queue, String key) {
+  /**
+   * One kind of entity: its name in {@code entity_job_outbox.kind}, the column that names it in victims and attackers,
+   * its table, its queue and job key.
+   */
+  record Kind(String name, String column, String table, String queue, String key) {
   }
 
   // Types have no column of their own: ships, weapons and items (TYPE_SQL).
-  private static final List<Kind> KINDS = List.of(
-      new Kind("character_id", "characters", QueueNames.ESI_CHARACTER_INFO, "characterId"),
-      new Kind("corporation_id", "corporations", QueueNames.ESI_CORPORATION_INFO, "corporationId"),
-      new Kind("alliance_id", "alliances", QueueNames.ESI_ALLIANCE_INFO, "allianceId"),
-      new Kind(null, "types", QueueNames.ESI_TYPE_INFO, "typeId"));
+  static final List<Kind> KINDS = List.of(
+      new Kind("character", "character_id", "characters", QueueNames.ESI_CHARACTER_INFO, "characterId"),
+      new Kind("corporation", "corporation_id", "corporations", QueueNames.ESI_CORPORATION_INFO, "corporationId"),
+      new Kind("alliance", "alliance_id", "alliances", QueueNames.ESI_ALLIANCE_INFO, "allianceId"),
+      new Kind("type", null, "types", QueueNames.ESI_TYPE_INFO, "typeId"));
 
   // %1$s column, %2$s table, %3$s the killmail filter ("" or "WHERE killmail_id = ANY($1)"), %4$s the limit parameter.
   private static final String PARTY_SQL = """
@@ -44,6 +48,12 @@ public final class UnknownEntities {
       WHERE x.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM types t WHERE t.id = x.id) ORDER BY x.id LIMIT %2$s""";
   private static final String OF_KILLMAILS = "WHERE killmail_id = ANY($1::int4[])";
 
+  /**
+   * Records the unknown entities of the killmails {@code $1} in the outbox, in the caller's transaction. Sorted, so
+   * two ingest transactions that mention the same entities take their keys in the same order (no deadlock).
+   */
+  static final String RECORD_SQL = recordSql();
+
   private final Pool pool;
   private final JobQueue queue;
 
@@ -52,18 +62,18 @@ public final class UnknownEntities {
     this.queue = queue;
   }
 
-  /** Queues (normal priority) the unknown entities of these just-stored killmails; completes with how many. */
-  public Future<Integer> queueFor(List<Integer> killmailIds) {
-    if (killmailIds.isEmpty()) {
-      return Future.succeededFuture(0);
-    }
-    Tuple ids = Tuple.of(killmailIds.toArray(new Integer[0]));
-    return queueEach(0, kind -> sql(kind, OF_KILLMAILS, "ALL"), ids, Priority.NORMAL, 0);
-  }
-
   /** Queues (low priority) the unknown entities of every stored killmail, at most {@code limit} per kind. */
   public Future<Integer> queueEverywhere(int limit) {
     return queueEach(0, kind -> sql(kind, "", "$1"), Tuple.of(limit), Priority.LOW, 0);
+  }
+
+  private static String recordSql() {
+    List<String> parts = new ArrayList<>();
+    for (Kind kind : KINDS) {
+      parts.add("SELECT '" + kind.name() + "' AS kind, u.id FROM (" + sql(kind, OF_KILLMAILS, "ALL") + ") u");
+    }
+    return "INSERT INTO entity_job_outbox (kind, entity_id) SELECT kind, id FROM (" + String.join(" UNION ALL ", parts)
+        + ") x ORDER BY kind, id ON CONFLICT DO NOTHING";
   }
 
   private static String sql(Kind kind, String filter, String limit) {
