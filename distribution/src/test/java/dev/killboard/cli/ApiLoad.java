@@ -17,6 +17,7 @@ final class ApiLoad implements AutoCloseable {
   private final List<Thread> clients = new ArrayList<>();
   private final AtomicLong ok = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  private final List<Long> latencies = new ArrayList<>();
   private volatile boolean running = true;
 
   private ApiLoad(String url, int clientCount) {
@@ -27,7 +28,11 @@ final class ApiLoad implements AutoCloseable {
       Thread t = new Thread(() -> {
         while (running) {
           try {
+            long sent = System.nanoTime();
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            synchronized (latencies) {
+              latencies.add(System.nanoTime() - sent);
+            }
             (r.statusCode() == 200 && !r.body().contains("\"errors\"") ? ok : errors).incrementAndGet();
           } catch (InterruptedException e) {
             return;
@@ -44,6 +49,20 @@ final class ApiLoad implements AutoCloseable {
 
   static ApiLoad start(String url, int clients) {
     return new ApiLoad(url, clients);
+  }
+
+  /** The 99th percentile of the latencies since the last call, in ms (0 without requests), and starts a new window. */
+  double p99AndReset() {
+    List<Long> window;
+    synchronized (latencies) {
+      window = new ArrayList<>(latencies);
+      latencies.clear();
+    }
+    if (window.isEmpty()) {
+      return 0;
+    }
+    window.sort(null);
+    return window.get(Math.min(window.size() - 1, (int) Math.ceil(window.size() * 0.99) - 1)) / 1e6;
   }
 
   long ok() {

@@ -55,6 +55,15 @@ final class JobProducer implements AutoCloseable {
     vertx.cancelTimer(feed);
   }
 
+  /** Jobs done so far on these queues: enqueued by this producer minus what is still queued (ready, in flight, delayed). */
+  long done(List<String> queues) throws Exception {
+    long left = 0;
+    for (QueueStatus s : queue.status(queues).await(10, TimeUnit.SECONDS)) {
+      left += s.depth().total();
+    }
+    return enqueued.get() - left;
+  }
+
   QueueStatus status(String name) throws Exception {
     return queue.status(name).await(30, TimeUnit.SECONDS);
   }

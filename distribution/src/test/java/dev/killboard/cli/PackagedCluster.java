@@ -84,7 +84,8 @@ final class PackagedCluster implements AutoCloseable {
     }
     Path logs = Files.createDirectories(dir.resolve("logs"));
     EmbeddedDatabase db = EmbeddedDatabase.start();
-    EmbeddedRedis redis = EmbeddedRedis.start();
+    // AOF: a Redis restart keeps the queues, as in production.
+    EmbeddedRedis redis = EmbeddedRedis.startPersistent();
     Vertx vertx = Vertx.vertx();
     FakeUpstreams fakes = FakeUpstreams.start(vertx).await(60, TimeUnit.SECONDS);
     return new PackagedCluster(home, logs, db, redis, vertx, fakes, freePorts(members + 1), name);

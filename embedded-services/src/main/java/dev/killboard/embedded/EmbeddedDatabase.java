@@ -252,6 +252,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
         restart("immediate");
     }
 
+    /**
+     * An outage: an immediate stop, {@code down} without a server (clients are refused), then a start on the same port
+     * and data. Blocks for the whole outage.
+     */
+    public synchronized void outage(java.time.Duration down) throws InterruptedException {
+        checkOpen();
+        server.stop("immediate");
+        Thread.sleep(down.toMillis());
+        try {
+            server.start(settings(options, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not restart embedded PostgreSQL on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
     private void restart(String mode) {
         checkOpen();
         server.stop(mode);

@@ -3,6 +3,8 @@ package dev.killboard.worker.framework;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.PoolProfile;
+import com.hazelcast.map.IMap;
+import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +25,8 @@ public final class StartupMigration {
   // Once per Vert.x instance and database, however many worker instances start.
   private static final Map<String, Future<Void>> RUNS = new ConcurrentHashMap<>();
   private static final long PROGRESS_LOG_MS = 10_000;
+  /** Cluster-wide record of the schema version each database was migrated to (key: its JDBC URL). */
+  public static final String VERSIONS_MAP = "killboard.schema.versions";
 
   private StartupMigration() {
   }
@@ -37,11 +41,23 @@ public final class StartupMigration {
       long timer = vertx.setPeriodic(PROGRESS_LOG_MS, id -> LOG.info("still waiting for the schema migration to version"
           + " {} ({} s): migrating, or waiting for the migration lock another process holds",
           SchemaMigrations.LATEST_VERSION, (System.nanoTime() - started) / 1_000_000_000L));
-      // A shortage delays the migration (and the start), it does not fail it.
-      Future<Void> run = budget.<Void>withPermitWhenFree(PoolProfile.WORKER_CLASS, "schema-migration", () -> {
-        SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
-        return null;
-      }).onComplete(ar -> vertx.cancelTimer(timer));
+      // The cluster records the version a process migrated to: a process started later (during a shortage, say)
+      // needs no connection to know the schema is current. A shortage delays a real migration; it does not fail it.
+      IMap<String, String> versions = ClusteredVertx.hazelcast(vertx).getMap(VERSIONS_MAP);
+      String database = db.jdbcUrl();
+      Future<Void> run = vertx.<String>executeBlocking(() -> versions.get(database), false)
+          .compose(recorded -> {
+            if (recorded != null && Integer.parseInt(recorded) >= Integer.parseInt(SchemaMigrations.LATEST_VERSION)) {
+              LOG.info("schema at version {} (migrated by another process of the cluster): no migration needed", recorded);
+              return Future.<Void>succeededFuture();
+            }
+            return budget.<Void>withPermitWhenFree(PoolProfile.WORKER_CLASS, "schema-migration", () -> {
+              SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
+              versions.put(database, SchemaMigrations.LATEST_VERSION);
+              return null;
+            });
+          })
+          .onComplete(ar -> vertx.cancelTimer(timer));
       // Not inside computeIfAbsent: a run that failed at once would otherwise update the map recursively.
       run.onFailure(e -> vertx.runOnContext(v -> RUNS.remove(k, run)));
       return run;
