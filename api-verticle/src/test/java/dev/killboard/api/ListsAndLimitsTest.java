@@ -231,9 +231,15 @@ class ListsAndLimitsTest {
 
   @Test
   void pageSizeCap() {
-    JsonObject r = api.graphql("{ killmails(filter: {limit: 101}) { edges { cursor } } }", null, null);
+    JsonObject r = api.graphql("{ killmails(filter: {limit: 201}) { edges { cursor } } }", null, null);
     assertThat(errorCode(r)).isEqualTo("BAD_USER_INPUT");
-    assertThat(r.getJsonArray("errors").getJsonObject(0).getString("message")).contains("limit", "100");
+    assertThat(r.getJsonArray("errors").getJsonObject(0).getString("message")).contains("limit", "200");
+    // The universe lists serve the frontend's "all regions" dropdowns (limit 500), but not more.
+    JsonObject universe = api.graphql("{ regions(filter: {limit: 501}) { edges { cursor } } }", null, null);
+    assertThat(errorCode(universe)).isEqualTo("BAD_USER_INPUT");
+    assertThat(universe.getJsonArray("errors").getJsonObject(0).getString("message")).contains("limit", "500");
+    assertThat(errorCode(api.graphql("{ killmails(filter: {limit: 500}) { edges { cursor } } }", null, null)))
+        .isEqualTo("BAD_USER_INPUT");
     assertThat(errorCode(api.graphql("{ characterKillmails(characterId: 1, first: 0) { edges { cursor } } }", null, null)))
         .isEqualTo("BAD_USER_INPUT");
     assertThat(errorCode(api.graphql("{ killmails(filter: {page: 0}) { edges { cursor } } }", null, null))).isEqualTo("BAD_USER_INPUT");
@@ -261,21 +267,21 @@ class ListsAndLimitsTest {
     }
     // One text, parsed once; its cost depends on the variables, so it is checked per execution.
     StringBuilder q = new StringBuilder("query($l: Int) { killmails(filter: {limit: $l}) { edges { node { ");
-    for (int i = 0; i < 40; i++) {
-      q.append("a").append(i).append(": victim { character { name corporation { name alliance { name } } } } ");
+    for (int i = 0; i < 20; i++) {
+      q.append("a").append(i).append(": attackers { character { name corporation { name alliance { name } } } } ");
     }
     q.append("} } } }");
     JsonObject small = api.graphql(q.toString(), new JsonObject().put("l", 1), null);
     assertThat(small.getValue("errors")).isNull();
-    assertThat(errorCode(api.graphql(q.toString(), new JsonObject().put("l", 100), null))).isEqualTo("QUERY_TOO_COMPLEX");
+    assertThat(errorCode(api.graphql(q.toString(), new JsonObject().put("l", 200), null))).isEqualTo("QUERY_TOO_COMPLEX");
     assertThat(api.graphql(q.toString(), new JsonObject().put("l", 1), null).getValue("errors")).isNull();
   }
 
   @Test
   void complexityLimit() {
-    StringBuilder q = new StringBuilder("{ killmails(filter: {limit: 100}) { edges { node { ");
-    for (int i = 0; i < 40; i++) {
-      q.append("a").append(i).append(": victim { character { name corporation { name alliance { name } } } } ");
+    StringBuilder q = new StringBuilder("{ killmails(filter: {limit: 200}) { edges { node { ");
+    for (int i = 0; i < 20; i++) {
+      q.append("a").append(i).append(": attackers { character { name corporation { name alliance { name } } } } ");
     }
     q.append("} } } }");
     JsonObject r = api.graphql(q.toString(), null, null);

@@ -53,7 +53,7 @@ public final class ApiGraphQL {
     this.introspectionEnabled = introspectionEnabled;
     this.loaders = loaders;
     List<Instrumentation> operationChecks = List.of(new GetMutationGuard(), new DepthLimit(limits.maxDepth()),
-        new ComplexityLimit(limits.maxComplexity(), limits.defaultPageSize(), limits.maxPageSize()));
+        new ComplexityLimit(limits));
     this.graphQL = GraphQL.newGraphQL(schema)
         .instrumentation(new ApiInstrumentation(operationChecks, new OperationMetrics(registry), new DeadlineInstrumentation(),
             new ErrorCodeInstrumentation()))

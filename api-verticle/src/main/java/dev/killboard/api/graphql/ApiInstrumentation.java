@@ -13,7 +13,10 @@ import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchPar
 import graphql.execution.instrumentation.parameters.InstrumentationValidationParameters;
 import graphql.schema.DataFetcher;
 import graphql.validation.ValidationError;
+import dev.killboard.api.limits.ComplexityLimit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -97,7 +100,25 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   @Override
   public CompletableFuture<ExecutionResult> instrumentExecutionResult(ExecutionResult result,
       InstrumentationExecutionParameters parameters, InstrumentationState state) {
-    return errorCodes.instrumentExecutionResult(result, parameters, null);
+    return errorCodes.instrumentExecutionResult(result, parameters, null)
+        .thenApply(coded -> withCost(coded, parameters.getGraphQLContext().get(ComplexityLimit.Cost.class)));
+  }
+
+  /**
+   * The answer with {@code extensions.cost: {requested, limit}} (as GitHub's and Shopify's APIs report it), so that
+   * clients see how close they are to the limit; answers refused before the cost was known carry none.
+   */
+  private static ExecutionResult withCost(ExecutionResult result, ComplexityLimit.Cost cost) {
+    if (cost == null) {
+      return result;
+    }
+    Map<Object, Object> extensions = result.getExtensions() == null ? new LinkedHashMap<>()
+        : new LinkedHashMap<>(result.getExtensions());
+    Map<String, Object> costs = new LinkedHashMap<>();
+    costs.put("requested", cost.requested());
+    costs.put("limit", cost.limit());
+    extensions.put("cost", costs);
+    return result.transform(b -> b.extensions(extensions));
   }
 
   private static InstrumentationState stateOf(InstrumentationState state, int index) {
