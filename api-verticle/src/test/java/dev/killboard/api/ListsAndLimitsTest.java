@@ -250,6 +250,16 @@ class ListsAndLimitsTest {
   }
 
   @Test
+  void theOriginalsHealthPathAnswersAndUnknownPathsAreNotFound() {
+    var health = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/health")).GET().build());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(health.body()).getString("status")).isEqualTo("UP");
+    var unknown = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/no/such/path")).GET().build());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(errorCode(new JsonObject(unknown.body()))).isEqualTo("NOT_FOUND");
+  }
+
+  @Test
   void depthLimit() {
     String deep = "{ character(id: 90000001) { corporation { alliance { executor { ceo { corporation { alliance { executor { ceo {"
         + " corporation { alliance { executor { ceo { corporation { alliance { name } } } } } } } } } } } } } } } }";

@@ -4,6 +4,8 @@ package dev.killboard.api.errors;
 public enum ErrorCode {
   /** The HTTP request itself is unusable: malformed JSON, no query, wrong content type. */
   BAD_REQUEST,
+  /** No such path. */
+  NOT_FOUND,
   /** The query text does not parse. */
   GRAPHQL_PARSE_FAILED,
   /** The query does not validate against the schema. */

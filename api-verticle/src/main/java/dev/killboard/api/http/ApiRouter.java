@@ -91,7 +91,7 @@ public final class ApiRouter {
     router.get("/auth/callback").handler(p.callback());
     p.health().mount(router);
     router.get("/metrics").handler(p.metricsHandler());
-    router.route().last().handler(rc -> ErrorResponses.send(rc, 404, ErrorCode.BAD_REQUEST, "Not found"));
+    router.route().last().handler(rc -> ErrorResponses.send(rc, 404, ErrorCode.NOT_FOUND, "Not found"));
     router.route().failureHandler(new ErrorResponses());
     return router;
   }
@@ -165,7 +165,7 @@ public final class ApiRouter {
     String path = rc.request().path();
     String route = path == null ? "other" : path.startsWith("/graphiql") ? "/graphiql"
         : switch (path) {
-          case "/graphql", "/health/live", "/health/ready", "/metrics", "/auth/callback" -> path;
+          case "/graphql", "/health", "/health/live", "/health/ready", "/metrics", "/auth/callback" -> path;
           default -> "other";
         };
     String method = rc.request().method().name();
