@@ -8,6 +8,7 @@ import java.util.Set;
  */
 public record QueryLimits(
     int maxDepth,
+    int maxQueryTokens,
     int maxComplexity,
     int maxRootFields,
     int maxAliases,
@@ -29,11 +30,11 @@ public record QueryLimits(
       "categories");
 
   /**
-   * Defaults: depth 15, cost 150,000, 20 root fields, 30 aliases, pages 25 (max 200, universe lists 500), body 64 KiB,
+   * Defaults: depth 15, 3,000 query tokens, cost 150,000, 20 root fields, 30 aliases, pages 25 (max 200, universe lists 500), body 64 KiB,
    * response 8 MiB, statement 5 s, request 15 s, exact counts to 10,000.
    */
   public static QueryLimits defaults() {
-    return new QueryLimits(15, 150_000, 20, 30, 25, 200, 500, 64 * 1024, 8 * 1024 * 1024, 5_000, 15_000, 10_000, 100);
+    return new QueryLimits(15, 3_000, 150_000, 20, 30, 25, 200, 500, 64 * 1024, 8 * 1024 * 1024, 5_000, 15_000, 10_000, 100);
   }
 
   /** The largest page of the list served by root field {@code field}. */
@@ -62,6 +63,7 @@ public record QueryLimits(
     }
     return new QueryLimits(
         r.integer("KILLBOARD_MAX_QUERY_DEPTH", d.maxDepth, 2, 100),
+        r.integer("KILLBOARD_MAX_QUERY_TOKENS", d.maxQueryTokens, 100, 15_000),
         r.integer("KILLBOARD_MAX_QUERY_COMPLEXITY", d.maxComplexity, 10, 100_000_000),
         r.integer("KILLBOARD_MAX_ROOT_FIELDS", d.maxRootFields, 1, 1000),
         r.integer("KILLBOARD_MAX_ALIASES", d.maxAliases, 0, 10_000),
@@ -75,7 +77,7 @@ public record QueryLimits(
 
   @Override
   public String toString() {
-    return "limits(depth=" + maxDepth + ", cost=" + maxComplexity + ", rootFields=" + maxRootFields + ", aliases="
+    return "limits(depth=" + maxDepth + ", tokens=" + maxQueryTokens + ", cost=" + maxComplexity + ", rootFields=" + maxRootFields + ", aliases="
         + maxAliases + ", page=" + defaultPageSize + "/" + maxPageSize + "/" + maxUniversePageSize + ", body="
         + maxBodyBytes + "B, response=" + maxResponseBytes + "B, statement=" + statementTimeoutMillis + "ms, request="
         + requestTimeoutMillis + "ms, exactCount<=" + exactCountCeiling + ")";

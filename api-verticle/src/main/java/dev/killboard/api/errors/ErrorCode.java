@@ -24,6 +24,8 @@ public enum ErrorCode {
   INTROSPECTION_DISABLED,
   /** The body is larger than allowed. */
   PAYLOAD_TOO_LARGE,
+  /** The answer would be larger than the response-size cap. */
+  RESPONSE_TOO_LARGE,
   /** A statement or the whole request took longer than allowed. */
   TIMEOUT,
   /** The database or the job queue cannot be reached, or no connection was free in time. */

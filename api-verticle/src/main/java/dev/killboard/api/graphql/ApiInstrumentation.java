@@ -32,17 +32,19 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   private final Instrumentation metrics;
   private final Instrumentation deadline;
   private final Instrumentation errorCodes;
+  private final AnswerBounds answerBounds;
 
   /**
    * @param operationChecks instrumentations that act only at validation and operation start (they may throw an
    *     AbortExecutionException there); their other hooks are not called
    */
   ApiInstrumentation(List<Instrumentation> operationChecks, Instrumentation metrics, Instrumentation deadline,
-      Instrumentation errorCodes) {
+      Instrumentation errorCodes, AnswerBounds answerBounds) {
     this.operationChecks = List.copyOf(operationChecks);
     this.metrics = metrics;
     this.deadline = deadline;
     this.errorCodes = errorCodes;
+    this.answerBounds = answerBounds;
   }
 
   /** The operation checks' own states, by position. */
@@ -100,7 +102,8 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   @Override
   public CompletableFuture<ExecutionResult> instrumentExecutionResult(ExecutionResult result,
       InstrumentationExecutionParameters parameters, InstrumentationState state) {
-    return errorCodes.instrumentExecutionResult(result, parameters, null)
+    ExecutionResult bounded = answerBounds.bound(result, parameters.getGraphQLContext());
+    return errorCodes.instrumentExecutionResult(bounded, parameters, null)
         .thenApply(coded -> withCost(coded, parameters.getGraphQLContext().get(ComplexityLimit.Cost.class)));
   }
 
