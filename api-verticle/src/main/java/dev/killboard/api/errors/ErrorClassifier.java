@@ -1,6 +1,7 @@
 package dev.killboard.api.errors;
 
 import dev.killboard.budget.BudgetExhaustedException;
+import dev.killboard.queue.QueueUnavailableException;
 import graphql.ErrorType;
 import graphql.GraphQLError;
 import graphql.execution.NonNullableValueCoercedAsNullException;
@@ -62,6 +63,10 @@ public final class ErrorClassifier {
         return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The database is not available; try again shortly");
       }
       return null;
+    }
+    if (e instanceof QueueUnavailableException) {
+      // Redis is down (workerStatus, the sync mutations): a dependency failure, not a bug; no stack trace.
+      return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The job queues are not available; try again shortly");
     }
     if (e instanceof BudgetExhaustedException) {
       return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "No database connection became free in time; try again shortly");
