@@ -175,6 +175,40 @@ class ListsAndLimitsTest {
   }
 
   @Test
+  void searchTotalsAboveTheCeilingAreTheSameOnEveryPageAndFlagged() throws Exception {
+    int alpha = killmails(new JsonObject().put("search", "Alpha").put("limit", 100)).getJsonArray("edges").size();
+    assertThat(alpha).as("more matches than the variant's ceiling").isGreaterThan(6);
+    try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_EXACT_COUNT_CEILING", "3"))) {
+      List<Integer> totals = new java.util.ArrayList<>();
+      for (int page = 1; page <= 3; page++) {
+        JsonObject r = variant.graphql(KILLMAILS, new JsonObject().put("f", new JsonObject().put("search", "Alpha")
+            .put("limit", 2).put("page", page)), null);
+        totals.add(dataOf(r).getJsonObject("killmails").getJsonObject("pageInfo").getInteger("totalCount"));
+        assertThat(r.getJsonObject("extensions").getJsonArray("estimatedTotalCounts")).containsExactly("/killmails");
+      }
+      // One matched entity (Alice Alpha): its exact total, on every page.
+      assertThat(totals).containsOnly(alpha);
+      // With a place filter only the ceiling is known: ceiling + 1, on every page, flagged.
+      List<Integer> filtered = new java.util.ArrayList<>();
+      for (int page = 1; page <= 2; page++) {
+        JsonObject r = variant.graphql(KILLMAILS, new JsonObject().put("f", new JsonObject().put("search", "a")
+            .put("regionId", 10000002).put("limit", 1).put("page", page)), null);
+        JsonObject conn = dataOf(r).getJsonObject("killmails");
+        assertThat(conn.getJsonObject("pageInfo").getBoolean("hasNextPage")).isTrue();
+        filtered.add(conn.getJsonObject("pageInfo").getInteger("totalCount"));
+        assertThat(r.getJsonObject("extensions").getJsonArray("estimatedTotalCounts")).containsExactly("/killmails");
+      }
+      assertThat(filtered).containsOnly(4);
+      // The last page proves the exact total and is not flagged.
+      int lastPage = (alpha + 1) / 2;
+      JsonObject last = variant.graphql(KILLMAILS, new JsonObject().put("f", new JsonObject().put("search", "Alpha")
+          .put("limit", 2).put("page", lastPage)), null);
+      assertThat(dataOf(last).getJsonObject("killmails").getJsonObject("pageInfo").getInteger("totalCount")).isEqualTo(alpha);
+      assertThat(last.getJsonObject("extensions").getValue("estimatedTotalCounts")).isNull();
+    }
+  }
+
+  @Test
   void unknownIdsAreNullNotErrors() {
     JsonObject data = api.data("{ killmail(id: \"999\") { id } character(id: 1) { id } corporation(id: 2) { id } alliance(id: 3) { id }"
         + " region(id: 4) { id } constellation(id: 5) { id } solarSystem(id: 6) { id } type(id: 7) { id } itemGroup(id: 8) { id }"

@@ -104,7 +104,8 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
       InstrumentationExecutionParameters parameters, InstrumentationState state) {
     ExecutionResult bounded = answerBounds.bound(result, parameters.getGraphQLContext());
     return errorCodes.instrumentExecutionResult(bounded, parameters, null)
-        .thenApply(coded -> withCost(coded, parameters.getGraphQLContext().get(ComplexityLimit.Cost.class)));
+        .thenApply(coded -> withCost(coded, parameters.getGraphQLContext().get(ComplexityLimit.Cost.class)))
+        .thenApply(costed -> withEstimates(costed, EstimatedCounts.in(parameters.getGraphQLContext())));
   }
 
   /**
@@ -121,6 +122,21 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
     costs.put("requested", cost.requested());
     costs.put("limit", cost.limit());
     extensions.put("cost", costs);
+    return result.transform(b -> b.extensions(extensions));
+  }
+
+  /** The answer with {@code extensions.estimatedTotalCounts}: the paths of lists whose totalCount is an estimate. */
+  private static ExecutionResult withEstimates(ExecutionResult result, EstimatedCounts estimates) {
+    if (estimates == null || result.getData() == null) {
+      return result;
+    }
+    List<String> paths = estimates.paths();
+    if (paths.isEmpty()) {
+      return result;
+    }
+    Map<Object, Object> extensions = result.getExtensions() == null ? new LinkedHashMap<>()
+        : new LinkedHashMap<>(result.getExtensions());
+    extensions.put("estimatedTotalCounts", paths);
     return result.transform(b -> b.extensions(extensions));
   }
 
