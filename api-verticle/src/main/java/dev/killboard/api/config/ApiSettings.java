@@ -19,10 +19,12 @@ public final class ApiSettings {
   private final SsoSettings sso;
   private final int workerStatusIntervalMillis;
   private final int sseKeepAliveMillis;
+  private final int idleTimeoutSeconds;
+  private final int headerTimeoutMillis;
 
   private ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
       boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
-      int workerStatusIntervalMillis, int sseKeepAliveMillis) {
+      int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis) {
     this.httpHost = httpHost;
     this.httpPort = httpPort;
     this.corsOrigins = List.copyOf(corsOrigins);
@@ -33,6 +35,8 @@ public final class ApiSettings {
     this.sso = sso;
     this.workerStatusIntervalMillis = workerStatusIntervalMillis;
     this.sseKeepAliveMillis = sseKeepAliveMillis;
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
+    this.headerTimeoutMillis = headerTimeoutMillis;
   }
 
   /** Reads and validates every KILLBOARD_* setting the API uses (see docs/api.md for the list and defaults). */
@@ -46,6 +50,12 @@ public final class ApiSettings {
         requireHttpUrl("KILLBOARD_CORS_ORIGINS", origin);
       }
     }
+    int keepAlive = r.integer("KILLBOARD_SSE_KEEPALIVE_MS", 15_000, 1000, 600_000);
+    int idle = r.integer("KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS", 120, 0, 86_400);
+    if (idle > 0 && idle * 1000L <= keepAlive) {
+      throw new ApiConfigException("KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS=" + idle + " is not longer than KILLBOARD_SSE_KEEPALIVE_MS="
+          + keepAlive + "; live streams would be cut between keep-alives. Raise the timeout (or 0 for none).");
+    }
     return new ApiSettings(host, port, origins,
         r.bool("KILLBOARD_GRAPHIQL_ENABLED", true),
         r.bool("KILLBOARD_INTROSPECTION_ENABLED", true),
@@ -53,7 +63,8 @@ public final class ApiSettings {
         QueryLimits.fromEnv(r),
         SsoSettings.fromEnv(r),
         r.integer("KILLBOARD_WORKER_STATUS_INTERVAL_MS", 5000, 100, 3_600_000),
-        r.integer("KILLBOARD_SSE_KEEPALIVE_MS", 15_000, 1000, 600_000));
+        keepAlive, idle,
+        r.integer("KILLBOARD_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000));
   }
 
   static URI requireHttpUrl(String name, String value) {
@@ -73,7 +84,7 @@ public final class ApiSettings {
   /** The same settings listening on another port (tests and the demo bind to port 0). */
   public ApiSettings withHttpPort(int port) {
     return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits, sso,
-        workerStatusIntervalMillis, sseKeepAliveMillis);
+        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis);
   }
 
   public String httpHost() { return httpHost; }
@@ -86,6 +97,10 @@ public final class ApiSettings {
   public SsoSettings sso() { return sso; }
   public int workerStatusIntervalMillis() { return workerStatusIntervalMillis; }
   public int sseKeepAliveMillis() { return sseKeepAliveMillis; }
+  /** Connections with nothing read or written for this long are closed (0: never). */
+  public int idleTimeoutSeconds() { return idleTimeoutSeconds; }
+  /** A connection must have sent its first request's headers within this time. */
+  public int headerTimeoutMillis() { return headerTimeoutMillis; }
 
   @Override
   public String toString() {

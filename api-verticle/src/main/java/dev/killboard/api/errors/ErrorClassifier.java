@@ -5,6 +5,7 @@ import dev.killboard.queue.QueueUnavailableException;
 import graphql.ErrorType;
 import graphql.GraphQLError;
 import graphql.execution.NonNullableValueCoercedAsNullException;
+import graphql.introspection.GoodFaithIntrospection;
 import graphql.introspection.IntrospectionDisabledError;
 import graphql.schema.CoercingParseLiteralException;
 import graphql.schema.CoercingParseValueException;
@@ -30,6 +31,10 @@ public final class ErrorClassifier {
     }
     if (error instanceof IntrospectionDisabledError) {
       return ErrorCode.INTROSPECTION_DISABLED;
+    }
+    if (error instanceof GoodFaithIntrospection.BadFaithIntrospectionError) {
+      // graphql-java's limits on introspection (repeated __Type.fields and the like): the client's query is too big.
+      return ErrorCode.QUERY_TOO_COMPLEX;
     }
     if (error.getErrorType() instanceof ErrorType type) {
       switch (type) {

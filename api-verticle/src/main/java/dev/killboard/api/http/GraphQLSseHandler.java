@@ -63,6 +63,8 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
     if (request.getJsonObject("extensions") != null) {
       builder.extensions(request.getJsonObject("extensions").getMap());
     }
+    // As vertx-web-graphql does for plain requests: the guard reads the HTTP method from it.
+    builder.graphQLContext(java.util.Map.of(RoutingContext.class, rc));
     api.prepare(builder, BearerAuthentication.of(rc), RequestContext.Transport.SSE);
     Context context = rc.vertx().getOrCreateContext();
     Future.fromCompletionStage(api.graphQL().executeAsync(builder.build()), context)
@@ -114,8 +116,8 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
     }
     Object data = result.getData();
     if (!(data instanceof Publisher) && !result.isDataPresent()) {
-      // Parse, validation or limit errors: the operation never started.
-      response.setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
+      // Parse, validation or limit errors: the operation never started (a status set by a check, like 405, stays).
+      response.setStatusCode(response.getStatusCode() >= 400 ? response.getStatusCode() : 400).putHeader("Content-Type", "application/json; charset=utf-8")
           .end(new JsonObject(result.toSpecification()).encode());
       return;
     }
