@@ -2,7 +2,12 @@ package dev.killboard.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.api.support.GraphQLWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -14,8 +19,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 10's HTTP-level defects: GET mutations (405, also as graphql-sse), oversized request lines and headers
@@ -129,6 +136,32 @@ class HttpHardeningTest {
       }
       // A whole request on a new connection is answered.
       assertThat(exchange(variant.port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
+  void malformedWebSocketFramesCloseTheSocketWith4400WithoutAnError() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    try {
+      for (String frame : new String[] {"not json", "[1, 2]", "{\"type\": 42}"}) {
+        try (GraphQLWebSocket ws = GraphQLWebSocket.open(api)) {
+          ws.sendRaw(frame);
+          assertThat(ws.closedWith.get(10, TimeUnit.SECONDS)).as(frame).isEqualTo(4400);
+        } catch (java.util.concurrent.ExecutionException | java.io.IOException alreadyClosed) {
+          // close() after the server closed: nothing to do.
+        }
+      }
+      // A well-formed session still works.
+      try (GraphQLWebSocket ws = GraphQLWebSocket.open(api)) {
+        ws.send(new JsonObject().put("type", "connection_init"));
+        assertThat(ws.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+      }
+      assertThat(logged.list).noneMatch(e -> e.getLevel() == Level.ERROR);
+    } finally {
+      root.detachAppender(logged);
     }
   }
 

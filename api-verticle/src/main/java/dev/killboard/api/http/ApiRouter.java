@@ -76,7 +76,7 @@ public final class ApiRouter {
         })
         .build();
 
-    router.route("/graphql").handler(ws);
+    router.route("/graphql").handler(WebSocketFrameGuard.around(ws));
     router.route("/graphql").method(HttpMethod.GET).method(HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(s.limits().maxBodyBytes()));
     router.route("/graphql").handler(p.bearer());

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 /** A graphql-transport-ws client for tests: each text message the API sends is queued as JSON. */
 public final class GraphQLWebSocket implements AutoCloseable {
   private final BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
+  /** Completes with the status code when the server closes the socket. */
+  public final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
   private final WebSocket socket;
 
   private GraphQLWebSocket(ApiHarness api) throws Exception {
@@ -26,6 +29,12 @@ public final class GraphQLWebSocket implements AutoCloseable {
               partial.setLength(0);
             }
             w.request(1);
+            return null;
+          }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+            closedWith.complete(statusCode);
             return null;
           }
         }).get(10, TimeUnit.SECONDS);
@@ -44,6 +53,11 @@ public final class GraphQLWebSocket implements AutoCloseable {
   /** Sends one protocol message. */
   public void send(JsonObject message) throws Exception {
     socket.sendText(message.encode(), true).get(10, TimeUnit.SECONDS);
+  }
+
+  /** Sends a text frame as it is (for malformed messages). */
+  public void sendRaw(String text) throws Exception {
+    socket.sendText(text, true).get(10, TimeUnit.SECONDS);
   }
 
   /** The next message, or null when none came within the time. */
