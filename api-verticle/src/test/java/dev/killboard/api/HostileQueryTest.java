@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.api.support.GraphQLWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -124,6 +125,48 @@ class HostileQueryTest {
     } finally {
       root.detachAppender(logged);
     }
+  }
+
+  @Test
+  void aWebSocketRunsAtMostItsSubscriptionsAndGetsSlotsBackOnComplete() throws Exception {
+    String status = "subscription { workerStatusUpdates { healthy } }";
+    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", "3"));
+        GraphQLWebSocket ws = GraphQLWebSocket.open(api, variant.port)) {
+      ws.send(new JsonObject().put("type", "connection_init"));
+      assertThat(next(ws, m -> m.getString("type").equals("connection_ack"))).isNotNull();
+      for (int id = 1; id <= 3; id++) {
+        subscribe(ws, Integer.toString(id), status);
+        String expected = Integer.toString(id);
+        JsonObject first = next(ws, m -> expected.equals(m.getString("id")));
+        assertThat(first.getJsonObject("payload").getJsonObject("data")).as("subscription %s runs", id).isNotNull();
+      }
+      subscribe(ws, "4", status);
+      JsonObject refused = next(ws, m -> "4".equals(m.getString("id")));
+      assertThat(refused.getJsonObject("payload").getJsonArray("errors").getJsonObject(0).getJsonObject("extensions")
+          .getString("code")).isEqualTo("TOO_MANY_STREAMS");
+      assertThat(next(ws, m -> "4".equals(m.getString("id"))).getString("type")).isEqualTo("complete");
+      // Completing one gives its slot back.
+      ws.send(new JsonObject().put("type", "complete").put("id", "1"));
+      subscribe(ws, "5", status);
+      JsonObject fifth = next(ws, m -> "5".equals(m.getString("id")));
+      assertThat(fifth.getJsonObject("payload").getJsonObject("data")).as(fifth.encode()).isNotNull();
+    }
+  }
+
+  private static void subscribe(GraphQLWebSocket ws, String id, String query) throws Exception {
+    ws.send(new JsonObject().put("id", id).put("type", "subscribe").put("payload", new JsonObject().put("query", query)));
+  }
+
+  /** The next message that matches, skipping others (status ticks of other subscriptions). */
+  private static JsonObject next(GraphQLWebSocket ws, java.util.function.Predicate<JsonObject> wanted) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      JsonObject m = ws.poll(1, TimeUnit.SECONDS);
+      if (m != null && wanted.test(m)) {
+        return m;
+      }
+    }
+    throw new AssertionError("no matching message within 10 s");
   }
 
   @Test

@@ -21,10 +21,12 @@ public final class ApiSettings {
   private final int sseKeepAliveMillis;
   private final int idleTimeoutSeconds;
   private final int headerTimeoutMillis;
+  private final int maxSubscriptionsPerSocket;
 
   private ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
       boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
-      int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis) {
+      int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis,
+      int maxSubscriptionsPerSocket) {
     this.httpHost = httpHost;
     this.httpPort = httpPort;
     this.corsOrigins = List.copyOf(corsOrigins);
@@ -37,6 +39,7 @@ public final class ApiSettings {
     this.sseKeepAliveMillis = sseKeepAliveMillis;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.headerTimeoutMillis = headerTimeoutMillis;
+    this.maxSubscriptionsPerSocket = maxSubscriptionsPerSocket;
   }
 
   /** Reads and validates every KILLBOARD_* setting the API uses (see docs/api.md for the list and defaults). */
@@ -64,7 +67,8 @@ public final class ApiSettings {
         SsoSettings.fromEnv(r),
         r.integer("KILLBOARD_WORKER_STATUS_INTERVAL_MS", 5000, 100, 3_600_000),
         keepAlive, idle,
-        r.integer("KILLBOARD_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000));
+        r.integer("KILLBOARD_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
+        r.integer("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 10_000));
   }
 
   static URI requireHttpUrl(String name, String value) {
@@ -84,7 +88,7 @@ public final class ApiSettings {
   /** The same settings listening on another port (tests and the demo bind to port 0). */
   public ApiSettings withHttpPort(int port) {
     return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits, sso,
-        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis);
+        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis, maxSubscriptionsPerSocket);
   }
 
   public String httpHost() { return httpHost; }
@@ -101,6 +105,8 @@ public final class ApiSettings {
   public int idleTimeoutSeconds() { return idleTimeoutSeconds; }
   /** A connection must have sent its first request's headers within this time. */
   public int headerTimeoutMillis() { return headerTimeoutMillis; }
+  /** Subscriptions one WebSocket may run at once. */
+  public int maxSubscriptionsPerSocket() { return maxSubscriptionsPerSocket; }
 
   @Override
   public String toString() {

@@ -26,6 +26,8 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE,
   /** The answer would be larger than the response-size cap. */
   RESPONSE_TOO_LARGE,
+  /** The connection or client already runs as many subscriptions or streams as allowed. */
+  TOO_MANY_STREAMS,
   /** A statement or the whole request took longer than allowed. */
   TIMEOUT,
   /** The database or the job queue cannot be reached, or no connection was free in time. */

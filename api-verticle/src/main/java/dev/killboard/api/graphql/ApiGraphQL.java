@@ -59,7 +59,7 @@ public final class ApiGraphQL {
     // The token cap stops an alias bomb while it is parsed: parsing, validating and walking a document of graphql-java's
     // default 15,000 tokens blocked an event loop for seconds (issue 10, R1).
     this.parserOptions = ParserOptions.getDefaultOperationParserOptions().transform(o -> o.maxTokens(limits.maxQueryTokens()));
-    List<Instrumentation> operationChecks = List.of(new GetMutationGuard(), new DepthLimit(limits.maxDepth()),
+    List<Instrumentation> operationChecks = List.of(new GetMutationGuard(), new StreamSlotCheck(), new DepthLimit(limits.maxDepth()),
         new ComplexityLimit(limits));
     this.graphQL = GraphQL.newGraphQL(schema)
         .instrumentation(new ApiInstrumentation(operationChecks, new OperationMetrics(registry), new DeadlineInstrumentation(),

@@ -6,11 +6,13 @@ import dev.killboard.api.errors.ErrorCode;
 import dev.killboard.api.graphql.ApiGraphQL;
 import dev.killboard.api.graphql.RequestContext;
 import dev.killboard.api.graphql.RequestDeadline;
+import dev.killboard.api.graphql.SubscriptionSlots;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -21,7 +23,10 @@ import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import io.vertx.ext.web.handler.graphql.ws.Message;
+import io.vertx.ext.web.handler.graphql.ws.MessageType;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +50,8 @@ public final class ApiRouter {
     router.route().handler(ApiRouter::securityHeaders);
     router.route().handler(cors(s));
 
+    // The subscription slots of each open WebSocket of this instance.
+    Map<ServerWebSocket, SubscriptionSlots> sockets = new ConcurrentHashMap<>();
     GraphQLWSHandler ws = GraphQLWSHandler.builder(p.api().graphQL())
         .onConnectionInit(init -> {
           Object payload = init.message().message().getValue("payload");
@@ -60,8 +67,21 @@ public final class ApiRouter {
         .beforeExecute(input -> {
           Message message = input.context();
           Authentication auth = message.connectionParams() instanceof Authentication a ? a : Authentication.anonymous();
+          SubscriptionSlots slots = sockets.computeIfAbsent(message.socket(),
+              socket -> new SubscriptionSlots(s.maxSubscriptionsPerSocket()));
+          input.builder().graphQLContext(java.util.Map.of(SubscriptionSlots.Claim.class,
+              new SubscriptionSlots.Claim(slots, String.valueOf(message.message().getValue("id")))));
           p.api().prepare(input.builder(), auth, RequestContext.Transport.WEBSOCKET);
         })
+        .onMessage(message -> {
+          if (message.type() == MessageType.COMPLETE) {
+            SubscriptionSlots slots = sockets.get(message.socket());
+            if (slots != null) {
+              slots.release(String.valueOf(message.message().getValue("id")));
+            }
+          }
+        })
+        .onSocketEnd(sockets::remove)
         .build();
 
     GraphQLHandler http = GraphQLHandler.builder(p.api().graphQL())

@@ -16,9 +16,9 @@ public final class GraphQLWebSocket implements AutoCloseable {
   public final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
   private final WebSocket socket;
 
-  private GraphQLWebSocket(ApiHarness api) throws Exception {
+  private GraphQLWebSocket(ApiHarness api, int port) throws Exception {
     socket = api.http().newWebSocketBuilder().subprotocols("graphql-transport-ws")
-        .buildAsync(URI.create("ws://127.0.0.1:" + api.port + "/graphql"), new WebSocket.Listener() {
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/graphql"), new WebSocket.Listener() {
           final StringBuilder partial = new StringBuilder();
 
           @Override
@@ -42,7 +42,12 @@ public final class GraphQLWebSocket implements AutoCloseable {
 
   /** Opens a socket to the API's /graphql. */
   public static GraphQLWebSocket open(ApiHarness api) throws Exception {
-    return new GraphQLWebSocket(api);
+    return new GraphQLWebSocket(api, api.port);
+  }
+
+  /** Opens a socket to the /graphql of the API instance on {@code port} (a variant). */
+  public static GraphQLWebSocket open(ApiHarness api, int port) throws Exception {
+    return new GraphQLWebSocket(api, port);
   }
 
   /** The sub-protocol the server chose. */
