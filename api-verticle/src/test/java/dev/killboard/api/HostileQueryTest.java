@@ -8,7 +8,9 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.GraphQLWebSocket;
 import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -151,6 +153,47 @@ class HostileQueryTest {
       JsonObject fifth = next(ws, m -> "5".equals(m.getString("id")));
       assertThat(fifth.getJsonObject("payload").getJsonObject("data")).as(fifth.encode()).isNotNull();
     }
+  }
+
+  @Test
+  void aClientHoldsAtMostItsEventStreams() throws Exception {
+    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_MAX_SSE_STREAMS_PER_CLIENT", "2"))) {
+      InputStream first = openStream(variant.baseUrl()).body();
+      InputStream second = openStream(variant.baseUrl()).body();
+      // Both streams run: each has sent its opening comment.
+      assertThat(first.read()).isEqualTo(':');
+      assertThat(second.read()).isEqualTo(':');
+      HttpResponse<InputStream> third = openStream(variant.baseUrl());
+      assertThat(third.statusCode()).isEqualTo(429);
+      assertThat(codeOf(new String(third.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)))
+          .isEqualTo("TOO_MANY_STREAMS");
+      // Plain requests are not streams.
+      assertThat(variant.graphql(SIMPLE, null, null).getJsonObject("data")).isNotNull();
+      // Closing one gives its place back once the server has seen the connection close (nothing to await but that).
+      first.close();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      HttpResponse<InputStream> again;
+      while ((again = openStream(variant.baseUrl())).statusCode() == 429) {
+        again.body().close();
+        assertThat(System.nanoTime()).as("the closed stream's place comes back").isLessThan(deadline);
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+      assertThat(again.statusCode()).isEqualTo(200);
+      again.body().close();
+      second.close();
+    }
+  }
+
+  private static HttpResponse<InputStream> openStream(String base) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/graphql")).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("query", "subscription { newKillmail { killmailId } }")
+            .encode())).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  private static String codeOf(String body) {
+    return new JsonObject(body).getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code");
   }
 
   private static void subscribe(GraphQLWebSocket ws, String id, String query) throws Exception {

@@ -22,11 +22,13 @@ public final class ApiSettings {
   private final int idleTimeoutSeconds;
   private final int headerTimeoutMillis;
   private final int maxSubscriptionsPerSocket;
+  private final int maxSseStreamsPerClient;
+  private final boolean trustForwardedFor;
 
   private ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
       boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
       int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis,
-      int maxSubscriptionsPerSocket) {
+      int maxSubscriptionsPerSocket, int maxSseStreamsPerClient, boolean trustForwardedFor) {
     this.httpHost = httpHost;
     this.httpPort = httpPort;
     this.corsOrigins = List.copyOf(corsOrigins);
@@ -40,6 +42,8 @@ public final class ApiSettings {
     this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.headerTimeoutMillis = headerTimeoutMillis;
     this.maxSubscriptionsPerSocket = maxSubscriptionsPerSocket;
+    this.maxSseStreamsPerClient = maxSseStreamsPerClient;
+    this.trustForwardedFor = trustForwardedFor;
   }
 
   /** Reads and validates every KILLBOARD_* setting the API uses (see docs/api.md for the list and defaults). */
@@ -68,7 +72,9 @@ public final class ApiSettings {
         r.integer("KILLBOARD_WORKER_STATUS_INTERVAL_MS", 5000, 100, 3_600_000),
         keepAlive, idle,
         r.integer("KILLBOARD_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
-        r.integer("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 10_000));
+        r.integer("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 10_000),
+        r.integer("KILLBOARD_MAX_SSE_STREAMS_PER_CLIENT", 20, 0, 100_000),
+        r.bool("KILLBOARD_TRUST_X_FORWARDED_FOR", false));
   }
 
   static URI requireHttpUrl(String name, String value) {
@@ -88,7 +94,7 @@ public final class ApiSettings {
   /** The same settings listening on another port (tests and the demo bind to port 0). */
   public ApiSettings withHttpPort(int port) {
     return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits, sso,
-        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis, maxSubscriptionsPerSocket);
+        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis, maxSubscriptionsPerSocket, maxSseStreamsPerClient, trustForwardedFor);
   }
 
   public String httpHost() { return httpHost; }
@@ -107,6 +113,10 @@ public final class ApiSettings {
   public int headerTimeoutMillis() { return headerTimeoutMillis; }
   /** Subscriptions one WebSocket may run at once. */
   public int maxSubscriptionsPerSocket() { return maxSubscriptionsPerSocket; }
+  /** Event streams (graphql-sse) one client address may hold open on one API instance; 0: no cap. */
+  public int maxSseStreamsPerClient() { return maxSseStreamsPerClient; }
+  /** Whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it). */
+  public boolean trustForwardedFor() { return trustForwardedFor; }
 
   @Override
   public String toString() {

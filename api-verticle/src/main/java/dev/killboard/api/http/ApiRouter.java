@@ -13,6 +13,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -46,6 +47,10 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Parts p) {
     ApiSettings s = p.settings();
     Router router = Router.router(vertx);
+    if (s.trustForwardedFor()) {
+      // Behind a proxy every client has the proxy's address; per-client limits need the one it forwards.
+      router.allowForward(AllowForwardHeaders.X_FORWARD);
+    }
     router.route().handler(rc -> timeRequests(rc, p.registry()));
     router.route().handler(ApiRouter::securityHeaders);
     router.route().handler(cors(s));
@@ -100,7 +105,7 @@ public final class ApiRouter {
     router.route("/graphql").method(HttpMethod.GET).method(HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(s.limits().maxBodyBytes()));
     router.route("/graphql").handler(p.bearer());
-    router.route("/graphql").handler(new GraphQLSseHandler(p.api(), s.sseKeepAliveMillis()));
+    router.route("/graphql").handler(new GraphQLSseHandler(p.api(), s.sseKeepAliveMillis(), s.maxSseStreamsPerClient()));
     router.route("/graphql").handler(ApiRouter::requireJsonBody);
     router.route("/graphql").handler(http);
 
