@@ -154,10 +154,16 @@ class HttpHardeningTest {
           // close() after the server closed: nothing to do.
         }
       }
-      // A well-formed session still works.
+      // A well-formed session still works; a persisted-query operation without a query is refused plainly.
       try (GraphQLWebSocket ws = GraphQLWebSocket.open(api)) {
         ws.send(new JsonObject().put("type", "connection_init"));
         assertThat(ws.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+        ws.send(new JsonObject().put("id", "p").put("type", "subscribe").put("payload", new JsonObject()
+            .put("extensions", new JsonObject().put("persistedQuery", new JsonObject().put("version", 1)
+                .put("sha256Hash", "abc")))));
+        JsonObject answer = ws.poll(10, TimeUnit.SECONDS);
+        assertThat(answer).as("an answer for the persisted query").isNotNull();
+        assertThat(answer.encode()).doesNotContain("PersistedQueryMarker").contains("no query");
       }
       assertThat(logged.list).noneMatch(e -> e.getLevel() == Level.ERROR);
     } finally {

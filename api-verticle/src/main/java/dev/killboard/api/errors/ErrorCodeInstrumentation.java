@@ -29,6 +29,18 @@ public final class ErrorCodeInstrumentation extends SimplePerformantInstrumentat
   /** graphql-java's AST printout of a value in a message ({@code StringValue{value='x'}}, {@code IntValue{value=5}}). */
   private static final Pattern AST_VALUE = Pattern.compile("(?:String|Int|Float|Boolean|Enum)Value\\{value='?(.*?)'?\\}");
 
+  /**
+   * The message as the client may read it. graphql-java (and vertx-web-graphql over WebSocket) run an operation that
+   * has no query but a persistedQuery extension as the text "PersistedQueryMarker"; this API keeps no persisted
+   * queries, so the parse error that follows is said plainly.
+   */
+  static String clientMessage(String message) {
+    if (message.contains("PersistedQueryMarker")) {
+      return "The request has no query (persisted queries are not offered)";
+    }
+    return readableValues(message);
+  }
+
   /** {@code message} with the values graphql-java prints as AST nodes written as the client wrote them. */
   static String readableValues(String message) {
     if (message.indexOf("Value{value=") < 0) {
@@ -49,7 +61,7 @@ public final class ErrorCodeInstrumentation extends SimplePerformantInstrumentat
       Map<String, Object> extensions = ext == null ? new LinkedHashMap<>() : new LinkedHashMap<>(ext);
       extensions.put("code", ErrorClassifier.codeOf(e).name());
       GraphqlErrorBuilder<?> b = GraphqlErrorBuilder.newError()
-          .message(e.getMessage() == null ? "Error" : readableValues(e.getMessage()))
+          .message(e.getMessage() == null ? "Error" : clientMessage(e.getMessage()))
           .locations(e.getLocations())
           .errorType(e.getErrorType())
           .extensions(extensions);
