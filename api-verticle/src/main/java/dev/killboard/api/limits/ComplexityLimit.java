@@ -30,9 +30,9 @@ import java.util.Map;
  *   <li>every field costs 1 ({@code __typename} 0); a list field multiplies its children's cost by its size: a page
  *       by its {@code limit}/{@code first} (default when absent, the list's maximum when above), an unpaged list by
  *       the bound of {@link ListBounds};</li>
- *   <li>a field that runs a statement — a root field, a field with a resolver of its own (a DataLoader batch) and
- *       {@code totalCount} — adds {@link #STATEMENT_COST} once: loaders batch one statement per level, so this part
- *       is not multiplied by the lists above it;</li>
+ *   <li>a field that runs statements — a root field (a killmail search: 3), a field with a resolver of its own (a
+ *       DataLoader batch) and {@code totalCount} — adds {@link #STATEMENT_COST} per statement, once: loaders batch one
+ *       statement per level, so this part is not multiplied by the lists above it;</li>
  *   <li>at most {@code maxRootFields} root fields and {@code maxAliases} aliases.</li>
  * </ul>
  *
@@ -130,9 +130,7 @@ public final class ComplexityLimit extends SimplePerformantInstrumentation {
       } else {
         long size = sizeOf(env);
         fields = saturate(1, saturatedProduct(size, childFields));
-        if (runsStatement(env)) {
-          statements = saturate(statements, 1);
-        }
+        statements = saturate(statements, statementsOf(env));
       }
       String name = env.getField().getAlias() != null
           ? env.getField().getAlias() + ":" + env.getField().getName() : env.getField().getName();
@@ -184,19 +182,26 @@ public final class ComplexityLimit extends SimplePerformantInstrumentation {
       return Math.min(limits.defaultPageSize(), max);
     }
 
-    private boolean runsStatement(QueryVisitorFieldEnvironment env) {
+    /** How many statements the field runs (batched loaders: one per field and level, whatever the list above it). */
+    private long statementsOf(QueryVisitorFieldEnvironment env) {
       GraphQLFieldsContainer container = env.getFieldsContainer();
+      String field = env.getFieldDefinition().getName();
       if (container.getName().startsWith("__")) {
-        return false;
+        return 0;
       }
       if (env.getParentEnvironment() == null) {
-        return !env.getFieldDefinition().getName().equals("_empty");
+        if (field.equals("_empty")) {
+          return 0;
+        }
+        // A killmail search matches names first, then reads the matched entities' involvement (issue 10, R1: three
+        // statements per search); every other root field one.
+        return field.equals("killmails") && env.getArguments().get("filter") instanceof Map<?, ?> filter
+            && filter.get("search") instanceof String text && !text.isBlank() ? 3 : 1;
       }
-      if (container.getName().equals("PageInfo") && env.getFieldDefinition().getName().equals("totalCount")) {
-        return true;
+      if (container.getName().equals("PageInfo") && field.equals("totalCount")) {
+        return 1;
       }
-      return schema.getCodeRegistry().hasDataFetcher(FieldCoordinates.coordinates(container.getName(),
-          env.getFieldDefinition().getName()));
+      return schema.getCodeRegistry().hasDataFetcher(FieldCoordinates.coordinates(container.getName(), field)) ? 1 : 0;
     }
   }
 
