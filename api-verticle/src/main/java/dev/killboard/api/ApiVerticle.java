@@ -10,6 +10,7 @@ import dev.killboard.api.graphql.ApiGraphQL;
 import dev.killboard.api.http.ApiMetrics;
 import dev.killboard.api.http.ApiRouter;
 import dev.killboard.api.http.BearerAuthentication;
+import dev.killboard.api.http.ConnectionGuard;
 import dev.killboard.api.http.HealthRoutes;
 import dev.killboard.api.http.SsoCallback;
 import dev.killboard.api.jobs.QueueAccess;
@@ -155,9 +156,13 @@ public final class ApiVerticle extends VerticleBase {
         .setMaxHeaderSize(16 * 1024)
         .setWebSocketSubProtocols(List.of("graphql-transport-ws"))
         .setMaxWebSocketMessageSize(settings.limits().maxBodyBytes())
-        .setMaxWebSocketFrameSize(settings.limits().maxBodyBytes());
+        .setMaxWebSocketFrameSize(settings.limits().maxBodyBytes())
+        // Slowloris and forgotten connections (issue 10, D8); live streams write keep-alives well within it.
+        .setIdleTimeout(settings.idleTimeoutSeconds());
+    ConnectionGuard guard = new ConnectionGuard(vertx, settings.headerTimeoutMillis());
     return Future.all(feed.start(), queues.start(), workerStatus.start())
-        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(v -> vertx.createHttpServer(options).connectionHandler(guard::connected)
+            .invalidRequestHandler(guard::invalid).requestHandler(guard.requests(router)).listen())
         .map(s -> {
           server = s;
           return s;

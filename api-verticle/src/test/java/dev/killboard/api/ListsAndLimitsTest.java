@@ -175,6 +175,40 @@ class ListsAndLimitsTest {
   }
 
   @Test
+  void searchTotalsAboveTheCeilingAreTheSameOnEveryPageAndFlagged() throws Exception {
+    int alpha = killmails(new JsonObject().put("search", "Alpha").put("limit", 100)).getJsonArray("edges").size();
+    assertThat(alpha).as("more matches than the variant's ceiling").isGreaterThan(6);
+    try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_EXACT_COUNT_CEILING", "3"))) {
+      List<Integer> totals = new java.util.ArrayList<>();
+      for (int page = 1; page <= 3; page++) {
+        JsonObject r = variant.graphql(KILLMAILS, new JsonObject().put("f", new JsonObject().put("search", "Alpha")
+            .put("limit", 2).put("page", page)), null);
+        totals.add(dataOf(r).getJsonObject("killmails").getJsonObject("pageInfo").getInteger("totalCount"));
+        assertThat(r.getJsonObject("extensions").getJsonArray("estimatedTotalCounts")).containsExactly("/killmails");
+      }
+      // One matched entity (Alice Alpha): its exact total, on every page.
+      assertThat(totals).containsOnly(alpha);
+      // With a place filter only the ceiling is known: ceiling + 1, on every page, flagged.
+      List<Integer> filtered = new java.util.ArrayList<>();
+      for (int page = 1; page <= 2; page++) {
+        JsonObject r = variant.graphql(KILLMAILS, new JsonObject().put("f", new JsonObject().put("search", "a")
+            .put("regionId", 10000002).put("limit", 1).put("page", page)), null);
+        JsonObject conn = dataOf(r).getJsonObject("killmails");
+        assertThat(conn.getJsonObject("pageInfo").getBoolean("hasNextPage")).isTrue();
+        filtered.add(conn.getJsonObject("pageInfo").getInteger("totalCount"));
+        assertThat(r.getJsonObject("extensions").getJsonArray("estimatedTotalCounts")).containsExactly("/killmails");
+      }
+      assertThat(filtered).containsOnly(4);
+      // The last page proves the exact total and is not flagged.
+      int lastPage = (alpha + 1) / 2;
+      JsonObject last = variant.graphql(KILLMAILS, new JsonObject().put("f", new JsonObject().put("search", "Alpha")
+          .put("limit", 2).put("page", lastPage)), null);
+      assertThat(dataOf(last).getJsonObject("killmails").getJsonObject("pageInfo").getInteger("totalCount")).isEqualTo(alpha);
+      assertThat(last.getJsonObject("extensions").getValue("estimatedTotalCounts")).isNull();
+    }
+  }
+
+  @Test
   void unknownIdsAreNullNotErrors() {
     JsonObject data = api.data("{ killmail(id: \"999\") { id } character(id: 1) { id } corporation(id: 2) { id } alliance(id: 3) { id }"
         + " region(id: 4) { id } constellation(id: 5) { id } solarSystem(id: 6) { id } type(id: 7) { id } itemGroup(id: 8) { id }"
@@ -231,9 +265,15 @@ class ListsAndLimitsTest {
 
   @Test
   void pageSizeCap() {
-    JsonObject r = api.graphql("{ killmails(filter: {limit: 101}) { edges { cursor } } }", null, null);
+    JsonObject r = api.graphql("{ killmails(filter: {limit: 201}) { edges { cursor } } }", null, null);
     assertThat(errorCode(r)).isEqualTo("BAD_USER_INPUT");
-    assertThat(r.getJsonArray("errors").getJsonObject(0).getString("message")).contains("limit", "100");
+    assertThat(r.getJsonArray("errors").getJsonObject(0).getString("message")).contains("limit", "200");
+    // The universe lists serve the frontend's "all regions" dropdowns (limit 500), but not more.
+    JsonObject universe = api.graphql("{ regions(filter: {limit: 501}) { edges { cursor } } }", null, null);
+    assertThat(errorCode(universe)).isEqualTo("BAD_USER_INPUT");
+    assertThat(universe.getJsonArray("errors").getJsonObject(0).getString("message")).contains("limit", "500");
+    assertThat(errorCode(api.graphql("{ killmails(filter: {limit: 500}) { edges { cursor } } }", null, null)))
+        .isEqualTo("BAD_USER_INPUT");
     assertThat(errorCode(api.graphql("{ characterKillmails(characterId: 1, first: 0) { edges { cursor } } }", null, null)))
         .isEqualTo("BAD_USER_INPUT");
     assertThat(errorCode(api.graphql("{ killmails(filter: {page: 0}) { edges { cursor } } }", null, null))).isEqualTo("BAD_USER_INPUT");
@@ -241,6 +281,16 @@ class ListsAndLimitsTest {
         .isEqualTo("BAD_USER_INPUT");
     assertThat(api.data("{ killmails(filter: {limit: 100}) { edges { cursor } } }", null).getJsonObject("killmails")
         .getJsonArray("edges")).hasSize(Seed.KILLMAIL_COUNT);
+  }
+
+  @Test
+  void theOriginalsHealthPathAnswersAndUnknownPathsAreNotFound() {
+    var health = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/health")).GET().build());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(health.body()).getString("status")).isEqualTo("UP");
+    var unknown = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/no/such/path")).GET().build());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(errorCode(new JsonObject(unknown.body()))).isEqualTo("NOT_FOUND");
   }
 
   @Test
@@ -261,21 +311,21 @@ class ListsAndLimitsTest {
     }
     // One text, parsed once; its cost depends on the variables, so it is checked per execution.
     StringBuilder q = new StringBuilder("query($l: Int) { killmails(filter: {limit: $l}) { edges { node { ");
-    for (int i = 0; i < 40; i++) {
-      q.append("a").append(i).append(": victim { character { name corporation { name alliance { name } } } } ");
+    for (int i = 0; i < 20; i++) {
+      q.append("a").append(i).append(": attackers { character { name corporation { name alliance { name } } } } ");
     }
     q.append("} } } }");
     JsonObject small = api.graphql(q.toString(), new JsonObject().put("l", 1), null);
     assertThat(small.getValue("errors")).isNull();
-    assertThat(errorCode(api.graphql(q.toString(), new JsonObject().put("l", 100), null))).isEqualTo("QUERY_TOO_COMPLEX");
+    assertThat(errorCode(api.graphql(q.toString(), new JsonObject().put("l", 200), null))).isEqualTo("QUERY_TOO_COMPLEX");
     assertThat(api.graphql(q.toString(), new JsonObject().put("l", 1), null).getValue("errors")).isNull();
   }
 
   @Test
   void complexityLimit() {
-    StringBuilder q = new StringBuilder("{ killmails(filter: {limit: 100}) { edges { node { ");
-    for (int i = 0; i < 40; i++) {
-      q.append("a").append(i).append(": victim { character { name corporation { name alliance { name } } } } ");
+    StringBuilder q = new StringBuilder("{ killmails(filter: {limit: 200}) { edges { node { ");
+    for (int i = 0; i < 20; i++) {
+      q.append("a").append(i).append(": attackers { character { name corporation { name alliance { name } } } } ");
     }
     q.append("} } } }");
     JsonObject r = api.graphql(q.toString(), null, null);

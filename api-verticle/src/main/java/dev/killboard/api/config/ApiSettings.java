@@ -19,10 +19,16 @@ public final class ApiSettings {
   private final SsoSettings sso;
   private final int workerStatusIntervalMillis;
   private final int sseKeepAliveMillis;
+  private final int idleTimeoutSeconds;
+  private final int headerTimeoutMillis;
+  private final int maxSubscriptionsPerSocket;
+  private final int maxSseStreamsPerClient;
+  private final boolean trustForwardedFor;
 
   private ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
       boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
-      int workerStatusIntervalMillis, int sseKeepAliveMillis) {
+      int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis,
+      int maxSubscriptionsPerSocket, int maxSseStreamsPerClient, boolean trustForwardedFor) {
     this.httpHost = httpHost;
     this.httpPort = httpPort;
     this.corsOrigins = List.copyOf(corsOrigins);
@@ -33,6 +39,11 @@ public final class ApiSettings {
     this.sso = sso;
     this.workerStatusIntervalMillis = workerStatusIntervalMillis;
     this.sseKeepAliveMillis = sseKeepAliveMillis;
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
+    this.headerTimeoutMillis = headerTimeoutMillis;
+    this.maxSubscriptionsPerSocket = maxSubscriptionsPerSocket;
+    this.maxSseStreamsPerClient = maxSseStreamsPerClient;
+    this.trustForwardedFor = trustForwardedFor;
   }
 
   /** Reads and validates every KILLBOARD_* setting the API uses (see docs/api.md for the list and defaults). */
@@ -46,6 +57,12 @@ public final class ApiSettings {
         requireHttpUrl("KILLBOARD_CORS_ORIGINS", origin);
       }
     }
+    int keepAlive = r.integer("KILLBOARD_SSE_KEEPALIVE_MS", 15_000, 1000, 600_000);
+    int idle = r.integer("KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS", 120, 0, 86_400);
+    if (idle > 0 && idle * 1000L <= keepAlive) {
+      throw new ApiConfigException("KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS=" + idle + " is not longer than KILLBOARD_SSE_KEEPALIVE_MS="
+          + keepAlive + "; live streams would be cut between keep-alives. Raise the timeout (or 0 for none).");
+    }
     return new ApiSettings(host, port, origins,
         r.bool("KILLBOARD_GRAPHIQL_ENABLED", true),
         r.bool("KILLBOARD_INTROSPECTION_ENABLED", true),
@@ -53,7 +70,11 @@ public final class ApiSettings {
         QueryLimits.fromEnv(r),
         SsoSettings.fromEnv(r),
         r.integer("KILLBOARD_WORKER_STATUS_INTERVAL_MS", 5000, 100, 3_600_000),
-        r.integer("KILLBOARD_SSE_KEEPALIVE_MS", 15_000, 1000, 600_000));
+        keepAlive, idle,
+        r.integer("KILLBOARD_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
+        r.integer("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 10_000),
+        r.integer("KILLBOARD_MAX_SSE_STREAMS_PER_CLIENT", 20, 0, 100_000),
+        r.bool("KILLBOARD_TRUST_X_FORWARDED_FOR", false));
   }
 
   static URI requireHttpUrl(String name, String value) {
@@ -73,7 +94,7 @@ public final class ApiSettings {
   /** The same settings listening on another port (tests and the demo bind to port 0). */
   public ApiSettings withHttpPort(int port) {
     return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits, sso,
-        workerStatusIntervalMillis, sseKeepAliveMillis);
+        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis, maxSubscriptionsPerSocket, maxSseStreamsPerClient, trustForwardedFor);
   }
 
   public String httpHost() { return httpHost; }
@@ -86,6 +107,16 @@ public final class ApiSettings {
   public SsoSettings sso() { return sso; }
   public int workerStatusIntervalMillis() { return workerStatusIntervalMillis; }
   public int sseKeepAliveMillis() { return sseKeepAliveMillis; }
+  /** Connections with nothing read or written for this long are closed (0: never). */
+  public int idleTimeoutSeconds() { return idleTimeoutSeconds; }
+  /** A connection must have sent its first request's headers within this time. */
+  public int headerTimeoutMillis() { return headerTimeoutMillis; }
+  /** Subscriptions one WebSocket may run at once. */
+  public int maxSubscriptionsPerSocket() { return maxSubscriptionsPerSocket; }
+  /** Event streams (graphql-sse) one client address may hold open on one API instance; 0: no cap. */
+  public int maxSseStreamsPerClient() { return maxSseStreamsPerClient; }
+  /** Whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it). */
+  public boolean trustForwardedFor() { return trustForwardedFor; }
 
   @Override
   public String toString() {

@@ -1,23 +1,45 @@
 package dev.killboard.api.config;
 
+import java.util.Set;
+
 /**
- * The limits every request runs under: query depth and complexity, page size, body size, statement and request
- * time, the exact-count ceiling and the longest accepted search text.
+ * The limits every request runs under: query depth and cost, root fields and aliases, page sizes, body and response
+ * size, statement and request time, the exact-count ceiling and the longest accepted search text.
  */
 public record QueryLimits(
     int maxDepth,
+    int maxQueryTokens,
     int maxComplexity,
+    int maxRootFields,
+    int maxAliases,
     int defaultPageSize,
     int maxPageSize,
+    int maxUniversePageSize,
     int maxBodyBytes,
+    int maxResponseBytes,
     int statementTimeoutMillis,
     int requestTimeoutMillis,
     int exactCountCeiling,
     int maxSearchLength) {
 
-  /** Defaults: depth 15, complexity 20,000, pages 25 (max 100), body 64 KiB, statement 5 s, request 15 s, exact counts to 10,000. */
+  /**
+   * The page lists of bounded reference data (the map of New Eden, item groups and categories): whole lists of them
+   * fit in one page of {@link #maxUniversePageSize}, which the frontend's region and constellation filters ask for.
+   */
+  public static final Set<String> UNIVERSE_LISTS = Set.of("regions", "constellations", "solarSystems", "itemGroups",
+      "categories");
+
+  /**
+   * Defaults: depth 15, 3,000 query tokens, cost 150,000, 20 root fields, 30 aliases, pages 25 (max 200, universe lists 500), body 64 KiB,
+   * response 8 MiB, statement 5 s, request 15 s, exact counts to 10,000.
+   */
   public static QueryLimits defaults() {
-    return new QueryLimits(15, 20_000, 25, 100, 64 * 1024, 5_000, 15_000, 10_000, 100);
+    return new QueryLimits(15, 3_000, 150_000, 20, 30, 25, 200, 500, 64 * 1024, 8 * 1024 * 1024, 5_000, 15_000, 10_000, 100);
+  }
+
+  /** The largest page of the list served by root field {@code field}. */
+  public int maxPageSizeOf(String field) {
+    return UNIVERSE_LISTS.contains(field) ? Math.max(maxUniversePageSize, maxPageSize) : maxPageSize;
   }
 
   static QueryLimits fromEnv(EnvReader r) {
@@ -28,6 +50,11 @@ public record QueryLimits(
       throw new ApiConfigException("KILLBOARD_DEFAULT_PAGE_SIZE=" + defaultPage + " is larger than KILLBOARD_MAX_PAGE_SIZE="
           + maxPage + "; lower the default or raise the maximum.");
     }
+    int universePage = r.integer("KILLBOARD_MAX_UNIVERSE_PAGE_SIZE", Math.max(d.maxUniversePageSize, maxPage), 1, 10_000);
+    if (universePage < maxPage) {
+      throw new ApiConfigException("KILLBOARD_MAX_UNIVERSE_PAGE_SIZE=" + universePage + " is smaller than KILLBOARD_MAX_PAGE_SIZE="
+          + maxPage + "; the universe lists must allow at least the ordinary page size.");
+    }
     int statement = r.integer("KILLBOARD_API_STATEMENT_TIMEOUT_MS", d.statementTimeoutMillis, 100, 600_000);
     int request = r.integer("KILLBOARD_REQUEST_TIMEOUT_MS", d.requestTimeoutMillis, 100, 600_000);
     if (request < statement) {
@@ -36,9 +63,13 @@ public record QueryLimits(
     }
     return new QueryLimits(
         r.integer("KILLBOARD_MAX_QUERY_DEPTH", d.maxDepth, 2, 100),
-        r.integer("KILLBOARD_MAX_QUERY_COMPLEXITY", d.maxComplexity, 10, 10_000_000),
-        defaultPage, maxPage,
+        r.integer("KILLBOARD_MAX_QUERY_TOKENS", d.maxQueryTokens, 100, 15_000),
+        r.integer("KILLBOARD_MAX_QUERY_COMPLEXITY", d.maxComplexity, 10, 100_000_000),
+        r.integer("KILLBOARD_MAX_ROOT_FIELDS", d.maxRootFields, 1, 1000),
+        r.integer("KILLBOARD_MAX_ALIASES", d.maxAliases, 0, 10_000),
+        defaultPage, maxPage, universePage,
         r.integer("KILLBOARD_MAX_BODY_BYTES", d.maxBodyBytes, 1024, 16 * 1024 * 1024),
+        r.integer("KILLBOARD_MAX_RESPONSE_BYTES", d.maxResponseBytes, 64 * 1024, 1024 * 1024 * 1024),
         statement, request,
         r.integer("KILLBOARD_EXACT_COUNT_CEILING", d.exactCountCeiling, 0, 100_000_000),
         r.integer("KILLBOARD_MAX_SEARCH_LENGTH", d.maxSearchLength, 1, 1000));
@@ -46,8 +77,9 @@ public record QueryLimits(
 
   @Override
   public String toString() {
-    return "limits(depth=" + maxDepth + ", complexity=" + maxComplexity + ", page=" + defaultPageSize + "/" + maxPageSize
-        + ", body=" + maxBodyBytes + "B, statement=" + statementTimeoutMillis + "ms, request=" + requestTimeoutMillis
-        + "ms, exactCount<=" + exactCountCeiling + ")";
+    return "limits(depth=" + maxDepth + ", tokens=" + maxQueryTokens + ", cost=" + maxComplexity + ", rootFields=" + maxRootFields + ", aliases="
+        + maxAliases + ", page=" + defaultPageSize + "/" + maxPageSize + "/" + maxUniversePageSize + ", body="
+        + maxBodyBytes + "B, response=" + maxResponseBytes + "B, statement=" + statementTimeoutMillis + "ms, request="
+        + requestTimeoutMillis + "ms, exactCount<=" + exactCountCeiling + ")";
   }
 }

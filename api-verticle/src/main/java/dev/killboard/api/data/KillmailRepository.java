@@ -245,6 +245,19 @@ public final class KillmailRepository {
     return Future.all(rows, count).map(done -> new KillmailPage(rows.result(), count.result()));
   }
 
+  /**
+   * The sum of the matched entities' exact killmail totals (from their per-day totals): a search's total when one
+   * entity matched, an upper bound when several did (a killmail two of them took part in counts twice). Costs one
+   * row per day each entity has killmails on, whatever the number of killmails.
+   */
+  public Future<Long> searchTotalEstimate(SearchMatches m) {
+    String q = "SELECT (SELECT coalesce(sum(killmail_scope_total('character', e.id)), 0) FROM unnest($1::int4[]) AS e(id))"
+        + " + (SELECT coalesce(sum(killmail_scope_total('corporation', e.id)), 0) FROM unnest($2::int4[]) AS e(id))"
+        + " + (SELECT coalesce(sum(killmail_scope_total('alliance', e.id)), 0) FROM unnest($3::int4[]) AS e(id)) AS n";
+    return sql.one(q, Tuple.of(m.characters().toArray(new Integer[0]), m.corporations().toArray(new Integer[0]),
+        m.alliances().toArray(new Integer[0])), r -> r.getLong("n"));
+  }
+
   private static String hitsSql(String table, String column, String idsParam, String filter, String dir) {
     return "SELECT x.killmail_time, x.killmail_id FROM unnest(" + idsParam + "::int4[]) AS e(id) CROSS JOIN LATERAL ("
         + "SELECT i.killmail_time, i.killmail_id FROM " + table + " i"

@@ -260,6 +260,16 @@ public final class ListQuery<T> {
    */
   public static <T> Connection<T> toConnection(List<T> rows, long counted, PageRequest page, CursorStyle cursorStyle,
       Function<T, Integer> idOf) {
+    return toConnection(rows, counted, false, page, cursorStyle, idOf);
+  }
+
+  /**
+   * As above; a {@code stable} count (an estimate flagged as such) is kept on every page instead of being raised by
+   * what the page proves, so that it does not change as a client pages forward; only the last page, which proves the
+   * exact total, replaces it.
+   */
+  public static <T> Connection<T> toConnection(List<T> rows, long counted, boolean stable, PageRequest page,
+      CursorStyle cursorStyle, Function<T, Integer> idOf) {
     boolean hasNext = rows.size() > page.limit();
     List<T> shown = hasNext ? rows.subList(0, page.limit()) : rows;
     // The page itself proves facts that win over a count or an estimate: reaching the end gives the exact total,
@@ -267,7 +277,7 @@ public final class ListQuery<T> {
     long totalCount = counted;
     if (!hasNext && !shown.isEmpty()) {
       totalCount = page.offset() + shown.size();
-    } else if (hasNext) {
+    } else if (hasNext && !stable) {
       totalCount = Math.max(counted, page.offset() + shown.size() + 1);
     }
     List<Connection.Edge<T>> edges = new ArrayList<>(shown.size());

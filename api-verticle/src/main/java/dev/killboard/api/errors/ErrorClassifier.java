@@ -1,9 +1,11 @@
 package dev.killboard.api.errors;
 
 import dev.killboard.budget.BudgetExhaustedException;
+import dev.killboard.queue.QueueUnavailableException;
 import graphql.ErrorType;
 import graphql.GraphQLError;
 import graphql.execution.NonNullableValueCoercedAsNullException;
+import graphql.introspection.GoodFaithIntrospection;
 import graphql.introspection.IntrospectionDisabledError;
 import graphql.schema.CoercingParseLiteralException;
 import graphql.schema.CoercingParseValueException;
@@ -29,6 +31,10 @@ public final class ErrorClassifier {
     }
     if (error instanceof IntrospectionDisabledError) {
       return ErrorCode.INTROSPECTION_DISABLED;
+    }
+    if (error instanceof GoodFaithIntrospection.BadFaithIntrospectionError) {
+      // graphql-java's limits on introspection (repeated __Type.fields and the like): the client's query is too big.
+      return ErrorCode.QUERY_TOO_COMPLEX;
     }
     if (error.getErrorType() instanceof ErrorType type) {
       switch (type) {
@@ -62,6 +68,10 @@ public final class ErrorClassifier {
         return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The database is not available; try again shortly");
       }
       return null;
+    }
+    if (e instanceof QueueUnavailableException) {
+      // Redis is down (workerStatus, the sync mutations): a dependency failure, not a bug; no stack trace.
+      return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The job queues are not available; try again shortly");
     }
     if (e instanceof BudgetExhaustedException) {
       return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "No database connection became free in time; try again shortly");

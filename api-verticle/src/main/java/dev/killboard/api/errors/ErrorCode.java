@@ -4,6 +4,8 @@ package dev.killboard.api.errors;
 public enum ErrorCode {
   /** The HTTP request itself is unusable: malformed JSON, no query, wrong content type. */
   BAD_REQUEST,
+  /** No such path. */
+  NOT_FOUND,
   /** The query text does not parse. */
   GRAPHQL_PARSE_FAILED,
   /** The query does not validate against the schema. */
@@ -22,6 +24,10 @@ public enum ErrorCode {
   INTROSPECTION_DISABLED,
   /** The body is larger than allowed. */
   PAYLOAD_TOO_LARGE,
+  /** The answer would be larger than the response-size cap. */
+  RESPONSE_TOO_LARGE,
+  /** The connection or client already runs as many subscriptions or streams as allowed. */
+  TOO_MANY_STREAMS,
   /** A statement or the whole request took longer than allowed. */
   TIMEOUT,
   /** The database or the job queue cannot be reached, or no connection was free in time. */

@@ -11,6 +11,7 @@ import graphql.ExecutionInput;
 import graphql.GraphQL;
 import graphql.execution.instrumentation.Instrumentation;
 import graphql.introspection.Introspection;
+import graphql.parser.ParserOptions;
 import graphql.schema.GraphQLCodeRegistry;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
@@ -42,6 +43,8 @@ public final class ApiGraphQL {
   private final GraphQLSchema schema;
   private final boolean introspectionEnabled;
   private final Function<Boolean, Loaders> loaders;
+  private final AnswerBounds answerBounds;
+  private final ParserOptions parserOptions;
 
   /**
    * @param loaders makes a request's DataLoaders; the argument says whether they may cache (false for long-lived
@@ -52,11 +55,15 @@ public final class ApiGraphQL {
     this.schema = buildSchema(modules);
     this.introspectionEnabled = introspectionEnabled;
     this.loaders = loaders;
-    List<Instrumentation> operationChecks = List.of(new GetMutationGuard(), new DepthLimit(limits.maxDepth()),
-        new ComplexityLimit(limits.maxComplexity(), limits.defaultPageSize(), limits.maxPageSize()));
+    this.answerBounds = new AnswerBounds(limits.maxResponseBytes());
+    // The token cap stops an alias bomb while it is parsed: parsing, validating and walking a document of graphql-java's
+    // default 15,000 tokens blocked an event loop for seconds (issue 10, R1).
+    this.parserOptions = ParserOptions.getDefaultOperationParserOptions().transform(o -> o.maxTokens(limits.maxQueryTokens()));
+    List<Instrumentation> operationChecks = List.of(new GetMutationGuard(), new StreamSlotCheck(), new DepthLimit(limits.maxDepth()),
+        new ComplexityLimit(limits));
     this.graphQL = GraphQL.newGraphQL(schema)
         .instrumentation(new ApiInstrumentation(operationChecks, new OperationMetrics(registry), new DeadlineInstrumentation(),
-            new ErrorCodeInstrumentation()))
+            new ErrorCodeInstrumentation(), answerBounds))
         .defaultDataFetcherExceptionHandler(new ResolverExceptionHandler())
         .preparsedDocumentProvider(new DocumentCache(DOCUMENT_CACHE_ENTRIES, DOCUMENT_CACHE_QUERY_LENGTH))
         .build();
@@ -113,8 +120,13 @@ public final class ApiGraphQL {
     builder.dataLoaderRegistry(requestLoaders.registry());
     builder.graphQLContext(b -> {
       b.put(RequestContext.class, context);
+      b.put(ParserOptions.class, parserOptions);
       if (deadline != null) {
         b.put(RequestDeadline.class, deadline);
+      }
+      if (!longLived) {
+        // A stream's executions share one node count for its whole life; its events are one killmail or status each.
+        answerBounds.limit(b);
       }
       if (!introspectionEnabled) {
         b.put(Introspection.INTROSPECTION_DISABLED, true);

@@ -13,7 +13,10 @@ import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchPar
 import graphql.execution.instrumentation.parameters.InstrumentationValidationParameters;
 import graphql.schema.DataFetcher;
 import graphql.validation.ValidationError;
+import dev.killboard.api.limits.ComplexityLimit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,17 +32,19 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   private final Instrumentation metrics;
   private final Instrumentation deadline;
   private final Instrumentation errorCodes;
+  private final AnswerBounds answerBounds;
 
   /**
    * @param operationChecks instrumentations that act only at validation and operation start (they may throw an
    *     AbortExecutionException there); their other hooks are not called
    */
   ApiInstrumentation(List<Instrumentation> operationChecks, Instrumentation metrics, Instrumentation deadline,
-      Instrumentation errorCodes) {
+      Instrumentation errorCodes, AnswerBounds answerBounds) {
     this.operationChecks = List.copyOf(operationChecks);
     this.metrics = metrics;
     this.deadline = deadline;
     this.errorCodes = errorCodes;
+    this.answerBounds = answerBounds;
   }
 
   /** The operation checks' own states, by position. */
@@ -97,7 +102,42 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   @Override
   public CompletableFuture<ExecutionResult> instrumentExecutionResult(ExecutionResult result,
       InstrumentationExecutionParameters parameters, InstrumentationState state) {
-    return errorCodes.instrumentExecutionResult(result, parameters, null);
+    ExecutionResult bounded = answerBounds.bound(result, parameters.getGraphQLContext());
+    return errorCodes.instrumentExecutionResult(bounded, parameters, null)
+        .thenApply(coded -> withCost(coded, parameters.getGraphQLContext().get(ComplexityLimit.Cost.class)))
+        .thenApply(costed -> withEstimates(costed, EstimatedCounts.in(parameters.getGraphQLContext())));
+  }
+
+  /**
+   * The answer with {@code extensions.cost: {requested, limit}} (as GitHub's and Shopify's APIs report it), so that
+   * clients see how close they are to the limit; answers refused before the cost was known carry none.
+   */
+  private static ExecutionResult withCost(ExecutionResult result, ComplexityLimit.Cost cost) {
+    if (cost == null) {
+      return result;
+    }
+    Map<Object, Object> extensions = result.getExtensions() == null ? new LinkedHashMap<>()
+        : new LinkedHashMap<>(result.getExtensions());
+    Map<String, Object> costs = new LinkedHashMap<>();
+    costs.put("requested", cost.requested());
+    costs.put("limit", cost.limit());
+    extensions.put("cost", costs);
+    return result.transform(b -> b.extensions(extensions));
+  }
+
+  /** The answer with {@code extensions.estimatedTotalCounts}: the paths of lists whose totalCount is an estimate. */
+  private static ExecutionResult withEstimates(ExecutionResult result, EstimatedCounts estimates) {
+    if (estimates == null || result.getData() == null) {
+      return result;
+    }
+    List<String> paths = estimates.paths();
+    if (paths.isEmpty()) {
+      return result;
+    }
+    Map<Object, Object> extensions = result.getExtensions() == null ? new LinkedHashMap<>()
+        : new LinkedHashMap<>(result.getExtensions());
+    extensions.put("estimatedTotalCounts", paths);
+    return result.transform(b -> b.extensions(extensions));
   }
 
   private static InstrumentationState stateOf(InstrumentationState state, int index) {

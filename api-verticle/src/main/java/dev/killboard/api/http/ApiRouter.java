@@ -6,11 +6,14 @@ import dev.killboard.api.errors.ErrorCode;
 import dev.killboard.api.graphql.ApiGraphQL;
 import dev.killboard.api.graphql.RequestContext;
 import dev.killboard.api.graphql.RequestDeadline;
+import dev.killboard.api.graphql.SubscriptionSlots;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -21,7 +24,10 @@ import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import io.vertx.ext.web.handler.graphql.ws.Message;
+import io.vertx.ext.web.handler.graphql.ws.MessageType;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,9 +47,16 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, Parts p) {
     ApiSettings s = p.settings();
     Router router = Router.router(vertx);
+    if (s.trustForwardedFor()) {
+      // Behind a proxy every client has the proxy's address; per-client limits need the one it forwards.
+      router.allowForward(AllowForwardHeaders.X_FORWARD);
+    }
     router.route().handler(rc -> timeRequests(rc, p.registry()));
+    router.route().handler(ApiRouter::securityHeaders);
     router.route().handler(cors(s));
 
+    // The subscription slots of each open WebSocket of this instance.
+    Map<ServerWebSocket, SubscriptionSlots> sockets = new ConcurrentHashMap<>();
     GraphQLWSHandler ws = GraphQLWSHandler.builder(p.api().graphQL())
         .onConnectionInit(init -> {
           Object payload = init.message().message().getValue("payload");
@@ -59,8 +72,21 @@ public final class ApiRouter {
         .beforeExecute(input -> {
           Message message = input.context();
           Authentication auth = message.connectionParams() instanceof Authentication a ? a : Authentication.anonymous();
+          SubscriptionSlots slots = sockets.computeIfAbsent(message.socket(),
+              socket -> new SubscriptionSlots(s.maxSubscriptionsPerSocket()));
+          input.builder().graphQLContext(java.util.Map.of(SubscriptionSlots.Claim.class,
+              new SubscriptionSlots.Claim(slots, String.valueOf(message.message().getValue("id")))));
           p.api().prepare(input.builder(), auth, RequestContext.Transport.WEBSOCKET);
         })
+        .onMessage(message -> {
+          if (message.type() == MessageType.COMPLETE) {
+            SubscriptionSlots slots = sockets.get(message.socket());
+            if (slots != null) {
+              slots.release(String.valueOf(message.message().getValue("id")));
+            }
+          }
+        })
+        .onSocketEnd(sockets::remove)
         .build();
 
     GraphQLHandler http = GraphQLHandler.builder(p.api().graphQL())
@@ -75,11 +101,11 @@ public final class ApiRouter {
         })
         .build();
 
-    router.route("/graphql").handler(ws);
+    router.route("/graphql").handler(WebSocketFrameGuard.around(ws));
     router.route("/graphql").method(HttpMethod.GET).method(HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(s.limits().maxBodyBytes()));
     router.route("/graphql").handler(p.bearer());
-    router.route("/graphql").handler(new GraphQLSseHandler(p.api(), s.sseKeepAliveMillis()));
+    router.route("/graphql").handler(new GraphQLSseHandler(p.api(), s.sseKeepAliveMillis(), s.maxSseStreamsPerClient()));
     router.route("/graphql").handler(ApiRouter::requireJsonBody);
     router.route("/graphql").handler(http);
 
@@ -91,9 +117,25 @@ public final class ApiRouter {
     router.get("/auth/callback").handler(p.callback());
     p.health().mount(router);
     router.get("/metrics").handler(p.metricsHandler());
-    router.route().last().handler(rc -> ErrorResponses.send(rc, 404, ErrorCode.BAD_REQUEST, "Not found"));
+    router.route().last().handler(rc -> ErrorResponses.send(rc, 404, ErrorCode.NOT_FOUND, "Not found"));
     router.route().failureHandler(new ErrorResponses());
     return router;
+  }
+
+  /**
+   * Headers on every answer: no content sniffing; no framing except for GraphiQL (a page meant to be opened, whose
+   * scripts come from a CDN); {@code Vary: Origin} because CORS answers depend on the Origin header, so a cache must
+   * not hand one origin's answer to another.
+   */
+  private static void securityHeaders(RoutingContext rc) {
+    var headers = rc.response().headers();
+    headers.set("X-Content-Type-Options", "nosniff");
+    String path = rc.request().path();
+    if (path == null || !path.startsWith("/graphiql")) {
+      headers.set("Content-Security-Policy", "frame-ancestors 'none'");
+    }
+    headers.add("Vary", "Origin");
+    rc.next();
   }
 
   private static CorsHandler cors(ApiSettings s) {
@@ -115,6 +157,11 @@ public final class ApiRouter {
    */
   private static void requireJsonBody(RoutingContext rc) {
     if (rc.request().method() != HttpMethod.POST) {
+      String query = rc.queryParams().get("query");
+      if (rc.request().method() == HttpMethod.GET && query != null && query.isBlank()) {
+        ErrorResponses.send(rc, 400, ErrorCode.BAD_REQUEST, "The request has no query");
+        return;
+      }
       rc.next();
       return;
     }
@@ -147,6 +194,12 @@ public final class ApiRouter {
       return;
     }
     Object query = obj.getValue("query");
+    if (query instanceof String q && q.isBlank()) {
+      // graphql-java would replace an empty query that has a persistedQuery extension by its internal marker and
+      // answer a parse error naming it; this API keeps no persisted queries.
+      ErrorResponses.send(rc, 400, ErrorCode.BAD_REQUEST, "The request has no query");
+      return;
+    }
     Object variables = obj.getValue("variables");
     Object operationName = obj.getValue("operationName");
     Object extensions = obj.getValue("extensions");
@@ -165,7 +218,7 @@ public final class ApiRouter {
     String path = rc.request().path();
     String route = path == null ? "other" : path.startsWith("/graphiql") ? "/graphiql"
         : switch (path) {
-          case "/graphql", "/health/live", "/health/ready", "/metrics", "/auth/callback" -> path;
+          case "/graphql", "/health", "/health/live", "/health/ready", "/metrics", "/auth/callback" -> path;
           default -> "other";
         };
     String method = rc.request().method().name();

@@ -42,7 +42,7 @@ public final class ErrorResponses implements Handler<RoutingContext> {
         message = "Forbidden";
       }
       case 404 -> {
-        code = ErrorCode.BAD_REQUEST;
+        code = ErrorCode.NOT_FOUND;
         message = "Not found";
       }
       case 405 -> {

@@ -14,6 +14,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -29,10 +31,30 @@ import org.reactivestreams.Subscription;
 public final class GraphQLSseHandler implements Handler<RoutingContext> {
   private final ApiGraphQL api;
   private final long keepAliveMillis;
+  private final int maxStreamsPerClient;
+  /** Open event streams of this instance by client address (issue 10, R6: one client held 400). */
+  private final Map<String, Integer> streams = new ConcurrentHashMap<>();
 
-  public GraphQLSseHandler(ApiGraphQL api, long keepAliveMillis) {
+  /** @param maxStreamsPerClient event streams one client address may hold open on this instance; 0: no cap */
+  public GraphQLSseHandler(ApiGraphQL api, long keepAliveMillis, int maxStreamsPerClient) {
     this.api = api;
     this.keepAliveMillis = keepAliveMillis;
+    this.maxStreamsPerClient = maxStreamsPerClient;
+  }
+
+  /** Takes a stream slot of {@code client}; false when it holds the maximum already. */
+  private boolean open(String client) {
+    boolean[] taken = new boolean[1];
+    streams.compute(client, (k, n) -> {
+      int open = n == null ? 0 : n;
+      taken[0] = open < maxStreamsPerClient;
+      return taken[0] ? open + 1 : n;
+    });
+    return taken[0];
+  }
+
+  private void close(String client) {
+    streams.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
   }
 
   static boolean wantsEventStream(RoutingContext rc) {
@@ -45,6 +67,16 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
     if (!wantsEventStream(rc)) {
       rc.next();
       return;
+    }
+    if (maxStreamsPerClient > 0) {
+      String client = rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().host();
+      if (!open(client)) {
+        ErrorResponses.send(rc, 429, ErrorCode.TOO_MANY_STREAMS, "At most " + maxStreamsPerClient
+            + " event streams may be open per client; close one first");
+        return;
+      }
+      // Called when the response ends or the connection closes, whichever comes first.
+      rc.addEndHandler(v -> close(client));
     }
     JsonObject request;
     try {
@@ -63,6 +95,8 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
     if (request.getJsonObject("extensions") != null) {
       builder.extensions(request.getJsonObject("extensions").getMap());
     }
+    // As vertx-web-graphql does for plain requests: the guard reads the HTTP method from it.
+    builder.graphQLContext(java.util.Map.of(RoutingContext.class, rc));
     api.prepare(builder, BearerAuthentication.of(rc), RequestContext.Transport.SSE);
     Context context = rc.vertx().getOrCreateContext();
     Future.fromCompletionStage(api.graphQL().executeAsync(builder.build()), context)
@@ -114,8 +148,8 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
     }
     Object data = result.getData();
     if (!(data instanceof Publisher) && !result.isDataPresent()) {
-      // Parse, validation or limit errors: the operation never started.
-      response.setStatusCode(400).putHeader("Content-Type", "application/json; charset=utf-8")
+      // Parse, validation or limit errors: the operation never started (a status set by a check, like 405, stays).
+      response.setStatusCode(response.getStatusCode() >= 400 ? response.getStatusCode() : 400).putHeader("Content-Type", "application/json; charset=utf-8")
           .end(new JsonObject(result.toSpecification()).encode());
       return;
     }

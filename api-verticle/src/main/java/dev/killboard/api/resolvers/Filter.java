@@ -16,13 +16,16 @@ final class Filter {
   private final Map<String, Object> values;
   private final QueryLimits limits;
 
-  private Filter(Map<String, Object> values, QueryLimits limits) {
+  private final int maxPageSize;
+
+  private Filter(Map<String, Object> values, QueryLimits limits, int maxPageSize) {
     this.values = values == null ? Map.of() : values;
     this.limits = limits;
+    this.maxPageSize = maxPageSize;
   }
 
   static Filter of(DataFetchingEnvironment env, QueryLimits limits) {
-    return new Filter(env.getArgument("filter"), limits);
+    return new Filter(env.getArgument("filter"), limits, limits.maxPageSizeOf(env.getField().getName()));
   }
 
   Integer integer(String name) {
@@ -90,6 +93,6 @@ final class Filter {
   }
 
   PageRequest page() {
-    return PageRequest.ofPage(integer("page"), integer("limit"), limits.defaultPageSize(), limits.maxPageSize());
+    return PageRequest.ofPage(integer("page"), integer("limit"), limits.defaultPageSize(), maxPageSize);
   }
 }

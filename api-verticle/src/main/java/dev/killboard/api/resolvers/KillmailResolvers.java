@@ -17,6 +17,7 @@ import dev.killboard.api.data.ListQuery;
 import dev.killboard.api.data.Sql;
 import dev.killboard.api.data.UserRepository;
 import dev.killboard.api.errors.ApiException;
+import dev.killboard.api.graphql.EstimatedCounts;
 import dev.killboard.api.graphql.RequestContext;
 import dev.killboard.api.graphql.ResolverModule;
 import dev.killboard.api.limits.PageRequest;
@@ -150,7 +151,7 @@ public final class KillmailResolvers implements ResolverModule {
     Integer regionId = f.integer("regionId");
     Integer systemId = f.integer("systemId");
     if (search != null) {
-      return Async.stage(search(search, systemId, regionId, ascending, page));
+      return Async.stage(search(env, search, systemId, regionId, ascending, page));
     }
     if (systemId == null && regionId == null) {
       return Async.stage(repo.positionedPage(!ascending, page.offset(), page.limit() + 1).map(p -> ListQuery.toConnection(
@@ -181,16 +182,35 @@ public final class KillmailResolvers implements ResolverModule {
     return Async.stage(q.fetch(sql, page, limits.exactCountCeiling()));
   }
 
-  private Future<Connection<Killmail>> search(String text, Integer systemId, Integer regionId, boolean ascending, PageRequest page) {
+  private Future<Connection<Killmail>> search(DataFetchingEnvironment env, String text, Integer systemId, Integer regionId,
+      boolean ascending, PageRequest page) {
     return repo.searchEntities(text, SEARCH_ENTITIES_PER_KIND).compose(matches -> {
       if (matches.isEmpty()) {
         return Future.succeededFuture(ListQuery.toConnection(List.<Killmail>of(), 0, page,
             ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId));
       }
       int ceiling = Math.min(SEARCH_COUNT_CEILING, limits.exactCountCeiling());
-      return repo.search(matches, systemId, regionId, ascending, page.offset(), page.limit(), ceiling)
-          .map(p -> ListQuery.toConnection(p.rows(), p.counted(), page, ListQuery.CursorStyle.POSITION_PLUS_ONE,
-              Killmail::killmailId));
+      return repo.search(matches, systemId, regionId, ascending, page.offset(), page.limit(), ceiling).compose(p -> {
+        if (p.counted() <= ceiling) {
+          return Future.succeededFuture(ListQuery.toConnection(p.rows(), p.counted(), page,
+              ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId));
+        }
+        // Above the ceiling: an estimate that is the same on every page (issue 10: a lower bound raised page by page
+        // grew as one paged forward), flagged in extensions.estimatedTotalCounts. Without a place filter the matched
+        // entities' exact totals give it (exact for one entity); with one, the ceiling is all that is known.
+        Future<Long> estimate = systemId == null && regionId == null
+            ? repo.searchTotalEstimate(matches).map(n -> Math.max(n, ceiling + 1L))
+            : Future.succeededFuture(ceiling + 1L);
+        return estimate.map(n -> {
+          Connection<Killmail> connection = ListQuery.toConnection(p.rows(), n, true, page,
+              ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId);
+          // Only the last page with rows proves the exact total.
+          if (connection.pageInfo().hasNextPage() || connection.edges().isEmpty()) {
+            EstimatedCounts.of(env).add(env.getExecutionStepInfo().getPath().toString());
+          }
+          return connection;
+        });
+      });
     });
   }
 

@@ -54,7 +54,10 @@ public final class ApiHarness {
       Seed.insert(c);
     }
     cluster = ClusterSettings.defaults().withClusterName("api-test-" + UUID.randomUUID());
-    vertx = ClusteredVertx.start(cluster, new VertxOptions()).await(60, TimeUnit.SECONDS);
+    // The blocked-thread checker looks every 50 ms and warns past 200 ms on an event loop: HostileQueryTest asserts
+    // that no request blocks a loop that long, and any other test's log shows it.
+    vertx = ClusteredVertx.start(cluster, new VertxOptions().setBlockedThreadCheckInterval(50)
+        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS).setWarningExceptionTime(200).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)).await(60, TimeUnit.SECONDS);
     FakeSso fake = vertx.executeBlocking(() -> new FakeSso(vertx, null, new FakeSso.Options())).await(30, TimeUnit.SECONDS);
     fake.start().await(10, TimeUnit.SECONDS);
     sso = fake;
