@@ -218,7 +218,7 @@ public final class ApiVerticle extends VerticleBase {
     DatabaseSettings db = budget.databaseSettings();
     return MIGRATIONS.computeIfAbsent(db.jdbcUrl() + "|" + db.user(), key -> {
       Promise<Void> done = Promise.promise();
-      budget.<Void>withPermit(PoolProfile.API_CLASS, "schema-migration", () -> {
+      budget.<Void>withPermitWhenFree(PoolProfile.API_CLASS, "schema-migration", () -> {
         SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
         return null;
       }).onComplete(done);
