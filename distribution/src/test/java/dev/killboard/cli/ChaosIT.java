@@ -9,6 +9,8 @@ import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -30,6 +32,10 @@ import org.junit.jupiter.api.Test;
 class ChaosIT {
   private static final Duration TTL = Duration.ofSeconds(10);
   private static final Duration HEAL = TTL.plusSeconds(5);
+  /** The long variant (docs/chaos.md): more rounds and further faults. */
+  private static final boolean LONG = Boolean.getBoolean("killboard.chaos.long");
+  private static final int ROUNDS = LONG ? Integer.getInteger("killboard.chaos.rounds", 3) : 1;
+  private static final Duration REDIS_DOWN = Duration.ofSeconds(LONG ? 30 : 10);
 
   private static PackagedCluster cluster;
   private static ConnectionSampler sampler;
@@ -66,46 +72,46 @@ class ChaosIT {
     PackagedCluster.awaitDeployed(characters, "worker:info-characters");
     PackagedCluster.awaitDeployed(corporations, "worker:info-corporations");
     HazelcastInstance client = HazelcastClient.newHazelcastClient(BudgetStatusCommand.clientConfig(cluster.settings(cp)));
+    List<String> summary = new ArrayList<>();
     try (JobProducer producer = JobProducer.start(cluster);
-         ApiLoad load = ApiLoad.start(cluster.graphqlUrl(), 2)) {
-      // A shortage: 22 worker instances want 44 connections of 16.
-      awaitHealthy(client, "start", Duration.ofSeconds(60), true);
+         ApiLoad load = ApiLoad.start(cluster.graphqlUrl(), 2);
+         ChaosTimeline timeline = ChaosTimeline.start(cluster.db(), client, producer, load)) {
+      try {
+        // A shortage: 22 worker instances want 44 connections of 16.
+        summary.add(awaitHealthy(client, "start", Duration.ofSeconds(60), true));
+        for (int round = 1; round <= ROUNDS; round++) {
+          corporations = faults(client, timeline, summary, cp, corporations, characters, round);
+        }
+        if (LONG) {
+          production = longFaults(client, timeline, summary, cp, production);
+        }
 
-      // 1. PostgreSQL restarted: every connection of every member drops at once.
-      cluster.db().restartImmediate();
-      awaitHealthy(client, "PostgreSQL immediate restart", HEAL, true);
+        // Redis down while killmails keep arriving: their unknown names wait in the outbox, not lost.
+        producer.stop();
+        timeline.mark("Redis outage " + REDIS_DOWN.toSeconds() + " s");
+        java.time.Instant outageStart = java.time.Instant.now();
+        cluster.redis().stop();
+        Thread.sleep(REDIS_DOWN.toMillis()); // the outage's length: the fault itself, not a synchronisation
+        cluster.redis().restart();
+        timeline.mark("Redis back");
+        summary.add(awaitNamesResolved(outageStart, Duration.ofSeconds(60)));
+        summary.add(awaitHealthy(client, "Redis outage", HEAL, false));
 
-      // 2. A plain member killed (SIGKILL): its permits come back when its session expires.
-      corporations.kill();
-      awaitHealthy(client, "kill -9 of a plain member", HEAL, true);
-      // ... and started again during the shortage: it waits for permits instead of exiting.
-      corporations = cluster.start("corporations-2", cp, "run", "worker:info-corporations", "-instances", "6");
-      PackagedCluster.awaitDeployed(corporations, "worker:info-corporations");
-      awaitHealthy(client, "restart during a shortage", HEAL, true);
-
-      // 3. A CP member paused past its session TTL (a GC pause): before its session expires the guard ends its
-      //    PostgreSQL connections, then the CP group hands its permits to the others; when it wakes it drops those
-      //    permits unreleased and takes new ones.
-      List<Integer> frozen = backendsOf(client, characters.pid());
-      assertThat(frozen).as("connections of the member about to be paused").isNotEmpty();
-      characters.pause();
-      awaitTakenOver(client, frozen, HEAL.plus(TTL));
-      characters.resume();
-      awaitHealthy(client, "SIGCONT after a pause past the TTL", HEAL, true);
-
-      // 4. SIGTERM during the shortage: a clean stop in bounded time, its jobs handed back unspent.
-      corporations.terminate();
-      OptionalInt exit = corporations.awaitExit(Duration.ofSeconds(30));
-      assertThat(exit).as("stop within 30 s of SIGTERM:%n%s", corporations.output()).isPresent();
-      assertThat(exit.getAsInt()).isZero();
-      awaitHealthy(client, "SIGTERM during a shortage", HEAL, true);
-
-      producer.stop();
-      load.stop();
-      assertThat(load.errors()).as("API answers under the faults, besides the database restart").isLessThan(load.ok());
-      for (String queue : List.of(QueueNames.ESI_CHARACTER_INFO, QueueNames.ESI_CORPORATION_INFO)) {
-        QueueStatus status = producer.status(queue);
-        assertThat(status.deadLetters()).as("dead letters of %s", queue).isZero();
+        load.stop();
+        summary.add("API: " + load.ok() + " answers, " + load.errors() + " failures (during PostgreSQL's outages)");
+        assertThat(load.errors()).as("API answers under the faults, besides the database restart").isLessThan(load.ok());
+        for (String queue : List.of(QueueNames.ESI_CHARACTER_INFO, QueueNames.ESI_CORPORATION_INFO)) {
+          QueueStatus status = producer.status(queue);
+          summary.add(queue + ": " + status.deadLetters() + " dead letters, " + status.depth().delayed() + " retries pending");
+          assertThat(status.deadLetters()).as("dead letters of %s", queue).isZero();
+        }
+      } finally {
+        summary.add("max connections sampled: " + sampler.max() + " over " + sampler.samples() + " samples (every 50 ms)");
+        summary.forEach(line -> System.out.println("chaos: " + line));
+        timeline.close();
+        Path report = Path.of(System.getProperty("killboard.chaos.report", "target/chaos/report.html"));
+        timeline.writeHtml(report, "Killboard chaos run (" + (LONG ? "long" : "short") + " variant)", summary);
+        System.out.println("chaos: report written to " + report.toAbsolutePath());
       }
     } finally {
       client.shutdown();
@@ -120,6 +126,96 @@ class ChaosIT {
     }
   }
 
+  /** One round of the short variant's faults; returns the info-corporations process now running. */
+  private static PackagedProcess faults(HazelcastInstance client, ChaosTimeline timeline, List<String> summary,
+      Map<String, String> cp, PackagedProcess corporations, PackagedProcess characters, int round) throws Exception {
+    // 1. PostgreSQL restarted: every connection of every member drops at once.
+    timeline.mark("PostgreSQL immediate restart");
+    cluster.db().restartImmediate();
+    summary.add(awaitHealthy(client, "PostgreSQL immediate restart", HEAL, true));
+
+    // 2. A plain member killed (SIGKILL): its permits come back when its session expires.
+    timeline.mark("kill -9 of a plain member");
+    corporations.kill();
+    summary.add(awaitHealthy(client, "kill -9 of a plain member", HEAL, true));
+    // ... and started again during the shortage: it waits for permits instead of exiting.
+    timeline.mark("restart during a shortage");
+    corporations = cluster.start("corporations-" + round, cp, "run", "worker:info-corporations", "-instances", "6");
+    PackagedCluster.awaitDeployed(corporations, "worker:info-corporations");
+    summary.add(awaitHealthy(client, "restart during a shortage", HEAL, true));
+
+    // 3. A CP member paused past its session TTL (a GC pause): before its session expires the guard ends its
+    //    PostgreSQL connections, then the CP group hands its permits to the others; when it wakes it drops those
+    //    permits unreleased and takes new ones.
+    List<Integer> frozen = backendsOf(client, characters.pid());
+    assertThat(frozen).as("connections of the member about to be paused").isNotEmpty();
+    timeline.mark("SIGSTOP of a CP member");
+    characters.pause();
+    summary.add(awaitTakenOver(client, frozen, HEAL.plus(TTL)));
+    characters.resume();
+    timeline.mark("SIGCONT");
+    summary.add(awaitHealthy(client, "SIGCONT after a pause past the TTL", HEAL, true));
+
+    // 4. SIGTERM during the shortage: a clean stop in bounded time, its jobs handed back unspent.
+    timeline.mark("SIGTERM during a shortage");
+    long stopAt = System.nanoTime();
+    corporations.terminate();
+    OptionalInt exit = corporations.awaitExit(Duration.ofSeconds(30));
+    assertThat(exit).as("stop within 30 s of SIGTERM:%n%s", corporations.output()).isPresent();
+    assertThat(exit.getAsInt()).isZero();
+    summary.add(String.format("SIGTERM during a shortage: exit 0 after %.1f s", (System.nanoTime() - stopAt) / 1e9));
+    summary.add(awaitHealthy(client, "SIGTERM during a shortage", HEAL, true));
+    corporations = cluster.start("corporations-" + round + "b", cp, "run", "worker:info-corporations", "-instances", "6");
+    PackagedCluster.awaitDeployed(corporations, "worker:info-corporations");
+    return corporations;
+  }
+
+  /** The long variant's further faults: a CP member killed, and PostgreSQL down for 30 s. */
+  private static PackagedProcess longFaults(HazelcastInstance client, ChaosTimeline timeline, List<String> summary,
+      Map<String, String> cp, PackagedProcess production) throws Exception {
+    timeline.mark("kill -9 of a CP member");
+    production.kill();
+    summary.add(awaitHealthy(client, "kill -9 of a CP member", HEAL, true));
+    production = cluster.start("production-2", cp, "run", "worker:production");
+    PackagedCluster.awaitDeployed(production, "worker:production");
+    summary.add(awaitHealthy(client, "CP member started again", HEAL, true));
+
+    timeline.mark("PostgreSQL outage 30 s");
+    cluster.db().outage(Duration.ofSeconds(30));
+    timeline.mark("PostgreSQL back");
+    summary.add(awaitHealthy(client, "PostgreSQL outage of 30 s", HEAL, true));
+    return production;
+  }
+
+  /** Every character named by a killmail stored since {@code since} has its row (its name) within {@code within}. */
+  private static String awaitNamesResolved(java.time.Instant since, Duration within) throws Exception {
+    String sql = "SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM characters ch WHERE ch.id = c.character_id)),"
+        + " count(*) FROM (SELECT v.character_id FROM victims v JOIN killmails k USING (killmail_id)"
+        + " WHERE k.created_at >= ? AND v.character_id IS NOT NULL UNION SELECT a.character_id FROM attackers a"
+        + " JOIN killmails k USING (killmail_id) WHERE k.created_at >= ? AND a.character_id IS NOT NULL) c";
+    long started = System.nanoTime();
+    long deadline = started + within.toNanos();
+    long[] last = {-1, 0};
+    while (System.nanoTime() < deadline) {
+      try (java.sql.Connection c = cluster.db().superuserConnection();
+           java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setObject(1, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+        ps.setObject(2, java.time.OffsetDateTime.ofInstant(since, java.time.ZoneOffset.UTC));
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          last = new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+      }
+      if (last[0] == 0 && last[1] > 0) {
+        return String.format("names of the %d characters in killmails stored during the Redis outage resolved %.1f s"
+            + " after it returned", last[1], (System.nanoTime() - started) / 1e9);
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("after the Redis outage " + last[0] + " of " + last[1]
+        + " characters named by new killmails still have no name");
+  }
+
   /** The backends (server pids) the pools of process {@code pid} recorded. */
   private static List<Integer> backendsOf(HazelcastInstance client, long pid) {
     return BudgetStatusCommand.read(client).classes().values().stream().flatMap(c -> c.holders().stream())
@@ -127,7 +223,7 @@ class ChaosIT {
   }
 
   /** While a member stands still: none of its connections is left, and the others hold every worker permit. */
-  private static void awaitTakenOver(HazelcastInstance client, List<Integer> frozen, Duration within) throws Exception {
+  private static String awaitTakenOver(HazelcastInstance client, List<Integer> frozen, Duration within) throws Exception {
     long started = System.nanoTime();
     long deadline = started + within.toNanos();
     String last = "";
@@ -136,9 +232,8 @@ class ChaosIT {
       BudgetStatus status = BudgetStatusCommand.read(client);
       last = status.render() + "connections of the paused member still open: " + left;
       if (left.isEmpty() && status.classes().get("worker").available() == 0) {
-        System.out.printf("chaos: paused member's connections ended and its permits taken over after %.1f s%n",
-            (System.nanoTime() - started) / 1e9);
-        return;
+        return String.format("paused CP member: its connections ended and its permits taken over %.1f s after SIGSTOP"
+            + " (TTL %d s)", (System.nanoTime() - started) / 1e9, TTL.toSeconds());
       }
       Thread.sleep(200);
     }
@@ -151,7 +246,7 @@ class ChaosIT {
    * permits held = the connections PostgreSQL sees; with {@code saturated}, also that the load holds every worker
    * permit again (full capacity back, not just consistent books).
    */
-  private static void awaitHealthy(HazelcastInstance client, String fault, Duration within, boolean saturated)
+  private static String awaitHealthy(HazelcastInstance client, String fault, Duration within, boolean saturated)
       throws Exception {
     long started = System.nanoTime();
     long deadline = started + within.toNanos();
@@ -164,8 +259,7 @@ class ChaosIT {
       boolean full = !saturated || status.classes().get("worker").available() == 0;
       last = status.render() + "connections seen by PostgreSQL: " + connections;
       if (books && full && held == connections) {
-        System.out.printf("chaos: budget whole %.1f s after %s%n", (System.nanoTime() - started) / 1e9, fault);
-        return;
+        return String.format("budget whole %.1f s after %s", (System.nanoTime() - started) / 1e9, fault);
       }
       Thread.sleep(200);
     }
