@@ -54,6 +54,8 @@ public final class ConnectionBudget {
   private final SessionFence fence;
   private final BudgetReconciler reconciler;
   private final SessionGuard guard;
+  private final long snapshotTimer;
+  private final java.util.concurrent.atomic.AtomicBoolean snapshotting = new java.util.concurrent.atomic.AtomicBoolean();
   private final BudgetMeters meters;
   /** A context of the budget's own: its timers and shared pools must outlive any one verticle's deployment. */
   private final io.vertx.core.internal.ContextInternal home;
@@ -80,6 +82,15 @@ public final class ConnectionBudget {
     // Divergence must outlast a dead member's session (its permits come back by themselves) before it is repaired.
     long ttl = hz.getConfig().getCPSubsystemConfig().getSessionTimeToLiveSeconds() * 1000L;
     this.reconciler = new BudgetReconciler(home, hz, semaphores, registry, accounts.values(), fence, 2_000, ttl + 5_000);
+    // The holders' snapshot: refreshed each second, one read at a time, never waited for by a permit request.
+    this.snapshotTimer = home.setPeriodic(1_000, id -> {
+      if (snapshotting.compareAndSet(false, true)) {
+        semaphores.blocking(() -> {
+          registry.refresh();
+          return null;
+        }).onComplete(ar -> snapshotting.set(false));
+      }
+    });
     this.guard = new SessionGuard(home, hz, semaphores, registry,
         () -> physicals.stream().findFirst().map(p -> p.pool).orElse(null));
     // Closing Vert.x closes the budget too, before the member leaves the cluster, so permits go back at once.
@@ -313,6 +324,8 @@ public final class ConnectionBudget {
   /** Who holds how many permits of each class, cluster-wide, with what is still available. */
   public Future<BudgetStatus> status() {
     return CallerContext.deliver(semaphores.blocking(() -> {
+      // A fresh read: the status is what an operator (or a test) asks for now. Permit requests never wait on it.
+      registry.refresh();
       Map<String, BudgetStatus.ClassStatus> classes = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> e : semaphores.sizes().entrySet()) {
         int available = semaphores.semaphore(e.getKey()).availablePermits();
@@ -383,6 +396,7 @@ public final class ConnectionBudget {
     physicals.forEach(p -> pools.add(p.closeNow()));
     reconciler.close();
     guard.close();
+    vertx.cancelTimer(snapshotTimer);
     // Without a CP majority no release can complete: a stop must still end in bounded time. What could not be given
     // back is taken back by the CP group when this member's session expires after it left.
     long deadline = home.setTimer(CLOSE_RELEASE_DEADLINE_MS, id -> {

@@ -203,4 +203,19 @@ class PermitHookContractTest {
       c.close().await(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aRequestThatOutwaitsThePoolIsRecognisedAsAShortage() throws Exception {
+    // Both connections of a pool lent out: a third request waits in the pool itself, past its connection timeout.
+    BudgetedPool pool = open(PoolProfile.worker().withConnectionTimeout(Duration.ofMillis(500)), "busy");
+    SqlConnection a = pool.pool().getConnection().await(10, TimeUnit.SECONDS);
+    SqlConnection b = pool.pool().getConnection().await(10, TimeUnit.SECONDS);
+    Throwable waited = pool.pool().getConnection().transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
+        .await(20, TimeUnit.SECONDS);
+    assertThat(waited).as("the pool's wait ran out").isNotNull();
+    assertThat(ConnectionShortage.is(waited)).as("%s is recognised as a shortage", waited).isTrue();
+    assertThat(ConnectionShortage.is(new IllegalStateException("Timeout"))).isFalse();
+    a.close().await(10, TimeUnit.SECONDS);
+    b.close().await(10, TimeUnit.SECONDS);
+  }
 }

@@ -30,6 +30,8 @@ public final class HolderRegistry {
   private final String address;
   private final long pid;
   private final UUID listener;
+  private volatile List<PermitHolder> snapshot = List.of();
+  private volatile long snapshotAt;
 
   private HolderRegistry(HazelcastInstance hz) {
     this.hz = hz;
@@ -93,21 +95,35 @@ public final class HolderRegistry {
     return null;
   }
 
-  /** Blocking: every recorded holder, of live and departed members alike. */
-  public List<PermitHolder> allRecorded() {
+  /**
+   * Blocking: reads every recorded holder from the cluster into the local snapshot. Run periodically, one read at a
+   * time: a map read can stall while a member that owns some of its partitions stands still (a GC pause) until the
+   * cluster declares it dead, and the readers below must not stall with it.
+   */
+  public void refresh() {
     List<PermitHolder> out = new ArrayList<>();
     for (String json : holders.values()) {
       out.add(PermitHolder.fromJson(new JsonObject(json)));
     }
-    return out;
+    snapshot = List.copyOf(out);
+    snapshotAt = System.currentTimeMillis();
   }
 
-  /** Blocking: every holder of live members, optionally of one class. */
+  /** Whether a snapshot was ever taken. */
+  public boolean hasSnapshot() {
+    return snapshotAt > 0;
+  }
+
+  /** Every recorded holder, of live and departed members alike, as of the last snapshot. */
+  public List<PermitHolder> allRecorded() {
+    return snapshot;
+  }
+
+  /** Every holder of live members, optionally of one class, as of the last snapshot (refreshed each second). */
   public List<PermitHolder> holders(String budgetClass) {
     Set<String> live = hz.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
     List<PermitHolder> out = new ArrayList<>();
-    for (String json : holders.values()) {
-      PermitHolder h = PermitHolder.fromJson(new JsonObject(json));
+    for (PermitHolder h : snapshot) {
       if (live.contains(h.member()) && (budgetClass == null || budgetClass.equals(h.budgetClass()))) {
         out.add(h);
       }

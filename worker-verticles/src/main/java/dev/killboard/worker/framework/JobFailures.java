@@ -1,6 +1,7 @@
 package dev.killboard.worker.framework;
 
 import dev.killboard.budget.BudgetExhaustedException;
+import dev.killboard.budget.ConnectionShortage;
 import dev.killboard.queue.JobRejected;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;
@@ -38,15 +39,9 @@ public final class JobFailures {
     return !(classify(failure) instanceof JobRejected);
   }
 
-  /** Whether no database connection could be had: the connection budget had no permit free in time. */
+  /** Whether no database connection could be had in time (no permit free, or the pool's own wait ran out). */
   public static boolean shortage(Throwable failure) {
-    Throwable t = failure;
-    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
-      if (t instanceof BudgetExhaustedException) {
-        return true;
-      }
-    }
-    return false;
+    return ConnectionShortage.is(failure);
   }
 
   /** Whether this is a transient failure (upstream or connection budget) rather than a bug or bad data. */

@@ -1,0 +1,28 @@
+package dev.killboard.budget;
+
+/**
+ * Recognises "no connection could be had in time": no permit of the class came free ({@link BudgetExhaustedException})
+ * or the pool's own wait for one of its connections ran out. Either way the work was not started, and a caller that
+ * can wait (a queued job) should hand it back rather than count it as a failed attempt.
+ */
+public final class ConnectionShortage {
+  private ConnectionShortage() {
+  }
+
+  /** Whether {@code failure} (or one of its causes) says no connection could be had in time. */
+  public static boolean is(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof BudgetExhaustedException || isPoolWaitTimeout(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // vertx-sql-client fails a request that waited longer than the pool's connection timeout with a bare "Timeout"
+  // (Completable.fail(String)); PermitHookContractTest pins that.
+  private static boolean isPoolWaitTimeout(Throwable t) {
+    return "Timeout".equals(t.getMessage()) && t.getClass().getName().equals("io.vertx.core.impl.NoStackTraceThrowable");
+  }
+}
