@@ -62,15 +62,16 @@ class ChaosIT {
     cp.put("KILLBOARD_CP_MEMBERS", "3");
     cp.put("KILLBOARD_CP_SESSION_TTL_SECONDS", Long.toString(TTL.toSeconds()));
     cp.put("KILLBOARD_CP_HEARTBEAT_SECONDS", "2");
-    // The first three members form the CP group: the API and two worker JVMs; the fourth is a plain member.
+    // The first three members to join form the CP group: the API and two worker JVMs, started first; the JVM with
+    // the most worker instances joins after them as a plain member.
     PackagedProcess api = cluster.start("api", cp, "run", "api", "-instances", "2");
     PackagedProcess production = cluster.start("production", cp, "run", "worker:production");
-    PackagedProcess characters = cluster.start("characters", cp, "run", "worker:info-characters", "-instances", "8");
     PackagedProcess corporations = cluster.start("corporations", cp, "run", "worker:info-corporations", "-instances", "6");
     PackagedCluster.awaitDeployed(api, "dev.killboard.api.ApiVerticle");
     PackagedCluster.awaitDeployed(production, "worker:production");
-    PackagedCluster.awaitDeployed(characters, "worker:info-characters");
     PackagedCluster.awaitDeployed(corporations, "worker:info-corporations");
+    PackagedProcess characters = cluster.start("characters", cp, "run", "worker:info-characters", "-instances", "8");
+    PackagedCluster.awaitDeployed(characters, "worker:info-characters");
     HazelcastInstance client = HazelcastClient.newHazelcastClient(BudgetStatusCommand.clientConfig(cluster.settings(cp)));
     List<String> summary = new ArrayList<>();
     try (JobProducer producer = JobProducer.start(cluster);
@@ -80,10 +81,10 @@ class ChaosIT {
         // A shortage: 22 worker instances want 44 connections of 16.
         summary.add(awaitHealthy(client, "start", Duration.ofSeconds(60), true));
         for (int round = 1; round <= ROUNDS; round++) {
-          corporations = faults(client, timeline, summary, cp, corporations, characters, round);
+          characters = faults(client, timeline, summary, cp, characters, round);
         }
         if (LONG) {
-          production = longFaults(client, timeline, summary, cp, production);
+          corporations = longFaults(client, timeline, summary, cp, corporations);
         }
 
         // Redis down while killmails keep arriving: their unknown names wait in the outbox, not lost.
@@ -121,14 +122,14 @@ class ChaosIT {
     for (PackagedProcess p : cluster.processes()) {
       assertThat(p.output()).as(p.name()).doesNotContain("53300").doesNotContain("too many clients");
     }
-    for (PackagedProcess p : List.of(api, production, characters)) {
+    for (PackagedProcess p : List.of(api, production, corporations, characters)) {
       assertThat(p.isAlive()).as("%s is still running", p.name()).isTrue();
     }
   }
 
-  /** One round of the short variant's faults; returns the info-corporations process now running. */
+  /** One round of the short variant's faults, on the plain member; returns the one running after the round. */
   private static PackagedProcess faults(HazelcastInstance client, ChaosTimeline timeline, List<String> summary,
-      Map<String, String> cp, PackagedProcess corporations, PackagedProcess characters, int round) throws Exception {
+      Map<String, String> cp, PackagedProcess plain, int round) throws Exception {
     // 1. PostgreSQL restarted: every connection of every member drops at once.
     timeline.mark("PostgreSQL immediate restart");
     cluster.db().restartImmediate();
@@ -136,55 +137,70 @@ class ChaosIT {
 
     // 2. A plain member killed (SIGKILL): its permits come back when its session expires.
     timeline.mark("kill -9 of a plain member");
-    corporations.kill();
+    plain.kill();
     summary.add(awaitHealthy(client, "kill -9 of a plain member", HEAL, true));
     // ... and started again during the shortage: it waits for permits instead of exiting.
     timeline.mark("restart during a shortage");
-    corporations = cluster.start("corporations-" + round, cp, "run", "worker:info-corporations", "-instances", "6");
-    PackagedCluster.awaitDeployed(corporations, "worker:info-corporations");
+    plain = cluster.start("characters-" + round, cp, "run", "worker:info-characters", "-instances", "8");
+    PackagedCluster.awaitDeployed(plain, "worker:info-characters");
     summary.add(awaitHealthy(client, "restart during a shortage", HEAL, true));
 
-    // 3. A CP member paused past its session TTL (a GC pause): before its session expires the guard ends its
+    // 3. A member paused past its session TTL (a GC pause): before its session expires the session guard ends its
     //    PostgreSQL connections, then the CP group hands its permits to the others; when it wakes it drops those
     //    permits unreleased and takes new ones.
-    List<Integer> frozen = backendsOf(client, characters.pid());
-    assertThat(frozen).as("connections of the member about to be paused").isNotEmpty();
-    timeline.mark("SIGSTOP of a CP member");
-    characters.pause();
-    summary.add(awaitTakenOver(client, frozen, HEAL.plus(TTL)));
-    characters.resume();
+    List<Integer> frozen = awaitBackendsOf(client, plain.pid(), Duration.ofSeconds(60));
+    timeline.mark("SIGSTOP of a member");
+    plain.pause();
+    try {
+      summary.add(awaitTakenOver(client, frozen, HEAL.plus(TTL)));
+    } finally {
+      plain.resume();
+    }
     timeline.mark("SIGCONT");
     summary.add(awaitHealthy(client, "SIGCONT after a pause past the TTL", HEAL, true));
 
     // 4. SIGTERM during the shortage: a clean stop in bounded time, its jobs handed back unspent.
     timeline.mark("SIGTERM during a shortage");
     long stopAt = System.nanoTime();
-    corporations.terminate();
-    OptionalInt exit = corporations.awaitExit(Duration.ofSeconds(30));
-    assertThat(exit).as("stop within 30 s of SIGTERM:%n%s", corporations.output()).isPresent();
+    plain.terminate();
+    OptionalInt exit = plain.awaitExit(Duration.ofSeconds(30));
+    assertThat(exit).as("stop within 30 s of SIGTERM:%n%s", plain.output()).isPresent();
     assertThat(exit.getAsInt()).isZero();
     summary.add(String.format("SIGTERM during a shortage: exit 0 after %.1f s", (System.nanoTime() - stopAt) / 1e9));
     summary.add(awaitHealthy(client, "SIGTERM during a shortage", HEAL, true));
-    corporations = cluster.start("corporations-" + round + "b", cp, "run", "worker:info-corporations", "-instances", "6");
-    PackagedCluster.awaitDeployed(corporations, "worker:info-corporations");
-    return corporations;
+    plain = cluster.start("characters-" + round + "b", cp, "run", "worker:info-characters", "-instances", "8");
+    PackagedCluster.awaitDeployed(plain, "worker:info-characters");
+    return plain;
   }
 
-  /** The long variant's further faults: a CP member killed, and PostgreSQL down for 30 s. */
+  /** The long variant's further faults: a CP member killed and started again, and PostgreSQL down for 30 s. */
   private static PackagedProcess longFaults(HazelcastInstance client, ChaosTimeline timeline, List<String> summary,
-      Map<String, String> cp, PackagedProcess production) throws Exception {
+      Map<String, String> cp, PackagedProcess cpMember) throws Exception {
     timeline.mark("kill -9 of a CP member");
-    production.kill();
+    cpMember.kill();
     summary.add(awaitHealthy(client, "kill -9 of a CP member", HEAL, true));
-    production = cluster.start("production-2", cp, "run", "worker:production");
-    PackagedCluster.awaitDeployed(production, "worker:production");
+    cpMember = cluster.start("corporations-2", cp, "run", "worker:info-corporations", "-instances", "6");
+    PackagedCluster.awaitDeployed(cpMember, "worker:info-corporations");
     summary.add(awaitHealthy(client, "CP member started again", HEAL, true));
 
     timeline.mark("PostgreSQL outage 30 s");
     cluster.db().outage(Duration.ofSeconds(30));
     timeline.mark("PostgreSQL back");
     summary.add(awaitHealthy(client, "PostgreSQL outage of 30 s", HEAL, true));
-    return production;
+    return cpMember;
+  }
+
+  /** The backends the pools of process {@code pid} recorded, once it holds any. */
+  private static List<Integer> awaitBackendsOf(HazelcastInstance client, long pid, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<Integer> backends = backendsOf(client, pid);
+      if (!backends.isEmpty()) {
+        return backends;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("process " + pid + " holds no connection after " + within.toSeconds() + " s");
   }
 
   /** Every character named by a killmail stored since {@code since} has its row (its name) within {@code within}. */
