@@ -46,7 +46,7 @@ public final class ManagementServer {
   private final Set<HttpServerResponse> subscribers = ConcurrentHashMap.newKeySet();
   private final Buffer page = resource("budget.html");
   private final Buffer script = resource("budget.js");
-  private long ticker = -1;
+  private volatile long ticker = -1;
   private HttpServer server;
 
   private ManagementServer(Vertx vertx, ConnectionBudget budget) {
@@ -104,7 +104,7 @@ public final class ManagementServer {
   }
 
   public Future<Void> close() {
-    vertx.runOnContext(v -> stopTicker());
+    stopTicker();
     subscribers.forEach(r -> r.reset());
     return server == null ? Future.succeededFuture() : server.close();
   }

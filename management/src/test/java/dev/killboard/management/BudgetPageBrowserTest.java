@@ -14,6 +14,7 @@ import dev.killboard.embedded.SharedServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +112,9 @@ class BudgetPageBrowserTest {
           Long.toString(ProcessHandle.current().pid()), DOM_TIMEOUT_MS))
           .as("the holder row names this process").isEqualTo(Long.toString(ProcessHandle.current().pid()));
 
+      assertThat(page.awaitText("#local-pools tr[data-owner=\"browser-test\"] td:nth-child(7)", "1", DOM_TIMEOUT_MS))
+          .as("this process's pool shows the borrowed connection in use").isEqualTo("1");
+
       Path shot = Path.of("target", "budget-page.png");
       Files.write(shot, page.screenshot());
       assertThat(Files.size(shot)).isGreaterThan(1_000);
@@ -121,6 +126,20 @@ class BudgetPageBrowserTest {
         pool.close().await(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  @Test
+  void aTakenPortOrPortZeroLeavesTheProcessRunningWithoutASecondServer() throws Exception {
+    // Taken by another process's socket (a second server of this Vert.x instance would share the port instead).
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      ManagementServer second = ManagementServer.startForProcess(vertx,
+          new ManagementSettings("127.0.0.1", taken.getLocalPort()), Map.of()).await(30, TimeUnit.SECONDS);
+      assertThat(second).as("no server on a taken port, and no failure").isNull();
+    }
+    ManagementServer off = ManagementServer.startForProcess(vertx, new ManagementSettings("127.0.0.1", 0), Map.of())
+        .await(30, TimeUnit.SECONDS);
+    assertThat(off).isNull();
+    assertThat(get("/budget.json").statusCode()).as("the first server still answers").isEqualTo(200);
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

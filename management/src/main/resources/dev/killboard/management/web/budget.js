@@ -41,7 +41,9 @@ function classSection(name) {
 
 function drawHistory(svg, points, permits) {
   const w = 600, h = 120, top = 8;
-  const x = i => (w * (HISTORY_POINTS - points.length + i)) / (HISTORY_POINTS - 1);
+  // At least a minute wide, so that a page just opened shows a readable line rather than a dot at the right edge.
+  const span = Math.max(points.length, 60);
+  const x = i => (w * (span - points.length + i)) / (span - 1);
   const y = v => h - 4 - ((h - 4 - top) * v) / Math.max(permits, 1);
   const line = points.map((p, i) => `${x(i).toFixed(1)},${y(p.inUse).toFixed(1)}`).join(' ');
   svg.innerHTML = `<line class="cap" x1="0" x2="${w}" y1="${y(permits)}" y2="${y(permits)}"></line>`
@@ -81,6 +83,7 @@ function render(status) {
   const pools = document.querySelector('#local-pools tbody');
   pools.replaceChildren(...(status.localPools || []).map(p => {
     const tr = row([p.pool, p.owner, p.class, p.permitsHeld, p.total, p.idle, p.inUse, p.waiting]);
+    tr.setAttribute('data-owner', p.owner);
     if (p.waiting > 0) tr.setAttribute('class', 'waiting');
     return tr;
   }));
