@@ -2,6 +2,7 @@ package dev.killboard.cli;
 
 import dev.killboard.cluster.ClusterConfigException;
 import dev.killboard.cluster.ClusterSettings;
+import dev.killboard.management.ManagementSettings;
 import dev.killboard.schema.MigrateCommand;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ public final class KillboardCommand {
     "        Start a Killboard process: <verticle> is api, worker:<name> (e.g. worker:production,",
     "        worker:info-characters; docs/workers.md) or a verticle class name. Joins the cluster",
     "        (-cluster is added unless given) and runs until SIGTERM. Other options go to the Vert.x",
-    "        launcher (-conf, -options, -deployment-options, -worker, ...).",
+    "        launcher (-conf, -options, -deployment-options, -worker, ...). Serves /health/ready, /metrics and",
+    "        /budget on KILLBOARD_MANAGEMENT_HOST:KILLBOARD_MANAGEMENT_PORT (127.0.0.1:9090; 0 = off).",
     "  migrate",
     "        Apply the schema migrations to the database of KILLBOARD_DB_URL, then exit.",
     "  budget status",
@@ -92,7 +94,7 @@ public final class KillboardCommand {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (command) {
       case "run":
-        return run(rest, err);
+        return run(rest, env, err);
       case "migrate":
         return migrate(rest, env, out, err);
       default:
@@ -100,7 +102,7 @@ public final class KillboardCommand {
     }
   }
 
-  private static int run(String[] args, PrintStream err) {
+  private static int run(String[] args, Map<String, String> env, PrintStream err) {
     if (args.length == 0 || args[0].startsWith("-")) {
       err.println("killboard run: name the verticle to run: api, worker:<name> or a verticle class");
       err.print(USAGE_TEXT);
@@ -108,8 +110,8 @@ public final class KillboardCommand {
     }
     ServiceLauncher launcher;
     try {
-      launcher = new ServiceLauncher(launcherArgs(args));
-    } catch (ClusterConfigException e) {
+      launcher = new ServiceLauncher(launcherArgs(args), ManagementSettings.fromEnv(env));
+    } catch (ClusterConfigException | IllegalArgumentException e) {
       err.println("killboard run: configuration error: " + e.getMessage());
       return CONFIG_ERROR;
     }

@@ -53,6 +53,9 @@ class KillboardCommandTest {
     // The migration command's "bad configuration" (2) is this command's configuration error (3), not a usage error.
     assertThat(execute(Map.of(), "migrate")).isEqualTo(KillboardCommand.CONFIG_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("KILLBOARD_DB_URL");
+    // Checked before the launcher starts anything.
+    assertThat(execute(Map.of("KILLBOARD_MANAGEMENT_PORT", "ninety"), "run", "api")).isEqualTo(KillboardCommand.CONFIG_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("KILLBOARD_MANAGEMENT_PORT='ninety'");
   }
 
   @Test
