@@ -1,5 +1,6 @@
 package dev.killboard.cli;
 
+import dev.killboard.cli.topology.TopologyCommand;
 import dev.killboard.cluster.ClusterConfigException;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.schema.MigrateCommand;
@@ -12,8 +13,9 @@ import java.util.Map;
 
 /**
  * The entry point of the distribution's {@code bin/killboard}: {@code run} a verticle under the Vert.x launcher,
- * {@code migrate} the schema, print the {@code budget status}. Exit statuses: {@link #OK}, {@link #FAILURE},
- * {@link #USAGE}, {@link #CONFIG_ERROR}; {@code run} keeps the launcher's own for a failed start (11, 15).
+ * {@code migrate} the schema, print the {@code budget status}, run a {@code topology} file. Exit statuses:
+ * {@link #OK}, {@link #FAILURE}, {@link #USAGE}, {@link #CONFIG_ERROR}; {@code run} keeps the launcher's own for a
+ * failed start (11, 15).
  */
 public final class KillboardCommand {
 
@@ -43,6 +45,7 @@ public final class KillboardCommand {
     "  budget status",
     "        Print the cluster's members and the connection budget per class (permits in use, which",
     "        pool of which process holds them). Connects as a Hazelcast client: takes no permit.",
+    TopologyCommand.USAGE_TEXT,
     "  help, --help, -h",
     "        Print this text.",
     "",
@@ -77,7 +80,7 @@ public final class KillboardCommand {
       out.print(USAGE_TEXT);
       return OK;
     }
-    if (!List.of("run", "migrate", "budget").contains(command)) {
+    if (!List.of("run", "migrate", "budget", "topology").contains(command)) {
       err.println("killboard: unknown command '" + command + "'");
       err.print(USAGE_TEXT);
       return USAGE;
@@ -95,6 +98,8 @@ public final class KillboardCommand {
         return run(rest, err);
       case "migrate":
         return migrate(rest, env, out, err);
+      case "topology":
+        return TopologyCommand.run(rest, env, out, err);
       default:
         return budget(rest, env, out, err);
     }
