@@ -2,6 +2,7 @@ package dev.killboard.cli.topology;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.Optional;
 public record Topology(String name, Path file, Map<String, String> env, List<TopologyProcess> processes) {
 
   public Topology {
-    env = Map.copyOf(env);
+    // In file order: printed commands list the variables as the file does.
+    env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     processes = List.copyOf(processes);
   }
 

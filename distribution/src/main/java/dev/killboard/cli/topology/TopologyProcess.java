@@ -1,5 +1,7 @@
 package dev.killboard.cli.topology;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +18,8 @@ public record TopologyProcess(String name, String verticle, int instances, Map<S
   public static final String WORKER_PREFIX = "worker:";
 
   public TopologyProcess {
-    env = Map.copyOf(env);
+    // In file order: printed commands list the variables as the file does.
+    env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     host = host == null ? "" : host.trim();
   }
 
