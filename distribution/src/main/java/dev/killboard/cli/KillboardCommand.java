@@ -1,5 +1,6 @@
 package dev.killboard.cli;
 
+import dev.killboard.cli.topology.TopologyCommand;
 import dev.killboard.cluster.ClusterConfigException;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.management.ManagementSettings;
@@ -13,8 +14,9 @@ import java.util.Map;
 
 /**
  * The entry point of the distribution's {@code bin/killboard}: {@code run} a verticle under the Vert.x launcher,
- * {@code migrate} the schema, print the {@code budget status}. Exit statuses: {@link #OK}, {@link #FAILURE},
- * {@link #USAGE}, {@link #CONFIG_ERROR}; {@code run} keeps the launcher's own for a failed start (11, 15).
+ * {@code migrate} the schema, print the {@code budget status}, run a {@code topology} file. Exit statuses:
+ * {@link #OK}, {@link #FAILURE}, {@link #USAGE}, {@link #CONFIG_ERROR}; {@code run} keeps the launcher's own for a
+ * failed start (11, 15).
  */
 public final class KillboardCommand {
 
@@ -45,6 +47,7 @@ public final class KillboardCommand {
     "  budget status",
     "        Print the cluster's members and the connection budget per class (permits in use, which",
     "        pool of which process holds them). Connects as a Hazelcast client: takes no permit.",
+    TopologyCommand.USAGE_TEXT,
     "  help, --help, -h",
     "        Print this text.",
     "",
@@ -79,7 +82,7 @@ public final class KillboardCommand {
       out.print(USAGE_TEXT);
       return OK;
     }
-    if (!List.of("run", "migrate", "budget").contains(command)) {
+    if (!List.of("run", "migrate", "budget", "topology").contains(command)) {
       err.println("killboard: unknown command '" + command + "'");
       err.print(USAGE_TEXT);
       return USAGE;
@@ -97,6 +100,8 @@ public final class KillboardCommand {
         return run(rest, env, err);
       case "migrate":
         return migrate(rest, env, out, err);
+      case "topology":
+        return TopologyCommand.run(rest, env, out, err);
       default:
         return budget(rest, env, out, err);
     }

@@ -30,8 +30,8 @@ class KillboardCommandTest {
   @Test
   void noCommandOrUnknownOneIsAUsageError() {
     assertThat(execute(Map.of())).isEqualTo(KillboardCommand.USAGE);
-    assertThat(execute(Map.of(), "topology", "up")).isEqualTo(KillboardCommand.USAGE);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'topology'", "Usage: killboard");
+    assertThat(execute(Map.of(), "deploy", "up")).isEqualTo(KillboardCommand.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'deploy'", "Usage: killboard");
   }
 
   @Test
