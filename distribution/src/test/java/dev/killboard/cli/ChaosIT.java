@@ -62,6 +62,8 @@ class ChaosIT {
     cp.put("KILLBOARD_CP_MEMBERS", "3");
     cp.put("KILLBOARD_CP_SESSION_TTL_SECONDS", Long.toString(TTL.toSeconds()));
     cp.put("KILLBOARD_CP_HEARTBEAT_SECONDS", "2");
+    // Permits rotate faster than the default minute, so a member restarted during the shortage gets its turn sooner.
+    cp.put("KILLBOARD_POOL_WORKER_MAX_LIFETIME_SECONDS", "20");
     // The first three members to join form the CP group: the API and two worker JVMs, started first; the JVM with
     // the most worker instances joins after them as a plain member.
     PackagedProcess api = cluster.start("api", cp, "run", "api", "-instances", "2");
@@ -148,7 +150,7 @@ class ChaosIT {
     // 3. A member paused past its session TTL (a GC pause): before its session expires the session guard ends its
     //    PostgreSQL connections, then the CP group hands its permits to the others; when it wakes it drops those
     //    permits unreleased and takes new ones.
-    List<Integer> frozen = awaitBackendsOf(client, plain.pid(), Duration.ofSeconds(60));
+    List<Integer> frozen = awaitBackendsOf(client, plain.pid(), Duration.ofSeconds(90));
     timeline.mark("SIGSTOP of a member");
     plain.pause();
     try {

@@ -46,9 +46,12 @@ public record PoolProfile(
     return new PoolProfile("API", API_CLASS, 5, 1, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(30), true);
   }
 
-  /** The worker profile: max 2, nothing kept warm, idle timeout 10 s, connection timeout 10 s. */
+  /** The worker profile (max lifetime 60 s): max 2, nothing kept warm, idle timeout 10 s, connection timeout 10 s. */
   public static PoolProfile worker() {
-    return new PoolProfile("Worker", WORKER_CLASS, 2, 0, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(30));
+    // A connection lives at most a minute: under a shortage a busy pool never goes idle, so without a lifetime the
+    // instances that came first would keep every permit and later ones would never get one. At the end of its life a
+    // connection's permit goes back, and the next connect queues behind the waiting instances (FIFO): permits rotate.
+    return new PoolProfile("Worker", WORKER_CLASS, 2, 0, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60));
   }
 
   public PoolProfile withMaxSize(int max) {
