@@ -252,14 +252,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
         restart("immediate");
     }
 
-    /**
-     * An outage: an immediate stop, {@code down} without a server (clients are refused), then a start on the same port
-     * and data. Blocks for the whole outage.
-     */
-    public synchronized void outage(java.time.Duration down) throws InterruptedException {
+    /** Stops the server immediately (an outage begins: clients are refused until {@link #startAgain()}). */
+    public synchronized void stopImmediate() {
         checkOpen();
         server.stop("immediate");
-        Thread.sleep(down.toMillis());
+    }
+
+    /** Starts the server again on the same port and data after {@link #stopImmediate()}. */
+    public synchronized void startAgain() {
+        checkOpen();
         try {
             server.start(settings(options, port));
         } catch (IOException e) {
