@@ -172,7 +172,8 @@ public final class ConnectionBudget {
         .setPoolCleanerPeriod(500);
     Pool pool = ClientBuilder.pool(new PermitGatedPgDriver(account, account.activity(), profile.pipelined()))
         .with(options)
-        .connectingTo(settings.database().connectOptions("killboard-" + profile.label().toLowerCase() + "/" + owner))
+        .connectingTo(settings.database().connectOptions(SessionGuard.applicationName(profile.label().toLowerCase(),
+            ClusteredVertx.hazelcast(vertx).getCluster().getLocalMember().getAddress().toString(), owner)))
         .using(vertx)
         .build();
     accounts.put(poolId, account);

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionGuard {
   private static final Logger LOG = LoggerFactory.getLogger(SessionGuard.class);
+  // The member's pools name their connections after it (application_name), so what it opened after the last record
+  // is found too; the recorded backend pids cover connections named otherwise.
   private static final String TERMINATE = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-      + " WHERE pid = ANY($1) AND usename = current_user";
+      + " WHERE usename = current_user AND (pid = ANY($1) OR application_name LIKE $2)";
 
   private final HazelcastInstance hz;
   private final ClassSemaphores semaphores;
@@ -59,6 +61,14 @@ public final class SessionGuard {
     this.guardMillis = Math.max(heartbeat, ttl - 3 * heartbeat);
     boolean cpMode = hz.getConfig().getCPSubsystemConfig().getCPMemberCount() > 0;
     this.timerId = cpMode ? home.setPeriodic(Math.max(500, heartbeat / 2), id -> run()) : -1;
+  }
+
+  /**
+   * The application_name of a pool's connections: the class, the member's cluster address (first, so PostgreSQL's
+   * 63-character limit can only cut the owner) and the owner, e.g. {@code killboard-worker@[10.0.0.5]:5701/info-types#1}.
+   */
+  public static String applicationName(String classLabel, String memberAddress, String owner) {
+    return "killboard-" + classLabel + "@" + memberAddress + "/" + owner;
   }
 
   /** A member whose session is about to expire, and the backends it recorded. */
@@ -106,9 +116,7 @@ public final class SessionGuard {
         }
       }
       ended.put(s.id(), s.expirationTime());
-      if (!backends.isEmpty()) {
-        out.add(new Lapsed(s, backends, pid));
-      }
+      out.add(new Lapsed(s, backends, pid));
     }
     return out;
   }
@@ -116,12 +124,14 @@ public final class SessionGuard {
   private Future<Void> endConnections(List<Lapsed> lapsed) {
     Future<Void> all = Future.succeededFuture();
     for (Lapsed l : lapsed) {
-      all = all.compose(v -> pool.get().preparedQuery(TERMINATE).execute(Tuple.of(l.backends().toArray(new Integer[0])))
+      String named = "killboard-%@" + l.session().endpoint() + "/%";
+      all = all.compose(v -> pool.get().preparedQuery(TERMINATE)
+          .execute(Tuple.of(l.backends().toArray(new Integer[0]), named))
           .map(rows -> {
             long n = rows.iterator().next().getLong(0);
-            LOG.warn("CP session {} of member {} (pid {}) has missed three heartbeats: ended {} of its {} PostgreSQL"
+            LOG.warn("CP session {} of member {} (pid {}) has missed three heartbeats: ended its {} PostgreSQL"
                 + " connection(s) before the CP group hands its permits to others", l.session().id(),
-                l.session().endpoint(), l.pid(), n, l.backends().size());
+                l.session().endpoint(), l.pid(), n);
             return (Void) null;
           }));
     }
