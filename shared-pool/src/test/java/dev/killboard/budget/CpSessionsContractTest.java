@@ -12,8 +12,6 @@ import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.SharedServices;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -28,11 +26,7 @@ class CpSessionsContractTest {
   @Test
   void grantsNameTheirSessionAndPermitsOfAGoneSessionAreNotReleasedAgain() throws Exception {
     TestCluster cluster = new TestCluster(3);
-    List<Vertx> members = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        members.add(cluster.startMember());
-      }
+    try (TestCluster.Members members = cluster.startMembers(3)) {
       Vertx vertx = members.get(0);
       HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
       BudgetSettings settings = TestCluster.budget(SharedServices.database());
@@ -69,10 +63,6 @@ class CpSessionsContractTest {
       assertThat(semaphores.release("worker", third).await(30, TimeUnit.SECONDS)).isEqualTo(ClassSemaphores.Returned.RELEASED);
       assertThat(worker.availablePermits()).isEqualTo(16);
       semaphores.close();
-    } finally {
-      for (int i = members.size() - 1; i >= 0; i--) {
-        members.get(i).close().await(60, TimeUnit.SECONDS);
-      }
     }
   }
 

@@ -25,17 +25,13 @@ class PostgresRestartTest {
   @Test
   void everyPermitComesBackAfterImmediateRestarts() throws Exception {
     TestCluster cluster = new TestCluster(3);
-    List<Vertx> members = new ArrayList<>();
     List<ConnectionBudget> budgets = new ArrayList<>();
     List<BudgetedPool> pools = new ArrayList<>();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong ok = new AtomicLong();
-    try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
-      // The CP subsystem forms once its 3 members are there: start them all before joining the budget.
-      for (int i = 0; i < 3; i++) {
-        members.add(cluster.startMember());
-      }
-      for (Vertx vertx : members) {
+    // The CP subsystem forms once its 3 members are there: start them all before joining the budget.
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(); TestCluster.Members members = cluster.startMembers(3)) {
+      for (Vertx vertx : members.all()) {
         budgets.add(ConnectionBudget.start(vertx, TestCluster.budget(db)).await(60, TimeUnit.SECONDS));
       }
       // Each member: the API pool (5) and three worker pools (2 each): 9 worker pools on 16 permits, under load.
@@ -90,9 +86,6 @@ class PostgresRestartTest {
       stop.set(true);
       for (ConnectionBudget budget : budgets) {
         budget.close().await(60, TimeUnit.SECONDS);
-      }
-      for (int i = members.size() - 1; i >= 0; i--) {
-        members.get(i).close().await(60, TimeUnit.SECONDS);
       }
     }
   }

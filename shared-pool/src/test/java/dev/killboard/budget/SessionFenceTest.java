@@ -12,9 +12,7 @@ import dev.killboard.embedded.SharedServices;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +23,7 @@ class SessionFenceTest {
   void theSemaphoreIsARealSessionAwareCpOneAndALostSessionClosesItsConnections() throws Exception {
     EmbeddedDatabase db = SharedServices.database();
     TestCluster cluster = new TestCluster(3);
-    List<Vertx> members = new ArrayList<>();
-    try {
-      for (int i = 0; i < 3; i++) {
-        members.add(cluster.startMember());
-      }
+    try (TestCluster.Members members = cluster.startMembers(3)) {
       Vertx vertx = members.get(0);
       assertThat(ClusteredVertxAccess.cpMembers(vertx)).isEqualTo(3);
       ConnectionBudget budget = ConnectionBudget.start(vertx, TestCluster.budget(db)).await(60, TimeUnit.SECONDS);
@@ -63,10 +57,6 @@ class SessionFenceTest {
       pool.close().await(30, TimeUnit.SECONDS);
       assertThat(semaphore.availablePermits()).isEqualTo(16);
       budget.close().await(30, TimeUnit.SECONDS);
-    } finally {
-      for (int i = members.size() - 1; i >= 0; i--) {
-        members.get(i).close().await(60, TimeUnit.SECONDS);
-      }
     }
   }
 }

@@ -55,6 +55,35 @@ final class TestCluster {
     return ClusteredVertx.start(settings(), options).await(90, TimeUnit.SECONDS);
   }
 
+  /** Started members, closed in reverse order (CP members before the cluster's majority goes). */
+  static final class Members implements AutoCloseable {
+    private final List<Vertx> list = new ArrayList<>();
+
+    Vertx get(int i) {
+      return list.get(i);
+    }
+
+    List<Vertx> all() {
+      return List.copyOf(list);
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (int i = list.size() - 1; i >= 0; i--) {
+        list.get(i).close().await(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Starts {@code n} members; in CP mode the CP subsystem forms once the CP member count has joined. */
+  Members startMembers(int n) throws Exception {
+    Members members = new Members();
+    for (int i = 0; i < n; i++) {
+      members.list.add(startMember());
+    }
+    return members;
+  }
+
   static BudgetSettings budget(EmbeddedDatabase db) {
     DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(), db.appPassword(),
         io.vertx.pgclient.SslMode.DISABLE, false, 30_000);
