@@ -122,6 +122,11 @@ final class PackagedCluster implements AutoCloseable {
     return ClusterSettings.fromEnv(own).validate();
   }
 
+  /** The cluster address of the first member started (the ports are handed out in order). */
+  String firstMemberAddress() {
+    return "127.0.0.1:" + clusterPorts.get(0);
+  }
+
   Map<String, String> env() {
     return env;
   }
