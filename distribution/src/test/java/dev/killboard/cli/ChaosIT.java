@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,8 +158,14 @@ class ChaosIT {
     List<Integer> frozen = awaitBackendsOf(client, plain.pid(), Duration.ofSeconds(90));
     timeline.mark("SIGSTOP of a member");
     plain.pause();
+    long pausedAt = System.nanoTime();
     try {
       summary.add(awaitTakenOver(client, frozen, HEAL.plus(TTL)));
+      // Past the TTL: the CP group has closed its session, so when it wakes the fence must act for real.
+      long left = TTL.plusSeconds(3).toNanos() - (System.nanoTime() - pausedAt);
+      if (left > 0) {
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(left)); // the pause's length is the fault itself
+      }
     } finally {
       plain.resume();
     }
@@ -258,7 +265,7 @@ class ChaosIT {
       int available = client.getCPSubsystem().getSemaphore("killboard.budget.worker").availablePermits();
       last = "worker permits available: " + available + "; connections of the paused member still open: " + left;
       if (left.isEmpty() && available == 0) {
-        return String.format("paused CP member: its connections ended and its permits taken over %.1f s after SIGSTOP"
+        return String.format("paused member: its connections ended by the session guard %.1f s after SIGSTOP"
             + " (TTL %d s)", (System.nanoTime() - started) / 1e9, TTL.toSeconds());
       }
       Thread.sleep(200);

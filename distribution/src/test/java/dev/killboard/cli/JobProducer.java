@@ -64,8 +64,19 @@ final class JobProducer implements AutoCloseable {
     return enqueued.get() - left;
   }
 
+  /** The queue's status; after a Redis outage, once this producer's connection is back (at most 60 s). */
   QueueStatus status(String name) throws Exception {
-    return queue.status(name).await(30, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return queue.status(name).await(30, TimeUnit.SECONDS);
+      } catch (RuntimeException e) {
+        if (!JobQueue.unreachable(e) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500); // the connection reconnects by itself; nothing to await from here
+      }
+    }
   }
 
   @Override
