@@ -42,10 +42,17 @@ final class PackagedCluster implements AutoCloseable {
   private final int httpPort;
   private final Map<String, String> env = new LinkedHashMap<>();
   private final List<PackagedProcess> processes = new ArrayList<>();
+  private final NetworkHosts net;
   private int nextPort;
 
   private PackagedCluster(Path home, Path logs, EmbeddedDatabase db, EmbeddedRedis redis, Vertx vertx, FakeUpstreams fakes,
       List<Integer> ports, String name) {
+    this(home, logs, db, redis, vertx, fakes, ports, name, null);
+  }
+
+  private PackagedCluster(Path home, Path logs, EmbeddedDatabase db, EmbeddedRedis redis, Vertx vertx, FakeUpstreams fakes,
+      List<Integer> ports, String name, NetworkHosts net) {
+    this.net = net;
     this.home = home;
     this.logs = logs;
     this.db = db;
@@ -66,10 +73,31 @@ final class PackagedCluster implements AutoCloseable {
     env.put("KILLBOARD_CLUSTER_NAME", "kb-" + name + "-" + UUID.randomUUID());
     env.put("KILLBOARD_CLUSTER_MEMBERS", String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList()));
     env.put("KILLBOARD_HEAP", "256m");
+    if (net != null) {
+      // Every host reaches the services at the bridge's address; each member binds and announces its own address.
+      String services = net.servicesAddress();
+      env.put("DATABASE_URL", "postgresql://" + encode(db.appUser()) + ":" + encode(db.appPassword()) + "@" + services
+          + ":" + db.port() + "/" + db.database() + "?sslmode=disable");
+      env.put("KILLBOARD_REDIS_URL", redis.uri(services));
+      env.put("KILLBOARD_CLUSTER_MEMBERS", String.join(",", net.hosts().stream()
+          .map(h -> h.address() + ":" + ClusterSettings.DEFAULT_PORT).toList()));
+    }
   }
 
   /** Unpacks the tar.gz that {@code mvn package} built and starts the services; {@code members} cluster ports. */
   static PackagedCluster start(String name, int members) throws Exception {
+    Path home = unpack(name);
+    Path logs = Files.createDirectories(home.getParent().resolve("logs"));
+    EmbeddedDatabase db = EmbeddedDatabase.start();
+    // AOF: a Redis restart keeps the queues, as in production.
+    EmbeddedRedis redis = EmbeddedRedis.startPersistent();
+    Vertx vertx = Vertx.vertx();
+    FakeUpstreams fakes = FakeUpstreams.start(vertx).await(60, TimeUnit.SECONDS);
+    return new PackagedCluster(home, logs, db, redis, vertx, fakes, freePorts(members + 1), name);
+  }
+
+  /** Unpacks the tar.gz that {@code mvn package} built into a directory of its own; its installation directory. */
+  private static Path unpack(String name) throws Exception {
     Path tarball = Path.of(System.getProperty("killboard.distribution", "target/killboard.tar.gz"));
     assertThat(tarball).as("the distribution built by mvn package").exists();
     Path dir = Path.of("target", name + "-" + UUID.randomUUID()).toAbsolutePath();
@@ -78,17 +106,39 @@ final class PackagedCluster implements AutoCloseable {
         .redirectErrorStream(true).start();
     assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(tar.exitValue()).as(new String(tar.getInputStream().readAllBytes())).isZero();
-    Path home;
     try (Stream<Path> top = Files.list(dir)) {
-      home = top.filter(Files::isDirectory).findFirst().orElseThrow();
+      return top.filter(Files::isDirectory).findFirst().orElseThrow();
     }
-    Path logs = Files.createDirectories(dir.resolve("logs"));
-    EmbeddedDatabase db = EmbeddedDatabase.start();
-    // AOF: a Redis restart keeps the queues, as in production.
-    EmbeddedRedis redis = EmbeddedRedis.startPersistent();
+  }
+
+  /**
+   * Like {@link #start(String, int)}, but the services listen on {@code net}'s bridge address too (PostgreSQL lets the
+   * hosts' subnet in, Redis and the fake upstreams bind it), and members run on {@code net}'s hosts.
+   */
+  static PackagedCluster startOn(String name, NetworkHosts net) throws Exception {
+    Path home = unpack(name);
+    Path logs = Files.createDirectories(home.getParent().resolve("logs"));
+    EmbeddedDatabase db = EmbeddedDatabase.start(EmbeddedDatabase.Options.defaults()
+        .alsoListenOn(net.servicesAddress(), net.subnet()));
+    EmbeddedRedis redis = EmbeddedRedis.start(EmbeddedRedis.Options.defaults().appendOnly(true)
+        .alsoBind(net.servicesAddress()));
     Vertx vertx = Vertx.vertx();
-    FakeUpstreams fakes = FakeUpstreams.start(vertx).await(60, TimeUnit.SECONDS);
-    return new PackagedCluster(home, logs, db, redis, vertx, fakes, freePorts(members + 1), name);
+    FakeUpstreams fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().host(net.servicesAddress()))
+        .await(60, TimeUnit.SECONDS);
+    return new PackagedCluster(home, logs, db, redis, vertx, fakes, freePorts(2), name, net);
+  }
+
+  /**
+   * Starts {@code bin/killboard args} inside {@code host}'s namespace as a member bound to the host's address, with
+   * the common environment plus {@code extra}.
+   */
+  PackagedProcess startOn(NetworkHosts.Host host, String name, Map<String, String> extra, String... args)
+      throws IOException {
+    Map<String, String> own = new LinkedHashMap<>(env);
+    own.put("KILLBOARD_CLUSTER_HOST", host.address());
+    own.put("KILLBOARD_CLUSTER_PORT", Integer.toString(ClusterSettings.DEFAULT_PORT));
+    own.putAll(extra);
+    return track(PackagedProcess.start(home, name, own, logs, net.inside(host, List.of()), args));
   }
 
   /** Starts {@code bin/killboard args} as the next cluster member, with the common environment plus {@code extra}. */
@@ -151,8 +201,9 @@ final class PackagedCluster implements AutoCloseable {
     return fakes;
   }
 
+  /** The API's GraphQL URL: on loopback, or with hosts on the first host's address (reached from this namespace). */
   String graphqlUrl() {
-    return "http://127.0.0.1:" + httpPort + "/graphql";
+    return "http://" + (net == null ? "127.0.0.1" : net.host(1).address()) + ":" + httpPort + "/graphql";
   }
 
   synchronized List<PackagedProcess> processes() {
@@ -162,6 +213,9 @@ final class PackagedCluster implements AutoCloseable {
   @Override
   public void close() throws Exception {
     processes().forEach(PackagedProcess::close);
+    for (PackagedProcess p : processes()) {
+      p.awaitExit(Duration.ofSeconds(10));
+    }
     fakes.close().await(30, TimeUnit.SECONDS);
     vertx.close().await(30, TimeUnit.SECONDS);
     redis.close();

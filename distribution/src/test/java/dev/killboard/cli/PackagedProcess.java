@@ -57,7 +57,16 @@ final class PackagedProcess implements AutoCloseable {
   /** Starts {@code bin/killboard args} in {@code home} with exactly {@code env} (plus PATH and JAVA_HOME). */
   static PackagedProcess start(Path home, String name, Map<String, String> env, Path logDir, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(home, name, env, logDir, List.of(), args);
+  }
+
+  /**
+   * Like {@link #start(Path, String, Map, Path, String...)}, run through {@code wrapper} (e.g. {@code ip netns exec
+   * <ns>}, which keeps the environment and execs the command: the pid is the command's own).
+   */
+  static PackagedProcess start(Path home, String name, Map<String, String> env, Path logDir, List<String> wrapper,
+      String... args) throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(home.resolve("bin/killboard").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);

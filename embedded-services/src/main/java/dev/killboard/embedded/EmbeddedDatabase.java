@@ -73,6 +73,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         PostgresServer server = new PostgresServer(dataDir);
         try {
             server.initIfNeeded();
+            if (options.clientSubnet != null) {
+                server.allowPasswordClients(options.clientSubnet);
+            }
             int port = startOnPort(server, options);
             EmbeddedDatabase database = new EmbeddedDatabase(options, server, ownedDir, port);
             try {
@@ -82,8 +85,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 throw new IllegalStateException("Could not create role '" + options.appUser + "' and database '"
                         + options.database + "': " + e.getMessage(), e);
             }
-            LOG.info("Embedded PostgreSQL on {}:{} (data {}, max_connections={}, superuser_reserved_connections={})",
-                    HOST, port, dataDir, options.maxConnections, options.superuserReserved);
+            LOG.info("Embedded PostgreSQL on {}:{}{} (data {}, max_connections={}, superuser_reserved_connections={})",
+                    HOST, port, options.listenAddress == null ? "" : " and " + options.listenAddress + " (clients of "
+                    + options.clientSubnet + ")", dataDir, options.maxConnections, options.superuserReserved);
             return database;
         } catch (IOException e) {
             server.stop();
@@ -109,7 +113,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static Map<String, String> settings(Options options, int port) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("listen_addresses", "'" + HOST + "'");
+        s.put("listen_addresses", "'" + HOST + (options.listenAddress == null ? "" : "," + options.listenAddress) + "'");
         s.put("port", Integer.toString(port));
         s.put("unix_socket_directories", "''");
         s.put("max_connections", Integer.toString(options.maxConnections));
@@ -363,6 +367,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static final class Options {
 
         private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+        private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+        private static final Pattern IPV4_CIDR = Pattern.compile(IPV4.pattern() + "/(3[0-2]|[12]?\\d)");
 
         private final int port;
         private final Path dataDir;
@@ -371,9 +377,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         private final String appUser;
         private final String appPassword;
         private final String database;
+        private final String listenAddress;
+        private final String clientSubnet;
 
         private Options(int port, Path dataDir, int maxConnections, int superuserReserved, String appUser,
                         String appPassword, String database) {
+            this(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database, null, null);
+        }
+
+        private Options(int port, Path dataDir, int maxConnections, int superuserReserved, String appUser,
+                        String appPassword, String database, String listenAddress, String clientSubnet) {
             this.port = port;
             this.dataDir = dataDir;
             this.maxConnections = maxConnections;
@@ -381,6 +394,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
             this.appUser = appUser;
             this.appPassword = appPassword;
             this.database = database;
+            this.listenAddress = listenAddress;
+            this.clientSubnet = clientSubnet;
+        }
+
+        /**
+         * Listens on {@code address} too (besides 127.0.0.1) and lets the application role in by password from
+         * {@code clientSubnet} (an IPv4 CIDR such as {@code 10.213.7.0/24}): other hosts, e.g. network namespaces on
+         * a bridge, reach the server there. The superuser stays loopback-only. The address must exist when the server
+         * starts. Default: loopback only.
+         */
+        public Options alsoListenOn(String address, String clientSubnet) {
+            if (address == null || !IPV4.matcher(address).matches()) {
+                throw new IllegalArgumentException("listen address must be an IPv4 address such as 10.213.7.1, was '"
+                        + address + "'");
+            }
+            if (clientSubnet == null || !IPV4_CIDR.matcher(clientSubnet).matches()) {
+                throw new IllegalArgumentException("client subnet must be an IPv4 CIDR such as 10.213.7.0/24, was '"
+                        + clientSubnet + "'");
+            }
+            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database,
+                    address, clientSubnet);
         }
 
         /** Production-like defaults: free port, temp data dir, 25 connections, 3 reserved, role and db "killboard". */
@@ -393,44 +427,50 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 (free port) or 1-65535, was " + port);
             }
-            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database);
+            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database,
+                    listenAddress, clientSubnet);
         }
 
         /** A data directory kept across runs (null = a temporary one deleted on close). When this JVM runs as root,
          *  its parent directories must be traversable by the unprivileged server account. */
         public Options dataDir(Path dataDir) {
             return new Options(port, dataDir == null ? null : dataDir.toAbsolutePath(), maxConnections,
-                    superuserReserved, appUser, appPassword, database);
+                    superuserReserved, appUser, appPassword, database,
+                    listenAddress, clientSubnet);
         }
 
         public Options maxConnections(int maxConnections) {
             if (maxConnections < 2 || maxConnections > 10_000) {
                 throw new IllegalArgumentException("maxConnections must be 2-10000, was " + maxConnections);
             }
-            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database)
+            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database,
+                    listenAddress, clientSubnet)
                     .checkReserved();
         }
 
         public Options superuserReserved(int superuserReserved) {
-            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database)
+            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database,
+                    listenAddress, clientSubnet)
                     .checkReserved();
         }
 
         public Options appUser(String appUser) {
             return new Options(port, dataDir, maxConnections, superuserReserved, identifier("appUser", appUser),
-                    appPassword, database);
+                    appPassword, database,
+                    listenAddress, clientSubnet);
         }
 
         public Options appPassword(String appPassword) {
             if (appPassword == null || appPassword.isEmpty()) {
                 throw new IllegalArgumentException("appPassword must not be empty");
             }
-            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database);
+            return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword, database,
+                    listenAddress, clientSubnet);
         }
 
         public Options database(String database) {
             return new Options(port, dataDir, maxConnections, superuserReserved, appUser, appPassword,
-                    identifier("database", database));
+                    identifier("database", database), listenAddress, clientSubnet);
         }
 
         private Options checkReserved() {

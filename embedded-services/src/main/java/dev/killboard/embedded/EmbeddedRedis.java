@@ -72,20 +72,23 @@ public final class EmbeddedRedis implements AutoCloseable {
                 int port = options.port == 0 ? freePort() : options.port;
                 RedisServer server = RedisServer.newRedisServer()
                         .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
-                        .bind(HOST)
+                        .bind(options.alsoBind == null ? HOST : HOST + " " + options.alsoBind)
                         .port(port)
                         .setting("dir " + dir)
                         .setting("pidfile " + dir.resolve("redis.pid"))
                         .setting("save \"\"")
                         .setting("appendonly " + (options.appendOnly ? "yes" : "no"))
                         .setting("appendfsync everysec")
+                        // Protected mode refuses non-loopback clients of a server without a password.
+                        .setting("protected-mode " + (options.alsoBind == null ? "yes" : "no"))
                         .setting("loglevel notice")
                         .soutListener(line -> LOG.debug("redis:{} {}", port, line))
                         .serrListener(line -> LOG.debug("redis:{} {}", port, line))
                         .build();
                 try {
                     server.start();
-                    LOG.info("Embedded Redis on {}:{} (appendonly {})", HOST, port, options.appendOnly ? "yes" : "no");
+                    LOG.info("Embedded Redis on {}:{}{} (appendonly {})", HOST, port,
+                            options.alsoBind == null ? "" : " and " + options.alsoBind, options.appendOnly ? "yes" : "no");
                     return new EmbeddedRedis(options, dir, port, server);
                 } catch (IOException e) {
                     last = e;
@@ -105,6 +108,15 @@ public final class EmbeddedRedis implements AutoCloseable {
     /** {@code redis://127.0.0.1:<port>}. */
     public String uri() {
         return "redis://" + HOST + ":" + port;
+    }
+
+    /** {@code redis://<address>:<port>} for clients on another host; {@code address} must be one the server binds. */
+    public String uri(String address) {
+        if (!HOST.equals(address) && !address.equals(options.alsoBind)) {
+            throw new IllegalArgumentException("Redis binds " + HOST + (options.alsoBind == null ? "" : " and "
+                    + options.alsoBind) + " only, not " + address + " (see Options.alsoBind)");
+        }
+        return "redis://" + address + ":" + port;
     }
 
     /** Whether data survives {@link #restart()} ({@code appendonly yes}). */
@@ -219,31 +231,47 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
     }
 
-    /** Start options: port (0 = free) and append-only persistence. */
+    /** Start options: port (0 = free), append-only persistence and an address to bind besides loopback. */
     public static final class Options {
+        private static final java.util.regex.Pattern IPV4 =
+                java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
         private final int port;
         private final boolean appendOnly;
+        private final String alsoBind;
 
-        private Options(int port, boolean appendOnly) {
+        private Options(int port, boolean appendOnly, String alsoBind) {
             this.port = port;
             this.appendOnly = appendOnly;
+            this.alsoBind = alsoBind;
         }
 
-        /** A free port, no persistence. */
+        /** A free port, no persistence, loopback only. */
         public static Options defaults() {
-            return new Options(0, false);
+            return new Options(0, false, null);
+        }
+
+        /**
+         * Binds {@code address} too (an IPv4 address that exists when the server starts), so other hosts such as
+         * network namespaces on a bridge reach it. No password: only for test networks this JVM creates.
+         */
+        public Options alsoBind(String address) {
+            if (address == null || !IPV4.matcher(address).matches()) {
+                throw new IllegalArgumentException("bind address must be an IPv4 address such as 10.213.7.1, was '"
+                        + address + "'");
+            }
+            return new Options(port, appendOnly, address);
         }
 
         public Options port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 (free port) or 1-65535, was " + port);
             }
-            return new Options(port, appendOnly);
+            return new Options(port, appendOnly, alsoBind);
         }
 
         /** {@code appendonly yes}: data survives {@link EmbeddedRedis#restart()}. */
         public Options appendOnly(boolean appendOnly) {
-            return new Options(port, appendOnly);
+            return new Options(port, appendOnly, alsoBind);
         }
     }
 }

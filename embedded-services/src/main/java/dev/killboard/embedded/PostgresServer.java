@@ -56,6 +56,15 @@ final class PostgresServer {
         return true;
     }
 
+    /** Lets every non-superuser role in from {@code cidr} by password (scram-sha-256); idempotent. */
+    void allowPasswordClients(String cidr) throws IOException {
+        Path hba = dataDir.resolve("pg_hba.conf");
+        String line = "host all all " + cidr + " scram-sha-256\n";
+        if (!Files.readString(hba, StandardCharsets.UTF_8).contains(line)) {
+            Files.writeString(hba, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        }
+    }
+
     /**
      * Writes the settings (read last, so they win) and starts the postmaster as a child of this JVM (so the JVM reaps
      * it, even where PID 1 does not), waiting until it reports ready.
