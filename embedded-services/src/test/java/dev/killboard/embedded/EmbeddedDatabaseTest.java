@@ -216,6 +216,22 @@ class EmbeddedDatabaseTest {
         assertThatThrownBy(() -> defaults.appUser("Robert'); DROP")).hasMessageContaining("appUser");
         assertThatThrownBy(() -> defaults.database("postgres")).hasMessageContaining("database");
         assertThatThrownBy(() -> defaults.port(70000)).hasMessageContaining("port");
+        assertThatThrownBy(() -> defaults.alsoListenOn("10.0.0", "10.0.0.0/24")).hasMessageContaining("listen address");
+        assertThatThrownBy(() -> defaults.alsoListenOn("10.0.0.1", "10.0.0.0")).hasMessageContaining("client subnet");
+    }
+
+    @Test
+    void listensOnAFurtherAddressOnlyWhenAsked() throws SQLException {
+        // 127.0.0.2 is a loopback address on Linux that nothing binds by default: it stands for a bridge address.
+        String other = "jdbc:postgresql://127.0.0.2:" + db.port() + "/" + db.database();
+        assertThatThrownBy(() -> DriverManager.getConnection(other, db.appUser(), db.appPassword()).close())
+                .isInstanceOf(SQLException.class);
+        try (EmbeddedDatabase wide = EmbeddedDatabase.start(EmbeddedDatabase.Options.defaults()
+                .alsoListenOn("127.0.0.2", "127.0.0.0/8"));
+             Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.2:" + wide.port() + "/"
+                     + wide.database(), wide.appUser(), wide.appPassword())) {
+            assertThat(query(c, "SELECT current_user")).isEqualTo(wide.appUser());
+        }
     }
 
     private static int otherClientBackends(Connection c) {

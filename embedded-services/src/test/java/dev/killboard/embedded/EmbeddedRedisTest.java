@@ -20,6 +20,22 @@ class EmbeddedRedisTest {
     }
 
     @Test
+    void bindsAFurtherAddressOnlyWhenAsked() throws IOException {
+        // 127.0.0.2 is a loopback address on Linux that nothing binds by default: it stands for a bridge address.
+        try (EmbeddedRedis plain = EmbeddedRedis.start()) {
+            assertThatThrownBy(() -> new RespClient("127.0.0.2", plain.port()).close()).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> plain.uri("127.0.0.2")).hasMessageContaining("alsoBind");
+        }
+        try (EmbeddedRedis redis = EmbeddedRedis.start(EmbeddedRedis.Options.defaults().alsoBind("127.0.0.2"));
+             RespClient client = new RespClient("127.0.0.2", redis.port())) {
+            assertThat(redis.uri("127.0.0.2")).isEqualTo("redis://127.0.0.2:" + redis.port());
+            assertThat(client.call("PING")).isEqualTo("PONG");
+            assertThat(client.call("CONFIG", "GET", "bind")).isEqualTo("bind 127.0.0.1 127.0.0.2");
+        }
+        assertThatThrownBy(() -> EmbeddedRedis.Options.defaults().alsoBind("0.0.0.0/8")).hasMessageContaining("IPv4");
+    }
+
+    @Test
     void stopRefusesConnectionsAndRestartComesBackOnTheSamePort() throws IOException {
         try (EmbeddedRedis redis = EmbeddedRedis.start()) {
             int port = redis.port();

@@ -16,8 +16,12 @@ final class RespClient implements AutoCloseable {
     private final OutputStream out;
 
     RespClient(int port) throws IOException {
+        this("127.0.0.1", port);
+    }
+
+    RespClient(String host, int port) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        socket.connect(new InetSocketAddress(host, port), 2000);
         socket.setSoTimeout(5000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out = socket.getOutputStream();
