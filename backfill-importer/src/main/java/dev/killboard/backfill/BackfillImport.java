@@ -1,7 +1,7 @@
 package dev.killboard.backfill;
 
-import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
+import dev.killboard.store.IngestKillmail;
+import dev.killboard.store.KillmailIngest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,6 +1,6 @@
 package dev.killboard.backfill;
 
-import dev.killboard.worker.ingest.IngestKillmail;
+import dev.killboard.store.IngestKillmail;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

@@ -2,7 +2,7 @@ package dev.killboard.cli;
 
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.queue.QueueStatus;
 import io.vertx.core.Vertx;

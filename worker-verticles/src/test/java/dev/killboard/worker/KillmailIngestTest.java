@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.fake.FakeKillmail;
-import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
-import dev.killboard.worker.ingest.NewKillmailMessage;
+import dev.killboard.store.IngestKillmail;
+import dev.killboard.store.KillmailIngest;
+import dev.killboard.contracts.NewKillmail;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +34,7 @@ class KillmailIngestTest {
     h = WorkerHarness.get();
     h.reset();
     pool = await(h.budget.openPool(PoolProfile.worker(), "ingest-test#1"));
-    consumer = h.vertx.eventBus().consumer(NewKillmailMessage.ADDRESS, m -> events.add(m.body().getInteger("killmail_id")));
+    consumer = h.vertx.eventBus().consumer(NewKillmail.ADDRESS, m -> events.add(m.body().getInteger("killmail_id")));
     await(consumer.completion());
   }
 

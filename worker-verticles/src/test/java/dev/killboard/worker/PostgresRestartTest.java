@@ -16,7 +16,7 @@ import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.Fault;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

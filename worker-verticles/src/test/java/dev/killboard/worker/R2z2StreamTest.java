@@ -7,7 +7,7 @@ import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.fake.RecordedRequest;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

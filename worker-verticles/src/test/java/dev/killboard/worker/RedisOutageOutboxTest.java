@@ -8,7 +8,7 @@ import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.queue.JobQueue;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;

@@ -9,7 +9,7 @@ import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -8,7 +8,7 @@ import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeSso;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.upstream.sso.TokenCipher;
 import dev.killboard.worker.framework.WorkerConfigException;
 import io.vertx.core.json.JsonObject;

@@ -7,7 +7,7 @@ import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.QueueStatus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;

@@ -9,7 +9,7 @@ import dev.killboard.api.errors.ApiException;
 import dev.killboard.api.errors.ErrorCode;
 import dev.killboard.api.jobs.QueueAccess;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.upstream.UpstreamMalformed;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;

@@ -10,7 +10,7 @@ import dev.killboard.api.jobs.QueueAccess;
 import dev.killboard.api.jobs.WorkerStatusSource;
 import dev.killboard.api.subscriptions.WorkerStatusTicker;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.Future;

@@ -6,7 +6,7 @@ import dev.killboard.queue.Priority;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import dev.killboard.worker.framework.Upsert;
-import dev.killboard.worker.producer.Enqueue;
+import dev.killboard.store.Enqueue;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;

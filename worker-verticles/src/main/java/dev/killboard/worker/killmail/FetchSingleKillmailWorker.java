@@ -1,7 +1,7 @@
 package dev.killboard.worker.killmail;
 
 import dev.killboard.worker.framework.OneShotWorker;
-import dev.killboard.worker.ingest.IngestKillmail;
+import dev.killboard.store.IngestKillmail;
 import io.vertx.core.Future;
 import java.util.List;
 

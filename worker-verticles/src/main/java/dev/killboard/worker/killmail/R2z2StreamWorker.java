@@ -4,7 +4,7 @@ import dev.killboard.upstream.r2z2.R2z2Killmail;
 import dev.killboard.upstream.r2z2.R2z2Poller;
 import dev.killboard.upstream.r2z2.R2z2PollingPolicy;
 import dev.killboard.worker.framework.PooledWorker;
-import dev.killboard.worker.ingest.IngestKillmail;
+import dev.killboard.store.IngestKillmail;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

@@ -2,9 +2,8 @@ package dev.killboard.worker.killmail;
 
 import dev.killboard.upstream.zkillboard.ZkbKillmailRef;
 import dev.killboard.worker.framework.WorkerRuntime;
-import dev.killboard.worker.ingest.EsiKillmailReader;
-import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
+import dev.killboard.store.IngestKillmail;
+import dev.killboard.store.KillmailIngest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

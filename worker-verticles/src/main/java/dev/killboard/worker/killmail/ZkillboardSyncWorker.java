@@ -1,7 +1,7 @@
 package dev.killboard.worker.killmail;
 
 import dev.killboard.queue.Job;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package dev.killboard.worker.producer;
 
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

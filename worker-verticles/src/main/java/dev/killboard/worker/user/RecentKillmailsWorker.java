@@ -10,7 +10,7 @@ import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import dev.killboard.worker.framework.WorkerConfigException;
 import dev.killboard.worker.framework.WorkerSettings;
-import dev.killboard.worker.ingest.EsiKillmailReader;
+import dev.killboard.worker.killmail.EsiKillmailReader;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;

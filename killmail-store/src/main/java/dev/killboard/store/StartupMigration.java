@@ -1,4 +1,4 @@
-package dev.killboard.worker.framework;
+package dev.killboard.store;
 
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;

@@ -1,5 +1,6 @@
-package dev.killboard.worker.framework;
+package dev.killboard.worker;
 
+import dev.killboard.worker.framework.PooledWorker;
 import dev.killboard.worker.info.AllianceCorporationsWorker;
 import dev.killboard.worker.info.AllianceInfoWorker;
 import dev.killboard.worker.info.CategoryInfoWorker;

@@ -1,4 +1,4 @@
-package dev.killboard.worker.producer;
+package dev.killboard.store;
 
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;

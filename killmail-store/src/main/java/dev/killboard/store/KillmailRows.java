@@ -1,4 +1,4 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.store;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

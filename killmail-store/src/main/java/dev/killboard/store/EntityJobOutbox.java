@@ -1,8 +1,7 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.store;
 
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.worker.producer.Enqueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,9 +1,8 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.store;
 
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
-import dev.killboard.worker.producer.Enqueue;
+import dev.killboard.contracts.QueueNames;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -1,5 +1,6 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.worker.killmail;
 
+import dev.killboard.store.IngestKillmail;
 import dev.killboard.upstream.esi.EsiClient;
 import dev.killboard.upstream.esi.KillmailRef;
 import dev.killboard.upstream.zkillboard.ZkbKillmailRef;

@@ -1,5 +1,6 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.store;
 
+import dev.killboard.contracts.NewKillmail;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * so a batch of duplicates costs one statement (two when they carry zkb values, which fill in values a killmail stored
  * from ESI alone lacks). For live ingestion the same transaction records the entities the new killmails mention but
  * Killboard has not stored in the outbox ({@link EntityJobOutbox}). After commit, {@link #publish} announces each new
- * killmail on the clustered event bus ({@link NewKillmailMessage}) and the outbox relays the info jobs to Redis.
+ * killmail on the clustered event bus ({@link NewKillmail}) and the outbox relays the info jobs to Redis.
  */
 public final class KillmailIngest {
   private static final String INSERT_KILLMAILS = """
@@ -164,10 +165,10 @@ public final class KillmailIngest {
     return store(vertx, pool, batch, tx -> Future.succeededFuture());
   }
 
-  /** Publishes one {@link NewKillmailMessage} per id on the clustered event bus. */
+  /** Publishes one {@link NewKillmail} per id on the clustered event bus. */
   public void publish(Vertx vertx, List<Integer> killmailIds) {
     for (Integer id : killmailIds) {
-      vertx.eventBus().publish(NewKillmailMessage.ADDRESS, new NewKillmailMessage(id).toJson());
+      vertx.eventBus().publish(NewKillmail.ADDRESS, new NewKillmail(id).toJson());
     }
   }
 
