@@ -184,7 +184,7 @@ public final class EntityJobOutbox {
       for (UnknownEntities.Kind kind : UnknownEntities.KINDS) {
         List<Long> ids = byKind.get(kind.name());
         if (ids != null) {
-          queued = queued.compose(v -> Enqueue.ids(queue, kind.queue(), kind.key(), ids, Priority.NORMAL));
+          queued = queued.compose(v -> Enqueue.entities(queue, kind.queue(), ids, Priority.NORMAL));
         }
       }
       return queued.map(v -> rows.size());

@@ -1,5 +1,6 @@
 package dev.killboard.api.auth;
 
+import dev.killboard.contracts.UserKillmailsJob;
 import dev.killboard.api.config.SsoSettings;
 import dev.killboard.api.data.Sql;
 import dev.killboard.api.data.UserRepository;
@@ -141,7 +142,8 @@ public final class SignIn {
       Future<String> c = character ? q.enqueue(QueueNames.ESI_USER_KILLMAILS, syncPayload(user, "login"), Priority.HIGH)
           : Future.succeededFuture();
       Future<String> co = corporation ? q.enqueue(QueueNames.ESI_CORPORATION_KILLMAILS,
-          syncPayload(user, "login").put("corporationId", user.corporationId()), Priority.HIGH) : Future.succeededFuture();
+          UserKillmailsJob.corporation(user.characterId(), user.corporationId()).toJson()
+              .mergeIn(syncPayload(user, "login")), Priority.HIGH) : Future.succeededFuture();
       return Future.all(c, co).<Void>mapEmpty();
     }).recover(e -> {
       LOG.warn("Could not queue the killmail sync of character {} after sign-in: {}", user.characterId(), e.getMessage());
@@ -154,7 +156,7 @@ public final class SignIn {
    * from the users table.
    */
   public static JsonObject syncPayload(StoredUser user, String source) {
-    return new JsonObject().put("characterId", user.characterId()).put("characterName", user.characterName())
+    return UserKillmailsJob.character(user.characterId()).toJson().put("characterName", user.characterName())
         .put("source", source).put("queuedAt", Sql.iso(Instant.now()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.killboard.api.resolvers;
 
+import dev.killboard.contracts.EntityJob;
 import dev.killboard.api.auth.SignIn;
 import dev.killboard.api.auth.Viewer;
 import dev.killboard.api.data.Sql;
@@ -59,7 +60,7 @@ public final class JobResolvers implements ResolverModule {
 
   private Object startSync(DataFetchingEnvironment env, String queue, String what) {
     String mutationId = clientMutationId(env);
-    JsonObject payload = new JsonObject().put("all", true).put("source", env.getField().getName())
+    JsonObject payload = EntityJob.everything().toJson().put("source", env.getField().getName())
         .put("queuedAt", Sql.iso(Instant.now()));
     return Async.stage(queues.queue()
         .compose(q -> q.enqueue(queue, payload, Priority.LOW))

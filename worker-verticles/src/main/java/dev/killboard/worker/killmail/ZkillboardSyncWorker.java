@@ -1,5 +1,6 @@
 package dev.killboard.worker.killmail;
 
+import dev.killboard.contracts.CharacterKillmailsJob;
 import dev.killboard.queue.Job;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.worker.framework.JobPayload;
@@ -42,7 +43,7 @@ public class ZkillboardSyncWorker extends QueueWorker<Void> {
 
   @Override
   protected final Future<?> process(Job job) {
-    return new ZkillboardHistorySync(vertx, runtime).sync(JobPayload.id(job, "character"),
-        job.payload().getInteger("maxPages", DEFAULT_MAX_PAGES));
+    CharacterKillmailsJob payload = JobPayload.characterKillmails(job);
+    return new ZkillboardHistorySync(vertx, runtime).sync(payload.characterId(), payload.maxPagesOr(DEFAULT_MAX_PAGES));
   }
 }

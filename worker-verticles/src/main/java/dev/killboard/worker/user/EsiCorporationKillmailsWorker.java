@@ -20,6 +20,7 @@ public final class EsiCorporationKillmailsWorker extends RecentKillmailsWorker {
 
   @Override
   protected Future<EsiPage<KillmailRef>> page(Job job, int characterId, String accessToken, int page) {
-    return runtime.esi().corporationRecentKillmails(JobPayload.id(job, "corporation"), accessToken, page);
+    return runtime.esi().corporationRecentKillmails(JobPayload.userKillmails(job).requireCorporationId(), accessToken,
+        page);
   }
 }

@@ -80,7 +80,7 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
 
   @Override
   protected Future<?> process(Job job) {
-    int characterId = JobPayload.id(job, "character");
+    int characterId = JobPayload.userKillmails(job).characterId();
     return runtime.pool().preparedQuery("SELECT " + lastIdColumn() + " FROM users WHERE character_id = $1")
         .execute(Tuple.of(characterId))
         .compose(rows -> {
