@@ -8,7 +8,7 @@ import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.schema.SchemaMigrations;
-import dev.killboard.store.IngestKillmail;
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.store.KillmailIngest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -174,7 +174,7 @@ public final class IngestBenchmark {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      List<IngestKillmail> batch = new ArrayList<>(batchSize);
+      List<EsiKillmail> batch = new ArrayList<>(batchSize);
       for (int i = from; i < Math.min(entries.size(), from + batchSize); i++) {
         batch.add(KillmailParser.parse(new ArchiveEntry(i, "r2z2/" + i, entries.get(i), null)));
       }

@@ -1,5 +1,6 @@
 package dev.killboard.store;
 
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.contracts.NewKillmail;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -88,11 +89,11 @@ public final class KillmailIngest {
    * completes with the ids it newly stored (ascending). Duplicates within the batch or already stored are skipped.
    * Call {@link #publish} after the transaction committed.
    */
-  public Future<List<Integer>> write(SqlConnection tx, List<IngestKillmail> batch) {
+  public Future<List<Integer>> write(SqlConnection tx, List<EsiKillmail> batch) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<IngestKillmail> sorted;
+    List<EsiKillmail> sorted;
     try {
       sorted = distinctSorted(batch);
     } catch (RuntimeException e) {
@@ -111,7 +112,7 @@ public final class KillmailIngest {
       if (inserted.isEmpty()) {
         return filled.map(v -> List.<Integer>of());
       }
-      List<IngestKillmail> fresh = sorted.stream().filter(k -> inserted.contains((int) k.killmailId())).toList();
+      List<EsiKillmail> fresh = sorted.stream().filter(k -> inserted.contains((int) k.killmailId())).toList();
       // One connection runs them in order; sent together they are pipelined.
       List<Future<?>> children = new ArrayList<>(3);
       children.add(tx.preparedQuery(INSERT_VICTIMS).execute(KillmailRows.victims(fresh)));
@@ -147,7 +148,7 @@ public final class KillmailIngest {
    * the new killmails and starts a relay of the outbox (their unknown entities' info jobs); completes with their ids
    * without waiting for the relay, which Redis may refuse: the jobs then wait in the outbox until Redis is back.
    */
-  public Future<List<Integer>> store(Vertx vertx, Pool pool, List<IngestKillmail> batch,
+  public Future<List<Integer>> store(Vertx vertx, Pool pool, List<EsiKillmail> batch,
       Function<SqlConnection, Future<?>> alsoInTransaction) {
     return pool.withTransaction(tx -> write(tx, batch)
             .compose(ids -> alsoInTransaction.apply(tx).map(v -> ids)))
@@ -161,7 +162,7 @@ public final class KillmailIngest {
   }
 
   /** Stores the batch in its own transaction and publishes the new killmails. */
-  public Future<List<Integer>> store(Vertx vertx, Pool pool, List<IngestKillmail> batch) {
+  public Future<List<Integer>> store(Vertx vertx, Pool pool, List<EsiKillmail> batch) {
     return store(vertx, pool, batch, tx -> Future.succeededFuture());
   }
 
@@ -172,13 +173,13 @@ public final class KillmailIngest {
     }
   }
 
-  private static List<IngestKillmail> distinctSorted(List<IngestKillmail> batch) {
-    Map<Long, IngestKillmail> byId = new LinkedHashMap<>();
-    for (IngestKillmail k : batch) {
+  private static List<EsiKillmail> distinctSorted(List<EsiKillmail> batch) {
+    Map<Long, EsiKillmail> byId = new LinkedHashMap<>();
+    for (EsiKillmail k : batch) {
       byId.putIfAbsent(k.killmailId(), k);
     }
-    List<IngestKillmail> sorted = new ArrayList<>(byId.values());
-    sorted.sort(Comparator.comparingLong(IngestKillmail::killmailId));
+    List<EsiKillmail> sorted = new ArrayList<>(byId.values());
+    sorted.sort(Comparator.comparingLong(EsiKillmail::killmailId));
     return sorted;
   }
 }

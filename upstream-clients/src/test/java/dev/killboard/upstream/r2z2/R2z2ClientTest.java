@@ -86,7 +86,7 @@ class R2z2ClientTest {
       assertThatThrownBy(() -> client.fetch(sequence).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class)
           .hasMessageContaining("'hash' and 'zkb.hash' differ");
       assertThatThrownBy(() -> client.fetch(sequence).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class)
-          .hasMessageContaining("field 'victim' is missing");
+          .hasMessageContaining("missing victim");
       assertThatThrownBy(() -> client.fetch(sequence).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class);
       assertThatThrownBy(() -> client.fetch(sequence).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamRetryable.class)
           .satisfies(e -> {
