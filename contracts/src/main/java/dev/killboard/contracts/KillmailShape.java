@@ -24,7 +24,7 @@ import java.time.format.DateTimeParseException;
  * </ul>
  *
  * <p>The limits accept every real killmail: the largest fights on record put a few thousand attackers on one
- * killmail and the largest cargo a few thousand item stacks, while the limits are those of the schema
+ * killmail and the largest cargoes we know of a few thousand item stacks, while the limits are those of the schema
  * (attackers) and of a killmail that still fits comfortably in memory (items); docs/architecture.md, "Contracts".
  */
 public final class KillmailShape {
