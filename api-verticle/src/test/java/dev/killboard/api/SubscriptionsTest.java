@@ -2,12 +2,12 @@ package dev.killboard.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.killboard.contracts.NewKillmail;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.GraphQLWebSocket;
 import dev.killboard.api.support.Operations;
 import dev.killboard.api.support.Seed;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.contracts.NewKillmail;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;

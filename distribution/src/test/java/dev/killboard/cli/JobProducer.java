@@ -1,9 +1,9 @@
 package dev.killboard.cli;
 
 import dev.killboard.contracts.EntityJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.queue.QueueStatus;
 import io.vertx.core.Vertx;

@@ -1,8 +1,8 @@
 package dev.killboard.store;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.contracts.QueueNames;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -4,11 +4,11 @@ import dev.killboard.contracts.EntityJob;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.Fault;
 import dev.killboard.queue.Priority;
-import dev.killboard.contracts.QueueNames;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
-import dev.killboard.fake.FakeKillmail;
 import dev.killboard.contracts.EsiKillmail;
-import dev.killboard.store.KillmailIngest;
 import dev.killboard.contracts.NewKillmail;
+import dev.killboard.fake.FakeKillmail;
+import dev.killboard.store.KillmailIngest;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

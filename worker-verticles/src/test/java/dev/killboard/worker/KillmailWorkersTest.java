@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeZkillboard;
 import dev.killboard.queue.Priority;
-import dev.killboard.contracts.QueueNames;
-import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.store.KillmailIngest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -5,8 +5,8 @@ import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
-import dev.killboard.queue.Priority;
 import dev.killboard.contracts.QueueNames;
+import dev.killboard.queue.Priority;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;

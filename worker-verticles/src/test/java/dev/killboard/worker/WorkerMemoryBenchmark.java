@@ -1,5 +1,6 @@
 package dev.killboard.worker;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeUniverse;
@@ -7,7 +8,6 @@ import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.Vertx;

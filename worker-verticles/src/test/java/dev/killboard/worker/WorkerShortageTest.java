@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.QueueStatus;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;

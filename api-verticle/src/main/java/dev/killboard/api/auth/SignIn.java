@@ -1,6 +1,5 @@
 package dev.killboard.api.auth;
 
-import dev.killboard.contracts.UserKillmailsJob;
 import dev.killboard.api.config.SsoSettings;
 import dev.killboard.api.data.Sql;
 import dev.killboard.api.data.UserRepository;
@@ -9,8 +8,9 @@ import dev.killboard.api.data.UserRepository.TokenWrite;
 import dev.killboard.api.errors.ApiException;
 import dev.killboard.api.errors.ErrorCode;
 import dev.killboard.api.jobs.QueueAccess;
-import dev.killboard.queue.Priority;
 import dev.killboard.contracts.QueueNames;
+import dev.killboard.contracts.UserKillmailsJob;
+import dev.killboard.queue.Priority;
 import dev.killboard.upstream.UpstreamMalformed;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;

@@ -1,6 +1,5 @@
 package dev.killboard.api.resolvers;
 
-import dev.killboard.contracts.EntityJob;
 import dev.killboard.api.auth.SignIn;
 import dev.killboard.api.auth.Viewer;
 import dev.killboard.api.data.Sql;
@@ -10,8 +9,9 @@ import dev.killboard.api.graphql.ResolverModule;
 import dev.killboard.api.jobs.QueueAccess;
 import dev.killboard.api.jobs.WorkerStatusSource;
 import dev.killboard.api.subscriptions.WorkerStatusTicker;
-import dev.killboard.queue.Priority;
+import dev.killboard.contracts.EntityJob;
 import dev.killboard.contracts.QueueNames;
+import dev.killboard.queue.Priority;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.Future;

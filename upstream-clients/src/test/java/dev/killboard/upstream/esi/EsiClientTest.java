@@ -3,12 +3,12 @@ package dev.killboard.upstream.esi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.killboard.fake.Fault;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeSso;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
+import dev.killboard.fake.Fault;
 import dev.killboard.fake.ManualClock;
 import dev.killboard.fake.RecordedRequest;
 import dev.killboard.fake.UniverseSpec;

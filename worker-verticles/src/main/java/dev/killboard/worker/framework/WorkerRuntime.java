@@ -1,16 +1,16 @@
 package dev.killboard.worker.framework;
 
-import dev.killboard.store.StartupMigration;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.queue.JobQueue;
+import dev.killboard.store.EntityJobOutbox;
+import dev.killboard.store.KillmailIngest;
+import dev.killboard.store.StartupMigration;
 import dev.killboard.upstream.esi.ErrorLimitGate;
 import dev.killboard.upstream.esi.EsiClient;
 import dev.killboard.upstream.r2z2.R2z2Client;
 import dev.killboard.upstream.zkillboard.ZkillboardClient;
-import dev.killboard.store.KillmailIngest;
-import dev.killboard.store.EntityJobOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,9 +1,9 @@
 package dev.killboard.worker.info;
 
 import dev.killboard.contracts.EntityJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Job;
 import dev.killboard.queue.Priority;
-import dev.killboard.contracts.QueueNames;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package dev.killboard.worker.killmail;
 
-import dev.killboard.worker.framework.OneShotWorker;
 import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package dev.killboard.worker.killmail;
 
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.upstream.r2z2.R2z2Killmail;
 import dev.killboard.upstream.r2z2.R2z2Poller;
 import dev.killboard.upstream.r2z2.R2z2PollingPolicy;
 import dev.killboard.worker.framework.PooledWorker;
-import dev.killboard.contracts.EsiKillmail;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

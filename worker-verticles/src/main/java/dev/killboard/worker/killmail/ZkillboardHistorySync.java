@@ -1,9 +1,9 @@
 package dev.killboard.worker.killmail;
 
-import dev.killboard.upstream.zkillboard.ZkbKillmailRef;
-import dev.killboard.worker.framework.WorkerRuntime;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.store.KillmailIngest;
+import dev.killboard.upstream.zkillboard.ZkbKillmailRef;
+import dev.killboard.worker.framework.WorkerRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

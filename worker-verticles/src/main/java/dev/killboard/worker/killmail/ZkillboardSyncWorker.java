@@ -1,8 +1,8 @@
 package dev.killboard.worker.killmail;
 
 import dev.killboard.contracts.CharacterKillmailsJob;
-import dev.killboard.queue.Job;
 import dev.killboard.contracts.QueueNames;
+import dev.killboard.queue.Job;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import io.vertx.core.Future;

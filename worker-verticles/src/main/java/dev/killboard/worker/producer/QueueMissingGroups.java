@@ -1,8 +1,8 @@
 package dev.killboard.worker.producer;
 
-import dev.killboard.store.Enqueue;
-import dev.killboard.queue.Priority;
 import dev.killboard.contracts.QueueNames;
+import dev.killboard.queue.Priority;
+import dev.killboard.store.Enqueue;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
