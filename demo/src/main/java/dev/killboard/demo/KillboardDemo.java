@@ -4,6 +4,7 @@ import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.contracts.EntityJob;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
@@ -47,7 +48,7 @@ public final class KillboardDemo {
   private static Future<Void> loadUniverse(Vertx vertx, Map<String, String> env, DeploymentOptions deployment) {
     List<String> queues = List.of(QueueNames.ESI_ALL_REGIONS, QueueNames.ESI_ALL_CONSTELLATIONS, QueueNames.ESI_ALL_SYSTEMS);
     Future<Void> queued = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).compose(jobs -> {
-      List<Future<String>> all = queues.stream().map(q -> jobs.enqueue(q, new JsonObject().put("all", true))).toList();
+      List<Future<String>> all = queues.stream().map(q -> jobs.enqueue(q, EntityJob.everything().toJson())).toList();
       return Future.all(all).eventually(jobs::close).mapEmpty();
     });
     List<Future<String>> workers = new java.util.ArrayList<>();
