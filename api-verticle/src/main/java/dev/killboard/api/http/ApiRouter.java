@@ -18,8 +18,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.ext.web.handler.graphql.GraphQLHandler;
-import io.vertx.ext.web.handler.graphql.GraphQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
@@ -40,7 +38,7 @@ public final class ApiRouter {
   }
 
   /** Everything the router needs. */
-  public record Parts(ApiSettings settings, ApiGraphQL api, BearerAuthentication bearer, SsoCallback callback,
+  public record Parts(ApiSettings settings, ApiGraphQL api, BearerAuthentication bearer, SsoLoginStart loginStart, SsoCallback callback,
       HealthRoutes health, MeterRegistry registry, Handler<RoutingContext> metricsHandler) {
   }
 
@@ -76,7 +74,8 @@ public final class ApiRouter {
               socket -> new SubscriptionSlots(s.maxSubscriptionsPerSocket()));
           input.builder().graphQLContext(java.util.Map.of(SubscriptionSlots.Claim.class,
               new SubscriptionSlots.Claim(slots, String.valueOf(message.message().getValue("id")))));
-          p.api().prepare(input.builder(), auth, RequestContext.Transport.WEBSOCKET);
+          var peer = message.socket().remoteAddress();
+          p.api().prepare(input.builder(), auth, RequestContext.Transport.WEBSOCKET, peer == null ? null : peer.host());
         })
         .onMessage(message -> {
           if (message.type() == MessageType.COMPLETE) {
@@ -89,17 +88,9 @@ public final class ApiRouter {
         .onSocketEnd(sockets::remove)
         .build();
 
-    GraphQLHandler http = GraphQLHandler.builder(p.api().graphQL())
-        .with(new GraphQLHandlerOptions().setRequestBatchingEnabled(false).setRequestMultipartEnabled(false))
-        .beforeExecute(input -> {
-          RoutingContext rc = input.context();
-          RequestContext.Transport transport = rc.request().method() == HttpMethod.GET
-              ? RequestContext.Transport.HTTP_GET : RequestContext.Transport.HTTP_POST;
-          // The time limit runs inside the execution so that its answer is the only one (see RequestDeadline).
-          p.api().prepare(input.builder(), BearerAuthentication.of(rc), transport,
-              RequestDeadline.start(rc, s.limits().requestTimeoutMillis()));
-        })
-        .build();
+    // Executed and encoded on worker threads; the time limit runs inside the execution so that its answer is the
+    // only one (see RequestDeadline).
+    GraphQLHttpHandler http = new GraphQLHttpHandler(p.api(), s.limits().requestTimeoutMillis());
 
     router.route("/graphql").handler(WebSocketFrameGuard.around(ws));
     router.route("/graphql").method(HttpMethod.GET).method(HttpMethod.POST)
@@ -114,9 +105,13 @@ public final class ApiRouter {
           .setGraphQLUri("/graphql").setGraphQLWSEnabled(true).setGraphWSQLUri("/graphql"));
       router.route("/graphiql*").subRouter(graphiql.router());
     }
+    router.get("/auth/login").handler(p.loginStart());
     router.get("/auth/callback").handler(p.callback());
     p.health().mount(router);
-    router.get("/metrics").handler(p.metricsHandler());
+    if (s.clientLimits().publicMetrics()) {
+      // Off by default: the management port serves /metrics to the operators' network.
+      router.get("/metrics").handler(p.metricsHandler());
+    }
     router.route().last().handler(rc -> ErrorResponses.send(rc, 404, ErrorCode.NOT_FOUND, "Not found"));
     router.route().failureHandler(new ErrorResponses());
     return router;
@@ -218,7 +213,7 @@ public final class ApiRouter {
     String path = rc.request().path();
     String route = path == null ? "other" : path.startsWith("/graphiql") ? "/graphiql"
         : switch (path) {
-          case "/graphql", "/health", "/health/live", "/health/ready", "/metrics", "/auth/callback" -> path;
+          case "/graphql", "/health", "/health/live", "/health/ready", "/metrics", "/auth/login", "/auth/callback" -> path;
           default -> "other";
         };
     String method = rc.request().method().name();
