@@ -88,47 +88,67 @@ public final class ApiVerticle extends VerticleBase {
   private SsoTokenVerifier verifier;
   private SsoClient sso;
 
+  /** The settings of one start, read and validated off the event loop. */
+  private record Startup(ApiSettings settings, BudgetSettings budgetSettings, QueueSettings queueSettings,
+      PrometheusMeterRegistry registry) {
+  }
+
   @Override
   public Future<?> start() {
     Map<String, String> env = environment();
-    ApiSettings settings;
-    BudgetSettings budgetSettings;
-    QueueSettings queueSettings;
-    try {
-      settings = ApiSettings.fromEnv(env);
-      // The API's pool gets the API's statement timeout (a session setting of its connections).
-      Map<String, String> dbEnv = new HashMap<>(env);
-      dbEnv.put("KILLBOARD_DB_STATEMENT_TIMEOUT_MS", Integer.toString(settings.limits().statementTimeoutMillis()));
-      budgetSettings = BudgetSettings.fromEnv(dbEnv);
-      queueSettings = QueueSettings.fromEnvironment(env);
-    } catch (RuntimeException e) {
-      // ApiConfigException, BudgetConfigException and the queue settings' IllegalArgumentException alike.
-      LOG.error("Killboard API cannot start, invalid configuration: {}", e.getMessage());
-      return Future.failedFuture(e);
-    }
-    PrometheusMeterRegistry registry = ApiMetrics.registry();
-    return ConnectionBudget.forVertx(vertx, budgetSettings)
-        .compose(budget -> settings.migrateOnStart() ? migrate(budget).map(budget) : Future.succeededFuture(budget))
+    // Reading the settings and making the metrics registry load classes for a few hundred ms on a cold JVM: not on the
+    // event loop (the blocked-thread checker of the tests warned).
+    Future<Startup> startup = vertx.executeBlocking(() -> {
+      try {
+        ApiSettings settings = ApiSettings.fromEnv(env);
+        // The API's pool gets the API's statement timeout (a session setting of its connections).
+        Map<String, String> dbEnv = new HashMap<>(env);
+        dbEnv.put("KILLBOARD_DB_STATEMENT_TIMEOUT_MS", Integer.toString(settings.limits().statementTimeoutMillis()));
+        return new Startup(settings, BudgetSettings.fromEnv(dbEnv), QueueSettings.fromEnvironment(env), ApiMetrics.registry());
+      } catch (RuntimeException e) {
+        // ApiConfigException, BudgetConfigException and the queue settings' IllegalArgumentException alike.
+        LOG.error("Killboard API cannot start, invalid configuration: {}", e.getMessage());
+        throw e;
+      }
+    }, false);
+    return startup.compose(st -> ConnectionBudget.forVertx(vertx, st.budgetSettings())
+        .compose(budget -> st.settings().migrateOnStart() ? migrate(budget).map(budget) : Future.succeededFuture(budget))
         .compose(budget -> {
           if (METERED.add(budget)) {
-            budget.bindMetrics(registry);
+            budget.bindMetrics(st.registry());
           }
-          return budget.sharedPool(budgetSettings.apiProfile(), "api").map(p -> {
+          return budget.sharedPool(st.budgetSettings().apiProfile(), "api").map(p -> {
             pool = p;
             return budget;
           });
         })
-        .compose(budget -> wire(settings, queueSettings, budget, registry))
-        .onSuccess(s -> LOG.info("Killboard API listening on {}:{} ({})", settings.httpHost(), s.actualPort(), settings))
+        .compose(budget -> wire(st.settings(), st.queueSettings(), budget, st.registry()))
+        .onSuccess(s -> LOG.info("Killboard API listening on {}:{} ({})", st.settings().httpHost(), s.actualPort(), st.settings()))
         .onFailure(e -> {
           LOG.error("Killboard API failed to start: {}", e.getMessage());
           stopParts();
-        });
+        }));
   }
 
   private Future<HttpServer> wire(ApiSettings settings, QueueSettings queueSettings, ConnectionBudget budget,
       PrometheusMeterRegistry registry) {
-    Sql sql = new Sql(pool.pool(), registry);
+    // Parsing and wiring the schema takes a second of CPU on a cold JVM, and the parts and routes load classes for
+    // a few hundred ms more: not on the event loop.
+    return vertx.executeBlocking(() -> router(settings, queueSettings, budget, registry), false)
+        .compose(router -> listen(settings, router));
+  }
+
+  private io.vertx.ext.web.Router router(ApiSettings settings, QueueSettings queueSettings, ConnectionBudget budget,
+      PrometheusMeterRegistry registry) {
+    // Executions never run on an event loop (issue 10, item 2): they are CPU work (parsing, the cost walk, field
+    // completion, row mapping, encoding) between waits, so the pool has a few threads per core; a closed verticle releases it.
+    executionPool = vertx.createSharedWorkerExecutor(EXECUTION_POOL, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    WorkerExecutor workers = executionPool;
+    java.util.concurrent.Executor executor = task -> workers.executeBlocking(() -> {
+      task.run();
+      return null;
+    }, false);
+    Sql sql = new Sql(pool.pool(), registry, executor);
     Repositories repos = Repositories.over(sql);
     feed = new KillmailFeed(vertx, repos.killmails());
     queues = new QueueAccess(vertx, queueSettings);
@@ -158,26 +178,14 @@ public final class ApiVerticle extends VerticleBase {
         new KillmailResolvers(repos.killmails(), repos.users(), sql, limits, feed),
         new AuthResolvers(signIn, repos.users(), limits, privileges),
         new JobResolvers(queues, repos.users(), workerStatus, ticker, privileges));
-    // Executions never run on an event loop (issue 10, item 2): they are CPU work (parsing, the cost walk, field
-    // completion, encoding) between waits, so the pool has a few threads per core; a closed verticle releases it.
-    executionPool = vertx.createSharedWorkerExecutor(EXECUTION_POOL, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
-    WorkerExecutor pool = executionPool;
-    java.util.concurrent.Executor executor = task -> pool.executeBlocking(() -> {
-      task.run();
-      return null;
-    }, false);
-    // Parsing and wiring the schema takes a second of CPU on a cold JVM: not on the event loop.
-    return vertx.executeBlocking(() -> new ApiGraphQL(modules, limits, rateLimit, settings.introspectionEnabled(), registry,
-        loaders::create, executor), false)
-        .compose(api -> listen(settings, budget, registry, signIn, authenticator, api));
-  }
-
-  private Future<HttpServer> listen(ApiSettings settings, ConnectionBudget budget, PrometheusMeterRegistry registry, SignIn signIn,
-      TokenAuthenticator authenticator, ApiGraphQL api) {
+    ApiGraphQL api = new ApiGraphQL(modules, limits, rateLimit, settings.introspectionEnabled(), registry, loaders::create, executor);
     BearerAuthentication bearer = new BearerAuthentication(authenticator);
-    var router = ApiRouter.create(vertx, new ApiRouter.Parts(settings, api, bearer, new SsoLoginStart(signIn),
+    return ApiRouter.create(vertx, new ApiRouter.Parts(settings, api, bearer, new SsoLoginStart(signIn),
         new SsoCallback(signIn, settings.sso()),
         new HealthRoutes(vertx, pool.pool(), budget, queues), registry, ApiMetrics.scrapeHandler(registry)));
+  }
+
+  private Future<HttpServer> listen(ApiSettings settings, io.vertx.ext.web.Router router) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.httpHost()).setPort(settings.httpPort())
         .setCompressionSupported(true)

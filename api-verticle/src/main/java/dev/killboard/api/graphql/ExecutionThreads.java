@@ -1,5 +1,6 @@
 package dev.killboard.api.graphql;
 
+import io.vertx.core.Context;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -30,13 +31,21 @@ public final class ExecutionThreads {
       return value;
     }
     CompletableFuture<T> out = new CompletableFuture<>();
-    value.whenComplete((v, e) -> executor.execute(() -> {
-      if (e != null) {
-        out.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+    value.whenComplete((v, e) -> {
+      Runnable complete = () -> {
+        if (e != null) {
+          out.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+        } else {
+          out.complete(v);
+        }
+      };
+      // Values mapped by Sql complete on a worker already; only an event loop's completion is handed over.
+      if (Context.isOnEventLoopThread()) {
+        executor.execute(complete);
       } else {
-        out.complete(v);
+        complete.run();
       }
-    }));
+    });
     return out;
   }
 }
