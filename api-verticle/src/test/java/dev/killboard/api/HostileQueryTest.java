@@ -83,6 +83,16 @@ class HostileQueryTest {
     for (String q : List.of(CYCLE, bomb, rootFields, FAN_OUT, BIG_ALLOWED, SIMPLE)) {
       postAsync(base, q).get(30, TimeUnit.SECONDS);
     }
+    // The second client alone first: what the machine gives a simple query without any attack (for the log).
+    List<Long> alone = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      long start = System.nanoTime();
+      postAsync(base, SIMPLE).get(30, TimeUnit.SECONDS);
+      alone.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+    }
+    Collections.sort(alone);
+    System.out.printf("second client alone: %d queries, p50 %.1f ms, max %.1f ms%n", alone.size(),
+        alone.get(alone.size() / 2) / 1000.0, alone.get(alone.size() - 1) / 1000.0);
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
