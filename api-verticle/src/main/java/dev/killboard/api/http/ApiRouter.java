@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The API's routes: {@code /graphql} (WebSocket graphql-transport-ws, SSE graphql-sse, then plain GET/POST),
- * {@code /graphiql}, {@code /auth/callback}, {@code /health/*} and {@code /metrics}; CORS for the configured origins,
+ * {@code /graphiql}, {@code /auth/login}, {@code /auth/callback}, {@code /health/*} and, when switched on,
+ * {@code /metrics}; CORS for the configured origins,
  * a body cap, a request timeout and GraphQL-shaped errors for every failure.
  */
 public final class ApiRouter {
