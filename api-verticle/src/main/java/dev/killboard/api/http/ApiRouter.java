@@ -105,6 +105,14 @@ public final class ApiRouter {
       GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, new GraphiQLHandlerOptions().setEnabled(true)
           .setGraphQLUri("/graphql").setGraphQLWSEnabled(true).setGraphWSQLUri("/graphql"));
       router.route("/graphiql*").subRouter(graphiql.router());
+      // The handler reads its page with readFileBlocking on each request; the first read unpacks it from the jar
+      // (up to a second on a busy machine). Done here, off the event loop (ApiVerticle builds the router on a worker);
+      // later reads come from Vert.x's file cache.
+      try {
+        vertx.fileSystem().readFileBlocking("io/vertx/ext/web/handler/graphiql/index.html");
+      } catch (RuntimeException e) {
+        // Only a warm-up: GraphiQL then unpacks its page on its first request.
+      }
     }
     router.get("/auth/login").handler(p.loginStart());
     router.get("/auth/callback").handler(p.callback());
