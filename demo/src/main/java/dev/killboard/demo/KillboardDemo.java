@@ -76,6 +76,8 @@ public final class KillboardDemo {
     env.put("KILLBOARD_DB_PASSWORD", db.appPassword());
     env.put("KILLBOARD_REDIS_URL", redis.uri());
     env.put("KILLBOARD_HTTP_PORT", sys.getOrDefault("KILLBOARD_HTTP_PORT", "8080"));
+    // A demo on loopback: its metrics on the public port, which production leaves to the management port.
+    env.put("KILLBOARD_PUBLIC_METRICS_ENABLED", "true");
     // A fresh key per demo run: tokens stored by this run are unreadable to any other.
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
