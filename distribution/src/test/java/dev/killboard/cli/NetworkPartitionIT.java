@@ -6,7 +6,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.BudgetStatus;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
