@@ -115,7 +115,7 @@ public final class ApiVerticle extends VerticleBase {
   private Future<HttpServer> wire(ApiSettings settings, QueueSettings queueSettings, ConnectionBudget budget,
       PrometheusMeterRegistry registry) {
     Sql sql = new Sql(pool.pool(), registry);
-    Repositories repos = Repositories.over(sql);
+    Repositories repos = Repositories.over(sql, settings.limits().exactCountCeiling());
     feed = new KillmailFeed(vertx, repos.killmails());
     queues = new QueueAccess(vertx, queueSettings);
     workerStatus = new WorkerStatusSource(vertx, queues);
@@ -130,11 +130,11 @@ public final class ApiVerticle extends VerticleBase {
     LoaderCatalog loaders = new LoaderCatalog(repos);
     var limits = settings.limits();
     List<dev.killboard.api.graphql.ResolverModule> modules = List.of(
-        new UniverseResolvers(repos.universe(), sql, limits),
-        new ItemResolvers(repos.items(), sql, limits),
-        new CharacterResolvers(repos.characters(), sql, limits),
-        new OrganisationResolvers(repos.organisations(), sql, limits),
-        new KillmailResolvers(repos.killmails(), repos.users(), sql, limits, feed),
+        new UniverseResolvers(repos.universe(), limits),
+        new ItemResolvers(repos.items(), limits),
+        new CharacterResolvers(repos.characters(), limits),
+        new OrganisationResolvers(repos.organisations(), limits),
+        new KillmailResolvers(repos.killmails(), repos.users(), limits, feed),
         new AuthResolvers(signIn, repos.users(), limits),
         new JobResolvers(queues, repos.users(), workerStatus, ticker));
     // Parsing and wiring the schema takes a second of CPU on a cold JVM: not on the event loop.
