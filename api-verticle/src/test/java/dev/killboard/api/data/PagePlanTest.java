@@ -142,15 +142,12 @@ class PagePlanTest {
   @Test
   void regionAndSystemPagesArePlannedForTheirValueAndBounded() throws Exception {
     int system = Seed.SYSTEMS.get(0).id();
+    // Skipping the offset's index entries (the API places pages this deep through the day totals: tested below).
+    ListQuery<?> bySystem = KillmailRepository.timeOrdered(true).where("k.solar_system_id = ?", system).customPlan();
     PageRequest deep = PageRequest.ofPage(1_000, 25, 25, 100);
-    // As the API runs it (placed through the day totals at this depth), and skipping the offset's index entries.
-    ListQuery<?> bySystem = REPO.placeQuery(new KillmailFilter(null, system, null, KillmailOrder.TIME_DESC));
-    ListQuery<?> skipping = KillmailRepository.timeOrdered(true).where("k.solar_system_id = ?", system).customPlan();
-    for (ListQuery<?> q : List.of(bySystem, skipping)) {
-      String sql = PLANNER.pageStatement(q, deep);
-      assertThat(sql).doesNotContain("$").contains("k.solar_system_id = " + system);
-      assertBounded(explain(sql), 26);
-    }
+    String sql = PLANNER.pageStatement(bySystem, deep);
+    assertThat(sql).doesNotContain("$").contains("k.solar_system_id = " + system);
+    assertBounded(explain(sql), 26);
   }
 
   @Test
