@@ -5,9 +5,9 @@ import static dev.killboard.api.resolvers.UniverseResolvers.load;
 
 import dev.killboard.api.config.QueryLimits;
 import dev.killboard.api.data.CharacterRepository;
-import dev.killboard.api.data.Entities.Character;
 import dev.killboard.api.data.CharacterRepository.CharacterFilter;
 import dev.killboard.api.data.CharacterRepository.CharacterOrder;
+import dev.killboard.api.data.Entities.Character;
 import dev.killboard.api.graphql.ResolverModule;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
