@@ -37,6 +37,11 @@ public record ListQuery<T>(String columns, String from, Function<Row, T> mapper,
 
   /** Adds an AND condition; each {@code ?} takes the next value. */
   public ListQuery<T> where(String condition, Object... values) {
+    long placeholders = condition.chars().filter(c -> c == '?').count();
+    if (placeholders != values.length) {
+      throw new IllegalArgumentException("condition '" + condition + "' has " + placeholders + " placeholders for "
+          + values.length + " values");
+    }
     List<Object> moreArgs = new ArrayList<>(args);
     StringBuilder sb = new StringBuilder();
     int v = 0;
@@ -47,9 +52,6 @@ public record ListQuery<T>(String columns, String from, Function<Row, T> mapper,
       } else {
         sb.append(c);
       }
-    }
-    if (v != values.length) {
-      throw new IllegalArgumentException("condition '" + condition + "' has " + v + " placeholders for " + values.length + " values");
     }
     List<String> moreConditions = new ArrayList<>(conditions);
     moreConditions.add(sb.toString());
