@@ -1,6 +1,7 @@
 package dev.killboard.backfill;
 
-import static dev.killboard.backfill.BackfillHarness.await;
+import static dev.killboard.testing.Await.eventually;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -431,10 +433,7 @@ class BackfillImportTest {
       assertThat(event.getJsonObject("report").getLong("stored")).isEqualTo(15);
       assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(15);
       // A one-shot: it undeploys itself, which closes its pool and gives its permits back.
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-      while (h.vertx.deploymentIDs().contains(id) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      eventually(Duration.ofSeconds(30), "the one-shot undeployed itself", () -> !h.vertx.deploymentIDs().contains(id));
       assertThat(h.vertx.deploymentIDs()).doesNotContain(id);
       assertThat(h.budget.pools()).noneMatch(p -> p.owner().equals("backfill#1"));
     } finally {

@@ -1,6 +1,6 @@
 package dev.killboard.backfill;
 
-import static dev.killboard.backfill.BackfillHarness.await;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;

@@ -1,5 +1,6 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -139,7 +140,7 @@ class BudgetBehaviourTest {
     }
     assertThat(available("worker")).as("permits held right after the work").isLessThan(16);
     long doneAt = System.nanoTime();
-    boolean back = TestCluster.eventually(Duration.ofSeconds(12), () -> available("worker") == 16);
+    boolean back = holdsWithin(Duration.ofSeconds(12), () -> available("worker") == 16);
     double seconds = (System.nanoTime() - doneAt) / 1e9;
     assertThat(back).as("idle pools give every permit back within idle timeout + 2 s").isTrue();
     System.out.printf("elastic: permits back %.1f s after the work ended; %d permit waits retried%n", seconds, retries.get());

@@ -1,5 +1,6 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -50,7 +51,7 @@ class CpSessionsContractTest {
       hz.getCPSubsystem().getCPSessionManagementService().forceCloseSession(CPGroup.DEFAULT_GROUP_NAME, first)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(worker.availablePermits()).isEqualTo(16);
-      assertThat(TestCluster.eventually(Duration.ofSeconds(10), () -> sessions.current(worker) != first))
+      assertThat(holdsWithin(Duration.ofSeconds(10), () -> sessions.current(worker) != first))
           .as("the closed session is no longer current").isTrue();
 
       // A new session holds a new permit; the old permit's release finds its session gone and frees nothing.

@@ -1,5 +1,6 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -111,7 +112,7 @@ class PermitHookContractTest {
     pool.pool().query("SELECT 1").execute().await(10, TimeUnit.SECONDS);
     assertThat(pool.permitsHeld()).isEqualTo(1);
     assertThat(available("worker")).isEqualTo(15);
-    assertThat(TestCluster.eventually(SHORT, () -> pool.permitsHeld() == 0)).as("evicted after idle timeout").isTrue();
+    assertThat(holdsWithin(SHORT, () -> pool.permitsHeld() == 0)).as("evicted after idle timeout").isTrue();
     assertThat(available("worker")).isEqualTo(16);
     assertThat(db.countAppConnections()).isZero();
   }
@@ -122,7 +123,7 @@ class PermitHookContractTest {
     pool.pool().query("SELECT 1").execute().await(10, TimeUnit.SECONDS);
     assertThat(pool.permitsHeld()).isEqualTo(1);
     assertThat(db.terminateAppConnections()).isEqualTo(1);
-    assertThat(TestCluster.eventually(SHORT, () -> pool.permitsHeld() == 0)).isTrue();
+    assertThat(holdsWithin(SHORT, () -> pool.permitsHeld() == 0)).isTrue();
     assertThat(available("worker")).isEqualTo(16);
     // The pool recovers: a new physical connection takes a new permit.
     pool.pool().query("SELECT 1").execute().await(10, TimeUnit.SECONDS);
@@ -135,7 +136,7 @@ class PermitHookContractTest {
     SqlConnection conn = pool.pool().getConnection().await(10, TimeUnit.SECONDS);
     assertThat(pool.stats().inUse()).isEqualTo(1);
     assertThat(db.terminateAppConnections()).isEqualTo(1);
-    assertThat(TestCluster.eventually(SHORT, () -> pool.permitsHeld() == 0)).isTrue();
+    assertThat(holdsWithin(SHORT, () -> pool.permitsHeld() == 0)).isTrue();
     assertThatThrownBy(() -> conn.query("SELECT 1").execute().await(10, TimeUnit.SECONDS)).isNotNull();
     conn.close().await(10, TimeUnit.SECONDS);
     assertThat(available("worker")).isEqualTo(16);

@@ -1,5 +1,6 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.embedded.EmbeddedDatabase;
@@ -48,7 +49,7 @@ class PostgresRestartTest {
           loops.add(load(members.get(0), pool, stop, ok));
         }
       }
-      assertThat(TestCluster.eventually(Duration.ofSeconds(30), () -> available(budgets.get(0), "api") == 0
+      assertThat(holdsWithin(Duration.ofSeconds(30), () -> available(budgets.get(0), "api") == 0
           && available(budgets.get(0), "worker") == 0)).as("the load holds every permit").isTrue();
       // Hazelcast retires a session whose permit count falls to zero once it is older than the TTL; the chaos run's
       // fences fired on exactly that, so the sessions must be older than the TTL when PostgreSQL goes down.
@@ -58,17 +59,17 @@ class PostgresRestartTest {
         long before = ok.get();
         db.restartImmediate();
         // The load reconnects by itself; then, past the TTL, the retired sessions expire: nothing may be lost then.
-        assertThat(TestCluster.eventually(Duration.ofSeconds(30), () -> ok.get() > before + 100))
+        assertThat(holdsWithin(Duration.ofSeconds(30), () -> ok.get() > before + 100))
             .as("queries succeed again after restart %d", round).isTrue();
         Thread.sleep(TTL.toMillis() + 2_000);
         for (String cls : List.of("api", "worker")) {
-          assertThat(TestCluster.eventually(Duration.ofSeconds(5), () -> consistent(budgets, cls)))
+          assertThat(holdsWithin(Duration.ofSeconds(5), () -> consistent(budgets, cls)))
               .as("after restart %d, class %s: available + held by the members = size", round, cls).isTrue();
         }
-        assertThat(TestCluster.eventually(Duration.ofSeconds(5),
+        assertThat(holdsWithin(Duration.ofSeconds(5),
             () -> heldByAll(budgets) == db.countAppConnections()))
             .as("after restart %d: permits held = physical connections", round).isTrue();
-        assertThat(TestCluster.eventually(Duration.ofSeconds(10), () -> available(budgets.get(0), "worker") == 0
+        assertThat(holdsWithin(Duration.ofSeconds(10), () -> available(budgets.get(0), "worker") == 0
             && available(budgets.get(0), "api") == 0)).as("after restart %d the load holds all 21 permits again", round)
             .isTrue();
         assertThat(db.countAppConnections()).as("connections after restart %d", round).isEqualTo(21);

@@ -1,5 +1,6 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -46,7 +47,7 @@ class SessionFenceTest {
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(semaphore.availablePermits()).isEqualTo(16);
 
-      assertThat(TestCluster.eventually(Duration.ofSeconds(10), () -> db.countAppConnections() == 0))
+      assertThat(holdsWithin(Duration.ofSeconds(10), () -> db.countAppConnections() == 0))
           .as("the member closed the connections whose permits it lost").isTrue();
       assertThat(pool.permitsHeld()).isZero();
       a.close();

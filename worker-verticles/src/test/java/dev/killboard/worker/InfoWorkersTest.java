@@ -1,6 +1,7 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.fake.FakeEsi;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,7 @@ class InfoWorkersTest {
   }
 
   private void enqueue(String queue, String key, long id) {
-    WorkerHarness.await(h.queue.enqueue(queue, new JsonObject().put(key, id), Priority.NORMAL));
+    await(h.queue.enqueue(queue, new JsonObject().put(key, id), Priority.NORMAL));
   }
 
   private void awaitDrained(String queue) throws Exception {
@@ -59,7 +59,7 @@ class InfoWorkersTest {
         assertThat(((java.sql.Timestamp) row.get("birthday")).toInstant())
             .isEqualTo(OffsetDateTime.parse(esi.getString("birthday")).toInstant());
       }
-      assertThat(WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
+      assertThat(await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
     } finally {
       h.undeploy(deployment);
     }
@@ -101,7 +101,7 @@ class InfoWorkersTest {
       assertThat(h.count("SELECT count(*) FROM characters WHERE id = " + real)).isEqualTo(1);
       assertThat(h.fakes.esi().requests().of(FakeEsi.CHARACTER).stream().filter(r -> r.status() == 503)).hasSize(1);
       // 404: acked and dropped, not dead-lettered.
-      assertThat(WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
+      assertThat(await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
     } finally {
       h.undeploy(deployment);
     }
@@ -111,11 +111,11 @@ class InfoWorkersTest {
   void badPayloadEndsAsDeadLetterWithReason() throws Exception {
     String deployment = h.deploy("info-characters");
     try {
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", "x'; DROP TABLE characters"),
+      await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", "x'; DROP TABLE characters"),
           Priority.NORMAL));
-      eventually(DEADLINE, "dead letter", () -> !WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)
+      eventually(DEADLINE, "dead letter", () -> !await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)
           ).isEmpty());
-      var dead = WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)).get(0);
+      var dead = await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)).get(0);
       assertThat(dead.toString()).contains("characterId");
       assertThat(h.count("SELECT count(*) FROM characters")).isZero();
     } finally {
@@ -211,7 +211,7 @@ class InfoWorkersTest {
           .isEqualTo(u.category(categoryId).orElseThrow().getString("name"));
 
       // "all": true (the API's startItemGroupSync) reads every page of /universe/groups/ and queues each group.
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_ITEM_GROUP_INFO, new JsonObject().put("all", true), Priority.LOW)
+      await(h.queue.enqueue(QueueNames.ESI_ITEM_GROUP_INFO, new JsonObject().put("all", true), Priority.LOW)
           );
       eventually(DEADLINE, "every group", () -> h.count("SELECT count(*) FROM item_groups") == u.groupIds().size());
       assertThat(h.fakes.esi().requests().count(FakeEsi.GROUPS)).isGreaterThan(1);
@@ -230,9 +230,9 @@ class InfoWorkersTest {
     String categories = h.deploy("info-categories");
     String types = h.deploy("info-types");
     try {
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_ALLIANCE_INFO, new JsonObject().put("all", true), Priority.LOW));
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CATEGORY_INFO, new JsonObject().put("all", true), Priority.LOW));
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_TYPE_INFO, new JsonObject().put("all", true), Priority.LOW));
+      await(h.queue.enqueue(QueueNames.ESI_ALLIANCE_INFO, new JsonObject().put("all", true), Priority.LOW));
+      await(h.queue.enqueue(QueueNames.ESI_CATEGORY_INFO, new JsonObject().put("all", true), Priority.LOW));
+      await(h.queue.enqueue(QueueNames.ESI_TYPE_INFO, new JsonObject().put("all", true), Priority.LOW));
       eventually(DEADLINE, "every alliance, category and type", () ->
           h.count("SELECT count(*) FROM alliances") == u.allianceIds().size()
               && h.count("SELECT count(*) FROM categories") == u.categoryIds().size()
@@ -254,7 +254,7 @@ class InfoWorkersTest {
           .isGreaterThan(1);
       assertThat(h.fakes.esi().requests().count(FakeEsi.TYPE)).isEqualTo(u.typeIds().size());
       for (String queue : List.of(QueueNames.ESI_ALLIANCE_INFO, QueueNames.ESI_CATEGORY_INFO, QueueNames.ESI_TYPE_INFO)) {
-        assertThat(WorkerHarness.await(h.queue.deadLetters(queue, 10))).as(queue).isEmpty();
+        assertThat(await(h.queue.deadLetters(queue, 10))).as(queue).isEmpty();
       }
     } finally {
       h.undeploy(alliances);
@@ -268,12 +268,12 @@ class InfoWorkersTest {
     String types = h.deploy("info-types");
     try {
       h.fakes.esi().faults().inject(FakeEsi.TYPES, Fault.status(503));
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_TYPE_INFO, new JsonObject().put("all", true), Priority.LOW));
+      await(h.queue.enqueue(QueueNames.ESI_TYPE_INFO, new JsonObject().put("all", true), Priority.LOW));
       eventually(DEADLINE, "every type after the retry", () -> h.count("SELECT count(*) FROM types") == u.typeIds().size());
       awaitDrained(QueueNames.ESI_TYPE_INFO);
       assertThat(ids("SELECT id FROM types ORDER BY id")).isEqualTo(u.typeIds());
       assertThat(h.fakes.esi().requests().of(FakeEsi.TYPES).stream().filter(r -> r.status() == 503)).hasSize(1);
-      assertThat(WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_TYPE_INFO, 10))).isEmpty();
+      assertThat(await(h.queue.deadLetters(QueueNames.ESI_TYPE_INFO, 10))).isEmpty();
     } finally {
       h.undeploy(types);
     }

@@ -1,6 +1,7 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
+import static dev.killboard.testing.Await.eventually;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
@@ -106,7 +107,7 @@ class KillmailIngestTest {
             .isEqualTo(esiAttackers.getJsonObject(i).getLong("damage_done"));
       }
     }
-    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "25 events", () -> events.size() == 25);
+    eventually(java.time.Duration.ofSeconds(10), "25 events", () -> events.size() == 25);
     assertThat(events).containsExactlyInAnyOrderElementsOf(stored);
   }
 
@@ -132,7 +133,7 @@ class KillmailIngestTest {
     assertThat(h.count("SELECT count(*) FROM killmail_items"))
         .isEqualTo(items + itemCount(fresh.esi().getJsonObject("victim").getJsonArray("items")));
     assertThat(h.count("SELECT killmail_count_total()")).isEqualTo(11);
-    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "11 events", () -> events.size() == 11);
+    eventually(java.time.Duration.ofSeconds(10), "11 events", () -> events.size() == 11);
     assertThat(events).doesNotHaveDuplicates();
   }
 
@@ -153,7 +154,7 @@ class KillmailIngestTest {
     await(new KillmailIngest().store(h.vertx, pool.pool(),
         List.of(new IngestKillmail(full.killmailId(), full.hash(), full.esi(), other))));
     assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().getDouble("totalValue"));
-    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "one event", () -> events.size() == 1);
+    eventually(java.time.Duration.ofSeconds(10), "one event", () -> events.size() == 1);
     assertThat(events).containsExactly((int) full.killmailId());
   }
 

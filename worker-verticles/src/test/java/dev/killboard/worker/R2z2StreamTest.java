@@ -1,6 +1,6 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.fake.FakeEsi;

@@ -1,5 +1,6 @@
 package dev.killboard.worker;
 
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -84,7 +85,7 @@ class SnapshotsAndUserProducersTest {
     java.util.concurrent.BlockingQueue<JsonObject> runs = new java.util.concurrent.LinkedBlockingQueue<>();
     io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = h.vertx.eventBus().<JsonObject>consumer(
         dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> runs.add(m.body()));
-    WorkerHarness.await(consumer.completion());
+    await(consumer.completion());
     try {
       String id = h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "PT1S"));
       for (int i = 0; i < 2; i++) {
@@ -100,7 +101,7 @@ class SnapshotsAndUserProducersTest {
       runs.clear();
       assertThat(runs.poll(2, java.util.concurrent.TimeUnit.SECONDS)).as("no run after undeploy").isNull();
     } finally {
-      WorkerHarness.await(consumer.unregister());
+      await(consumer.unregister());
     }
     assertThatThrownBy(() -> h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "daily")))
         .hasMessageContaining("\"every\"=daily is not an ISO-8601 duration").hasMessageContaining("PT24H");

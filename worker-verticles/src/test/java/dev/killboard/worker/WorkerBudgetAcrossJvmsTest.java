@@ -1,8 +1,8 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-
 
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueNames;
@@ -58,10 +58,10 @@ class WorkerBudgetAcrossJvmsTest {
       for (int i = 0; i < 600; i++) {
         jobs.add(new JsonObject().put("characterId", characters.get(i % characters.size())));
       }
-      WorkerHarness.await(h.queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, jobs, Priority.NORMAL));
+      await(h.queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, jobs, Priority.NORMAL));
       eventually(Duration.ofSeconds(120), "600 jobs done", () -> h.depth(QueueNames.ESI_CHARACTER_INFO) == 0);
       assertThat(h.count("SELECT count(*) FROM characters")).isEqualTo(characters.size());
-      assertThat(WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
+      assertThat(await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
       // Both JVMs took part.
       assertThat(child.linesContaining("Pool connection opened")).isPositive();
     } finally {

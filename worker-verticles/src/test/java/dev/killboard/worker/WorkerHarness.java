@@ -1,5 +1,7 @@
 package dev.killboard.worker;
 
+import static dev.killboard.testing.Await.await;
+
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
@@ -25,7 +27,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * One real environment for every worker test of the JVM: the shared embedded PostgreSQL (migrated), the shared
@@ -113,15 +113,6 @@ final class WorkerHarness {
       config.mergeIn(extraConfig);
     }
     return new DeploymentOptions().setInstances(instances).setConfig(config);
-  }
-
-  /** Waits for a future from a test thread; failures and timeouts become unchecked. */
-  static <T> T await(io.vertx.core.Future<T> future) {
-    try {
-      return future.await(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 60 s", e);
-    }
   }
 
   /** Deploys {@code worker:<name>}; returns the deployment id. */
@@ -223,26 +214,5 @@ final class WorkerHarness {
   /** Ready + in-flight + delayed jobs of a queue. */
   long depth(String queueName) {
     return await(queue.depth(queueName)).total();
-  }
-
-  /** Polls until {@code condition} holds (rows appear in another process's view: nothing to await). */
-  static void eventually(Duration deadline, String what, CheckedCondition condition) throws Exception {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + deadline + " waiting for: " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  /** A condition that may throw. */
-  interface CheckedCondition {
-    boolean holds() throws Exception;
-  }
-
-  /** Adapts a plain condition. */
-  static CheckedCondition of(BooleanSupplier s) {
-    return s::getAsBoolean;
   }
 }

@@ -1,6 +1,7 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
@@ -31,17 +32,17 @@ class WorkerShortageTest {
     List<BudgetedPool> hogs = new ArrayList<>();
     List<SqlConnection> held = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      BudgetedPool pool = WorkerHarness.await(h.budget.openPool(PoolProfile.worker(), "hog#" + i));
+      BudgetedPool pool = await(h.budget.openPool(PoolProfile.worker(), "hog#" + i));
       hogs.add(pool);
-      held.add(WorkerHarness.await(pool.pool().getConnection()));
-      held.add(WorkerHarness.await(pool.pool().getConnection()));
+      held.add(await(pool.pool().getConnection()));
+      held.add(await(pool.pool().getConnection()));
     }
     String deployment = null;
     try {
       assertThat(h.budget.status().await().classes().get("worker").available()).isZero();
       List<Long> ids = u.playerCharacterIds().subList(0, 5);
       for (long id : ids) {
-        WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", id),
+        await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", id),
             Priority.NORMAL));
       }
       // The deployment completes although no permit is free.
@@ -53,7 +54,7 @@ class WorkerShortageTest {
       // Past one whole permit wait (10 s): the failure it ends in is what used to burn attempts. Nothing announces it,
       // so the test lets that time pass.
       Thread.sleep(PoolProfile.worker().connectionTimeout().toMillis() + 3_000);
-      QueueStatus during = WorkerHarness.await(h.queue.status(QueueNames.ESI_CHARACTER_INFO));
+      QueueStatus during = await(h.queue.status(QueueNames.ESI_CHARACTER_INFO));
       assertThat(during.deadLetters()).as("no dead letters during the shortage").isZero();
       assertThat(during.depth().delayed()).as("no job waits for a retry: none failed").isZero();
       assertThat(h.count("SELECT count(*) FROM characters")).isZero();
@@ -62,17 +63,17 @@ class WorkerShortageTest {
       held.forEach(SqlConnection::close);
       held.clear();
       for (BudgetedPool pool : hogs) {
-        WorkerHarness.await(pool.close());
+        await(pool.close());
       }
       hogs.clear();
       eventually(Duration.ofSeconds(60), "5 characters", () -> h.count("SELECT count(*) FROM characters") == 5);
-      QueueStatus after = WorkerHarness.await(h.queue.status(QueueNames.ESI_CHARACTER_INFO));
+      QueueStatus after = await(h.queue.status(QueueNames.ESI_CHARACTER_INFO));
       assertThat(after.deadLetters()).isZero();
       assertThat(after.depth().delayed()).as("no retries were scheduled").isZero();
     } finally {
       held.forEach(SqlConnection::close);
       for (BudgetedPool pool : hogs) {
-        WorkerHarness.await(pool.close());
+        await(pool.close());
       }
       if (deployment != null) {
         h.undeploy(deployment);
