@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Operations;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every query of the original frontend, sent unchanged, answered with the seeded values. */
+@ClusterTest
 class FrontendOperationsTest {
   static ApiHarness api;
 

@@ -3,6 +3,7 @@ package dev.killboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * More than 1,000 malformed or hostile requests: bad JSON, wrong variable types, huge limits, deep nesting, long
  * strings, SQL metacharacters, bad tokens. None may get a 5xx or show a stack trace, and the server stays healthy.
  */
+@ClusterTest
 class FuzzTest {
   static ApiHarness api;
 

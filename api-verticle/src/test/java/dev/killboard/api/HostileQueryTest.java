@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.GraphQLWebSocket;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * fan-out through attackers, too many root fields, oversized answers — are refused or bounded, while a second client's simple queries keep
  * succeeding and no event loop is blocked past 200 ms (the harness's blocked-thread checker looks every 50 ms).
  */
+@ClusterTest
 class HostileQueryTest {
   static ApiHarness api;
 

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.GraphQLWebSocket;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * (414 / 431 with a body), half-sent requests (closed after the header timeout), security headers and
  * {@code Vary: Origin}, readable validation messages, empty persisted-query requests, refused introspection.
  */
+@ClusterTest
 class HttpHardeningTest {
   static ApiHarness api;
 

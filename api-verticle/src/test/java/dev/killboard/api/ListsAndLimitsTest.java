@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Pagination edges, every killmail filter, orders, unknown ids, and the request limits. */
+@ClusterTest
 class ListsAndLimitsTest {
   static ApiHarness api;
   static final String KILLMAILS = "query($f: KillmailFilter) { killmails(filter: $f) { edges { cursor node { killmailId solarSystemId } }"

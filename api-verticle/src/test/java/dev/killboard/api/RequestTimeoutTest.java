@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * The request time limit answers once: a statement held up by a lock makes the request time out (503, TIMEOUT), and
  * when the statement completes afterwards its late result neither answers again nor logs an error.
  */
+@ClusterTest
 class RequestTimeoutTest {
   private static final String BLOCKED = "query($id: ID!) { killmail(id: $id) { id killmailId } }";
 

@@ -8,6 +8,7 @@ import dev.killboard.api.support.GraphQLWebSocket;
 import dev.killboard.api.support.Operations;
 import dev.killboard.api.support.Seed;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** newKillmail published on another clustered node reaches SSE (graphql-sse) and WebSocket (graphql-transport-ws) subscribers. */
+@ClusterTest
 class SubscriptionsTest {
   static ApiHarness api;
   static Vertx otherNode;

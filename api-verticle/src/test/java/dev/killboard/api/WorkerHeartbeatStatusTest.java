@@ -7,6 +7,7 @@ import dev.killboard.api.support.ApiHarness;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.UniverseSpec;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * clustered Vert.x is reported by {@code workerStatus} as running, with this process's pid (that beats stop on
  * undeploy is tested in worker-verticles' {@code WorkerHeartbeatTest}).
  */
+@ClusterTest
 class WorkerHeartbeatStatusTest {
   private static final String QUERY = "{ workerStatus { standaloneWorkers { name running pid } } }";
 

@@ -9,6 +9,7 @@ import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeZkillboard;
 import dev.killboard.fake.UniverseSpec;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The importer against real PostgreSQL and Hazelcast, on archives built here with commons-compress. */
+@ClusterTest
 class BackfillImportTest {
   private static BackfillHarness h;
   private static FakeUniverse universe;

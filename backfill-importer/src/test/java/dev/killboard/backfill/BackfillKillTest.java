@@ -5,6 +5,7 @@ import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.testing.ChildJvm;
+import dev.killboard.testing.ClusterTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * archive: no shutdown hook, batches cut off mid-transaction. The next run resumes from the stored cursor and the
  * database ends with every killmail exactly once.
  */
+@ClusterTest
 class BackfillKillTest {
   private static final int KILLMAILS = 6_000;
 

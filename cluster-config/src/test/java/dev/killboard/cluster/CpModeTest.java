@@ -11,6 +11,7 @@ import com.hazelcast.cp.internal.datastructures.semaphore.proxy.SessionAwareSema
 import com.hazelcast.cp.internal.raft.impl.RaftNode;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.cp.session.CPSession;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -40,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ClusterTest
 class CpModeTest {
 
   private static final String DEFAULT_GROUP = "default";

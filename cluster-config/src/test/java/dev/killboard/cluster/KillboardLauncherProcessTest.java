@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import dev.killboard.testing.ChildJvm;
+import dev.killboard.testing.ClusterTest;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The launcher as operators run it: a separate JVM, settings from the environment. */
+@ClusterTest
 class KillboardLauncherProcessTest {
 
   private static final int SIGTERM_EXIT = 128 + 15;

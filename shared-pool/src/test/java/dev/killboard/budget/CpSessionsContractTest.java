@@ -11,6 +11,7 @@ import dev.killboard.budget.impl.ClassSemaphores;
 import dev.killboard.budget.impl.CpSessions;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * the CP group closed stops being current on this member; and a permit of a gone session is never released again.
  * A Hazelcast upgrade that changes any of this fails here.
  */
+@ClusterTest
 class CpSessionsContractTest {
 
   @Test

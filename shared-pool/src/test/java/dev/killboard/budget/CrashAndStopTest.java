@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A member killed with SIGKILL gets its permits back after the CP session TTL; a graceful stop gives them back at once. */
+@ClusterTest
 class CrashAndStopTest {
 
   private static int available(ConnectionBudget budget) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Pins the permit hook (PermitGatedPgDriver) to the vertx-pg-client in use: for every way a physical connection ends,
  * the permit it took comes back exactly once. A Vert.x upgrade that changes the internals fails here.
  */
+@ClusterTest
 class PermitHookContractTest {
   private static final Duration SHORT = Duration.ofSeconds(15);
   private static EmbeddedDatabase db;

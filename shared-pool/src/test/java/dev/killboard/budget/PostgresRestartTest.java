@@ -4,6 +4,7 @@ import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.embedded.EmbeddedDatabase;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * no permit forfeited for a session that is still alive (the permanent leak the chaos run found), every class at
  * full capacity again within the session TTL + 5 s, and permits in use = connections that exist.
  */
+@ClusterTest
 class PostgresRestartTest {
   private static final Duration TTL = Duration.ofSeconds(10);
 

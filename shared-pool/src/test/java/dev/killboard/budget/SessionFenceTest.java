@@ -10,6 +10,7 @@ import com.hazelcast.cp.session.CPSession;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** CP mode with 3 CP members: the semaphore is a real CP one, and a member whose session expired fences itself. */
+@ClusterTest
 class SessionFenceTest {
 
   @Test

@@ -119,14 +119,17 @@ public final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** SIGTERM: the child's shutdown hooks run. */
+  /**
+   * SIGTERM: the child's shutdown hooks run, and what they print is still read. (Through the process handle:
+   * {@link Process#destroy()} also closes this side's pipes, and the child's last lines would be lost.)
+   */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
   /** SIGKILL (on Linux): no shutdown hook, no goodbye to the cluster; returns once the child is gone. */
   public void kill() throws InterruptedException {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
@@ -134,7 +137,7 @@ public final class ChildJvm implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
-      process.destroy();
+      terminate();
       if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
         kill();
       }

@@ -9,6 +9,7 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.Fault;
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueNames;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each info worker takes its job, calls the fake ESI, upserts the expected row and acks. */
+@ClusterTest
 class InfoWorkersTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private WorkerHarness h;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.fake.FakeKillmail;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.worker.ingest.IngestKillmail;
 import dev.killboard.worker.ingest.KillmailIngest;
 import dev.killboard.worker.ingest.NewKillmailMessage;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Whole killmails in one transaction: every child row, zkb values, duplicates skipped, one event per new killmail. */
+@ClusterTest
 class KillmailIngestTest {
   private WorkerHarness h;
   private BudgetedPool pool;

@@ -12,6 +12,7 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeZkillboard;
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueNames;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.worker.ingest.IngestKillmail;
 import dev.killboard.worker.ingest.KillmailIngest;
 import io.vertx.core.json.JsonArray;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** zkillboard-sync, fetch-single-killmail and scan-killmail-entities against the fakes. */
+@ClusterTest
 class KillmailWorkersTest {
   private WorkerHarness h;
   private FakeUniverse u;

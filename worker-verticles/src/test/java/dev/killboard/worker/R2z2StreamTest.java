@@ -8,6 +8,7 @@ import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.fake.RecordedRequest;
 import dev.killboard.queue.QueueNames;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** redisq-stream on R2Z2: stores each entry with its sequence, waits >= 6 s on 404 and retries the same N, resumes. */
+@ClusterTest
 class R2z2StreamTest {
   private WorkerHarness h;
 

@@ -10,6 +10,7 @@ import dev.killboard.fake.FakeR2z2;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueSettings;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * killmails' transaction); when Redis is back the relay queues them, the outbox empties and the info workers store
  * every name, with nobody running a scan. Redis is this test's own (AOF), stopped and restarted for real.
  */
+@ClusterTest
 class RedisOutageOutboxTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   // The entities the stored killmails mention, per kind (nothing of them is stored before the info workers run).

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.queue.QueueNames;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The database-only one-shots: alliance counts, daily snapshots and the user / character queue producers. */
+@ClusterTest
 class SnapshotsAndUserProducersTest {
   private WorkerHarness h;
 

@@ -11,6 +11,7 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueNames;
 import dev.killboard.schema.SchemaMigrations;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * so each runs its own migration, as two JVMs would) deploy a worker at the same moment. Flyway's advisory lock lets
  * one migrate while the other waits; both come up and process jobs.
  */
+@ClusterTest
 class StartInAnyOrderTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 

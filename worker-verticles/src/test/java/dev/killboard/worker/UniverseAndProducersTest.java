@@ -8,6 +8,7 @@ import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueNames;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Universe workers (regions, constellations, systems, races, bloodlines) and the queue producers. */
+@ClusterTest
 class UniverseAndProducersTest {
   private WorkerHarness h;
   private FakeUniverse u;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueNames;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * -instances 6} in a child process) drain one queue together; their 12 pools of 2 could open 24 connections, but
  * {@code pg_stat_activity} never shows more than the worker class's 16.
  */
+@ClusterTest
 class WorkerBudgetAcrossJvmsTest {
 
   @Test

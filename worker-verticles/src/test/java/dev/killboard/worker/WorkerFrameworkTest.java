@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.budget.BudgetExhaustedException;
 import dev.killboard.queue.JobRejected;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamRetryable;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Retry classification, settings validation and deploy-by-name. */
+@ClusterTest
 class WorkerFrameworkTest {
 
   @Test

@@ -10,6 +10,7 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueStatus;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * A shortage of connection permits means waiting, never dying or burning attempts: a worker deployed while every
  * worker permit is held starts, takes jobs only to hand them back unchanged, and does them all once permits free up.
  */
+@ClusterTest
 class WorkerShortageTest {
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.killboard.api.limits.PageRequest;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * and generic plans; no sequential scan of killmails and no sort of more than one page. The unfiltered list is
  * positioned through the per-hour totals: it skips only within one hour.
  */
+@ClusterTest
 class PagePlanTest {
   private static final int EXTRA = 60_000;
   private static Connection c;
