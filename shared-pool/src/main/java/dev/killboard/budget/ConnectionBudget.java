@@ -130,11 +130,6 @@ public final class ConnectionBudget {
     return openPool(settings.workerProfile(), owner);
   }
 
-  /** The process's shared API pool, with the API profile of the settings (env overrides applied). */
-  public Future<BudgetedPool> sharedApiPool(String owner) {
-    return sharedPool(settings.apiProfile(), owner);
-  }
-
   /** Opens a pool of its own for one verticle instance (workers: one pool each). */
   public Future<BudgetedPool> openPool(PoolProfile profile, String owner) {
     try {
@@ -359,10 +354,6 @@ public final class ConnectionBudget {
     List<BudgetedPool> out = new ArrayList<>();
     physicals.forEach(p -> out.add(p.handle()));
     return out;
-  }
-
-  java.util.Collection<PoolAccount> accounts() {
-    return accounts.values();
   }
 
   private Future<Void> undeployAll() {

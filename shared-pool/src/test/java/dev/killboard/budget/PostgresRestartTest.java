@@ -41,7 +41,7 @@ class PostgresRestartTest {
       List<Future<Void>> loops = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         ConnectionBudget budget = budgets.get(i);
-        pools.add(budget.sharedApiPool("api@" + i).await(30, TimeUnit.SECONDS));
+        pools.add(budget.sharedPool(PoolProfile.api(), "api@" + i).await(30, TimeUnit.SECONDS));
         for (int w = 0; w < 3; w++) {
           pools.add(budget.openWorkerPool("worker@" + i + "." + w).await(30, TimeUnit.SECONDS));
         }

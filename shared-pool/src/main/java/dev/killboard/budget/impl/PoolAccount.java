@@ -35,8 +35,6 @@ public final class PoolAccount implements PermitGate {
   private final PoolActivity activity = new PoolActivity();
   private final Set<PermitLease> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger held = new AtomicInteger();
-  private final AtomicInteger acquires = new AtomicInteger();
-  private final AtomicInteger releases = new AtomicInteger();
   private final List<Promise<Void>> drainWaiters = new CopyOnWriteArrayList<>();
   private final Set<PermitLease> returning = ConcurrentHashMap.newKeySet();
   /** Permits granted and neither given back nor forfeited: connecting, open, or closing. */
@@ -64,7 +62,6 @@ public final class PoolAccount implements PermitGate {
             if (ar.succeeded() && ar.result() != CpSessions.NO_SESSION) {
               lease = new PermitLease(cls, LEASE_IDS.incrementAndGet(), ar.result());
               granted.add(lease);
-              acquires.incrementAndGet();
               publishHeld(held.incrementAndGet());
             }
             acquiring.decrementAndGet();
@@ -166,7 +163,6 @@ public final class PoolAccount implements PermitGate {
   private void returned(PermitLease lease) {
     if (returning.remove(lease)) {
       granted.remove(lease);
-      releases.incrementAndGet();
       publishHeld(held.decrementAndGet());
     }
   }
@@ -256,14 +252,6 @@ public final class PoolAccount implements PermitGate {
 
   public int held() {
     return held.get();
-  }
-
-  public int acquires() {
-    return acquires.get();
-  }
-
-  public int releases() {
-    return releases.get();
   }
 
   public String poolId() {

@@ -102,11 +102,6 @@ public final class ZkillboardClient implements AutoCloseable {
     return hashes;
   }
 
-  /** The pacer spacing this client's requests. */
-  public RequestPacer pacer() {
-    return pacer;
-  }
-
   private static List<ZkbKillmailRef> entries(JsonShape s, JsonArray array) {
     s.atMost(array, "", MAX_ENTRIES);
     List<ZkbKillmailRef> refs = new ArrayList<>(array.size());
