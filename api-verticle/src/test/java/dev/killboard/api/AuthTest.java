@@ -232,9 +232,9 @@ class AuthTest {
   private JsonObject overWebSocket(JsonObject payload, String query) throws Exception {
     try (GraphQLWebSocket ws = GraphQLWebSocket.open(api)) {
       ws.send(new JsonObject().put("type", "connection_init").put("payload", payload));
-      assertThat(ws.poll(10, java.util.concurrent.TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+      assertThat(ws.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
       ws.send(new JsonObject().put("id", "q").put("type", "subscribe").put("payload", new JsonObject().put("query", query)));
-      JsonObject answer = ws.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      JsonObject answer = ws.poll(10, TimeUnit.SECONDS);
       assertThat(answer).as("an answer to the query").isNotNull();
       return answer;
     }

@@ -8,6 +8,7 @@ import dev.killboard.api.support.Seed;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -264,7 +265,7 @@ class FrontendOperationsTest {
     assertThat(edges.getJsonObject(3).getJsonObject("node").getString("name")).isEqualTo("Lonely Corp");
     assertThat(edges.getJsonObject(3).getJsonObject("node").getValue("alliance")).isNull();
     assertThat(edges.getJsonObject(0).getString("cursor"))
-        .isEqualTo(java.util.Base64.getEncoder().encodeToString("98000002".getBytes()));
+        .isEqualTo(Base64.getEncoder().encodeToString("98000002".getBytes()));
   }
 
   @Test

@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -178,7 +180,7 @@ class HostileQueryTest {
       while ((again = openStream(variant.baseUrl())).statusCode() == 429) {
         again.body().close();
         assertThat(System.nanoTime()).as("the closed stream's place comes back").isLessThan(deadline);
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
       }
       assertThat(again.statusCode()).isEqualTo(200);
       again.body().close();
@@ -203,7 +205,7 @@ class HostileQueryTest {
   }
 
   /** The next message that matches, skipping others (status ticks of other subscriptions). */
-  private static JsonObject next(GraphQLWebSocket ws, java.util.function.Predicate<JsonObject> wanted) throws Exception {
+  private static JsonObject next(GraphQLWebSocket ws, Predicate<JsonObject> wanted) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       JsonObject m = ws.poll(1, TimeUnit.SECONDS);

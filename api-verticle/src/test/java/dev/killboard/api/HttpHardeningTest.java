@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,7 +153,7 @@ class HttpHardeningTest {
         try (GraphQLWebSocket ws = GraphQLWebSocket.open(api)) {
           ws.sendRaw(frame);
           assertThat(ws.closedWith.get(10, TimeUnit.SECONDS)).as(frame).isEqualTo(4400);
-        } catch (java.util.concurrent.ExecutionException | java.io.IOException alreadyClosed) {
+        } catch (ExecutionException | java.io.IOException alreadyClosed) {
           // close() after the server closed: nothing to do.
         }
       }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -156,7 +157,7 @@ class SubscriptionsTest {
   @Test
   void idleSseStreamsGetKeepAliveCommentsAndStayOpen() throws Exception {
     List<CompletableFuture<?>> open = new ArrayList<>();
-    try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_SSE_KEEPALIVE_MS", "1000"))) {
+    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_SSE_KEEPALIVE_MS", "1000"))) {
       // No killmail is published: the only traffic on this stream is the keep-alive (an SSE comment line, ":").
       BlockingQueue<String> lines = sse(variant.baseUrl(), Operations.load("graphql__subscriptions__NewKillmail.graphql"),
           "NewKillmail", open);

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -100,7 +101,7 @@ class BudgetBehaviourTest {
     var vx = (io.vertx.core.internal.VertxInternal) vertx;
     List<io.vertx.core.Context> callers = List.of(vx.createEventLoopContext(), vx.createEventLoopContext());
     List<Future<Boolean>> onOwnContext = new ArrayList<>();
-    List<BudgetedPool> handles = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<BudgetedPool> handles = Collections.synchronizedList(new ArrayList<>());
     for (io.vertx.core.Context caller : callers) {
       io.vertx.core.Promise<Boolean> pool = io.vertx.core.Promise.promise();
       io.vertx.core.Promise<Boolean> status = io.vertx.core.Promise.promise();

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class KillmailIngestTest {
 
     long nested = batch.stream().flatMap(k -> {
       JsonArray top = k.esi().getJsonObject("victim").getJsonArray("items");
-      return top == null ? java.util.stream.Stream.empty() : top.stream();
+      return top == null ? Stream.empty() : top.stream();
     }).mapToLong(i -> itemCount(((JsonObject) i).getJsonArray("items"))).sum();
     assertThat(nested).as("the fixtures hold nested container items").isPositive();
     assertThat(h.count("SELECT count(*) FROM killmail_items WHERE parent_item_no IS NOT NULL")).isEqualTo(nested);

@@ -12,7 +12,9 @@ import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,12 +90,12 @@ class R2z2StreamTest {
     FakeKillmail km = h.fakes.universe().createKillmail();
     JsonObject victim = km.esi().getJsonObject("victim");
     JsonArray attackers = km.esi().getJsonArray("attackers");
-    long known = attackers.stream().map(a -> ((JsonObject) a).getLong("character_id")).filter(java.util.Objects::nonNull)
+    long known = attackers.stream().map(a -> ((JsonObject) a).getLong("character_id")).filter(Objects::nonNull)
         .filter(id -> !id.equals(victim.getLong("character_id"))).findFirst().orElseThrow();
     h.sql("INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender)"
         + " VALUES (" + known + ", 'Already Known', 1000125, now(), 1, 1, 'female')");
     feed.publish(km);
-    List<String> deployments = new java.util.ArrayList<>();
+    List<String> deployments = new ArrayList<>();
     try {
       for (String worker : List.of("redisq-stream", "info-characters", "info-corporations", "info-types")) {
         deployments.add(h.deploy(worker));

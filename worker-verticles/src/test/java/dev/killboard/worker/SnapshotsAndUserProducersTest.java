@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.killboard.queue.QueueNames;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,14 +87,14 @@ class SnapshotsAndUserProducersTest {
 
   @Test
   void aOneShotWithEveryRunsAgainUntilUndeployedAndGivesItsPermitsBack() throws Exception {
-    java.util.concurrent.BlockingQueue<JsonObject> runs = new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<JsonObject> runs = new LinkedBlockingQueue<>();
     io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = h.vertx.eventBus().<JsonObject>consumer(
         dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> runs.add(m.body()));
     await(consumer.completion());
     try {
       String id = h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "PT1S"));
       for (int i = 0; i < 2; i++) {
-        JsonObject run = runs.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        JsonObject run = runs.poll(30, TimeUnit.SECONDS);
         assertThat(run).as("run %d", i + 1).isNotNull();
         assertThat(run.getString("deploymentId")).isEqualTo(id);
         assertThat(run.getBoolean("succeeded")).isTrue();
@@ -101,7 +104,7 @@ class SnapshotsAndUserProducersTest {
       h.undeploy(id);
       assertThat(h.vertx.deploymentIDs()).doesNotContain(id);
       runs.clear();
-      assertThat(runs.poll(2, java.util.concurrent.TimeUnit.SECONDS)).as("no run after undeploy").isNull();
+      assertThat(runs.poll(2, TimeUnit.SECONDS)).as("no run after undeploy").isNull();
     } finally {
       await(consumer.unregister());
     }

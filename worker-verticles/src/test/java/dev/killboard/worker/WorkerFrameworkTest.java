@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +89,7 @@ class WorkerFrameworkTest {
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(shutdown)).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(startingUp)).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(
-        new java.util.concurrent.CompletionException(new java.net.ConnectException("Connection refused")))).isTrue();
+        new CompletionException(new java.net.ConnectException("Connection refused")))).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(new java.net.SocketException("Connection reset by peer")))
         .isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(io.vertx.sqlclient.ClosedConnectionException.INSTANCE))

@@ -28,12 +28,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One real environment for every worker test of the JVM: the shared embedded PostgreSQL (migrated), the shared
@@ -93,7 +97,7 @@ final class WorkerHarness {
     e.put("KILLBOARD_R2Z2_REQUESTS_PER_SECOND", "200");
     byte[] tokenKey = new byte[32];
     new java.security.SecureRandom().nextBytes(tokenKey);
-    e.put("KILLBOARD_TOKEN_KEY", java.util.Base64.getEncoder().encodeToString(tokenKey));
+    e.put("KILLBOARD_TOKEN_KEY", Base64.getEncoder().encodeToString(tokenKey));
     env = Map.copyOf(e);
     queue = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).await(30, TimeUnit.SECONDS);
   }
@@ -130,9 +134,9 @@ final class WorkerHarness {
    * {@link dev.killboard.worker.framework.OneShotWorker#FINISHED_ADDRESS} event.
    */
   JsonObject runOneShot(String name, JsonObject extraConfig) {
-    java.util.concurrent.CompletableFuture<JsonObject> done = new java.util.concurrent.CompletableFuture<>();
-    java.util.concurrent.atomic.AtomicReference<String> id = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.List<JsonObject> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<JsonObject> done = new CompletableFuture<>();
+    AtomicReference<String> id = new AtomicReference<>();
+    List<JsonObject> early = new CopyOnWriteArrayList<>();
     io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = vertx.eventBus().<JsonObject>consumer(
         dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> {
           early.add(m.body());

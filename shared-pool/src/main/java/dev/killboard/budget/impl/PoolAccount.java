@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,7 +185,7 @@ public final class PoolAccount implements PermitGate {
   }
 
   /** Closes the connections of permits the CP group took back (their session ended); never releases them. */
-  int forfeit(java.util.function.Predicate<PermitLease> lost) {
+  int forfeit(Predicate<PermitLease> lost) {
     int count = 0;
     for (PermitLease lease : Set.copyOf(open)) {
       if (lost.test(lease) && lease.forfeit()) {
