@@ -4,11 +4,11 @@ import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.queue.JobQueue;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;

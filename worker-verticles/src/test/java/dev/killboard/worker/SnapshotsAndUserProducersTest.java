@@ -4,7 +4,7 @@ import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.BlockingQueue;

@@ -4,10 +4,10 @@ import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,11 @@
 package dev.killboard.worker;
 
+import dev.killboard.contracts.EntityJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import dev.killboard.contracts.QueueNames;
+import dev.killboard.queue.Priority;
 import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -58,7 +58,7 @@ class WorkerBudgetAcrossJvmsTest {
       List<Long> characters = h.fakes.universe().playerCharacterIds();
       List<JsonObject> jobs = new ArrayList<>();
       for (int i = 0; i < 600; i++) {
-        jobs.add(new JsonObject().put("characterId", characters.get(i % characters.size())));
+        jobs.add(EntityJob.of(characters.get(i % characters.size())).toJson());
       }
       await(h.queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, jobs, Priority.NORMAL));
       eventually(Duration.ofSeconds(120), "600 jobs done", () -> h.depth(QueueNames.ESI_CHARACTER_INFO) == 0);
