@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.killboard.api.config.ApiConfigException;
 import dev.killboard.api.config.ApiSettings;
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Health, metrics, the introspection and GraphiQL switches, and configuration validation. */
+@ClusterTest
 class OperationsEndpointsTest {
   static ApiHarness api;
 

@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -97,7 +98,7 @@ public final class BackfillVerticle extends VerticleBase {
 
   /** Reads {@value #ENV_HASHES}; zKillboard's own settings are read when an entry first needs them. */
   private void missingHashes(Map<String, String> env) {
-    String mode = env.getOrDefault(ENV_HASHES, "zkillboard").trim().toLowerCase(java.util.Locale.ROOT);
+    String mode = env.getOrDefault(ENV_HASHES, "zkillboard").trim().toLowerCase(Locale.ROOT);
     switch (mode) {
       case "off" -> missingHashes = MissingHashes.NONE;
       case "zkillboard", "" -> {

@@ -2,6 +2,7 @@ package dev.killboard.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +109,7 @@ public final class LogSettings {
 
   /** Logger name to level, in the order given. */
   public Map<String, String> loggerLevels() {
-    return java.util.Collections.unmodifiableMap(loggerLevels);
+    return Collections.unmodifiableMap(loggerLevels);
   }
 
   private static String value(Map<String, String> env, String name, String fallback) {

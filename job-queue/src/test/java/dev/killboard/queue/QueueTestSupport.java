@@ -1,7 +1,8 @@
 package dev.killboard.queue;
 
+import static dev.killboard.testing.Await.await;
+
 import dev.killboard.embedded.SharedServices;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -11,15 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
-/** Shared Vert.x, the shared real Redis, a fresh queue name per test and waiting helpers (no sleeps as sync). */
+/** Shared Vert.x, the shared real Redis, a fresh queue name per test (waiting: test-support's Await). */
 abstract class QueueTestSupport {
-
-  static final Duration WAIT = Duration.ofSeconds(20);
 
   static Vertx vertx;
 
@@ -75,65 +71,5 @@ abstract class QueueTestSupport {
 
   JobQueue openShared() {
     return open(fast(sharedRedisUrl()).build());
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not succeed within " + WAIT + ": " + e, e);
-    }
-  }
-
-  static <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("no completion within " + WAIT + ": " + e, e);
-    }
-  }
-
-  /** The failure of a future that must fail. */
-  static Throwable failure(Future<?> f) {
-    try {
-      f.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Throwable t) {
-      return t;
-    }
-    throw new AssertionError("expected a failure, got success");
-  }
-
-  /** Polls a condition that no event announces (Redis-side state) until it holds or the deadline passes. */
-  static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT + " waiting for: " + what);
-      }
-      pause();
-    }
-  }
-
-  /** Polls a value until it matches. */
-  static <T> T eventually(String what, Supplier<T> value, java.util.function.Predicate<T> ok) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    T last = value.get();
-    while (!ok.test(last)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT + " waiting for: " + what + " (last: " + last + ")");
-      }
-      pause();
-      last = value.get();
-    }
-    return last;
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted");
-    }
   }
 }

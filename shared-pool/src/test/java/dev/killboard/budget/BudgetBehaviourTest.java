@@ -1,16 +1,19 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The budget's promises inside one member: the API's class is its own, idle workers give permits back, bad config fails. */
+@ClusterTest
 class BudgetBehaviourTest {
   private static EmbeddedDatabase db;
   private static TestCluster cluster;
@@ -97,7 +101,7 @@ class BudgetBehaviourTest {
     var vx = (io.vertx.core.internal.VertxInternal) vertx;
     List<io.vertx.core.Context> callers = List.of(vx.createEventLoopContext(), vx.createEventLoopContext());
     List<Future<Boolean>> onOwnContext = new ArrayList<>();
-    List<BudgetedPool> handles = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<BudgetedPool> handles = Collections.synchronizedList(new ArrayList<>());
     for (io.vertx.core.Context caller : callers) {
       io.vertx.core.Promise<Boolean> pool = io.vertx.core.Promise.promise();
       io.vertx.core.Promise<Boolean> status = io.vertx.core.Promise.promise();
@@ -139,7 +143,7 @@ class BudgetBehaviourTest {
     }
     assertThat(available("worker")).as("permits held right after the work").isLessThan(16);
     long doneAt = System.nanoTime();
-    boolean back = TestCluster.eventually(Duration.ofSeconds(12), () -> available("worker") == 16);
+    boolean back = holdsWithin(Duration.ofSeconds(12), () -> available("worker") == 16);
     double seconds = (System.nanoTime() - doneAt) / 1e9;
     assertThat(back).as("idle pools give every permit back within idle timeout + 2 s").isTrue();
     System.out.printf("elastic: permits back %.1f s after the work ended; %d permit waits retried%n", seconds, retries.get());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.budget.BudgetExhaustedException;
 import dev.killboard.queue.JobRejected;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamRetryable;
@@ -17,10 +18,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Retry classification, settings validation and deploy-by-name. */
+@ClusterTest
 class WorkerFrameworkTest {
 
   @Test
@@ -85,7 +88,7 @@ class WorkerFrameworkTest {
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(shutdown)).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(startingUp)).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(
-        new java.util.concurrent.CompletionException(new java.net.ConnectException("Connection refused")))).isTrue();
+        new CompletionException(new java.net.ConnectException("Connection refused")))).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(new java.net.SocketException("Connection reset by peer")))
         .isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(io.vertx.sqlclient.ClosedConnectionException.INSTANCE))

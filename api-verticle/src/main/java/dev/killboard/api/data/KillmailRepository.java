@@ -258,11 +258,6 @@ public final class KillmailRepository {
         + ") x ON true ORDER BY x.killmail_time " + dir + ", x.killmail_id " + dir;
   }
 
-  /** Exact counts kept by the schema's counter tables. */
-  public Future<Long> countAll() {
-    return sql.one("SELECT killmail_count_total() AS n", Tuple.tuple(), r -> r.getLong("n"));
-  }
-
   public Future<Long> countInSystem(int systemId) {
     return sql.one("SELECT killmail_count_for_system($1) AS n", Tuple.of(systemId), r -> r.getLong("n"));
   }

@@ -17,6 +17,7 @@ import dev.killboard.api.graphql.RequestContext;
 import dev.killboard.api.graphql.ResolverModule;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Regions, constellations and solar systems: lookups, lists and their edges. */
@@ -56,7 +57,7 @@ public final class UniverseResolvers implements ResolverModule {
     return RequestContext.of(env).loaders().load(loader, key);
   }
 
-  static <V> CompletableFuture<java.util.List<V>> list(DataFetchingEnvironment env, String loader, Object key) {
+  static <V> CompletableFuture<List<V>> list(DataFetchingEnvironment env, String loader, Object key) {
     return RequestContext.of(env).loaders().loadList(loader, key);
   }
 

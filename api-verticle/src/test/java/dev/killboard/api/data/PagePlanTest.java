@@ -9,6 +9,7 @@ import dev.killboard.api.data.KillmailRepository.KillmailOrder;
 import dev.killboard.api.limits.PageRequest;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * and generic plans; no sequential scan of killmails and no sort of more than one page. The unfiltered list is
  * positioned through the per-hour totals: it skips only within one hour.
  */
+@ClusterTest
 class PagePlanTest {
   private static final int EXTRA = 60_000;
   /** The repository's list queries; nothing here runs them through its pool. */

@@ -1,5 +1,6 @@
 package dev.killboard.upstream.esi;
 
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +19,6 @@ import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamSettings;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -285,9 +285,5 @@ class EsiClientTest {
       await(dated.regionIds());
       assertThat(esi.requests().last().header("X-Compatibility-Date")).isEqualTo("2025-08-26");
     }
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.await(20, TimeUnit.SECONDS);
   }
 }

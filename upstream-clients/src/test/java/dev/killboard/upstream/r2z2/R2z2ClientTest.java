@@ -1,5 +1,6 @@
 package dev.killboard.upstream.r2z2;
 
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,11 +128,11 @@ class R2z2ClientTest {
       });
       long waitingFor = published.get(2) + 1;
       String uri = "/ephemeral/" + waitingFor + ".json";
-      pollUntil(() -> r2z2.requests().of(FakeR2z2.ENTRY).stream().filter(r -> r.uri().equals(uri)).count() >= 3);
+      eventually(Duration.ofSeconds(15), "three requests of the entry", () -> r2z2.requests().of(FakeR2z2.ENTRY).stream().filter(r -> r.uri().equals(uri)).count() >= 3);
       assertThat(received.stream().map(R2z2Killmail::sequence).toList()).isEqualTo(published);
       long later = r2z2.publishNew(1).get(0);
       assertThat(later).isEqualTo(waitingFor);
-      pollUntil(() -> received.size() == 4);
+      eventually(Duration.ofSeconds(15), "four entries received", () -> received.size() == 4);
       poller.stop();
       stopped.await(10, TimeUnit.SECONDS);
 
@@ -202,17 +202,6 @@ class R2z2ClientTest {
       });
       assertThat(first.future().await(10, TimeUnit.SECONDS)).isEqualTo(published.get(1));
       stopped.await(10, TimeUnit.SECONDS);
-    }
-  }
-
-  /** Polls a condition that no event signals (requests arriving at the fake), with a deadline. */
-  private static void pollUntil(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 15 s");
-      }
-      Thread.sleep(20);
     }
   }
 }

@@ -16,7 +16,9 @@ import dev.killboard.upstream.UpstreamRetryable;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,7 +91,7 @@ class ZkillboardClientTest {
       var first = universe.killmail(universe.killmailIds().get(0)).orElseThrow();
       java.time.LocalDate day = java.time.OffsetDateTime.parse(first.esi().getString("killmail_time"))
           .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate();
-      java.util.Map<Long, String> expected = new java.util.HashMap<>();
+      Map<Long, String> expected = new HashMap<>();
       for (long id : universe.killmailIds()) {
         var km = universe.killmail(id).orElseThrow();
         if (java.time.OffsetDateTime.parse(km.esi().getString("killmail_time")).atZoneSameInstant(java.time.ZoneOffset.UTC)
