@@ -1,6 +1,6 @@
 package dev.killboard.api.config;
 
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.upstream.UpstreamSettings;
 import dev.killboard.upstream.sso.TokenCipher;
 import java.time.Duration;
@@ -72,7 +72,7 @@ public final class SsoSettings {
           .ssoJwksMinReload(Duration.ofSeconds(minReloadSeconds))
           .ssoClientId(clientId).ssoClientSecret(clientId == null ? null : secret).ssoCallbackUrl(callback)
           .userAgent(r.string(UpstreamSettings.USER_AGENT, DEFAULT_USER_AGENT)).build();
-    } catch (UpstreamConfigException e) {
+    } catch (ConfigurationException e) {
       throw new ApiConfigException(e.getMessage());
     }
     return new SsoSettings(upstream, r.optional("KILLBOARD_SSO_AUDIENCE"),
@@ -105,7 +105,7 @@ public final class SsoSettings {
   private static byte[] tokenKey(String raw) {
     try {
       return TokenCipher.parseKey(raw);
-    } catch (UpstreamConfigException e) {
+    } catch (ConfigurationException e) {
       throw new ApiConfigException(e.getMessage());
     }
   }

@@ -1,7 +1,7 @@
 package dev.killboard.worker.user;
 
 import dev.killboard.queue.Job;
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.upstream.esi.EsiPage;
 import dev.killboard.upstream.esi.KillmailRef;
 import dev.killboard.upstream.sso.SsoClient;
@@ -54,7 +54,7 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
   private TokenCipher tokenCipher() {
     try {
       return TokenCipher.fromEnvironment(WorkerSettings.environment(config()));
-    } catch (UpstreamConfigException e) {
+    } catch (ConfigurationException e) {
       throw new WorkerConfigException(e.getMessage() + " (the user killmail workers decrypt the tokens the API stored)");
     }
   }
