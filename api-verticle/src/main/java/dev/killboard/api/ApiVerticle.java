@@ -88,7 +88,7 @@ public final class ApiVerticle extends VerticleBase {
       budgetSettings = BudgetSettings.fromEnv(dbEnv);
       queueSettings = QueueSettings.fromEnvironment(env);
     } catch (RuntimeException e) {
-      // ApiConfigException, BudgetConfigException and the queue settings' IllegalArgumentException alike.
+      // ApiConfigException, ConfigurationException and the queue settings' IllegalArgumentException alike.
       LOG.error("Killboard API cannot start, invalid configuration: {}", e.getMessage());
       return Future.failedFuture(e);
     }

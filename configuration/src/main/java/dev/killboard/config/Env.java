@@ -132,7 +132,7 @@ public final class Env {
     return def;
   }
 
-  /** {@code true}/{@code yes}/{@code 1} or {@code false}/{@code no}/{@code 0}. */
+  /** {@code true}/{@code yes}/{@code on}/{@code 1} or {@code false}/{@code no}/{@code off}/{@code 0}. */
   public boolean bool(String name, boolean def, String description) {
     declare(name, "boolean", Boolean.toString(def), "true, false", description, null);
     String v = raw(name);
@@ -140,10 +140,10 @@ public final class Env {
       return def;
     }
     switch (v.toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "1" -> {
+      case "true", "yes", "on", "1" -> {
         return true;
       }
-      case "false", "no", "0" -> {
+      case "false", "no", "off", "0" -> {
         return false;
       }
       default -> {

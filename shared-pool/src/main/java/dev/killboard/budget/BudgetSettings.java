@@ -1,5 +1,7 @@
 package dev.killboard.budget;
 
+import dev.killboard.config.ConfigurationException;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -61,7 +63,7 @@ public final class BudgetSettings {
     try {
       roleLimit = RoleLimitPolicy.valueOf(policy);
     } catch (IllegalArgumentException e) {
-      throw new BudgetConfigException("KILLBOARD_BUDGET_ROLE_LIMIT_CHECK='" + env.get("KILLBOARD_BUDGET_ROLE_LIMIT_CHECK")
+      throw new ConfigurationException("KILLBOARD_BUDGET_ROLE_LIMIT_CHECK='" + env.get("KILLBOARD_BUDGET_ROLE_LIMIT_CHECK")
           + "' must be warn, fail or off.");
     }
     return new BudgetSettings(d.database, total, classes, reserve, roleLimit,
@@ -89,16 +91,16 @@ public final class BudgetSettings {
       }
       int eq = item.indexOf('=');
       if (eq <= 0) {
-        throw new BudgetConfigException("KILLBOARD_BUDGET_CLASSES entry '" + item + "' must look like name=permits, e.g. api=5,worker=16.");
+        throw new ConfigurationException("KILLBOARD_BUDGET_CLASSES entry '" + item + "' must look like name=permits, e.g. api=5,worker=16.");
       }
       String name = item.substring(0, eq).trim().toLowerCase(Locale.ROOT);
       if (!name.matches("[a-z][a-z0-9_-]*")) {
-        throw new BudgetConfigException("KILLBOARD_BUDGET_CLASSES class name '" + name + "' must be lower-case letters, digits, '-' or '_'.");
+        throw new ConfigurationException("KILLBOARD_BUDGET_CLASSES class name '" + name + "' must be lower-case letters, digits, '-' or '_'.");
       }
       try {
         out.put(name, Integer.parseInt(item.substring(eq + 1).trim()));
       } catch (NumberFormatException e) {
-        throw new BudgetConfigException("KILLBOARD_BUDGET_CLASSES entry '" + item + "': permits must be a whole number.");
+        throw new ConfigurationException("KILLBOARD_BUDGET_CLASSES entry '" + item + "': permits must be a whole number.");
       }
     }
     return out;
@@ -107,22 +109,22 @@ public final class BudgetSettings {
   /** Checks the arithmetic that needs no server: classes are positive and sum to at most the total. */
   public BudgetSettings validate() {
     if (total < 1) {
-      throw new BudgetConfigException("KILLBOARD_BUDGET_TOTAL=" + total + " must be at least 1.");
+      throw new ConfigurationException("KILLBOARD_BUDGET_TOTAL=" + total + " must be at least 1.");
     }
     if (monitoringReserve < 0) {
-      throw new BudgetConfigException("KILLBOARD_BUDGET_MONITORING_RESERVE=" + monitoringReserve + " must be 0 or more.");
+      throw new ConfigurationException("KILLBOARD_BUDGET_MONITORING_RESERVE=" + monitoringReserve + " must be 0 or more.");
     }
     if (classes.isEmpty()) {
-      throw new BudgetConfigException("KILLBOARD_BUDGET_CLASSES defines no class; use e.g. api=5,worker=16.");
+      throw new ConfigurationException("KILLBOARD_BUDGET_CLASSES defines no class; use e.g. api=5,worker=16.");
     }
     classes.forEach((name, permits) -> {
       if (permits < 1) {
-        throw new BudgetConfigException("KILLBOARD_BUDGET_CLASSES gives class '" + name + "' " + permits + " permits; each class needs at least 1.");
+        throw new ConfigurationException("KILLBOARD_BUDGET_CLASSES gives class '" + name + "' " + permits + " permits; each class needs at least 1.");
       }
     });
     int sum = classes.values().stream().mapToInt(Integer::intValue).sum();
     if (sum > total) {
-      throw new BudgetConfigException("KILLBOARD_BUDGET_CLASSES sums to " + sum + " (" + describeClasses()
+      throw new ConfigurationException("KILLBOARD_BUDGET_CLASSES sums to " + sum + " (" + describeClasses()
           + ") but KILLBOARD_BUDGET_TOTAL is " + total + "; lower a class or raise the total (never above the server's usable slots).");
     }
     apiProfile.validate(this);

@@ -1,6 +1,6 @@
 package dev.killboard.cli.topology;
 
-import dev.killboard.budget.BudgetConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.cluster.ClusterConfigException;
@@ -82,7 +82,7 @@ public final class TopologyCheck {
       Map<String, String> env = topology.environment(p, base);
       try {
         budgets.put(p.name(), BudgetSettings.fromEnv(env));
-      } catch (BudgetConfigException e) {
+      } catch (ConfigurationException e) {
         errors.add(where(p) + e.getMessage());
       }
       try {
