@@ -28,6 +28,8 @@ import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.PoolProfile;
+import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.schema.SchemaMigrations;
@@ -76,19 +78,16 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Map<String, String> env = environment();
-    ApiSettings settings;
-    BudgetSettings budgetSettings;
-    QueueSettings queueSettings;
+    Env env = Env.of(environment());
+    ApiSettings settings = ApiSettings.from(env);
+    // The API's pool gets the API's statement timeout (a session setting of its connections).
+    BudgetSettings read = BudgetSettings.from(env);
+    BudgetSettings budgetSettings = read.withDatabase(
+        read.database().withStatementTimeoutMillis(settings.limits().statementTimeoutMillis()));
+    QueueSettings queueSettings = QueueSettings.from(env);
     try {
-      settings = ApiSettings.fromEnv(env);
-      // The API's pool gets the API's statement timeout (a session setting of its connections).
-      Map<String, String> dbEnv = new HashMap<>(env);
-      dbEnv.put("KILLBOARD_DB_STATEMENT_TIMEOUT_MS", Integer.toString(settings.limits().statementTimeoutMillis()));
-      budgetSettings = BudgetSettings.fromEnv(dbEnv);
-      queueSettings = QueueSettings.fromEnvironment(env);
-    } catch (RuntimeException e) {
-      // ApiConfigException, ConfigurationException and the queue settings' IllegalArgumentException alike.
+      env.check();
+    } catch (ConfigurationException e) {
       LOG.error("Killboard API cannot start, invalid configuration: {}", e.getMessage());
       return Future.failedFuture(e);
     }
@@ -120,7 +119,7 @@ public final class ApiVerticle extends VerticleBase {
     queues = new QueueAccess(vertx, queueSettings);
     workerStatus = new WorkerStatusSource(vertx, queues);
     ticker = new WorkerStatusTicker(vertx, workerStatus, settings.workerStatusIntervalMillis());
-    // A token with an unknown key id refetches the JWKS at most once per KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS (30 s),
+    // A token with an unknown key id refetches the JWKS at most once per KILLBOARD_SSO_JWKS_MIN_RELOAD (30 s),
     // so forged key ids cannot hammer the SSO.
     verifier = new SsoTokenVerifier(vertx, settings.sso().upstream(), settings.sso().audience(), Clock.systemUTC(),
         settings.sso().upstream().ssoJwksMinReload());

@@ -16,6 +16,12 @@ public final class ConfigurationException extends IllegalArgumentException {
     this(List.of(problem));
   }
 
+  /** A configuration error is the operator's to fix: its stack trace would only bury the message. */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
+  }
+
   /** The problems, one sentence each. */
   public List<String> problems() {
     return problems;

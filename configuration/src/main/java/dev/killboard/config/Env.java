@@ -16,7 +16,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * records what is wrong, so {@link #check()} reports every problem at once.
  */
 public final class Env {
-  private static final Logger LOG = LoggerFactory.getLogger(Env.class);
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
   private static final String DURATION_FORMS = "500ms, 30s, 5m, 2h or PT30S";
 
@@ -263,7 +261,8 @@ public final class Env {
   public void warn(String message) {
     if (!warnings.contains(message)) {
       warnings.add(message);
-      LOG.warn(message);
+      // Looked up here, not in a static field: LogSettings reads its Env before logback may be initialised.
+      LoggerFactory.getLogger(Env.class).warn(message);
     }
   }
 

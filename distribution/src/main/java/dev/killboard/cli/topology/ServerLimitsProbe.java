@@ -3,6 +3,7 @@ package dev.killboard.cli.topology;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.impl.ServerLimits;
+import dev.killboard.schema.DatabaseUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;

@@ -3,7 +3,6 @@ package dev.killboard.cli.topology;
 import dev.killboard.config.ConfigurationException;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.PoolProfile;
-import dev.killboard.cluster.ClusterConfigException;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.worker.framework.WorkerCatalog;
 import dev.killboard.worker.framework.WorkerGroup;
@@ -87,7 +86,7 @@ public final class TopologyCheck {
       }
       try {
         clusters.put(p.name(), ClusterSettings.fromEnv(env).validate());
-      } catch (ClusterConfigException e) {
+      } catch (ConfigurationException e) {
         errors.add(where(p) + e.getMessage());
       }
     }

@@ -8,7 +8,6 @@ import dev.killboard.upstream.sso.SsoClient;
 import dev.killboard.upstream.sso.TokenCipher;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
-import dev.killboard.worker.framework.WorkerConfigException;
 import dev.killboard.worker.framework.WorkerSettings;
 import dev.killboard.worker.ingest.EsiKillmailReader;
 import io.vertx.core.Future;
@@ -55,7 +54,7 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
     try {
       return TokenCipher.fromEnvironment(WorkerSettings.environment(config()));
     } catch (ConfigurationException e) {
-      throw new WorkerConfigException(e.getMessage() + " (the user killmail workers decrypt the tokens the API stored)");
+      throw new ConfigurationException(e.getMessage() + " (the user killmail workers decrypt the tokens the API stored)");
     }
   }
 
