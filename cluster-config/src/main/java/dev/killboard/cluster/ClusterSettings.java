@@ -2,20 +2,17 @@ package dev.killboard.cluster;
 
 import dev.killboard.config.ConfigurationException;
 import dev.killboard.config.Env;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Cluster settings for one Killboard member, read by {@link #from(Env)} or {@link #fromJson(JsonObject)}.
+ * Cluster settings for one Killboard member, read by {@link #from(Env)}.
  *
  * @param clusterName Hazelcast cluster name; members with another name never join
  * @param members TCP-IP join list, {@code host} or {@code host:port} entries
@@ -89,57 +86,6 @@ public record ClusterSettings(String clusterName, List<String> members, String h
 
   private static int seconds(Duration d) {
     return (int) Math.min(Integer.MAX_VALUE, d.toSeconds());
-  }
-
-  /**
-   * Reads the keys of {@link #toJson()}; absent keys keep their default. {@code members} may be a JSON array or a
-   * comma-separated string.
-   */
-  public static ClusterSettings fromJson(JsonObject json) {
-    Objects.requireNonNull(json, "json");
-    ClusterSettings s = defaults();
-    if (json.containsKey("clusterName")) {
-      s = s.withClusterName(string(json, "clusterName", ENV_CLUSTER_NAME));
-    }
-    Object members = json.getValue("members");
-    if (members instanceof JsonArray) {
-      List<String> list = new ArrayList<>();
-      for (Object m : (JsonArray) members) {
-        list.add(m == null ? "" : m.toString());
-      }
-      s = s.withMembers(list);
-    } else if (members != null) {
-      s = s.withMembers(splitMembers(string(json, "members", ENV_MEMBERS)));
-    }
-    if (json.containsKey("host")) {
-      s = s.withHost(string(json, "host", ENV_HOST));
-    }
-    if (json.containsKey("port")) {
-      s = s.withPort(wholeNumber(json, "port", ENV_PORT));
-    }
-    if (json.containsKey("cpMemberCount")) {
-      s = s.withCpMemberCount(wholeNumber(json, "cpMemberCount", ENV_CP_MEMBERS));
-    }
-    if (json.containsKey("sessionTtlSeconds")) {
-      s = s.withSessionTtlSeconds(wholeNumber(json, "sessionTtlSeconds", ENV_SESSION_TTL));
-    }
-    if (json.containsKey("heartbeatSeconds")) {
-      s = s.withHeartbeatSeconds(wholeNumber(json, "heartbeatSeconds", ENV_HEARTBEAT));
-    }
-    return s;
-  }
-
-  /** The settings as JSON, with the keys {@link #fromJson(JsonObject)} reads. */
-  public JsonObject toJson() {
-    return new JsonObject()
-      .put("clusterName", clusterName)
-      .put("members", new JsonArray(new ArrayList<>(members)))
-      .put("host", host)
-      .put("port", port)
-      .put("cpMemberCount", cpMemberCount)
-      .put("sessionTtlSeconds", sessionTtlSeconds)
-      .put("heartbeatSeconds", heartbeatSeconds)
-      .put("unsafeMode", unsafeMode());
   }
 
   public ClusterSettings withClusterName(String clusterName) {
@@ -238,30 +184,6 @@ public record ClusterSettings(String clusterName, List<String> members, String h
     return "ClusterSettings{clusterName=" + clusterName + ", members=" + members + ", host=" + host + ", port=" + port
       + ", cpMemberCount=" + cpMemberCount + (unsafeMode() ? " (unsafe mode)" : "") + ", sessionTtlSeconds="
       + sessionTtlSeconds + ", heartbeatSeconds=" + heartbeatSeconds + "}";
-  }
-
-  private static String string(JsonObject json, String key, String envName) {
-    Object v = json.getValue(key);
-    if (!(v instanceof String)) {
-      throw new ConfigurationException("Cluster settings JSON key \"" + key + "\" (env " + envName + ") is " + v
-        + ": set it to a string.");
-    }
-    return (String) v;
-  }
-
-  private static int wholeNumber(JsonObject json, String key, String envName) {
-    Object v = json.getValue(key);
-    if (v instanceof Number && ((Number) v).doubleValue() == ((Number) v).intValue()) {
-      return ((Number) v).intValue();
-    }
-    throw new ConfigurationException("Cluster settings JSON key \"" + key + "\" (env " + envName + ") is "
-      + (v instanceof String ? "\"" + v + "\"" : v) + ": set it to a whole number.");
-  }
-
-  private static List<String> splitMembers(String csv) {
-    List<String> list = new ArrayList<>();
-    Arrays.stream(csv.split(",")).map(String::trim).filter(m -> !m.isEmpty()).forEach(list::add);
-    return list;
   }
 
   /** Returns why a join-list entry is unusable, or null when it is fine. */

@@ -10,6 +10,7 @@ import dev.killboard.management.ManagementSettings;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.schema.MigrationSettings;
 import dev.killboard.upstream.UpstreamSettings;
+import dev.killboard.upstream.sso.TokenCipher;
 import dev.killboard.worker.framework.WorkerSettings;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class ConfigurationCatalog {
   // Workers first: their reading of KILLBOARD_USER_AGENT (required) is the one the table shows.
   private static final List<Reader> READERS = List.of(
       new Reader("workers", WorkerSettings::from), new Reader("workers", ClusterSettings::from),
+      new Reader("workers", TokenCipher::key),
       new Reader("api", ApiSettings::from), new Reader("api", BudgetSettings::from),
       new Reader("api", QueueSettings::from), new Reader("api", ClusterSettings::from),
       new Reader("backfill", BackfillSettings::batchSize), new Reader("backfill", BudgetSettings::from),

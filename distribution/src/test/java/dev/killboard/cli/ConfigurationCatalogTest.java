@@ -22,6 +22,6 @@ class ConfigurationCatalogTest {
             + " -Dkillboard.writeDocs=true")
         .isEqualTo(generated);
     assertThat(generated).contains("| `KILLBOARD_DB_URL` | secret |", "| `KILLBOARD_QUEUE_VISIBILITY_TIMEOUT` | duration"
-        + " | `1m` |", "(replaces `KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS`)", "api, workers, backfill");
+        + " | `1m` |", "(replaces `KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS`)", "| workers, api, backfill |");
   }
 }

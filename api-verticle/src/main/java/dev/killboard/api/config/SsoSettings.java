@@ -37,8 +37,8 @@ public record SsoSettings(UpstreamSettings upstream, String audience, String fro
     UpstreamSettings upstream = UpstreamSettings.from(env, DEFAULT_USER_AGENT, callback);
     String frontend = env.url("KILLBOARD_FRONTEND_URL", "http://localhost:3000", "where sign-in sends the browser back");
     byte[] key = null;
+    String raw = TokenCipher.key(env);
     if (upstream.ssoClientId() != null && upstream.ssoClientSecret() != null) {
-      String raw = env.secret(TokenCipher.KEY_VARIABLE, "base64 of the 32-byte key that encrypts stored SSO tokens");
       try {
         key = TokenCipher.parseKey(raw);
       } catch (ConfigurationException e) {

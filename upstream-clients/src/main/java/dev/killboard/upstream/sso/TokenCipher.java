@@ -1,6 +1,7 @@
 package dev.killboard.upstream.sso;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -37,6 +38,12 @@ public final class TokenCipher {
       throw new IllegalArgumentException("the token key must be " + KEY_BYTES + " bytes");
     }
     this.key = new SecretKeySpec(key, "AES");
+  }
+
+  /** Declares and reads {@value #KEY_VARIABLE} (null when unset); shared by the API and the workers. */
+  public static String key(Env env) {
+    return env.secret(KEY_VARIABLE, "base64 of the 32-byte AES key that encrypts stored SSO tokens (openssl rand"
+        + " -base64 32); the same on the API and the workers; required with an SSO client id");
   }
 
   /** The cipher keyed by {@value #KEY_VARIABLE} in {@code env}; {@link ConfigurationException} naming it when unusable. */
