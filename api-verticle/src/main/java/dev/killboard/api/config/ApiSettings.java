@@ -19,7 +19,7 @@ import java.util.Map;
 public record ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
     boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
     int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis,
-    int maxSubscriptionsPerSocket, int maxSseStreamsPerClient, boolean trustForwardedFor) {
+    int maxSubscriptionsPerSocket, int maxSseStreamsPerClient, boolean trustForwardedFor, ClientLimits clientLimits) {
 
   /** Reads every variable the API uses. */
   public static ApiSettings from(Env env) {
@@ -39,11 +39,12 @@ public record ApiSettings(String httpHost, int httpPort, List<String> corsOrigin
       env.problem("KILLBOARD_HTTP_IDLE_TIMEOUT=" + Env.human(idle) + " is not longer than KILLBOARD_SSE_KEEPALIVE="
           + Env.human(keepAlive) + "; live streams would be cut between keep-alives. Raise the timeout (or 0 for none).");
     }
+    QueryLimits limits = QueryLimits.from(env);
     return new ApiSettings(host, port, origins,
         env.bool("KILLBOARD_GRAPHIQL_ENABLED", true, "whether GET /graphql serves the GraphiQL page"),
         env.bool("KILLBOARD_INTROSPECTION_ENABLED", true, "whether the schema may be introspected"),
         env.bool("KILLBOARD_MIGRATE_ON_START", true, "whether the API applies pending migrations at start"),
-        QueryLimits.from(env), SsoSettings.from(env, host, port),
+        limits, SsoSettings.from(env, host, port),
         millis(env.duration("KILLBOARD_WORKER_STATUS_INTERVAL", "KILLBOARD_WORKER_STATUS_INTERVAL_MS",
             ChronoUnit.MILLIS, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1),
             "how often workerStatus subscribers get a new reading")),
@@ -55,7 +56,8 @@ public record ApiSettings(String httpHost, int httpPort, List<String> corsOrigin
         env.integer("KILLBOARD_MAX_SSE_STREAMS_PER_CLIENT", 20, 0, 100_000,
             "event streams one client address may hold open on one API instance (0: no cap)"),
         env.bool("KILLBOARD_TRUST_X_FORWARDED_FOR", false,
-            "whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it)"));
+            "whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it)"),
+        ClientLimits.from(env, limits));
   }
 
   /** Reads {@code env} and fails with every problem at once. */
@@ -71,12 +73,12 @@ public record ApiSettings(String httpHost, int httpPort, List<String> corsOrigin
   public ApiSettings withHttpPort(int port) {
     return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits,
         sso, workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis,
-        maxSubscriptionsPerSocket, maxSseStreamsPerClient, trustForwardedFor);
+        maxSubscriptionsPerSocket, maxSseStreamsPerClient, trustForwardedFor, clientLimits);
   }
 
   @Override
   public String toString() {
     return "http=" + httpHost + ":" + httpPort + ", cors=" + corsOrigins + ", graphiql=" + graphiqlEnabled
-        + ", introspection=" + introspectionEnabled + ", " + limits + ", " + sso;
+        + ", introspection=" + introspectionEnabled + ", " + limits + ", " + clientLimits + ", " + sso;
   }
 }
