@@ -1,5 +1,7 @@
 package dev.killboard.backfill;
 
+import dev.killboard.config.ConfigurationException;
+
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
@@ -105,7 +107,7 @@ public final class BackfillVerticle extends VerticleBase {
         zkillboard = new ZkillboardDayHashes(vertx, env);
         missingHashes = zkillboard;
       }
-      default -> throw new BackfillConfigException(ENV_HASHES + "='" + env.get(ENV_HASHES) + "' must be zkillboard"
+      default -> throw new ConfigurationException(ENV_HASHES + "='" + env.get(ENV_HASHES) + "' must be zkillboard"
           + " (hashes missing from entries come from zKillboard's per-day dump) or off (such entries are skipped).");
     }
   }

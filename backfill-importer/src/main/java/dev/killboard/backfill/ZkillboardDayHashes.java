@@ -1,6 +1,6 @@
 package dev.killboard.backfill;
 
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.upstream.UpstreamSettings;
 import dev.killboard.upstream.zkillboard.ZkillboardClient;
 import io.vertx.core.Vertx;
@@ -42,7 +42,7 @@ final class ZkillboardDayHashes implements MissingHashes, AutoCloseable {
     if (zkillboard == null) {
       try {
         zkillboard = new ZkillboardClient(vertx, UpstreamSettings.fromEnvironment(env));
-      } catch (UpstreamConfigException e) {
+      } catch (ConfigurationException e) {
         throw new IOException("An entry has no killmail hash, and zKillboard cannot be asked for it: " + e.getMessage()
             + "\nFix those settings, or set " + BackfillVerticle.ENV_HASHES + "=off to skip entries without a hash.", e);
       }

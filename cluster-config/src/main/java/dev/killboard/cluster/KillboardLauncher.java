@@ -1,5 +1,7 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.ConfigurationException;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -49,7 +51,7 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
   /**
    * Reads and validates the cluster settings from the environment when {@code args} ask for {@code -cluster}.
    *
-   * @throws ClusterConfigException when they are invalid
+   * @throws ConfigurationException when they are invalid
    */
   public KillboardLauncher(String[] args) {
     this(args, System.getenv());
@@ -66,7 +68,7 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
     KillboardLauncher launcher;
     try {
       launcher = new KillboardLauncher(args);
-    } catch (ClusterConfigException e) {
+    } catch (ConfigurationException e) {
       System.err.println("Killboard cannot start, invalid cluster configuration: " + e.getMessage());
       System.exit(CONFIG_ERROR_EXIT_CODE);
       return;

@@ -1,5 +1,7 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.ConfigurationException;
+
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.ISemaphore;
 import com.hazelcast.cp.internal.datastructures.semaphore.proxy.SessionAwareSemaphoreProxy;
@@ -46,7 +48,7 @@ class UnsafeModeTest {
   void invalidSettingsFailTheStartFuture() {
     ClusterSettings bad = ClusterSettings.defaults().withMembers(List.of()).withClusterName(TestClusters.randomClusterName());
     assertThatThrownBy(() -> ClusteredVertx.start(bad, new VertxOptions()).await(10, TimeUnit.SECONDS))
-      .isInstanceOf(ClusterConfigException.class)
+      .isInstanceOf(ConfigurationException.class)
       .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS is empty");
   }
 

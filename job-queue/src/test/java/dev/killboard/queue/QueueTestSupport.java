@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -44,19 +46,23 @@ abstract class QueueTestSupport {
   }
 
   /** Short timings so retries, reclaims and heartbeats happen within a test's patience. */
-  static QueueSettings.Builder fast(String redisUrl) {
-    return QueueSettings.builder()
-      .redisUrl(redisUrl)
-      .visibilityTimeout(Duration.ofSeconds(1))
-      .maxAttempts(3)
-      .backoffBase(Duration.ofMillis(20))
-      .backoffMax(Duration.ofMillis(200))
-      .blockTimeout(Duration.ofMillis(500))
-      .heartbeatInterval(Duration.ofMillis(200))
-      .reconnectMin(Duration.ofMillis(50))
-      .reconnectMax(Duration.ofMillis(500))
-      .connectTimeout(Duration.ofSeconds(2))
-      .commandTimeout(Duration.ofSeconds(5));
+  static QueueSettings fast(String redisUrl, String... overrides) {
+    Map<String, String> env = new HashMap<>(Map.of(
+      "KILLBOARD_REDIS_URL", redisUrl,
+      "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "1s",
+      "KILLBOARD_QUEUE_MAX_ATTEMPTS", "3",
+      "KILLBOARD_QUEUE_BACKOFF_BASE", "20ms",
+      "KILLBOARD_QUEUE_BACKOFF_MAX", "200ms",
+      "KILLBOARD_QUEUE_BLOCK_TIMEOUT", "500ms",
+      "KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "200ms",
+      "KILLBOARD_REDIS_RECONNECT_MIN", "50ms",
+      "KILLBOARD_REDIS_RECONNECT_MAX", "500ms",
+      "KILLBOARD_REDIS_CONNECT_TIMEOUT", "2s"));
+    env.put("KILLBOARD_REDIS_COMMAND_TIMEOUT", "5s");
+    for (int i = 0; i < overrides.length; i += 2) {
+      env.put(overrides[i], overrides[i + 1]);
+    }
+    return QueueSettings.fromEnvironment(env);
   }
 
   JobQueue open(QueueSettings settings) {
@@ -70,6 +76,6 @@ abstract class QueueTestSupport {
   }
 
   JobQueue openShared() {
-    return open(fast(sharedRedisUrl()).build());
+    return open(fast(sharedRedisUrl()));
   }
 }

@@ -22,7 +22,7 @@ class ReclaimTest extends QueueTestSupport {
 
   @Test
   void theJobOfACrashedConsumerIsReclaimedAfterTheVisibilityTimeout() throws Exception {
-    QueueSettings settings = fast(sharedRedisUrl()).build(); // visibility timeout 1 s
+    QueueSettings settings = fast(sharedRedisUrl()); // visibility timeout 1 s
     JobQueue q = open(settings);
     String id = await(q.enqueue(queue, new JsonObject().put("corporationId", 98000001)));
 
@@ -61,7 +61,7 @@ class ReclaimTest extends QueueTestSupport {
 
   @Test
   void aLongJobOfALiveConsumerIsNotTakenOver() {
-    QueueSettings settings = fast(sharedRedisUrl()).build(); // visibility timeout 1 s
+    QueueSettings settings = fast(sharedRedisUrl()); // visibility timeout 1 s
     JobQueue q = open(settings);
     List<String> takenByB = new CopyOnWriteArrayList<>();
     JobConsumer b = q.consumer(queue, job -> {

@@ -1,5 +1,7 @@
 package dev.killboard.budget;
 
+import dev.killboard.config.ConfigurationException;
+
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.impl.BudgetMeters;
 import dev.killboard.budget.impl.BudgetReconciler;
@@ -113,14 +115,14 @@ public final class ConnectionBudget {
   public static Future<ConnectionBudget> start(Vertx vertx, BudgetSettings settings) {
     try {
       settings.validate();
-    } catch (BudgetConfigException e) {
+    } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
     HazelcastInstance hz;
     try {
       hz = ClusteredVertx.hazelcast(vertx);
     } catch (IllegalStateException e) {
-      return Future.failedFuture(new BudgetConfigException("The connection budget needs a clustered Vert.x instance with the"
+      return Future.failedFuture(new ConfigurationException("The connection budget needs a clustered Vert.x instance with the"
           + " Hazelcast cluster manager (start with -cluster, or ClusteredVertx.start): " + e.getMessage()));
     }
     return vertx.<HolderRegistry>executeBlocking(() -> HolderRegistry.open(hz), false)
@@ -138,7 +140,7 @@ public final class ConnectionBudget {
   public Future<BudgetedPool> openPool(PoolProfile profile, String owner) {
     try {
       profile.validate(settings);
-    } catch (BudgetConfigException e) {
+    } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
     PhysicalPool physical = createPool(profile, owner);
@@ -150,7 +152,7 @@ public final class ConnectionBudget {
   public Future<BudgetedPool> sharedPool(PoolProfile profile, String owner) {
     try {
       profile.validate(settings);
-    } catch (BudgetConfigException e) {
+    } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
     String key = profile.label() + "/" + profile.budgetClass();
@@ -278,7 +280,7 @@ public final class ConnectionBudget {
   public <T> Future<T> withPermit(String budgetClass, String owner, Callable<T> work) {
     Integer size = semaphores.sizes().get(budgetClass);
     if (size == null) {
-      return Future.failedFuture(new BudgetConfigException("Unknown budget class '" + budgetClass + "'; configured classes are "
+      return Future.failedFuture(new ConfigurationException("Unknown budget class '" + budgetClass + "'; configured classes are "
           + semaphores.sizes().keySet() + "."));
     }
     String id = budgetClass + "-oneshot-" + poolSeq.incrementAndGet();

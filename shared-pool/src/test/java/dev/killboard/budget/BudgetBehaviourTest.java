@@ -1,6 +1,7 @@
 package dev.killboard.budget;
 
 import static dev.killboard.testing.Await.holdsWithin;
+import dev.killboard.config.ConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -192,7 +193,7 @@ class BudgetBehaviourTest {
     try {
       ConnectionBudget b = ConnectionBudget.start(member, tooBig).await(60, TimeUnit.SECONDS);
       assertThatThrownBy(() -> b.openPool(PoolProfile.worker(), "too-big").await(30, TimeUnit.SECONDS))
-          .isInstanceOf(BudgetConfigException.class)
+          .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("KILLBOARD_BUDGET_TOTAL=23")
           .hasMessageContaining("max_connections=25")
           .hasMessageContaining("superuser_reserved_connections=3")
@@ -212,7 +213,7 @@ class BudgetBehaviourTest {
       ConnectionBudget b = ConnectionBudget.start(member, TestCluster.budget(db).withRoleLimitPolicy(RoleLimitPolicy.FAIL))
           .await(60, TimeUnit.SECONDS);
       assertThatThrownBy(() -> b.openPool(PoolProfile.worker(), "strict").await(30, TimeUnit.SECONDS))
-          .isInstanceOf(BudgetConfigException.class)
+          .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("CONNECTION LIMIT 21");
       db.setAppRoleConnectionLimit(21);
       try {
@@ -231,7 +232,7 @@ class BudgetBehaviourTest {
   void aMemberWithOtherClassSizesIsRefused() {
     BudgetSettings different = TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 12));
     assertThatThrownBy(() -> ConnectionBudget.start(vertx, different).await(60, TimeUnit.SECONDS))
-        .isInstanceOf(BudgetConfigException.class)
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'worker' with 12 permits")
         .hasMessageContaining("uses 16");
   }
@@ -239,13 +240,13 @@ class BudgetBehaviourTest {
   @Test
   void classesOverTheTotalAndUnknownClassesFailWithTheSetting() {
     assertThatThrownBy(() -> TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 17)).validate())
-        .isInstanceOf(BudgetConfigException.class)
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("sums to 22")
         .hasMessageContaining("KILLBOARD_BUDGET_TOTAL is 21");
     PoolProfile unknown = new PoolProfile("Reports", "reports", 2, 0, Duration.ofSeconds(10), Duration.ofSeconds(10),
         Duration.ZERO);
     assertThatThrownBy(() -> budget.openPool(unknown, "reports").await(10, TimeUnit.SECONDS))
-        .isInstanceOf(BudgetConfigException.class)
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'reports'");
     assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_BUDGET_CLASSES", "api=five")))
         .hasMessageContaining("KILLBOARD_BUDGET_CLASSES");

@@ -11,7 +11,7 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
 import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.sso.TokenCipher;
-import dev.killboard.worker.framework.WorkerConfigException;
+import dev.killboard.config.ConfigurationException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -140,7 +140,7 @@ class UserKillmailsTest {
     Throwable failure = h.vertx.deployVerticle("worker:esi-user-killmails",
             new io.vertx.core.DeploymentOptions().setConfig(config))
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
-    assertThat(failure).isInstanceOf(WorkerConfigException.class).hasMessageContaining("KILLBOARD_TOKEN_KEY");
+    assertThat(failure).isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_TOKEN_KEY");
     assertThat(h.budget.pools().stream().map(p -> p.owner())).noneMatch(o -> o.startsWith("esi-user-killmails#"));
   }
 }

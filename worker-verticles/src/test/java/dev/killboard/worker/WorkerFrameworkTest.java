@@ -11,7 +11,7 @@ import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamService;
 import dev.killboard.worker.framework.JobFailures;
-import dev.killboard.worker.framework.WorkerConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.worker.framework.WorkerSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +49,7 @@ class WorkerFrameworkTest {
     env.put(WorkerSettings.CONCURRENCY, "0");
     env.put("KILLBOARD_QUEUE_MAX_ATTEMPTS", "zero");
     env.put(WorkerSettings.MIGRATE_ON_START, "sometimes");
-    assertThatThrownBy(() -> WorkerSettings.fromEnvironment(env)).isInstanceOf(WorkerConfigException.class)
+    assertThatThrownBy(() -> WorkerSettings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY").hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS")
         .hasMessageContaining("KILLBOARD_MIGRATE_ON_START='sometimes'");
   }
@@ -139,6 +139,6 @@ class WorkerFrameworkTest {
     config.getJsonObject("env").put("KILLBOARD_WORKER_CONCURRENCY", "99");
     Throwable failure = h.vertx.deployVerticle("worker:info-types", new DeploymentOptions().setConfig(config))
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await(30, TimeUnit.SECONDS);
-    assertThat(failure).isInstanceOf(WorkerConfigException.class).hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY");
+    assertThat(failure).isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY");
   }
 }

@@ -1,6 +1,6 @@
 package dev.killboard.cli.topology;
 
-import dev.killboard.budget.BudgetConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.cli.KillboardCommand;
 import dev.killboard.cluster.ClusterSettings;
 import java.io.IOException;
@@ -102,7 +102,7 @@ public final class TopologyCommand {
       try {
         Map<String, String> first = topology.environment(topology.processes().get(0), env);
         findings = findings.plus(ServerLimitsProbe.probe(first, TopologyCheck.budget(topology, env)));
-      } catch (BudgetConfigException e) {
+      } catch (ConfigurationException e) {
         // Already an error of the check; no budget to compare with the server.
       }
     }

@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -42,7 +43,7 @@ class R2z2ClientTest {
     universe = FakeUniverse.generate(UniverseSpec.tiny());
     fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe)).await(20, TimeUnit.SECONDS);
     r2z2 = fakes.r2z2();
-    settings = TestSettings.forFakes(fakes).r2z2NotFoundWait(Duration.ofMillis(300)).build();
+    settings = TestSettings.forFakes(fakes, "KILLBOARD_R2Z2_NOT_FOUND_WAIT", "300ms");
   }
 
   @AfterAll
@@ -98,7 +99,7 @@ class R2z2ClientTest {
 
   @Test
   void thePolicyWaitsOn404AndRetriesTheSameSequence() {
-    R2z2PollingPolicy policy = R2z2PollingPolicy.from(UpstreamSettings.builder().userAgent(TestSettings.USER_AGENT).build());
+    R2z2PollingPolicy policy = R2z2PollingPolicy.from(UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT)));
     assertThat(policy.notFoundWait()).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
     assertThat(policy.afterNotFound(500, Optional.of(480L))).isEqualTo(new R2z2PollingPolicy.Step(500, Duration.ofSeconds(6)));
     assertThat(policy.afterNotFound(500, Optional.empty())).isEqualTo(new R2z2PollingPolicy.Step(500, Duration.ofSeconds(6)));
