@@ -16,6 +16,7 @@ import dev.killboard.fake.UniverseSpec;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.schema.SchemaMigrations;
+import dev.killboard.store.StartupMigration;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -79,6 +80,9 @@ final class WorkerHarness {
     DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(),
         db.appPassword(), io.vertx.pgclient.SslMode.DISABLE, false, 30_000);
     budget = ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database)).await(60, TimeUnit.SECONDS);
+    // As in a running cluster, the process that migrated records the schema version: a worker deployed later (during a
+    // shortage, say) then needs no connection to know the schema is current, whichever test runs first.
+    StartupMigration.ensure(vertx, budget).await(120, TimeUnit.SECONDS);
     fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options()
         .universe(FakeUniverse.generate(UniverseSpec.tiny())).zkillboardPageSize(5)).await(30, TimeUnit.SECONDS);
     Map<String, String> e = new HashMap<>(fakes.environment());
