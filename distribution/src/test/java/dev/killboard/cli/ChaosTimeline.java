@@ -2,16 +2,11 @@ package dev.killboard.cli;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.BudgetStatus;
-import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.queue.QueueNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +28,7 @@ final class ChaosTimeline implements AutoCloseable {
   record Mark(double t, String label) {
   }
 
-  private final EmbeddedDatabase db;
+  private final SuperuserSession session;
   private final HazelcastInstance client;
   private final JobProducer producer;
   private final ApiLoad load;
@@ -43,8 +38,8 @@ final class ChaosTimeline implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  private ChaosTimeline(EmbeddedDatabase db, HazelcastInstance client, JobProducer producer, ApiLoad load) {
-    this.db = db;
+  private ChaosTimeline(SuperuserSession session, HazelcastInstance client, JobProducer producer, ApiLoad load) {
+    this.session = session;
     this.client = client;
     this.producer = producer;
     this.load = load;
@@ -53,8 +48,9 @@ final class ChaosTimeline implements AutoCloseable {
     thread.start();
   }
 
-  static ChaosTimeline start(EmbeddedDatabase db, HazelcastInstance client, JobProducer producer, ApiLoad load) {
-    return new ChaosTimeline(db, client, producer, load);
+  static ChaosTimeline start(SuperuserSession session, HazelcastInstance client, JobProducer producer,
+      ApiLoad load) {
+    return new ChaosTimeline(session, client, producer, load);
   }
 
   /** Marks a fault now. */
@@ -73,7 +69,13 @@ final class ChaosTimeline implements AutoCloseable {
     while (running) {
       try {
         Thread.sleep(1_000);
-        int[] byClass = connectionsByClass();
+        int[] byClass;
+        try {
+          byClass = session.appConnectionsByClass();
+        } catch (java.sql.SQLException e) {
+          // PostgreSQL is down (an outage or a restart under way): nothing is connected to it this second.
+          byClass = new int[] {0, 0};
+        }
         BudgetStatus status = BudgetStatusCommand.read(client);
         long done = producer.done(List.of(QueueNames.ESI_CHARACTER_INFO, QueueNames.ESI_CORPORATION_INFO));
         double t = now();
@@ -91,17 +93,6 @@ final class ChaosTimeline implements AutoCloseable {
       } catch (Exception e) {
         // A fault in progress (PostgreSQL or the CP group unreachable): that second has no sample.
       }
-    }
-  }
-
-  /** Connections of the application role per budget class, told apart by their application_name. */
-  private int[] connectionsByClass() throws SQLException {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE application_name LIKE 'killboard-api%'),"
-             + " count(*) FILTER (WHERE application_name LIKE 'killboard-worker%') FROM pg_stat_activity"
-             + " WHERE usename = '" + db.appUser() + "'")) {
-      rs.next();
-      return new int[] {rs.getInt(1), rs.getInt(2)};
     }
   }
 

@@ -1,48 +1,40 @@
 package dev.killboard.cli;
 
-import dev.killboard.embedded.EmbeddedDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the application role's connections in {@code pg_stat_activity} every 50 ms, as a superuser (a reserved slot,
- * so it is never refused), for as long as it runs; reconnects across PostgreSQL restarts.
+ * Counts the application role's connections in {@code pg_stat_activity} every 50 ms, on the test's shared superuser
+ * session (a reserved slot, so it is never refused), for as long as it runs; samples again once PostgreSQL is back
+ * after a restart or an outage.
  */
 final class ConnectionSampler implements AutoCloseable {
-  private final EmbeddedDatabase db;
+  private final SuperuserSession session;
   private final AtomicInteger max = new AtomicInteger();
   private final AtomicLong samples = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
 
-  private ConnectionSampler(EmbeddedDatabase db) {
-    this.db = db;
+  private ConnectionSampler(SuperuserSession session) {
+    this.session = session;
     this.thread = new Thread(this::loop, "connection-sampler");
     thread.setDaemon(true);
     thread.start();
   }
 
-  static ConnectionSampler start(EmbeddedDatabase db) {
-    return new ConnectionSampler(db);
+  static ConnectionSampler start(SuperuserSession session) {
+    return new ConnectionSampler(session);
   }
 
   private void loop() {
     while (running) {
-      try (Connection c = db.superuserConnection(); Statement s = c.createStatement()) {
-        while (running) {
-          try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + db.appUser() + "'")) {
-            rs.next();
-            max.accumulateAndGet(rs.getInt(1), Math::max);
-            samples.incrementAndGet();
-          }
-          Thread.sleep(50);
-        }
+      try {
+        max.accumulateAndGet(session.appConnections(), Math::max);
+        samples.incrementAndGet();
+        Thread.sleep(50);
       } catch (SQLException e) {
-        // PostgreSQL is restarting: sample again once it is back.
+        // PostgreSQL is restarting or down: sample again once it is back.
         pause(200);
       } catch (InterruptedException e) {
         return;
