@@ -47,6 +47,13 @@ class ChaosIT {
   private static ConnectionSampler sampler;
   /** Processes the test ended on purpose; every other one must still run after every fault. */
   private static final Set<PackagedProcess> ended = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The report's table: one row per fault, taken when the budget was whole again. */
+  private static final List<String> HEADER = List.of("fault", "budget whole after (s)", "max connections (window)",
+      "53300 / too many clients", "retries pending", "dead letters", "API failures (window)", "load avg (1 min)");
+  private static final List<List<String>> rows = new ArrayList<>();
+  private static JobProducer producer;
+  private static ApiLoad load;
+  private static long apiErrorsBefore;
 
   @BeforeAll
   static void start() throws Exception {
@@ -100,6 +107,8 @@ class ChaosIT {
     try (JobProducer producer = JobProducer.start(cluster, newcomers);
          ApiLoad load = ApiLoad.start(cluster.graphqlUrl(), 2);
          ChaosTimeline timeline = ChaosTimeline.start(monitor, client, producer, load)) {
+      ChaosIT.producer = producer;
+      ChaosIT.load = load;
       try {
         // A shortage: 22 worker instances want 44 connections of 16.
         summary.add(awaitHealthy(client, "start", Duration.ofSeconds(60), true));
@@ -136,10 +145,14 @@ class ChaosIT {
         }
       } finally {
         summary.add("max connections sampled: " + sampler.max() + " over " + sampler.samples() + " samples (every 50 ms)");
+        summary.add("load average (1, 5, 15 min) at the end: " + loadAverage(false));
         summary.forEach(line -> System.out.println("chaos: " + line));
+        System.out.println("chaos: | " + String.join(" | ", HEADER) + " |");
+        rows.forEach(r -> System.out.println("chaos: | " + String.join(" | ", r) + " |"));
         timeline.close();
         Path report = Path.of(System.getProperty("killboard.chaos.report", "target/chaos/report.html"));
-        timeline.writeHtml(report, "Killboard chaos run (" + (LONG ? "long" : "short") + " variant)", summary);
+        timeline.writeHtml(report, "Killboard chaos run (" + (LONG ? "long" : "short") + " variant)", summary, HEADER,
+            rows);
         System.out.println("chaos: report written to " + report.toAbsolutePath());
       }
     } finally {
@@ -206,6 +219,11 @@ class ChaosIT {
     summary.add(awaitHealthy(client, "SIGTERM during a shortage", HEAL, true));
     plain = cluster.start("characters-" + round + "b", cp, "run", "worker:info-characters", "-instances", "8");
     PackagedCluster.awaitDeployed(plain, "worker:info-characters");
+
+    // 5. PostgreSQL restarted again, now with sessions and connections of a member started during the round.
+    timeline.mark("PostgreSQL immediate restart (2nd)");
+    cluster.db().restartImmediate();
+    summary.add(awaitHealthy(client, "PostgreSQL immediate restart (2nd)", HEAL, true));
     return plain;
   }
 
@@ -340,6 +358,44 @@ class ChaosIT {
     throw new AssertionError("names not resolved within " + within.toSeconds() + " s after Redis returned: " + last);
   }
 
+  /** One row of the report: what the fault cost, from the fault to the budget being whole again. */
+  private static void row(String fault, double wholeSeconds) throws Exception {
+    long refusals = cluster.processes().stream().mapToLong(p -> occurrences(p.output(), "53300")
+        + occurrences(p.output(), "too many clients")).sum();
+    long retries = 0;
+    long dead = 0;
+    if (producer != null) {
+      for (String queue : List.of(QueueNames.ESI_CHARACTER_INFO, QueueNames.ESI_CORPORATION_INFO)) {
+        QueueStatus status = producer.status(queue);
+        retries += status.depth().delayed();
+        dead += status.deadLetters();
+      }
+    }
+    long apiErrors = load == null ? 0 : load.errors();
+    rows.add(List.of(fault, String.format(java.util.Locale.ROOT, "%.1f", wholeSeconds),
+        Integer.toString(sampler.takeWindowMax()), Long.toString(refusals), Long.toString(retries), Long.toString(dead),
+        Long.toString(apiErrors - apiErrorsBefore), loadAverage(true)));
+    apiErrorsBefore = apiErrors;
+  }
+
+  private static long occurrences(String text, String what) {
+    long n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + what.length())) {
+      n++;
+    }
+    return n;
+  }
+
+  /** The machine's load average (shared with other builds): the 1-minute figure, or all three. */
+  private static String loadAverage(boolean oneMinute) {
+    try {
+      String[] parts = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return oneMinute ? parts[0] : parts[0] + ", " + parts[1] + ", " + parts[2];
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
   /**
    * What must hold at all times, checked after every fault: never more than 21 connections sampled, no refusal for
    * too many clients in any log, and no process gone that the test did not end.
@@ -417,8 +473,10 @@ class ChaosIT {
       boolean full = !saturated || status.classes().get("worker").available() == 0;
       last = status.render() + "connections seen by PostgreSQL: " + connections;
       if (books && full && held == connections) {
-        String whole = String.format("budget whole %.1f s after %s", (System.nanoTime() - started) / 1e9, fault);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String whole = String.format("budget whole %.1f s after %s", seconds, fault);
         checkAlways(fault);
+        row(fault, seconds);
         return whole;
       }
       Thread.sleep(200);

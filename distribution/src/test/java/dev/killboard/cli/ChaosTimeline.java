@@ -101,13 +101,24 @@ final class ChaosTimeline implements AutoCloseable {
   }
 
   /** Writes the page: one chart per measure, faults as vertical lines with their labels. */
-  synchronized void writeHtml(Path file, String title, List<String> summary) throws IOException {
+  synchronized void writeHtml(Path file, String title, List<String> summary, List<String> header, List<List<String>> rows)
+      throws IOException {
     StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(title)
         .append("</title><style>body{font:14px sans-serif;margin:2em;max-width:1000px}svg{background:#fafafa;"
             + "border:1px solid #ddd}h2{font-size:16px;margin:1.5em 0 .3em}.k{display:inline-block;width:1em;height:.5em;"
             + "margin:0 .3em 0 1em}</style></head><body><h1>").append(title).append("</h1><ul>");
     summary.forEach(line -> html.append("<li>").append(escape(line)).append("</li>"));
-    html.append("</ul>");
+    html.append("</ul><table style=\"border-collapse:collapse\"><tr>");
+    header.forEach(h -> html.append("<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">")
+        .append(escape(h)).append("</th>"));
+    html.append("</tr>");
+    for (List<String> row : rows) {
+      html.append("<tr>");
+      row.forEach(c -> html.append("<td style=\"padding:2px 8px;border-bottom:1px solid #eee\">").append(escape(c))
+          .append("</td>"));
+      html.append("</tr>");
+    }
+    html.append("</table>");
     chart(html, "PostgreSQL connections per class (cap 21)", 22, List.of(
         new Series("api", "#1f77b4", Sample::apiConnections), new Series("worker", "#ff7f0e", Sample::workerConnections),
         new Series("total", "#333", s -> s.apiConnections() + s.workerConnections())));

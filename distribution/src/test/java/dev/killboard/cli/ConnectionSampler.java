@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ConnectionSampler implements AutoCloseable {
   private final SuperuserSession session;
   private final AtomicInteger max = new AtomicInteger();
+  private final AtomicInteger windowMax = new AtomicInteger();
   private final AtomicLong samples = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
@@ -30,7 +31,9 @@ final class ConnectionSampler implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        max.accumulateAndGet(session.appConnections(), Math::max);
+        int now = session.appConnections();
+        max.accumulateAndGet(now, Math::max);
+        windowMax.accumulateAndGet(now, Math::max);
         samples.incrementAndGet();
         Thread.sleep(50);
       } catch (SQLException e) {
@@ -53,6 +56,11 @@ final class ConnectionSampler implements AutoCloseable {
   /** The most connections seen in one sample. */
   int max() {
     return max.get();
+  }
+
+  /** The most connections seen in one sample since the previous call (per fault, for the report). */
+  int takeWindowMax() {
+    return windowMax.getAndSet(0);
   }
 
   long samples() {
