@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What keeps the workers busy during a chaos run: info jobs for every character and corporation of the fake universe,
- * enqueued again each second (info jobs are idempotent upserts), and a new R2Z2 killmail every 500 ms. Characters the
+ * enqueued again whenever less than one round of them waits (checked each second; info jobs are idempotent upserts),
+ * and a new R2Z2 killmail every 500 ms. Characters the
  * test withholds are never queued here, so only the killmails that name them (through the outbox) can bring their
  * names.
  */
@@ -32,12 +33,19 @@ final class JobProducer implements AutoCloseable {
         .filter(id -> !withheld.contains(id)).map(id -> new JsonObject().put("characterId", id)).toList();
     List<JsonObject> corporations = cluster.fakes().universe().playerCorporationIds().stream()
         .map(id -> new JsonObject().put("corporationId", id)).toList();
-    this.timer = vertx.setPeriodic(0, 1_000, id -> {
-      queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, characters, Priority.NORMAL)
-          .onSuccess(ids -> enqueued.addAndGet(ids.size()));
-      queue.enqueueAll(QueueNames.ESI_CORPORATION_INFO, corporations, Priority.NORMAL)
-          .onSuccess(ids -> enqueued.addAndGet(ids.size()));
-    });
+    // A round is queued only while less than one round waits: the workers always have jobs, but the backlog stays
+    // bounded, so that jobs queued later (the outbox's, after a Redis outage) are reached within seconds.
+    this.timer = vertx.setPeriodic(0, 1_000, id -> queue.status(List.of(QueueNames.ESI_CHARACTER_INFO,
+        QueueNames.ESI_CORPORATION_INFO)).onSuccess(depths -> {
+          if (depths.get(0).depth().total() < characters.size()) {
+            queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, characters, Priority.NORMAL)
+                .onSuccess(ids -> enqueued.addAndGet(ids.size()));
+          }
+          if (depths.get(1).depth().total() < corporations.size()) {
+            queue.enqueueAll(QueueNames.ESI_CORPORATION_INFO, corporations, Priority.NORMAL)
+                .onSuccess(ids -> enqueued.addAndGet(ids.size()));
+          }
+        }));
     this.feed = vertx.setPeriodic(500, id -> cluster.fakes().r2z2().publishNew(1));
   }
 
