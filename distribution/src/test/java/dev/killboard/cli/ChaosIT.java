@@ -117,6 +117,7 @@ class ChaosIT {
       try {
         // A shortage: 22 worker instances want 44 connections of 16.
         summary.add(awaitHealthy(client, "start", Duration.ofSeconds(60), true));
+        summary.add(awaitWaiters(client, Duration.ofSeconds(30)));
         for (int round = 1; round <= ROUNDS; round++) {
           characters = faults(client, timeline, summary, cp, characters, round);
         }
@@ -417,6 +418,43 @@ class ChaosIT {
         assertThat(p.isAlive()).as(() -> p.name() + " still running after " + fault + ":\n" + p.output()).isTrue();
       }
     }
+  }
+
+  /**
+   * In the shortage, {@code budget status} shows the pools waiting for a worker permit, cluster-wide: read the way the
+   * command reads them (a Hazelcast client, taking no permit), with the member, process and verticle of each.
+   */
+  private static String awaitWaiters(HazelcastInstance client, Duration within) throws Exception {
+    Set<Long> pids = new java.util.HashSet<>();
+    for (PackagedProcess p : cluster.processes()) {
+      if (!ended.contains(p)) {
+        pids.add(p.pid());
+      }
+    }
+    long deadline = System.nanoTime() + within.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      BudgetStatus status = BudgetStatusCommand.read(client);
+      List<PermitHolder> waiters = status.classes().get("worker").waiters();
+      last = status.render();
+      if (!waiters.isEmpty()) {
+        assertThat(waiters).allSatisfy(w -> {
+          assertThat(pids).as("a waiter's pid is one of the running JVMs").contains(w.pid());
+          assertThat(w.waiting()).isPositive();
+          assertThat(w.owner()).isNotBlank();
+          assertThat(w.waitingSince()).isLessThanOrEqualTo(System.currentTimeMillis());
+        });
+        assertThat(status.classes().get("worker").available()).as("reading the waiters takes no permit").isZero();
+        String json = BudgetStatusCommand.renderJson(client, "chaos");
+        assertThat(new io.vertx.core.json.JsonObject(json).getJsonObject("budget").getJsonObject("classes")
+            .getJsonObject("worker").getJsonArray("waiters")).isNotEmpty();
+        return "budget status during the shortage: " + waiters.size() + " pool(s) waiting for a worker permit, e.g. "
+            + waiters.get(0).describeWait(System.currentTimeMillis());
+      }
+      Thread.sleep(200); // recorded asynchronously by each member: external state, polled
+    }
+    throw new AssertionError("no pool shown waiting for a worker permit within " + within.toSeconds()
+        + " s of a shortage of 22 worker instances on 16 permits:\n" + last);
   }
 
   /** The backends (server pids) the pools of process {@code pid} recorded. */

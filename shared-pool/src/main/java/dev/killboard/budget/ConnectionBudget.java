@@ -240,7 +240,8 @@ public final class ConnectionBudget {
    */
   private Future<ServerLimits> readLimits(Pool pool, boolean waitLogged) {
     return ServerLimits.read(pool).recover(err -> {
-      boolean shortage = err instanceof BudgetExhaustedException;
+      // No permit in time, or the pool's own wait (which includes the permit wait) ran out first on a busy machine.
+      boolean shortage = ConnectionShortage.is(err);
       if (!shortage && !unreachable(err)) {
         return Future.failedFuture(err);
       }
