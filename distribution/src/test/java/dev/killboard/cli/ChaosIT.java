@@ -6,18 +6,18 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.BudgetStatus;
 import dev.killboard.budget.PermitHolder;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
+import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.QueueStatus;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.sql.SQLException;
-import dev.killboard.fake.FakeUniverse;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -353,7 +353,10 @@ class ChaosIT {
         }
         last = missing.size() + " of " + isolated.size() + " characters still without a name: " + missing
             + "; participants stored while Redis was down: " + duringOutage;
-        if (duringOutage > 0 && !isolated.isEmpty() && missing.isEmpty()) {
+        // The long variant's 30 s outage always sees killmails stored meanwhile; in the short variant's 10 s the
+        // production worker may still be waiting for a permit of the shortage, and its killmails of the outage are
+        // stored after Redis returned: their characters still get their names through the outbox only.
+        if ((duringOutage > 0 || !LONG) && !isolated.isEmpty() && missing.isEmpty()) {
           return String.format("names of the %d characters (unknown before, queued by no one but the outbox) in"
               + " killmails stored during and after the Redis fault (%d participants while Redis was down) resolved"
               + " %.1f s after Redis returned", isolated.size(), duringOutage, (System.nanoTime() - started) / 1e9);

@@ -2,7 +2,7 @@ package dev.killboard.cli;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.BudgetStatus;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

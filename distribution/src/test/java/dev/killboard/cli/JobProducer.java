@@ -1,8 +1,9 @@
 package dev.killboard.cli;
 
+import dev.killboard.contracts.EntityJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.queue.QueueStatus;
 import io.vertx.core.Vertx;
@@ -30,9 +31,9 @@ final class JobProducer implements AutoCloseable {
     this.vertx = vertx;
     this.queue = queue;
     List<JsonObject> characters = cluster.fakes().universe().playerCharacterIds().stream()
-        .filter(id -> !withheld.contains(id)).map(id -> new JsonObject().put("characterId", id)).toList();
+        .filter(id -> !withheld.contains(id)).map(id -> EntityJob.of(id).toJson()).toList();
     List<JsonObject> corporations = cluster.fakes().universe().playerCorporationIds().stream()
-        .map(id -> new JsonObject().put("corporationId", id)).toList();
+        .map(id -> EntityJob.of(id).toJson()).toList();
     // A round is queued only while less than one round waits: the workers always have jobs, but the backlog stays
     // bounded, so that jobs queued later (the outbox's, after a Redis outage) are reached within seconds.
     this.timer = vertx.setPeriodic(0, 1_000, id -> queue.status(List.of(QueueNames.ESI_CHARACTER_INFO,
