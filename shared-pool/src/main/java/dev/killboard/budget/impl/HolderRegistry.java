@@ -32,7 +32,6 @@ public final class HolderRegistry {
   private final long pid;
   private final UUID listener;
   private volatile List<PermitHolder> snapshot = List.of();
-  private volatile long snapshotAt;
 
   private HolderRegistry(HazelcastInstance hz) {
     this.hz = hz;
@@ -58,10 +57,6 @@ public final class HolderRegistry {
   /** Blocking: call from a worker thread. */
   public static HolderRegistry open(HazelcastInstance hz) {
     return new HolderRegistry(hz);
-  }
-
-  public String memberId() {
-    return memberId;
   }
 
   public String address() {
@@ -116,12 +111,6 @@ public final class HolderRegistry {
       out.add(PermitHolder.fromJson(new JsonObject(json)));
     }
     snapshot = List.copyOf(out);
-    snapshotAt = System.currentTimeMillis();
-  }
-
-  /** Whether a snapshot was ever taken. */
-  public boolean hasSnapshot() {
-    return snapshotAt > 0;
   }
 
   /** Every recorded holder, of live and departed members alike, as of the last snapshot. */

@@ -107,11 +107,6 @@ public final class WorkerRuntime {
     return pool.pool();
   }
 
-  /** The budget handle of the pool (stats, permits held). */
-  public BudgetedPool budgetedPool() {
-    return pool;
-  }
-
   /** The job queues (enqueue follow-up jobs, create the consumer). */
   public JobQueue queue() {
     return queue;
