@@ -1,6 +1,8 @@
 package dev.killboard.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.cp.CPMember;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
@@ -20,12 +22,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Hazelcast never does this by itself: a CP member that stops is removed from the CP Subsystem and comes back as a
  * plain (AP) member, so a rolling restart of three CP members would otherwise leave none and lose every semaphore.
- * Two members promoting at once only leave a spare CP member, which is harmless.
+ * <p>
+ * Promotions are serialised: only the oldest plain member promotes itself, the others check again later. Hazelcast's
+ * Metadata group accepts one CP membership change at a time: an {@code AddCPMemberOp} committed while another change
+ * (the removal of a crashed member, or another promotion) still rebalances the CP groups fails with "Cannot rebalance
+ * CP groups because there is ongoing MembershipChangeSchedule" (logged as a warning by every CP member applying it,
+ * {@code MetadataRaftGroupManager.addMember}, Hazelcast 5.3.8) and is not retried by Hazelcast. A promotion that fails
+ * that way, or a candidate that does not promote, is therefore retried here every {@value #RETRY_MILLIS} ms until
+ * the CP Subsystem has its members again (docs/cluster.md).
  */
 final class CpMemberPromotion implements LifecycleListener, CPMembershipListener, HazelcastInstanceAware {
 
   private static final Logger LOG = LoggerFactory.getLogger(CpMemberPromotion.class);
   private static final long DISCOVERY_WARN_SECONDS = 30;
+  /** How soon a member that could not (or was not to) promote itself checks the CP member count again. */
+  static final long RETRY_MILLIS = 2_000;
 
   private final int cpMemberCount;
   private final AtomicBoolean checking = new AtomicBoolean();
@@ -114,7 +125,7 @@ final class CpMemberPromotion implements LifecycleListener, CPMembershipListener
       return;
     }
     again.set(false);
-    CompletableFuture<Void> done;
+    CompletableFuture<Boolean> done;
     try {
       CPSubsystemManagementService cp = hz.getCPSubsystem().getCPSubsystemManagementService();
       if (hz.getCPSubsystem().getLocalCPMember() != null || !cp.isDiscoveryCompleted()) {
@@ -123,25 +134,68 @@ final class CpMemberPromotion implements LifecycleListener, CPMembershipListener
       }
       done = cp.getCPMembers().thenCompose(members -> {
         if (members.size() >= cpMemberCount || !running) {
-          return CompletableFuture.<Void>completedFuture(null);
+          return CompletableFuture.completedFuture(false);
+        }
+        if (!isCandidate(hz, members)) {
+          // An older plain member promotes itself first; check again in case it does not (it may be leaving).
+          return CompletableFuture.completedFuture(true);
         }
         LOG.warn("The CP Subsystem has {} of {} CP members: promoting this member to CP member", members.size(),
           cpMemberCount);
-        return cp.promoteToCPMember().thenRun(() -> LOG.info("This member is now a CP member"));
+        return cp.promoteToCPMember().thenApply(v -> {
+          LOG.info("This member is now a CP member");
+          return false;
+        });
       }).toCompletableFuture();
     } catch (RuntimeException e) {
       checking.set(false);
       LOG.warn("Cannot check the CP Subsystem's member count: {}", e.toString());
+      retryLater();
       return;
     }
-    done.whenComplete((v, e) -> {
+    done.whenComplete((retry, e) -> {
       checking.set(false);
       if (e != null && running) {
-        LOG.warn("Could not promote this member to CP member: {}", e.toString());
+        // Most often another CP membership change is still rebalancing the CP groups: Hazelcast refuses a second one
+        // meanwhile and does not retry it.
+        LOG.info("Could not promote this member to CP member yet ({}); trying again in {} ms", rootMessage(e),
+          RETRY_MILLIS);
       }
       if (again.get()) {
         check();
+      } else if (e != null || Boolean.TRUE.equals(retry)) {
+        retryLater();
       }
     });
+  }
+
+  private void retryLater() {
+    if (running) {
+      CompletableFuture.delayedExecutor(RETRY_MILLIS, TimeUnit.MILLISECONDS).execute(this::check);
+    }
+  }
+
+  /**
+   * Whether this member is the oldest data member that is not a CP member: the one plain member that promotes itself
+   * now (CP members and cluster members share their addresses, not their ids).
+   */
+  private static boolean isCandidate(HazelcastInstance hz, java.util.Collection<CPMember> cpMembers) {
+    java.util.Set<com.hazelcast.cluster.Address> cpAddresses = new java.util.HashSet<>();
+    cpMembers.forEach(m -> cpAddresses.add(m.getAddress()));
+    for (Member m : hz.getCluster().getMembers()) {
+      if (!m.isLiteMember() && !cpAddresses.contains(m.getAddress())) {
+        return m.localMember();
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.toString();
   }
 }

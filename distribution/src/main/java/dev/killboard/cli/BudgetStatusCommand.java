@@ -30,7 +30,9 @@ import java.util.stream.Collectors;
 /**
  * {@code killboard budget status}: connects to the cluster as a Hazelcast <em>client</em> (never a member, so it holds
  * no partition, cannot become a CP member and takes no permit) and prints the members and the connection budget's
- * cluster-wide status: per class the permits in use out of its size, and which pool of which process holds them.
+ * cluster-wide status: per class the permits in use out of its size, which pool of which process holds them, and which
+ * pools wait for a permit (member, pid, verticle, pool, since when). It reads the records and the semaphores' counts
+ * only: asking takes no permit. {@code --json} prints the same as one JSON object.
  */
 public final class BudgetStatusCommand {
 
@@ -38,9 +40,16 @@ public final class BudgetStatusCommand {
   static final long TIMEOUT_SECONDS = 20;
 
   private final ClusterSettings settings;
+  private final boolean json;
 
   public BudgetStatusCommand(ClusterSettings settings) {
+    this(settings, false);
+  }
+
+  /** With {@code json}, the status is printed as one JSON object ({@link #renderJson}). */
+  public BudgetStatusCommand(ClusterSettings settings, boolean json) {
     this.settings = settings;
+    this.json = json;
   }
 
   /** Prints the status to {@code out}; returns an exit status of {@link KillboardCommand}. */
@@ -60,7 +69,8 @@ public final class BudgetStatusCommand {
       return t;
     });
     try {
-      Future<String> report = reader.submit(() -> render(client, settings.clusterName()));
+      Future<String> report = reader.submit(() -> json ? renderJson(client, settings.clusterName())
+        : render(client, settings.clusterName()));
       out.print(report.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
       out.flush();
       return KillboardCommand.OK;
@@ -97,6 +107,19 @@ public final class BudgetStatusCommand {
     return sb.append(status.render()).toString();
   }
 
+  /** Blocking: the members and the budget's status as one JSON object ({@code budget} null before any process joined). */
+  static String renderJson(HazelcastInstance client, String clusterName) {
+    io.vertx.core.json.JsonArray members = new io.vertx.core.json.JsonArray();
+    for (Member m : client.getCluster().getMembers()) {
+      String pid = m.getAttribute(HazelcastConfigs.PID_ATTRIBUTE);
+      members.add(new JsonObject().put("address", m.getAddress().toString()).put("uuid", m.getUuid().toString())
+        .put("pid", pid == null ? null : Long.valueOf(pid)).put("lite", m.isLiteMember()));
+    }
+    BudgetStatus status = read(client);
+    return new JsonObject().put("cluster", clusterName).put("members", members)
+      .put("budget", status == null ? null : status.toJson()).encodePrettily() + "\n";
+  }
+
   /** Blocking: the budget's cluster-wide status as the cluster records it, or null before any process joined it. */
   static BudgetStatus read(HazelcastInstance client) {
     Map<String, Integer> sizes = new TreeMap<>(client.<String, Integer>getMap(ClassSemaphores.CLASS_SIZES_MAP));
@@ -110,7 +133,10 @@ public final class BudgetStatusCommand {
     sizes.forEach((name, size) -> {
       int available = client.getCPSubsystem().getSemaphore(ClassSemaphores.SEMAPHORE_PREFIX + name).availablePermits();
       List<PermitHolder> ofClass = holders.stream().filter(h -> name.equals(h.budgetClass())).toList();
-      classes.put(name, new BudgetStatus.ClassStatus(name, size, available, ofClass));
+      List<PermitHolder> waiters = ofClass.stream().filter(h -> h.waiting() > 0)
+        .sorted((a, b) -> Long.compare(a.waitingSince(), b.waitingSince())).toList();
+      classes.put(name, new BudgetStatus.ClassStatus(name, size, available,
+        ofClass.stream().filter(h -> h.held() > 0).toList(), waiters));
     });
     int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
     return new BudgetStatus(total, classes);

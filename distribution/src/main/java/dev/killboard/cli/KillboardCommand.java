@@ -44,9 +44,10 @@ public final class KillboardCommand {
     "        /budget on KILLBOARD_MANAGEMENT_HOST:KILLBOARD_MANAGEMENT_PORT (127.0.0.1:9090; 0 = off).",
     "  migrate",
     "        Apply the schema migrations to the database of KILLBOARD_DB_URL, then exit.",
-    "  budget status",
+    "  budget status [--json]",
     "        Print the cluster's members and the connection budget per class (permits in use, which",
-    "        pool of which process holds them). Connects as a Hazelcast client: takes no permit.",
+    "        pool of which process holds them, which pools wait for a permit and since when).",
+    "        Connects as a Hazelcast client: takes no permit. --json: one JSON object.",
     TopologyCommand.USAGE_TEXT,
     "  help, --help, -h",
     "        Print this text.",
@@ -151,8 +152,9 @@ public final class KillboardCommand {
   }
 
   private static int budget(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    if (args.length != 1 || !args[0].equals("status")) {
-      err.println("killboard budget: the subcommand is 'status'");
+    boolean json = args.length == 2 && args[1].equals("--json");
+    if (args.length < 1 || args.length > 2 || !args[0].equals("status") || (args.length == 2 && !json)) {
+      err.println("killboard budget: the subcommand is 'status' (optionally with --json)");
       err.print(USAGE_TEXT);
       return USAGE;
     }
@@ -163,6 +165,6 @@ public final class KillboardCommand {
       err.println("killboard budget status: configuration error: " + e.getMessage());
       return CONFIG_ERROR;
     }
-    return new BudgetStatusCommand(settings).run(out, err);
+    return new BudgetStatusCommand(settings, json).run(out, err);
   }
 }

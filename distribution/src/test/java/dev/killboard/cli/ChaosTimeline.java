@@ -3,15 +3,10 @@ package dev.killboard.cli;
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.BudgetStatus;
 import dev.killboard.contracts.QueueNames;
-import dev.killboard.embedded.EmbeddedDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +28,7 @@ final class ChaosTimeline implements AutoCloseable {
   record Mark(double t, String label) {
   }
 
-  private final EmbeddedDatabase db;
+  private final SuperuserSession session;
   private final HazelcastInstance client;
   private final JobProducer producer;
   private final ApiLoad load;
@@ -43,8 +38,8 @@ final class ChaosTimeline implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  private ChaosTimeline(EmbeddedDatabase db, HazelcastInstance client, JobProducer producer, ApiLoad load) {
-    this.db = db;
+  private ChaosTimeline(SuperuserSession session, HazelcastInstance client, JobProducer producer, ApiLoad load) {
+    this.session = session;
     this.client = client;
     this.producer = producer;
     this.load = load;
@@ -53,8 +48,9 @@ final class ChaosTimeline implements AutoCloseable {
     thread.start();
   }
 
-  static ChaosTimeline start(EmbeddedDatabase db, HazelcastInstance client, JobProducer producer, ApiLoad load) {
-    return new ChaosTimeline(db, client, producer, load);
+  static ChaosTimeline start(SuperuserSession session, HazelcastInstance client, JobProducer producer,
+      ApiLoad load) {
+    return new ChaosTimeline(session, client, producer, load);
   }
 
   /** Marks a fault now. */
@@ -73,7 +69,13 @@ final class ChaosTimeline implements AutoCloseable {
     while (running) {
       try {
         Thread.sleep(1_000);
-        int[] byClass = connectionsByClass();
+        int[] byClass;
+        try {
+          byClass = session.appConnectionsByClass();
+        } catch (java.sql.SQLException e) {
+          // PostgreSQL is down (an outage or a restart under way): nothing is connected to it this second.
+          byClass = new int[] {0, 0};
+        }
         BudgetStatus status = BudgetStatusCommand.read(client);
         long done = producer.done(List.of(QueueNames.ESI_CHARACTER_INFO, QueueNames.ESI_CORPORATION_INFO));
         double t = now();
@@ -94,29 +96,29 @@ final class ChaosTimeline implements AutoCloseable {
     }
   }
 
-  /** Connections of the application role per budget class, told apart by their application_name. */
-  private int[] connectionsByClass() throws SQLException {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE application_name LIKE 'killboard-api%'),"
-             + " count(*) FILTER (WHERE application_name LIKE 'killboard-worker%') FROM pg_stat_activity"
-             + " WHERE usename = '" + db.appUser() + "'")) {
-      rs.next();
-      return new int[] {rs.getInt(1), rs.getInt(2)};
-    }
-  }
-
   synchronized List<Sample> samples() {
     return List.copyOf(samples);
   }
 
   /** Writes the page: one chart per measure, faults as vertical lines with their labels. */
-  synchronized void writeHtml(Path file, String title, List<String> summary) throws IOException {
+  synchronized void writeHtml(Path file, String title, List<String> summary, List<String> header, List<List<String>> rows)
+      throws IOException {
     StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(title)
         .append("</title><style>body{font:14px sans-serif;margin:2em;max-width:1000px}svg{background:#fafafa;"
             + "border:1px solid #ddd}h2{font-size:16px;margin:1.5em 0 .3em}.k{display:inline-block;width:1em;height:.5em;"
             + "margin:0 .3em 0 1em}</style></head><body><h1>").append(title).append("</h1><ul>");
     summary.forEach(line -> html.append("<li>").append(escape(line)).append("</li>"));
-    html.append("</ul>");
+    html.append("</ul><table style=\"border-collapse:collapse\"><tr>");
+    header.forEach(h -> html.append("<th style=\"text-align:left;padding:2px 8px;border-bottom:1px solid #999\">")
+        .append(escape(h)).append("</th>"));
+    html.append("</tr>");
+    for (List<String> row : rows) {
+      html.append("<tr>");
+      row.forEach(c -> html.append("<td style=\"padding:2px 8px;border-bottom:1px solid #eee\">").append(escape(c))
+          .append("</td>"));
+      html.append("</tr>");
+    }
+    html.append("</table>");
     chart(html, "PostgreSQL connections per class (cap 21)", 22, List.of(
         new Series("api", "#1f77b4", Sample::apiConnections), new Series("worker", "#ff7f0e", Sample::workerConnections),
         new Series("total", "#333", s -> s.apiConnections() + s.workerConnections())));

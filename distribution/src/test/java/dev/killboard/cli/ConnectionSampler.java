@@ -1,63 +1,76 @@
 package dev.killboard.cli;
 
 import dev.killboard.embedded.EmbeddedDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the application role's connections in {@code pg_stat_activity} every 50 ms, as a superuser (a reserved slot,
- * so it is never refused), for as long as it runs; reconnects across PostgreSQL restarts.
+ * Counts the application role's connections in {@code pg_stat_activity} every 50 ms — in all, per budget class (by the
+ * pools' application_name {@code killboard-<class>@<member>/<owner>}) and by client address — on a superuser session
+ * (a reserved slot, so it is never refused), for as long as it runs; samples again once PostgreSQL is back after a
+ * restart or an outage.
  */
 final class ConnectionSampler implements AutoCloseable {
-  private final EmbeddedDatabase db;
+  private final SuperuserSession session;
+  private final boolean ownsSession;
   private final AtomicInteger max = new AtomicInteger();
+  private final AtomicInteger windowMax = new AtomicInteger();
   private final AtomicInteger maxApi = new AtomicInteger();
   private final AtomicInteger maxWorker = new AtomicInteger();
-  private final java.util.Set<String> clientAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final java.util.List<long[]> timeline = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+  private final Set<String> clientAddresses = ConcurrentHashMap.newKeySet();
+  private final List<long[]> timeline = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong samples = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
 
-  private ConnectionSampler(EmbeddedDatabase db) {
-    this.db = db;
+  private ConnectionSampler(SuperuserSession session, boolean ownsSession) {
+    this.session = session;
+    this.ownsSession = ownsSession;
     this.thread = new Thread(this::loop, "connection-sampler");
     thread.setDaemon(true);
     thread.start();
   }
 
+  /** Samples on the test's shared monitoring session (the chaos suite: one superuser connection for all watchers). */
+  static ConnectionSampler start(SuperuserSession session) {
+    return new ConnectionSampler(session, false);
+  }
+
+  /** Samples on a superuser session of its own, closed with the sampler. */
   static ConnectionSampler start(EmbeddedDatabase db) {
-    return new ConnectionSampler(db);
+    return new ConnectionSampler(new SuperuserSession(db), true);
   }
 
   private void loop() {
     while (running) {
-      try (Connection c = db.superuserConnection(); Statement s = c.createStatement()) {
-        while (running) {
-          // Per class by the pools' application_name (killboard-<class>@<member>/<owner>), and where they come from.
-          try (ResultSet rs = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE application_name LIKE"
-              + " 'killboard-api@%'), count(*) FILTER (WHERE application_name LIKE 'killboard-worker@%'),"
-              + " string_agg(DISTINCT host(client_addr), ',') FROM pg_stat_activity WHERE usename = '" + db.appUser() + "'")) {
-            rs.next();
-            int all = rs.getInt(1);
-            max.accumulateAndGet(all, Math::max);
-            maxApi.accumulateAndGet(rs.getInt(2), Math::max);
-            maxWorker.accumulateAndGet(rs.getInt(3), Math::max);
-            String from = rs.getString(4);
-            if (from != null) {
-              clientAddresses.addAll(java.util.List.of(from.split(",")));
-            }
-            timeline.add(new long[] {System.currentTimeMillis(), all});
-            samples.incrementAndGet();
-          }
-          Thread.sleep(50);
-        }
+      try {
+        session.query("SELECT count(*), count(*) FILTER (WHERE application_name LIKE 'killboard-api@%'),"
+            + " count(*) FILTER (WHERE application_name LIKE 'killboard-worker@%'),"
+            + " string_agg(DISTINCT host(client_addr), ',') FROM pg_stat_activity"
+            + " WHERE usename = ? AND backend_type = 'client backend'", ps -> ps.setString(1, session.appUser()), rs -> {
+              rs.next();
+              int all = rs.getInt(1);
+              max.accumulateAndGet(all, Math::max);
+              windowMax.accumulateAndGet(all, Math::max);
+              maxApi.accumulateAndGet(rs.getInt(2), Math::max);
+              maxWorker.accumulateAndGet(rs.getInt(3), Math::max);
+              String from = rs.getString(4);
+              if (from != null) {
+                clientAddresses.addAll(List.of(from.split(",")));
+              }
+              timeline.add(new long[] {System.currentTimeMillis(), all});
+              return null;
+            });
+        samples.incrementAndGet();
+        Thread.sleep(50);
       } catch (SQLException e) {
-        // PostgreSQL is restarting: sample again once it is back.
+        // PostgreSQL is restarting or down: sample again once it is back.
         pause(200);
       } catch (InterruptedException e) {
         return;
@@ -78,6 +91,11 @@ final class ConnectionSampler implements AutoCloseable {
     return max.get();
   }
 
+  /** The most connections seen in one sample since the previous call (per fault, for the report). */
+  int takeWindowMax() {
+    return windowMax.getAndSet(0);
+  }
+
   /** The most connections of the api class (by application_name) seen in one sample. */
   int maxApi() {
     return maxApi.get();
@@ -89,8 +107,8 @@ final class ConnectionSampler implements AutoCloseable {
   }
 
   /** Every client address the application role's connections came from. */
-  java.util.Set<String> clientAddresses() {
-    return java.util.Set.copyOf(clientAddresses);
+  Set<String> clientAddresses() {
+    return Set.copyOf(clientAddresses);
   }
 
   /** The most connections sampled since {@code sinceMillis} (epoch ms). */
@@ -100,7 +118,7 @@ final class ConnectionSampler implements AutoCloseable {
     }
   }
 
-  /** How long (ms) samples since {@code sinceMillis} showed more than {@code limit} connections: the sampling interval per such sample. */
+  /** How long (ms) samples since {@code sinceMillis} showed more than {@code limit} connections. */
   long millisAbove(int limit, long sinceMillis) {
     synchronized (timeline) {
       long total = 0;
@@ -124,5 +142,8 @@ final class ConnectionSampler implements AutoCloseable {
     running = false;
     thread.interrupt();
     thread.join(5_000);
+    if (ownsSession) {
+      session.close();
+    }
   }
 }

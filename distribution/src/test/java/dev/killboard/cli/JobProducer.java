@@ -10,12 +10,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What keeps the workers busy during a chaos run: info jobs for every character and corporation of the fake universe,
- * enqueued again each second (info jobs are idempotent upserts), and a new R2Z2 killmail every 500 ms.
+ * enqueued again whenever less than one round of them waits (checked each second; info jobs are idempotent upserts),
+ * and a new R2Z2 killmail every 500 ms. Characters the
+ * test withholds are never queued here, so only the killmails that name them (through the outbox) can bring their
+ * names.
  */
 final class JobProducer implements AutoCloseable {
   private final Vertx vertx;
@@ -24,27 +28,35 @@ final class JobProducer implements AutoCloseable {
   private final long feed;
   private final AtomicLong enqueued = new AtomicLong();
 
-  private JobProducer(Vertx vertx, JobQueue queue, PackagedCluster cluster) {
+  private JobProducer(Vertx vertx, JobQueue queue, PackagedCluster cluster, Set<Long> withheld) {
     this.vertx = vertx;
     this.queue = queue;
     List<JsonObject> characters = cluster.fakes().universe().playerCharacterIds().stream()
-        .map(id -> EntityJob.of(id).toJson()).toList();
+        .filter(id -> !withheld.contains(id)).map(id -> EntityJob.of(id).toJson()).toList();
     List<JsonObject> corporations = cluster.fakes().universe().playerCorporationIds().stream()
         .map(id -> EntityJob.of(id).toJson()).toList();
-    this.timer = vertx.setPeriodic(0, 1_000, id -> {
-      queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, characters, Priority.NORMAL)
-          .onSuccess(ids -> enqueued.addAndGet(ids.size()));
-      queue.enqueueAll(QueueNames.ESI_CORPORATION_INFO, corporations, Priority.NORMAL)
-          .onSuccess(ids -> enqueued.addAndGet(ids.size()));
-    });
+    // A round is queued only while less than one round waits: the workers always have jobs, but the backlog stays
+    // bounded, so that jobs queued later (the outbox's, after a Redis outage) are reached within seconds.
+    this.timer = vertx.setPeriodic(0, 1_000, id -> queue.status(List.of(QueueNames.ESI_CHARACTER_INFO,
+        QueueNames.ESI_CORPORATION_INFO)).onSuccess(depths -> {
+          if (depths.get(0).depth().total() < characters.size()) {
+            queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, characters, Priority.NORMAL)
+                .onSuccess(ids -> enqueued.addAndGet(ids.size()));
+          }
+          if (depths.get(1).depth().total() < corporations.size()) {
+            queue.enqueueAll(QueueNames.ESI_CORPORATION_INFO, corporations, Priority.NORMAL)
+                .onSuccess(ids -> enqueued.addAndGet(ids.size()));
+          }
+        }));
     this.feed = vertx.setPeriodic(500, id -> cluster.fakes().r2z2().publishNew(1));
   }
 
-  static JobProducer start(PackagedCluster cluster) throws Exception {
+  /** Starts producing; the characters in {@code withheld} are never queued by this producer. */
+  static JobProducer start(PackagedCluster cluster, Set<Long> withheld) throws Exception {
     Vertx vertx = Vertx.vertx();
     QueueSettings settings = QueueSettings.fromEnvironment(Map.of(QueueSettings.ENV_REDIS_URL, cluster.redis().uri()));
     JobQueue queue = JobQueue.connect(vertx, settings).await(60, TimeUnit.SECONDS);
-    return new JobProducer(vertx, queue, cluster);
+    return new JobProducer(vertx, queue, cluster, Set.copyOf(withheld));
   }
 
   long enqueued() {
@@ -53,8 +65,13 @@ final class JobProducer implements AutoCloseable {
 
   /** Stops producing (jobs already queued stay). */
   void stop() {
-    vertx.cancelTimer(timer);
+    stopJobs();
     vertx.cancelTimer(feed);
+  }
+
+  /** Stops enqueuing info jobs; the R2Z2 feed goes on publishing killmails. */
+  void stopJobs() {
+    vertx.cancelTimer(timer);
   }
 
   /** Jobs done so far on these queues: enqueued by this producer minus what is still queued (ready, in flight, delayed). */

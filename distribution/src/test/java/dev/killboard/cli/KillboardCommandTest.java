@@ -40,6 +40,8 @@ class KillboardCommandTest {
     assertThat(execute(Map.of(), "run", "-instances", "2")).isEqualTo(KillboardCommand.USAGE);
     assertThat(execute(Map.of(), "budget")).isEqualTo(KillboardCommand.USAGE);
     assertThat(execute(Map.of(), "budget", "show")).isEqualTo(KillboardCommand.USAGE);
+    assertThat(execute(Map.of(), "budget", "status", "--xml")).isEqualTo(KillboardCommand.USAGE);
+    assertThat(execute(Map.of(), "budget", "status", "--json", "extra")).isEqualTo(KillboardCommand.USAGE);
     assertThat(execute(Map.of(), "migrate", "now")).isEqualTo(KillboardCommand.USAGE);
   }
 

@@ -78,7 +78,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                         .setting("pidfile " + dir.resolve("redis.pid"))
                         .setting("save \"\"")
                         .setting("appendonly " + (options.appendOnly ? "yes" : "no"))
-                        .setting("appendfsync everysec")
+                        .setting("appendfsync " + (options.fsyncAlways ? "always" : "everysec"))
                         // Protected mode refuses non-loopback clients of a server without a password.
                         .setting("protected-mode " + (options.alsoBind == null ? "yes" : "no"))
                         .setting("loglevel notice")
@@ -87,8 +87,9 @@ public final class EmbeddedRedis implements AutoCloseable {
                         .build();
                 try {
                     server.start();
-                    LOG.info("Embedded Redis on {}:{}{} (appendonly {})", HOST, port,
-                            options.alsoBind == null ? "" : " and " + options.alsoBind, options.appendOnly ? "yes" : "no");
+                    LOG.info("Embedded Redis on {}:{}{} (appendonly {}, appendfsync {})", HOST, port,
+                            options.alsoBind == null ? "" : " and " + options.alsoBind, options.appendOnly ? "yes" : "no",
+                            options.fsyncAlways ? "always" : "everysec");
                     return new EmbeddedRedis(options, dir, port, server);
                 } catch (IOException e) {
                     last = e;
@@ -134,6 +135,42 @@ public final class EmbeddedRedis implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             throw new IllegalStateException("Could not restart embedded Redis on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Kills the server with SIGKILL, as a crash would: no goodbye to clients and no final AOF flush, so only writes
+     * already on disk survive ({@code appendfsync always}: every acknowledged write; {@code everysec}: all but up to
+     * the last second). The directory stays; {@link #startAgain()} brings it back on the same port and data.
+     */
+    public synchronized void kill() {
+        Path pidFile = dir.resolve("redis.pid");
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+            ProcessHandle handle = ProcessHandle.of(pid)
+                    .orElseThrow(() -> new IllegalStateException("Redis pid " + pid + " (" + pidFile + ") is not running"));
+            handle.destroyForcibly();
+            handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            // The library still counts its process as running: let it reap the dead one so that start() starts anew.
+            server.stop();
+        } catch (IOException | NumberFormatException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Could not kill embedded Redis on port " + port + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while killing embedded Redis on port " + port, e);
+        }
+    }
+
+    /** Starts the server again on the same port and directory after {@link #stop()} or {@link #kill()}. */
+    public synchronized void startAgain() {
+        if (closed) {
+            throw new IllegalStateException("EmbeddedRedis on port " + port + " is closed");
+        }
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start embedded Redis again on port " + port + ": " + e.getMessage(), e);
         }
     }
 
@@ -231,23 +268,25 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
     }
 
-    /** Start options: port (0 = free), append-only persistence and an address to bind besides loopback. */
+    /** Start options: port (0 = free), append-only persistence, how often the AOF is synced, an address to bind besides loopback. */
     public static final class Options {
         private static final java.util.regex.Pattern IPV4 =
                 java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
         private final int port;
         private final boolean appendOnly;
         private final String alsoBind;
+        private final boolean fsyncAlways;
 
-        private Options(int port, boolean appendOnly, String alsoBind) {
+        private Options(int port, boolean appendOnly, String alsoBind, boolean fsyncAlways) {
             this.port = port;
             this.appendOnly = appendOnly;
             this.alsoBind = alsoBind;
+            this.fsyncAlways = fsyncAlways;
         }
 
         /** A free port, no persistence, loopback only. */
         public static Options defaults() {
-            return new Options(0, false, null);
+            return new Options(0, false, null, false);
         }
 
         /**
@@ -259,19 +298,27 @@ public final class EmbeddedRedis implements AutoCloseable {
                 throw new IllegalArgumentException("bind address must be an IPv4 address such as 10.213.7.1, was '"
                         + address + "'");
             }
-            return new Options(port, appendOnly, address);
+            return new Options(port, appendOnly, address, fsyncAlways);
+        }
+
+        /**
+         * {@code appendfsync always} instead of {@code everysec}: Redis syncs the AOF before it acknowledges a write, so
+         * a {@link EmbeddedRedis#kill() kill -9} loses no acknowledged write (everysec may lose the last second's).
+         */
+        public Options fsyncAlways(boolean always) {
+            return new Options(port, appendOnly, alsoBind, always);
         }
 
         public Options port(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0 (free port) or 1-65535, was " + port);
             }
-            return new Options(port, appendOnly, alsoBind);
+            return new Options(port, appendOnly, alsoBind, fsyncAlways);
         }
 
         /** {@code appendonly yes}: data survives {@link EmbeddedRedis#restart()}. */
         public Options appendOnly(boolean appendOnly) {
-            return new Options(port, appendOnly, alsoBind);
+            return new Options(port, appendOnly, alsoBind, fsyncAlways);
         }
     }
 }

@@ -79,6 +79,26 @@ class EmbeddedRedisTest {
     }
 
     @Test
+    void killNineWithFsyncAlwaysKeepsEveryAcknowledgedWrite() throws IOException {
+        try (EmbeddedRedis redis = EmbeddedRedis.start(EmbeddedRedis.Options.defaults().appendOnly(true).fsyncAlways(true))) {
+            int port = redis.port();
+            try (RespClient client = new RespClient(port)) {
+                for (int i = 0; i < 200; i++) {
+                    assertThat(client.call("RPUSH", "jobs", Integer.toString(i))).isEqualTo(Integer.toString(i + 1));
+                }
+            }
+            // No pause between the last acknowledged write and the SIGKILL: everysec could lose it, always must not.
+            redis.kill();
+            assertThatThrownBy(() -> new RespClient(port).close()).isInstanceOf(IOException.class);
+            redis.startAgain();
+            try (RespClient client = new RespClient(port)) {
+                assertThat(client.call("LLEN", "jobs")).isEqualTo("200");
+                assertThat(client.call("LINDEX", "jobs", "-1")).isEqualTo("199");
+            }
+        }
+    }
+
+    @Test
     void fixedPortIsUsed() throws IOException {
         int port;
         try (EmbeddedRedis probe = EmbeddedRedis.start()) {

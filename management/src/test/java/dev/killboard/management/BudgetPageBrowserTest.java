@@ -79,6 +79,8 @@ class BudgetPageBrowserTest {
     assertThat(json.getJsonObject("classes").getJsonObject("worker").getInteger("permits"))
         .isEqualTo(status.classes().get("worker").permits());
     assertThat(json.getLong("pid")).isEqualTo(ProcessHandle.current().pid());
+    assertThat(json.getJsonObject("classes").getJsonObject("worker").getJsonArray("waiters"))
+        .as("the waiters of the class, cluster-wide (none here)").isEmpty();
 
     HttpResponse<String> ready = get("/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
@@ -102,6 +104,8 @@ class BudgetPageBrowserTest {
           .isEqualTo(Integer.toString(before.permits()));
       assertThat(page.awaitText(worker + ".in-use", Integer.toString(before.inUse()), DOM_TIMEOUT_MS))
           .isEqualTo(Integer.toString(before.inUse()));
+      assertThat(page.awaitText(worker + ".waiters tr.empty td", "no pool waits for a permit", DOM_TIMEOUT_MS))
+          .as("the waiters table of a class nobody waits for").isEqualTo("no pool waits for a permit");
 
       // A worker pool keeps nothing warm: the permit comes with the connection it opens (when it checks the server).
       pool = budget.openWorkerPool("browser-test").await(60, TimeUnit.SECONDS);

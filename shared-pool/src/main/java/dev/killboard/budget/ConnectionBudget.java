@@ -67,6 +67,8 @@ public final class ConnectionBudget {
   private final io.vertx.core.internal.ContextInternal home;
   private final Map<String, SharedPool> shared = new ConcurrentHashMap<>();
   private final Map<String, PoolAccount> accounts = new ConcurrentHashMap<>();
+  /** Permits held outside any pool ({@link #withPermit}), per CP session: the reconciler counts them as covered. */
+  private final Map<Long, AtomicInteger> oneShotPermits = new ConcurrentHashMap<>();
   private final Set<PhysicalPool> physicals = ConcurrentHashMap.newKeySet();
   private final AtomicInteger poolSeq = new AtomicInteger();
   private volatile Future<ServerLimits> serverCheck;
@@ -87,7 +89,8 @@ public final class ConnectionBudget {
     this.meters = new BudgetMeters(this, semaphores, home);
     // Divergence must outlast a dead member's session (its permits come back by themselves) before it is repaired.
     long ttl = hz.getConfig().getCPSubsystemConfig().getSessionTimeToLiveSeconds() * 1000L;
-    this.reconciler = new BudgetReconciler(home, hz, semaphores, registry, accounts.values(), fence, 2_000, ttl + 5_000);
+    this.reconciler = new BudgetReconciler(home, hz, semaphores, registry, accounts.values(),
+        session -> oneShotPermits.getOrDefault(session, new AtomicInteger()).get(), fence, 2_000, ttl + 5_000);
     // The holders' snapshot: refreshed each second, one read at a time, never waited for by a permit request.
     this.snapshotTimer = home.setPeriodic(1_000, id -> {
       if (snapshotting.compareAndSet(false, true)) {
@@ -238,7 +241,8 @@ public final class ConnectionBudget {
    */
   private Future<ServerLimits> readLimits(Pool pool, boolean waitLogged) {
     return ServerLimits.read(pool).recover(err -> {
-      boolean shortage = err instanceof BudgetExhaustedException;
+      // No permit in time, or the pool's own wait (which includes the permit wait) ran out first on a busy machine.
+      boolean shortage = ConnectionShortage.is(err);
       if (!shortage && !unreachable(err)) {
         return Future.failedFuture(err);
       }
@@ -292,9 +296,15 @@ public final class ConnectionBudget {
             + "' came free within " + timeout.toSeconds() + "s for " + owner + "; it was not started and can be retried."));
       }
       registry.record(id, owner, budgetClass, 1);
+      // Counted as this member's, outside its pools: work that waits long (a migration behind Flyway's lock on a busy
+      // machine) must not look like an orphan permit to the reconciler.
+      oneShotPermits.computeIfAbsent(session, s -> new AtomicInteger()).incrementAndGet();
       return semaphores.blocking(work).eventually(() -> {
         registry.record(id, owner, budgetClass, 0);
-        return semaphores.release(budgetClass, session).mapEmpty();
+        return semaphores.release(budgetClass, session).eventually(() -> {
+          oneShotPermits.computeIfPresent(session, (s, n) -> n.decrementAndGet() <= 0 ? null : n);
+          return Future.succeededFuture();
+        }).mapEmpty();
       });
     }));
   }
@@ -304,22 +314,31 @@ public final class ConnectionBudget {
    * permits), never failing: for start-up work such as migrations, which must not fail a deployment over a shortage.
    */
   public <T> Future<T> withPermitWhenFree(String budgetClass, String owner, Callable<T> work) {
-    return withPermitWhenFree(budgetClass, owner, work, false);
+    // Recorded as a waiter for the status (budget status, /budget) from its first shortage until it got its permit.
+    String waiter = budgetClass + "-waiting-" + poolSeq.incrementAndGet();
+    long since = System.currentTimeMillis();
+    Callable<T> granted = () -> {
+      registry.record(waiter, owner, budgetClass, 0, List.of(), 0, 0); // it holds its permit now: no longer waiting
+      return work.call();
+    };
+    return withPermitWhenFree(budgetClass, owner, granted, false, waiter, since)
+        .onComplete(ar -> registry.record(waiter, owner, budgetClass, 0, List.of(), 0, 0));
   }
 
   private <T> Future<T> withPermitWhenFree(String budgetClass, String owner, Callable<T> work,
-      boolean waitLogged) {
+      boolean waitLogged, String waiter, long since) {
     return withPermit(budgetClass, owner, work).recover(err -> {
       if (!(err instanceof BudgetExhaustedException)) {
         return Future.failedFuture(err);
       }
+      registry.record(waiter, owner, budgetClass, 0, List.of(), 1, since);
       if (!waitLogged) {
         Future<BudgetStatus> now = status();
         now.onComplete(ar -> LOG.warn("{} waits for a permit of class '{}' (no permit came free yet; it goes on waiting):"
             + " {}", owner, budgetClass, ar.succeeded() ? ar.result().classes().get(budgetClass).holders()
             : "holders could not be read"));
       }
-      return withPermitWhenFree(budgetClass, owner, work, true);
+      return withPermitWhenFree(budgetClass, owner, work, true, waiter, since);
     });
   }
 
@@ -331,7 +350,8 @@ public final class ConnectionBudget {
       Map<String, BudgetStatus.ClassStatus> classes = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> e : semaphores.sizes().entrySet()) {
         int available = semaphores.semaphore(e.getKey()).availablePermits();
-        classes.put(e.getKey(), new BudgetStatus.ClassStatus(e.getKey(), e.getValue(), available, registry.holders(e.getKey())));
+        classes.put(e.getKey(), new BudgetStatus.ClassStatus(e.getKey(), e.getValue(), available,
+            registry.holders(e.getKey()), registry.waiters(e.getKey())));
       }
       return new BudgetStatus(settings.total(), classes);
     }));

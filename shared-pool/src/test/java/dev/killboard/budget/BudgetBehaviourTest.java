@@ -95,6 +95,68 @@ class BudgetBehaviourTest {
   }
 
   @Test
+  void aPoolWaitingInAShortageShowsInTheStatusWithoutTakingAPermit() throws Exception {
+    List<BudgetedPool> pools = new ArrayList<>();
+    List<SqlConnection> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        BudgetedPool p = budget.openPool(PoolProfile.worker(), "holder-" + i).await(30, TimeUnit.SECONDS);
+        pools.add(p);
+        held.add(p.pool().getConnection().await(10, TimeUnit.SECONDS));
+        held.add(p.pool().getConnection().await(10, TimeUnit.SECONDS));
+      }
+      BudgetedPool waiting = budget.openPool(PoolProfile.worker(), "waiter").await(30, TimeUnit.SECONDS);
+      pools.add(waiting);
+      long asked = System.currentTimeMillis();
+      Future<SqlConnection> queued = waiting.pool().getConnection();
+      BudgetStatus.ClassStatus worker = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+      while (System.nanoTime() < deadline) {
+        worker = budget.status().await(10, TimeUnit.SECONDS).classes().get("worker");
+        if (!worker.waiters().isEmpty()) {
+          break;
+        }
+        Thread.sleep(100); // the record is written asynchronously: external state, polled
+      }
+      long seen = System.currentTimeMillis();
+      assertThat(worker.waiters()).as("waiters while every worker permit is held").singleElement().satisfies(w -> {
+        assertThat(w.owner()).isEqualTo("waiter");
+        assertThat(w.pid()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(w.held()).isZero();
+        assertThat(w.waiting()).isEqualTo(1);
+        assertThat(w.waitingSince()).isBetween(asked, seen);
+      });
+      assertThat(worker.waiting()).isEqualTo(1);
+      assertThat(worker.holders()).extracting(PermitHolder::owner).doesNotContain("waiter");
+      assertThat(worker.inUse()).as("asking for the status takes no permit").isEqualTo(16);
+      BudgetStatus status = budget.status().await(10, TimeUnit.SECONDS);
+      assertThat(status.render()).contains("waits: waiter (pool ");
+      assertThat(status.toJson().getJsonObject("classes").getJsonObject("worker").getJsonArray("waiters")
+          .getJsonObject(0).getString("owner")).isEqualTo("waiter");
+
+      // A permit comes free: the waiter gets it (asking again if its first request ran out of time on a slow
+      // machine) and no longer waits.
+      held.remove(0).close().await(10, TimeUnit.SECONDS);
+      queued.transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result()) : waiting.pool().getConnection())
+          .await(30, TimeUnit.SECONDS).close().await(10, TimeUnit.SECONDS);
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+      while (System.nanoTime() < deadline && !worker.waiters().isEmpty()) {
+        Thread.sleep(100);
+        worker = budget.status().await(10, TimeUnit.SECONDS).classes().get("worker");
+      }
+      assertThat(worker.waiters()).as("waiters once a permit came free").isEmpty();
+    } finally {
+      for (SqlConnection c : held) {
+        c.close().await(10, TimeUnit.SECONDS);
+      }
+      for (BudgetedPool p : pools) {
+        p.close().await(30, TimeUnit.SECONDS);
+      }
+    }
+    assertThat(available("worker")).isEqualTo(16);
+  }
+
+  @Test
   void sharedFuturesCompleteOnEachCallersOwnContext() throws Exception {
     // Two verticle-like callers on different event loops ask for the one shared API pool (the second gets the
     // first's future) and for the budget's status: each must continue on its own context. Otherwise everything a

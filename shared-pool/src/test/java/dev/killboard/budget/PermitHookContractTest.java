@@ -218,6 +218,11 @@ class PermitHookContractTest {
     assertThat(waited).as("the pool's wait ran out").isNotNull();
     assertThat(ConnectionShortage.is(waited)).as("%s is recognised as a shortage", waited).isTrue();
     assertThat(ConnectionShortage.is(new IllegalStateException("Timeout"))).isFalse();
+    // A statement run on the pool itself (the server check at start) waits the same way, and fails differently.
+    Throwable statement = pool.pool().query("SELECT 1").execute()
+        .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await(20, TimeUnit.SECONDS);
+    assertThat(statement).as("the statement's wait for a connection ran out").isNotNull();
+    assertThat(ConnectionShortage.is(statement)).as("%s is recognised as a shortage", statement).isTrue();
     a.close().await(10, TimeUnit.SECONDS);
     b.close().await(10, TimeUnit.SECONDS);
   }

@@ -238,6 +238,19 @@ public final class FakeUniverse {
   }
 
   /**
+   * Narrows the player characters that killmails created from now on name (victims and attackers) to
+   * {@code characters}, e.g. to give a test killmails whose characters nothing else has mentioned yet. Historical
+   * killmails are not affected.
+   */
+  public synchronized void castFrom(java.util.Collection<Long> characters) {
+    List<Long> unknown = characters.stream().filter(id -> !tables.playerCharacters.contains(id)).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("not player characters of this universe: " + unknown);
+    }
+    forge.castFrom(List.copyOf(characters));
+  }
+
+  /**
    * Creates the next killmail (a new id after every existing one, 30–90 s after the previous), as the live feed would
    * report it. The sequence of created killmails is deterministic for a seed.
    */

@@ -24,12 +24,23 @@ final class KillmailForge {
   private final Random random;
   private final UniverseGenerator tables;
   private final List<Long> systemIds;
+  /** The player characters new killmails may name; all of them unless {@link #castFrom} narrowed it. */
+  private List<Long> cast;
 
   KillmailForge(long seed, Random random, UniverseGenerator tables) {
     this.seed = seed;
     this.random = random;
     this.tables = tables;
     this.systemIds = List.copyOf(tables.systems.keySet());
+    this.cast = tables.playerCharacters;
+  }
+
+  /** Killmails forged from now on name only these player characters (victims and attackers). */
+  void castFrom(List<Long> characters) {
+    if (characters.isEmpty()) {
+      throw new IllegalArgumentException("the cast of new killmails needs at least one player character");
+    }
+    this.cast = List.copyOf(characters);
   }
 
   FakeKillmail forge(long killmailId, Instant time) {
@@ -70,7 +81,7 @@ final class KillmailForge {
       // ESI leaves corporation_id out for some victims (faction structures): consumers must cope.
       victim.put("faction_id", UniverseGenerator.NPC_FACTIONS[random.nextInt(UniverseGenerator.NPC_FACTIONS.length)]);
     } else {
-      long characterId = tables.playerCharacters.get(random.nextInt(tables.playerCharacters.size()));
+      long characterId = cast.get(random.nextInt(cast.size()));
       JsonObject character = tables.characters.get(characterId);
       if (kind > 3) {
         victim.put("character_id", characterId);
@@ -113,7 +124,12 @@ final class KillmailForge {
   }
 
   private JsonObject playerAttacker(long forcedCorporation) {
-    List<Long> pool = forcedCorporation != 0 ? tables.corporationMembers.get(forcedCorporation) : tables.playerCharacters;
+    List<Long> pool = cast;
+    if (forcedCorporation != 0) {
+      // An awox: a member of the victim's corporation, if the cast has one.
+      List<Long> members = tables.corporationMembers.get(forcedCorporation).stream().filter(cast::contains).toList();
+      pool = members.isEmpty() ? cast : members;
+    }
     long characterId = pool.get(random.nextInt(pool.size()));
     JsonObject character = tables.characters.get(characterId);
     JsonObject attacker = new JsonObject().put("character_id", characterId)

@@ -201,6 +201,27 @@ class FakeUniverseTest {
   }
 
   @Test
+  void killmailsCreatedAfterCastFromNameOnlyThoseCharacters() {
+    FakeUniverse universe = FakeUniverse.generate(UniverseSpec.tiny());
+    List<Long> cast = universe.playerCharacterIds().subList(0, 3);
+    universe.castFrom(cast);
+    for (int i = 0; i < 50; i++) {
+      JsonObject esi = universe.createKillmail().esi();
+      Long victim = esi.getJsonObject("victim").getLong("character_id");
+      if (victim != null) {
+        assertThat(cast).contains(victim);
+      }
+      esi.getJsonArray("attackers").forEach(a -> {
+        Long attacker = ((JsonObject) a).getLong("character_id");
+        if (attacker != null) {
+          assertThat(cast).contains(attacker);
+        }
+      });
+    }
+    assertThatThrownBy(() -> universe.castFrom(List.of(-1L))).hasMessageContaining("not player characters");
+  }
+
+  @Test
   void impossibleSpecsFailWithTheReason() {
     assertThatThrownBy(() -> new UniverseSpec(1, 1, 1, 1, 1, 1, 1, 1, 10, 5, 1, UniverseSpec.DEFAULT_HISTORY_END))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("characters (5) must be >= corporations (10)");

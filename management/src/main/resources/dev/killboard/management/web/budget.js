@@ -29,6 +29,11 @@ function classSection(name) {
   const table = el('table', {'class': 'holders'});
   table.innerHTML = '<thead><tr><th>member</th><th>pid</th><th>owner</th><th>pool</th><th>held</th></tr></thead><tbody></tbody>';
   section.appendChild(table);
+  // Pools waiting for a permit, cluster-wide (recorded by their members; reading them takes no permit).
+  const waiters = el('table', {'class': 'waiters'});
+  waiters.innerHTML = '<thead><tr><th>waiting member</th><th>pid</th><th>owner</th><th>pool</th><th>waiting</th>'
+    + '<th>since</th></tr></thead><tbody></tbody>';
+  section.appendChild(waiters);
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('class', 'history');
   svg.setAttribute('width', '600');
@@ -74,6 +79,18 @@ function render(status) {
     }));
     if (c.holders.length === 0) {
       body.appendChild(el('tr', {'class': 'empty'})).appendChild(el('td', {colspan: 5}, 'no holders'));
+    }
+    const waiting = section.querySelector('.waiters tbody');
+    const waiters = c.waiters || [];
+    waiting.replaceChildren(...waiters.map(w => {
+      const seconds = Math.max(0, Math.round((status.at - Date.parse(w.waitingSince)) / 1000));
+      const tr = row([w.member, w.pid, w.owner, w.pool, w.waiting,
+        `${new Date(w.waitingSince).toLocaleTimeString()} (${seconds} s)`]);
+      tr.setAttribute('data-owner', w.owner);
+      return tr;
+    }));
+    if (waiters.length === 0) {
+      waiting.appendChild(el('tr', {'class': 'empty'})).appendChild(el('td', {colspan: 6}, 'no pool waits for a permit'));
     }
     const points = history[name] || (history[name] = []);
     if (points.length === 0 || points[points.length - 1].at !== status.at) points.push({at: status.at, inUse: c.inUse});

@@ -40,6 +40,7 @@ public final class BudgetReconciler {
   private final ClassSemaphores semaphores;
   private final HolderRegistry registry;
   private final Collection<PoolAccount> accounts;
+  private final java.util.function.LongUnaryOperator outsidePools;
   private final SessionFence fence;
   private final long patienceMillis;
   private final long timerId;
@@ -48,13 +49,19 @@ public final class BudgetReconciler {
   private Orphans orphans;
   private boolean running;
 
+  /**
+   * {@code outsidePools}: the permits this member holds under a session outside its pools (work such as migrations
+   * holding a permit for a connection of its own): they are covered, not orphans, however long the work takes.
+   */
   public BudgetReconciler(ContextInternal home, HazelcastInstance hz, ClassSemaphores semaphores, HolderRegistry registry,
-      Collection<PoolAccount> accounts, SessionFence fence, long periodMillis, long patienceMillis) {
+      Collection<PoolAccount> accounts, java.util.function.LongUnaryOperator outsidePools, SessionFence fence,
+      long periodMillis, long patienceMillis) {
     this.home = home;
     this.hz = hz;
     this.semaphores = semaphores;
     this.registry = registry;
     this.accounts = accounts;
+    this.outsidePools = outsidePools;
     this.fence = fence;
     this.patienceMillis = patienceMillis;
     this.timerId = home.setPeriodic(periodMillis, id -> run());
@@ -94,7 +101,7 @@ public final class BudgetReconciler {
       return null;
     }
     long counted = semaphores.localUseCount(cls);
-    long ours = accounts.stream().mapToLong(a -> a.heldUnder(session)).sum();
+    long ours = accounts.stream().mapToLong(a -> a.heldUnder(session)).sum() + outsidePools.applyAsLong(session);
     if (accounts.stream().anyMatch(PoolAccount::busy) || semaphores.currentSession(cls) != session) {
       return null; // something moved while we looked: judge next round
     }

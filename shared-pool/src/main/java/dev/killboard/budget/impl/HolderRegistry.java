@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster-wide record of who holds permits: one entry per pool, written asynchronously on every change, so any member
- * can say which members, processes and verticles hold how many permits of each class.
+ * can say which members, processes and verticles hold how many permits of each class, and which of them wait for one
+ * (an entry stays while its pool holds a permit or waits for one).
  */
 public final class HolderRegistry {
   /** Name of the Hazelcast map holding one JSON entry per pool. */
@@ -73,12 +74,21 @@ public final class HolderRegistry {
 
   /** Records the pool's current permit count and its connections' backend pids without blocking; zero removes it. */
   public void record(String poolId, String owner, String budgetClass, int held, List<Integer> backends) {
+    record(poolId, owner, budgetClass, held, backends, 0, 0);
+  }
+
+  /**
+   * Records the pool's permits, backends and the acquisitions that wait for a permit ({@code waiting}, since
+   * {@code waitingSince} in epoch milliseconds) without blocking; an entry with neither permits nor waiters is removed.
+   */
+  public void record(String poolId, String owner, String budgetClass, int held, List<Integer> backends, int waiting,
+      long waitingSince) {
     String key = memberId + "/" + poolId;
-    if (held <= 0) {
+    if (held <= 0 && waiting <= 0) {
       holders.removeAsync(key).exceptionally(err -> logFailure(err));
     } else {
-      String value = new PermitHolder(memberId, address, pid, owner, poolId, budgetClass, held, backends).toJson()
-          .encode();
+      String value = new PermitHolder(memberId, address, pid, owner, poolId, budgetClass, Math.max(0, held), backends,
+          Math.max(0, waiting), waitingSince).toJson().encode();
       holders.setAsync(key, value).exceptionally(err -> logFailure(err));
     }
   }
@@ -110,6 +120,19 @@ public final class HolderRegistry {
 
   /** Every holder of live members, optionally of one class, as of the last snapshot (refreshed each second). */
   public List<PermitHolder> holders(String budgetClass) {
+    List<PermitHolder> out = new ArrayList<>(live(budgetClass).stream().filter(h -> h.held() > 0).toList());
+    out.sort((a, b) -> Integer.compare(b.held(), a.held()));
+    return out;
+  }
+
+  /** Every pool of live members that waits for a permit, optionally of one class, longest waiting first. */
+  public List<PermitHolder> waiters(String budgetClass) {
+    List<PermitHolder> out = new ArrayList<>(live(budgetClass).stream().filter(h -> h.waiting() > 0).toList());
+    out.sort((a, b) -> Long.compare(a.waitingSince(), b.waitingSince()));
+    return out;
+  }
+
+  private List<PermitHolder> live(String budgetClass) {
     Set<String> live = hz.getCluster().getMembers().stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
     List<PermitHolder> out = new ArrayList<>();
     for (PermitHolder h : snapshot) {
@@ -117,7 +140,6 @@ public final class HolderRegistry {
         out.add(h);
       }
     }
-    out.sort((a, b) -> Integer.compare(b.held(), a.held()));
     return out;
   }
 

@@ -26,6 +26,13 @@ public final class PoolAccount implements PermitGate {
   private static final AtomicLong LEASE_IDS = new AtomicLong();
   private static final long FIRST_RETRY_MS = 250;
   private static final long MAX_RETRY_MS = 5_000;
+  /** An acquisition without a permit after this long is recorded as waiting (most get theirs at once). */
+  static final long WAIT_REPORT_MS = 200;
+  /**
+   * Attempts this close together count as one wait: a worker whose acquisition timed out in a shortage tries again
+   * soon, and the status should say since when its pool has been waiting, not since its latest attempt.
+   */
+  static final long WAIT_JOIN_MS = 5_000;
 
   private final String poolId;
   private final String owner;
@@ -41,6 +48,9 @@ public final class PoolAccount implements PermitGate {
   /** Permits granted and neither given back nor forfeited: connecting, open, or closing. */
   private final Set<PermitLease> granted = ConcurrentHashMap.newKeySet();
   private final AtomicInteger acquiring = new AtomicInteger();
+  // Guarded by this: when the current wait for a permit began (0: none) and when the latest attempt of it gave up.
+  private long waitingSince;
+  private long waitGaveUpAt;
 
   public PoolAccount(String poolId, String owner, PoolProfile profile, ClassSemaphores semaphores, HolderRegistry registry,
       SessionFence fence) {
@@ -57,19 +67,45 @@ public final class PoolAccount implements PermitGate {
     String cls = profile.budgetClass();
     return fence.beforeAcquire()
         .compose(v -> {
-          acquiring.incrementAndGet();
+          startWaiting();
           return semaphores.tryAcquire(cls, profile.connectionTimeout()).transform(ar -> {
             PermitLease lease = null;
             if (ar.succeeded() && ar.result() != CpSessions.NO_SESSION) {
               lease = new PermitLease(cls, LEASE_IDS.incrementAndGet(), ar.result());
               granted.add(lease);
-              publishHeld(held.incrementAndGet());
+              held.incrementAndGet();
             }
             acquiring.decrementAndGet();
+            endWaiting(lease != null);
+            publishHeld(held.get());
             return ar.failed() ? Future.<PermitLease>failedFuture(ar.cause()) : Future.succeededFuture(lease);
           });
         })
         .compose(lease -> lease != null ? Future.succeededFuture(lease) : exhausted());
+  }
+
+  /** An acquisition begins; if it is still without a permit shortly, the cluster-wide record says this pool waits. */
+  private synchronized void startWaiting() {
+    long now = System.currentTimeMillis();
+    if (acquiring.incrementAndGet() == 1 && (waitingSince == 0 || now - waitGaveUpAt > WAIT_JOIN_MS)) {
+      waitingSince = now;
+    }
+    semaphores.vertx().setTimer(WAIT_REPORT_MS, id -> {
+      if (acquiring.get() > 0) {
+        publishHeld(held.get());
+      }
+    });
+  }
+
+  /** An acquisition ended: with a permit the wait is over once none is left; without, the next attempt continues it. */
+  private synchronized void endWaiting(boolean granted) {
+    if (acquiring.get() == 0) {
+      if (granted) {
+        waitingSince = 0;
+      } else {
+        waitGaveUpAt = System.currentTimeMillis();
+      }
+    }
   }
 
   private Future<PermitLease> exhausted() {
@@ -211,6 +247,11 @@ public final class PoolAccount implements PermitGate {
     return granted.stream().filter(l -> l.session() == session).count();
   }
 
+  /** Acquisitions under way that have no permit yet. */
+  public int waiting() {
+    return acquiring.get();
+  }
+
   /** Whether an acquire or a release is on its way (counts may disagree for a moment). */
   boolean busy() {
     return acquiring.get() > 0 || !returning.isEmpty();
@@ -224,7 +265,10 @@ public final class PoolAccount implements PermitGate {
   private synchronized void publishHeld(int now) {
     List<Integer> backends = open.stream().filter(l -> !l.settled() && l.backendPid() > 0).map(PermitLease::backendPid)
         .sorted().toList();
-    registry.record(poolId, owner, profile.budgetClass(), now, backends);
+    // Acquisitions count as waiting once the wait has lasted WAIT_REPORT_MS: most permits come at once.
+    int waiting = acquiring.get();
+    boolean waits = waiting > 0 && waitingSince > 0 && System.currentTimeMillis() - waitingSince >= WAIT_REPORT_MS;
+    registry.record(poolId, owner, profile.budgetClass(), now, backends, waits ? waiting : 0, waits ? waitingSince : 0);
     if (now == 0 && !drainWaiters.isEmpty()) {
       drainWaiters.forEach(Promise::tryComplete);
       drainWaiters.clear();
