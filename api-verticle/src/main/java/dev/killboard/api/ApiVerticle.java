@@ -30,6 +30,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.queue.QueueSettings;
+import dev.killboard.runtime.PerVertx;
 import dev.killboard.schema.SchemaMigrations;
 import dev.killboard.upstream.sso.SsoClient;
 import dev.killboard.upstream.sso.SsoTokenVerifier;
@@ -61,9 +62,9 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
   /** Migrations run once per process and database, however many instances start. */
-  private static final Map<String, Future<Void>> MIGRATIONS = new ConcurrentHashMap<>();
+  private static final PerVertx<Map<String, Future<Void>>> MIGRATIONS = PerVertx.of("API schema migrations");
   /** The budget's meters are bound once per budget. */
-  private static final Set<ConnectionBudget> METERED = ConcurrentHashMap.newKeySet();
+  private static final PerVertx<Set<ConnectionBudget>> METERED = PerVertx.of("metered budgets");
 
   private BudgetedPool pool;
   private HttpServer server;
@@ -94,9 +95,9 @@ public final class ApiVerticle extends VerticleBase {
     }
     PrometheusMeterRegistry registry = ApiMetrics.registry();
     return ConnectionBudget.forVertx(vertx, budgetSettings)
-        .compose(budget -> settings.migrateOnStart() ? migrate(budget).map(budget) : Future.succeededFuture(budget))
+        .compose(budget -> settings.migrateOnStart() ? migrate(vertx, budget).map(budget) : Future.succeededFuture(budget))
         .compose(budget -> {
-          if (METERED.add(budget)) {
+          if (METERED.get(vertx, v -> ConcurrentHashMap.newKeySet()).add(budget)) {
             budget.bindMetrics(registry);
           }
           return budget.sharedPool(budgetSettings.apiProfile(), "api").map(p -> {
@@ -214,16 +215,17 @@ public final class ApiVerticle extends VerticleBase {
    * Runs the Flyway migrations once per process and database. Flyway opens a JDBC connection of its own, so it runs
    * holding one API permit: that connection counts against the budget like every other.
    */
-  static Future<Void> migrate(ConnectionBudget budget) {
+  static Future<Void> migrate(Vertx vertx, ConnectionBudget budget) {
     DatabaseSettings db = budget.databaseSettings();
-    return MIGRATIONS.computeIfAbsent(db.jdbcUrl() + "|" + db.user(), key -> {
+    Map<String, Future<Void>> migrations = MIGRATIONS.get(vertx, v -> new ConcurrentHashMap<>());
+    return migrations.computeIfAbsent(db.jdbcUrl() + "|" + db.user(), key -> {
       Promise<Void> done = Promise.promise();
       budget.<Void>withPermitWhenFree(PoolProfile.API_CLASS, "schema-migration", () -> {
         SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
         return null;
       }).onComplete(done);
       Future<Void> f = done.future();
-      f.onFailure(e -> MIGRATIONS.remove(key));
+      f.onFailure(e -> migrations.remove(key));
       return f;
     });
   }
