@@ -1,5 +1,6 @@
 package dev.killboard.queue;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -248,7 +249,7 @@ final class StreamJobConsumer implements JobConsumer {
     });
   }
 
-  private void taken(io.vertx.core.AsyncResult<List<Delivery>> read) {
+  private void taken(AsyncResult<List<Delivery>> read) {
     if (read.succeeded()) {
       buffer.addAll(read.result());
     }
@@ -313,7 +314,7 @@ final class StreamJobConsumer implements JobConsumer {
     leases.renew(held);
     int room = free() - buffer.size();
     if (state.consuming() && !leases.reclaiming() && room > 0) {
-      leases.reclaim(room, () -> state.consuming()).onComplete(ar -> taken(ar));
+      leases.reclaim(room, () -> state.consuming()).onComplete(this::taken);
     }
     tickTimer = ctx.later(leases.tickMillis(), this::tick);
   }
