@@ -1,18 +1,23 @@
 package dev.killboard.api;
 
+import dev.killboard.api.auth.Privileges;
 import dev.killboard.api.auth.SignIn;
 import dev.killboard.api.auth.TokenAuthenticator;
 import dev.killboard.api.config.ApiSettings;
 import dev.killboard.api.data.Repositories;
 import dev.killboard.api.data.Sql;
 import dev.killboard.api.dataloaders.LoaderCatalog;
+import dev.killboard.api.config.ClientLimits;
 import dev.killboard.api.graphql.ApiGraphQL;
+import dev.killboard.api.limits.LeakyBuckets;
+import dev.killboard.api.limits.RateLimit;
 import dev.killboard.api.http.ApiMetrics;
 import dev.killboard.api.http.ApiRouter;
 import dev.killboard.api.http.BearerAuthentication;
 import dev.killboard.api.http.ConnectionGuard;
 import dev.killboard.api.http.HealthRoutes;
 import dev.killboard.api.http.SsoCallback;
+import dev.killboard.api.http.SsoLoginStart;
 import dev.killboard.api.jobs.QueueAccess;
 import dev.killboard.api.jobs.WorkerStatusSource;
 import dev.killboard.api.resolvers.AuthResolvers;
@@ -38,6 +43,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -65,7 +71,15 @@ public final class ApiVerticle extends VerticleBase {
   private static final PerVertx<Map<String, Future<Void>>> MIGRATIONS = PerVertx.of("API schema migrations");
   /** The budget's meters are bound once per budget. */
   private static final PerVertx<Set<ConnectionBudget>> METERED = PerVertx.of("metered budgets");
+  /**
+   * Per-client buckets, one set per process and limits (the instances of a process share a port, so a client meets
+   * any of them): query cost by character or address, and EVE SSO calls by address.
+   */
+  private static final Map<String, LeakyBuckets> BUCKETS = new ConcurrentHashMap<>();
+  /** The worker pool GraphQL executions run on, shared by the instances of a process. */
+  private static final String EXECUTION_POOL = "killboard-graphql";
 
+  private WorkerExecutor executionPool;
   private BudgetedPool pool;
   private HttpServer server;
   private KillmailFeed feed;
@@ -75,47 +89,70 @@ public final class ApiVerticle extends VerticleBase {
   private SsoTokenVerifier verifier;
   private SsoClient sso;
 
+  /** The settings of one start, read and validated off the event loop. */
+  private record Startup(ApiSettings settings, BudgetSettings budgetSettings, QueueSettings queueSettings,
+      PrometheusMeterRegistry registry) {
+  }
+
   @Override
   public Future<?> start() {
     Map<String, String> env = environment();
-    ApiSettings settings;
-    BudgetSettings budgetSettings;
-    QueueSettings queueSettings;
-    try {
-      settings = ApiSettings.fromEnv(env);
-      // The API's pool gets the API's statement timeout (a session setting of its connections).
-      Map<String, String> dbEnv = new HashMap<>(env);
-      dbEnv.put("KILLBOARD_DB_STATEMENT_TIMEOUT_MS", Integer.toString(settings.limits().statementTimeoutMillis()));
-      budgetSettings = BudgetSettings.fromEnv(dbEnv);
-      queueSettings = QueueSettings.fromEnvironment(env);
-    } catch (RuntimeException e) {
-      // ApiConfigException, BudgetConfigException and the queue settings' IllegalArgumentException alike.
-      LOG.error("Killboard API cannot start, invalid configuration: {}", e.getMessage());
-      return Future.failedFuture(e);
-    }
-    PrometheusMeterRegistry registry = ApiMetrics.registry();
-    return ConnectionBudget.forVertx(vertx, budgetSettings)
-        .compose(budget -> settings.migrateOnStart() ? migrate(vertx, budget).map(budget) : Future.succeededFuture(budget))
+    // Reading the settings and making the metrics registry load classes for a few hundred ms on a cold JVM: not on the
+    // event loop (the blocked-thread checker of the tests warned).
+    Future<Startup> startup = vertx.executeBlocking(() -> {
+      try {
+        ApiSettings settings = ApiSettings.fromEnv(env);
+        // The API's pool gets the API's statement timeout (a session setting of its connections).
+        Map<String, String> dbEnv = new HashMap<>(env);
+        dbEnv.put("KILLBOARD_DB_STATEMENT_TIMEOUT_MS", Integer.toString(settings.limits().statementTimeoutMillis()));
+        // Netty's first buffer chunk registers its JFR event types (0.2–0.7 s of class loading on a busy machine):
+        // done here once, not on the event loop of the first statement or request.
+        new io.netty.buffer.AdaptiveByteBufAllocator().directBuffer(1).release();
+        return new Startup(settings, BudgetSettings.fromEnv(dbEnv), QueueSettings.fromEnvironment(env), ApiMetrics.registry());
+      } catch (RuntimeException e) {
+        // ApiConfigException, BudgetConfigException and the queue settings' IllegalArgumentException alike.
+        LOG.error("Killboard API cannot start, invalid configuration: {}", e.getMessage());
+        throw e;
+      }
+    }, false);
+    return startup.compose(st -> ConnectionBudget.forVertx(vertx, st.budgetSettings())
+        .compose(budget -> st.settings().migrateOnStart() ? migrate(vertx, budget).map(budget) : Future.succeededFuture(budget))
         .compose(budget -> {
           if (METERED.get(vertx, v -> ConcurrentHashMap.newKeySet()).add(budget)) {
-            budget.bindMetrics(registry);
+            budget.bindMetrics(st.registry());
           }
-          return budget.sharedPool(budgetSettings.apiProfile(), "api").map(p -> {
+          return budget.sharedPool(st.budgetSettings().apiProfile(), "api").map(p -> {
             pool = p;
             return budget;
           });
         })
-        .compose(budget -> wire(settings, queueSettings, budget, registry))
-        .onSuccess(s -> LOG.info("Killboard API listening on {}:{} ({})", settings.httpHost(), s.actualPort(), settings))
+        .compose(budget -> wire(st.settings(), st.queueSettings(), budget, st.registry()))
+        .onSuccess(s -> LOG.info("Killboard API listening on {}:{} ({})", st.settings().httpHost(), s.actualPort(), st.settings()))
         .onFailure(e -> {
           LOG.error("Killboard API failed to start: {}", e.getMessage());
           stopParts();
-        });
+        }));
   }
 
   private Future<HttpServer> wire(ApiSettings settings, QueueSettings queueSettings, ConnectionBudget budget,
       PrometheusMeterRegistry registry) {
-    Sql sql = new Sql(pool.pool(), registry);
+    // Parsing and wiring the schema takes a second of CPU on a cold JVM, and the parts and routes load classes for
+    // a few hundred ms more: not on the event loop.
+    return vertx.executeBlocking(() -> router(settings, queueSettings, budget, registry), false)
+        .compose(router -> listen(settings, router));
+  }
+
+  private io.vertx.ext.web.Router router(ApiSettings settings, QueueSettings queueSettings, ConnectionBudget budget,
+      PrometheusMeterRegistry registry) {
+    // Executions never run on an event loop (issue 10, item 2): they are CPU work (parsing, the cost walk, field
+    // completion, row mapping, encoding) between waits, so the pool has a few threads per core; a closed verticle releases it.
+    executionPool = vertx.createSharedWorkerExecutor(EXECUTION_POOL, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    WorkerExecutor workers = executionPool;
+    java.util.concurrent.Executor executor = task -> workers.executeBlocking(() -> {
+      task.run();
+      return null;
+    }, false);
+    Sql sql = new Sql(pool.pool(), registry, executor);
     Repositories repos = Repositories.over(sql);
     feed = new KillmailFeed(vertx, repos.killmails());
     queues = new QueueAccess(vertx, queueSettings);
@@ -127,7 +164,14 @@ public final class ApiVerticle extends VerticleBase {
         settings.sso().upstream().ssoJwksMinReload());
     TokenAuthenticator authenticator = new TokenAuthenticator(verifier);
     sso = settings.sso().loginEnabled() ? new SsoClient(vertx, settings.sso().upstream()) : null;
-    SignIn signIn = new SignIn(settings.sso(), sso, authenticator, repos.users(), queues);
+    ClientLimits clients = settings.clientLimits();
+    Privileges privileges = new Privileges(clients);
+    LeakyBuckets ssoCalls = BUCKETS.computeIfAbsent("sso/" + clients.ssoCallsPerMinute(),
+        k -> new LeakyBuckets(clients.ssoCallsPerMinute(), clients.ssoCallsPerMinute() / 60.0));
+    LeakyBuckets costs = BUCKETS.computeIfAbsent("cost/" + clients.rateCapacity() + "/" + clients.rateLeakPerSecond(),
+        k -> new LeakyBuckets(clients.rateCapacity(), clients.rateLeakPerSecond()));
+    RateLimit rateLimit = new RateLimit(costs, clients.rateCapacity(), clients.rateLeakPerSecond());
+    SignIn signIn = new SignIn(settings.sso(), sso, authenticator, repos.users(), queues, ssoCalls, clients.ssoCallsPerMinute());
     LoaderCatalog loaders = new LoaderCatalog(repos);
     var limits = settings.limits();
     List<dev.killboard.api.graphql.ResolverModule> modules = List.of(
@@ -136,18 +180,16 @@ public final class ApiVerticle extends VerticleBase {
         new CharacterResolvers(repos.characters(), sql, limits),
         new OrganisationResolvers(repos.organisations(), sql, limits),
         new KillmailResolvers(repos.killmails(), repos.users(), sql, limits, feed),
-        new AuthResolvers(signIn, repos.users(), limits),
-        new JobResolvers(queues, repos.users(), workerStatus, ticker));
-    // Parsing and wiring the schema takes a second of CPU on a cold JVM: not on the event loop.
-    return vertx.executeBlocking(() -> new ApiGraphQL(modules, limits, settings.introspectionEnabled(), registry, loaders::create), false)
-        .compose(api -> listen(settings, budget, registry, signIn, authenticator, api));
+        new AuthResolvers(signIn, repos.users(), limits, privileges),
+        new JobResolvers(queues, repos.users(), workerStatus, ticker, privileges));
+    ApiGraphQL api = new ApiGraphQL(modules, limits, rateLimit, settings.introspectionEnabled(), registry, loaders::create, executor);
+    BearerAuthentication bearer = new BearerAuthentication(authenticator);
+    return ApiRouter.create(vertx, new ApiRouter.Parts(settings, api, bearer, new SsoLoginStart(signIn),
+        new SsoCallback(signIn, settings.sso()),
+        new HealthRoutes(vertx, pool.pool(), budget, queues), registry, ApiMetrics.scrapeHandler(registry)));
   }
 
-  private Future<HttpServer> listen(ApiSettings settings, ConnectionBudget budget, PrometheusMeterRegistry registry, SignIn signIn,
-      TokenAuthenticator authenticator, ApiGraphQL api) {
-    BearerAuthentication bearer = new BearerAuthentication(authenticator);
-    var router = ApiRouter.create(vertx, new ApiRouter.Parts(settings, api, bearer, new SsoCallback(signIn, settings.sso()),
-        new HealthRoutes(vertx, pool.pool(), budget, queues), registry, ApiMetrics.scrapeHandler(registry)));
+  private Future<HttpServer> listen(ApiSettings settings, io.vertx.ext.web.Router router) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.httpHost()).setPort(settings.httpPort())
         .setCompressionSupported(true)
@@ -197,6 +239,9 @@ public final class ApiVerticle extends VerticleBase {
     }
     if (sso != null) {
       sso.close();
+    }
+    if (executionPool != null) {
+      steps.add(executionPool.close());
     }
     return Future.join(steps).transform(ar -> pool == null ? Future.<Void>succeededFuture() : pool.close());
   }

@@ -56,22 +56,43 @@ class AuthTest {
     return api.send(HttpRequest.newBuilder(URI.create(url)).GET().build());
   }
 
-  /** Signs in through login → SSO authorize → /auth/callback; returns the frontend redirect's parameters. */
+  /** Signs in through login → /auth/login → SSO authorize → /auth/callback; returns the frontend redirect's parameters. */
   private Map<String, String> signIn(long characterId) {
-    api.sso.loginAs(characterId);
-    JsonObject login = api.data("mutation Login { login { url state } }", null).getJsonObject("login");
-    assertThat(login.getString("url")).startsWith(api.sso.baseUrl() + "/v2/oauth/authorize?");
-    assertThat(query(login.getString("url"))).containsEntry("state", login.getString("state"))
-        .containsEntry("client_id", api.sso.clientId()).containsEntry("response_type", "code");
-    HttpResponse<String> authorize = get(login.getString("url"));
-    assertThat(authorize.statusCode()).as(authorize.body()).isEqualTo(302);
-    String callback = authorize.headers().firstValue("Location").orElseThrow();
-    assertThat(callback).startsWith(api.baseUrl() + "/auth/callback?");
-    HttpResponse<String> back = get(callback);
+    Started started = startSignIn(characterId);
+    HttpResponse<String> back = get(started.callback(), started.cookie());
     assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
+    // The sign-in cookie is cleared once used.
+    assertThat(back.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("killboard_login=;") && c.contains("Max-Age=0"));
     String location = back.headers().firstValue("Location").orElseThrow();
     assertThat(location).startsWith("http://frontend.test:3000/auth/success?");
     return query(location);
+  }
+
+  /** A sign-in up to the SSO's redirect back: the callback URL (code and state) and the browser's sign-in cookie. */
+  record Started(String callback, String cookie) {
+  }
+
+  private Started startSignIn(long characterId) {
+    api.sso.loginAs(characterId);
+    JsonObject login = api.data("mutation Login { login { url state } }", null).getJsonObject("login");
+    assertThat(login.getString("url")).isEqualTo(api.baseUrl() + "/auth/login");
+    HttpResponse<String> start = get(login.getString("url"));
+    assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
+    String cookie = start.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(cookie).startsWith("killboard_login=").containsIgnoringCase("HttpOnly").contains("SameSite=Lax").doesNotContain("Secure");
+    String authorizeUrl = start.headers().firstValue("Location").orElseThrow();
+    assertThat(authorizeUrl).startsWith(api.sso.baseUrl() + "/v2/oauth/authorize?");
+    assertThat(query(authorizeUrl)).containsKey("state")
+        .containsEntry("client_id", api.sso.clientId()).containsEntry("response_type", "code");
+    HttpResponse<String> authorize = get(authorizeUrl);
+    assertThat(authorize.statusCode()).as(authorize.body()).isEqualTo(302);
+    String callback = authorize.headers().firstValue("Location").orElseThrow();
+    assertThat(callback).startsWith(api.baseUrl() + "/auth/callback?");
+    return new Started(callback, cookie.substring(0, cookie.indexOf(';')));
+  }
+
+  private HttpResponse<String> get(String url, String cookie) {
+    return api.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).GET().build());
   }
 
   @Test
@@ -159,21 +180,43 @@ class AuthTest {
 
   @Test
   void authenticateWithCodeChecksTheState() {
-    api.sso.loginAs(90000004L);
-    JsonObject login = api.data("mutation { login { url state } }", null).getJsonObject("login");
-    String callback = get(login.getString("url")).headers().firstValue("Location").orElseThrow();
-    String code = query(callback).get("code");
-    JsonObject forged = api.graphql("mutation($c: String!, $s: String!) { authenticateWithCode(code: $c, state: $s) { accessToken } }",
-        new JsonObject().put("c", code).put("s", "forged-state"), null);
-    assertThat(code(forged)).isEqualTo("BAD_USER_INPUT");
-    JsonObject ok = api.graphql("mutation($c: String!, $s: String!) { authenticateWithCode(code: $c, state: $s) { accessToken refreshToken expiresIn user { id name } } }",
-        new JsonObject().put("c", code).put("s", login.getString("state")), null);
+    Started started = startSignIn(90000004L);
+    String code = query(started.callback()).get("code");
+    String state = query(started.callback()).get("state");
+    String mutation = "mutation($c: String!, $s: String!) { authenticateWithCode(code: $c, state: $s) { accessToken refreshToken expiresIn user { id name } } }";
+    JsonObject vars = new JsonObject().put("c", code).put("s", state);
+    assertThat(code(api.graphql(mutation, new JsonObject().put("c", code).put("s", "forged-state"), null))).isEqualTo("LOGIN_STATE_REJECTED");
+    // Another browser (no sign-in cookie, or another one) cannot finish it.
+    JsonObject noCookie = api.graphql(mutation, vars, null);
+    assertThat(code(noCookie)).isEqualTo("LOGIN_STATE_REJECTED");
+    assertThat(noCookie.getJsonArray("errors").getJsonObject(0).getString("message")).contains("another browser");
+    assertThat(code(graphqlWithCookie(mutation, vars, "killboard_login=AAAAAAAAAAAAAAAAAAAAAA"))).isEqualTo("LOGIN_STATE_REJECTED");
+    JsonObject ok = graphqlWithCookie(mutation, vars, started.cookie());
     assertThat(ok.getJsonArray("errors")).as(ok.encode()).isNull();
     assertThat(ok.getJsonObject("data").getJsonObject("authenticateWithCode").getJsonObject("user").getString("id")).isEqualTo("90000004");
-    // A code works once.
-    JsonObject again = api.graphql("mutation($c: String!, $s: String!) { authenticateWithCode(code: $c, state: $s) { accessToken } }",
-        new JsonObject().put("c", code).put("s", login.getString("state")), null);
-    assertThat(code(again)).isEqualTo("UNAUTHENTICATED");
+    // A state works once, even in its own browser.
+    JsonObject again = graphqlWithCookie(mutation, vars, started.cookie());
+    assertThat(code(again)).isEqualTo("LOGIN_STATE_REJECTED");
+    assertThat(again.getJsonArray("errors").getJsonObject(0).getString("message")).contains("already used");
+  }
+
+  @Test
+  void theCallbackAcceptsAStateOnceAndOnlyFromItsBrowser() {
+    Started started = startSignIn(90000005L);
+    HttpResponse<String> otherBrowser = get(started.callback());
+    assertThat(otherBrowser.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(otherBrowser.body()).getString("code")).isEqualTo("LOGIN_STATE_REJECTED");
+    assertThat(get(started.callback(), started.cookie()).statusCode()).isEqualTo(302);
+    HttpResponse<String> replay = get(started.callback(), started.cookie());
+    assertThat(replay.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(replay.body()).getString("message")).contains("already used");
+  }
+
+  private JsonObject graphqlWithCookie(String query, JsonObject variables, String cookie) {
+    HttpResponse<String> r = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/graphql"))
+        .header("Content-Type", "application/json").header("Cookie", cookie)
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("query", query).put("variables", variables).encode())).build());
+    return new JsonObject(r.body());
   }
 
   @Test
@@ -265,8 +308,12 @@ class AuthTest {
         null, token).getJsonObject("data").getJsonObject("syncMyKillmails");
     assertThat(noUser.getBoolean("success")).isFalse();
     assertThat(noUser.getString("clientMutationId")).isEqualTo("m1");
-    JsonObject start = api.data("mutation { startRegionSync(input: {clientMutationId: \"r\"}) { success message clientMutationId } }", null)
-        .getJsonObject("startRegionSync");
+    // Admins only (the harness lists character 90000009).
+    String admin = api.sso.mintAccessToken(90000009L, SCOPES);
+    JsonObject startAnswer = api.graphql("mutation { startRegionSync(input: {clientMutationId: \"r\"}) { success message clientMutationId } }",
+        null, admin);
+    assertThat(startAnswer.getJsonArray("errors")).as(startAnswer.encode()).isNull();
+    JsonObject start = startAnswer.getJsonObject("data").getJsonObject("startRegionSync");
     assertThat(start.getBoolean("success")).as(start.encode()).isTrue();
     assertThat(start.getString("clientMutationId")).isEqualTo("r");
     JsonObject status = api.data("{ workerStatus { queues { name messageCount } } }", null).getJsonObject("workerStatus");

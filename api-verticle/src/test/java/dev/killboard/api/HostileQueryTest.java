@@ -83,6 +83,16 @@ class HostileQueryTest {
     for (String q : List.of(CYCLE, bomb, rootFields, FAN_OUT, BIG_ALLOWED, SIMPLE)) {
       postAsync(base, q).get(30, TimeUnit.SECONDS);
     }
+    // The second client alone first: what the machine gives a simple query without any attack (for the log).
+    List<Long> alone = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      long start = System.nanoTime();
+      postAsync(base, SIMPLE).get(30, TimeUnit.SECONDS);
+      alone.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+    }
+    Collections.sort(alone);
+    System.out.printf("second client alone: %d queries, p50 %.1f ms, max %.1f ms%n", alone.size(),
+        alone.get(alone.size() / 2) / 1000.0, alone.get(alone.size() - 1) / 1000.0);
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
     logged.start();
@@ -121,8 +131,8 @@ class HostileQueryTest {
       long p99 = micros.get(Math.min(micros.size() - 1, (int) Math.ceil(micros.size() * 0.99) - 1));
       System.out.printf("second client during the attacks: %d queries, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
           micros.size(), p50 / 1000.0, p99 / 1000.0, micros.get(micros.size() - 1) / 1000.0);
-      // A correctness bound, not a benchmark (2 shared cores in CI): the simple queries are not held up for seconds.
-      assertThat(p99).isLessThan(TimeUnit.SECONDS.toMicros(2));
+      // Issue 10, item 8: executions run on worker threads, so the attacks do not hold up the simple queries.
+      assertThat(p99).as("second client p99 (ms)").isLessThan(TimeUnit.MILLISECONDS.toMicros(100));
       assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains("has been blocked for"));
     } finally {
       root.detachAppender(logged);

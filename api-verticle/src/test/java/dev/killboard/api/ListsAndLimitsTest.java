@@ -212,7 +212,7 @@ class ListsAndLimitsTest {
   void unknownIdsAreNullNotErrors() {
     JsonObject data = api.data("{ killmail(id: \"999\") { id } character(id: 1) { id } corporation(id: 2) { id } alliance(id: 3) { id }"
         + " region(id: 4) { id } constellation(id: 5) { id } solarSystem(id: 6) { id } type(id: 7) { id } itemGroup(id: 8) { id }"
-        + " category(id: 9) { id } race(id: 10) { id } bloodline(id: 11) { id } user(id: \"12\") { id } }", null);
+        + " category(id: 9) { id } race(id: 10) { id } bloodline(id: 11) { id } }", null);
     data.forEach(e -> assertThat(e.getValue()).as(e.getKey()).isNull());
   }
 

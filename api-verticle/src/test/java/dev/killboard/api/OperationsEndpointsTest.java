@@ -34,11 +34,19 @@ class OperationsEndpointsTest {
     assertThat(get(api.baseUrl() + "/health/live").statusCode()).isEqualTo(200);
     HttpResponse<String> ready = get(api.baseUrl() + "/health/ready");
     assertThat(ready.statusCode()).isEqualTo(200);
-    JsonObject body = new JsonObject(ready.body());
-    assertThat(body.getString("status")).isEqualTo("UP");
-    assertThat(body.getJsonObject("checks").getString("database")).isEqualTo("UP");
-    assertThat(body.getJsonObject("checks").getString("budget")).isEqualTo("UP");
-    assertThat(body.getJsonObject("checks").getString("queues")).isEqualTo("UP");
+    // Status only on the public port (issue 10, R2): the details are on the management port.
+    assertThat(new JsonObject(ready.body())).isEqualTo(new JsonObject().put("status", "UP"));
+  }
+
+  @Test
+  void metricsAreOffThePublicPortUnlessSwitchedOn() throws Exception {
+    Map<String, String> defaults = new java.util.HashMap<>();
+    defaults.put("KILLBOARD_PUBLIC_METRICS_ENABLED", "");
+    try (ApiHarness.Variant variant = api.deployVariant(defaults)) {
+      HttpResponse<String> m = get(variant.baseUrl() + "/metrics");
+      assertThat(m.statusCode()).isEqualTo(404);
+      assertThat(m.body()).doesNotContain("killboard_");
+    }
   }
 
   @Test

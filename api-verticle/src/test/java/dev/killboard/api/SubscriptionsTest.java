@@ -2,12 +2,12 @@ package dev.killboard.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.killboard.api.subscriptions.NewKillmailEvent;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.GraphQLWebSocket;
 import dev.killboard.api.support.Operations;
 import dev.killboard.api.support.Seed;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.contracts.NewKillmail;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -115,7 +115,7 @@ class SubscriptionsTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     // Registrations propagate through the cluster asynchronously: announce until both streams have it.
     while ((sseData == null || wsMessage == null) && System.nanoTime() < deadline) {
-      otherNode.eventBus().publish(NewKillmailEvent.ADDRESS, new NewKillmailEvent(fresh.id()).toJson());
+      otherNode.eventBus().publish(NewKillmail.ADDRESS, new NewKillmail(fresh.id()).toJson());
       if (sseData == null) {
         sseData = nextEvent(sse, Duration.ofMillis(300));
       }

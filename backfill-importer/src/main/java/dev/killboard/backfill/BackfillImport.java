@@ -1,7 +1,7 @@
 package dev.killboard.backfill;
 
-import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.store.KillmailIngest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -158,7 +158,7 @@ public final class BackfillImport {
   }
 
   /** One transaction's worth of entries [start, end) and the killmails among them. */
-  private record Batch(long seq, long start, long end, List<IngestKillmail> killmails, List<String> names) {
+  private record Batch(long seq, long start, long end, List<EsiKillmail> killmails, List<String> names) {
   }
 
   private Future<Void> pump(FileRun run) {
@@ -191,7 +191,7 @@ public final class BackfillImport {
   /** Runs on the reader thread: reads and parses up to a batch of killmails. */
   private Batch readBatch(FileRun run) throws java.io.IOException {
     long start = run.nextIndex;
-    List<IngestKillmail> killmails = new ArrayList<>(settings.batchSize());
+    List<EsiKillmail> killmails = new ArrayList<>(settings.batchSize());
     List<String> names = new ArrayList<>(settings.batchSize());
     while (killmails.size() < settings.batchSize() && !stopRequested) {
       if (settings.stopAfter() > 0 && progress.entries() >= settings.stopAfter()) {
@@ -245,7 +245,7 @@ public final class BackfillImport {
           .onSuccess(v -> committed(run, batch.seq(), storedIds, attempted))
           .onFailure(this::fail);
     }
-    IngestKillmail killmail = batch.killmails().get(i);
+    EsiKillmail killmail = batch.killmails().get(i);
     return pool.withTransaction(tx -> Future.<Void>succeededFuture().compose(v -> ingest.write(tx, List.of(killmail))))
         .transform(ar -> {
           if (ar.succeeded()) {

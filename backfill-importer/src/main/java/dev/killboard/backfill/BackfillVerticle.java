@@ -3,7 +3,7 @@ package dev.killboard.backfill;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
-import dev.killboard.worker.framework.StartupMigration;
+import dev.killboard.store.StartupMigration;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

@@ -1,6 +1,8 @@
 package dev.killboard.backfill;
 
-import dev.killboard.worker.ingest.IngestKillmail;
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.KillmailShape;
+import dev.killboard.contracts.MalformedKillmail;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -8,16 +10,14 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns one archive entry into an {@link IngestKillmail}, or rejects it with a reason. It checks everything the ingest
- * and the schema would refuse, so a batch of accepted entries commits whole and a malformed entry never reaches the
- * database. Accepted shapes: ESI's killmail (EVE Ref's archives hold verbatim copies), optionally with {@code zkb}
+ * Turns one archive entry into an {@link EsiKillmail}, or rejects it with a reason. The killmail itself is checked by
+ * the contract's {@link KillmailShape}, the same check the live workers' answers pass, so a batch of accepted entries
+ * commits whole, a malformed entry never reaches the database, and what the backfill accepts is accepted live. Accepted shapes: ESI's killmail (EVE Ref's archives hold verbatim copies), optionally with {@code zkb}
  * beside it, and R2Z2's entry ({@code killmail_id}, {@code hash}, {@code esi}, {@code zkb}).
  *
  * <p>The hash is not part of ESI's killmail body; it is taken from {@code hash} (R2Z2), {@code killmail_hash},
@@ -27,17 +27,12 @@ import java.util.regex.Pattern;
 final class KillmailParser {
   private static final Pattern HASH = Pattern.compile("^[0-9a-fA-F]{40}$");
   private static final Pattern HASH_IN_NAME = Pattern.compile("(?<![0-9a-fA-F])([0-9a-fA-F]{40})(?![0-9a-fA-F])");
-  /** ESI nests one level (containers); deeper nesting is hostile input, not a killmail. */
-  private static final int MAX_ITEM_DEPTH = 4;
-  private static final int MAX_ITEMS = 20_000;
-  /** attacker_no is a smallint. */
-  private static final int MAX_ATTACKERS = Short.MAX_VALUE;
 
   private KillmailParser() {
   }
 
   /** The killmail in {@code entry}; throws with the reason when it is not one. */
-  static IngestKillmail parse(ArchiveEntry entry) throws MalformedKillmailException {
+  static EsiKillmail parse(ArchiveEntry entry) throws MalformedKillmailException {
     try {
       return parse(entry, MissingHashes.NONE);
     } catch (java.io.IOException e) {
@@ -49,7 +44,7 @@ final class KillmailParser {
    * As above; an entry without a hash of its own gets it from {@code missing} (EVE Ref's verbatim ESI copies). Throws
    * {@link java.io.IOException} when {@code missing} cannot be asked.
    */
-  static IngestKillmail parse(ArchiveEntry entry, MissingHashes missing) throws MalformedKillmailException,
+  static EsiKillmail parse(ArchiveEntry entry, MissingHashes missing) throws MalformedKillmailException,
       java.io.IOException {
     if (entry.problem() != null) {
       throw new MalformedKillmailException(entry.problem());
@@ -83,22 +78,21 @@ final class KillmailParser {
           + id);
     }
     String hash = hash(root, esi, zkb, entry.name());
-    OffsetDateTime time = checkTime(esi);
-    if (hash == null) {
-      LocalDate day = time.atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
-      hash = missing.hashOf(id, day).orElseThrow(() -> new MalformedKillmailException("no killmail hash: expected 'hash',"
-          + " 'killmail_hash' or 'zkb.hash', a 40-hex-digit hash in the file name"
-          + (missing == MissingHashes.NONE ? "" : ", or killmail " + id + " in zKillboard's hashes of " + day)));
-    }
-    requiredInt(esi, "solar_system_id", 0);
-    optionalInt(esi, "moon_id", "");
-    optionalInt(esi, "war_id", "");
-    checkVictim(esi);
-    checkAttackers(esi);
     if (zkb != null) {
       checkZkb(zkb);
     }
-    return new IngestKillmail(id, hash, esi, zkb);
+    try {
+      if (hash == null) {
+        LocalDate day = KillmailShape.time(esi).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+        hash = missing.hashOf(id, day).orElseThrow(() -> new MalformedKillmailException("no killmail hash: expected"
+            + " 'hash', 'killmail_hash' or 'zkb.hash', a 40-hex-digit hash in the file name"
+            + (missing == MissingHashes.NONE ? "" : ", or killmail " + id + " in zKillboard's hashes of " + day)));
+      }
+      // The one killmail check, shared with the live workers: what the backfill accepts is accepted live.
+      return new EsiKillmail(id, hash, esi, zkb);
+    } catch (MalformedKillmail e) {
+      throw new MalformedKillmailException(e.getMessage());
+    }
   }
 
   /** The entry's own hash, or null when it has none. */
@@ -121,112 +115,6 @@ final class KillmailParser {
       return m.group(1).toLowerCase(java.util.Locale.ROOT);
     }
     return null;
-  }
-
-  private static OffsetDateTime checkTime(JsonObject esi) throws MalformedKillmailException {
-    Object t = esi.getValue("killmail_time");
-    if (!(t instanceof String s)) {
-      throw new MalformedKillmailException(t == null ? "missing killmail_time" : "killmail_time must be a string");
-    }
-    OffsetDateTime time;
-    try {
-      time = OffsetDateTime.parse(s);
-    } catch (DateTimeParseException e) {
-      throw new MalformedKillmailException("killmail_time '" + abbreviate(s) + "' is not an ISO-8601 date-time");
-    }
-    // EVE launched in 2003; anything far outside is corrupt, and years past 9999 overflow what we store.
-    if (time.getYear() < 2003 || time.getYear() > 9999) {
-      throw new MalformedKillmailException("killmail_time '" + s + "' is outside the years 2003-9999");
-    }
-    return time;
-  }
-
-  private static void checkVictim(JsonObject esi) throws MalformedKillmailException {
-    Object v = esi.getValue("victim");
-    if (!(v instanceof JsonObject victim)) {
-      throw new MalformedKillmailException(v == null ? "missing victim" : "victim must be an object");
-    }
-    for (String f : new String[] {"character_id", "corporation_id", "alliance_id", "faction_id"}) {
-      optionalInt(victim, f, "victim.");
-    }
-    requiredInt(victim, "ship_type_id", 0, "victim.");
-    requiredInt(victim, "damage_taken", 0, "victim.");
-    Object p = victim.getValue("position");
-    if (p != null) {
-      if (!(p instanceof JsonObject pos)) {
-        throw new MalformedKillmailException("victim.position must be an object");
-      }
-      for (String axis : new String[] {"x", "y", "z"}) {
-        Object c = pos.getValue(axis);
-        if (!(c instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-          throw new MalformedKillmailException("victim.position." + axis + " must be a finite number");
-        }
-      }
-    }
-    Object items = victim.getValue("items");
-    if (items != null) {
-      checkItems(items, "victim.items", 1, new int[] {0});
-    }
-  }
-
-  private static void checkItems(Object value, String path, int depth, int[] count) throws MalformedKillmailException {
-    if (!(value instanceof JsonArray items)) {
-      throw new MalformedKillmailException(path + " must be an array");
-    }
-    if (depth > MAX_ITEM_DEPTH) {
-      throw new MalformedKillmailException(path + " nests items deeper than " + MAX_ITEM_DEPTH + " levels");
-    }
-    for (int i = 0; i < items.size(); i++) {
-      String at = path + "[" + i + "].";
-      if (!(items.getValue(i) instanceof JsonObject item)) {
-        throw new MalformedKillmailException(path + "[" + i + "] must be an object");
-      }
-      if (++count[0] > MAX_ITEMS) {
-        throw new MalformedKillmailException("more than " + MAX_ITEMS + " items");
-      }
-      requiredInt(item, "item_type_id", 0, at);
-      requiredInt(item, "flag", Integer.MIN_VALUE, at);
-      optionalLong(item, "quantity_dropped", at);
-      optionalLong(item, "quantity_destroyed", at);
-      optionalInt(item, "singleton", at);
-      Object nested = item.getValue("items");
-      if (nested != null) {
-        checkItems(nested, at + "items", depth + 1, count);
-      }
-    }
-  }
-
-  private static void checkAttackers(JsonObject esi) throws MalformedKillmailException {
-    Object a = esi.getValue("attackers");
-    if (!(a instanceof JsonArray attackers)) {
-      throw new MalformedKillmailException(a == null ? "missing attackers" : "attackers must be an array");
-    }
-    if (attackers.isEmpty() || attackers.size() > MAX_ATTACKERS) {
-      throw new MalformedKillmailException("attackers must hold 1 to " + MAX_ATTACKERS + " entries, has "
-          + attackers.size());
-    }
-    for (int i = 0; i < attackers.size(); i++) {
-      String at = "attackers[" + i + "].";
-      if (!(attackers.getValue(i) instanceof JsonObject attacker)) {
-        throw new MalformedKillmailException("attackers[" + i + "] must be an object");
-      }
-      for (String f : new String[] {"character_id", "corporation_id", "alliance_id", "faction_id", "ship_type_id",
-          "weapon_type_id"}) {
-        optionalInt(attacker, f, at);
-      }
-      Object damage = attacker.getValue("damage_done");
-      if (damage != null) {
-        requiredInt(attacker, "damage_done", 0, at);
-      }
-      Object finalBlow = attacker.getValue("final_blow");
-      if (finalBlow != null && !(finalBlow instanceof Boolean)) {
-        throw new MalformedKillmailException(at + "final_blow must be true or false");
-      }
-      Object security = attacker.getValue("security_status");
-      if (security != null && (!(security instanceof Number n) || !Double.isFinite(n.doubleValue()))) {
-        throw new MalformedKillmailException(at + "security_status must be a finite number");
-      }
-    }
   }
 
   private static void checkZkb(JsonObject zkb) throws MalformedKillmailException {

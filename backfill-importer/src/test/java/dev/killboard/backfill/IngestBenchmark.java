@@ -6,10 +6,10 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.schema.SchemaMigrations;
-import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
+import dev.killboard.store.KillmailIngest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -174,7 +174,7 @@ public final class IngestBenchmark {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      List<IngestKillmail> batch = new ArrayList<>(batchSize);
+      List<EsiKillmail> batch = new ArrayList<>(batchSize);
       for (int i = from; i < Math.min(entries.size(), from + batchSize); i++) {
         batch.add(KillmailParser.parse(new ArchiveEntry(i, "r2z2/" + i, entries.get(i), null)));
       }

@@ -4,11 +4,12 @@ import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.contracts.EntityJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.queue.JobQueue;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -47,7 +48,7 @@ public final class KillboardDemo {
   private static Future<Void> loadUniverse(Vertx vertx, Map<String, String> env, DeploymentOptions deployment) {
     List<String> queues = List.of(QueueNames.ESI_ALL_REGIONS, QueueNames.ESI_ALL_CONSTELLATIONS, QueueNames.ESI_ALL_SYSTEMS);
     Future<Void> queued = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).compose(jobs -> {
-      List<Future<String>> all = queues.stream().map(q -> jobs.enqueue(q, new JsonObject().put("all", true))).toList();
+      List<Future<String>> all = queues.stream().map(q -> jobs.enqueue(q, EntityJob.everything().toJson())).toList();
       return Future.all(all).eventually(jobs::close).mapEmpty();
     });
     List<Future<String>> workers = new java.util.ArrayList<>();
@@ -75,6 +76,8 @@ public final class KillboardDemo {
     env.put("KILLBOARD_DB_PASSWORD", db.appPassword());
     env.put("KILLBOARD_REDIS_URL", redis.uri());
     env.put("KILLBOARD_HTTP_PORT", sys.getOrDefault("KILLBOARD_HTTP_PORT", "8080"));
+    // A demo on loopback: its metrics on the public port, which production leaves to the management port.
+    env.put("KILLBOARD_PUBLIC_METRICS_ENABLED", "true");
     // A fresh key per demo run: tokens stored by this run are unreadable to any other.
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);

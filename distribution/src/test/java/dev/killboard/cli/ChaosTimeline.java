@@ -2,8 +2,8 @@ package dev.killboard.cli;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.BudgetStatus;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
-import dev.killboard.queue.QueueNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

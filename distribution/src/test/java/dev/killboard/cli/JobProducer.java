@@ -1,8 +1,9 @@
 package dev.killboard.cli;
 
+import dev.killboard.contracts.EntityJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.queue.QueueStatus;
 import io.vertx.core.Vertx;
@@ -26,9 +27,9 @@ final class JobProducer implements AutoCloseable {
     this.vertx = vertx;
     this.queue = queue;
     List<JsonObject> characters = cluster.fakes().universe().playerCharacterIds().stream()
-        .map(id -> new JsonObject().put("characterId", id)).toList();
+        .map(id -> EntityJob.of(id).toJson()).toList();
     List<JsonObject> corporations = cluster.fakes().universe().playerCorporationIds().stream()
-        .map(id -> new JsonObject().put("corporationId", id)).toList();
+        .map(id -> EntityJob.of(id).toJson()).toList();
     this.timer = vertx.setPeriodic(0, 1_000, id -> {
       queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, characters, Priority.NORMAL)
           .onSuccess(ids -> enqueued.addAndGet(ids.size()));

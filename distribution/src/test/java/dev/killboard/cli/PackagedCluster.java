@@ -66,6 +66,9 @@ final class PackagedCluster implements AutoCloseable {
     env.put("KILLBOARD_CLUSTER_NAME", "kb-" + name + "-" + UUID.randomUUID());
     env.put("KILLBOARD_CLUSTER_MEMBERS", String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList()));
     env.put("KILLBOARD_HEAP", "256m");
+    // The load generators of the tests are one address: no per-client rate limit in their way.
+    env.put("KILLBOARD_RATE_LIMIT_CAPACITY", "1000000000");
+    env.put("KILLBOARD_RATE_LIMIT_PER_SECOND", "1000000000");
   }
 
   /** Unpacks the tar.gz that {@code mvn package} built and starts the services; {@code members} cluster ports. */

@@ -15,7 +15,7 @@ final class QueueKeys {
   private final String base;
 
   QueueKeys(String queue) {
-    this.queue = QueueNames.requireValid(queue);
+    this.queue = QueueName.requireValid(queue);
     this.base = PREFIX + "{" + queue + "}:";
   }
 

@@ -1,13 +1,14 @@
 package dev.killboard.worker;
 
+import dev.killboard.contracts.EntityJob;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.Fault;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -30,8 +31,8 @@ class InfoWorkersTest {
     u = h.fakes.universe();
   }
 
-  private void enqueue(String queue, String key, long id) {
-    WorkerHarness.await(h.queue.enqueue(queue, new JsonObject().put(key, id), Priority.NORMAL));
+  private void enqueue(String queue, long id) {
+    WorkerHarness.await(h.queue.enqueue(queue, EntityJob.of(id).toJson(), Priority.NORMAL));
   }
 
   private void awaitDrained(String queue) throws Exception {
@@ -43,7 +44,7 @@ class InfoWorkersTest {
     String deployment = h.deploy("info-characters");
     try {
       List<Long> ids = u.playerCharacterIds().subList(0, 3);
-      ids.forEach(id -> enqueue(QueueNames.ESI_CHARACTER_INFO, "characterId", id));
+      ids.forEach(id -> enqueue(QueueNames.ESI_CHARACTER_INFO, id));
       eventually(DEADLINE, "3 characters", () -> h.count("SELECT count(*) FROM characters") == 3);
       awaitDrained(QueueNames.ESI_CHARACTER_INFO);
       for (long id : ids) {
@@ -70,12 +71,14 @@ class InfoWorkersTest {
     String deployment = h.deploy("info-characters");
     try {
       long id = u.playerCharacterIds().get(5);
-      enqueue(QueueNames.ESI_CHARACTER_INFO, "characterId", id);
+      // A job in the spelling of releases before one payload spelling (still read during a rolling upgrade) ...
+      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", id),
+          Priority.NORMAL));
       eventually(DEADLINE, "character stored", () -> h.count("SELECT count(*) FROM characters") == 1);
       awaitDrained(QueueNames.ESI_CHARACTER_INFO);
       Object updated = h.rows("SELECT updated_at FROM characters WHERE id = " + id).get(0).get("updated_at");
       int calls = h.fakes.esi().requests().count(FakeEsi.CHARACTER);
-      enqueue(QueueNames.ESI_CHARACTER_INFO, "id", id);
+      enqueue(QueueNames.ESI_CHARACTER_INFO, id); // ... and the same job as written today
       eventually(DEADLINE, "second job consumed", () -> h.fakes.esi().requests().count(FakeEsi.CHARACTER) > calls
           || h.depth(QueueNames.ESI_CHARACTER_INFO) == 0);
       awaitDrained(QueueNames.ESI_CHARACTER_INFO);
@@ -94,8 +97,8 @@ class InfoWorkersTest {
       long missing = 2_100_000_000L;
       long real = u.playerCharacterIds().get(7);
       h.fakes.esi().faults().inject(FakeEsi.CHARACTER, Fault.status(503), 1);
-      enqueue(QueueNames.ESI_CHARACTER_INFO, "characterId", real);
-      enqueue(QueueNames.ESI_CHARACTER_INFO, "characterId", missing);
+      enqueue(QueueNames.ESI_CHARACTER_INFO, real);
+      enqueue(QueueNames.ESI_CHARACTER_INFO, missing);
       eventually(DEADLINE, "character stored after the 503", () -> h.count("SELECT count(*) FROM characters") == 1);
       awaitDrained(QueueNames.ESI_CHARACTER_INFO);
       assertThat(h.count("SELECT count(*) FROM characters WHERE id = " + real)).isEqualTo(1);
@@ -111,12 +114,12 @@ class InfoWorkersTest {
   void badPayloadEndsAsDeadLetterWithReason() throws Exception {
     String deployment = h.deploy("info-characters");
     try {
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", "x'; DROP TABLE characters"),
+      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("id", "x'; DROP TABLE characters"),
           Priority.NORMAL));
       eventually(DEADLINE, "dead letter", () -> !WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)
           ).isEmpty());
       var dead = WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)).get(0);
-      assertThat(dead.toString()).contains("characterId");
+      assertThat(dead.toString()).contains("'id' must be a positive whole number");
       assertThat(h.count("SELECT count(*) FROM characters")).isZero();
     } finally {
       h.undeploy(deployment);
@@ -130,8 +133,8 @@ class InfoWorkersTest {
     try {
       long allianceId = u.allianceIds().get(0);
       List<Long> members = u.allianceCorporations(allianceId).orElseThrow();
-      enqueue(QueueNames.ESI_ALLIANCE_INFO, "allianceId", allianceId);
-      members.forEach(id -> enqueue(QueueNames.ESI_CORPORATION_INFO, "corporationId", id));
+      enqueue(QueueNames.ESI_ALLIANCE_INFO, allianceId);
+      members.forEach(id -> enqueue(QueueNames.ESI_CORPORATION_INFO, id));
       eventually(DEADLINE, "alliance and corporations", () -> h.count("SELECT count(*) FROM alliances") == 1
           && h.count("SELECT count(*) FROM corporations") == members.size());
       awaitDrained(QueueNames.ESI_CORPORATION_INFO);
@@ -167,7 +170,7 @@ class InfoWorkersTest {
       long allianceId = u.allianceIds().get(1);
       List<Long> members = u.allianceCorporations(allianceId).orElseThrow();
       assertThat(members).isNotEmpty();
-      enqueue(QueueNames.ESI_ALLIANCE_CORPORATIONS, "allianceId", allianceId);
+      enqueue(QueueNames.ESI_ALLIANCE_CORPORATIONS, allianceId);
       eventually(DEADLINE, "member corporations stored",
           () -> h.count("SELECT count(*) FROM corporations") == members.size());
       awaitDrained(QueueNames.ESI_ALLIANCE_CORPORATIONS);
@@ -187,11 +190,11 @@ class InfoWorkersTest {
     String categories = h.deploy("info-categories");
     try {
       List<Long> typeIds = u.typeIds().subList(0, 4);
-      typeIds.forEach(id -> enqueue(QueueNames.ESI_TYPE_INFO, "typeId", id));
+      typeIds.forEach(id -> enqueue(QueueNames.ESI_TYPE_INFO, id));
       long groupId = u.groupIds().get(0);
       long categoryId = u.categoryIds().get(0);
-      enqueue(QueueNames.ESI_ITEM_GROUP_INFO, "groupId", groupId);
-      enqueue(QueueNames.ESI_CATEGORY_INFO, "categoryId", categoryId);
+      enqueue(QueueNames.ESI_ITEM_GROUP_INFO, groupId);
+      enqueue(QueueNames.ESI_CATEGORY_INFO, categoryId);
       eventually(DEADLINE, "types, group, category", () -> h.count("SELECT count(*) FROM types") == 4
           && h.count("SELECT count(*) FROM item_groups") == 1 && h.count("SELECT count(*) FROM categories") == 1);
       awaitDrained(QueueNames.ESI_TYPE_INFO);

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.NewKillmail;
 import dev.killboard.fake.FakeKillmail;
-import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
-import dev.killboard.worker.ingest.NewKillmailMessage;
+import dev.killboard.store.KillmailIngest;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +34,7 @@ class KillmailIngestTest {
     h = WorkerHarness.get();
     h.reset();
     pool = await(h.budget.openPool(PoolProfile.worker(), "ingest-test#1"));
-    consumer = h.vertx.eventBus().consumer(NewKillmailMessage.ADDRESS, m -> events.add(m.body().getInteger("killmail_id")));
+    consumer = h.vertx.eventBus().consumer(NewKillmail.ADDRESS, m -> events.add(m.body().getInteger("killmail_id")));
     await(consumer.completion());
   }
 
@@ -44,11 +44,11 @@ class KillmailIngestTest {
     await(pool.close());
   }
 
-  private List<IngestKillmail> killmails(int from, int count) {
-    List<IngestKillmail> out = new ArrayList<>();
+  private List<EsiKillmail> killmails(int from, int count) {
+    List<EsiKillmail> out = new ArrayList<>();
     for (long id : h.fakes.universe().killmailIds().subList(from, from + count)) {
       FakeKillmail k = h.fakes.universe().killmail(id).orElseThrow();
-      out.add(new IngestKillmail(k.killmailId(), k.hash(), k.esi(), k.zkb()));
+      out.add(new EsiKillmail(k.killmailId(), k.hash(), k.esi(), k.zkb()));
     }
     return out;
   }
@@ -63,7 +63,7 @@ class KillmailIngestTest {
 
   @Test
   void storesEveryPartOfEachKillmail() throws Exception {
-    List<IngestKillmail> batch = killmails(0, 25);
+    List<EsiKillmail> batch = killmails(0, 25);
     List<Integer> stored = await(new KillmailIngest().store(h.vertx, pool.pool(), batch));
 
     assertThat(stored).hasSize(25).isSorted();
@@ -81,7 +81,7 @@ class KillmailIngestTest {
     assertThat(nested).as("the fixtures hold nested container items").isPositive();
     assertThat(h.count("SELECT count(*) FROM killmail_items WHERE parent_item_no IS NOT NULL")).isEqualTo(nested);
 
-    for (IngestKillmail k : batch.subList(0, 5)) {
+    for (EsiKillmail k : batch.subList(0, 5)) {
       JsonObject zkb = k.zkb();
       Map<String, Object> row = h.rows("SELECT * FROM killmails WHERE killmail_id = " + k.killmailId()).get(0);
       assertThat(row.get("killmail_hash")).isEqualTo(k.hash());
@@ -112,15 +112,15 @@ class KillmailIngestTest {
 
   @Test
   void duplicatesAreIngestedOnce() throws Exception {
-    List<IngestKillmail> first = killmails(30, 10);
+    List<EsiKillmail> first = killmails(30, 10);
     await(new KillmailIngest().store(h.vertx, pool.pool(), first));
     long attackers = h.count("SELECT count(*) FROM attackers");
     long items = h.count("SELECT count(*) FROM killmail_items");
 
     // The same ten again, one of them twice in the batch, plus one new killmail.
-    List<IngestKillmail> again = new ArrayList<>(first);
+    List<EsiKillmail> again = new ArrayList<>(first);
     again.add(first.get(3));
-    IngestKillmail fresh = killmails(40, 1).get(0);
+    EsiKillmail fresh = killmails(40, 1).get(0);
     again.add(fresh);
     List<Integer> stored = await(new KillmailIngest().store(h.vertx, pool.pool(), again));
 
@@ -138,8 +138,8 @@ class KillmailIngestTest {
 
   @Test
   void zkbValuesFillAKillmailStoredFromEsiAlone() throws Exception {
-    IngestKillmail full = killmails(60, 1).get(0);
-    IngestKillmail esiOnly = new IngestKillmail(full.killmailId(), full.hash(), full.esi(), null);
+    EsiKillmail full = killmails(60, 1).get(0);
+    EsiKillmail esiOnly = new EsiKillmail(full.killmailId(), full.hash(), full.esi(), null);
     assertThat(await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(esiOnly)))).hasSize(1);
     String value = "SELECT total_value FROM killmails WHERE killmail_id = " + full.killmailId();
     assertThat(h.rows(value).get(0).get("total_value")).isNull();
@@ -151,7 +151,7 @@ class KillmailIngestTest {
     // Values already there are not overwritten by a later copy.
     JsonObject other = full.zkb().copy().put("totalValue", 1.0);
     await(new KillmailIngest().store(h.vertx, pool.pool(),
-        List.of(new IngestKillmail(full.killmailId(), full.hash(), full.esi(), other))));
+        List.of(new EsiKillmail(full.killmailId(), full.hash(), full.esi(), other))));
     assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().getDouble("totalValue"));
     WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "one event", () -> events.size() == 1);
     assertThat(events).containsExactly((int) full.killmailId());
@@ -159,11 +159,12 @@ class KillmailIngestTest {
 
   @Test
   void aBadKillmailRollsBackTheWholeBatch() throws Exception {
-    List<IngestKillmail> batch = new ArrayList<>(killmails(50, 3));
-    IngestKillmail broken = killmails(53, 1).get(0);
+    List<EsiKillmail> batch = new ArrayList<>(killmails(50, 3));
+    EsiKillmail broken = killmails(53, 1).get(0);
     JsonObject esi = broken.esi().copy();
-    esi.getJsonObject("victim").put("damage_taken", -5); // violates the schema's CHECK
-    batch.add(new IngestKillmail(broken.killmailId(), broken.hash(), esi, broken.zkb()));
+    // Passes the killmail check (a finite number) but overflows the column's real type: PostgreSQL refuses it.
+    esi.getJsonArray("attackers").getJsonObject(0).put("security_status", 1e300);
+    batch.add(new EsiKillmail(broken.killmailId(), broken.hash(), esi, broken.zkb()));
     Throwable failure = new KillmailIngest().store(h.vertx, pool.pool(), batch)
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
     assertThat(failure).isNotNull();

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeZkillboard;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
-import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
+import dev.killboard.store.KillmailIngest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -140,10 +140,10 @@ class KillmailWorkersTest {
 
   @Test
   void scanQueuesEveryUnknownEntityOfStoredKillmails() throws Exception {
-    List<IngestKillmail> batch = new ArrayList<>();
+    List<EsiKillmail> batch = new ArrayList<>();
     for (long id : u.killmailIds().subList(0, 8)) {
       FakeKillmail k = u.killmail(id).orElseThrow();
-      batch.add(new IngestKillmail(k.killmailId(), k.hash(), k.esi(), k.zkb()));
+      batch.add(new EsiKillmail(k.killmailId(), k.hash(), k.esi(), k.zkb()));
     }
     BudgetedPool pool = await(h.budget.openPool(PoolProfile.worker(), "scan-test#1"));
     try {
@@ -154,7 +154,7 @@ class KillmailWorkersTest {
     Set<Long> characters = new HashSet<>();
     Set<Long> alliances = new HashSet<>();
     Set<Long> types = new HashSet<>();
-    for (IngestKillmail k : batch) {
+    for (EsiKillmail k : batch) {
       List<JsonObject> people = new ArrayList<>();
       people.add(k.esi().getJsonObject("victim"));
       k.esi().getJsonArray("attackers").forEach(a -> people.add((JsonObject) a));

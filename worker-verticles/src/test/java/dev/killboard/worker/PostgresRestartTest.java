@@ -1,5 +1,6 @@
 package dev.killboard.worker;
 
+import dev.killboard.contracts.EntityJob;
 import static dev.killboard.worker.WorkerHarness.await;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,7 @@ import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
@@ -16,7 +18,6 @@ import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.Fault;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -113,7 +114,7 @@ class PostgresRestartTest {
         .setConfig(new JsonObject().put("env", new JsonObject(new HashMap<>(env))))));
     try {
       await(h.queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO,
-          ids.stream().map(id -> new JsonObject().put("characterId", id)).toList(), Priority.NORMAL));
+          ids.stream().map(id -> EntityJob.of(id).toJson()).toList(), Priority.NORMAL));
       eventually(DEADLINE, "the first characters stored", () -> count("SELECT count(*) FROM characters") >= 20);
 
       db.restart();
@@ -139,7 +140,7 @@ class PostgresRestartTest {
       }
 
       // The pools recovered: a later job is stored too, and the workers' pools hold at most their 2 connections.
-      await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", later), Priority.HIGH));
+      await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, EntityJob.of(later).toJson(), Priority.HIGH));
       eventually(DEADLINE, "the later character stored", () ->
           count("SELECT count(*) FROM characters WHERE id = " + later) == 1
               && h.depth(QueueNames.ESI_CHARACTER_INFO) == 0);

@@ -4,11 +4,11 @@ import static dev.killboard.worker.WorkerHarness.await;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.queue.JobQueue;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;

@@ -1,15 +1,16 @@
 package dev.killboard.worker;
 
+import dev.killboard.contracts.EntityJob;
 import static dev.killboard.worker.WorkerHarness.await;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -100,8 +101,8 @@ class StartInAnyOrderTest {
     FakeUniverse u = h.fakes.universe();
     long character = u.playerCharacterIds().get(0);
     long corporation = u.character(character).orElseThrow().getLong("corporation_id");
-    await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", character), Priority.HIGH));
-    await(h.queue.enqueue(QueueNames.ESI_CORPORATION_INFO, new JsonObject().put("corporationId", corporation),
+    await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, EntityJob.of(character).toJson(), Priority.HIGH));
+    await(h.queue.enqueue(QueueNames.ESI_CORPORATION_INFO, EntityJob.of(corporation).toJson(),
         Priority.HIGH));
     eventually(DEADLINE, "the character and its corporation stored", () ->
         count("SELECT count(*) FROM characters WHERE id = " + character) == 1

@@ -4,10 +4,10 @@ import static dev.killboard.worker.WorkerHarness.await;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -4,11 +4,11 @@ import static dev.killboard.worker.WorkerHarness.await;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeSso;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.upstream.sso.TokenCipher;
 import dev.killboard.worker.framework.WorkerConfigException;
 import io.vertx.core.json.JsonObject;

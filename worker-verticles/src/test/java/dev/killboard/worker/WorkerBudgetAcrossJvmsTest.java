@@ -1,11 +1,12 @@
 package dev.killboard.worker;
 
+import dev.killboard.contracts.EntityJob;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -56,7 +57,7 @@ class WorkerBudgetAcrossJvmsTest {
       List<Long> characters = h.fakes.universe().playerCharacterIds();
       List<JsonObject> jobs = new ArrayList<>();
       for (int i = 0; i < 600; i++) {
-        jobs.add(new JsonObject().put("characterId", characters.get(i % characters.size())));
+        jobs.add(EntityJob.of(characters.get(i % characters.size())).toJson());
       }
       WorkerHarness.await(h.queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, jobs, Priority.NORMAL));
       eventually(Duration.ofSeconds(120), "600 jobs done", () -> h.depth(QueueNames.ESI_CHARACTER_INFO) == 0);

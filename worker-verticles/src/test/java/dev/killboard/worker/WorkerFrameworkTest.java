@@ -10,7 +10,6 @@ import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamService;
 import dev.killboard.worker.framework.JobFailures;
-import dev.killboard.worker.framework.WorkerCatalog;
 import dev.killboard.worker.framework.WorkerConfigException;
 import dev.killboard.worker.framework.WorkerSettings;
 import io.vertx.core.DeploymentOptions;
@@ -122,7 +121,7 @@ class WorkerFrameworkTest {
     String group = h.deploy("production");
     try {
       assertThat(h.budget.pools().stream().map(p -> p.owner().replaceAll("#\\d+$", "")))
-          .containsExactlyInAnyOrderElementsOf(dev.killboard.worker.framework.WorkerGroup.PRODUCTION);
+          .containsExactlyInAnyOrderElementsOf(WorkerGroup.PRODUCTION);
     } finally {
       h.undeploy(group);
     }

@@ -1,15 +1,15 @@
 package dev.killboard.worker;
 
+import dev.killboard.contracts.EntityJob;
 import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueStatus;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class WorkerShortageTest {
       assertThat(h.budget.status().await().classes().get("worker").available()).isZero();
       List<Long> ids = u.playerCharacterIds().subList(0, 5);
       for (long id : ids) {
-        WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", id),
+        WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, EntityJob.of(id).toJson(),
             Priority.NORMAL));
       }
       // The deployment completes although no permit is free.

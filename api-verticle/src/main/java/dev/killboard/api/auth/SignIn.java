@@ -7,9 +7,12 @@ import dev.killboard.api.data.UserRepository.StoredUser;
 import dev.killboard.api.data.UserRepository.TokenWrite;
 import dev.killboard.api.errors.ApiException;
 import dev.killboard.api.errors.ErrorCode;
+import dev.killboard.api.errors.RateLimited;
+import dev.killboard.api.limits.LeakyBuckets;
 import dev.killboard.api.jobs.QueueAccess;
+import dev.killboard.contracts.QueueNames;
+import dev.killboard.contracts.UserKillmailsJob;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.upstream.UpstreamMalformed;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;
@@ -42,6 +45,8 @@ public final class SignIn {
   private final QueueAccess queues;
   private final TokenCipher cipher;
   private final LoginState states;
+  private final LeakyBuckets ssoCalls;
+  private final int ssoCallsPerMinute;
 
   /** The result of a sign-in or refresh. */
   public record Session(SsoTokens grant, Viewer viewer, StoredUser user) {
@@ -51,8 +56,19 @@ public final class SignIn {
   public record AuthUrl(String url, String state) {
   }
 
-  /** Sign-in over {@code sso} (null when sign-in is off). */
-  public SignIn(SsoSettings settings, SsoClient sso, TokenAuthenticator verifier, UserRepository users, QueueAccess queues) {
+  /** A started sign-in: where to send the browser, and the nonce its sign-in cookie must hold. */
+  public record Start(String authorizeUrl, String browserNonce) {
+  }
+
+  /**
+   * Sign-in over {@code sso} (null when sign-in is off).
+   *
+   * @param ssoCalls the per-address buckets of calls to EVE SSO (one per process, sized to {@code ssoCallsPerMinute})
+   */
+  public SignIn(SsoSettings settings, SsoClient sso, TokenAuthenticator verifier, UserRepository users, QueueAccess queues,
+      LeakyBuckets ssoCalls, int ssoCallsPerMinute) {
+    this.ssoCalls = ssoCalls;
+    this.ssoCallsPerMinute = ssoCallsPerMinute;
     this.settings = settings;
     this.sso = sso;
     this.verifier = verifier;
@@ -73,29 +89,78 @@ public final class SignIn {
     return settings.loginEnabled();
   }
 
+  /**
+   * The {@code login} mutation: the browser is sent to the API's own {@code /auth/login}, which sets the sign-in
+   * cookie and redirects to EVE SSO with a state bound to it (a GraphQL answer to a cross-origin fetch cannot set a
+   * cookie). {@code state} is an informational value bound to no browser.
+   */
   public AuthUrl login() {
     requireEnabled();
-    String state = states.issue();
-    return new AuthUrl(sso.authorizeUrl(state, settings.scopes()), state);
+    return new AuthUrl(loginStartUrl(), states.issue(states.newBrowserNonce()));
   }
 
-  /** Exchanges the code from the SSO redirect; the state must be one this cluster issued in the last ten minutes. */
-  public Future<Session> completeWithCode(String code, String state) {
+  /** The API's sign-in start, next to the callback ({@code …/auth/callback} → {@code …/auth/login}). */
+  public String loginStartUrl() {
+    String callback = settings.callbackUrl();
+    int slash = callback.lastIndexOf('/');
+    return callback.substring(0, slash) + "/login";
+  }
+
+  /** Whether the sign-in cookie must be Secure (the API is reached over https). */
+  public boolean secureCookie() {
+    return settings.callbackUrl().startsWith("https:");
+  }
+
+  /** {@code GET /auth/login}: a new browser nonce and the authorize URL with a state bound to it. */
+  public Start start() {
+    requireEnabled();
+    String nonce = states.newBrowserNonce();
+    return new Start(sso.authorizeUrl(states.issue(nonce), settings.scopes()), nonce);
+  }
+
+  /**
+   * Exchanges the code from the SSO redirect; the state must be one this cluster issued to this browser
+   * ({@code browserNonce}, from its sign-in cookie) in the last ten minutes, not used before.
+   */
+  public Future<Session> completeWithCode(String code, String state, String browserNonce, String client) {
     requireEnabled();
     if (code == null || code.isBlank() || code.length() > MAX_CODE_LENGTH) {
       return Future.failedFuture(ApiException.badInput("code is missing or too long"));
     }
-    if (!states.isValid(state)) {
-      return Future.failedFuture(ApiException.badInput("state was not issued by this server or has expired; start the sign-in again"));
+    LoginState.Verdict verdict = states.use(state, browserNonce);
+    if (verdict != LoginState.Verdict.ACCEPTED) {
+      return Future.failedFuture(new ApiException(ErrorCode.LOGIN_STATE_REJECTED, switch (verdict) {
+        case NOT_ISSUED -> "state was not issued by this server; start the sign-in again";
+        case EXPIRED -> "state has expired (sign-ins must finish within " + LoginState.LIFETIME.toMinutes() + " minutes); start the sign-in again";
+        case OTHER_BROWSER -> "state belongs to another browser (no or another sign-in cookie): start the sign-in again in this browser";
+        case ALREADY_USED -> "state was already used; start the sign-in again";
+        case ACCEPTED -> throw new IllegalStateException();
+      }));
+    }
+    RateLimited throttled = throttle(client);
+    if (throttled != null) {
+      return Future.failedFuture(throttled);
     }
     return sso.exchangeCode(code).recover(e -> ssoFailure(e, "code")).compose(this::store).compose(session -> queueSync(session).map(session));
   }
 
+  /** RATE_LIMITED when {@code client} made its allowance of EVE SSO calls this minute, else null (and counts one). */
+  private RateLimited throttle(String client) {
+    LeakyBuckets.Charge charge = ssoCalls.charge(client == null ? "unknown" : client, 1);
+    return charge.allowed() ? null : new RateLimited("At most " + ssoCallsPerMinute
+        + " sign-ins and token refreshes per minute from one address; retry in " + charge.retryAfterSeconds() + " s",
+        charge.retryAfterSeconds());
+  }
+
   /** Trades a refresh token for a fresh access token and stores the new tokens. */
-  public Future<Session> refresh(String refreshToken) {
+  public Future<Session> refresh(String refreshToken, String client) {
     requireEnabled();
     if (refreshToken == null || refreshToken.isBlank() || refreshToken.length() > MAX_CODE_LENGTH) {
       return Future.failedFuture(ApiException.badInput("refreshToken is missing or too long"));
+    }
+    RateLimited throttled = throttle(client);
+    if (throttled != null) {
+      return Future.failedFuture(throttled);
     }
     return sso.refresh(refreshToken).recover(e -> ssoFailure(e, "refresh token")).compose(this::store);
   }
@@ -141,7 +206,8 @@ public final class SignIn {
       Future<String> c = character ? q.enqueue(QueueNames.ESI_USER_KILLMAILS, syncPayload(user, "login"), Priority.HIGH)
           : Future.succeededFuture();
       Future<String> co = corporation ? q.enqueue(QueueNames.ESI_CORPORATION_KILLMAILS,
-          syncPayload(user, "login").put("corporationId", user.corporationId()), Priority.HIGH) : Future.succeededFuture();
+          UserKillmailsJob.corporation(user.characterId(), user.corporationId()).toJson()
+              .mergeIn(syncPayload(user, "login")), Priority.HIGH) : Future.succeededFuture();
       return Future.all(c, co).<Void>mapEmpty();
     }).recover(e -> {
       LOG.warn("Could not queue the killmail sync of character {} after sign-in: {}", user.characterId(), e.getMessage());
@@ -154,7 +220,7 @@ public final class SignIn {
    * from the users table.
    */
   public static JsonObject syncPayload(StoredUser user, String source) {
-    return new JsonObject().put("characterId", user.characterId()).put("characterName", user.characterName())
+    return UserKillmailsJob.character(user.characterId()).toJson().put("characterName", user.characterName())
         .put("source", source).put("queuedAt", Sql.iso(Instant.now()));
   }
 }

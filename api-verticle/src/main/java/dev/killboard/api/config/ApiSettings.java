@@ -24,11 +24,12 @@ public final class ApiSettings {
   private final int maxSubscriptionsPerSocket;
   private final int maxSseStreamsPerClient;
   private final boolean trustForwardedFor;
+  private final ClientLimits clientLimits;
 
   private ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
       boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
       int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis,
-      int maxSubscriptionsPerSocket, int maxSseStreamsPerClient, boolean trustForwardedFor) {
+      int maxSubscriptionsPerSocket, int maxSseStreamsPerClient, boolean trustForwardedFor, ClientLimits clientLimits) {
     this.httpHost = httpHost;
     this.httpPort = httpPort;
     this.corsOrigins = List.copyOf(corsOrigins);
@@ -44,6 +45,7 @@ public final class ApiSettings {
     this.maxSubscriptionsPerSocket = maxSubscriptionsPerSocket;
     this.maxSseStreamsPerClient = maxSseStreamsPerClient;
     this.trustForwardedFor = trustForwardedFor;
+    this.clientLimits = clientLimits;
   }
 
   /** Reads and validates every KILLBOARD_* setting the API uses (see docs/api.md for the list and defaults). */
@@ -63,18 +65,20 @@ public final class ApiSettings {
       throw new ApiConfigException("KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS=" + idle + " is not longer than KILLBOARD_SSE_KEEPALIVE_MS="
           + keepAlive + "; live streams would be cut between keep-alives. Raise the timeout (or 0 for none).");
     }
+    QueryLimits limits = QueryLimits.fromEnv(r);
     return new ApiSettings(host, port, origins,
         r.bool("KILLBOARD_GRAPHIQL_ENABLED", true),
         r.bool("KILLBOARD_INTROSPECTION_ENABLED", true),
         r.bool("KILLBOARD_MIGRATE_ON_START", true),
-        QueryLimits.fromEnv(r),
+        limits,
         SsoSettings.fromEnv(r),
         r.integer("KILLBOARD_WORKER_STATUS_INTERVAL_MS", 5000, 100, 3_600_000),
         keepAlive, idle,
         r.integer("KILLBOARD_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
         r.integer("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 10_000),
         r.integer("KILLBOARD_MAX_SSE_STREAMS_PER_CLIENT", 20, 0, 100_000),
-        r.bool("KILLBOARD_TRUST_X_FORWARDED_FOR", false));
+        r.bool("KILLBOARD_TRUST_X_FORWARDED_FOR", false),
+        ClientLimits.fromEnv(r, limits));
   }
 
   static URI requireHttpUrl(String name, String value) {
@@ -94,7 +98,7 @@ public final class ApiSettings {
   /** The same settings listening on another port (tests and the demo bind to port 0). */
   public ApiSettings withHttpPort(int port) {
     return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits, sso,
-        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis, maxSubscriptionsPerSocket, maxSseStreamsPerClient, trustForwardedFor);
+        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis, maxSubscriptionsPerSocket, maxSseStreamsPerClient, trustForwardedFor, clientLimits);
   }
 
   public String httpHost() { return httpHost; }
@@ -117,10 +121,12 @@ public final class ApiSettings {
   public int maxSseStreamsPerClient() { return maxSseStreamsPerClient; }
   /** Whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it). */
   public boolean trustForwardedFor() { return trustForwardedFor; }
+  /** Per-client rate limits, admin characters and the public metrics switch. */
+  public ClientLimits clientLimits() { return clientLimits; }
 
   @Override
   public String toString() {
     return "http=" + httpHost + ":" + httpPort + ", cors=" + corsOrigins + ", graphiql=" + graphiqlEnabled
-        + ", introspection=" + introspectionEnabled + ", " + limits + ", " + sso;
+        + ", introspection=" + introspectionEnabled + ", " + limits + ", " + clientLimits + ", " + sso;
   }
 }

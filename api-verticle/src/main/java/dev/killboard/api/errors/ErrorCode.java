@@ -16,6 +16,8 @@ public enum ErrorCode {
   UNAUTHENTICATED,
   /** The signed-in user may not do this. */
   FORBIDDEN,
+  /** The OAuth state of a sign-in was not issued, expired, already used or belongs to another browser. */
+  LOGIN_STATE_REJECTED,
   /** The query nests deeper than allowed. */
   QUERY_TOO_DEEP,
   /** The query would cost more than allowed. */
@@ -28,6 +30,8 @@ public enum ErrorCode {
   RESPONSE_TOO_LARGE,
   /** The connection or client already runs as many subscriptions or streams as allowed. */
   TOO_MANY_STREAMS,
+  /** The client spent more than its rate limit allows (HTTP 429 with Retry-After). */
+  RATE_LIMITED,
   /** A statement or the whole request took longer than allowed. */
   TIMEOUT,
   /** The database or the job queue cannot be reached, or no connection was free in time. */

@@ -7,6 +7,7 @@ import dev.killboard.api.errors.ErrorCodeInstrumentation;
 import dev.killboard.api.errors.ResolverExceptionHandler;
 import dev.killboard.api.limits.ComplexityLimit;
 import dev.killboard.api.limits.DepthLimit;
+import dev.killboard.api.limits.RateLimit;
 import graphql.ExecutionInput;
 import graphql.GraphQL;
 import graphql.execution.instrumentation.Instrumentation;
@@ -24,6 +25,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -45,22 +47,29 @@ public final class ApiGraphQL {
   private final Function<Boolean, Loaders> loaders;
   private final AnswerBounds answerBounds;
   private final ParserOptions parserOptions;
+  private final ExecutionThreads threads;
 
   /**
+   * @param rateLimit the per-client cost limit checked after the cost (null: none)
    * @param loaders makes a request's DataLoaders; the argument says whether they may cache (false for long-lived
    *     subscriptions, whose cache would only grow and go stale)
+   * @param executor the worker threads executions run and continue on (never an event loop)
    */
-  public ApiGraphQL(List<ResolverModule> modules, QueryLimits limits, boolean introspectionEnabled, MeterRegistry registry,
-      Function<Boolean, Loaders> loaders) {
+  public ApiGraphQL(List<ResolverModule> modules, QueryLimits limits, RateLimit rateLimit, boolean introspectionEnabled,
+      MeterRegistry registry, Function<Boolean, Loaders> loaders, Executor executor) {
     this.schema = buildSchema(modules);
+    this.threads = new ExecutionThreads(executor);
     this.introspectionEnabled = introspectionEnabled;
     this.loaders = loaders;
     this.answerBounds = new AnswerBounds(limits.maxResponseBytes());
     // The token cap stops an alias bomb while it is parsed: parsing, validating and walking a document of graphql-java's
     // default 15,000 tokens blocked an event loop for seconds (issue 10, R1).
     this.parserOptions = ParserOptions.getDefaultOperationParserOptions().transform(o -> o.maxTokens(limits.maxQueryTokens()));
-    List<Instrumentation> operationChecks = List.of(new GetMutationGuard(), new StreamSlotCheck(), new DepthLimit(limits.maxDepth()),
-        new ComplexityLimit(limits));
+    List<Instrumentation> operationChecks = new java.util.ArrayList<>(List.of(new GetMutationGuard(), new StreamSlotCheck(),
+        new DepthLimit(limits.maxDepth()), new ComplexityLimit(limits)));
+    if (rateLimit != null) {
+      operationChecks.add(rateLimit);
+    }
     this.graphQL = GraphQL.newGraphQL(schema)
         .instrumentation(new ApiInstrumentation(operationChecks, new OperationMetrics(registry), new DeadlineInstrumentation(),
             new ErrorCodeInstrumentation(), answerBounds))
@@ -105,22 +114,29 @@ public final class ApiGraphQL {
     return schema;
   }
 
+  /** The worker threads executions run on. */
+  public ExecutionThreads threads() {
+    return threads;
+  }
+
   /** Completes {@code builder} for one execution: the caller, fresh DataLoaders, the transport and the introspection switch. */
   public ExecutionInput.Builder prepare(ExecutionInput.Builder builder, Authentication authentication,
-      RequestContext.Transport transport) {
-    return prepare(builder, authentication, transport, null);
+      RequestContext.Transport transport, String clientAddress) {
+    return prepare(builder, authentication, transport, clientAddress, null);
   }
 
   /** As above, with the request's time limit ({@code null}: none, as for streams). */
   public ExecutionInput.Builder prepare(ExecutionInput.Builder builder, Authentication authentication,
-      RequestContext.Transport transport, RequestDeadline deadline) {
+      RequestContext.Transport transport, String clientAddress, RequestDeadline deadline) {
     boolean longLived = transport == RequestContext.Transport.SSE || transport == RequestContext.Transport.WEBSOCKET;
     Loaders requestLoaders = loaders.apply(!longLived);
-    RequestContext context = new RequestContext(authentication, requestLoaders, transport);
+    RequestContext context = new RequestContext(authentication, requestLoaders, transport,
+        clientAddress == null ? "unknown" : clientAddress);
     builder.dataLoaderRegistry(requestLoaders.registry());
     builder.graphQLContext(b -> {
       b.put(RequestContext.class, context);
       b.put(ParserOptions.class, parserOptions);
+      b.put(ExecutionThreads.class, threads);
       if (deadline != null) {
         b.put(RequestDeadline.class, deadline);
       }

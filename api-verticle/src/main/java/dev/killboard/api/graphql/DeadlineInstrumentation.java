@@ -7,10 +7,13 @@ import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchPar
 import graphql.schema.DataFetcher;
 import graphql.schema.LightDataFetcher;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Applies the execution's {@link RequestDeadline} (when it has one: plain HTTP requests) to every field that waits
- * for something; fields that read a property of their parent cannot wait and are left alone.
+ * Fields that wait for something: applies the execution's {@link RequestDeadline} (when it has one: plain HTTP
+ * requests) and hands their completion back to the {@link ExecutionThreads} (the database answers on an event loop;
+ * the fields below are completed on a worker). Fields that read a property of their parent cannot wait and are left
+ * alone.
  */
 final class DeadlineInstrumentation extends SimplePerformantInstrumentation {
 
@@ -20,16 +23,25 @@ final class DeadlineInstrumentation extends SimplePerformantInstrumentation {
     if (dataFetcher instanceof TrivialDataFetcher || dataFetcher instanceof LightDataFetcher) {
       return dataFetcher;
     }
-    RequestDeadline deadline = parameters.getEnvironment().getGraphQlContext().get(RequestDeadline.class);
-    if (deadline == null) {
+    var context = parameters.getEnvironment().getGraphQlContext();
+    RequestDeadline deadline = context.get(RequestDeadline.class);
+    ExecutionThreads threads = context.get(ExecutionThreads.class);
+    if (deadline == null && threads == null) {
       return dataFetcher;
     }
     return env -> {
-      if (deadline.passed()) {
+      if (deadline != null && deadline.passed()) {
         throw deadline.timeout();
       }
       Object value = dataFetcher.get(env);
-      return value instanceof CompletableFuture<?> f ? deadline.bound(f) : value;
+      if (!(value instanceof CompletionStage<?> stage)) {
+        return value;
+      }
+      CompletableFuture<?> f = stage.toCompletableFuture();
+      if (deadline != null) {
+        f = deadline.bound(f);
+      }
+      return threads == null ? f : threads.resume(f);
     };
   }
 }

@@ -62,6 +62,11 @@ public final class RequestDeadline {
     }
   }
 
+  /** The TIMEOUT error of this limit. */
+  public ApiException timeoutError() {
+    return timeout();
+  }
+
   ApiException timeout() {
     return new ApiException(ErrorCode.TIMEOUT, "The request took longer than " + millis + " ms");
   }

@@ -18,8 +18,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.ext.web.handler.graphql.GraphQLHandler;
-import io.vertx.ext.web.handler.graphql.GraphQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandler;
 import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
@@ -32,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The API's routes: {@code /graphql} (WebSocket graphql-transport-ws, SSE graphql-sse, then plain GET/POST),
- * {@code /graphiql}, {@code /auth/callback}, {@code /health/*} and {@code /metrics}; CORS for the configured origins,
+ * {@code /graphiql}, {@code /auth/login}, {@code /auth/callback}, {@code /health/*} and, when switched on,
+ * {@code /metrics}; CORS for the configured origins,
  * a body cap, a request timeout and GraphQL-shaped errors for every failure.
  */
 public final class ApiRouter {
@@ -40,7 +39,7 @@ public final class ApiRouter {
   }
 
   /** Everything the router needs. */
-  public record Parts(ApiSettings settings, ApiGraphQL api, BearerAuthentication bearer, SsoCallback callback,
+  public record Parts(ApiSettings settings, ApiGraphQL api, BearerAuthentication bearer, SsoLoginStart loginStart, SsoCallback callback,
       HealthRoutes health, MeterRegistry registry, Handler<RoutingContext> metricsHandler) {
   }
 
@@ -76,7 +75,8 @@ public final class ApiRouter {
               socket -> new SubscriptionSlots(s.maxSubscriptionsPerSocket()));
           input.builder().graphQLContext(java.util.Map.of(SubscriptionSlots.Claim.class,
               new SubscriptionSlots.Claim(slots, String.valueOf(message.message().getValue("id")))));
-          p.api().prepare(input.builder(), auth, RequestContext.Transport.WEBSOCKET);
+          var peer = message.socket().remoteAddress();
+          p.api().prepare(input.builder(), auth, RequestContext.Transport.WEBSOCKET, peer == null ? null : peer.host());
         })
         .onMessage(message -> {
           if (message.type() == MessageType.COMPLETE) {
@@ -89,17 +89,9 @@ public final class ApiRouter {
         .onSocketEnd(sockets::remove)
         .build();
 
-    GraphQLHandler http = GraphQLHandler.builder(p.api().graphQL())
-        .with(new GraphQLHandlerOptions().setRequestBatchingEnabled(false).setRequestMultipartEnabled(false))
-        .beforeExecute(input -> {
-          RoutingContext rc = input.context();
-          RequestContext.Transport transport = rc.request().method() == HttpMethod.GET
-              ? RequestContext.Transport.HTTP_GET : RequestContext.Transport.HTTP_POST;
-          // The time limit runs inside the execution so that its answer is the only one (see RequestDeadline).
-          p.api().prepare(input.builder(), BearerAuthentication.of(rc), transport,
-              RequestDeadline.start(rc, s.limits().requestTimeoutMillis()));
-        })
-        .build();
+    // Executed and encoded on worker threads; the time limit runs inside the execution so that its answer is the
+    // only one (see RequestDeadline).
+    GraphQLHttpHandler http = new GraphQLHttpHandler(p.api(), s.limits().requestTimeoutMillis());
 
     router.route("/graphql").handler(WebSocketFrameGuard.around(ws));
     router.route("/graphql").method(HttpMethod.GET).method(HttpMethod.POST)
@@ -113,10 +105,22 @@ public final class ApiRouter {
       GraphiQLHandler graphiql = GraphiQLHandler.create(vertx, new GraphiQLHandlerOptions().setEnabled(true)
           .setGraphQLUri("/graphql").setGraphQLWSEnabled(true).setGraphWSQLUri("/graphql"));
       router.route("/graphiql*").subRouter(graphiql.router());
+      // The handler reads its page with readFileBlocking on each request; the first read unpacks it from the jar
+      // (up to a second on a busy machine). Done here, off the event loop (ApiVerticle builds the router on a worker);
+      // later reads come from Vert.x's file cache.
+      try {
+        vertx.fileSystem().readFileBlocking("io/vertx/ext/web/handler/graphiql/index.html");
+      } catch (RuntimeException e) {
+        // Only a warm-up: GraphiQL then unpacks its page on its first request.
+      }
     }
+    router.get("/auth/login").handler(p.loginStart());
     router.get("/auth/callback").handler(p.callback());
     p.health().mount(router);
-    router.get("/metrics").handler(p.metricsHandler());
+    if (s.clientLimits().publicMetrics()) {
+      // Off by default: the management port serves /metrics to the operators' network.
+      router.get("/metrics").handler(p.metricsHandler());
+    }
     router.route().last().handler(rc -> ErrorResponses.send(rc, 404, ErrorCode.NOT_FOUND, "Not found"));
     router.route().failureHandler(new ErrorResponses());
     return router;
@@ -218,7 +222,7 @@ public final class ApiRouter {
     String path = rc.request().path();
     String route = path == null ? "other" : path.startsWith("/graphiql") ? "/graphiql"
         : switch (path) {
-          case "/graphql", "/health", "/health/live", "/health/ready", "/metrics", "/auth/callback" -> path;
+          case "/graphql", "/health", "/health/live", "/health/ready", "/metrics", "/auth/login", "/auth/callback" -> path;
           default -> "other";
         };
     String method = rc.request().method().name();

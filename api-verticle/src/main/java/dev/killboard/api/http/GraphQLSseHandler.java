@@ -69,7 +69,7 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
       return;
     }
     if (maxStreamsPerClient > 0) {
-      String client = rc.request().remoteAddress() == null ? "unknown" : rc.request().remoteAddress().host();
+      String client = ClientAddress.of(rc);
       if (!open(client)) {
         ErrorResponses.send(rc, 429, ErrorCode.TOO_MANY_STREAMS, "At most " + maxStreamsPerClient
             + " event streams may be open per client; close one first");
@@ -97,11 +97,13 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
     }
     // As vertx-web-graphql does for plain requests: the guard reads the HTTP method from it.
     builder.graphQLContext(java.util.Map.of(RoutingContext.class, rc));
-    api.prepare(builder, BearerAuthentication.of(rc), RequestContext.Transport.SSE);
+    api.prepare(builder, BearerAuthentication.of(rc), RequestContext.Transport.SSE, ClientAddress.of(rc));
     Context context = rc.vertx().getOrCreateContext();
-    Future.fromCompletionStage(api.graphQL().executeAsync(builder.build()), context)
+    ExecutionInput input = builder.build();
+    // Parsing, validation and the cost walk run on a worker, as for plain requests (GraphQLHttpHandler).
+    api.threads().executor().execute(() -> Future.fromCompletionStage(api.graphQL().executeAsync(input), context)
         .onFailure(rc::fail)
-        .onSuccess(result -> respond(rc, context, result));
+        .onSuccess(result -> respond(rc, context, result)));
   }
 
   private static JsonObject readRequest(RoutingContext rc) {
@@ -148,8 +150,14 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
     }
     Object data = result.getData();
     if (!(data instanceof Publisher) && !result.isDataPresent()) {
-      // Parse, validation or limit errors: the operation never started (a status set by a check, like 405, stays).
-      response.setStatusCode(response.getStatusCode() >= 400 ? response.getStatusCode() : 400).putHeader("Content-Type", "application/json; charset=utf-8")
+      // Parse, validation or limit errors: the operation never started (a status set by a check, like 405, stays;
+      // a rate-limit refusal is 429 with Retry-After).
+      AnswerStatus status = AnswerStatus.of(result, null);
+      if (status.code() == 429) {
+        response.putHeader("Retry-After", Long.toString(status.retryAfterSeconds()));
+      }
+      int code = status.code() == 429 ? 429 : response.getStatusCode() >= 400 ? response.getStatusCode() : 400;
+      response.setStatusCode(code).putHeader("Content-Type", "application/json; charset=utf-8")
           .end(new JsonObject(result.toSpecification()).encode());
       return;
     }

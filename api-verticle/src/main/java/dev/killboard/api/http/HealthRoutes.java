@@ -11,8 +11,8 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * {@code /health/live}: the process answers. {@code /health/ready}: the database answers a query through the
- * budgeted pool and the connection budget answers its status (both within 3 s); the job queues are reported but do
- * not decide readiness (the API serves without them).
+ * budgeted pool and the connection budget answers its status (both within 3 s); the job queues do not decide
+ * readiness (the API serves without them). Status only: the details are on the management port.
  */
 public final class HealthRoutes {
   private static final long CHECK_TIMEOUT_MS = 3_000;
@@ -36,26 +36,17 @@ public final class HealthRoutes {
     router.get("/health/ready").handler(this::ready);
   }
 
+  /**
+   * Status only ({@code {"status":"UP"}} or 503 {@code {"status":"DOWN"}}): the public port shows no member ids,
+   * addresses, holders or exception classes (issue 10, R2); the management port's {@code /health/ready} has them.
+   */
   private void ready(RoutingContext rc) {
     Future<String> db = timed(pool.query("SELECT 1").execute().map("UP"));
-    Future<JsonObject> permits = budget == null ? Future.succeededFuture(new JsonObject())
-        : timed(budget.status().map(s -> s.toJson()));
+    Future<?> permits = budget == null ? Future.succeededFuture() : timed(budget.status());
     Future.join(db, permits).onComplete(ar -> {
       boolean up = db.succeeded() && permits.succeeded();
-      JsonObject checks = new JsonObject()
-          .put("database", db.succeeded() ? "UP" : "DOWN: " + reason(db.cause()))
-          .put("budget", permits.succeeded() ? "UP" : "DOWN: " + reason(permits.cause()))
-          .put("queues", queues.isUp() ? "UP" : "DOWN (not required)");
-      JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks);
-      if (permits.succeeded()) {
-        body.put("permits", permits.result());
-      }
-      send(rc, up ? 200 : 503, body);
+      send(rc, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN"));
     });
-  }
-
-  private static String reason(Throwable t) {
-    return t == null ? "unknown" : t.getClass().getSimpleName();
   }
 
   private <T> Future<T> timed(Future<T> f) {

@@ -36,7 +36,8 @@ public final class SsoCallback implements Handler<RoutingContext> {
       json(rc, 503, new JsonObject().put("error", "EVE SSO sign-in is not configured on this server"));
       return;
     }
-    signIn.completeWithCode(code, state).onSuccess(session -> {
+    signIn.completeWithCode(code, state, LoginCookie.of(rc.request()), ClientAddress.of(rc)).onSuccess(session -> {
+      LoginCookie.clear(rc, signIn.secureCookie());
       String location = settings.frontendUrl() + "/auth/success"
           + "?token=" + enc(session.grant().accessToken())
           + "&refresh_token=" + enc(session.grant().refreshToken() == null ? "" : session.grant().refreshToken())
@@ -47,10 +48,14 @@ public final class SsoCallback implements Handler<RoutingContext> {
     }).onFailure(e -> {
       ApiException api = e instanceof ApiException a ? a : new ApiException(ErrorCode.UPSTREAM_ERROR, "Authentication failed");
       int status = switch (api.code()) {
-        case BAD_USER_INPUT, UNAUTHENTICATED -> 400;
+        case BAD_USER_INPUT, UNAUTHENTICATED, LOGIN_STATE_REJECTED -> 400;
+        case RATE_LIMITED -> 429;
         case UPSTREAM_ERROR, SERVICE_UNAVAILABLE -> 502;
         default -> 500;
       };
+      if (e instanceof dev.killboard.api.errors.RateLimited limited) {
+        rc.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+      }
       json(rc, status, new JsonObject().put("error", "Authentication failed").put("message", api.getMessage())
           .put("code", api.code().name()));
     });

@@ -1,7 +1,7 @@
 package dev.killboard.api.jobs;
 
 import dev.killboard.api.subscriptions.WorkerHeartbeat;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.QueueStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

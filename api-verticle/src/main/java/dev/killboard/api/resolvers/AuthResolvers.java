@@ -1,5 +1,7 @@
 package dev.killboard.api.resolvers;
 
+import dev.killboard.api.auth.Authentication;
+import dev.killboard.api.auth.Privileges;
 import dev.killboard.api.auth.SignIn;
 import dev.killboard.api.auth.Viewer;
 import dev.killboard.api.config.QueryLimits;
@@ -12,12 +14,15 @@ import dev.killboard.api.graphql.ResolverModule;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import dev.killboard.api.http.LoginCookie;
 
 /** Signing in with EVE SSO, the signed-in user, and the original's user stubs. */
 public final class AuthResolvers implements ResolverModule {
   private final SignIn signIn;
   private final UserRepository users;
   private final QueryLimits limits;
+  private final Privileges privileges;
 
   /** The GraphQL User. */
   public record User(String id, String name, String email, String createdAt) {
@@ -34,7 +39,8 @@ public final class AuthResolvers implements ResolverModule {
     }
   }
 
-  public AuthResolvers(SignIn signIn, UserRepository users, QueryLimits limits) {
+  public AuthResolvers(SignIn signIn, UserRepository users, QueryLimits limits, Privileges privileges) {
+    this.privileges = privileges;
     this.signIn = signIn;
     this.users = users;
     this.limits = limits;
@@ -45,12 +51,14 @@ public final class AuthResolvers implements ResolverModule {
     w.type("Query", t -> t
         .dataFetcher("me", this::me)
         .dataFetcher("user", this::user)
-        .dataFetcher("users", env -> Async.stage(users.newest(limits.maxPageSize()).map(l -> l.stream().map(User::of).toList()))));
+        .dataFetcher("users", this::users));
     w.type("Mutation", t -> t
         .dataFetcher("login", env -> signIn.login())
         .dataFetcher("authenticateWithCode", env -> Async.stage(
-            signIn.completeWithCode(env.getArgument("code"), env.getArgument("state")).map(AuthResolvers::payload)))
-        .dataFetcher("refreshToken", env -> Async.stage(signIn.refresh(env.getArgument("refreshToken")).map(AuthResolvers::payload)))
+            signIn.completeWithCode(env.getArgument("code"), env.getArgument("state"), browserNonce(env),
+                RequestContext.of(env).clientAddress()).map(AuthResolvers::payload)))
+        .dataFetcher("refreshToken", env -> Async.stage(signIn.refresh(env.getArgument("refreshToken"),
+            RequestContext.of(env).clientAddress()).map(AuthResolvers::payload)))
         .dataFetcher("createUser", env -> {
           throw new ApiException(ErrorCode.NOT_SUPPORTED, "Users are created by signing in with EVE SSO");
         })
@@ -71,13 +79,35 @@ public final class AuthResolvers implements ResolverModule {
         : Future.succeededFuture(User.of(u))));
   }
 
+  /** The sign-in cookie's nonce of a plain HTTP request (a WebSocket has none). */
+  private static String browserNonce(DataFetchingEnvironment env) {
+    RoutingContext rc = env.getGraphQlContext().get(RoutingContext.class);
+    return rc == null ? null : LoginCookie.of(rc.request());
+  }
+
+  /** Every user for admins; the viewer's own record for anyone else signed in (issue 10, R3). */
+  private Object users(DataFetchingEnvironment env) {
+    Authentication auth = RequestContext.of(env).authentication();
+    Viewer viewer = auth.require();
+    if (privileges.isAdmin(auth)) {
+      return Async.stage(users.newest(limits.maxPageSize()).map(l -> l.stream().map(User::of).toList()));
+    }
+    return Async.stage(users.byCharacter(viewer.characterId()).map(u -> u == null ? java.util.List.<User>of() : java.util.List.of(User.of(u))));
+  }
+
+  /** A user record: the viewer's own, or any for admins. */
   private Object user(DataFetchingEnvironment env) {
+    Authentication auth = RequestContext.of(env).authentication();
+    Viewer viewer = auth.require();
     String raw = env.getArgument("id");
     int id;
     try {
       id = Integer.parseInt(raw.trim());
     } catch (NumberFormatException e) {
       return null;
+    }
+    if (id != viewer.characterId() && !privileges.isAdmin(auth)) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "A user record can be read by that user and by admins only");
     }
     return Async.stage(users.byCharacter(id).map(u -> u == null ? null : User.of(u)));
   }

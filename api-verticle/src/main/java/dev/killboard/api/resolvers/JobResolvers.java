@@ -1,5 +1,6 @@
 package dev.killboard.api.resolvers;
 
+import dev.killboard.api.auth.Privileges;
 import dev.killboard.api.auth.SignIn;
 import dev.killboard.api.auth.Viewer;
 import dev.killboard.api.data.Sql;
@@ -9,8 +10,9 @@ import dev.killboard.api.graphql.ResolverModule;
 import dev.killboard.api.jobs.QueueAccess;
 import dev.killboard.api.jobs.WorkerStatusSource;
 import dev.killboard.api.subscriptions.WorkerStatusTicker;
+import dev.killboard.contracts.EntityJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.Future;
@@ -29,8 +31,11 @@ public final class JobResolvers implements ResolverModule {
   private final UserRepository users;
   private final WorkerStatusSource status;
   private final WorkerStatusTicker ticker;
+  private final Privileges privileges;
 
-  public JobResolvers(QueueAccess queues, UserRepository users, WorkerStatusSource status, WorkerStatusTicker ticker) {
+  public JobResolvers(QueueAccess queues, UserRepository users, WorkerStatusSource status, WorkerStatusTicker ticker,
+      Privileges privileges) {
+    this.privileges = privileges;
     this.queues = queues;
     this.users = users;
     this.status = status;
@@ -58,8 +63,10 @@ public final class JobResolvers implements ResolverModule {
   }
 
   private Object startSync(DataFetchingEnvironment env, String queue, String what) {
+    // A full sync crawls ESI for every id of its kind: admins only (issue 10, R4).
+    privileges.requireAdmin(RequestContext.of(env).authentication(), "start a full " + what + " sync");
     String mutationId = clientMutationId(env);
-    JsonObject payload = new JsonObject().put("all", true).put("source", env.getField().getName())
+    JsonObject payload = EntityJob.everything().toJson().put("source", env.getField().getName())
         .put("queuedAt", Sql.iso(Instant.now()));
     return Async.stage(queues.queue()
         .compose(q -> q.enqueue(queue, payload, Priority.LOW))

@@ -2,6 +2,7 @@ package dev.killboard.api.subscriptions;
 
 import dev.killboard.api.data.KillmailRepository;
 import dev.killboard.api.data.KillmailRepository.Killmail;
+import dev.killboard.contracts.NewKillmail;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -13,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code newKillmail} source of one API instance: one consumer of {@link NewKillmailEvent#ADDRESS} on the
+ * The {@code newKillmail} source of one API instance: one consumer of {@link NewKillmail#ADDRESS} on the
  * clustered event bus; each event loads the killmail once (not once per subscriber) and hands it to every
  * subscriber of this instance.
  */
@@ -34,7 +35,7 @@ public final class KillmailFeed {
 
   /** Registers the consumer; completes when the registration has reached the cluster. */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(NewKillmailEvent.ADDRESS, this::onEvent);
+    consumer = vertx.eventBus().consumer(NewKillmail.ADDRESS, this::onEvent);
     return consumer.completion();
   }
 
@@ -58,11 +59,11 @@ public final class KillmailFeed {
   }
 
   private void onEvent(Message<Object> message) {
-    NewKillmailEvent event;
+    NewKillmail event;
     try {
-      event = NewKillmailEvent.fromJson(message.body());
+      event = NewKillmail.fromJson(message.body());
     } catch (IllegalArgumentException e) {
-      LOG.warn("Ignoring a malformed message on {}: {}", NewKillmailEvent.ADDRESS, e.getMessage());
+      LOG.warn("Ignoring a malformed message on {}: {}", NewKillmail.ADDRESS, e.getMessage());
       return;
     }
     if (subscribers.isEmpty()) {

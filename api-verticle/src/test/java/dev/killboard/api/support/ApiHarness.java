@@ -105,6 +105,12 @@ public final class ApiHarness {
         Map.entry("KILLBOARD_FRONTEND_URL", "http://frontend.test:3000"),
         Map.entry("KILLBOARD_TOKEN_KEY", TOKEN_KEY),
         Map.entry("KILLBOARD_WORKER_STATUS_INTERVAL_MS", "300"),
+        // Every test client is 127.0.0.1: the limits per client are tested on variants (ClientLimitsTest).
+        Map.entry("KILLBOARD_RATE_LIMIT_CAPACITY", "1000000000"),
+        Map.entry("KILLBOARD_RATE_LIMIT_PER_SECOND", "1000000000"),
+        Map.entry("KILLBOARD_SSO_CALLS_PER_MINUTE", "10000"),
+        Map.entry("KILLBOARD_PUBLIC_METRICS_ENABLED", "true"),
+        Map.entry("KILLBOARD_ADMIN_CHARACTER_IDS", "90000009"),
         Map.entry("KILLBOARD_CORS_ORIGINS", "http://frontend.test:3000")));
   }
 

@@ -188,6 +188,10 @@ public final class ApiBenchmark {
       JsonObject env = new JsonObject()
           .put("KILLBOARD_HTTP_HOST", "127.0.0.1")
           .put("KILLBOARD_HTTP_PORT", Integer.toString(port))
+          // The benchmark reads the statement counter from /metrics and loads the API from one address.
+          .put("KILLBOARD_PUBLIC_METRICS_ENABLED", "true")
+          .put("KILLBOARD_RATE_LIMIT_CAPACITY", "1000000000")
+          .put("KILLBOARD_RATE_LIMIT_PER_SECOND", "1000000000")
           .put("KILLBOARD_DB_HOST", db.host())
           .put("KILLBOARD_DB_PORT", Integer.toString(db.port()))
           .put("KILLBOARD_DB_NAME", db.database())

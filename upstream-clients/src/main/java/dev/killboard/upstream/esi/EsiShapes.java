@@ -1,5 +1,7 @@
 package dev.killboard.upstream.esi;
 
+import dev.killboard.contracts.KillmailShape;
+import dev.killboard.contracts.MalformedKillmail;
 import dev.killboard.upstream.JsonShape;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,11 +13,6 @@ import java.util.List;
  * ids must be positive. The killmail check also serves R2Z2, whose entries embed the ESI killmail.
  */
 public final class EsiShapes {
-  /** Deepest container nesting accepted in a killmail's items (EVE nests one or two levels). */
-  public static final int MAX_ITEM_DEPTH = 4;
-  private static final int MAX_ATTACKERS = 10_000;
-  private static final int MAX_ITEMS = 10_000;
-
   private EsiShapes() {
   }
 
@@ -147,78 +144,16 @@ public final class EsiShapes {
   }
 
   /**
-   * An ESI killmail: id (equal to {@code expectedId}), time, system, a victim with ship and damage, at least one
-   * attacker, items with type, flag and quantities, containers nested at most {@link #MAX_ITEM_DEPTH} deep.
+   * An ESI killmail whose id equals {@code expectedId}, checked by the contract's one killmail check
+   * ({@link KillmailShape}, shared with the backfill); a breach is a malformed answer.
    */
   public static JsonObject killmail(JsonShape s, JsonObject o, long expectedId) {
-    sameId(s, o, "killmail_id", expectedId);
-    String time = s.text(o, "", "killmail_time");
     try {
-      java.time.OffsetDateTime.parse(time);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw s.malformed("field 'killmail_time' must be an ISO date-time, got \"" + (time.length() > 40
-          ? time.substring(0, 40) : time) + "\"");
-    }
-    s.id(o, "", "solar_system_id");
-    s.optionalId(o, "", "moon_id");
-    s.optionalId(o, "", "war_id");
-    JsonObject victim = s.child(o, "", "victim");
-    s.id(victim, "victim", "ship_type_id");
-    s.count(victim, "victim", "damage_taken");
-    participant(s, victim, "victim");
-    JsonArray items = s.optionalList(victim, "victim", "items");
-    if (items != null) {
-      items(s, items, "victim.items", 1);
-    }
-    JsonArray attackers = s.list(o, "", "attackers");
-    if (attackers.isEmpty()) {
-      throw s.malformed("field 'attackers' is empty; a killmail has at least one attacker");
-    }
-    s.atMost(attackers, "attackers", MAX_ATTACKERS);
-    for (int i = 0; i < attackers.size(); i++) {
-      String at = "attackers[" + i + "]";
-      JsonObject a = s.element(attackers, "attackers", i);
-      s.count(a, at, "damage_done");
-      s.flag(a, at, "final_blow");
-      s.optionalNumber(a, at, "security_status");
-      s.optionalId(a, at, "ship_type_id");
-      s.optionalId(a, at, "weapon_type_id");
-      participant(s, a, at);
+      KillmailShape.check(o, expectedId);
+    } catch (MalformedKillmail e) {
+      throw s.malformed(e.getMessage());
     }
     return o;
-  }
-
-  private static void participant(JsonShape s, JsonObject o, String at) {
-    s.optionalId(o, at, "character_id");
-    s.optionalId(o, at, "corporation_id");
-    s.optionalId(o, at, "alliance_id");
-    s.optionalId(o, at, "faction_id");
-  }
-
-  private static void items(JsonShape s, JsonArray items, String at, int depth) {
-    if (depth > MAX_ITEM_DEPTH) {
-      throw s.malformed("'" + at + "' nests containers deeper than " + MAX_ITEM_DEPTH + " levels");
-    }
-    s.atMost(items, at, MAX_ITEMS);
-    for (int i = 0; i < items.size(); i++) {
-      String here = at + "[" + i + "]";
-      JsonObject item = s.element(items, at, i);
-      s.id(item, here, "item_type_id");
-      Long flag = s.optionalInteger(item, here, "flag");
-      if (flag == null || flag < 0) {
-        throw s.malformed("field '" + here + ".flag' must be an integer >= 0");
-      }
-      s.optionalInteger(item, here, "singleton");
-      Long destroyed = s.optionalInteger(item, here, "quantity_destroyed");
-      Long dropped = s.optionalInteger(item, here, "quantity_dropped");
-      if ((destroyed != null && destroyed < 0) || (dropped != null && dropped < 0)) {
-        throw s.malformed("'" + here + "' has a negative quantity");
-      }
-      JsonArray nested = s.optionalList(item, here, "items");
-      if (nested != null) {
-        items(s, nested, here + ".items", depth + 1);
-      }
-    }
   }
 
   private static void sameId(JsonShape s, JsonObject o, String field, long expected) {

@@ -3,12 +3,12 @@ package dev.killboard.upstream.esi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.killboard.fake.Fault;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeSso;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
+import dev.killboard.fake.Fault;
 import dev.killboard.fake.ManualClock;
 import dev.killboard.fake.RecordedRequest;
 import dev.killboard.fake.UniverseSpec;
@@ -223,7 +223,7 @@ class EsiClientTest {
     broken.getJsonArray("attackers").clear();
     esi.faults().inject(FakeEsi.KILLMAIL, Fault.body(200, broken.encode()));
     assertThatThrownBy(() -> await(client.killmail(km.killmailId(), km.hash()))).isInstanceOf(UpstreamMalformed.class)
-        .hasMessageContaining("'attackers' is empty");
+        .hasMessageContaining("attackers must hold 1 to 32767 entries, has 0");
     JsonObject otherId = km.esi().copy().put("killmail_id", km.killmailId() + 1);
     esi.faults().inject(FakeEsi.KILLMAIL, Fault.body(200, otherId.encode()));
     assertThatThrownBy(() -> await(client.killmail(km.killmailId(), km.hash()))).isInstanceOf(UpstreamMalformed.class)

@@ -3,11 +3,11 @@ package dev.killboard.upstream.r2z2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.killboard.fake.Fault;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
+import dev.killboard.fake.Fault;
 import dev.killboard.fake.RecordedRequest;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.upstream.TestSettings;
@@ -86,7 +86,7 @@ class R2z2ClientTest {
       assertThatThrownBy(() -> client.fetch(sequence).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class)
           .hasMessageContaining("'hash' and 'zkb.hash' differ");
       assertThatThrownBy(() -> client.fetch(sequence).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class)
-          .hasMessageContaining("field 'victim' is missing");
+          .hasMessageContaining("missing victim");
       assertThatThrownBy(() -> client.fetch(sequence).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamMalformed.class);
       assertThatThrownBy(() -> client.fetch(sequence).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamRetryable.class)
           .satisfies(e -> {

@@ -36,7 +36,7 @@ public abstract class QueueWorker<T> extends PooledWorker {
   // Set while the consumer is paused for a shortage of connection permits (on this verticle's context only).
   private Future<Void> waitingForPermit;
 
-  /** The queue this worker consumes (a {@link dev.killboard.queue.QueueNames} constant). */
+  /** The queue this worker consumes (a {@link dev.killboard.contracts.QueueNames} constant). */
   public abstract String queueName();
 
   /** The upstream call for one job. */

@@ -1,8 +1,9 @@
 package dev.killboard.worker.info;
 
+import dev.killboard.contracts.EntityJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Job;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import io.vertx.core.Future;
@@ -20,7 +21,7 @@ public final class AllianceCorporationsWorker extends QueueWorker<List<Long>> {
 
   @Override
   protected Future<List<Long>> fetch(Job job) {
-    return runtime.esi().allianceCorporations(JobPayload.id(job, "alliance"));
+    return runtime.esi().allianceCorporations(JobPayload.entityId(job, "alliance"));
   }
 
   @Override
@@ -32,6 +33,6 @@ public final class AllianceCorporationsWorker extends QueueWorker<List<Long>> {
   protected Future<?> process(Job job) {
     return fetch(job).compose(ids -> ids.isEmpty() ? Future.succeededFuture()
         : runtime.queue().enqueueAll(QueueNames.ESI_CORPORATION_INFO,
-            ids.stream().map(id -> new JsonObject().put("corporationId", id)).toList(), Priority.NORMAL));
+            ids.stream().map(id -> EntityJob.of(id).toJson()).toList(), Priority.NORMAL));
   }
 }

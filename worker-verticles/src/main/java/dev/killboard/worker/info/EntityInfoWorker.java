@@ -3,10 +3,10 @@ package dev.killboard.worker.info;
 import dev.killboard.queue.Job;
 import dev.killboard.queue.JobRejected;
 import dev.killboard.queue.Priority;
+import dev.killboard.store.Enqueue;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import dev.killboard.worker.framework.Upsert;
-import dev.killboard.worker.producer.Enqueue;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -18,7 +18,7 @@ import java.util.List;
  * {@code start...Sync} mutations) is expanded into one job per id on the same queue where ESI lists every id.
  */
 public abstract class EntityInfoWorker extends QueueWorker<JsonObject> {
-  /** The entity's name in payloads and messages, e.g. {@code character} (payload key {@code characterId}). */
+  /** The entity's name in payloads and messages, e.g. {@code character} (legacy payload key {@code characterId}). */
   protected abstract String entity();
 
   /** The ESI call for one id. */
@@ -37,14 +37,14 @@ public abstract class EntityInfoWorker extends QueueWorker<JsonObject> {
 
   @Override
   protected Future<?> process(Job job) {
-    if (JobPayload.all(job)) {
+    if (JobPayload.entity(job, entity()).all()) {
       Future<List<Long>> ids = allIds();
       if (ids == null) {
         return Future.failedFuture(new JobRejected("a full " + entity() + " sync is not offered: queue one job per "
             + entity() + " id instead"));
       }
       // Chunked: a full type sync is tens of thousands of ids, more than one Redis call should carry.
-      return ids.compose(list -> Enqueue.ids(runtime.queue(), queueName(), "id", list.stream().distinct().toList(),
+      return ids.compose(list -> Enqueue.entities(runtime.queue(), queueName(), list.stream().distinct().toList(),
           Priority.NORMAL));
     }
     return super.process(job);
@@ -52,12 +52,11 @@ public abstract class EntityInfoWorker extends QueueWorker<JsonObject> {
 
   @Override
   protected Future<JsonObject> fetch(Job job) {
-    return call(JobPayload.id(job, entity()));
+    return call(JobPayload.entityId(job, entity()));
   }
 
   @Override
   protected Future<?> write(SqlConnection tx, JsonObject esi, Job job) {
-    int id = JobPayload.id(job, entity());
-    return upsert().execute(tx, row(id, esi));
+    return upsert().execute(tx, row(JobPayload.entityId(job, entity()), esi));
   }
 }

@@ -2,7 +2,7 @@ package dev.killboard.worker.info;
 
 import static dev.killboard.worker.framework.EsiValues.*;
 
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.worker.framework.Upsert;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,11 @@
 package dev.killboard.worker.killmail;
 
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.runtime.Backoff;
 import dev.killboard.upstream.r2z2.R2z2Killmail;
 import dev.killboard.upstream.r2z2.R2z2Poller;
 import dev.killboard.upstream.r2z2.R2z2PollingPolicy;
 import dev.killboard.worker.framework.PooledWorker;
-import dev.killboard.worker.ingest.IngestKillmail;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -83,7 +83,7 @@ public final class R2z2StreamWorker extends PooledWorker {
   }
 
   private Future<Void> store(R2z2Killmail entry) {
-    IngestKillmail km = new IngestKillmail(entry.killmailId(), entry.hash(), entry.esi(), entry.zkb());
+    EsiKillmail km = new EsiKillmail(entry.killmailId(), entry.hash(), entry.esi(), entry.zkb());
     return runtime.killmailIngest().store(vertx, runtime.pool(), List.of(km), tx -> tx.preparedQuery(
             "INSERT INTO feed_state (feed, last_sequence, updated_at) VALUES ($1, $2, now()) ON CONFLICT (feed) DO UPDATE"
                 + " SET last_sequence = greatest(feed_state.last_sequence, EXCLUDED.last_sequence), updated_at = now()")

@@ -1,7 +1,7 @@
 package dev.killboard.worker.killmail;
 
+import dev.killboard.store.UnknownEntities;
 import dev.killboard.worker.framework.OneShotWorker;
-import dev.killboard.worker.ingest.UnknownEntities;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

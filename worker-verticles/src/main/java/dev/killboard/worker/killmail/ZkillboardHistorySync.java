@@ -1,10 +1,9 @@
 package dev.killboard.worker.killmail;
 
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.store.KillmailIngest;
 import dev.killboard.upstream.zkillboard.ZkbKillmailRef;
 import dev.killboard.worker.framework.WorkerRuntime;
-import dev.killboard.worker.ingest.EsiKillmailReader;
-import dev.killboard.worker.ingest.IngestKillmail;
-import dev.killboard.worker.ingest.KillmailIngest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -81,7 +80,7 @@ final class ZkillboardHistorySync {
   }
 
   /** What a page's transaction stores. */
-  private record Ready(List<IngestKillmail> batch, List<Map.Entry<Long, JsonObject>> toFill) {
+  private record Ready(List<EsiKillmail> batch, List<Map.Entry<Long, JsonObject>> toFill) {
   }
 
   /** Stored killmails cost no ESI call; those stored without zkb values (read from ESI alone) get them. */
@@ -106,7 +105,7 @@ final class ZkillboardHistorySync {
         });
   }
 
-  private Future<List<IngestKillmail>> readFromEsi(List<ZkbKillmailRef> refs) {
+  private Future<List<EsiKillmail>> readFromEsi(List<ZkbKillmailRef> refs) {
     return new EsiKillmailReader(runtime.esi()).readWithZkb(refs);
   }
 }

@@ -1,7 +1,8 @@
 package dev.killboard.worker.killmail;
 
+import dev.killboard.contracts.CharacterKillmailsJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Job;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import io.vertx.core.Future;
@@ -42,7 +43,7 @@ public class ZkillboardSyncWorker extends QueueWorker<Void> {
 
   @Override
   protected final Future<?> process(Job job) {
-    return new ZkillboardHistorySync(vertx, runtime).sync(JobPayload.id(job, "character"),
-        job.payload().getInteger("maxPages", DEFAULT_MAX_PAGES));
+    CharacterKillmailsJob payload = JobPayload.characterKillmails(job);
+    return new ZkillboardHistorySync(vertx, runtime).sync(payload.characterId(), payload.maxPagesOr(DEFAULT_MAX_PAGES));
   }
 }

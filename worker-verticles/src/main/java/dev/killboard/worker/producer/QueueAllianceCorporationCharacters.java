@@ -1,7 +1,8 @@
 package dev.killboard.worker.producer;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.store.Enqueue;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
@@ -22,7 +23,7 @@ public final class QueueAllianceCorporationCharacters extends OneShotWorker {
         .execute(Tuple.of(QueueZkillboardSync.FIRST_PLAYER_ID)).compose(rows -> {
           List<Long> ids = new ArrayList<>();
           rows.forEach(r -> ids.add(r.getLong(0)));
-          return Enqueue.ids(runtime.queue(), QueueNames.ESI_CHARACTER_INFO, "characterId", ids, Priority.LOW);
+          return Enqueue.entities(runtime.queue(), QueueNames.ESI_CHARACTER_INFO, ids, Priority.LOW);
         });
   }
 }

@@ -1,7 +1,8 @@
 package dev.killboard.worker.producer;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.store.Enqueue;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ public final class QueueAllianceCorporations extends OneShotWorker {
     return runtime.pool().query("SELECT id FROM alliances ORDER BY id").execute().compose(rows -> {
       List<Long> ids = new ArrayList<>();
       rows.forEach(r -> ids.add(r.getLong(0)));
-      return Enqueue.ids(runtime.queue(), QueueNames.ESI_ALLIANCE_CORPORATIONS, "allianceId", ids, Priority.NORMAL);
+      return Enqueue.entities(runtime.queue(), QueueNames.ESI_ALLIANCE_CORPORATIONS, ids, Priority.NORMAL);
     });
   }
 }

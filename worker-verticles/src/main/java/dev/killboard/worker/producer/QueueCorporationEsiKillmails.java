@@ -1,7 +1,8 @@
 package dev.killboard.worker.producer;
 
+import dev.killboard.contracts.QueueNames;
+import dev.killboard.contracts.UserKillmailsJob;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -22,8 +23,8 @@ public final class QueueCorporationEsiKillmails extends OneShotWorker {
         + " WHERE refresh_token_encrypted IS NOT NULL AND corporation_id IS NOT NULL"
         + " ORDER BY corporation_id, last_corp_killmail_sync_at NULLS FIRST, character_id").execute().compose(rows -> {
           List<JsonObject> jobs = new ArrayList<>();
-          rows.forEach(r -> jobs.add(new JsonObject().put("characterId", r.getInteger("character_id"))
-              .put("corporationId", r.getInteger("corporation_id")).put("source", workerName())));
+          rows.forEach(r -> jobs.add(UserKillmailsJob.corporation(r.getInteger("character_id"), r.getInteger("corporation_id"))
+              .toJson().put("source", workerName())));
           return jobs.isEmpty() ? Future.succeededFuture()
               : runtime.queue().enqueueAll(QueueNames.ESI_CORPORATION_KILLMAILS, jobs, Priority.NORMAL);
         });

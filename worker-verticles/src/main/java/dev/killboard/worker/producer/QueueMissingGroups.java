@@ -1,7 +1,8 @@
 package dev.killboard.worker.producer;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.store.Enqueue;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
@@ -25,7 +26,7 @@ public final class QueueMissingGroups extends OneShotWorker {
             Set<Long> stored = new HashSet<>();
             rows.forEach(r -> stored.add(r.getLong(0)));
             List<Long> missing = all.stream().filter(id -> !stored.contains(id)).distinct().sorted().toList();
-            return Enqueue.ids(runtime.queue(), QueueNames.ESI_ITEM_GROUP_INFO, "groupId", missing, Priority.NORMAL);
+            return Enqueue.entities(runtime.queue(), QueueNames.ESI_ITEM_GROUP_INFO, missing, Priority.NORMAL);
           });
     });
   }

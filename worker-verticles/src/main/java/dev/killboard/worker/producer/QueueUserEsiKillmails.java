@@ -1,7 +1,8 @@
 package dev.killboard.worker.producer;
 
+import dev.killboard.contracts.QueueNames;
+import dev.killboard.contracts.UserKillmailsJob;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,7 @@ public final class QueueUserEsiKillmails extends OneShotWorker {
     return runtime.pool().query("SELECT character_id FROM users WHERE refresh_token_encrypted IS NOT NULL"
         + " ORDER BY last_killmail_sync_at NULLS FIRST, character_id").execute().compose(rows -> {
           List<JsonObject> jobs = new ArrayList<>();
-          rows.forEach(r -> jobs.add(new JsonObject().put("characterId", r.getInteger(0))
+          rows.forEach(r -> jobs.add(UserKillmailsJob.character(r.getInteger(0)).toJson()
               .put("source", workerName())));
           return jobs.isEmpty() ? Future.succeededFuture()
               : runtime.queue().enqueueAll(QueueNames.ESI_USER_KILLMAILS, jobs, Priority.NORMAL);

@@ -1,7 +1,9 @@
 package dev.killboard.worker.producer;
 
+import dev.killboard.contracts.CharacterKillmailsJob;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
+import dev.killboard.store.Enqueue;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
@@ -25,12 +27,8 @@ public final class QueueZkillboardSync extends OneShotWorker {
         .execute(Tuple.of(FIRST_PLAYER_ID)).<Void>compose(rows -> {
           List<Long> ids = new ArrayList<>();
           rows.forEach(r -> ids.add(r.getLong(0)));
-          if (maxPages == null) {
-            return Enqueue.ids(runtime.queue(), QueueNames.ZKILLBOARD_CHARACTER, "characterId", ids, Priority.LOW);
-          }
-          return runtime.queue().enqueueAll(QueueNames.ZKILLBOARD_CHARACTER, ids.stream()
-              .map(id -> new io.vertx.core.json.JsonObject().put("characterId", id).put("maxPages", maxPages)).toList(),
-              Priority.LOW).mapEmpty();
+          return Enqueue.ids(runtime.queue(), QueueNames.ZKILLBOARD_CHARACTER, ids,
+              id -> new CharacterKillmailsJob((int) id, maxPages).toJson(), Priority.LOW);
         });
   }
 }

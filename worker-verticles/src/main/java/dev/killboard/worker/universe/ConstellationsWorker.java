@@ -2,7 +2,7 @@ package dev.killboard.worker.universe;
 
 import static dev.killboard.worker.framework.EsiValues.*;
 
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.worker.framework.Upsert;
 import dev.killboard.worker.info.EntityInfoWorker;
 import io.vertx.core.Future;

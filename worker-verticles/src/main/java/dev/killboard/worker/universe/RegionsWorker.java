@@ -1,6 +1,6 @@
 package dev.killboard.worker.universe;
 
-import dev.killboard.queue.QueueNames;
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.worker.framework.Upsert;
 import dev.killboard.worker.info.EntityInfoWorker;
 import io.vertx.core.Future;

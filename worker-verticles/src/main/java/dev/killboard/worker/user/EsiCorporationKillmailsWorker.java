@@ -1,7 +1,7 @@
 package dev.killboard.worker.user;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Job;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.upstream.esi.EsiPage;
 import dev.killboard.upstream.esi.KillmailRef;
 import dev.killboard.worker.framework.JobPayload;
@@ -20,6 +20,7 @@ public final class EsiCorporationKillmailsWorker extends RecentKillmailsWorker {
 
   @Override
   protected Future<EsiPage<KillmailRef>> page(Job job, int characterId, String accessToken, int page) {
-    return runtime.esi().corporationRecentKillmails(JobPayload.id(job, "corporation"), accessToken, page);
+    return runtime.esi().corporationRecentKillmails(JobPayload.userKillmails(job).requireCorporationId(), accessToken,
+        page);
   }
 }

@@ -1,7 +1,7 @@
 package dev.killboard.worker.user;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Job;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.upstream.esi.EsiPage;
 import dev.killboard.upstream.esi.KillmailRef;
 import io.vertx.core.Future;

@@ -10,7 +10,7 @@ import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
 import dev.killboard.worker.framework.WorkerConfigException;
 import dev.killboard.worker.framework.WorkerSettings;
-import dev.killboard.worker.ingest.EsiKillmailReader;
+import dev.killboard.worker.killmail.EsiKillmailReader;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -80,7 +80,7 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
 
   @Override
   protected Future<?> process(Job job) {
-    int characterId = JobPayload.id(job, "character");
+    int characterId = JobPayload.userKillmails(job).characterId();
     return runtime.pool().preparedQuery("SELECT " + lastIdColumn() + " FROM users WHERE character_id = $1")
         .execute(Tuple.of(characterId))
         .compose(rows -> {

@@ -1,5 +1,6 @@
-package dev.killboard.backfill;
+package dev.killboard.worker;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeUniverse;
@@ -7,7 +8,6 @@ import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.Vertx;
@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * RSS of one JVM running the original's eight production workers against the local fakes, under work for a minute.
  * Not a test: prints figures.
  *
- * <pre>mvn -q -pl backfill-importer test-compile exec:java@memory [-Dexec.args="--seconds=60 --jvm-flags=..."]</pre>
+ * <pre>mvn -q -pl worker-verticles test-compile exec:java@memory [-Dexec.args="--seconds=60 --jvm-flags=..."]</pre>
  */
 public final class WorkerMemoryBenchmark {
   /** Heap and off-heap caps for a small worker JVM. */

@@ -1,5 +1,6 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.worker.killmail;
 
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.upstream.esi.EsiClient;
 import dev.killboard.upstream.esi.KillmailRef;
 import dev.killboard.upstream.zkillboard.ZkbKillmailRef;
@@ -24,28 +25,28 @@ public final class EsiKillmailReader {
   }
 
   /** Killmails from ESI refs (no zkb values). */
-  public Future<List<IngestKillmail>> read(List<KillmailRef> refs) {
+  public Future<List<EsiKillmail>> read(List<KillmailRef> refs) {
     return chunks(refs, ref -> esi.killmail(ref.killmailId(), ref.hash())
-        .map(k -> new IngestKillmail(ref.killmailId(), ref.hash(), k, null)));
+        .map(k -> new EsiKillmail(ref.killmailId(), ref.hash(), k, null)));
   }
 
   /** Killmails from zKillboard refs, with their zkb values. */
-  public Future<List<IngestKillmail>> readWithZkb(List<ZkbKillmailRef> refs) {
+  public Future<List<EsiKillmail>> readWithZkb(List<ZkbKillmailRef> refs) {
     return chunks(refs, ref -> esi.killmail(ref.killmailId(), ref.hash())
-        .map(k -> new IngestKillmail(ref.killmailId(), ref.hash(), k, ref.zkb())));
+        .map(k -> new EsiKillmail(ref.killmailId(), ref.hash(), k, ref.zkb())));
   }
 
-  private static <R> Future<List<IngestKillmail>> chunks(List<R> refs, Function<R, Future<IngestKillmail>> read) {
-    List<IngestKillmail> out = new ArrayList<>(refs.size());
+  private static <R> Future<List<EsiKillmail>> chunks(List<R> refs, Function<R, Future<EsiKillmail>> read) {
+    List<EsiKillmail> out = new ArrayList<>(refs.size());
     return chunk(refs, 0, read, out).map(v -> out);
   }
 
-  private static <R> Future<Void> chunk(List<R> refs, int from, Function<R, Future<IngestKillmail>> read,
-      List<IngestKillmail> out) {
+  private static <R> Future<Void> chunk(List<R> refs, int from, Function<R, Future<EsiKillmail>> read,
+      List<EsiKillmail> out) {
     if (from >= refs.size()) {
       return Future.succeededFuture();
     }
-    List<Future<IngestKillmail>> reads = refs.subList(from, Math.min(refs.size(), from + PARALLELISM)).stream()
+    List<Future<EsiKillmail>> reads = refs.subList(from, Math.min(refs.size(), from + PARALLELISM)).stream()
         .map(read).toList();
     return Future.all(reads).compose(done -> {
       reads.forEach(f -> out.add(f.result()));

@@ -1,8 +1,7 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.store;
 
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.worker.producer.Enqueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -185,7 +184,7 @@ public final class EntityJobOutbox {
       for (UnknownEntities.Kind kind : UnknownEntities.KINDS) {
         List<Long> ids = byKind.get(kind.name());
         if (ids != null) {
-          queued = queued.compose(v -> Enqueue.ids(queue, kind.queue(), kind.key(), ids, Priority.NORMAL));
+          queued = queued.compose(v -> Enqueue.entities(queue, kind.queue(), ids, Priority.NORMAL));
         }
       }
       return queued.map(v -> rows.size());

@@ -1,9 +1,8 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.store;
 
+import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.Priority;
-import dev.killboard.queue.QueueNames;
-import dev.killboard.worker.producer.Enqueue;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -21,17 +20,17 @@ import java.util.List;
 public final class UnknownEntities {
   /**
    * One kind of entity: its name in {@code entity_job_outbox.kind}, the column that names it in victims and attackers,
-   * its table, its queue and job key.
+   * its table and its queue (whose jobs are {@code EntityJob}s).
    */
-  record Kind(String name, String column, String table, String queue, String key) {
+  record Kind(String name, String column, String table, String queue) {
   }
 
   // Types have no column of their own: ships, weapons and items (TYPE_SQL).
   static final List<Kind> KINDS = List.of(
-      new Kind("character", "character_id", "characters", QueueNames.ESI_CHARACTER_INFO, "characterId"),
-      new Kind("corporation", "corporation_id", "corporations", QueueNames.ESI_CORPORATION_INFO, "corporationId"),
-      new Kind("alliance", "alliance_id", "alliances", QueueNames.ESI_ALLIANCE_INFO, "allianceId"),
-      new Kind("type", null, "types", QueueNames.ESI_TYPE_INFO, "typeId"));
+      new Kind("character", "character_id", "characters", QueueNames.ESI_CHARACTER_INFO),
+      new Kind("corporation", "corporation_id", "corporations", QueueNames.ESI_CORPORATION_INFO),
+      new Kind("alliance", "alliance_id", "alliances", QueueNames.ESI_ALLIANCE_INFO),
+      new Kind("type", null, "types", QueueNames.ESI_TYPE_INFO));
 
   // %1$s column, %2$s table, %3$s the killmail filter ("" or "WHERE killmail_id = ANY($1)"), %4$s the limit parameter.
   private static final String PARTY_SQL = """
@@ -92,7 +91,7 @@ public final class UnknownEntities {
       for (Row row : rows) {
         found.add(row.getLong(0));
       }
-      return Enqueue.ids(queue, kind.queue(), kind.key(), found, priority)
+      return Enqueue.entities(queue, kind.queue(), found, priority)
           .compose(v -> queueEach(index + 1, sql, args, priority, queued + found.size()));
     });
   }

@@ -1,5 +1,6 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.store;
 
+import dev.killboard.contracts.EsiKillmail;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -17,7 +18,7 @@ final class KillmailRows {
   private KillmailRows() {
   }
 
-  static Tuple killmails(List<IngestKillmail> batch) {
+  static Tuple killmails(List<EsiKillmail> batch) {
     int n = batch.size();
     Integer[] id = new Integer[n];
     String[] hash = new String[n];
@@ -36,7 +37,7 @@ final class KillmailRows {
     Boolean[] awox = new Boolean[n];
     String[] labels = new String[n];
     for (int i = 0; i < n; i++) {
-      IngestKillmail k = batch.get(i);
+      EsiKillmail k = batch.get(i);
       JsonObject esi = k.esi();
       JsonObject zkb = k.zkb() == null ? new JsonObject() : k.zkb();
       id[i] = (int) k.killmailId();
@@ -94,7 +95,7 @@ final class KillmailRows {
         .addValue(labels);
   }
 
-  static Tuple victims(List<IngestKillmail> batch) {
+  static Tuple victims(List<EsiKillmail> batch) {
     int n = batch.size();
     Integer[] id = new Integer[n];
     Integer[] character = new Integer[n];
@@ -126,7 +127,7 @@ final class KillmailRows {
     return Tuple.of(id, character, corporation, alliance, faction, ship, damage, x, y, z);
   }
 
-  static Tuple attackers(List<IngestKillmail> batch) {
+  static Tuple attackers(List<EsiKillmail> batch) {
     List<Integer> id = new ArrayList<>();
     List<Integer> no = new ArrayList<>();
     List<Integer> character = new ArrayList<>();
@@ -138,7 +139,7 @@ final class KillmailRows {
     List<Integer> damage = new ArrayList<>();
     List<Boolean> finalBlow = new ArrayList<>();
     List<Double> security = new ArrayList<>();
-    for (IngestKillmail k : batch) {
+    for (EsiKillmail k : batch) {
       JsonArray attackers = k.esi().getJsonArray("attackers");
       for (int i = 0; i < attackers.size(); i++) {
         JsonObject a = attackers.getJsonObject(i);
@@ -160,9 +161,9 @@ final class KillmailRows {
         ints(weapon), ints(damage), finalBlow.toArray(new Boolean[0]), security.toArray(new Double[0]));
   }
 
-  static Tuple items(List<IngestKillmail> batch) {
+  static Tuple items(List<EsiKillmail> batch) {
     ItemColumns c = new ItemColumns();
-    for (IngestKillmail k : batch) {
+    for (EsiKillmail k : batch) {
       JsonArray items = k.esi().getJsonObject("victim").getJsonArray("items");
       if (items != null) {
         c.add((int) k.killmailId(), items, null, new int[] {0});
@@ -172,8 +173,8 @@ final class KillmailRows {
   }
 
   /** Whether {@link #items} would hold any row (skips an empty statement). */
-  static boolean hasItems(List<IngestKillmail> batch) {
-    for (IngestKillmail k : batch) {
+  static boolean hasItems(List<EsiKillmail> batch) {
+    for (EsiKillmail k : batch) {
       JsonArray items = k.esi().getJsonObject("victim").getJsonArray("items");
       if (items != null && !items.isEmpty()) {
         return true;

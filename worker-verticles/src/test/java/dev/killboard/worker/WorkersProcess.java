@@ -1,4 +1,4 @@
-package dev.killboard.backfill;
+package dev.killboard.worker;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;

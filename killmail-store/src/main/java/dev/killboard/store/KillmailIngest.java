@@ -1,5 +1,7 @@
-package dev.killboard.worker.ingest;
+package dev.killboard.store;
 
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.NewKillmail;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -21,7 +23,7 @@ import java.util.function.Function;
  * so a batch of duplicates costs one statement (two when they carry zkb values, which fill in values a killmail stored
  * from ESI alone lacks). For live ingestion the same transaction records the entities the new killmails mention but
  * Killboard has not stored in the outbox ({@link EntityJobOutbox}). After commit, {@link #publish} announces each new
- * killmail on the clustered event bus ({@link NewKillmailMessage}) and the outbox relays the info jobs to Redis.
+ * killmail on the clustered event bus ({@link NewKillmail}) and the outbox relays the info jobs to Redis.
  */
 public final class KillmailIngest {
   private static final String INSERT_KILLMAILS = """
@@ -87,11 +89,11 @@ public final class KillmailIngest {
    * completes with the ids it newly stored (ascending). Duplicates within the batch or already stored are skipped.
    * Call {@link #publish} after the transaction committed.
    */
-  public Future<List<Integer>> write(SqlConnection tx, List<IngestKillmail> batch) {
+  public Future<List<Integer>> write(SqlConnection tx, List<EsiKillmail> batch) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    List<IngestKillmail> sorted;
+    List<EsiKillmail> sorted;
     try {
       sorted = distinctSorted(batch);
     } catch (RuntimeException e) {
@@ -110,7 +112,7 @@ public final class KillmailIngest {
       if (inserted.isEmpty()) {
         return filled.map(v -> List.<Integer>of());
       }
-      List<IngestKillmail> fresh = sorted.stream().filter(k -> inserted.contains((int) k.killmailId())).toList();
+      List<EsiKillmail> fresh = sorted.stream().filter(k -> inserted.contains((int) k.killmailId())).toList();
       // One connection runs them in order; sent together they are pipelined.
       List<Future<?>> children = new ArrayList<>(3);
       children.add(tx.preparedQuery(INSERT_VICTIMS).execute(KillmailRows.victims(fresh)));
@@ -146,7 +148,7 @@ public final class KillmailIngest {
    * the new killmails and starts a relay of the outbox (their unknown entities' info jobs); completes with their ids
    * without waiting for the relay, which Redis may refuse: the jobs then wait in the outbox until Redis is back.
    */
-  public Future<List<Integer>> store(Vertx vertx, Pool pool, List<IngestKillmail> batch,
+  public Future<List<Integer>> store(Vertx vertx, Pool pool, List<EsiKillmail> batch,
       Function<SqlConnection, Future<?>> alsoInTransaction) {
     return pool.withTransaction(tx -> write(tx, batch)
             .compose(ids -> alsoInTransaction.apply(tx).map(v -> ids)))
@@ -160,24 +162,24 @@ public final class KillmailIngest {
   }
 
   /** Stores the batch in its own transaction and publishes the new killmails. */
-  public Future<List<Integer>> store(Vertx vertx, Pool pool, List<IngestKillmail> batch) {
+  public Future<List<Integer>> store(Vertx vertx, Pool pool, List<EsiKillmail> batch) {
     return store(vertx, pool, batch, tx -> Future.succeededFuture());
   }
 
-  /** Publishes one {@link NewKillmailMessage} per id on the clustered event bus. */
+  /** Publishes one {@link NewKillmail} per id on the clustered event bus. */
   public void publish(Vertx vertx, List<Integer> killmailIds) {
     for (Integer id : killmailIds) {
-      vertx.eventBus().publish(NewKillmailMessage.ADDRESS, new NewKillmailMessage(id).toJson());
+      vertx.eventBus().publish(NewKillmail.ADDRESS, new NewKillmail(id).toJson());
     }
   }
 
-  private static List<IngestKillmail> distinctSorted(List<IngestKillmail> batch) {
-    Map<Long, IngestKillmail> byId = new LinkedHashMap<>();
-    for (IngestKillmail k : batch) {
+  private static List<EsiKillmail> distinctSorted(List<EsiKillmail> batch) {
+    Map<Long, EsiKillmail> byId = new LinkedHashMap<>();
+    for (EsiKillmail k : batch) {
       byId.putIfAbsent(k.killmailId(), k);
     }
-    List<IngestKillmail> sorted = new ArrayList<>(byId.values());
-    sorted.sort(Comparator.comparingLong(IngestKillmail::killmailId));
+    List<EsiKillmail> sorted = new ArrayList<>(byId.values());
+    sorted.sort(Comparator.comparingLong(EsiKillmail::killmailId));
     return sorted;
   }
 }

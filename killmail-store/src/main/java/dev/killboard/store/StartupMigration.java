@@ -1,9 +1,9 @@
-package dev.killboard.worker.framework;
+package dev.killboard.store;
 
+import com.hazelcast.map.IMap;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.PoolProfile;
-import com.hazelcast.map.IMap;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.runtime.PerVertx;
 import dev.killboard.schema.SchemaMigrations;

@@ -1,4 +1,4 @@
-package dev.killboard.worker.framework;
+package dev.killboard.worker;
 
 import io.vertx.core.Deployable;
 import io.vertx.core.Promise;

@@ -1,9 +1,12 @@
-package dev.killboard.queue;
+package dev.killboard.contracts;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
-/** The queue names of the original killboard, kept verbatim so producers and operators see the same names. */
+/**
+ * The application's queue names, those of the original killboard kept verbatim so producers and operators see the
+ * same names. The job-queue module checks any name's form ({@code dev.killboard.queue.QueueName}); which queues exist
+ * is the application's business, so the names live here.
+ */
 public final class QueueNames {
 
   public static final String ESI_CHARACTER_INFO = "esi_character_info_queue";
@@ -26,27 +29,6 @@ public final class QueueNames {
     ESI_CATEGORY_INFO, ESI_ALLIANCE_CORPORATIONS, ZKILLBOARD_CHARACTER, ESI_USER_KILLMAILS,
     ESI_CORPORATION_KILLMAILS, ESI_ALL_REGIONS, ESI_ALL_CONSTELLATIONS, ESI_ALL_SYSTEMS);
 
-  // Braces are excluded: they would change the Redis Cluster hash tag of the queue's keys.
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_.\\-]{1,100}");
-
   private QueueNames() {
-  }
-
-  /**
-   * Returns {@code name} if it can be used as a queue name.
-   *
-   * @throws IllegalArgumentException naming the rule when it cannot
-   */
-  public static String requireValid(String name) {
-    if (name == null || !VALID.matcher(name).matches()) {
-      throw new IllegalArgumentException("queue name " + (name == null ? "null" : "'" + abbreviate(name) + "'")
-        + " is invalid: use 1 to 100 characters from A-Z a-z 0-9 _ . - (for example "
-        + ESI_CHARACTER_INFO + ")");
-    }
-    return name;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 120 ? s : s.substring(0, 120) + "...";
   }
 }
