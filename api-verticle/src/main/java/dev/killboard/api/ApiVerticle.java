@@ -33,6 +33,8 @@ import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.PoolProfile;
+import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.runtime.PerVertx;
@@ -96,24 +98,26 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Map<String, String> env = environment();
+    Map<String, String> vars = environment();
     // Reading the settings and making the metrics registry load classes for a few hundred ms on a cold JVM: not on the
     // event loop (the blocked-thread checker of the tests warned).
     Future<Startup> startup = vertx.executeBlocking(() -> {
+      Env env = Env.of(vars);
+      ApiSettings settings = ApiSettings.from(env);
+      // The API's pool gets the API's statement timeout (a session setting of its connections).
+      BudgetSettings read = BudgetSettings.from(env);
+      QueueSettings queueSettings = QueueSettings.from(env);
       try {
-        ApiSettings settings = ApiSettings.fromEnv(env);
-        // The API's pool gets the API's statement timeout (a session setting of its connections).
-        Map<String, String> dbEnv = new HashMap<>(env);
-        dbEnv.put("KILLBOARD_DB_STATEMENT_TIMEOUT_MS", Integer.toString(settings.limits().statementTimeoutMillis()));
-        // Netty's first buffer chunk registers its JFR event types (0.2–0.7 s of class loading on a busy machine):
-        // done here once, not on the event loop of the first statement or request.
-        new io.netty.buffer.AdaptiveByteBufAllocator().directBuffer(1).release();
-        return new Startup(settings, BudgetSettings.fromEnv(dbEnv), QueueSettings.fromEnvironment(env), ApiMetrics.registry());
-      } catch (RuntimeException e) {
-        // ApiConfigException, BudgetConfigException and the queue settings' IllegalArgumentException alike.
+        env.check();
+      } catch (ConfigurationException e) {
         LOG.error("Killboard API cannot start, invalid configuration: {}", e.getMessage());
         throw e;
       }
+      // Netty's first buffer chunk registers its JFR event types (0.2–0.7 s of class loading on a busy machine):
+      // done here once, not on the event loop of the first statement or request.
+      new io.netty.buffer.AdaptiveByteBufAllocator().directBuffer(1).release();
+      return new Startup(settings, read.withDatabase(read.database().withStatementTimeoutMillis(
+          settings.limits().statementTimeoutMillis())), queueSettings, ApiMetrics.registry());
     }, false);
     return startup.compose(st -> ConnectionBudget.forVertx(vertx, st.budgetSettings())
         .compose(budget -> st.settings().migrateOnStart() ? migrate(vertx, budget).map(budget) : Future.succeededFuture(budget))
@@ -153,12 +157,12 @@ public final class ApiVerticle extends VerticleBase {
       return null;
     }, false);
     Sql sql = new Sql(pool.pool(), registry, executor);
-    Repositories repos = Repositories.over(sql);
+    Repositories repos = Repositories.over(sql, settings.limits().exactCountCeiling());
     feed = new KillmailFeed(vertx, repos.killmails());
     queues = new QueueAccess(vertx, queueSettings);
     workerStatus = new WorkerStatusSource(vertx, queues);
     ticker = new WorkerStatusTicker(vertx, workerStatus, settings.workerStatusIntervalMillis());
-    // A token with an unknown key id refetches the JWKS at most once per KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS (30 s),
+    // A token with an unknown key id refetches the JWKS at most once per KILLBOARD_SSO_JWKS_MIN_RELOAD (30 s),
     // so forged key ids cannot hammer the SSO.
     verifier = new SsoTokenVerifier(vertx, settings.sso().upstream(), settings.sso().audience(), Clock.systemUTC(),
         settings.sso().upstream().ssoJwksMinReload());
@@ -175,11 +179,11 @@ public final class ApiVerticle extends VerticleBase {
     LoaderCatalog loaders = new LoaderCatalog(repos);
     var limits = settings.limits();
     List<dev.killboard.api.graphql.ResolverModule> modules = List.of(
-        new UniverseResolvers(repos.universe(), sql, limits),
-        new ItemResolvers(repos.items(), sql, limits),
-        new CharacterResolvers(repos.characters(), sql, limits),
-        new OrganisationResolvers(repos.organisations(), sql, limits),
-        new KillmailResolvers(repos.killmails(), repos.users(), sql, limits, feed),
+        new UniverseResolvers(repos.universe(), limits),
+        new ItemResolvers(repos.items(), limits),
+        new CharacterResolvers(repos.characters(), limits),
+        new OrganisationResolvers(repos.organisations(), limits),
+        new KillmailResolvers(repos.killmails(), repos.users(), limits, feed),
         new AuthResolvers(signIn, repos.users(), limits, privileges),
         new JobResolvers(queues, repos.users(), workerStatus, ticker, privileges));
     ApiGraphQL api = new ApiGraphQL(modules, limits, rateLimit, settings.introspectionEnabled(), registry, loaders::create, executor);

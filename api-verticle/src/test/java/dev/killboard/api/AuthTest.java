@@ -6,6 +6,7 @@ import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.GraphQLWebSocket;
 import dev.killboard.api.support.Operations;
 import dev.killboard.fake.FakeSso;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.sso.TokenCipher;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bearer tokens verified against the fake SSO's keys, and the whole EVE SSO sign-in flow. */
+@ClusterTest
 class AuthTest {
   static ApiHarness api;
   static final List<String> SCOPES = List.of("publicData", "esi-killmails.read_killmails.v1");
@@ -273,9 +275,9 @@ class AuthTest {
   private JsonObject overWebSocket(JsonObject payload, String query) throws Exception {
     try (GraphQLWebSocket ws = GraphQLWebSocket.open(api)) {
       ws.send(new JsonObject().put("type", "connection_init").put("payload", payload));
-      assertThat(ws.poll(10, java.util.concurrent.TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
+      assertThat(ws.poll(10, TimeUnit.SECONDS).getString("type")).isEqualTo("connection_ack");
       ws.send(new JsonObject().put("id", "q").put("type", "subscribe").put("payload", new JsonObject().put("query", query)));
-      JsonObject answer = ws.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      JsonObject answer = ws.poll(10, TimeUnit.SECONDS);
       assertThat(answer).as("an answer to the query").isNotNull();
       return answer;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Operations;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** DataLoader batching: the statements a page costs do not grow with the number of rows on it (no N+1). */
+@ClusterTest
 class BatchingTest {
   static ApiHarness api;
   private static final Pattern STATEMENTS = Pattern.compile("(?m)^killboard_sql_statements_total(?:\\{[^}]*\\})? ([0-9.E]+)$");

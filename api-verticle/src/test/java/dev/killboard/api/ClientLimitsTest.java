@@ -3,6 +3,7 @@ package dev.killboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * throttle on calls to EVE SSO (the local fake SSO answers them), and 503 for a whole answer lost to a dependency
  * when the client speaks application/graphql-response+json.
  */
+@ClusterTest
 class ClientLimitsTest {
   static final List<String> SCOPES = List.of("publicData");
   /** The frontend's Killmails page at 200 rows, about 65,000 per call. */

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Operations;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every query of the original frontend, sent unchanged, answered with the seeded values. */
+@ClusterTest
 class FrontendOperationsTest {
   static ApiHarness api;
 
@@ -262,7 +265,7 @@ class FrontendOperationsTest {
     assertThat(edges.getJsonObject(3).getJsonObject("node").getString("name")).isEqualTo("Lonely Corp");
     assertThat(edges.getJsonObject(3).getJsonObject("node").getValue("alliance")).isNull();
     assertThat(edges.getJsonObject(0).getString("cursor"))
-        .isEqualTo(java.util.Base64.getEncoder().encodeToString("98000002".getBytes()));
+        .isEqualTo(Base64.getEncoder().encodeToString("98000002".getBytes()));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.killboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * More than 1,000 malformed or hostile requests: bad JSON, wrong variable types, huge limits, deep nesting, long
  * strings, SQL metacharacters, bad tokens. None may get a 5xx or show a stack trace, and the server stays healthy.
  */
+@ClusterTest
 class FuzzTest {
   static ApiHarness api;
 
@@ -31,7 +35,7 @@ class FuzzTest {
   private static final String[] NASTY = {"'", "\"", "\\", "%", "_", "' OR 1=1 --", "'; DROP TABLE killmails; --", "\u0000", "\uD83D\uDE80",
       "$1", "::text", "/*", "*/", "\n", "<script>", "${jndi:ldap://x}", "%%%%", "__", "a".repeat(99), "a".repeat(101), "a".repeat(5000)};
 
-  private static final java.util.Map<HttpRequest, String> BODIES = new java.util.IdentityHashMap<>();
+  private static final Map<HttpRequest, String> BODIES = new IdentityHashMap<>();
 
   private static List<HttpRequest> requests(Random random) {
     String url = "";

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.GraphQLWebSocket;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * fan-out through attackers, too many root fields, oversized answers — are refused or bounded, while a second client's simple queries keep
  * succeeding and no event loop is blocked past 200 ms (the harness's blocked-thread checker looks every 50 ms).
  */
+@ClusterTest
 class HostileQueryTest {
   static ApiHarness api;
 
@@ -186,7 +190,7 @@ class HostileQueryTest {
       while ((again = openStream(variant.baseUrl())).statusCode() == 429) {
         again.body().close();
         assertThat(System.nanoTime()).as("the closed stream's place comes back").isLessThan(deadline);
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
       }
       assertThat(again.statusCode()).isEqualTo(200);
       again.body().close();
@@ -211,7 +215,7 @@ class HostileQueryTest {
   }
 
   /** The next message that matches, skipping others (status ticks of other subscriptions). */
-  private static JsonObject next(GraphQLWebSocket ws, java.util.function.Predicate<JsonObject> wanted) throws Exception {
+  private static JsonObject next(GraphQLWebSocket ws, Predicate<JsonObject> wanted) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       JsonObject m = ws.poll(1, TimeUnit.SECONDS);

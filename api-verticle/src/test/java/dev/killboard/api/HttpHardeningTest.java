@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.GraphQLWebSocket;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * (414 / 431 with a body), half-sent requests (closed after the header timeout), security headers and
  * {@code Vary: Origin}, readable validation messages, empty persisted-query requests, refused introspection.
  */
+@ClusterTest
 class HttpHardeningTest {
   static ApiHarness api;
 
@@ -150,7 +153,7 @@ class HttpHardeningTest {
         try (GraphQLWebSocket ws = GraphQLWebSocket.open(api)) {
           ws.sendRaw(frame);
           assertThat(ws.closedWith.get(10, TimeUnit.SECONDS)).as(frame).isEqualTo(4400);
-        } catch (java.util.concurrent.ExecutionException | java.io.IOException alreadyClosed) {
+        } catch (ExecutionException | java.io.IOException alreadyClosed) {
           // close() after the server closed: nothing to do.
         }
       }

@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Pagination edges, every killmail filter, orders, unknown ids, and the request limits. */
+@ClusterTest
 class ListsAndLimitsTest {
   static ApiHarness api;
   static final String KILLMAILS = "query($f: KillmailFilter) { killmails(filter: $f) { edges { cursor node { killmailId solarSystemId } }"
@@ -45,7 +50,7 @@ class ListsAndLimitsTest {
   @Test
   void pagesCoverTheListOnceInBothOrders() {
     List<Integer> desc = Seed.KILLMAILS.stream().sorted(Comparator.comparing(Seed.Killmail::time).reversed()).map(Seed.Killmail::id).toList();
-    List<Integer> seen = new java.util.ArrayList<>();
+    List<Integer> seen = new ArrayList<>();
     for (int page = 1; page <= 4; page++) {
       JsonObject conn = killmails(new JsonObject().put("page", page).put("limit", 8));
       seen.addAll(ids(conn));
@@ -57,7 +62,7 @@ class ListsAndLimitsTest {
       assertThat(info.getValue("nextCursor")).isEqualTo(page < 4 ? page + 1 : null);
       // The original's killmail cursors: base64(position + 1).
       assertThat(conn.getJsonArray("edges").getJsonObject(0).getString("cursor"))
-          .isEqualTo(java.util.Base64.getEncoder().encodeToString(Integer.toString((page - 1) * 8 + 1).getBytes()));
+          .isEqualTo(Base64.getEncoder().encodeToString(Integer.toString((page - 1) * 8 + 1).getBytes()));
     }
     assertThat(seen).isEqualTo(desc);
     JsonObject asc = killmails(new JsonObject().put("orderBy", "timeAsc").put("limit", 3));
@@ -101,7 +106,7 @@ class ListsAndLimitsTest {
         + " pageInfo { totalCount totalPages hasNextPage } } }";
     List<String> names = Seed.SYSTEMS.stream().map(Seed.SolarSystem::name).sorted().toList();
     assertThat(names).as("more systems than the ceiling").hasSizeGreaterThan(4);
-    try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_EXACT_COUNT_CEILING", "3"))) {
+    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_EXACT_COUNT_CEILING", "3"))) {
       // solarSystems counts by a bounded scan (docs/api.md, "every other list"), so the ceiling applies.
       JsonObject first = dataOf(variant.graphql(systems, new JsonObject().put("f", new JsonObject().put("limit", 2)), null))
           .getJsonObject("solarSystems");
@@ -178,8 +183,8 @@ class ListsAndLimitsTest {
   void searchTotalsAboveTheCeilingAreTheSameOnEveryPageAndFlagged() throws Exception {
     int alpha = killmails(new JsonObject().put("search", "Alpha").put("limit", 100)).getJsonArray("edges").size();
     assertThat(alpha).as("more matches than the variant's ceiling").isGreaterThan(6);
-    try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_EXACT_COUNT_CEILING", "3"))) {
-      List<Integer> totals = new java.util.ArrayList<>();
+    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_EXACT_COUNT_CEILING", "3"))) {
+      List<Integer> totals = new ArrayList<>();
       for (int page = 1; page <= 3; page++) {
         JsonObject r = variant.graphql(KILLMAILS, new JsonObject().put("f", new JsonObject().put("search", "Alpha")
             .put("limit", 2).put("page", page)), null);
@@ -189,7 +194,7 @@ class ListsAndLimitsTest {
       // One matched entity (Alice Alpha): its exact total, on every page.
       assertThat(totals).containsOnly(alpha);
       // With a place filter only the ceiling is known: ceiling + 1, on every page, flagged.
-      List<Integer> filtered = new java.util.ArrayList<>();
+      List<Integer> filtered = new ArrayList<>();
       for (int page = 1; page <= 2; page++) {
         JsonObject r = variant.graphql(KILLMAILS, new JsonObject().put("f", new JsonObject().put("search", "a")
             .put("regionId", 10000002).put("limit", 1).put("page", page)), null);

@@ -3,9 +3,10 @@ package dev.killboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.killboard.api.config.ApiConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.api.config.ApiSettings;
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Health, metrics, the introspection and GraphiQL switches, and configuration validation. */
+@ClusterTest
 class OperationsEndpointsTest {
   static ApiHarness api;
 
@@ -84,11 +86,11 @@ class OperationsEndpointsTest {
     Throwable failure = api.vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
         .setConfig(new JsonObject().put("env", new JsonObject(env)))).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
         .await(30, TimeUnit.SECONDS);
-    assertThat(failure).isInstanceOf(ApiConfigException.class);
+    assertThat(failure).isInstanceOf(ConfigurationException.class);
     assertThat(failure.getMessage()).contains("KILLBOARD_MAX_PAGE_SIZE", "lots");
 
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_HTTP_PORT", "70000")))
-        .hasMessageContaining("KILLBOARD_HTTP_PORT").hasMessageContaining("0..65535");
+        .hasMessageContaining("KILLBOARD_HTTP_PORT").hasMessageContaining("from 0 to 65535");
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s")))
         .hasMessageContaining("KILLBOARD_TOKEN_KEY").hasMessageContaining("openssl rand -base64 32");
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s",
@@ -99,12 +101,12 @@ class OperationsEndpointsTest {
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_CORS_ORIGINS", "not a url")))
         .hasMessageContaining("KILLBOARD_CORS_ORIGINS");
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_REQUEST_TIMEOUT_MS", "1000", "KILLBOARD_API_STATEMENT_TIMEOUT_MS", "5000")))
-        .isInstanceOf(ApiConfigException.class).hasMessageContaining("KILLBOARD_REQUEST_TIMEOUT_MS");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_REQUEST_TIMEOUT=1s is shorter");
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_GRAPHIQL_ENABLED", "maybe")))
         .hasMessageContaining("KILLBOARD_GRAPHIQL_ENABLED").hasMessageContaining("true or false");
     // The SSO settings feed upstream-clients' UpstreamSettings; its findings come back as the API's config error.
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_USER_AGENT", "Killboard/0.1")))
-        .isInstanceOf(ApiConfigException.class).hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
     ApiSettings defaults = ApiSettings.fromEnv(Map.of());
     assertThat(defaults.httpPort()).isEqualTo(8080);
     assertThat(defaults.sso().loginEnabled()).isFalse();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Operations;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * region and constellation filters) run and report their cost; cycles through unpaged lists, alias bombs and too
  * many root fields are refused with the cost, the limit and the heaviest field.
  */
+@ClusterTest
 class QueryCostTest {
   static ApiHarness api;
 

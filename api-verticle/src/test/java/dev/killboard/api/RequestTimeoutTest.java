@@ -1,5 +1,6 @@
 package dev.killboard.api;
 
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -7,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -16,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * The request time limit answers once: a statement held up by a lock makes the request time out (503, TIMEOUT), and
  * when the statement completes afterwards its late result neither answers again nor logs an error.
  */
+@ClusterTest
 class RequestTimeoutTest {
   private static final String BLOCKED = "query($id: ID!) { killmail(id: $id) { id killmailId } }";
 
@@ -76,19 +78,14 @@ class RequestTimeoutTest {
 
   /** Polls (nothing to await) until no API statement waits for a lock on killmails any more. */
   private static void awaitNoBlockedStatement(ApiHarness api) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     try (Connection c = api.appConnection(); Statement st = c.createStatement()) {
-      while (true) {
+      eventually(Duration.ofSeconds(10), "the blocked statement ends once the lock is gone", () -> {
         try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
             + " AND query LIKE '%FROM killmails k%' AND pid <> pg_backend_pid()")) {
           rs.next();
-          if (rs.getInt(1) == 0) {
-            return;
-          }
+          return rs.getInt(1) == 0;
         }
-        assertThat(System.nanoTime()).as("the blocked statement ends once the lock is gone").isLessThan(deadline);
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-      }
+      });
     }
   }
 }

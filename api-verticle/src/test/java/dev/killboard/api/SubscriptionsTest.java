@@ -8,6 +8,7 @@ import dev.killboard.api.support.Operations;
 import dev.killboard.api.support.Seed;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.contracts.NewKillmail;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** newKillmail published on another clustered node reaches SSE (graphql-sse) and WebSocket (graphql-transport-ws) subscribers. */
+@ClusterTest
 class SubscriptionsTest {
   static ApiHarness api;
   static Vertx otherNode;
@@ -154,7 +157,7 @@ class SubscriptionsTest {
   @Test
   void idleSseStreamsGetKeepAliveCommentsAndStayOpen() throws Exception {
     List<CompletableFuture<?>> open = new ArrayList<>();
-    try (ApiHarness.Variant variant = api.deployVariant(java.util.Map.of("KILLBOARD_SSE_KEEPALIVE_MS", "1000"))) {
+    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_SSE_KEEPALIVE_MS", "1000"))) {
       // No killmail is published: the only traffic on this stream is the keep-alive (an SSE comment line, ":").
       BlockingQueue<String> lines = sse(variant.baseUrl(), Operations.load("graphql__subscriptions__NewKillmail.graphql"),
           "NewKillmail", open);

@@ -1,14 +1,17 @@
 package dev.killboard.api;
 
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.UniverseSpec;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * clustered Vert.x is reported by {@code workerStatus} as running, with this process's pid (that beats stop on
  * undeploy is tested in worker-verticles' {@code WorkerHeartbeatTest}).
  */
+@ClusterTest
 class WorkerHeartbeatStatusTest {
   private static final String QUERY = "{ workerStatus { standaloneWorkers { name running pid } } }";
 
@@ -45,24 +49,18 @@ class WorkerHeartbeatStatusTest {
   }
 
   // The API reads its heartbeats when asked: poll its answer (nothing on this side can be awaited).
-  private static JsonObject awaitRunningStream(long deadlineMs) throws InterruptedException {
-    long end = System.currentTimeMillis() + deadlineMs;
-    JsonObject last = null;
-    while (System.currentTimeMillis() < end) {
+  private static JsonObject awaitRunningStream(long deadlineMs) {
+    return eventually(Duration.ofMillis(deadlineMs), "redisq_stream reported running", () -> {
       JsonArray workers = ApiHarness.get().data(QUERY, null).getJsonObject("workerStatus")
           .getJsonArray("standaloneWorkers");
+      JsonObject last = null;
       for (int i = 0; i < workers.size(); i++) {
         JsonObject w = workers.getJsonObject(i);
         if ("redisq_stream".equals(w.getString("name"))) {
           last = w;
         }
       }
-      if (last != null && last.getBoolean("running")) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("redisq_stream not reported running within " + deadlineMs + " ms; last: "
-        + last);
+      return last;
+    }, w -> w != null && w.getBoolean("running"));
   }
 }

@@ -3,6 +3,7 @@ package dev.killboard.backfill;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.PrintStream;
@@ -32,8 +33,10 @@ public final class BackfillCommand {
     ClusterSettings cluster;
     try {
       settings = BackfillSettings.fromArgs(args, env);
-      budget = BudgetSettings.fromEnv(env).validate();
-      cluster = ClusterSettings.fromEnv(env).validate();
+      Env variables = Env.of(env);
+      budget = BudgetSettings.from(variables);
+      cluster = ClusterSettings.from(variables);
+      variables.check();
     } catch (RuntimeException e) {
       err.println(e.getMessage());
       return 2;

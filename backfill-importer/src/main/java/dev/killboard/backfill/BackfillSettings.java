@@ -1,5 +1,7 @@
 package dev.killboard.backfill;
 
+import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -35,32 +37,32 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
         --publish       announce each newly stored killmail on the event bus (newKillmail)
       Database and cluster come from KILLBOARD_DB_* and KILLBOARD_CLUSTER_* / KILLBOARD_CP_* (see docs/backfill.md).""";
 
-  /** Checks the values; throws {@link BackfillConfigException} naming the bad one. */
+  /** Checks the values; throws {@link ConfigurationException} naming the bad one. */
   public BackfillSettings {
     paths = List.copyOf(paths);
     if (paths.isEmpty()) {
-      throw new BackfillConfigException("No PATH given: name at least one .tar.bz2 archive, .json file or directory.\n"
+      throw new ConfigurationException("No PATH given: name at least one .tar.bz2 archive, .json file or directory.\n"
           + USAGE);
     }
     for (Path p : paths) {
       if (!Files.exists(p)) {
-        throw new BackfillConfigException("PATH '" + p + "' does not exist: give an existing archive, JSON file or"
+        throw new ConfigurationException("PATH '" + p + "' does not exist: give an existing archive, JSON file or"
             + " directory.");
       }
       if (!Files.isReadable(p)) {
-        throw new BackfillConfigException("PATH '" + p + "' is not readable by this user: fix its permissions.");
+        throw new ConfigurationException("PATH '" + p + "' is not readable by this user: fix its permissions.");
       }
       if (Files.isRegularFile(p) && SourceFile.kindOf(p) == null) {
-        throw new BackfillConfigException("PATH '" + p + "' is neither a .tar.bz2 archive nor a .json file: give one of"
+        throw new ConfigurationException("PATH '" + p + "' is neither a .tar.bz2 archive nor a .json file: give one of"
             + " those, or a directory holding them.");
       }
     }
     if (batchSize < 1 || batchSize > 5000) {
-      throw new BackfillConfigException("batch size " + batchSize + " is invalid (--batch-size / " + ENV_BATCH_SIZE
+      throw new ConfigurationException("batch size " + batchSize + " is invalid (--batch-size / " + ENV_BATCH_SIZE
           + "): set a whole number from 1 to 5000, or leave it unset for " + DEFAULT_BATCH_SIZE + ".");
     }
     if (stopAfter < 0) {
-      throw new BackfillConfigException("--stop-after=" + stopAfter + " is invalid: set a positive number of entries,"
+      throw new ConfigurationException("--stop-after=" + stopAfter + " is invalid: set a positive number of entries,"
           + " or leave it out to import everything.");
     }
   }
@@ -77,15 +79,15 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
       } else if (arg.startsWith("--stop-after=")) {
         stopAfter = number("--stop-after", arg.substring("--stop-after=".length()), "a positive number of entries");
         if (stopAfter == 0) {
-          throw new BackfillConfigException("--stop-after=0 is invalid: set a positive number of entries, or leave it"
+          throw new ConfigurationException("--stop-after=0 is invalid: set a positive number of entries, or leave it"
               + " out to import everything.");
         }
       } else if (arg.equals("--publish")) {
         publish = true;
       } else if (arg.equals("--help") || arg.equals("-h")) {
-        throw new BackfillConfigException(USAGE);
+        throw new ConfigurationException(USAGE);
       } else if (arg.startsWith("-")) {
-        throw new BackfillConfigException("Unknown option '" + arg + "'.\n" + USAGE);
+        throw new ConfigurationException("Unknown option '" + arg + "'.\n" + USAGE);
       } else {
         paths.add(Path.of(arg));
       }
@@ -100,13 +102,13 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
   public static BackfillSettings fromConfig(JsonObject config, Map<String, String> env) {
     Object raw = config.getValue("paths");
     if (!(raw instanceof JsonArray array)) {
-      throw new BackfillConfigException("config 'paths' must be an array of file or directory paths, e.g."
+      throw new ConfigurationException("config 'paths' must be an array of file or directory paths, e.g."
           + " {\"paths\": [\"/data/killmails-2024-01-01.tar.bz2\"]}.");
     }
     List<Path> paths = new ArrayList<>();
     for (Object p : array) {
       if (!(p instanceof String s) || s.isBlank()) {
-        throw new BackfillConfigException("config 'paths' holds " + p + ": every element must be a path string.");
+        throw new ConfigurationException("config 'paths' holds " + p + ": every element must be a path string.");
       }
       paths.add(Path.of(s));
     }
@@ -122,11 +124,12 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
   }
 
   private static int defaultBatchSize(Map<String, String> env) {
-    String raw = env.get(ENV_BATCH_SIZE);
-    if (raw == null || raw.isBlank()) {
-      return DEFAULT_BATCH_SIZE;
-    }
-    return (int) number(ENV_BATCH_SIZE, raw.trim(), "a whole number from 1 to 5000");
+    return Env.read(env, BackfillSettings::batchSize);
+  }
+
+  /** Declares and reads {@value #ENV_BATCH_SIZE}. */
+  public static int batchSize(Env env) {
+    return env.integer(ENV_BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 5000, "killmails per backfill transaction");
   }
 
   private static long number(String setting, String raw, String expected) {
@@ -137,7 +140,7 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
       }
       return value;
     } catch (NumberFormatException e) {
-      throw new BackfillConfigException(setting + "='" + raw + "' is not a number: set " + expected + ".");
+      throw new ConfigurationException(setting + "='" + raw + "' is not a number: set " + expected + ".");
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.killboard.backfill;
 
+import dev.killboard.config.ConfigurationException;
+
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
@@ -9,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -97,14 +100,14 @@ public final class BackfillVerticle extends VerticleBase {
 
   /** Reads {@value #ENV_HASHES}; zKillboard's own settings are read when an entry first needs them. */
   private void missingHashes(Map<String, String> env) {
-    String mode = env.getOrDefault(ENV_HASHES, "zkillboard").trim().toLowerCase(java.util.Locale.ROOT);
+    String mode = env.getOrDefault(ENV_HASHES, "zkillboard").trim().toLowerCase(Locale.ROOT);
     switch (mode) {
       case "off" -> missingHashes = MissingHashes.NONE;
       case "zkillboard", "" -> {
         zkillboard = new ZkillboardDayHashes(vertx, env);
         missingHashes = zkillboard;
       }
-      default -> throw new BackfillConfigException(ENV_HASHES + "='" + env.get(ENV_HASHES) + "' must be zkillboard"
+      default -> throw new ConfigurationException(ENV_HASHES + "='" + env.get(ENV_HASHES) + "' must be zkillboard"
           + " (hashes missing from entries come from zKillboard's per-day dump) or off (such entries are skipped).");
     }
   }

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,13 +107,13 @@ final class KillmailParser {
           throw new MalformedKillmailException("killmail hash " + abbreviate(String.valueOf(c))
               + " is not 40 hexadecimal digits");
         }
-        return s.toLowerCase(java.util.Locale.ROOT);
+        return s.toLowerCase(Locale.ROOT);
       }
     }
     String base = entryName.substring(Math.max(entryName.lastIndexOf('/'), entryName.lastIndexOf('!')) + 1);
     Matcher m = HASH_IN_NAME.matcher(base);
     if (m.find()) {
-      return m.group(1).toLowerCase(java.util.Locale.ROOT);
+      return m.group(1).toLowerCase(Locale.ROOT);
     }
     return null;
   }

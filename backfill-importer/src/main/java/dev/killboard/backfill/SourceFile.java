@@ -1,6 +1,7 @@
 package dev.killboard.backfill;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * One file to import: a {@code .tar.bz2} archive of killmail JSON files, or a plain {@code .json} file (one killmail,
@@ -18,7 +19,7 @@ public record SourceFile(Path path, Kind kind, String subject) {
 
   /** The kind a file name stands for, or null when it is neither. */
   static Kind kindOf(Path path) {
-    String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".tar.bz2") || name.endsWith(".tbz2")) {
       return Kind.TAR_BZ2;
     }

@@ -1,5 +1,7 @@
 package dev.killboard.backfill;
 
+import dev.killboard.config.ConfigurationException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +27,7 @@ final class SourceFiles {
           throw new UncheckedIOException("cannot list directory " + p + ": " + e.getMessage(), e);
         }
         if (found.isEmpty()) {
-          throw new BackfillConfigException("PATH '" + p + "' is a directory without any .tar.bz2 or .json file: point"
+          throw new ConfigurationException("PATH '" + p + "' is a directory without any .tar.bz2 or .json file: point"
               + " at the directory that holds the archives.");
         }
         for (Path f : found) {

@@ -1,6 +1,6 @@
 package dev.killboard.backfill;
 
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.upstream.UpstreamSettings;
 import dev.killboard.upstream.zkillboard.ZkillboardClient;
 import io.vertx.core.Vertx;
@@ -23,7 +23,7 @@ final class ZkillboardDayHashes implements MissingHashes, AutoCloseable {
   private static final long TIMEOUT_SECONDS = 120;
 
   private final Vertx vertx;
-  private final java.util.Map<String, String> env;
+  private final Map<String, String> env;
   private ZkillboardClient zkillboard;
   private final Map<LocalDate, Map<Long, String>> days = new LinkedHashMap<>(8, 0.75f, true) {
     @Override
@@ -33,16 +33,16 @@ final class ZkillboardDayHashes implements MissingHashes, AutoCloseable {
   };
 
   /** @param env where the zKillboard settings come from ({@code KILLBOARD_ZKB_BASE_URL}, {@code KILLBOARD_USER_AGENT}) */
-  ZkillboardDayHashes(Vertx vertx, java.util.Map<String, String> env) {
+  ZkillboardDayHashes(Vertx vertx, Map<String, String> env) {
     this.vertx = vertx;
-    this.env = java.util.Map.copyOf(env);
+    this.env = Map.copyOf(env);
   }
 
   private ZkillboardClient client() throws IOException {
     if (zkillboard == null) {
       try {
         zkillboard = new ZkillboardClient(vertx, UpstreamSettings.fromEnvironment(env));
-      } catch (UpstreamConfigException e) {
+      } catch (ConfigurationException e) {
         throw new IOException("An entry has no killmail hash, and zKillboard cannot be asked for it: " + e.getMessage()
             + "\nFix those settings, or set " + BackfillVerticle.ENV_HASHES + "=off to skip entries without a hash.", e);
       }

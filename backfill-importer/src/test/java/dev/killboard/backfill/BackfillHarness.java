@@ -9,7 +9,6 @@ import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
 import dev.killboard.schema.SchemaMigrations;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.sql.Connection;
@@ -73,14 +72,6 @@ final class BackfillHarness {
       instance = new BackfillHarness();
     }
     return instance;
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(120, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 120 s", e);
-    }
   }
 
   void reset() throws SQLException {

@@ -1,6 +1,7 @@
 package dev.killboard.backfill;
 
-import static dev.killboard.backfill.BackfillHarness.await;
+import static dev.killboard.testing.Await.eventually;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,7 @@ import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeZkillboard;
 import dev.killboard.fake.UniverseSpec;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -16,17 +18,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The importer against real PostgreSQL and Hazelcast, on archives built here with commons-compress. */
+@ClusterTest
 class BackfillImportTest {
   private static BackfillHarness h;
   private static FakeUniverse universe;
@@ -317,7 +327,7 @@ class BackfillImportTest {
             .as("hash of %d", k.killmailId()).containsExactly(Map.of("killmail_hash", k.hash()));
       }
       // One request per UTC day met, however many killmails it holds.
-      java.util.Set<String> days = new java.util.HashSet<>();
+      Set<String> days = new HashSet<>();
       some.forEach(k -> days.add(OffsetDateTime.parse(k.esi().getString("killmail_time"))
           .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate().toString()));
       days.add(OffsetDateTime.parse(Archives.esiKillmail(900000777, 98000001).getString("killmail_time"))
@@ -344,10 +354,10 @@ class BackfillImportTest {
     assertThat(h.count("SELECT count(*) FROM killmails")).isZero();
 
     // Once the hashes can be had, the same archive imports whole: nothing was skipped.
-    Map<Long, String> known = new java.util.HashMap<>();
+    Map<Long, String> known = new HashMap<>();
     some.forEach(k -> known.put(k.killmailId(), k.hash()));
     BackfillReport report = await(new BackfillImport(h.vertx, h.pool.pool(), settings(5, 0, archive), lines::add, 0,
-        (id, day) -> java.util.Optional.ofNullable(known.get(id))).run());
+        (id, day) -> Optional.ofNullable(known.get(id))).run());
     assertThat(report.stored()).isEqualTo(6);
     assertThat(report.malformed()).isZero();
   }
@@ -400,7 +410,7 @@ class BackfillImportTest {
         .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("batch size 0 is invalid (--batch-size");
     err.reset();
-    Map<String, String> badDb = new java.util.HashMap<>(h.env);
+    Map<String, String> badDb = new HashMap<>(h.env);
     badDb.put("KILLBOARD_DB_PORT", "not-a-port");
     assertThat(BackfillCommand.run(new String[] {archive.toString()}, badDb, outStream, errStream)).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("KILLBOARD_DB_PORT");
@@ -416,25 +426,22 @@ class BackfillImportTest {
   @Test
   void verticleDeployedByNameRunsOnceAndGivesItsPoolBack() throws Exception {
     Path archive = Archives.tarBz2(dir.resolve("killmails-2026-04-08.tar.bz2"), Archives.entries(fakes(15)));
-    java.util.concurrent.CompletableFuture<JsonObject> finished = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<JsonObject> finished = new CompletableFuture<>();
     io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = h.vertx.eventBus()
         .consumer(BackfillVerticle.FINISHED_ADDRESS, m -> finished.complete(m.body()));
     await(consumer.completion());
     try {
       JsonObject config = new JsonObject().put("paths", new JsonArray().add(archive.toString())).put("batchSize", 4)
-          .put("exitWhenDone", false).put("env", new JsonObject(new java.util.HashMap<>(h.env)));
+          .put("exitWhenDone", false).put("env", new JsonObject(new HashMap<>(h.env)));
       String id = await(h.vertx.deployVerticle(BackfillVerticle.class.getName(),
           new io.vertx.core.DeploymentOptions().setConfig(config)));
 
-      JsonObject event = finished.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      JsonObject event = finished.get(60, TimeUnit.SECONDS);
       assertThat(event.getBoolean("succeeded")).isTrue();
       assertThat(event.getJsonObject("report").getLong("stored")).isEqualTo(15);
       assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(15);
       // A one-shot: it undeploys itself, which closes its pool and gives its permits back.
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-      while (h.vertx.deploymentIDs().contains(id) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      eventually(Duration.ofSeconds(30), "the one-shot undeployed itself", () -> !h.vertx.deploymentIDs().contains(id));
       assertThat(h.vertx.deploymentIDs()).doesNotContain(id);
       assertThat(h.budget.pools()).noneMatch(p -> p.owner().equals("backfill#1"));
     } finally {
@@ -445,14 +452,14 @@ class BackfillImportTest {
   @Test
   void verticleWithBadConfigFailsToDeployNamingTheSetting() throws Exception {
     JsonObject config = new JsonObject().put("paths", new JsonArray().add(dir.resolve("nope.tar.bz2").toString()))
-        .put("env", new JsonObject(new java.util.HashMap<>(h.env)));
+        .put("env", new JsonObject(new HashMap<>(h.env)));
     assertThatThrownBy(() -> await(h.vertx.deployVerticle(BackfillVerticle.class.getName(),
         new io.vertx.core.DeploymentOptions().setConfig(config)))).hasMessageContaining("nope.tar.bz2' does not exist");
 
-    java.util.Map<String, String> env = new java.util.HashMap<>(h.env);
+    Map<String, String> env = new HashMap<>(h.env);
     env.put(BackfillVerticle.ENV_HASHES, "sometimes");
     JsonObject badHashes = new JsonObject().put("paths", new JsonArray().add(dir.toString()))
-        .put("env", new JsonObject(new java.util.HashMap<>(env)));
+        .put("env", new JsonObject(new HashMap<>(env)));
     assertThatThrownBy(() -> await(h.vertx.deployVerticle(BackfillVerticle.class.getName(),
         new io.vertx.core.DeploymentOptions().setConfig(badHashes))))
         .hasMessageContaining("KILLBOARD_BACKFILL_HASHES='sometimes' must be zkillboard");

@@ -1,17 +1,19 @@
 package dev.killboard.backfill;
 
-import static dev.killboard.backfill.BackfillHarness.await;
+import static dev.killboard.testing.Await.eventually;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
+import dev.killboard.testing.ChildJvm;
+import dev.killboard.testing.ClusterTest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * archive: no shutdown hook, batches cut off mid-transaction. The next run resumes from the stored cursor and the
  * database ends with every killmail exactly once.
  */
+@ClusterTest
 class BackfillKillTest {
   private static final int KILLMAILS = 6_000;
 
@@ -42,20 +45,18 @@ class BackfillKillTest {
           BenchKillmails.r2z2Entry(i).encode().getBytes(StandardCharsets.UTF_8));
     }
     Path archive = Archives.tarBz2(dir.resolve("killmails-2026-03-01.tar.bz2"), entries);
-    Path log = dir.resolve("child.log");
 
     // Small batches so that the import is still running when it is killed.
-    Process child = launch(h, log, "--batch-size=5", archive.toString());
+    ChildJvm child = launch(h, "--batch-size=5", archive.toString());
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (h.count("SELECT count(*) FROM killmails") < 200 && child.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(20); // polling the database for the first committed batches; no event to wait on across JVMs
-      }
-      assertThat(child.isAlive()).as(() -> "the import was still running; its output:\n" + read(log)).isTrue();
+      // polling the database for the first committed batches; no event to wait on across JVMs
+      eventually(Duration.ofSeconds(120), "the first committed batches",
+          () -> h.count("SELECT count(*) FROM killmails") >= 200 || !child.alive());
+      assertThat(child.alive()).as(() -> "the import was still running; its output:\n" + child.output()).isTrue();
     } finally {
-      child.destroyForcibly(); // SIGKILL
+      child.kill(); // SIGKILL
     }
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(child.alive()).isFalse();
 
     long storedBeforeKill = h.count("SELECT count(*) FROM killmails");
     long cursor = h.count("SELECT coalesce(max(position), 0) FROM sync_cursors WHERE subject = 'killmails-2026-03-01.tar.bz2'");
@@ -84,25 +85,10 @@ class BackfillKillTest {
   }
 
   /** Starts {@code BackfillCommand} in a new JVM on this test's class path, in the harness's cluster and database. */
-  private static Process launch(BackfillHarness h, Path log, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-        "-cp", System.getProperty("java.class.path"), BackfillCommand.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().keySet().removeIf(k -> k.startsWith("KILLBOARD_"));
-    builder.environment().putAll(h.env);
-    builder.environment().put(BackfillVerticle.ENV_HASHES, "off");
-    return builder.start();
-  }
-
-  private static String read(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (Exception e) {
-      return "<cannot read " + log + ": " + e + ">";
-    }
+  private static ChildJvm launch(BackfillHarness h, String... args) throws Exception {
+    Map<String, String> env = new HashMap<>(h.env);
+    env.put(BackfillVerticle.ENV_HASHES, "off");
+    return ChildJvm.of(BackfillCommand.class).jvmArgs("-XX:TieredStopAtLevel=1").args(args)
+        .withoutInherited("KILLBOARD_").env(env).start();
   }
 }

@@ -1,6 +1,6 @@
 package dev.killboard.backfill;
 
-import static dev.killboard.backfill.BackfillHarness.await;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;
@@ -10,6 +10,7 @@ import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.schema.SchemaMigrations;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The backfill started first, against an empty database (no API, no worker has run): it brings the schema up to date
  * itself and imports. Its own database and clustered Vert.x (the budget of a Vert.x is bound to one database).
  */
+@ClusterTest
 class BackfillOnEmptyDatabaseTest {
   @TempDir
   Path dir;

@@ -1,25 +1,37 @@
 package dev.killboard.cluster;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** Cluster settings for one Killboard member, from env / JSON, validated. */
-public final class ClusterSettings {
+/**
+ * Cluster settings for one Killboard member, read by {@link #from(Env)}.
+ *
+ * @param clusterName Hazelcast cluster name; members with another name never join
+ * @param members TCP-IP join list, {@code host} or {@code host:port} entries
+ * @param host address this member binds to and announces to the others
+ * @param port first Hazelcast port tried; the next free one is taken when it is in use
+ * @param cpMemberCount CP members that form the CP Subsystem: 0 = unsafe mode, otherwise at least 3
+ * @param sessionTtlSeconds seconds a CP session survives without heartbeat; a crashed member's permits come back then
+ * @param heartbeatSeconds seconds between CP session heartbeats
+ */
+public record ClusterSettings(String clusterName, List<String> members, String host, int port, int cpMemberCount,
+    int sessionTtlSeconds, int heartbeatSeconds) {
 
   public static final String ENV_CLUSTER_NAME = "KILLBOARD_CLUSTER_NAME";
   public static final String ENV_MEMBERS = "KILLBOARD_CLUSTER_MEMBERS";
   public static final String ENV_HOST = "KILLBOARD_CLUSTER_HOST";
   public static final String ENV_PORT = "KILLBOARD_CLUSTER_PORT";
   public static final String ENV_CP_MEMBERS = "KILLBOARD_CP_MEMBERS";
-  public static final String ENV_SESSION_TTL = "KILLBOARD_CP_SESSION_TTL_SECONDS";
-  public static final String ENV_HEARTBEAT = "KILLBOARD_CP_HEARTBEAT_SECONDS";
+  public static final String ENV_SESSION_TTL = "KILLBOARD_CP_SESSION_TTL";
+  public static final String ENV_HEARTBEAT = "KILLBOARD_CP_HEARTBEAT";
 
   public static final String DEFAULT_CLUSTER_NAME = "killboard";
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -33,23 +45,8 @@ public final class ClusterSettings {
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,252})?");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f.]*(:[0-9A-Fa-f.]*){2,8}(%[A-Za-z0-9._-]+)?");
 
-  private final String clusterName;
-  private final List<String> members;
-  private final String host;
-  private final int port;
-  private final int cpMemberCount;
-  private final int sessionTtlSeconds;
-  private final int heartbeatSeconds;
-
-  private ClusterSettings(String clusterName, List<String> members, String host, int port,
-                          int cpMemberCount, int sessionTtlSeconds, int heartbeatSeconds) {
-    this.clusterName = clusterName;
-    this.members = List.copyOf(members);
-    this.host = host;
-    this.port = port;
-    this.cpMemberCount = cpMemberCount;
-    this.sessionTtlSeconds = sessionTtlSeconds;
-    this.heartbeatSeconds = heartbeatSeconds;
+  public ClusterSettings {
+    members = List.copyOf(Objects.requireNonNull(members, "members"));
   }
 
   /** Loopback, one process: cluster "killboard", 127.0.0.1:5701 (auto-increment), unsafe mode, TTL 10 s, heartbeat 2 s. */
@@ -58,93 +55,37 @@ public final class ClusterSettings {
       DEFAULT_CP_MEMBER_COUNT, DEFAULT_SESSION_TTL_SECONDS, DEFAULT_HEARTBEAT_SECONDS);
   }
 
-  /**
-   * Reads the {@code KILLBOARD_CLUSTER_*} / {@code KILLBOARD_CP_*} variables; unset or blank ones keep their default.
-   * Numbers that do not parse fail here; everything else is checked by {@link #validate()}.
-   */
-  public static ClusterSettings fromEnv(Map<String, String> env) {
-    Objects.requireNonNull(env, "env");
-    ClusterSettings s = defaults();
-    String name = value(env, ENV_CLUSTER_NAME);
-    if (name != null) {
-      s = s.withClusterName(name);
-    }
-    String members = value(env, ENV_MEMBERS);
-    if (members != null) {
-      s = s.withMembers(splitMembers(members));
-    }
-    String host = value(env, ENV_HOST);
-    if (host != null) {
-      s = s.withHost(host);
-    }
-    Integer port = integer(env, ENV_PORT, "a port between 1 and 65535 (default " + DEFAULT_PORT + ")");
-    if (port != null) {
-      s = s.withPort(port);
-    }
-    Integer cp = integer(env, ENV_CP_MEMBERS, "0 (unsafe mode) or 3 or more (CP mode)");
-    if (cp != null) {
-      s = s.withCpMemberCount(cp);
-    }
-    Integer ttl = integer(env, ENV_SESSION_TTL, "a number of seconds (default " + DEFAULT_SESSION_TTL_SECONDS + ")");
-    if (ttl != null) {
-      s = s.withSessionTtlSeconds(ttl);
-    }
-    Integer heartbeat = integer(env, ENV_HEARTBEAT, "a number of seconds (default " + DEFAULT_HEARTBEAT_SECONDS + ")");
-    if (heartbeat != null) {
-      s = s.withHeartbeatSeconds(heartbeat);
-    }
-    return s;
-  }
-
-  /**
-   * Reads the keys of {@link #toJson()}; absent keys keep their default. {@code members} may be a JSON array or a
-   * comma-separated string.
-   */
-  public static ClusterSettings fromJson(JsonObject json) {
-    Objects.requireNonNull(json, "json");
-    ClusterSettings s = defaults();
-    if (json.containsKey("clusterName")) {
-      s = s.withClusterName(string(json, "clusterName", ENV_CLUSTER_NAME));
-    }
-    Object members = json.getValue("members");
-    if (members instanceof JsonArray) {
-      List<String> list = new ArrayList<>();
-      for (Object m : (JsonArray) members) {
-        list.add(m == null ? "" : m.toString());
+  /** Reads the {@code KILLBOARD_CLUSTER_*} / {@code KILLBOARD_CP_*} variables and checks them with {@link #validate()}. */
+  public static ClusterSettings from(Env env) {
+    ClusterSettings s = new ClusterSettings(
+      env.string(ENV_CLUSTER_NAME, DEFAULT_CLUSTER_NAME, "the Hazelcast cluster name; every process of one cluster uses it"),
+      env.list(ENV_MEMBERS, List.of(DEFAULT_HOST), "the join list, host[:port] entries (IPv6 as [address]:port)"),
+      env.string(ENV_HOST, DEFAULT_HOST, "the address this member binds to and other members reach it at"),
+      env.integer(ENV_PORT, DEFAULT_PORT, 1, 65535, "the first Hazelcast port tried (the next free one when taken)"),
+      env.integer(ENV_CP_MEMBERS, DEFAULT_CP_MEMBER_COUNT, 0, 1000, "CP members: 0 (unsafe mode) or 3 or more (CP mode)"),
+      seconds(env.duration(ENV_SESSION_TTL, "KILLBOARD_CP_SESSION_TTL_SECONDS", ChronoUnit.SECONDS,
+        Duration.ofSeconds(DEFAULT_SESSION_TTL_SECONDS), Duration.ofSeconds(1), Duration.ofDays(1),
+        "how long a CP session survives without heartbeat (a crashed member's permits come back then)")),
+      seconds(env.duration(ENV_HEARTBEAT, "KILLBOARD_CP_HEARTBEAT_SECONDS", ChronoUnit.SECONDS,
+        Duration.ofSeconds(DEFAULT_HEARTBEAT_SECONDS), Duration.ofSeconds(1), Duration.ofHours(1),
+        "the time between CP session heartbeats")));
+    if (env.valid()) {
+      try {
+        s.validate();
+      } catch (ConfigurationException e) {
+        e.problems().forEach(env::problem);
       }
-      s = s.withMembers(list);
-    } else if (members != null) {
-      s = s.withMembers(splitMembers(string(json, "members", ENV_MEMBERS)));
-    }
-    if (json.containsKey("host")) {
-      s = s.withHost(string(json, "host", ENV_HOST));
-    }
-    if (json.containsKey("port")) {
-      s = s.withPort(wholeNumber(json, "port", ENV_PORT));
-    }
-    if (json.containsKey("cpMemberCount")) {
-      s = s.withCpMemberCount(wholeNumber(json, "cpMemberCount", ENV_CP_MEMBERS));
-    }
-    if (json.containsKey("sessionTtlSeconds")) {
-      s = s.withSessionTtlSeconds(wholeNumber(json, "sessionTtlSeconds", ENV_SESSION_TTL));
-    }
-    if (json.containsKey("heartbeatSeconds")) {
-      s = s.withHeartbeatSeconds(wholeNumber(json, "heartbeatSeconds", ENV_HEARTBEAT));
     }
     return s;
   }
 
-  /** The settings as JSON, with the keys {@link #fromJson(JsonObject)} reads. */
-  public JsonObject toJson() {
-    return new JsonObject()
-      .put("clusterName", clusterName)
-      .put("members", new JsonArray(new ArrayList<>(members)))
-      .put("host", host)
-      .put("port", port)
-      .put("cpMemberCount", cpMemberCount)
-      .put("sessionTtlSeconds", sessionTtlSeconds)
-      .put("heartbeatSeconds", heartbeatSeconds)
-      .put("unsafeMode", unsafeMode());
+  /** Reads {@code env} and fails with every problem at once. */
+  public static ClusterSettings fromEnv(Map<String, String> env) {
+    return Env.read(env, ClusterSettings::from);
+  }
+
+  private static int seconds(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toSeconds());
   }
 
   public ClusterSettings withClusterName(String clusterName) {
@@ -176,41 +117,6 @@ public final class ClusterSettings {
     return new ClusterSettings(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
   }
 
-  /** Hazelcast cluster name; members with another name never join. */
-  public String clusterName() {
-    return clusterName;
-  }
-
-  /** TCP-IP join list, {@code host} or {@code host:port} entries. */
-  public List<String> members() {
-    return members;
-  }
-
-  /** Address this member binds to and announces to the others. */
-  public String host() {
-    return host;
-  }
-
-  /** First Hazelcast port tried; the next free one is taken when it is in use. */
-  public int port() {
-    return port;
-  }
-
-  /** CP members that form the CP Subsystem: 0 = unsafe mode, otherwise at least 3. */
-  public int cpMemberCount() {
-    return cpMemberCount;
-  }
-
-  /** Seconds a CP session survives without heartbeat; a crashed member's permits come back after this. */
-  public int sessionTtlSeconds() {
-    return sessionTtlSeconds;
-  }
-
-  /** Seconds between CP session heartbeats. */
-  public int heartbeatSeconds() {
-    return heartbeatSeconds;
-  }
-
   /** True when the CP Subsystem runs without Raft (0 CP members). */
   public boolean unsafeMode() {
     return cpMemberCount == 0;
@@ -219,7 +125,7 @@ public final class ClusterSettings {
   /**
    * Checks every setting and returns {@code this}.
    *
-   * @throws ClusterConfigException listing each bad setting with its env variable, value and the fix
+   * @throws ConfigurationException listing each bad setting with its env variable, value and the fix
    */
   public ClusterSettings validate() {
     List<String> problems = new ArrayList<>();
@@ -255,43 +161,22 @@ public final class ClusterSettings {
         + " Killboard JVMs run (production), or " + ENV_CP_MEMBERS + "=0 for one- or two-process setups.");
     }
     if (heartbeatSeconds < 1) {
-      problems.add(ENV_HEARTBEAT + "=" + heartbeatSeconds + " is invalid: set a whole number of seconds of at least 1"
-        + " (default " + DEFAULT_HEARTBEAT_SECONDS + ").");
+      problems.add(ENV_HEARTBEAT + "=" + heartbeatSeconds + "s is invalid: set at least 1s (default "
+        + DEFAULT_HEARTBEAT_SECONDS + "s).");
     }
     if (sessionTtlSeconds < 1) {
-      problems.add(ENV_SESSION_TTL + "=" + sessionTtlSeconds + " is invalid: set a whole number of seconds of at least 2"
-        + " (default " + DEFAULT_SESSION_TTL_SECONDS + ").");
+      problems.add(ENV_SESSION_TTL + "=" + sessionTtlSeconds + "s is invalid: set at least 2s (default "
+        + DEFAULT_SESSION_TTL_SECONDS + "s).");
     } else if (heartbeatSeconds >= 1 && sessionTtlSeconds <= heartbeatSeconds) {
-      problems.add(ENV_SESSION_TTL + "=" + sessionTtlSeconds + " must be greater than " + ENV_HEARTBEAT + "="
-        + heartbeatSeconds + ": a session would expire between two heartbeats. Set " + ENV_SESSION_TTL
-        + " to at least " + Math.max(DEFAULT_SESSION_TTL_SECONDS, 3 * heartbeatSeconds) + " or lower " + ENV_HEARTBEAT + ".");
-    }
-    if (problems.size() == 1) {
-      throw new ClusterConfigException(problems.get(0));
+      problems.add(ENV_SESSION_TTL + "=" + sessionTtlSeconds + "s must be greater than " + ENV_HEARTBEAT + "="
+        + heartbeatSeconds + "s: a session would expire between two heartbeats. Set " + ENV_SESSION_TTL
+        + " to at least " + Math.max(DEFAULT_SESSION_TTL_SECONDS, 3 * heartbeatSeconds) + "s or lower " + ENV_HEARTBEAT
+        + ".");
     }
     if (!problems.isEmpty()) {
-      throw new ClusterConfigException("Invalid cluster settings:\n  - " + String.join("\n  - ", problems));
+      throw new ConfigurationException(problems);
     }
     return this;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof ClusterSettings)) {
-      return false;
-    }
-    ClusterSettings that = (ClusterSettings) o;
-    return port == that.port && cpMemberCount == that.cpMemberCount && sessionTtlSeconds == that.sessionTtlSeconds
-      && heartbeatSeconds == that.heartbeatSeconds && Objects.equals(clusterName, that.clusterName)
-      && members.equals(that.members) && Objects.equals(host, that.host);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(clusterName, members, host, port, cpMemberCount, sessionTtlSeconds, heartbeatSeconds);
   }
 
   @Override
@@ -299,48 +184,6 @@ public final class ClusterSettings {
     return "ClusterSettings{clusterName=" + clusterName + ", members=" + members + ", host=" + host + ", port=" + port
       + ", cpMemberCount=" + cpMemberCount + (unsafeMode() ? " (unsafe mode)" : "") + ", sessionTtlSeconds="
       + sessionTtlSeconds + ", heartbeatSeconds=" + heartbeatSeconds + "}";
-  }
-
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    // Blank counts as unset: orchestration tools often export empty variables.
-    return v == null || v.isBlank() ? null : v.trim();
-  }
-
-  private static Integer integer(Map<String, String> env, String name, String expected) {
-    String v = value(env, name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(v);
-    } catch (NumberFormatException e) {
-      throw new ClusterConfigException(name + "=" + quote(v) + " is not a whole number: set " + name + " to " + expected + ".");
-    }
-  }
-
-  private static String string(JsonObject json, String key, String envName) {
-    Object v = json.getValue(key);
-    if (!(v instanceof String)) {
-      throw new ClusterConfigException("Cluster settings JSON key \"" + key + "\" (env " + envName + ") is " + v
-        + ": set it to a string.");
-    }
-    return (String) v;
-  }
-
-  private static int wholeNumber(JsonObject json, String key, String envName) {
-    Object v = json.getValue(key);
-    if (v instanceof Number && ((Number) v).doubleValue() == ((Number) v).intValue()) {
-      return ((Number) v).intValue();
-    }
-    throw new ClusterConfigException("Cluster settings JSON key \"" + key + "\" (env " + envName + ") is "
-      + (v instanceof String ? "\"" + v + "\"" : v) + ": set it to a whole number.");
-  }
-
-  private static List<String> splitMembers(String csv) {
-    List<String> list = new ArrayList<>();
-    Arrays.stream(csv.split(",")).map(String::trim).filter(m -> !m.isEmpty()).forEach(list::add);
-    return list;
   }
 
   /** Returns why a join-list entry is unusable, or null when it is fine. */

@@ -1,5 +1,7 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.ConfigurationException;
+
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,14 +21,14 @@ public final class ClusteredVertx {
   /**
    * Starts a clustered Vert.x member with {@link HazelcastConfigs#build(ClusterSettings)}; {@code options} is used as
    * given (no {@link VertxOptionsCustomizer} is applied here, the launcher does that). Fails with a
-   * {@link ClusterConfigException} when the settings are invalid.
+   * {@link ConfigurationException} when the settings are invalid.
    */
   public static Future<Vertx> start(ClusterSettings s, VertxOptions options) {
     Objects.requireNonNull(options, "options");
     ClusterManager clusterManager;
     try {
       clusterManager = clusterManager(s);
-    } catch (ClusterConfigException e) {
+    } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
     return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();

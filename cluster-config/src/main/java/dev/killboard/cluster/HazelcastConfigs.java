@@ -1,5 +1,7 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.ConfigurationException;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.ListenerConfig;
@@ -51,7 +53,7 @@ public final class HazelcastConfigs {
    * A fresh Hazelcast member config for the (validated) settings: TCP-IP join only, fast local joins, the
    * {@code __vertx.*} structures, and the CP Subsystem in CP or unsafe mode.
    *
-   * @throws ClusterConfigException when the settings are invalid
+   * @throws ConfigurationException when the settings are invalid
    */
   public static Config build(ClusterSettings s) {
     s.validate();

@@ -1,5 +1,7 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.ConfigurationException;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -12,8 +14,11 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.Timer;
+import java.util.TimerTask;
 
 /**
  * The Vert.x launcher for every Killboard deployable:
@@ -46,7 +51,7 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
   /**
    * Reads and validates the cluster settings from the environment when {@code args} ask for {@code -cluster}.
    *
-   * @throws ClusterConfigException when they are invalid
+   * @throws ConfigurationException when they are invalid
    */
   public KillboardLauncher(String[] args) {
     this(args, System.getenv());
@@ -63,7 +68,7 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
     KillboardLauncher launcher;
     try {
       launcher = new KillboardLauncher(args);
-    } catch (ClusterConfigException e) {
+    } catch (ConfigurationException e) {
       System.err.println("Killboard cannot start, invalid cluster configuration: " + e.getMessage());
       System.exit(CONFIG_ERROR_EXIT_CODE);
       return;
@@ -109,7 +114,7 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
     if (!jvmShuttingDown()) {
       return; // Vert.x closed in-process (tests, embedding): the JVM goes on and is not ours to end
     }
-    new java.util.Timer("killboard-stop-deadline", true).schedule(new java.util.TimerTask() {
+    new Timer("killboard-stop-deadline", true).schedule(new TimerTask() {
       @Override
       public void run() {
         LOG.warn("Stop not finished after {} s (cluster unreachable?): exiting now; permits not given back return when"
@@ -135,7 +140,7 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
     List<VertxOptionsCustomizer> customizers;
     try {
       customizers = ServiceLoader.load(VertxOptionsCustomizer.class).stream().map(ServiceLoader.Provider::get).toList();
-    } catch (RuntimeException | java.util.ServiceConfigurationError e) {
+    } catch (RuntimeException | ServiceConfigurationError e) {
       // The launcher's command handler swallows exceptions silently: say what failed before it does.
       LOG.error("Cannot load a VertxOptionsCustomizer listed in META-INF/services", e);
       throw e;

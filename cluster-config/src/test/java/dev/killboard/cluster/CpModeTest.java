@@ -1,5 +1,7 @@
 package dev.killboard.cluster;
 
+import static dev.killboard.testing.Await.holdsWithin;
+
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.CPGroup;
 import com.hazelcast.cp.CPMember;
@@ -9,6 +11,7 @@ import com.hazelcast.cp.internal.datastructures.semaphore.proxy.SessionAwareSema
 import com.hazelcast.cp.internal.raft.impl.RaftNode;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.cp.session.CPSession;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,6 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ClusterTest
 class CpModeTest {
 
   private static final String DEFAULT_GROUP = "default";
@@ -128,21 +134,21 @@ class CpModeTest {
 
     // A graceful stop removes the member from the CP Subsystem; the running plain member takes its place.
     stopGracefully(0);
-    assertThat(TestClusters.await(30_000, () -> spare.getCPSubsystem().getLocalCPMember() != null))
+    assertThat(holdsWithin(Duration.ofSeconds(30), () -> spare.getCPSubsystem().getLocalCPMember() != null))
       .as("the spare member promoted itself when a CP member left").isTrue();
-    assertThat(TestClusters.await(30_000, () -> defaultGroupSize(spare) == 3))
+    assertThat(holdsWithin(Duration.ofSeconds(30), () -> defaultGroupSize(spare) == 3))
       .as("the promoted member joined the default CP group").isTrue();
 
     // Next process of the rolling restart: stopped first, then its replacement starts and promotes itself.
     stopGracefully(0);
     assertThat(cpMembers(spare)).hasSize(2);
     HazelcastInstance restarted = startMember(4);
-    assertThat(TestClusters.await(30_000, () -> restarted.getCPSubsystem().getLocalCPMember() != null))
+    assertThat(holdsWithin(Duration.ofSeconds(30), () -> restarted.getCPSubsystem().getLocalCPMember() != null))
       .as("a member starting while a CP member is missing promoted itself").isTrue();
     assertThat(cpMembers(restarted)).hasSize(3);
-    assertThat(TestClusters.await(30_000, () -> defaultGroupSize(restarted) == 3)).isTrue();
+    assertThat(holdsWithin(Duration.ofSeconds(30), () -> defaultGroupSize(restarted) == 3)).isTrue();
     // The promoted members must have their Raft nodes running before the crash test takes one member away.
-    assertThat(TestClusters.await(30_000, () -> raftGroupsSettled(members))).as("every Raft node knows its leader")
+    assertThat(holdsWithin(Duration.ofSeconds(30), () -> raftGroupsSettled(members))).as("every Raft node knows its leader")
       .isTrue();
   }
 
@@ -174,7 +180,7 @@ class CpModeTest {
 
     long crashedAt = System.nanoTime();
     holder.getLifecycleService().terminate();
-    boolean released = TestClusters.await((s.sessionTtlSeconds() + 20) * 1000L, () -> permits(observed) == 4);
+    boolean released = holdsWithin(Duration.ofSeconds(s.sessionTtlSeconds() + 20), () -> permits(observed) == 4);
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - crashedAt);
 
     assertThat(released).as("permits released after the holder's CP session expired").isTrue();
@@ -222,7 +228,7 @@ class CpModeTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       return -1;
     }
   }

@@ -1,5 +1,7 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.ConfigurationException;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
@@ -95,7 +97,7 @@ class HazelcastConfigsTest {
   @Test
   void invalidSettingsBuildNothing() {
     assertThatThrownBy(() -> HazelcastConfigs.build(settings.withCpMemberCount(2)))
-      .isInstanceOf(ClusterConfigException.class)
+      .isInstanceOf(ConfigurationException.class)
       .hasMessageContaining("KILLBOARD_CP_MEMBERS=2");
   }
 

@@ -1,15 +1,16 @@
 package dev.killboard.cluster;
 
+import static dev.killboard.testing.Await.holdsWithin;
+
 import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
+import dev.killboard.testing.ChildJvm;
+import dev.killboard.testing.ClusterTest;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The launcher as operators run it: a separate JVM, settings from the environment. */
+@ClusterTest
 class KillboardLauncherProcessTest {
 
   private static final int SIGTERM_EXIT = 128 + 15;
@@ -29,7 +31,6 @@ class KillboardLauncherProcessTest {
     List<Integer> ports = TestClusters.freePorts(2);
     Vertx member = ClusteredVertx.start(TestClusters.member(clusterName, ports, 0), new VertxOptions())
       .await(60, TimeUnit.SECONDS);
-    Path log = Files.createTempFile("killboard-launcher", ".log");
     try {
       HazelcastInstance hazelcast = ClusteredVertx.hazelcast(member);
       String address = "probe-" + UUID.randomUUID();
@@ -40,19 +41,19 @@ class KillboardLauncherProcessTest {
       }).completion().await(10, TimeUnit.SECONDS);
 
       JsonObject conf = new JsonObject().put("probeAddress", address).put("marker", "from -conf");
-      Process child = launch(log, Map.of(
+      ChildJvm child = launch(Map.of(
           ClusterSettings.ENV_CLUSTER_NAME, clusterName,
           ClusterSettings.ENV_MEMBERS, "127.0.0.1:" + ports.get(0) + ",127.0.0.1:" + ports.get(1),
           ClusterSettings.ENV_PORT, String.valueOf(ports.get(1))),
         LauncherProbeVerticle.class.getName(), "-cluster", "-instances", "2", "-conf", conf.encode());
       try {
-        assertThat(TestClusters.await(90_000, () -> reports.size() >= 2 || !child.isAlive()))
+        assertThat(holdsWithin(Duration.ofSeconds(90), () -> reports.size() >= 2 || !child.alive()))
           .as("probe reports arrived").isTrue();
-        assertThat(reports).as(() -> "reports; child output:\n" + read(log)).hasSize(2);
+        assertThat(reports).as(() -> "reports; child output:\n" + child.output()).hasSize(2);
         // A report is sent from start(); SIGTERM before every start() has completed would abort the deployment.
-        assertThat(TestClusters.await(60_000, () -> read(log).contains(KillboardLauncher.DEPLOYED_MARKER) || !child.isAlive()))
-          .as(() -> "deployment completed; child output:\n" + read(log)).isTrue();
-        assertThat(read(log)).contains(LauncherProbeVerticle.class.getName() + " deployed: 2 instance(s)");
+        assertThat(holdsWithin(Duration.ofSeconds(60), () -> child.output().contains(KillboardLauncher.DEPLOYED_MARKER) || !child.alive()))
+          .as(() -> "deployment completed; child output:\n" + child.output()).isTrue();
+        assertThat(child.output()).contains(LauncherProbeVerticle.class.getName() + " deployed: 2 instance(s)");
         assertThat(hazelcast.getCluster().getMembers()).as("cluster size seen by the in-test member").hasSize(2);
         assertThat(reports).extracting(r -> r.getString("instance")).doesNotHaveDuplicates();
         for (JsonObject report : reports) {
@@ -63,65 +64,41 @@ class KillboardLauncherProcessTest {
             .as("the ServiceLoader customizer ran before Vert.x started").isEqualTo("TestVertxOptionsCustomizer");
         }
       } finally {
-        child.destroy();
+        child.terminate();
       }
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child exits after SIGTERM").isTrue();
-      String output = read(log);
-      assertThat(child.exitValue()).as(output).isEqualTo(SIGTERM_EXIT);
+      int exit = child.awaitExit(Duration.ofSeconds(60));
+      String output = child.output();
+      assertThat(exit).as("exit after SIGTERM:\n" + output).isEqualTo(SIGTERM_EXIT);
       assertThat(count(output, "probe stopped ")).as("both instances undeployed on shutdown:\n" + output).isEqualTo(2);
       assertThat(output).doesNotContain("Failure in stopping", "Timed out waiting");
       assertThat(count(output, "CLUSTER IN UNSAFE MODE")).as("unsafe-mode warning once").isEqualTo(1);
-      assertThat(TestClusters.await(15_000, () -> hazelcast.getCluster().getMembers().size() == 1))
+      assertThat(holdsWithin(Duration.ofSeconds(15), () -> hazelcast.getCluster().getMembers().size() == 1))
         .as("the child left the cluster gracefully").isTrue();
     } finally {
       member.close().await(30, TimeUnit.SECONDS);
-      Files.deleteIfExists(log);
     }
   }
 
   @Test
   void invalidSettingsExitWithTheMessageAndNoStackTrace() throws Exception {
-    Path log = Files.createTempFile("killboard-launcher", ".log");
-    try {
-      Process child = launch(log, Map.of(
-          ClusterSettings.ENV_CLUSTER_NAME, TestClusters.randomClusterName(),
-          ClusterSettings.ENV_CP_MEMBERS, "2"),
-        LauncherProbeVerticle.class.getName(), "-cluster");
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      String output = read(log);
-      assertThat(child.exitValue()).as(output).isEqualTo(KillboardLauncher.CONFIG_ERROR_EXIT_CODE);
+    try (ChildJvm child = launch(Map.of(
+        ClusterSettings.ENV_CLUSTER_NAME, TestClusters.randomClusterName(),
+        ClusterSettings.ENV_CP_MEMBERS, "2"),
+      LauncherProbeVerticle.class.getName(), "-cluster")) {
+      int exit = child.awaitExit(Duration.ofSeconds(60));
+      String output = child.output();
+      assertThat(exit).as(output).isEqualTo(KillboardLauncher.CONFIG_ERROR_EXIT_CODE);
       assertThat(output).contains("invalid cluster configuration", "KILLBOARD_CP_MEMBERS=2 is invalid",
         "KILLBOARD_CP_MEMBERS=3", "KILLBOARD_CP_MEMBERS=0");
       // No stack trace, and no Hazelcast member was started with the bad settings.
       assertThat(output).doesNotContain("\tat ", "Exception", "Hazelcast cluster '", "[5.3.8]");
-    } finally {
-      Files.deleteIfExists(log);
     }
   }
 
   /** Starts the launcher in a new JVM with this test's class path and only the given KILLBOARD_* variables. */
-  private static Process launch(Path log, Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-      "-cp", System.getProperty("java.class.path"),
-      KillboardLauncher.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command)
-      .redirectErrorStream(true)
-      .redirectOutput(log.toFile())
-      .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().keySet().removeIf(k -> k.startsWith("KILLBOARD_"));
-    builder.environment().putAll(env);
-    return builder.start();
-  }
-
-  private static String read(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (Exception e) {
-      return "<cannot read " + log + ": " + e + ">";
-    }
+  private static ChildJvm launch(Map<String, String> env, String... args) throws Exception {
+    return ChildJvm.of(KillboardLauncher.class).jvmArgs("-XX:TieredStopAtLevel=1").args(args)
+      .withoutInherited("KILLBOARD_").env(env).start();
   }
 
   private static int count(String text, String needle) {

@@ -1,5 +1,7 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.ConfigurationException;
+
 import io.vertx.core.VertxOptions;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,7 @@ class KillboardLauncherTest {
   void clusteredLaunchValidatesTheEnvironmentUpFront() {
     assertThatThrownBy(() -> new KillboardLauncher(new String[] {"my.Verticle", "-cluster"},
       Map.of(ClusterSettings.ENV_CP_MEMBERS, "1")))
-      .isInstanceOf(ClusterConfigException.class)
+      .isInstanceOf(ConfigurationException.class)
       .hasMessageStartingWith("KILLBOARD_CP_MEMBERS=1 is invalid");
     KillboardLauncher clustered = new KillboardLauncher(new String[] {"my.Verticle", "-cluster"},
       Map.of(ClusterSettings.ENV_CP_MEMBERS, "3", ClusterSettings.ENV_CLUSTER_NAME, "k1"));

@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 /** Test fixtures: isolated cluster settings (random name, free loopback ports) and deadline polling. */
 final class TestClusters {
@@ -47,17 +46,5 @@ final class TestClusters {
       .withClusterName(clusterName)
       .withMembers(ports.stream().map(p -> "127.0.0.1:" + p).toList())
       .withPort(ports.get(index));
-  }
-
-  /** Polls {@code condition} every 50 ms until it holds or {@code timeoutMillis} pass; returns whether it held. */
-  static boolean await(long timeoutMillis, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return condition.getAsBoolean();
   }
 }

@@ -1,8 +1,11 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.ConfigurationException;
+
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.ISemaphore;
 import com.hazelcast.cp.internal.datastructures.semaphore.proxy.SessionAwareSemaphoreProxy;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.junit.jupiter.api.Test;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@ClusterTest
 class UnsafeModeTest {
 
   @Test
@@ -44,7 +48,7 @@ class UnsafeModeTest {
   void invalidSettingsFailTheStartFuture() {
     ClusterSettings bad = ClusterSettings.defaults().withMembers(List.of()).withClusterName(TestClusters.randomClusterName());
     assertThatThrownBy(() -> ClusteredVertx.start(bad, new VertxOptions()).await(10, TimeUnit.SECONDS))
-      .isInstanceOf(ClusterConfigException.class)
+      .isInstanceOf(ConfigurationException.class)
       .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS is empty");
   }
 

@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class KillboardDemo {
       List<Future<String>> all = queues.stream().map(q -> jobs.enqueue(q, EntityJob.everything().toJson())).toList();
       return Future.all(all).eventually(jobs::close).mapEmpty();
     });
-    List<Future<String>> workers = new java.util.ArrayList<>();
+    List<Future<String>> workers = new ArrayList<>();
     for (String worker : List.of("regions", "constellations", "systems", "races", "bloodlines")) {
       workers.add(vertx.deployVerticle("worker:" + worker, new DeploymentOptions(deployment)));
     }

@@ -1,7 +1,7 @@
 package dev.killboard.cli;
 
 import dev.killboard.cli.topology.TopologyCommand;
-import dev.killboard.cluster.ClusterConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.management.ManagementSettings;
 import dev.killboard.schema.MigrateCommand;
@@ -116,7 +116,7 @@ public final class KillboardCommand {
     ServiceLauncher launcher;
     try {
       launcher = new ServiceLauncher(launcherArgs(args), ManagementSettings.fromEnv(env));
-    } catch (ClusterConfigException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       err.println("killboard run: configuration error: " + e.getMessage());
       return CONFIG_ERROR;
     }
@@ -159,7 +159,7 @@ public final class KillboardCommand {
     ClusterSettings settings;
     try {
       settings = ClusterSettings.fromEnv(env).validate();
-    } catch (ClusterConfigException e) {
+    } catch (ConfigurationException e) {
       err.println("killboard budget status: configuration error: " + e.getMessage());
       return CONFIG_ERROR;
     }

@@ -2,6 +2,8 @@ package dev.killboard.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.killboard.config.Env;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,68 +12,48 @@ import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /**
- * The logging variables of a packaged process, validated before the first log line: {@code KILLBOARD_LOG_FORMAT}
- * (plain or json), {@code KILLBOARD_LOG_LEVEL} (root level) and {@code KILLBOARD_LOG_LEVELS} (per-logger levels).
+ * The logging variables of a packaged process, read by {@link #from(Env)} before the first log line:
+ * {@code KILLBOARD_LOG_FORMAT} (plain or json), {@code KILLBOARD_LOG_LEVEL} (root level) and
+ * {@code KILLBOARD_LOG_LEVELS} (per-logger levels, logger name to level in the order given).
  */
-public final class LogSettings {
-
+public record LogSettings(String format, String rootLevel, Map<String, String> loggerLevels) {
   public static final String ENV_FORMAT = "KILLBOARD_LOG_FORMAT";
   public static final String ENV_LEVEL = "KILLBOARD_LOG_LEVEL";
   public static final String ENV_LEVELS = "KILLBOARD_LOG_LEVELS";
-
   /** The installation directory, set by bin/killboard. */
   static final String HOME_PROPERTY = "killboard.home";
   static final String LOGBACK_FILE_PROPERTY = "logback.configurationFile";
 
-  private static final List<String> FORMATS = List.of("plain", "json");
   private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
+  private static final Pattern LEVEL = Pattern.compile("(?i)trace|debug|info|warn|error|off");
   private static final Pattern LOGGER_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$.-]*");
 
-  private final String format;
-  private final String rootLevel;
-  private final Map<String, String> loggerLevels;
-
-  private LogSettings(String format, String rootLevel, Map<String, String> loggerLevels) {
-    this.format = format;
-    this.rootLevel = rootLevel;
-    this.loggerLevels = loggerLevels;
+  public LogSettings {
+    loggerLevels = Collections.unmodifiableMap(new LinkedHashMap<>(loggerLevels));
   }
 
-  /**
-   * Reads and checks the variables; blank ones keep their default (plain, info, none).
-   *
-   * @throws IllegalArgumentException naming the variable and what to set
-   */
-  public static LogSettings fromEnv(Map<String, String> env) {
-    String format = value(env, ENV_FORMAT, "plain");
-    if (!FORMATS.contains(format)) {
-      throw new IllegalArgumentException(ENV_FORMAT + "='" + env.get(ENV_FORMAT) + "' is invalid: set plain (the default)"
-        + " or json (one JSON object per line).");
-    }
-    String root = value(env, ENV_LEVEL, "info");
-    if (!LEVELS.contains(root)) {
-      throw new IllegalArgumentException(ENV_LEVEL + "='" + env.get(ENV_LEVEL) + "' is invalid: set one of " + LEVELS
-        + " (default info).");
-    }
+  /** Reads the logging variables; blank ones keep their default (plain, info, none). */
+  public static LogSettings from(Env env) {
+    String format = env.string(ENV_FORMAT, "plain", Pattern.compile("(?i)plain|json"),
+        "plain or json (one JSON object per line)", "the log format of a packaged process");
+    String root = env.string(ENV_LEVEL, "info", LEVEL, "one of " + LEVELS, "the root log level");
     Map<String, String> levels = new LinkedHashMap<>();
-    String raw = env.get(ENV_LEVELS);
-    if (raw != null && !raw.isBlank()) {
-      for (String entry : raw.split(",")) {
-        if (entry.isBlank()) {
-          continue;
-        }
-        int eq = entry.indexOf('=');
-        String logger = eq < 0 ? "" : entry.substring(0, eq).trim();
-        String level = eq < 0 ? "" : entry.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
-        if (!LOGGER_NAME.matcher(logger).matches() || !LEVELS.contains(level)) {
-          throw new IllegalArgumentException(ENV_LEVELS + " has an invalid entry '" + entry.trim() + "': write"
-            + " logger=level pairs separated by commas, e.g. dev.killboard.budget=debug,com.hazelcast=warn, with levels "
-            + LEVELS + ".");
-        }
-        levels.put(logger, level);
+    for (String entry : env.list(ENV_LEVELS, List.of(), "per-logger levels, e.g. dev.killboard.budget=debug")) {
+      int eq = entry.indexOf('=');
+      String logger = eq < 0 ? "" : entry.substring(0, eq).trim();
+      String level = eq < 0 ? "" : entry.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
+      if (!LOGGER_NAME.matcher(logger).matches() || !LEVELS.contains(level)) {
+        env.problem(ENV_LEVELS + " has an invalid entry '" + entry + "': write logger=level pairs separated by"
+            + " commas, e.g. dev.killboard.budget=debug,com.hazelcast=warn, with levels " + LEVELS + ".");
       }
+      levels.put(logger, level);
     }
-    return new LogSettings(format, root, levels);
+    return new LogSettings(format.toLowerCase(Locale.ROOT), root.toLowerCase(Locale.ROOT), levels);
+  }
+
+  /** Reads {@code env} and fails with every problem at once. */
+  public static LogSettings fromEnv(Map<String, String> env) {
+    return Env.read(env, LogSettings::from);
   }
 
   /**
@@ -96,23 +78,5 @@ public final class LogSettings {
       return;
     }
     loggerLevels.forEach((logger, level) -> context.getLogger(logger).setLevel(Level.toLevel(level)));
-  }
-
-  public String format() {
-    return format;
-  }
-
-  public String rootLevel() {
-    return rootLevel;
-  }
-
-  /** Logger name to level, in the order given. */
-  public Map<String, String> loggerLevels() {
-    return java.util.Collections.unmodifiableMap(loggerLevels);
-  }
-
-  private static String value(Map<String, String> env, String name, String fallback) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? fallback : v.trim().toLowerCase(Locale.ROOT);
   }
 }

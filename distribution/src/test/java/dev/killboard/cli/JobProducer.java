@@ -9,6 +9,7 @@ import dev.killboard.queue.QueueStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,7 +42,7 @@ final class JobProducer implements AutoCloseable {
 
   static JobProducer start(PackagedCluster cluster) throws Exception {
     Vertx vertx = Vertx.vertx();
-    QueueSettings settings = QueueSettings.builder().redisUrl(cluster.redis().uri()).build();
+    QueueSettings settings = QueueSettings.fromEnvironment(Map.of(QueueSettings.ENV_REDIS_URL, cluster.redis().uri()));
     JobQueue queue = JobQueue.connect(vertx, settings).await(60, TimeUnit.SECONDS);
     return new JobProducer(vertx, queue, cluster);
   }

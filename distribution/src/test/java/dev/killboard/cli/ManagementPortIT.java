@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class ManagementPortIT {
   }
 
   /** The first {@code /budget/events} message that satisfies {@code wanted}, within a minute. */
-  private JsonObject firstEvent(int port, java.util.function.Predicate<JsonObject> wanted) throws Exception {
+  private JsonObject firstEvent(int port, Predicate<JsonObject> wanted) throws Exception {
     CompletableFuture<HttpResponse<Stream<String>>> response = http.sendAsync(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/budget/events")).build(),
         HttpResponse.BodyHandlers.ofLines());

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -124,12 +125,12 @@ final class PackagedProcess implements AutoCloseable {
   }
 
   /** Waits for the process to end and for its output to be read; the exit status, or empty on timeout. */
-  java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+  OptionalInt awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
     reader.join(TimeUnit.SECONDS.toMillis(10));
-    return java.util.OptionalInt.of(process.exitValue());
+    return OptionalInt.of(process.exitValue());
   }
 
   synchronized String output() {

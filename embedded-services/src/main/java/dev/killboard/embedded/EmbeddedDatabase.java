@@ -15,7 +15,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -204,12 +206,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /** The server process ids of the application role's client connections. */
-    public java.util.List<Integer> appBackends() {
+    public List<Integer> appBackends() {
         String sql = "SELECT pid FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'";
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres", PostgresServer.SUPERUSER, null));
              PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, options.appUser);
-            java.util.List<Integer> out = new java.util.ArrayList<>();
+            List<Integer> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getInt(1));

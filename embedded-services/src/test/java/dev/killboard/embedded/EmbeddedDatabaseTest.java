@@ -1,5 +1,7 @@
 package dev.killboard.embedded;
 
+import static dev.killboard.testing.Await.eventually;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,15 +13,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 class EmbeddedDatabaseTest {
 
@@ -39,7 +38,7 @@ class EmbeddedDatabaseTest {
 
     @BeforeEach
     void noAppConnectionsLeft() {
-        awaitValue(db::countAppConnections, 0);
+        eventually("no app connections", db::countAppConnections, n -> n == 0);
     }
 
     @Test
@@ -91,7 +90,7 @@ class EmbeddedDatabaseTest {
             open.add(first);
             // Slots of connections closed just before (setup, other tests) are freed asynchronously: wait until
             // this is the only client backend, so exactly 22 must fit.
-            awaitValue(() -> otherClientBackends(first), 0);
+            eventually("no other client backends", () -> otherClientBackends(first), n -> n == 0);
             for (int i = 2; i <= 22; i++) {
                 open.add(DriverManager.getConnection(db.appJdbcUrl()));
             }
@@ -116,11 +115,11 @@ class EmbeddedDatabaseTest {
                 assertThat(db.countAppConnections()).as("superuser connections are not counted").isEqualTo(3);
             }
             open.remove(0).close();
-            awaitValue(db::countAppConnections, 2);
+            eventually("two app connections", db::countAppConnections, n -> n == 2);
         } finally {
             closeAll(open);
         }
-        awaitValue(db::countAppConnections, 0);
+        eventually("no app connections", db::countAppConnections, n -> n == 0);
     }
 
     @Test
@@ -224,22 +223,6 @@ class EmbeddedDatabaseTest {
                     + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void awaitValue(IntSupplier actual, int expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        int last;
-        while ((last = actual.getAsInt()) != expected) {
-            if (System.nanoTime() > deadline) {
-                fail("expected " + expected + " within 10 s, still " + last);
-            }
-            try {
-                Thread.sleep(20); // poll interval; backend exit has no event a client can await
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
         }
     }
 

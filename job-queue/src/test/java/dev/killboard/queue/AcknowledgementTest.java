@@ -1,5 +1,8 @@
 package dev.killboard.queue;
 
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +45,7 @@ class AcknowledgementTest extends QueueTestSupport {
 
   @Test
   void aFailedJobIsRedeliveredWithBackoffAndTakesEffectOnce() {
-    JobQueue q = open(fast(sharedRedisUrl()).maxAttempts(5).build());
+    JobQueue q = open(fast(sharedRedisUrl(), "KILLBOARD_QUEUE_MAX_ATTEMPTS", "5"));
     String id = await(q.enqueue(queue, new JsonObject().put("allianceId", 99000001)));
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     List<Long> startedAt = Collections.synchronizedList(new ArrayList<>());

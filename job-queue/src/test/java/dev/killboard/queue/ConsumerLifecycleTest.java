@@ -1,5 +1,9 @@
 package dev.killboard.queue;
 
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.failure;
+import static dev.killboard.testing.Await.eventually;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -104,7 +108,7 @@ class ConsumerLifecycleTest extends QueueTestSupport {
 
   @Test
   void stopOfAnIdleConsumerIsImmediateEvenWhileItBlocksOnRead() {
-    JobQueue q = open(fast(sharedRedisUrl()).blockTimeout(java.time.Duration.ofSeconds(30)).build());
+    JobQueue q = open(fast(sharedRedisUrl(), "KILLBOARD_QUEUE_BLOCK_TIMEOUT", "30s"));
     JobConsumer c = q.consumer(queue, job -> Future.succeededFuture());
     await(c.start());
     eventually("registered as a consumer", () -> await(q.consumers(queue)) == 1);
@@ -116,7 +120,7 @@ class ConsumerLifecycleTest extends QueueTestSupport {
 
   @Test
   void enqueueRejectsBadInputWithClearMessages() {
-    JobQueue q = open(fast(sharedRedisUrl()).maxPayloadBytes(64).build());
+    JobQueue q = open(fast(sharedRedisUrl(), "KILLBOARD_QUEUE_MAX_PAYLOAD_BYTES", "64"));
     assertThat(failure(q.enqueue("bad name!", new JsonObject())))
       .hasMessageContaining("queue name 'bad name!' is invalid");
     assertThat(failure(q.enqueue(queue, null))).hasMessageContaining("is null: send a JSON object");

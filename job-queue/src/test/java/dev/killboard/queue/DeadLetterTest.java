@@ -1,5 +1,8 @@
 package dev.killboard.queue;
 
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;

@@ -1,5 +1,6 @@
 package dev.killboard.queue;
 
+import dev.killboard.config.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -59,43 +60,44 @@ class QueueSettingsTest {
       "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "soon",
       "KILLBOARD_QUEUE_BACKOFF_BASE", "10s",
       "KILLBOARD_QUEUE_BACKOFF_MAX", "1s")))
-      .isInstanceOf(IllegalArgumentException.class)
-      .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS (maxAttempts) must be between 1 and 100 (was 0)")
-      .hasMessageContaining("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT 'soon' is not a duration: use e.g. 500ms, 30s")
-      .hasMessageContaining("KILLBOARD_QUEUE_BACKOFF_MAX (backoffMax) 1000ms is below KILLBOARD_QUEUE_BACKOFF_BASE");
+      .isInstanceOf(ConfigurationException.class)
+      .hasMessageContaining("3 problems")
+      .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS=0 must be from 1 to 100 (default 5)")
+      .hasMessageContaining("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT='soon' is not a duration; use e.g. 500ms, 30s")
+      .hasMessageContaining("KILLBOARD_QUEUE_BACKOFF_MAX=1s is below KILLBOARD_QUEUE_BACKOFF_BASE=10s");
   }
 
   @Test
   void rejectsOutOfRangeDurationsAndNonNumbers() {
-    assertThatThrownBy(() -> QueueSettings.builder().visibilityTimeout(Duration.ofMillis(5)).build())
-      .hasMessageContaining("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT (visibilityTimeout) must be between 100ms and 24h"
-        + " (was 5ms)");
+    assertThatThrownBy(() -> QueueSettings.fromEnvironment(Map.of("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "5ms")))
+      .hasMessageContaining("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT=5ms must be from 100ms to 1d (default 1m)");
     assertThatThrownBy(() -> QueueSettings.fromEnvironment(Map.of("KILLBOARD_QUEUE_MAX_ATTEMPTS", "five")))
-      .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS 'five' is not a whole number");
-    assertThatThrownBy(() -> QueueSettings.builder().reconnectMin(Duration.ofSeconds(5))
-      .reconnectMax(Duration.ofSeconds(1)).build())
-      .hasMessageContaining("KILLBOARD_REDIS_RECONNECT_MAX (reconnectMax) 1000ms is below");
+      .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS='five' is not a whole number");
+    assertThatThrownBy(() -> QueueSettings.fromEnvironment(Map.of("KILLBOARD_REDIS_RECONNECT_MIN", "5s",
+      "KILLBOARD_REDIS_RECONNECT_MAX", "1s")))
+      .hasMessageContaining("KILLBOARD_REDIS_RECONNECT_MAX=1s is below");
   }
 
   @Test
   void rejectsBadRedisUrlsWithoutShowingThePassword() {
-    assertThatThrownBy(() -> QueueSettings.builder().redisUrl("http://user:hunter2@cache:6379").build())
-      .hasMessageContaining("KILLBOARD_REDIS_URL (redisUrl) 'http://user:***@cache:6379' has scheme 'http'")
+    assertThatThrownBy(() -> redis("http://user:hunter2@cache:6379"))
+      .hasMessageContaining("KILLBOARD_REDIS_URL 'http://user:***@cache:6379' has scheme 'http'")
       .hasMessageContaining("use redis://host:port")
       .hasMessageNotContaining("hunter2");
-    assertThatThrownBy(() -> QueueSettings.builder().redisUrl("redis://cache:99999").build())
-      .hasMessageContaining("has port 99999");
-    assertThatThrownBy(() -> QueueSettings.builder().redisUrl("redis://cache:6379/abc").build())
-      .hasMessageContaining("selects database 'abc'");
-    assertThatThrownBy(() -> QueueSettings.builder().redisUrl(" ").build())
-      .hasMessageContaining("KILLBOARD_REDIS_URL (redisUrl) is empty");
+    assertThatThrownBy(() -> redis("redis://cache:99999")).hasMessageContaining("has port 99999");
+    assertThatThrownBy(() -> redis("redis://cache:6379/abc")).hasMessageContaining("selects database 'abc'");
+    assertThat(redis(" ").redisUrl()).isEqualTo(QueueSettings.DEFAULT_REDIS_URL);
   }
 
   @Test
   void logsNeverShowThePassword() {
-    QueueSettings s = QueueSettings.builder().redisUrl("redis://default:s3cret@cache:6379").build();
+    QueueSettings s = redis("redis://default:s3cret@cache:6379");
     assertThat(s.redisUrlForLogs()).isEqualTo("redis://default:***@cache:6379");
     assertThat(s.toString()).doesNotContain("s3cret");
+  }
+
+  private static QueueSettings redis(String url) {
+    return QueueSettings.fromEnvironment(Map.of(QueueSettings.ENV_REDIS_URL, url));
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.killboard.queue;
 
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,7 +22,7 @@ class ReclaimTest extends QueueTestSupport {
 
   @Test
   void theJobOfACrashedConsumerIsReclaimedAfterTheVisibilityTimeout() throws Exception {
-    QueueSettings settings = fast(sharedRedisUrl()).build(); // visibility timeout 1 s
+    QueueSettings settings = fast(sharedRedisUrl()); // visibility timeout 1 s
     JobQueue q = open(settings);
     String id = await(q.enqueue(queue, new JsonObject().put("corporationId", 98000001)));
 
@@ -58,7 +61,7 @@ class ReclaimTest extends QueueTestSupport {
 
   @Test
   void aLongJobOfALiveConsumerIsNotTakenOver() {
-    QueueSettings settings = fast(sharedRedisUrl()).build(); // visibility timeout 1 s
+    QueueSettings settings = fast(sharedRedisUrl()); // visibility timeout 1 s
     JobQueue q = open(settings);
     List<String> takenByB = new CopyOnWriteArrayList<>();
     JobConsumer b = q.consumer(queue, job -> {

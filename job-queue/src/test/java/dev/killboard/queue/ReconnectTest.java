@@ -1,5 +1,9 @@
 package dev.killboard.queue;
 
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.failure;
+import static dev.killboard.testing.Await.eventually;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -41,7 +45,7 @@ class ReconnectTest extends QueueTestSupport {
   @Test
   void consumersResumeAndEnqueueWorksAgainAfterRedisRestarts() throws Exception {
     try (EmbeddedRedis redis = EmbeddedRedis.startPersistent()) {
-      JobQueue q = open(fast(redis.uri()).build());
+      JobQueue q = open(fast(redis.uri()));
       String idle = queue + "_idle"; // no consumer: its job must survive the restart
       LinkedBlockingQueue<Job> handled = new LinkedBlockingQueue<>();
       JobConsumer c = q.consumer(queue, job -> {
@@ -90,7 +94,7 @@ class ReconnectTest extends QueueTestSupport {
   @Test
   void consumersResumeWhenRedisComesBackEmpty() throws Exception {
     try (EmbeddedRedis redis = EmbeddedRedis.start()) { // no persistence: a restart loses every key
-      JobQueue q = open(fast(redis.uri()).build());
+      JobQueue q = open(fast(redis.uri()));
       LinkedBlockingQueue<Job> handled = new LinkedBlockingQueue<>();
       JobConsumer c = q.consumer(queue, job -> {
         handled.add(job);
@@ -137,7 +141,7 @@ class ReconnectTest extends QueueTestSupport {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    QueueSettings settings = fast("redis://127.0.0.1:" + port).build();
+    QueueSettings settings = fast("redis://127.0.0.1:" + port);
     Throwable t = failure(JobQueue.connect(vertx, settings));
     assertThat(t).isInstanceOf(QueueUnavailableException.class)
       .hasMessageContaining("cannot connect to Redis at redis://127.0.0.1:" + port)

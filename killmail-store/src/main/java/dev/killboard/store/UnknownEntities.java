@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The characters, corporations, alliances and types that stored killmails mention (victims, attackers, items) but
@@ -80,7 +81,7 @@ public final class UnknownEntities {
         : String.format(PARTY_SQL, kind.column(), kind.table(), filter, limit);
   }
 
-  private Future<Integer> queueEach(int index, java.util.function.Function<Kind, String> sql, Tuple args,
+  private Future<Integer> queueEach(int index, Function<Kind, String> sql, Tuple args,
       Priority priority, int queued) {
     if (index >= KINDS.size()) {
       return Future.succeededFuture(queued);

@@ -1,6 +1,8 @@
 package dev.killboard.management;
 
+import dev.killboard.config.Env;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Where the management server listens: {@code KILLBOARD_MANAGEMENT_HOST} (default 127.0.0.1, loopback only) and
@@ -13,34 +15,18 @@ public record ManagementSettings(String host, int port) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 9090;
 
-  /**
-   * Reads and validates the settings.
-   *
-   * @throws IllegalArgumentException naming the variable and what to set, when a value is invalid
-   */
+  /** Reads the management host and port. */
+  public static ManagementSettings from(Env env) {
+    return new ManagementSettings(env.string(HOST, DEFAULT_HOST, Pattern.compile("[^ /]+"),
+        "an interface address such as 127.0.0.1 (loopback only) or 0.0.0.0 (every interface)",
+        "where the management port (/health, /metrics, /budget) listens"),
+        env.integer(PORT, DEFAULT_PORT, 0, 65_535,
+            "the management port, a different one for each process on a host (0: off)"));
+  }
+
+  /** Reads {@code env} and fails with every problem at once. */
   public static ManagementSettings fromEnv(Map<String, String> env) {
-    String host = env.getOrDefault(HOST, "").trim();
-    if (host.isEmpty()) {
-      host = DEFAULT_HOST;
-    }
-    if (host.contains(" ") || host.contains("/")) {
-      throw new IllegalArgumentException(HOST + "='" + host + "' is not a host name or address: set an interface"
-          + " address such as 127.0.0.1 (default, loopback only) or 0.0.0.0 (every interface)");
-    }
-    String raw = env.getOrDefault(PORT, "").trim();
-    int port = DEFAULT_PORT;
-    if (!raw.isEmpty()) {
-      try {
-        port = Integer.parseInt(raw);
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException(PORT + "='" + raw + "' is not a port: set 1-65535 (default " + DEFAULT_PORT
-            + ", a different one for each process on a host), or 0 to switch the management server off");
-      }
-    }
-    return new ManagementSettings(host, port);
+    return Env.read(env, ManagementSettings::from);
   }
 
   /** False when {@code KILLBOARD_MANAGEMENT_PORT=0}. */

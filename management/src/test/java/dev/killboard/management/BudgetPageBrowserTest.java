@@ -11,6 +11,7 @@ import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * The management server of a clustered member with a real budget (embedded PostgreSQL, Hazelcast): its JSON paths,
  * and the {@code /budget} page in headless Chromium, which shows the budget's numbers and follows a pool taking a permit.
  */
+@ClusterTest
 class BudgetPageBrowserTest {
   private static final long DOM_TIMEOUT_MS = 15_000;
 

@@ -26,9 +26,9 @@ class ManagementSettingsTest {
   @Test
   void invalidValuesNameTheVariable() {
     assertThatThrownBy(() -> ManagementSettings.fromEnv(Map.of("KILLBOARD_MANAGEMENT_PORT", "70000")))
-        .hasMessageContaining("KILLBOARD_MANAGEMENT_PORT='70000'").hasMessageContaining("0 to switch");
+        .hasMessageContaining("KILLBOARD_MANAGEMENT_PORT=70000").hasMessageContaining("(0: off)");
     assertThatThrownBy(() -> ManagementSettings.fromEnv(Map.of("KILLBOARD_MANAGEMENT_PORT", "-1")))
-        .hasMessageContaining("KILLBOARD_MANAGEMENT_PORT='-1'");
+        .hasMessageContaining("KILLBOARD_MANAGEMENT_PORT=-1");
     assertThatThrownBy(() -> ManagementSettings.fromEnv(Map.of("KILLBOARD_MANAGEMENT_HOST", "http://x")))
         .hasMessageContaining("KILLBOARD_MANAGEMENT_HOST='http://x'");
   }

@@ -1,5 +1,6 @@
 package dev.killboard.schema;
 
+import dev.killboard.config.Env;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -42,6 +43,35 @@ public final class DatabaseUrl {
         this.user = user;
         this.password = password;
         this.parameters = Collections.unmodifiableMap(parameters);
+    }
+
+    /** The database URL variable. */
+    public static final String URL = "KILLBOARD_DB_URL";
+    /** Read when {@link #URL} is not set: what hosting platforms (and the original) call the connection string. */
+    public static final String FALLBACK_URL = "DATABASE_URL";
+    /** The application role; wins over the URL's user. */
+    public static final String USER = "KILLBOARD_DB_USER";
+    /** The application role's password; wins over the URL's password. */
+    public static final String PASSWORD = "KILLBOARD_DB_PASSWORD";
+
+    /**
+     * The URL in {@value #URL} (or {@value #FALLBACK_URL}), or null when neither is set; a wrong one is recorded as a
+     * problem (its message masks the password) and gives null.
+     */
+    public static DatabaseUrl from(Env env) {
+        String description = "the database as postgresql://user:password@host:port/database?sslmode=require"
+                + " (or jdbc:postgresql://…); the password is never logged";
+        String raw = env.secret(URL, description);
+        String fallback = env.secret(FALLBACK_URL, "read when " + URL + " is not set");
+        String variable = raw != null ? URL : FALLBACK_URL;
+        raw = raw != null ? raw : fallback;
+        try {
+            return raw == null ? null : parse(raw);
+        } catch (IllegalArgumentException e) {
+            env.problem(variable + " is invalid: " + e.getMessage()
+                    + "; expected postgresql://user:password@host:port/database?sslmode=require.");
+            return null;
+        }
     }
 
     /**

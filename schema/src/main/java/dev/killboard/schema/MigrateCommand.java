@@ -1,5 +1,6 @@
 package dev.killboard.schema;
 
+import dev.killboard.config.ConfigurationException;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public final class MigrateCommand {
         MigrationSettings settings;
         try {
             settings = MigrationSettings.fromEnvironment(environment);
-        } catch (InvalidSettingException e) {
+        } catch (ConfigurationException e) {
             err.println("Killboard schema migration: configuration error: " + e.getMessage());
             return BAD_CONFIGURATION;
         }

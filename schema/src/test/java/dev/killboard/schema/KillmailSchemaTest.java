@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 import static dev.killboard.schema.Sql.attackers;
 import static dev.killboard.schema.Sql.killmail;
@@ -487,7 +488,7 @@ class KillmailSchemaTest {
                 .isEqualTo(rows(c, "SELECT solar_system_id, count(*) FROM killmails GROUP BY 1 ORDER BY 1"));
     }
 
-    private static java.util.List<String> counts(Connection w) throws SQLException {
+    private static List<String> counts(Connection w) throws SQLException {
         return rows(w, "SELECT alliance_id, member_count, corporation_count FROM alliance_member_counts"
                 + " WHERE alliance_id BETWEEN 99300001 AND 99300002 ORDER BY 1");
     }

@@ -29,15 +29,15 @@ class MigrateCommandTest {
             // The libpq form operators copy from the DigitalOcean console, with the password in the URL.
             String url = "postgresql://" + db.user() + ":" + db.password() + "@" + db.server.host() + ":" + db.server.port()
                     + "/" + db.name;
-            assertThat(run(Map.of(MigrationSettings.URL, url))).isEqualTo(MigrateCommand.OK);
+            assertThat(run(Map.of(DatabaseUrl.URL, url))).isEqualTo(MigrateCommand.OK);
             assertThat(out.toString(StandardCharsets.UTF_8))
                     .contains("Applied " + SchemaMigrations.LATEST_VERSION + " migration(s), version <empty> -> "
                             + SchemaMigrations.LATEST_VERSION + ":")
                     .contains("V3 killmails");
 
             out.reset();
-            assertThat(run(Map.of(MigrationSettings.URL, db.jdbcUrl(), MigrationSettings.USER, db.user(),
-                    MigrationSettings.PASSWORD, db.password()))).isEqualTo(MigrateCommand.OK);
+            assertThat(run(Map.of(DatabaseUrl.URL, db.jdbcUrl(), DatabaseUrl.USER, db.user(),
+                    DatabaseUrl.PASSWORD, db.password()))).isEqualTo(MigrateCommand.OK);
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("Schema is up to date at version "
                     + SchemaMigrations.LATEST_VERSION);
             assertThat(output()).doesNotContain(db.password());
@@ -48,8 +48,8 @@ class MigrateCommandTest {
     void wrongPasswordFailsWithStatusOneAndDoesNotEchoIt() {
         try (FreshDatabase db = FreshDatabase.create()) {
             String wrong = "not-the-password-" + System.nanoTime();
-            int status = run(Map.of(MigrationSettings.URL, db.jdbcUrl(), MigrationSettings.USER, db.user(),
-                    MigrationSettings.PASSWORD, wrong));
+            int status = run(Map.of(DatabaseUrl.URL, db.jdbcUrl(), DatabaseUrl.USER, db.user(),
+                    DatabaseUrl.PASSWORD, wrong));
             assertThat(status).isEqualTo(MigrateCommand.FAILED);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("password authentication failed");
             assertThat(output()).doesNotContain(wrong);
@@ -58,9 +58,9 @@ class MigrateCommandTest {
 
     @Test
     void badConfigurationFailsWithStatusTwoNamingTheSetting() {
-        assertThat(run(Map.of(MigrationSettings.URL, "postgresql://db.example.com/kb", MigrationSettings.USER, "app")))
+        assertThat(run(Map.of(DatabaseUrl.URL, "postgresql://db.example.com/kb", DatabaseUrl.USER, "app")))
                 .isEqualTo(MigrateCommand.BAD_CONFIGURATION);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("KILLBOARD_DB_PASSWORD: not set");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("KILLBOARD_DB_PASSWORD is not set");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 }

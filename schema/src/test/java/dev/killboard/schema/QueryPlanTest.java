@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.killboard.schema.Sql.longValue;
 import static dev.killboard.schema.Sql.rows;
@@ -44,7 +47,7 @@ class QueryPlanTest {
         }
         // VACUUM sets the visibility map (index-only scans), as autovacuum would in production. An autovacuum worker
         // analysing this new database at the same moment can hold back the horizon, so repeat until it sticks.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         do {
             try (Statement st = c.createStatement()) {
                 st.execute("VACUUM killmails, character_killmails, corporation_killmails, alliance_killmails");
@@ -262,7 +265,7 @@ class QueryPlanTest {
         }
         String literal = sql;
         for (String arg : args) {
-            literal = literal.replaceFirst("\\?", java.util.regex.Matcher.quoteReplacement("(" + arg + ")"));
+            literal = literal.replaceFirst("\\?", Matcher.quoteReplacement("(" + arg + ")"));
         }
         assertUses(literal, expected, table);
     }
@@ -270,22 +273,22 @@ class QueryPlanTest {
     private static void assertPlan(String sql, List<String> plan, String expected, String table) {
         String text = String.join("\n", plan);
         // An index-only scan of the same index is as good as (better than) an index scan.
-        java.util.regex.Pattern wanted = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(expected).replace("Index Scan", "\\E(Index Scan|Index Only Scan)\\Q"));
+        Pattern wanted = Pattern.compile(
+                Pattern.quote(expected).replace("Index Scan", "\\E(Index Scan|Index Only Scan)\\Q"));
         assertThat(wanted.matcher(text).find()).as("plan of %s contains %s:%n%s", sql, expected, text).isTrue();
-        java.util.regex.Pattern seqScan = java.util.regex.Pattern.compile("Seq Scan on " + table + "(\\s|$)");
+        Pattern seqScan = Pattern.compile("Seq Scan on " + table + "(\\s|$)");
         assertThat(plan).as("plan of %s:%n%s", sql, text).noneMatch(line -> seqScan.matcher(line).find());
     }
 
     /** Rows the scan of {@code table} produced plus the rows it read and filtered out, from EXPLAIN ANALYZE. */
     private static long rowsVisited(String sql, String table) throws SQLException {
         List<String> plan = explain("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql);
-        java.util.regex.Pattern scan = java.util.regex.Pattern.compile("Scan.* on " + table + "(\\s|$).*actual rows=(\\d+)");
-        java.util.regex.Pattern removed = java.util.regex.Pattern.compile("Rows Removed by (Filter|Index Recheck): (\\d+)");
+        Pattern scan = Pattern.compile("Scan.* on " + table + "(\\s|$).*actual rows=(\\d+)");
+        Pattern removed = Pattern.compile("Rows Removed by (Filter|Index Recheck): (\\d+)");
         long visited = 0;
         boolean inScan = false;
         for (String line : plan) {
-            java.util.regex.Matcher m = scan.matcher(line);
+            Matcher m = scan.matcher(line);
             if (m.find()) {
                 visited += Long.parseLong(m.group(2));
                 inScan = true;
@@ -294,7 +297,7 @@ class QueryPlanTest {
             if (line.contains("->")) {
                 inScan = false;
             }
-            java.util.regex.Matcher r = removed.matcher(line);
+            Matcher r = removed.matcher(line);
             if (inScan && r.find()) {
                 visited += Long.parseLong(r.group(2));
             }

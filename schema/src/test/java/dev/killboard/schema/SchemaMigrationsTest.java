@@ -3,6 +3,7 @@ package dev.killboard.schema;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -172,7 +173,7 @@ class SchemaMigrationsTest {
         }
         versions.sort(Comparator.naturalOrder());
         assertThat(versions).as("versions are 1..n without gaps").isEqualTo(
-                java.util.stream.IntStream.rangeClosed(1, versions.size()).boxed().toList());
+                IntStream.rangeClosed(1, versions.size()).boxed().toList());
         assertThat(String.valueOf(versions.get(versions.size() - 1))).isEqualTo(SchemaMigrations.LATEST_VERSION);
         assertThat(versions).hasSize(ALL.size());
     }

@@ -1,5 +1,7 @@
 package dev.killboard.budget;
 
+import dev.killboard.config.ConfigurationException;
+
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.impl.BudgetMeters;
 import dev.killboard.budget.impl.BudgetReconciler;
@@ -26,10 +28,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,13 +62,13 @@ public final class ConnectionBudget {
   private final BudgetReconciler reconciler;
   private final SessionGuard guard;
   private final long snapshotTimer;
-  private final java.util.concurrent.atomic.AtomicBoolean snapshotting = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean snapshotting = new AtomicBoolean();
   private final BudgetMeters meters;
   /** A context of the budget's own: its timers and shared pools must outlive any one verticle's deployment. */
   private final io.vertx.core.internal.ContextInternal home;
   private final Map<String, SharedPool> shared = new ConcurrentHashMap<>();
   private final Map<String, PoolAccount> accounts = new ConcurrentHashMap<>();
-  private final java.util.Set<PhysicalPool> physicals = ConcurrentHashMap.newKeySet();
+  private final Set<PhysicalPool> physicals = ConcurrentHashMap.newKeySet();
   private final AtomicInteger poolSeq = new AtomicInteger();
   private volatile Future<ServerLimits> serverCheck;
   // Vert.x runs close hooks before it undeploys: the verticles that use the pools are stopped first (they stop taking
@@ -110,14 +116,14 @@ public final class ConnectionBudget {
   public static Future<ConnectionBudget> start(Vertx vertx, BudgetSettings settings) {
     try {
       settings.validate();
-    } catch (BudgetConfigException e) {
+    } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
     HazelcastInstance hz;
     try {
       hz = ClusteredVertx.hazelcast(vertx);
     } catch (IllegalStateException e) {
-      return Future.failedFuture(new BudgetConfigException("The connection budget needs a clustered Vert.x instance with the"
+      return Future.failedFuture(new ConfigurationException("The connection budget needs a clustered Vert.x instance with the"
           + " Hazelcast cluster manager (start with -cluster, or ClusteredVertx.start): " + e.getMessage()));
     }
     return vertx.<HolderRegistry>executeBlocking(() -> HolderRegistry.open(hz), false)
@@ -131,16 +137,11 @@ public final class ConnectionBudget {
     return openPool(settings.workerProfile(), owner);
   }
 
-  /** The process's shared API pool, with the API profile of the settings (env overrides applied). */
-  public Future<BudgetedPool> sharedApiPool(String owner) {
-    return sharedPool(settings.apiProfile(), owner);
-  }
-
   /** Opens a pool of its own for one verticle instance (workers: one pool each). */
   public Future<BudgetedPool> openPool(PoolProfile profile, String owner) {
     try {
       profile.validate(settings);
-    } catch (BudgetConfigException e) {
+    } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
     PhysicalPool physical = createPool(profile, owner);
@@ -152,7 +153,7 @@ public final class ConnectionBudget {
   public Future<BudgetedPool> sharedPool(PoolProfile profile, String owner) {
     try {
       profile.validate(settings);
-    } catch (BudgetConfigException e) {
+    } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
     String key = profile.label() + "/" + profile.budgetClass();
@@ -277,10 +278,10 @@ public final class ConnectionBudget {
    * import's COPY) while holding one permit of {@code budgetClass}, so that connection counts against the budget too.
    * The work runs on the budget's threads; the permit is given back when it ends, however it ends.
    */
-  public <T> Future<T> withPermit(String budgetClass, String owner, java.util.concurrent.Callable<T> work) {
+  public <T> Future<T> withPermit(String budgetClass, String owner, Callable<T> work) {
     Integer size = semaphores.sizes().get(budgetClass);
     if (size == null) {
-      return Future.failedFuture(new BudgetConfigException("Unknown budget class '" + budgetClass + "'; configured classes are "
+      return Future.failedFuture(new ConfigurationException("Unknown budget class '" + budgetClass + "'; configured classes are "
           + semaphores.sizes().keySet() + "."));
     }
     String id = budgetClass + "-oneshot-" + poolSeq.incrementAndGet();
@@ -303,11 +304,11 @@ public final class ConnectionBudget {
    * Like {@link #withPermit}, but a shortage means waiting as long as it takes (logged once, with who holds the
    * permits), never failing: for start-up work such as migrations, which must not fail a deployment over a shortage.
    */
-  public <T> Future<T> withPermitWhenFree(String budgetClass, String owner, java.util.concurrent.Callable<T> work) {
+  public <T> Future<T> withPermitWhenFree(String budgetClass, String owner, Callable<T> work) {
     return withPermitWhenFree(budgetClass, owner, work, false);
   }
 
-  private <T> Future<T> withPermitWhenFree(String budgetClass, String owner, java.util.concurrent.Callable<T> work,
+  private <T> Future<T> withPermitWhenFree(String budgetClass, String owner, Callable<T> work,
       boolean waitLogged) {
     return withPermit(budgetClass, owner, work).recover(err -> {
       if (!(err instanceof BudgetExhaustedException)) {
@@ -360,10 +361,6 @@ public final class ConnectionBudget {
     List<BudgetedPool> out = new ArrayList<>();
     physicals.forEach(p -> out.add(p.handle()));
     return out;
-  }
-
-  java.util.Collection<PoolAccount> accounts() {
-    return accounts.values();
   }
 
   private Future<Void> undeployAll() {
@@ -493,11 +490,11 @@ public final class ConnectionBudget {
   /** What a caller holds: the shared physical pool plus its own close. */
   private static final class Handle implements BudgetedPool {
     private final PhysicalPool physical;
-    private final java.util.function.Supplier<Future<Void>> onClose;
+    private final Supplier<Future<Void>> onClose;
     private final Promise<Void> closed = Promise.promise();
     private boolean closing;
 
-    Handle(PhysicalPool physical, java.util.function.Supplier<Future<Void>> onClose) {
+    Handle(PhysicalPool physical, Supplier<Future<Void>> onClose) {
       this.physical = physical;
       this.onClose = onClose;
     }

@@ -1,146 +1,95 @@
 package dev.killboard.budget;
 
+import dev.killboard.config.ConfigurationException;
+
+import dev.killboard.config.Env;
 import dev.killboard.schema.DatabaseUrl;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** Where the application's PostgreSQL is and how to log in; the password never appears in toString or logs. */
-public final class DatabaseSettings {
-  /** The database URL variable. */
-  public static final String URL = "KILLBOARD_DB_URL";
-  /** Read when {@link #URL} is not set: what hosting platforms (and the original) call the connection string. */
-  public static final String FALLBACK_URL = "DATABASE_URL";
+/**
+ * Where the application's PostgreSQL is and how to log in, read by {@link #from(Env)}; the password never appears
+ * in toString or logs.
+ */
+public record DatabaseSettings(String host, int port, String database, String user, String password, SslMode sslMode,
+    boolean trustAll, String rootCert, int statementTimeoutMillis) {
 
-  private final String host;
-  private final int port;
-  private final String database;
-  private final String user;
-  private final String password;
-  private final SslMode sslMode;
-  private final boolean trustAll;
-  private final String rootCert;
-  private final int statementTimeoutMillis;
+  public DatabaseSettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(user, "user");
+    password = password == null ? "" : password;
+    sslMode = sslMode == null ? SslMode.DISABLE : sslMode;
+    rootCert = rootCert == null || rootCert.isBlank() ? null : rootCert.trim();
+  }
 
   public DatabaseSettings(String host, int port, String database, String user, String password, SslMode sslMode,
       boolean trustAll, int statementTimeoutMillis) {
     this(host, port, database, user, password, sslMode, trustAll, null, statementTimeoutMillis);
   }
 
-  /** With {@code rootCert}, a PEM file of the CA that signed the server's certificate (verify-ca, verify-full). */
-  public DatabaseSettings(String host, int port, String database, String user, String password, SslMode sslMode,
-      boolean trustAll, String rootCert, int statementTimeoutMillis) {
-    this.host = Objects.requireNonNull(host, "host");
-    this.port = port;
-    this.database = Objects.requireNonNull(database, "database");
-    this.user = Objects.requireNonNull(user, "user");
-    this.password = password == null ? "" : password;
-    this.sslMode = sslMode == null ? SslMode.DISABLE : sslMode;
-    this.trustAll = trustAll;
-    this.rootCert = rootCert == null || rootCert.isBlank() ? null : rootCert.trim();
-    this.statementTimeoutMillis = statementTimeoutMillis;
-  }
-
   /**
-   * Reads KILLBOARD_DB_URL (or DATABASE_URL) or KILLBOARD_DB_HOST/PORT/NAME, KILLBOARD_DB_USER, KILLBOARD_DB_PASSWORD,
-   * KILLBOARD_DB_SSL_MODE, KILLBOARD_DB_SSL_TRUST_ALL, KILLBOARD_DB_SSL_ROOT_CERT, KILLBOARD_DB_STATEMENT_TIMEOUT_MS.
-   * The URL is parsed by the migration command's {@link DatabaseUrl} and may carry {@code user:password@} and
-   * {@code ?sslmode=…&sslrootcert=…}, as DigitalOcean's connection string does; the variables win over the URL.
+   * Reads KILLBOARD_DB_URL (or DATABASE_URL) or KILLBOARD_DB_HOST/PORT/NAME, and KILLBOARD_DB_USER,
+   * KILLBOARD_DB_PASSWORD, KILLBOARD_DB_SSL_MODE, KILLBOARD_DB_SSL_TRUST_ALL, KILLBOARD_DB_SSL_ROOT_CERT,
+   * KILLBOARD_DB_STATEMENT_TIMEOUT. The URL is parsed by {@link DatabaseUrl#from(Env)}, the one parser of the pools
+   * and the migration command; the variables win over the URL.
    */
-  public static DatabaseSettings fromEnv(Map<String, String> env) {
-    String urlVariable = isSet(env, URL) ? URL : isSet(env, FALLBACK_URL) ? FALLBACK_URL : null;
-    DatabaseUrl url = null;
-    if (urlVariable != null) {
-      try {
-        url = DatabaseUrl.parse(env.get(urlVariable));
-      } catch (IllegalArgumentException e) {
-        // DatabaseUrl's messages mask the password.
-        throw new BudgetConfigException(urlVariable + " is invalid: " + e.getMessage()
-            + "; expected postgresql://user:password@host:port/database?sslmode=require.");
-      }
-    }
-    String host = url != null ? url.host() : value(env, "KILLBOARD_DB_HOST", "127.0.0.1");
-    int port = url != null ? url.port() : EnvValues.intValue(env, "KILLBOARD_DB_PORT", 5432);
-    String database = url != null ? url.database() : value(env, "KILLBOARD_DB_NAME", "killboard");
-    String urlUser = url == null ? null : url.user().orElse(null);
-    String user = value(env, "KILLBOARD_DB_USER", urlUser == null ? "killboard" : urlUser);
-    String password = env.get("KILLBOARD_DB_PASSWORD");
-    if (password == null || password.isEmpty()) {
-      password = url == null ? null : url.password().orElse(null);
-    }
-
-    String modeVariable = isSet(env, "KILLBOARD_DB_SSL_MODE") ? "KILLBOARD_DB_SSL_MODE" : null;
-    String mode = modeVariable != null ? env.get(modeVariable).trim().toLowerCase(Locale.ROOT)
-        : url != null ? url.sslMode().orElse("disable") : "disable";
-    if (!DatabaseUrl.SSL_MODES.contains(mode)) {
-      throw new BudgetConfigException("KILLBOARD_DB_SSL_MODE='" + env.get("KILLBOARD_DB_SSL_MODE")
-          + "' is not one of " + String.join(", ", DatabaseUrl.SSL_MODES) + ".");
-    }
-    SslMode ssl = SslMode.of(mode);
-    String rootCert = value(env, "KILLBOARD_DB_SSL_ROOT_CERT", url == null ? null : url.parameter("sslrootcert").orElse(null));
+  public static DatabaseSettings from(Env env) {
+    DatabaseUrl url = DatabaseUrl.from(env);
+    String host = env.string("KILLBOARD_DB_HOST", url == null ? "127.0.0.1" : url.host(),
+        "the PostgreSQL host when no URL is set");
+    int port = env.integer("KILLBOARD_DB_PORT", url == null ? 5432 : url.port(), 1, 65535, "the PostgreSQL port");
+    String database = env.string("KILLBOARD_DB_NAME", url == null ? "killboard" : url.database(), "the database name");
+    String user = env.string(DatabaseUrl.USER, url == null ? "killboard" : url.user().orElse("killboard"),
+        "the application role (not a superuser)");
+    String password = env.secret(DatabaseUrl.PASSWORD, "the application role's password");
+    password = password != null ? password : url == null ? null : url.password().orElse(null);
+    SslMode ssl = env.choice("KILLBOARD_DB_SSL_MODE", url == null ? SslMode.DISABLE
+        : SslMode.of(url.sslMode().orElse("disable")), "libpq's sslmode (the URL's ?sslmode= when unset)");
+    String rootCert = env.string("KILLBOARD_DB_SSL_ROOT_CERT", url == null ? null
+        : url.parameter("sslrootcert").orElse(null), "PEM file of the CA that signed the server's certificate");
     // libpq's allow, prefer and require encrypt without checking the certificate; only verify-* check it (against
     // the root certificate). Without trust-all, require would check against the JVM's CAs, which a managed database's
     // own CA is not among, and the connection would fail where psql connects.
     boolean verifies = ssl == SslMode.VERIFY_CA || ssl == SslMode.VERIFY_FULL;
-    boolean trustAll = EnvValues.booleanValue(env, "KILLBOARD_DB_SSL_TRUST_ALL", !verifies);
+    boolean trustAll = env.bool("KILLBOARD_DB_SSL_TRUST_ALL", !verifies,
+        "encrypt without checking the server's certificate (default: unless sslmode is verify-*)");
     if (verifies && rootCert == null && !trustAll) {
-      throw new BudgetConfigException("sslmode " + mode + " checks the server's certificate, so it needs the CA"
-          + " certificate that signed it: set KILLBOARD_DB_SSL_ROOT_CERT to its PEM file (DigitalOcean: the database's"
-          + " 'Download CA certificate'), or use sslmode=require to encrypt without checking.");
+      env.problem("sslmode " + ssl.name().toLowerCase(Locale.ROOT).replace('_', '-') + " checks the server's"
+          + " certificate, so it needs the CA certificate that signed it: set KILLBOARD_DB_SSL_ROOT_CERT to its PEM file"
+          + " (DigitalOcean: the database's 'Download CA certificate'), or use sslmode=require to encrypt without checking.");
     }
-    int statementTimeout = EnvValues.intValue(env, "KILLBOARD_DB_STATEMENT_TIMEOUT_MS", 30_000);
-    return new DatabaseSettings(host, port, database, user, password, ssl, trustAll, rootCert, statementTimeout)
-        .validate();
+    Duration timeout = env.duration("KILLBOARD_DB_STATEMENT_TIMEOUT", "KILLBOARD_DB_STATEMENT_TIMEOUT_MS",
+        ChronoUnit.MILLIS, Duration.ofSeconds(30), Duration.ZERO, Duration.ofDays(1),
+        "the longest SQL statement of a session (0: none)");
+    return new DatabaseSettings(host, port, database, user, password, ssl, trustAll, rootCert, (int) timeout.toMillis());
   }
 
-  private static boolean isSet(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v != null && !v.isBlank();
+  /** Reads {@code env} and fails with every problem at once. */
+  public static DatabaseSettings fromEnv(Map<String, String> env) {
+    return Env.read(env, DatabaseSettings::from);
   }
 
-  private static String value(Map<String, String> env, String name, String fallback) {
-    return isSet(env, name) ? env.get(name).trim() : fallback;
+  /** The same database with another statement timeout (the API's own, shorter one). */
+  public DatabaseSettings withStatementTimeoutMillis(int millis) {
+    return new DatabaseSettings(host, port, database, user, password, sslMode, trustAll, rootCert, millis);
   }
-
-  public DatabaseSettings validate() {
-    if (host.isBlank()) {
-      throw new BudgetConfigException("KILLBOARD_DB_HOST is empty; set it to the PostgreSQL host name.");
-    }
-    if (port < 1 || port > 65535) {
-      throw new BudgetConfigException("KILLBOARD_DB_PORT=" + port + " is not a TCP port; use 1..65535 (PostgreSQL's default is 5432).");
-    }
-    if (database.isBlank()) {
-      throw new BudgetConfigException("KILLBOARD_DB_NAME is empty; set it to the database name.");
-    }
-    if (user.isBlank()) {
-      throw new BudgetConfigException("KILLBOARD_DB_USER is empty; set it to the application role (not a superuser).");
-    }
-    if (statementTimeoutMillis < 0) {
-      throw new BudgetConfigException("KILLBOARD_DB_STATEMENT_TIMEOUT_MS must be 0 (none) or positive.");
-    }
-    return this;
-  }
-
-  public String host() { return host; }
-  public int port() { return port; }
-  public String database() { return database; }
-  public String user() { return user; }
-  public String password() { return password; }
-  public SslMode sslMode() { return sslMode; }
-  public boolean trustAll() { return trustAll; }
-  public String rootCert() { return rootCert; }
-  public int statementTimeoutMillis() { return statementTimeoutMillis; }
 
   /** A JDBC URL without credentials, for tools such as Flyway that need one. */
   public String jdbcUrl() {
     String ssl = sslMode == SslMode.DISABLE ? "disable" : sslMode.name().toLowerCase(Locale.ROOT).replace('_', '-');
     String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     String url = "jdbc:postgresql://" + hostPart + ":" + port + "/" + database + "?sslmode=" + ssl;
-    return rootCert == null ? url : url + "&sslrootcert=" + java.net.URLEncoder.encode(rootCert, java.nio.charset.StandardCharsets.UTF_8);
+    return rootCert == null ? url : url + "&sslrootcert=" + URLEncoder.encode(rootCert, StandardCharsets.UTF_8);
   }
 
   /** Connect options for vertx-pg-client; the statement timeout is set per session so a runaway query cannot hold a permit forever. */

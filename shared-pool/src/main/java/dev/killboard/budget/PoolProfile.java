@@ -1,5 +1,7 @@
 package dev.killboard.budget;
 
+import dev.killboard.config.ConfigurationException;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -78,29 +80,29 @@ public record PoolProfile(
     return new PoolProfile(label, budgetClass, maxSize, minSize, idleTimeout, connectionTimeout, maxLifetime, pipelining);
   }
 
-  /** Checks the profile against the budget it will draw from; throws {@link BudgetConfigException} naming what to change. */
+  /** Checks the profile against the budget it will draw from; throws {@link ConfigurationException} naming what to change. */
   public PoolProfile validate(BudgetSettings budget) {
     Integer permits = budget.classes().get(budgetClass);
     if (permits == null) {
-      throw new BudgetConfigException("Pool profile " + label + " uses budget class '" + budgetClass
+      throw new ConfigurationException("Pool profile " + label + " uses budget class '" + budgetClass
           + "', which is not configured; known classes are " + budget.classes().keySet()
           + ". Set KILLBOARD_BUDGET_CLASSES to include it or use one of the known classes.");
     }
     if (maxSize < 1) {
-      throw new BudgetConfigException(label + " pool max size is " + maxSize + "; it must be at least 1.");
+      throw new ConfigurationException(label + " pool max size is " + maxSize + "; it must be at least 1.");
     }
     if (maxSize > permits) {
-      throw new BudgetConfigException(label + " pool max size " + maxSize + " exceeds its budget class '" + budgetClass
+      throw new ConfigurationException(label + " pool max size " + maxSize + " exceeds its budget class '" + budgetClass
           + "' of " + permits + " permits; lower the pool size or raise the class.");
     }
     if (minSize < 0 || minSize > maxSize) {
-      throw new BudgetConfigException(label + " pool min size is " + minSize + "; it must be between 0 and the max size " + maxSize + ".");
+      throw new ConfigurationException(label + " pool min size is " + minSize + "; it must be between 0 and the max size " + maxSize + ".");
     }
     if (connectionTimeout.isZero() || connectionTimeout.isNegative()) {
-      throw new BudgetConfigException(label + " pool connection timeout must be positive (got " + connectionTimeout + ").");
+      throw new ConfigurationException(label + " pool connection timeout must be positive (got " + connectionTimeout + ").");
     }
     if (idleTimeout.isNegative() || (minSize == 0 && idleTimeout.isZero())) {
-      throw new BudgetConfigException(label + " pool idle timeout must be positive when min size is 0, or idle connections would keep their permits forever.");
+      throw new ConfigurationException(label + " pool idle timeout must be positive when min size is 0, or idle connections would keep their permits forever.");
     }
     return this;
   }

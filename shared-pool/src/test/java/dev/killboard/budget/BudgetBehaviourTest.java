@@ -1,16 +1,20 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
+import dev.killboard.config.ConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The budget's promises inside one member: the API's class is its own, idle workers give permits back, bad config fails. */
+@ClusterTest
 class BudgetBehaviourTest {
   private static EmbeddedDatabase db;
   private static TestCluster cluster;
@@ -97,7 +102,7 @@ class BudgetBehaviourTest {
     var vx = (io.vertx.core.internal.VertxInternal) vertx;
     List<io.vertx.core.Context> callers = List.of(vx.createEventLoopContext(), vx.createEventLoopContext());
     List<Future<Boolean>> onOwnContext = new ArrayList<>();
-    List<BudgetedPool> handles = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<BudgetedPool> handles = Collections.synchronizedList(new ArrayList<>());
     for (io.vertx.core.Context caller : callers) {
       io.vertx.core.Promise<Boolean> pool = io.vertx.core.Promise.promise();
       io.vertx.core.Promise<Boolean> status = io.vertx.core.Promise.promise();
@@ -139,7 +144,7 @@ class BudgetBehaviourTest {
     }
     assertThat(available("worker")).as("permits held right after the work").isLessThan(16);
     long doneAt = System.nanoTime();
-    boolean back = TestCluster.eventually(Duration.ofSeconds(12), () -> available("worker") == 16);
+    boolean back = holdsWithin(Duration.ofSeconds(12), () -> available("worker") == 16);
     double seconds = (System.nanoTime() - doneAt) / 1e9;
     assertThat(back).as("idle pools give every permit back within idle timeout + 2 s").isTrue();
     System.out.printf("elastic: permits back %.1f s after the work ended; %d permit waits retried%n", seconds, retries.get());
@@ -188,7 +193,7 @@ class BudgetBehaviourTest {
     try {
       ConnectionBudget b = ConnectionBudget.start(member, tooBig).await(60, TimeUnit.SECONDS);
       assertThatThrownBy(() -> b.openPool(PoolProfile.worker(), "too-big").await(30, TimeUnit.SECONDS))
-          .isInstanceOf(BudgetConfigException.class)
+          .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("KILLBOARD_BUDGET_TOTAL=23")
           .hasMessageContaining("max_connections=25")
           .hasMessageContaining("superuser_reserved_connections=3")
@@ -208,7 +213,7 @@ class BudgetBehaviourTest {
       ConnectionBudget b = ConnectionBudget.start(member, TestCluster.budget(db).withRoleLimitPolicy(RoleLimitPolicy.FAIL))
           .await(60, TimeUnit.SECONDS);
       assertThatThrownBy(() -> b.openPool(PoolProfile.worker(), "strict").await(30, TimeUnit.SECONDS))
-          .isInstanceOf(BudgetConfigException.class)
+          .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("CONNECTION LIMIT 21");
       db.setAppRoleConnectionLimit(21);
       try {
@@ -227,7 +232,7 @@ class BudgetBehaviourTest {
   void aMemberWithOtherClassSizesIsRefused() {
     BudgetSettings different = TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 12));
     assertThatThrownBy(() -> ConnectionBudget.start(vertx, different).await(60, TimeUnit.SECONDS))
-        .isInstanceOf(BudgetConfigException.class)
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'worker' with 12 permits")
         .hasMessageContaining("uses 16");
   }
@@ -235,13 +240,13 @@ class BudgetBehaviourTest {
   @Test
   void classesOverTheTotalAndUnknownClassesFailWithTheSetting() {
     assertThatThrownBy(() -> TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 17)).validate())
-        .isInstanceOf(BudgetConfigException.class)
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("sums to 22")
         .hasMessageContaining("KILLBOARD_BUDGET_TOTAL is 21");
     PoolProfile unknown = new PoolProfile("Reports", "reports", 2, 0, Duration.ofSeconds(10), Duration.ofSeconds(10),
         Duration.ZERO);
     assertThatThrownBy(() -> budget.openPool(unknown, "reports").await(10, TimeUnit.SECONDS))
-        .isInstanceOf(BudgetConfigException.class)
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'reports'");
     assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_BUDGET_CLASSES", "api=five")))
         .hasMessageContaining("KILLBOARD_BUDGET_CLASSES");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * hammer a server configured like production; pg_stat_activity never shows more than 21 application connections,
  * and nobody sees "too many clients". The control run with plain pools shows the test can fail.
  */
+@ClusterTest
 class ClusterCapTest {
   private static final int LOAD_SECONDS = 30;
 

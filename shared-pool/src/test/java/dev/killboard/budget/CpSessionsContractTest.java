@@ -1,5 +1,6 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -10,6 +11,7 @@ import dev.killboard.budget.impl.ClassSemaphores;
 import dev.killboard.budget.impl.CpSessions;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * the CP group closed stops being current on this member; and a permit of a gone session is never released again.
  * A Hazelcast upgrade that changes any of this fails here.
  */
+@ClusterTest
 class CpSessionsContractTest {
 
   @Test
@@ -50,7 +53,7 @@ class CpSessionsContractTest {
       hz.getCPSubsystem().getCPSessionManagementService().forceCloseSession(CPGroup.DEFAULT_GROUP_NAME, first)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(worker.availablePermits()).isEqualTo(16);
-      assertThat(TestCluster.eventually(Duration.ofSeconds(10), () -> sessions.current(worker) != first))
+      assertThat(holdsWithin(Duration.ofSeconds(10), () -> sessions.current(worker) != first))
           .as("the closed session is no longer current").isTrue();
 
       // A new session holds a new permit; the old permit's release finds its session gone and frees nothing.

@@ -1,15 +1,18 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A member killed with SIGKILL gets its permits back after the CP session TTL; a graceful stop gives them back at once. */
+@ClusterTest
 class CrashAndStopTest {
 
   private static int available(ConnectionBudget budget) {
@@ -40,7 +43,7 @@ class CrashAndStopTest {
 
       victim.kill9();
       long killedAt = System.nanoTime();
-      boolean back = TestCluster.eventually(Duration.ofSeconds(25), () -> available(budget) == 14);
+      boolean back = holdsWithin(Duration.ofSeconds(25), () -> available(budget) == 14);
       double seconds = (System.nanoTime() - killedAt) / 1e9;
       System.out.printf("permits of the killed member back after %.1f s (session TTL 10 s)%n", seconds);
       assertThat(back).as("the killed member's 4 permits come back").isTrue();
@@ -74,7 +77,7 @@ class CrashAndStopTest {
       node.sendStop();
       assertThat(node.awaitExit(60)).isTrue();
       long exitedAt = System.nanoTime();
-      boolean back = TestCluster.eventually(Duration.ofSeconds(5), () -> available(budget) == 16);
+      boolean back = holdsWithin(Duration.ofSeconds(5), () -> available(budget) == 16);
       double seconds = (System.nanoTime() - exitedAt) / 1e9;
       assertThat(back).as("permits back after a graceful stop").isTrue();
       assertThat(seconds).as("at once, not after the session TTL").isLessThan(3.0);

@@ -1,5 +1,7 @@
 package dev.killboard.budget;
 
+import dev.killboard.config.ConfigurationException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -63,7 +65,7 @@ class DatabaseSettingsTest {
   @Test
   void badValuesAreRefusedByNameWithoutThePassword() {
     assertThatThrownBy(() -> DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "mysql://u:hunter2@h/db")))
-        .isInstanceOf(BudgetConfigException.class).hasMessageStartingWith("KILLBOARD_DB_URL is invalid")
+        .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("KILLBOARD_DB_URL is invalid")
         .hasMessageNotContaining("hunter2");
     assertThatThrownBy(() -> DatabaseSettings.fromEnv(Map.of("DATABASE_URL", "postgresql://u:hunter2@h/db?sslmode=yes")))
         .hasMessageStartingWith("DATABASE_URL is invalid").hasMessageContaining("sslmode='yes'")

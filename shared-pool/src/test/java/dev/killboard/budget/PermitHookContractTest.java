@@ -1,10 +1,12 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Pins the permit hook (PermitGatedPgDriver) to the vertx-pg-client in use: for every way a physical connection ends,
  * the permit it took comes back exactly once. A Vert.x upgrade that changes the internals fails here.
  */
+@ClusterTest
 class PermitHookContractTest {
   private static final Duration SHORT = Duration.ofSeconds(15);
   private static EmbeddedDatabase db;
@@ -111,7 +114,7 @@ class PermitHookContractTest {
     pool.pool().query("SELECT 1").execute().await(10, TimeUnit.SECONDS);
     assertThat(pool.permitsHeld()).isEqualTo(1);
     assertThat(available("worker")).isEqualTo(15);
-    assertThat(TestCluster.eventually(SHORT, () -> pool.permitsHeld() == 0)).as("evicted after idle timeout").isTrue();
+    assertThat(holdsWithin(SHORT, () -> pool.permitsHeld() == 0)).as("evicted after idle timeout").isTrue();
     assertThat(available("worker")).isEqualTo(16);
     assertThat(db.countAppConnections()).isZero();
   }
@@ -122,7 +125,7 @@ class PermitHookContractTest {
     pool.pool().query("SELECT 1").execute().await(10, TimeUnit.SECONDS);
     assertThat(pool.permitsHeld()).isEqualTo(1);
     assertThat(db.terminateAppConnections()).isEqualTo(1);
-    assertThat(TestCluster.eventually(SHORT, () -> pool.permitsHeld() == 0)).isTrue();
+    assertThat(holdsWithin(SHORT, () -> pool.permitsHeld() == 0)).isTrue();
     assertThat(available("worker")).isEqualTo(16);
     // The pool recovers: a new physical connection takes a new permit.
     pool.pool().query("SELECT 1").execute().await(10, TimeUnit.SECONDS);
@@ -135,7 +138,7 @@ class PermitHookContractTest {
     SqlConnection conn = pool.pool().getConnection().await(10, TimeUnit.SECONDS);
     assertThat(pool.stats().inUse()).isEqualTo(1);
     assertThat(db.terminateAppConnections()).isEqualTo(1);
-    assertThat(TestCluster.eventually(SHORT, () -> pool.permitsHeld() == 0)).isTrue();
+    assertThat(holdsWithin(SHORT, () -> pool.permitsHeld() == 0)).isTrue();
     assertThatThrownBy(() -> conn.query("SELECT 1").execute().await(10, TimeUnit.SECONDS)).isNotNull();
     conn.close().await(10, TimeUnit.SECONDS);
     assertThat(available("worker")).isEqualTo(16);

@@ -1,8 +1,10 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.embedded.EmbeddedDatabase;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * no permit forfeited for a session that is still alive (the permanent leak the chaos run found), every class at
  * full capacity again within the session TTL + 5 s, and permits in use = connections that exist.
  */
+@ClusterTest
 class PostgresRestartTest {
   private static final Duration TTL = Duration.ofSeconds(10);
 
@@ -38,7 +41,7 @@ class PostgresRestartTest {
       List<Future<Void>> loops = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         ConnectionBudget budget = budgets.get(i);
-        pools.add(budget.sharedApiPool("api@" + i).await(30, TimeUnit.SECONDS));
+        pools.add(budget.sharedPool(PoolProfile.api(), "api@" + i).await(30, TimeUnit.SECONDS));
         for (int w = 0; w < 3; w++) {
           pools.add(budget.openWorkerPool("worker@" + i + "." + w).await(30, TimeUnit.SECONDS));
         }
@@ -48,7 +51,7 @@ class PostgresRestartTest {
           loops.add(load(members.get(0), pool, stop, ok));
         }
       }
-      assertThat(TestCluster.eventually(Duration.ofSeconds(30), () -> available(budgets.get(0), "api") == 0
+      assertThat(holdsWithin(Duration.ofSeconds(30), () -> available(budgets.get(0), "api") == 0
           && available(budgets.get(0), "worker") == 0)).as("the load holds every permit").isTrue();
       // Hazelcast retires a session whose permit count falls to zero once it is older than the TTL; the chaos run's
       // fences fired on exactly that, so the sessions must be older than the TTL when PostgreSQL goes down.
@@ -58,17 +61,17 @@ class PostgresRestartTest {
         long before = ok.get();
         db.restartImmediate();
         // The load reconnects by itself; then, past the TTL, the retired sessions expire: nothing may be lost then.
-        assertThat(TestCluster.eventually(Duration.ofSeconds(30), () -> ok.get() > before + 100))
+        assertThat(holdsWithin(Duration.ofSeconds(30), () -> ok.get() > before + 100))
             .as("queries succeed again after restart %d", round).isTrue();
         Thread.sleep(TTL.toMillis() + 2_000);
         for (String cls : List.of("api", "worker")) {
-          assertThat(TestCluster.eventually(Duration.ofSeconds(5), () -> consistent(budgets, cls)))
+          assertThat(holdsWithin(Duration.ofSeconds(5), () -> consistent(budgets, cls)))
               .as("after restart %d, class %s: available + held by the members = size", round, cls).isTrue();
         }
-        assertThat(TestCluster.eventually(Duration.ofSeconds(5),
+        assertThat(holdsWithin(Duration.ofSeconds(5),
             () -> heldByAll(budgets) == db.countAppConnections()))
             .as("after restart %d: permits held = physical connections", round).isTrue();
-        assertThat(TestCluster.eventually(Duration.ofSeconds(10), () -> available(budgets.get(0), "worker") == 0
+        assertThat(holdsWithin(Duration.ofSeconds(10), () -> available(budgets.get(0), "worker") == 0
             && available(budgets.get(0), "api") == 0)).as("after restart %d the load holds all 21 permits again", round)
             .isTrue();
         assertThat(db.countAppConnections()).as("connections after restart %d", round).isEqualTo(21);

@@ -1,5 +1,6 @@
 package dev.killboard.budget;
 
+import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -9,6 +10,7 @@ import com.hazelcast.cp.session.CPSession;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** CP mode with 3 CP members: the semaphore is a real CP one, and a member whose session expired fences itself. */
+@ClusterTest
 class SessionFenceTest {
 
   @Test
@@ -46,7 +49,7 @@ class SessionFenceTest {
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(semaphore.availablePermits()).isEqualTo(16);
 
-      assertThat(TestCluster.eventually(Duration.ofSeconds(10), () -> db.countAppConnections() == 0))
+      assertThat(holdsWithin(Duration.ofSeconds(10), () -> db.countAppConnections() == 0))
           .as("the member closed the connections whose permits it lost").isTrue();
       assertThat(pool.permitsHeld()).isZero();
       a.close();

@@ -5,14 +5,12 @@ import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.embedded.EmbeddedDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /** A Hazelcast cluster of its own for one test: a random name and port range, so parallel runs never meet. */
 final class TestCluster {
@@ -88,17 +86,5 @@ final class TestCluster {
     DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(), db.appPassword(),
         io.vertx.pgclient.SslMode.DISABLE, false, 30_000);
     return BudgetSettings.defaults(database);
-  }
-
-  /** Polls {@code condition} until it holds or the deadline passes; for states no event announces (a remote count). */
-  static boolean eventually(Duration deadline, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(50);
-    }
-    return condition.getAsBoolean();
   }
 }

@@ -40,9 +40,4 @@ public final class RequestPacer {
     vertx.setTimer(Math.max(1, (delayNanos + 999_999) / 1_000_000), id -> promise.complete());
     return promise.future();
   }
-
-  /** The minimum spacing between two requests, in nanoseconds. */
-  public long intervalNanos() {
-    return intervalNanos;
-  }
 }

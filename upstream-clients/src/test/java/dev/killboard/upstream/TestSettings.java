@@ -1,7 +1,8 @@
 package dev.killboard.upstream;
 
 import dev.killboard.fake.FakeUpstreams;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Settings that point every client at a set of fakes. */
 public final class TestSettings {
@@ -11,13 +12,23 @@ public final class TestSettings {
   private TestSettings() {
   }
 
-  /** A builder pointed at the fakes, with short timeouts and fast politeness limits for the local host. */
-  public static UpstreamSettings.Builder forFakes(FakeUpstreams fakes) {
-    return UpstreamSettings.builder().esiBaseUrl(fakes.esi().baseUrl()).zkbBaseUrl(fakes.zkillboard().baseUrl())
-        .r2z2BaseUrl(fakes.r2z2().baseUrl()).ssoBaseUrl(fakes.sso().baseUrl()).ssoIssuer(fakes.sso().issuer())
-        .ssoClientId(fakes.sso().clientId()).ssoClientSecret(fakes.sso().clientSecret())
-        .ssoCallbackUrl("http://127.0.0.1:9/auth/callback").userAgent(USER_AGENT)
-        .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(5))
-        .zkbRequestsPerSecond(50).r2z2RequestsPerSecond(100).r2z2NotFoundWait(Duration.ofMillis(300));
+  /**
+   * Settings pointed at the fakes, with short timeouts and fast politeness limits for the local host, and then
+   * {@code overrides} as pairs of variable name and value.
+   */
+  public static UpstreamSettings forFakes(FakeUpstreams fakes, String... overrides) {
+    Map<String, String> env = new HashMap<>(Map.of("KILLBOARD_ESI_BASE_URL", fakes.esi().baseUrl(),
+        "KILLBOARD_ZKB_BASE_URL", fakes.zkillboard().baseUrl(), "KILLBOARD_R2Z2_BASE_URL", fakes.r2z2().baseUrl(),
+        "KILLBOARD_SSO_BASE_URL", fakes.sso().baseUrl(), "KILLBOARD_SSO_ISSUER", fakes.sso().issuer(),
+        UpstreamSettings.SSO_CLIENT_ID, fakes.sso().clientId(),
+        UpstreamSettings.SSO_CLIENT_SECRET, fakes.sso().clientSecret(),
+        UpstreamSettings.SSO_CALLBACK_URL, "http://127.0.0.1:9/auth/callback", UpstreamSettings.USER_AGENT, USER_AGENT,
+        "KILLBOARD_UPSTREAM_REQUEST_TIMEOUT", "5s"));
+    env.putAll(Map.of("KILLBOARD_UPSTREAM_CONNECT_TIMEOUT", "5s", "KILLBOARD_ZKB_REQUESTS_PER_SECOND", "50",
+        "KILLBOARD_R2Z2_REQUESTS_PER_SECOND", "100", "KILLBOARD_R2Z2_NOT_FOUND_WAIT", "300ms"));
+    for (int i = 0; i < overrides.length; i += 2) {
+      env.put(overrides[i], overrides[i + 1]);
+    }
+    return UpstreamSettings.fromEnvironment(env);
   }
 }

@@ -3,6 +3,7 @@ package dev.killboard.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.ConfigurationException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,20 +32,20 @@ class UpstreamSettingsTest {
   void environmentOverridesEverySetting() {
     Map<String, String> env = new HashMap<>();
     env.put(UpstreamSettings.USER_AGENT, "Killboard/0.1 (+https://example.com/contact)");
-    env.put(UpstreamSettings.ESI_BASE_URL, "http://127.0.0.1:8090/latest/");
-    env.put(UpstreamSettings.ZKB_BASE_URL, "http://127.0.0.1:8090/api");
-    env.put(UpstreamSettings.R2Z2_BASE_URL, "http://127.0.0.1:8090/ephemeral");
-    env.put(UpstreamSettings.SSO_BASE_URL, "http://127.0.0.1:8090");
-    env.put(UpstreamSettings.SSO_ISSUER, "https://login.eveonline.com");
-    env.put(UpstreamSettings.SSO_TOKEN_URL, "http://127.0.0.1:8091/token");
+    env.put("KILLBOARD_ESI_BASE_URL", "http://127.0.0.1:8090/latest/");
+    env.put("KILLBOARD_ZKB_BASE_URL", "http://127.0.0.1:8090/api");
+    env.put("KILLBOARD_R2Z2_BASE_URL", "http://127.0.0.1:8090/ephemeral");
+    env.put("KILLBOARD_SSO_BASE_URL", "http://127.0.0.1:8090");
+    env.put("KILLBOARD_SSO_ISSUER", "https://login.eveonline.com");
+    env.put("KILLBOARD_SSO_TOKEN_URL", "http://127.0.0.1:8091/token");
     env.put(UpstreamSettings.SSO_CLIENT_ID, "id");
     env.put(UpstreamSettings.SSO_CLIENT_SECRET, "very-secret-value");
-    env.put(UpstreamSettings.REQUEST_TIMEOUT_MS, "2500");
-    env.put(UpstreamSettings.ESI_ERROR_LIMIT_MARGIN, "20");
-    env.put(UpstreamSettings.ZKB_REQUESTS_PER_SECOND, "0.5");
-    env.put(UpstreamSettings.R2Z2_NOT_FOUND_WAIT_MS, "250");
-    env.put(UpstreamSettings.ESI_COMPATIBILITY_DATE, "2025-08-26");
-    env.put(UpstreamSettings.SSO_JWKS_MIN_RELOAD_SECONDS, "5");
+    env.put("KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS", "2500");
+    env.put("KILLBOARD_ESI_ERROR_LIMIT_MARGIN", "20");
+    env.put("KILLBOARD_ZKB_REQUESTS_PER_SECOND", "0.5");
+    env.put("KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS", "250");
+    env.put("KILLBOARD_ESI_COMPATIBILITY_DATE", "2025-08-26");
+    env.put("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS", "5");
     UpstreamSettings s = UpstreamSettings.fromEnvironment(env);
     assertThat(s.esiBaseUrl()).isEqualTo("http://127.0.0.1:8090/latest");
     assertThat(s.ssoJwksUrl()).isEqualTo("http://127.0.0.1:8090/oauth/jwks");
@@ -63,10 +64,10 @@ class UpstreamSettingsTest {
   @Test
   void aUserAgentWithoutContactIsRefusedWithAMessageNamingTheSetting() {
     assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of()))
-        .isInstanceOf(UpstreamConfigException.class).hasMessageContaining("KILLBOARD_USER_AGENT is not set");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_USER_AGENT is not set");
     assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, "Killboard/0.1")))
         .hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
-    assertThatThrownBy(() -> UpstreamSettings.builder().userAgent("Killboard (a@b.com)\r\nX-Evil: 1").build())
+    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, "Killboard (a@b.com)\r\nX-Evil: 1")))
         .hasMessageContaining("control characters");
   }
 
@@ -74,35 +75,38 @@ class UpstreamSettingsTest {
   void everyWrongSettingIsListedAtOnce() {
     Map<String, String> env = new HashMap<>();
     env.put(UpstreamSettings.USER_AGENT, UA);
-    env.put(UpstreamSettings.ESI_BASE_URL, "esi.evetech.net/latest");
-    env.put(UpstreamSettings.ZKB_BASE_URL, "ftp://zkillboard.com/api");
-    env.put(UpstreamSettings.REQUEST_TIMEOUT_MS, "soon");
-    env.put(UpstreamSettings.ESI_ERROR_LIMIT_MARGIN, "0");
+    env.put("KILLBOARD_ESI_BASE_URL", "esi.evetech.net/latest");
+    env.put("KILLBOARD_ZKB_BASE_URL", "ftp://zkillboard.com/api");
+    env.put("KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS", "soon");
+    env.put("KILLBOARD_ESI_ERROR_LIMIT_MARGIN", "0");
     env.put(UpstreamSettings.SSO_CLIENT_SECRET, "s3cr3t-do-not-print");
-    env.put(UpstreamSettings.ESI_COMPATIBILITY_DATE, "yesterday");
-    env.put(UpstreamSettings.SSO_TOKEN_URL, "login.eveonline.com/v2/oauth/token");
-    env.put(UpstreamSettings.SSO_JWKS_MIN_RELOAD_SECONDS, "7200");
-    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(env)).isInstanceOf(UpstreamConfigException.class)
+    env.put("KILLBOARD_ESI_COMPATIBILITY_DATE", "yesterday");
+    env.put("KILLBOARD_SSO_TOKEN_URL", "login.eveonline.com/v2/oauth/token");
+    env.put("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS", "7200");
+    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_ESI_BASE_URL='esi.evetech.net/latest' must start with http:// or https://")
         .hasMessageContaining("KILLBOARD_ZKB_BASE_URL='ftp://zkillboard.com/api'")
-        .hasMessageContaining("KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS='soon' is not a whole number")
+        .hasMessageContaining("KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS='soon' is not a duration")
         .hasMessageContaining("KILLBOARD_ESI_ERROR_LIMIT_MARGIN=0 must be from 1 to 99")
         .hasMessageContaining("KILLBOARD_SSO_CLIENT_ID is not set but KILLBOARD_SSO_CLIENT_SECRET is")
         .hasMessageContaining("KILLBOARD_ESI_COMPATIBILITY_DATE='yesterday'")
         .hasMessageContaining("KILLBOARD_SSO_TOKEN_URL='login.eveonline.com/v2/oauth/token'")
-        .hasMessageContaining("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS=7200 must be from 0 to 3600 seconds")
+        .hasMessageContaining("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS=2h must be from 0ms to 1h (default 30s)")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-do-not-print"));
   }
 
   @Test
   void politenessLimitsOfTheRealServicesCannotBeLoosened() {
-    assertThatThrownBy(() -> UpstreamSettings.builder().userAgent(UA).r2z2NotFoundWait(Duration.ofSeconds(2)).build())
-        .hasMessageContaining("KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS=2000 is below the 6000 ms R2Z2 asks for");
-    assertThatThrownBy(() -> UpstreamSettings.builder().userAgent(UA).zkbRequestsPerSecond(50).build())
+    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, UA,
+        "KILLBOARD_R2Z2_NOT_FOUND_WAIT", "2s")))
+        .hasMessageContaining("KILLBOARD_R2Z2_NOT_FOUND_WAIT=2s is below the 6s R2Z2 asks for");
+    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, UA,
+        "KILLBOARD_ZKB_REQUESTS_PER_SECOND", "50")))
         .hasMessageContaining("KILLBOARD_ZKB_REQUESTS_PER_SECOND=50.0 is above the 10.0 requests per second");
-    // Against a local fake the same values are fine.
-    UpstreamSettings local = UpstreamSettings.builder().userAgent(UA).r2z2BaseUrl("http://127.0.0.1:1/ephemeral")
-        .zkbBaseUrl("http://127.0.0.1:1/api").r2z2NotFoundWait(Duration.ofMillis(100)).zkbRequestsPerSecond(50).build();
+    // Against a local fake the same values are fine; the old *_MS variable still works, with a warning.
+    UpstreamSettings local = UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, UA,
+        "KILLBOARD_R2Z2_BASE_URL", "http://127.0.0.1:1/ephemeral", "KILLBOARD_ZKB_BASE_URL", "http://127.0.0.1:1/api",
+        "KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS", "100", "KILLBOARD_ZKB_REQUESTS_PER_SECOND", "50"));
     assertThat(local.r2z2NotFoundWait()).isEqualTo(Duration.ofMillis(100));
   }
 }

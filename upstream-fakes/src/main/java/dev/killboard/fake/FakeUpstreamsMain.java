@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -68,7 +69,7 @@ public final class FakeUpstreamsMain {
 
   /** Parses {@code --name=value} arguments, falling back to {@code KILLBOARD_FAKE_NAME} in the environment. */
   public static Config parse(String[] args, Map<String, String> env) {
-    Map<String, String> values = new java.util.HashMap<>();
+    Map<String, String> values = new HashMap<>();
     for (String arg : args) {
       if (arg.equals("--separate-ports")) {
         values.put("separate-ports", "true");

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 
@@ -94,7 +95,7 @@ public final class FakeZkillboard extends FakeServer {
     HttpServerResponse response = ctx.response().putHeader("Content-Type", "application/json; charset=UTF-8")
         .putHeader("Vary", "Accept-Encoding");
     String accept = ctx.request().getHeader("Accept-Encoding");
-    if (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("gzip")) {
+    if (accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip")) {
       gzipped.incrementAndGet();
       response.putHeader("Content-Encoding", "gzip").end(Buffer.buffer(gzip(json)));
     } else {

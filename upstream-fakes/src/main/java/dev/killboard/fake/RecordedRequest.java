@@ -1,5 +1,6 @@
 package dev.killboard.fake;
 
+import java.util.Locale;
 import java.util.Map;
 
 /** One request a fake received: its route, URI, headers (lower-case names) and, once answered, the status sent. */
@@ -36,7 +37,7 @@ public final class RecordedRequest {
 
   /** A request header (case-insensitive name), or null. */
   public String header(String name) {
-    return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
   /** {@link System#nanoTime()} when the request arrived. */

@@ -1,10 +1,12 @@
 package dev.killboard.fake;
 
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -94,12 +96,9 @@ class FakeUpstreamsTest {
       FakeUpstreams fakes = FakeUpstreamsMain.start(own, config, new PrintStream(printed, true, StandardCharsets.UTF_8))
           .await(20, TimeUnit.SECONDS);
       assertThat(printed.toString(StandardCharsets.UTF_8)).contains("export KILLBOARD_ESI_BASE_URL='" + fakes.esi().baseUrl() + "'");
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       // Publishing is a timer inside the fakes; nothing signals it, so poll with a deadline.
-      while (fakes.r2z2().latestSequence() < fakes.r2z2().firstSequence() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(fakes.r2z2().latestSequence()).isGreaterThanOrEqualTo(fakes.r2z2().firstSequence());
+      eventually(Duration.ofSeconds(10), "the first published killmail",
+          () -> fakes.r2z2().latestSequence() >= fakes.r2z2().firstSequence());
     } finally {
       own.close().await(10, TimeUnit.SECONDS);
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Several workers deployed as one ({@code worker:production}): each member gets the group's config and its own
@@ -33,7 +34,7 @@ public final class WorkerGroup extends VerticleBase {
   }
 
   /** Every group name. */
-  public static java.util.Set<String> names() {
+  public static Set<String> names() {
     return GROUPS.keySet();
   }
 

@@ -1,9 +1,10 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamSettings;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * per-process gates (the contrast that shows the test can fail) each spends the margin's worth and together they
  * overspend.
  */
+@ClusterTest
 class ClusterErrorLimitGateTest {
   private static final int MARGIN = 10;
   private static final int REMAIN = 14;

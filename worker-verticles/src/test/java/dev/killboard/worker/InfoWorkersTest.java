@@ -1,7 +1,8 @@
 package dev.killboard.worker;
 
 import dev.killboard.contracts.EntityJob;
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.contracts.QueueNames;
@@ -9,16 +10,17 @@ import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.Fault;
 import dev.killboard.queue.Priority;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each info worker takes its job, calls the fake ESI, upserts the expected row and acks. */
+@ClusterTest
 class InfoWorkersTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private WorkerHarness h;
@@ -32,7 +34,7 @@ class InfoWorkersTest {
   }
 
   private void enqueue(String queue, long id) {
-    WorkerHarness.await(h.queue.enqueue(queue, EntityJob.of(id).toJson(), Priority.NORMAL));
+    await(h.queue.enqueue(queue, EntityJob.of(id).toJson(), Priority.NORMAL));
   }
 
   private void awaitDrained(String queue) throws Exception {
@@ -60,7 +62,7 @@ class InfoWorkersTest {
         assertThat(((java.sql.Timestamp) row.get("birthday")).toInstant())
             .isEqualTo(OffsetDateTime.parse(esi.getString("birthday")).toInstant());
       }
-      assertThat(WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
+      assertThat(await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
     } finally {
       h.undeploy(deployment);
     }
@@ -72,7 +74,7 @@ class InfoWorkersTest {
     try {
       long id = u.playerCharacterIds().get(5);
       // A job in the spelling of releases before one payload spelling (still read during a rolling upgrade) ...
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", id),
+      await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("characterId", id),
           Priority.NORMAL));
       eventually(DEADLINE, "character stored", () -> h.count("SELECT count(*) FROM characters") == 1);
       awaitDrained(QueueNames.ESI_CHARACTER_INFO);
@@ -104,7 +106,7 @@ class InfoWorkersTest {
       assertThat(h.count("SELECT count(*) FROM characters WHERE id = " + real)).isEqualTo(1);
       assertThat(h.fakes.esi().requests().of(FakeEsi.CHARACTER).stream().filter(r -> r.status() == 503)).hasSize(1);
       // 404: acked and dropped, not dead-lettered.
-      assertThat(WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
+      assertThat(await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
     } finally {
       h.undeploy(deployment);
     }
@@ -114,11 +116,11 @@ class InfoWorkersTest {
   void badPayloadEndsAsDeadLetterWithReason() throws Exception {
     String deployment = h.deploy("info-characters");
     try {
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("id", "x'; DROP TABLE characters"),
+      await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, new JsonObject().put("id", "x'; DROP TABLE characters"),
           Priority.NORMAL));
-      eventually(DEADLINE, "dead letter", () -> !WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)
+      eventually(DEADLINE, "dead letter", () -> !await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)
           ).isEmpty());
-      var dead = WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)).get(0);
+      var dead = await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10)).get(0);
       assertThat(dead.toString()).contains("'id' must be a positive whole number");
       assertThat(h.count("SELECT count(*) FROM characters")).isZero();
     } finally {
@@ -214,7 +216,7 @@ class InfoWorkersTest {
           .isEqualTo(u.category(categoryId).orElseThrow().getString("name"));
 
       // "all": true (the API's startItemGroupSync) reads every page of /universe/groups/ and queues each group.
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_ITEM_GROUP_INFO, new JsonObject().put("all", true), Priority.LOW)
+      await(h.queue.enqueue(QueueNames.ESI_ITEM_GROUP_INFO, new JsonObject().put("all", true), Priority.LOW)
           );
       eventually(DEADLINE, "every group", () -> h.count("SELECT count(*) FROM item_groups") == u.groupIds().size());
       assertThat(h.fakes.esi().requests().count(FakeEsi.GROUPS)).isGreaterThan(1);
@@ -233,9 +235,9 @@ class InfoWorkersTest {
     String categories = h.deploy("info-categories");
     String types = h.deploy("info-types");
     try {
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_ALLIANCE_INFO, new JsonObject().put("all", true), Priority.LOW));
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CATEGORY_INFO, new JsonObject().put("all", true), Priority.LOW));
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_TYPE_INFO, new JsonObject().put("all", true), Priority.LOW));
+      await(h.queue.enqueue(QueueNames.ESI_ALLIANCE_INFO, new JsonObject().put("all", true), Priority.LOW));
+      await(h.queue.enqueue(QueueNames.ESI_CATEGORY_INFO, new JsonObject().put("all", true), Priority.LOW));
+      await(h.queue.enqueue(QueueNames.ESI_TYPE_INFO, new JsonObject().put("all", true), Priority.LOW));
       eventually(DEADLINE, "every alliance, category and type", () ->
           h.count("SELECT count(*) FROM alliances") == u.allianceIds().size()
               && h.count("SELECT count(*) FROM categories") == u.categoryIds().size()
@@ -257,7 +259,7 @@ class InfoWorkersTest {
           .isGreaterThan(1);
       assertThat(h.fakes.esi().requests().count(FakeEsi.TYPE)).isEqualTo(u.typeIds().size());
       for (String queue : List.of(QueueNames.ESI_ALLIANCE_INFO, QueueNames.ESI_CATEGORY_INFO, QueueNames.ESI_TYPE_INFO)) {
-        assertThat(WorkerHarness.await(h.queue.deadLetters(queue, 10))).as(queue).isEmpty();
+        assertThat(await(h.queue.deadLetters(queue, 10))).as(queue).isEmpty();
       }
     } finally {
       h.undeploy(alliances);
@@ -271,12 +273,12 @@ class InfoWorkersTest {
     String types = h.deploy("info-types");
     try {
       h.fakes.esi().faults().inject(FakeEsi.TYPES, Fault.status(503));
-      WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_TYPE_INFO, new JsonObject().put("all", true), Priority.LOW));
+      await(h.queue.enqueue(QueueNames.ESI_TYPE_INFO, new JsonObject().put("all", true), Priority.LOW));
       eventually(DEADLINE, "every type after the retry", () -> h.count("SELECT count(*) FROM types") == u.typeIds().size());
       awaitDrained(QueueNames.ESI_TYPE_INFO);
       assertThat(ids("SELECT id FROM types ORDER BY id")).isEqualTo(u.typeIds());
       assertThat(h.fakes.esi().requests().of(FakeEsi.TYPES).stream().filter(r -> r.status() == 503)).hasSize(1);
-      assertThat(WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_TYPE_INFO, 10))).isEmpty();
+      assertThat(await(h.queue.deadLetters(QueueNames.ESI_TYPE_INFO, 10))).isEmpty();
     } finally {
       h.undeploy(types);
     }

@@ -1,6 +1,7 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
+import static dev.killboard.testing.Await.eventually;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
@@ -9,6 +10,7 @@ import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.contracts.NewKillmail;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.store.KillmailIngest;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,11 +20,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Whole killmails in one transaction: every child row, zkb values, duplicates skipped, one event per new killmail. */
+@ClusterTest
 class KillmailIngestTest {
   private WorkerHarness h;
   private BudgetedPool pool;
@@ -76,7 +80,7 @@ class KillmailIngestTest {
 
     long nested = batch.stream().flatMap(k -> {
       JsonArray top = k.esi().getJsonObject("victim").getJsonArray("items");
-      return top == null ? java.util.stream.Stream.empty() : top.stream();
+      return top == null ? Stream.empty() : top.stream();
     }).mapToLong(i -> itemCount(((JsonObject) i).getJsonArray("items"))).sum();
     assertThat(nested).as("the fixtures hold nested container items").isPositive();
     assertThat(h.count("SELECT count(*) FROM killmail_items WHERE parent_item_no IS NOT NULL")).isEqualTo(nested);
@@ -106,7 +110,7 @@ class KillmailIngestTest {
             .isEqualTo(esiAttackers.getJsonObject(i).getLong("damage_done"));
       }
     }
-    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "25 events", () -> events.size() == 25);
+    eventually(java.time.Duration.ofSeconds(10), "25 events", () -> events.size() == 25);
     assertThat(events).containsExactlyInAnyOrderElementsOf(stored);
   }
 
@@ -132,7 +136,7 @@ class KillmailIngestTest {
     assertThat(h.count("SELECT count(*) FROM killmail_items"))
         .isEqualTo(items + itemCount(fresh.esi().getJsonObject("victim").getJsonArray("items")));
     assertThat(h.count("SELECT killmail_count_total()")).isEqualTo(11);
-    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "11 events", () -> events.size() == 11);
+    eventually(java.time.Duration.ofSeconds(10), "11 events", () -> events.size() == 11);
     assertThat(events).doesNotHaveDuplicates();
   }
 
@@ -153,7 +157,7 @@ class KillmailIngestTest {
     await(new KillmailIngest().store(h.vertx, pool.pool(),
         List.of(new EsiKillmail(full.killmailId(), full.hash(), full.esi(), other))));
     assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().getDouble("totalValue"));
-    WorkerHarness.eventually(java.time.Duration.ofSeconds(10), "one event", () -> events.size() == 1);
+    eventually(java.time.Duration.ofSeconds(10), "one event", () -> events.size() == 1);
     assertThat(events).containsExactly((int) full.killmailId());
   }
 

@@ -1,7 +1,7 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
@@ -14,6 +14,7 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeZkillboard;
 import dev.killboard.queue.Priority;
 import dev.killboard.store.KillmailIngest;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** zkillboard-sync, fetch-single-killmail and scan-killmail-entities against the fakes. */
+@ClusterTest
 class KillmailWorkersTest {
   private WorkerHarness h;
   private FakeUniverse u;

@@ -2,9 +2,11 @@ package dev.killboard.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.testing.ClusterTest;
 import org.junit.jupiter.api.Test;
 
 /** A one-shot launched alone by name runs, gives its permits back and lets the process exit. */
+@ClusterTest
 class OneShotLauncherTest {
 
   @Test

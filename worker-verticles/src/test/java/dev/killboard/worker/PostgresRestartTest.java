@@ -1,8 +1,8 @@
 package dev.killboard.worker;
 
 import dev.killboard.contracts.EntityJob;
-import static dev.killboard.worker.WorkerHarness.await;
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetSettings;
@@ -19,6 +19,7 @@ import dev.killboard.fake.Fault;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.queue.Priority;
 import dev.killboard.schema.SchemaMigrations;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * is lost or dead-lettered, and the pools serve later jobs. The database is this test's own (not the shared one), and
  * so are the clustered Vert.x (the connection budget of a Vert.x is bound to one database) and the fake upstreams.
  */
+@ClusterTest
 class PostgresRestartTest {
   private static final int JOBS = 200;
   private static final Duration DEADLINE = Duration.ofSeconds(90);

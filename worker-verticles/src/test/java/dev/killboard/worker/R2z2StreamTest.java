@@ -1,6 +1,6 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.contracts.QueueNames;
@@ -8,15 +8,19 @@ import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.fake.RecordedRequest;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** redisq-stream on R2Z2: stores each entry with its sequence, waits >= 6 s on 404 and retries the same N, resumes. */
+@ClusterTest
 class R2z2StreamTest {
   private WorkerHarness h;
 
@@ -86,12 +90,12 @@ class R2z2StreamTest {
     FakeKillmail km = h.fakes.universe().createKillmail();
     JsonObject victim = km.esi().getJsonObject("victim");
     JsonArray attackers = km.esi().getJsonArray("attackers");
-    long known = attackers.stream().map(a -> ((JsonObject) a).getLong("character_id")).filter(java.util.Objects::nonNull)
+    long known = attackers.stream().map(a -> ((JsonObject) a).getLong("character_id")).filter(Objects::nonNull)
         .filter(id -> !id.equals(victim.getLong("character_id"))).findFirst().orElseThrow();
     h.sql("INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender)"
         + " VALUES (" + known + ", 'Already Known', 1000125, now(), 1, 1, 'female')");
     feed.publish(km);
-    List<String> deployments = new java.util.ArrayList<>();
+    List<String> deployments = new ArrayList<>();
     try {
       for (String worker : List.of("redisq-stream", "info-characters", "info-corporations", "info-types")) {
         deployments.add(h.deploy(worker));

@@ -1,7 +1,7 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.contracts.QueueNames;
@@ -10,6 +10,7 @@ import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.queue.JobQueue;
 import dev.killboard.queue.QueueSettings;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * killmails' transaction); when Redis is back the relay queues them, the outbox empties and the info workers store
  * every name, with nobody running a scan. Redis is this test's own (AOF), stopped and restarted for real.
  */
+@ClusterTest
 class RedisOutageOutboxTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   // The entities the stored killmails mention, per kind (nothing of them is stored before the info workers run).

@@ -1,14 +1,20 @@
 package dev.killboard.worker;
 
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.contracts.QueueNames;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The database-only one-shots: alliance counts, daily snapshots and the user / character queue producers. */
+@ClusterTest
 class SnapshotsAndUserProducersTest {
   private WorkerHarness h;
 
@@ -81,14 +87,14 @@ class SnapshotsAndUserProducersTest {
 
   @Test
   void aOneShotWithEveryRunsAgainUntilUndeployedAndGivesItsPermitsBack() throws Exception {
-    java.util.concurrent.BlockingQueue<JsonObject> runs = new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<JsonObject> runs = new LinkedBlockingQueue<>();
     io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = h.vertx.eventBus().<JsonObject>consumer(
         dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> runs.add(m.body()));
-    WorkerHarness.await(consumer.completion());
+    await(consumer.completion());
     try {
       String id = h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "PT1S"));
       for (int i = 0; i < 2; i++) {
-        JsonObject run = runs.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        JsonObject run = runs.poll(30, TimeUnit.SECONDS);
         assertThat(run).as("run %d", i + 1).isNotNull();
         assertThat(run.getString("deploymentId")).isEqualTo(id);
         assertThat(run.getBoolean("succeeded")).isTrue();
@@ -98,9 +104,9 @@ class SnapshotsAndUserProducersTest {
       h.undeploy(id);
       assertThat(h.vertx.deploymentIDs()).doesNotContain(id);
       runs.clear();
-      assertThat(runs.poll(2, java.util.concurrent.TimeUnit.SECONDS)).as("no run after undeploy").isNull();
+      assertThat(runs.poll(2, TimeUnit.SECONDS)).as("no run after undeploy").isNull();
     } finally {
-      WorkerHarness.await(consumer.unregister());
+      await(consumer.unregister());
     }
     assertThatThrownBy(() -> h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "daily")))
         .hasMessageContaining("\"every\"=daily is not an ISO-8601 duration").hasMessageContaining("PT24H");

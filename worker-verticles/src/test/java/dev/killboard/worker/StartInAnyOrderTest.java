@@ -1,8 +1,8 @@
 package dev.killboard.worker;
 
 import dev.killboard.contracts.EntityJob;
-import static dev.killboard.worker.WorkerHarness.await;
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;
@@ -12,6 +12,7 @@ import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
 import dev.killboard.schema.SchemaMigrations;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * so each runs its own migration, as two JVMs would) deploy a worker at the same moment. Flyway's advisory lock lets
  * one migrate while the other waits; both come up and process jobs.
  */
+@ClusterTest
 class StartInAnyOrderTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 

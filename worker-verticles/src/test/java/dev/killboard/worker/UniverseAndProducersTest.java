@@ -1,13 +1,14 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Universe workers (regions, constellations, systems, races, bloodlines) and the queue producers. */
+@ClusterTest
 class UniverseAndProducersTest {
   private WorkerHarness h;
   private FakeUniverse u;

@@ -1,7 +1,7 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.contracts.QueueNames;
@@ -9,8 +9,9 @@ import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeSso;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.sso.TokenCipher;
-import dev.killboard.worker.framework.WorkerConfigException;
+import dev.killboard.config.ConfigurationException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** esi-user-killmails and esi-corporation-killmails with tokens stored (encrypted) as the API stores them. */
+@ClusterTest
 class UserKillmailsTest {
   private WorkerHarness h;
   private FakeUniverse u;
@@ -138,7 +140,7 @@ class UserKillmailsTest {
     Throwable failure = h.vertx.deployVerticle("worker:esi-user-killmails",
             new io.vertx.core.DeploymentOptions().setConfig(config))
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
-    assertThat(failure).isInstanceOf(WorkerConfigException.class).hasMessageContaining("KILLBOARD_TOKEN_KEY");
+    assertThat(failure).isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_TOKEN_KEY");
     assertThat(h.budget.pools().stream().map(p -> p.owner())).noneMatch(o -> o.startsWith("esi-user-killmails#"));
   }
 }

@@ -1,12 +1,12 @@
 package dev.killboard.worker;
 
 import dev.killboard.contracts.EntityJob;
-import static dev.killboard.worker.WorkerHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
-
-
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.Priority;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * -instances 6} in a child process) drain one queue together; their 12 pools of 2 could open 24 connections, but
  * {@code pg_stat_activity} never shows more than the worker class's 16.
  */
+@ClusterTest
 class WorkerBudgetAcrossJvmsTest {
 
   @Test
@@ -59,10 +60,10 @@ class WorkerBudgetAcrossJvmsTest {
       for (int i = 0; i < 600; i++) {
         jobs.add(EntityJob.of(characters.get(i % characters.size())).toJson());
       }
-      WorkerHarness.await(h.queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, jobs, Priority.NORMAL));
+      await(h.queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, jobs, Priority.NORMAL));
       eventually(Duration.ofSeconds(120), "600 jobs done", () -> h.depth(QueueNames.ESI_CHARACTER_INFO) == 0);
       assertThat(h.count("SELECT count(*) FROM characters")).isEqualTo(characters.size());
-      assertThat(WorkerHarness.await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
+      assertThat(await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
       // Both JVMs took part.
       assertThat(child.linesContaining("Pool connection opened")).isPositive();
     } finally {

@@ -5,22 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.budget.BudgetExhaustedException;
 import dev.killboard.queue.JobRejected;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamService;
 import dev.killboard.worker.framework.JobFailures;
-import dev.killboard.worker.framework.WorkerConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.worker.framework.WorkerSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Retry classification, settings validation and deploy-by-name. */
+@ClusterTest
 class WorkerFrameworkTest {
 
   @Test
@@ -46,7 +49,7 @@ class WorkerFrameworkTest {
     env.put(WorkerSettings.CONCURRENCY, "0");
     env.put("KILLBOARD_QUEUE_MAX_ATTEMPTS", "zero");
     env.put(WorkerSettings.MIGRATE_ON_START, "sometimes");
-    assertThatThrownBy(() -> WorkerSettings.fromEnvironment(env)).isInstanceOf(WorkerConfigException.class)
+    assertThatThrownBy(() -> WorkerSettings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY").hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS")
         .hasMessageContaining("KILLBOARD_MIGRATE_ON_START='sometimes'");
   }
@@ -85,7 +88,7 @@ class WorkerFrameworkTest {
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(shutdown)).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(startingUp)).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(
-        new java.util.concurrent.CompletionException(new java.net.ConnectException("Connection refused")))).isTrue();
+        new CompletionException(new java.net.ConnectException("Connection refused")))).isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(new java.net.SocketException("Connection reset by peer")))
         .isTrue();
     assertThat(dev.killboard.worker.framework.DatabaseOutage.is(io.vertx.sqlclient.ClosedConnectionException.INSTANCE))
@@ -136,6 +139,6 @@ class WorkerFrameworkTest {
     config.getJsonObject("env").put("KILLBOARD_WORKER_CONCURRENCY", "99");
     Throwable failure = h.vertx.deployVerticle("worker:info-types", new DeploymentOptions().setConfig(config))
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await(30, TimeUnit.SECONDS);
-    assertThat(failure).isInstanceOf(WorkerConfigException.class).hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY");
+    assertThat(failure).isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY");
   }
 }

@@ -1,5 +1,7 @@
 package dev.killboard.worker;
 
+import static dev.killboard.testing.Await.await;
+
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
@@ -25,15 +27,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One real environment for every worker test of the JVM: the shared embedded PostgreSQL (migrated), the shared
@@ -93,7 +97,7 @@ final class WorkerHarness {
     e.put("KILLBOARD_R2Z2_REQUESTS_PER_SECOND", "200");
     byte[] tokenKey = new byte[32];
     new java.security.SecureRandom().nextBytes(tokenKey);
-    e.put("KILLBOARD_TOKEN_KEY", java.util.Base64.getEncoder().encodeToString(tokenKey));
+    e.put("KILLBOARD_TOKEN_KEY", Base64.getEncoder().encodeToString(tokenKey));
     env = Map.copyOf(e);
     queue = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).await(30, TimeUnit.SECONDS);
   }
@@ -115,15 +119,6 @@ final class WorkerHarness {
     return new DeploymentOptions().setInstances(instances).setConfig(config);
   }
 
-  /** Waits for a future from a test thread; failures and timeouts become unchecked. */
-  static <T> T await(io.vertx.core.Future<T> future) {
-    try {
-      return future.await(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer within 60 s", e);
-    }
-  }
-
   /** Deploys {@code worker:<name>}; returns the deployment id. */
   String deploy(String name) {
     return deploy(name, 1, null);
@@ -139,9 +134,9 @@ final class WorkerHarness {
    * {@link dev.killboard.worker.framework.OneShotWorker#FINISHED_ADDRESS} event.
    */
   JsonObject runOneShot(String name, JsonObject extraConfig) {
-    java.util.concurrent.CompletableFuture<JsonObject> done = new java.util.concurrent.CompletableFuture<>();
-    java.util.concurrent.atomic.AtomicReference<String> id = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.List<JsonObject> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<JsonObject> done = new CompletableFuture<>();
+    AtomicReference<String> id = new AtomicReference<>();
+    List<JsonObject> early = new CopyOnWriteArrayList<>();
     io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = vertx.eventBus().<JsonObject>consumer(
         dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> {
           early.add(m.body());
@@ -223,26 +218,5 @@ final class WorkerHarness {
   /** Ready + in-flight + delayed jobs of a queue. */
   long depth(String queueName) {
     return await(queue.depth(queueName)).total();
-  }
-
-  /** Polls until {@code condition} holds (rows appear in another process's view: nothing to await). */
-  static void eventually(Duration deadline, String what, CheckedCondition condition) throws Exception {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.holds()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out after " + deadline + " waiting for: " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  /** A condition that may throw. */
-  interface CheckedCondition {
-    boolean holds() throws Exception;
-  }
-
-  /** Adapts a plain condition. */
-  static CheckedCondition of(BooleanSupplier s) {
-    return s::getAsBoolean;
   }
 }

@@ -1,8 +1,9 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.worker.framework.WorkerHeartbeat;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * original's style, this process's pid) at once and then on its timer, and stops when undeployed; queue workers
  * publish none.
  */
+@ClusterTest
 class WorkerHeartbeatTest {
   private WorkerHarness h;
 

@@ -24,6 +24,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -85,7 +88,7 @@ public final class WorkerMemoryBenchmark {
       // The user-killmail worker needs the token key; a fresh random one (never printed).
       byte[] tokenKey = new byte[32];
       new java.security.SecureRandom().nextBytes(tokenKey);
-      env.put("KILLBOARD_TOKEN_KEY", java.util.Base64.getEncoder().encodeToString(tokenKey));
+      env.put("KILLBOARD_TOKEN_KEY", Base64.getEncoder().encodeToString(tokenKey));
       env.put("KILLBOARD_ZKB_REQUESTS_PER_SECOND", "50");
       env.put("KILLBOARD_R2Z2_REQUESTS_PER_SECOND", "50");
 
@@ -111,7 +114,7 @@ public final class WorkerMemoryBenchmark {
       pb.environment().putAll(env);
       Process child = pb.start();
       CompletableFuture<Long> ready = new CompletableFuture<>();
-      List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<String> output = Collections.synchronizedList(new ArrayList<>());
       Thread reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
           String line;
@@ -133,7 +136,7 @@ public final class WorkerMemoryBenchmark {
         long startedAt = System.nanoTime();
         try {
           ready.get(300, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
           throw new IllegalStateException("worker JVM not ready after 300 s:\n"
               + String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size())));
         }

@@ -1,7 +1,8 @@
 package dev.killboard.worker;
 
 import dev.killboard.contracts.EntityJob;
-import static dev.killboard.worker.WorkerHarness.eventually;
+import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
@@ -11,6 +12,7 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
 import dev.killboard.queue.QueueStatus;
 import dev.killboard.store.StartupMigration;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * A shortage of connection permits means waiting, never dying or burning attempts: a worker deployed while every
  * worker permit is held starts, takes jobs only to hand them back unchanged, and does them all once permits free up.
  */
+@ClusterTest
 class WorkerShortageTest {
 
   @Test
@@ -35,17 +38,17 @@ class WorkerShortageTest {
     List<BudgetedPool> hogs = new ArrayList<>();
     List<SqlConnection> held = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      BudgetedPool pool = WorkerHarness.await(h.budget.openPool(PoolProfile.worker(), "hog#" + i));
+      BudgetedPool pool = await(h.budget.openPool(PoolProfile.worker(), "hog#" + i));
       hogs.add(pool);
-      held.add(WorkerHarness.await(pool.pool().getConnection()));
-      held.add(WorkerHarness.await(pool.pool().getConnection()));
+      held.add(await(pool.pool().getConnection()));
+      held.add(await(pool.pool().getConnection()));
     }
     String deployment = null;
     try {
       assertThat(h.budget.status().await().classes().get("worker").available()).isZero();
       List<Long> ids = u.playerCharacterIds().subList(0, 5);
       for (long id : ids) {
-        WorkerHarness.await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, EntityJob.of(id).toJson(),
+        await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, EntityJob.of(id).toJson(),
             Priority.NORMAL));
       }
       // The deployment completes although no permit is free.
@@ -57,7 +60,7 @@ class WorkerShortageTest {
       // Past one whole permit wait (10 s): the failure it ends in is what used to burn attempts. Nothing announces it,
       // so the test lets that time pass.
       Thread.sleep(PoolProfile.worker().connectionTimeout().toMillis() + 3_000);
-      QueueStatus during = WorkerHarness.await(h.queue.status(QueueNames.ESI_CHARACTER_INFO));
+      QueueStatus during = await(h.queue.status(QueueNames.ESI_CHARACTER_INFO));
       assertThat(during.deadLetters()).as("no dead letters during the shortage").isZero();
       assertThat(during.depth().delayed()).as("no job waits for a retry: none failed").isZero();
       assertThat(h.count("SELECT count(*) FROM characters")).isZero();
@@ -66,17 +69,17 @@ class WorkerShortageTest {
       held.forEach(SqlConnection::close);
       held.clear();
       for (BudgetedPool pool : hogs) {
-        WorkerHarness.await(pool.close());
+        await(pool.close());
       }
       hogs.clear();
       eventually(Duration.ofSeconds(60), "5 characters", () -> h.count("SELECT count(*) FROM characters") == 5);
-      QueueStatus after = WorkerHarness.await(h.queue.status(QueueNames.ESI_CHARACTER_INFO));
+      QueueStatus after = await(h.queue.status(QueueNames.ESI_CHARACTER_INFO));
       assertThat(after.deadLetters()).isZero();
       assertThat(after.depth().delayed()).as("no retries were scheduled").isZero();
     } finally {
       held.forEach(SqlConnection::close);
       for (BudgetedPool pool : hogs) {
-        WorkerHarness.await(pool.close());
+        await(pool.close());
       }
       if (deployment != null) {
         h.undeploy(deployment);

@@ -1,7 +1,7 @@
 package dev.killboard.api.auth;
 
 import dev.killboard.api.config.SsoSettings;
-import dev.killboard.api.data.Sql;
+import dev.killboard.api.data.Timestamps;
 import dev.killboard.api.data.UserRepository;
 import dev.killboard.api.data.UserRepository.StoredUser;
 import dev.killboard.api.data.UserRepository.TokenWrite;
@@ -221,6 +221,6 @@ public final class SignIn {
    */
   public static JsonObject syncPayload(StoredUser user, String source) {
     return UserKillmailsJob.character(user.characterId()).toJson().put("characterName", user.characterName())
-        .put("source", source).put("queuedAt", Sql.iso(Instant.now()));
+        .put("source", source).put("queuedAt", Timestamps.iso(Instant.now()));
   }
 }

@@ -5,9 +5,4 @@ import java.util.List;
 
 /** The EVE character a request is signed in as, from a verified SSO access token. */
 public record Viewer(int characterId, String characterName, String ownerHash, List<String> scopes, Instant expiresAt) {
-
-  /** True when the token carries this ESI scope. */
-  public boolean hasScope(String scope) {
-    return scopes.contains(scope);
-  }
 }

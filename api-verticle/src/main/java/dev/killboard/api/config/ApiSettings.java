@@ -1,128 +1,80 @@
 package dev.killboard.api.config;
 
-import java.net.URI;
+import dev.killboard.config.Env;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the API reads from the environment, validated at start. Unset variables take the documented defaults
- * (docs/api.md, "Configuration"); a wrong value fails the start with a message naming the variable.
+ * Everything the API reads from the environment, read by {@link #from(Env)} (docs/configuration.md lists every
+ * variable and its default).
+ *
+ * @param idleTimeoutSeconds connections with nothing read or written for this long are closed (0: never)
+ * @param headerTimeoutMillis a connection must have sent its first request's headers within this time
+ * @param maxSubscriptionsPerSocket subscriptions one WebSocket may run at once
+ * @param maxSseStreamsPerClient event streams (graphql-sse) one client address may hold open on one instance; 0: no cap
+ * @param trustForwardedFor whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it)
  */
-public final class ApiSettings {
-  private final String httpHost;
-  private final int httpPort;
-  private final List<String> corsOrigins;
-  private final boolean graphiqlEnabled;
-  private final boolean introspectionEnabled;
-  private final boolean migrateOnStart;
-  private final QueryLimits limits;
-  private final SsoSettings sso;
-  private final int workerStatusIntervalMillis;
-  private final int sseKeepAliveMillis;
-  private final int idleTimeoutSeconds;
-  private final int headerTimeoutMillis;
-  private final int maxSubscriptionsPerSocket;
-  private final int maxSseStreamsPerClient;
-  private final boolean trustForwardedFor;
-  private final ClientLimits clientLimits;
+public record ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
+    boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
+    int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis,
+    int maxSubscriptionsPerSocket, int maxSseStreamsPerClient, boolean trustForwardedFor, ClientLimits clientLimits) {
 
-  private ApiSettings(String httpHost, int httpPort, List<String> corsOrigins, boolean graphiqlEnabled,
-      boolean introspectionEnabled, boolean migrateOnStart, QueryLimits limits, SsoSettings sso,
-      int workerStatusIntervalMillis, int sseKeepAliveMillis, int idleTimeoutSeconds, int headerTimeoutMillis,
-      int maxSubscriptionsPerSocket, int maxSseStreamsPerClient, boolean trustForwardedFor, ClientLimits clientLimits) {
-    this.httpHost = httpHost;
-    this.httpPort = httpPort;
-    this.corsOrigins = List.copyOf(corsOrigins);
-    this.graphiqlEnabled = graphiqlEnabled;
-    this.introspectionEnabled = introspectionEnabled;
-    this.migrateOnStart = migrateOnStart;
-    this.limits = limits;
-    this.sso = sso;
-    this.workerStatusIntervalMillis = workerStatusIntervalMillis;
-    this.sseKeepAliveMillis = sseKeepAliveMillis;
-    this.idleTimeoutSeconds = idleTimeoutSeconds;
-    this.headerTimeoutMillis = headerTimeoutMillis;
-    this.maxSubscriptionsPerSocket = maxSubscriptionsPerSocket;
-    this.maxSseStreamsPerClient = maxSseStreamsPerClient;
-    this.trustForwardedFor = trustForwardedFor;
-    this.clientLimits = clientLimits;
-  }
-
-  /** Reads and validates every KILLBOARD_* setting the API uses (see docs/api.md for the list and defaults). */
-  public static ApiSettings fromEnv(Map<String, String> env) {
-    EnvReader r = new EnvReader(env);
-    String host = r.string("KILLBOARD_HTTP_HOST", "0.0.0.0");
-    int port = r.integer("KILLBOARD_HTTP_PORT", 8080, 0, 65535);
-    List<String> origins = r.list("KILLBOARD_CORS_ORIGINS", List.of("http://localhost:3000"));
-    for (String origin : origins) {
-      if (!origin.equals("*")) {
-        requireHttpUrl("KILLBOARD_CORS_ORIGINS", origin);
-      }
+  /** Reads every variable the API uses. */
+  public static ApiSettings from(Env env) {
+    String host = env.string("KILLBOARD_HTTP_HOST", "0.0.0.0", "the address the API listens on");
+    int port = env.integer("KILLBOARD_HTTP_PORT", 8080, 0, 65535, "the API's HTTP port");
+    List<String> origins = env.list("KILLBOARD_CORS_ORIGINS", List.of("http://localhost:3000"),
+        "browser origins allowed to call the API (* for any)");
+    origins.stream().filter(o -> !o.equals("*") && !SsoSettings.isHttpUrl(o)).forEach(o -> env.problem(
+        "KILLBOARD_CORS_ORIGINS entry '" + o + "' must be * or an http:// or https:// URL with a host."));
+    Duration keepAlive = env.duration("KILLBOARD_SSE_KEEPALIVE", "KILLBOARD_SSE_KEEPALIVE_MS", ChronoUnit.MILLIS,
+        Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(10),
+        "how often an idle event stream gets a keep-alive comment");
+    Duration idle = env.duration("KILLBOARD_HTTP_IDLE_TIMEOUT", "KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS",
+        ChronoUnit.SECONDS, Duration.ofMinutes(2), Duration.ZERO, Duration.ofDays(1),
+        "connections with nothing read or written for this long are closed (0: never)");
+    if (!idle.isZero() && idle.compareTo(keepAlive) <= 0) {
+      env.problem("KILLBOARD_HTTP_IDLE_TIMEOUT=" + Env.human(idle) + " is not longer than KILLBOARD_SSE_KEEPALIVE="
+          + Env.human(keepAlive) + "; live streams would be cut between keep-alives. Raise the timeout (or 0 for none).");
     }
-    int keepAlive = r.integer("KILLBOARD_SSE_KEEPALIVE_MS", 15_000, 1000, 600_000);
-    int idle = r.integer("KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS", 120, 0, 86_400);
-    if (idle > 0 && idle * 1000L <= keepAlive) {
-      throw new ApiConfigException("KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS=" + idle + " is not longer than KILLBOARD_SSE_KEEPALIVE_MS="
-          + keepAlive + "; live streams would be cut between keep-alives. Raise the timeout (or 0 for none).");
-    }
-    QueryLimits limits = QueryLimits.fromEnv(r);
+    QueryLimits limits = QueryLimits.from(env);
     return new ApiSettings(host, port, origins,
-        r.bool("KILLBOARD_GRAPHIQL_ENABLED", true),
-        r.bool("KILLBOARD_INTROSPECTION_ENABLED", true),
-        r.bool("KILLBOARD_MIGRATE_ON_START", true),
-        limits,
-        SsoSettings.fromEnv(r),
-        r.integer("KILLBOARD_WORKER_STATUS_INTERVAL_MS", 5000, 100, 3_600_000),
-        keepAlive, idle,
-        r.integer("KILLBOARD_HTTP_HEADER_TIMEOUT_MS", 10_000, 100, 600_000),
-        r.integer("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 10_000),
-        r.integer("KILLBOARD_MAX_SSE_STREAMS_PER_CLIENT", 20, 0, 100_000),
-        r.bool("KILLBOARD_TRUST_X_FORWARDED_FOR", false),
-        ClientLimits.fromEnv(r, limits));
+        env.bool("KILLBOARD_GRAPHIQL_ENABLED", true, "whether GET /graphql serves the GraphiQL page"),
+        env.bool("KILLBOARD_INTROSPECTION_ENABLED", true, "whether the schema may be introspected"),
+        env.bool("KILLBOARD_MIGRATE_ON_START", true, "whether the API applies pending migrations at start"),
+        limits, SsoSettings.from(env, host, port),
+        millis(env.duration("KILLBOARD_WORKER_STATUS_INTERVAL", "KILLBOARD_WORKER_STATUS_INTERVAL_MS",
+            ChronoUnit.MILLIS, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1),
+            "how often workerStatus subscribers get a new reading")),
+        millis(keepAlive), (int) idle.toSeconds(),
+        millis(env.duration("KILLBOARD_HTTP_HEADER_TIMEOUT", "KILLBOARD_HTTP_HEADER_TIMEOUT_MS", ChronoUnit.MILLIS,
+            Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10),
+            "a connection must have sent its first request's headers within this time")),
+        env.integer("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 10_000, "subscriptions one WebSocket may run"),
+        env.integer("KILLBOARD_MAX_SSE_STREAMS_PER_CLIENT", 20, 0, 100_000,
+            "event streams one client address may hold open on one API instance (0: no cap)"),
+        env.bool("KILLBOARD_TRUST_X_FORWARDED_FOR", false,
+            "whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it)"),
+        ClientLimits.from(env, limits));
   }
 
-  static URI requireHttpUrl(String name, String value) {
-    URI uri;
-    try {
-      uri = URI.create(value);
-    } catch (IllegalArgumentException e) {
-      throw new ApiConfigException(name + "='" + value + "' is not a URL; use something like https://host[:port][/path].");
-    }
-    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-        || uri.getHost() == null) {
-      throw new ApiConfigException(name + "='" + value + "' must be an http:// or https:// URL with a host.");
-    }
-    return uri;
+  /** Reads {@code env} and fails with every problem at once. */
+  public static ApiSettings fromEnv(Map<String, String> env) {
+    return Env.read(env, ApiSettings::from);
+  }
+
+  static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
   }
 
   /** The same settings listening on another port (tests and the demo bind to port 0). */
   public ApiSettings withHttpPort(int port) {
-    return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits, sso,
-        workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis, maxSubscriptionsPerSocket, maxSseStreamsPerClient, trustForwardedFor, clientLimits);
+    return new ApiSettings(httpHost, port, corsOrigins, graphiqlEnabled, introspectionEnabled, migrateOnStart, limits,
+        sso, workerStatusIntervalMillis, sseKeepAliveMillis, idleTimeoutSeconds, headerTimeoutMillis,
+        maxSubscriptionsPerSocket, maxSseStreamsPerClient, trustForwardedFor, clientLimits);
   }
-
-  public String httpHost() { return httpHost; }
-  public int httpPort() { return httpPort; }
-  public List<String> corsOrigins() { return corsOrigins; }
-  public boolean graphiqlEnabled() { return graphiqlEnabled; }
-  public boolean introspectionEnabled() { return introspectionEnabled; }
-  public boolean migrateOnStart() { return migrateOnStart; }
-  public QueryLimits limits() { return limits; }
-  public SsoSettings sso() { return sso; }
-  public int workerStatusIntervalMillis() { return workerStatusIntervalMillis; }
-  public int sseKeepAliveMillis() { return sseKeepAliveMillis; }
-  /** Connections with nothing read or written for this long are closed (0: never). */
-  public int idleTimeoutSeconds() { return idleTimeoutSeconds; }
-  /** A connection must have sent its first request's headers within this time. */
-  public int headerTimeoutMillis() { return headerTimeoutMillis; }
-  /** Subscriptions one WebSocket may run at once. */
-  public int maxSubscriptionsPerSocket() { return maxSubscriptionsPerSocket; }
-  /** Event streams (graphql-sse) one client address may hold open on one API instance; 0: no cap. */
-  public int maxSseStreamsPerClient() { return maxSseStreamsPerClient; }
-  /** Whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it). */
-  public boolean trustForwardedFor() { return trustForwardedFor; }
-  /** Per-client rate limits, admin characters and the public metrics switch. */
-  public ClientLimits clientLimits() { return clientLimits; }
 
   @Override
   public String toString() {

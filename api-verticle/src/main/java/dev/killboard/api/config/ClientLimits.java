@@ -1,5 +1,6 @@
 package dev.killboard.api.config;
 
+import dev.killboard.config.Env;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,29 +33,30 @@ public record ClientLimits(long rateCapacity, long rateLeakPerSecond, int ssoCal
     return adminCharacterIds.contains(characterId);
   }
 
-  static ClientLimits fromEnv(EnvReader r, QueryLimits limits) {
-    int capacity = r.integer("KILLBOARD_RATE_LIMIT_CAPACITY", (int) DEFAULT_RATE_CAPACITY, 1, Integer.MAX_VALUE);
+  static ClientLimits from(Env env, QueryLimits limits) {
+    long capacity = env.longValue("KILLBOARD_RATE_LIMIT_CAPACITY", DEFAULT_RATE_CAPACITY, 1, Integer.MAX_VALUE,
+        "the query cost a client may spend at once (its leaky bucket's size)");
     if (capacity < limits.maxComplexity()) {
-      throw new ApiConfigException("KILLBOARD_RATE_LIMIT_CAPACITY=" + capacity + " is smaller than KILLBOARD_MAX_QUERY_COMPLEXITY="
+      env.problem("KILLBOARD_RATE_LIMIT_CAPACITY=" + capacity + " is smaller than KILLBOARD_MAX_QUERY_COMPLEXITY="
           + limits.maxComplexity() + "; a query the API allows could never run. Raise the capacity (default "
           + DEFAULT_RATE_CAPACITY + ").");
     }
-    int leak = r.integer("KILLBOARD_RATE_LIMIT_PER_SECOND", (int) DEFAULT_RATE_LEAK_PER_SECOND, 1, Integer.MAX_VALUE);
-    int sso = r.integer("KILLBOARD_SSO_CALLS_PER_MINUTE", DEFAULT_SSO_CALLS_PER_MINUTE, 1, 100_000);
+    long leak = env.longValue("KILLBOARD_RATE_LIMIT_PER_SECOND", DEFAULT_RATE_LEAK_PER_SECOND, 1, Integer.MAX_VALUE,
+        "the query cost a client's bucket drains per second");
+    int sso = env.integer("KILLBOARD_SSO_CALLS_PER_MINUTE", DEFAULT_SSO_CALLS_PER_MINUTE, 1, 100_000,
+        "sign-in and token-refresh calls per client address and minute");
     Set<Integer> admins = new LinkedHashSet<>();
-    for (String id : r.list("KILLBOARD_ADMIN_CHARACTER_IDS", List.of())) {
-      try {
-        int parsed = Integer.parseInt(id);
-        if (parsed <= 0) {
-          throw new NumberFormatException();
-        }
-        admins.add(parsed);
-      } catch (NumberFormatException e) {
-        throw new ApiConfigException("KILLBOARD_ADMIN_CHARACTER_IDS contains '" + id + "', which is not an EVE character id;"
-            + " use comma-separated positive numbers such as 2112625428,95465499 (empty: nobody is an admin).");
+    for (String id : env.list("KILLBOARD_ADMIN_CHARACTER_IDS", List.of(),
+        "EVE character ids allowed to start crawls and read every user (empty: nobody)")) {
+      if (!id.matches("[1-9][0-9]{0,9}") || Long.parseLong(id) > Integer.MAX_VALUE) {
+        env.problem("KILLBOARD_ADMIN_CHARACTER_IDS contains '" + id + "', which is not an EVE character id; use"
+            + " comma-separated positive numbers such as 2112625428,95465499 (empty: nobody is an admin).");
+      } else {
+        admins.add(Integer.parseInt(id));
       }
     }
-    return new ClientLimits(capacity, leak, sso, admins, r.bool("KILLBOARD_PUBLIC_METRICS_ENABLED", false));
+    return new ClientLimits(capacity, leak, sso, admins, env.bool("KILLBOARD_PUBLIC_METRICS_ENABLED", false,
+        "whether GET /metrics is also served on the public port"));
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.killboard.api.config;
 
+import dev.killboard.config.Env;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 
 /**
@@ -42,37 +45,45 @@ public record QueryLimits(
     return UNIVERSE_LISTS.contains(field) ? Math.max(maxUniversePageSize, maxPageSize) : maxPageSize;
   }
 
-  static QueryLimits fromEnv(EnvReader r) {
+  /** Reads the {@code KILLBOARD_MAX_*} limits and timeouts. */
+  static QueryLimits from(Env env) {
     QueryLimits d = defaults();
-    int maxPage = r.integer("KILLBOARD_MAX_PAGE_SIZE", d.maxPageSize, 1, 10_000);
-    int defaultPage = r.integer("KILLBOARD_DEFAULT_PAGE_SIZE", Math.min(d.defaultPageSize, maxPage), 1, 10_000);
+    int maxPage = env.integer("KILLBOARD_MAX_PAGE_SIZE", d.maxPageSize, 1, 10_000, "the largest page of a list");
+    int defaultPage = env.integer("KILLBOARD_DEFAULT_PAGE_SIZE", Math.min(d.defaultPageSize, maxPage), 1, 10_000,
+        "the page size when a query names none");
     if (defaultPage > maxPage) {
-      throw new ApiConfigException("KILLBOARD_DEFAULT_PAGE_SIZE=" + defaultPage + " is larger than KILLBOARD_MAX_PAGE_SIZE="
-          + maxPage + "; lower the default or raise the maximum.");
+      env.problem("KILLBOARD_DEFAULT_PAGE_SIZE=" + defaultPage + " is larger than KILLBOARD_MAX_PAGE_SIZE=" + maxPage
+          + "; lower the default or raise the maximum.");
     }
-    int universePage = r.integer("KILLBOARD_MAX_UNIVERSE_PAGE_SIZE", Math.max(d.maxUniversePageSize, maxPage), 1, 10_000);
+    int universePage = env.integer("KILLBOARD_MAX_UNIVERSE_PAGE_SIZE", Math.max(d.maxUniversePageSize, maxPage), 1,
+        10_000, "the largest page of the universe lists (regions, systems, item groups)");
     if (universePage < maxPage) {
-      throw new ApiConfigException("KILLBOARD_MAX_UNIVERSE_PAGE_SIZE=" + universePage + " is smaller than KILLBOARD_MAX_PAGE_SIZE="
+      env.problem("KILLBOARD_MAX_UNIVERSE_PAGE_SIZE=" + universePage + " is smaller than KILLBOARD_MAX_PAGE_SIZE="
           + maxPage + "; the universe lists must allow at least the ordinary page size.");
     }
-    int statement = r.integer("KILLBOARD_API_STATEMENT_TIMEOUT_MS", d.statementTimeoutMillis, 100, 600_000);
-    int request = r.integer("KILLBOARD_REQUEST_TIMEOUT_MS", d.requestTimeoutMillis, 100, 600_000);
-    if (request < statement) {
-      throw new ApiConfigException("KILLBOARD_REQUEST_TIMEOUT_MS=" + request + " is shorter than KILLBOARD_API_STATEMENT_TIMEOUT_MS="
-          + statement + "; a request must be allowed at least one full statement.");
+    Duration statement = env.duration("KILLBOARD_API_STATEMENT_TIMEOUT", "KILLBOARD_API_STATEMENT_TIMEOUT_MS",
+        ChronoUnit.MILLIS, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10),
+        "the longest SQL statement of the API's connections");
+    Duration request = env.duration("KILLBOARD_REQUEST_TIMEOUT", "KILLBOARD_REQUEST_TIMEOUT_MS", ChronoUnit.MILLIS,
+        Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(10), "the longest GraphQL request");
+    if (request.compareTo(statement) < 0) {
+      env.problem("KILLBOARD_REQUEST_TIMEOUT=" + Env.human(request) + " is shorter than KILLBOARD_API_STATEMENT_TIMEOUT="
+          + Env.human(statement) + "; a request must be allowed at least one full statement.");
     }
     return new QueryLimits(
-        r.integer("KILLBOARD_MAX_QUERY_DEPTH", d.maxDepth, 2, 100),
-        r.integer("KILLBOARD_MAX_QUERY_TOKENS", d.maxQueryTokens, 100, 15_000),
-        r.integer("KILLBOARD_MAX_QUERY_COMPLEXITY", d.maxComplexity, 10, 100_000_000),
-        r.integer("KILLBOARD_MAX_ROOT_FIELDS", d.maxRootFields, 1, 1000),
-        r.integer("KILLBOARD_MAX_ALIASES", d.maxAliases, 0, 10_000),
+        env.integer("KILLBOARD_MAX_QUERY_DEPTH", d.maxDepth, 2, 100, "the deepest query"),
+        env.integer("KILLBOARD_MAX_QUERY_TOKENS", d.maxQueryTokens, 100, 15_000, "the most tokens in a query"),
+        env.integer("KILLBOARD_MAX_QUERY_COMPLEXITY", d.maxComplexity, 10, 100_000_000, "the highest query cost"),
+        env.integer("KILLBOARD_MAX_ROOT_FIELDS", d.maxRootFields, 1, 1000, "the most root fields in a query"),
+        env.integer("KILLBOARD_MAX_ALIASES", d.maxAliases, 0, 10_000, "the most aliases in a query"),
         defaultPage, maxPage, universePage,
-        r.integer("KILLBOARD_MAX_BODY_BYTES", d.maxBodyBytes, 1024, 16 * 1024 * 1024),
-        r.integer("KILLBOARD_MAX_RESPONSE_BYTES", d.maxResponseBytes, 64 * 1024, 1024 * 1024 * 1024),
-        statement, request,
-        r.integer("KILLBOARD_EXACT_COUNT_CEILING", d.exactCountCeiling, 0, 100_000_000),
-        r.integer("KILLBOARD_MAX_SEARCH_LENGTH", d.maxSearchLength, 1, 1000));
+        env.integer("KILLBOARD_MAX_BODY_BYTES", d.maxBodyBytes, 1024, 16 * 1024 * 1024, "the largest request body"),
+        env.integer("KILLBOARD_MAX_RESPONSE_BYTES", d.maxResponseBytes, 64 * 1024, 1024 * 1024 * 1024,
+            "the largest response"),
+        ApiSettings.millis(statement), ApiSettings.millis(request),
+        env.integer("KILLBOARD_EXACT_COUNT_CEILING", d.exactCountCeiling, 0, 100_000_000,
+            "lists count exactly up to this many rows"),
+        env.integer("KILLBOARD_MAX_SEARCH_LENGTH", d.maxSearchLength, 1, 1000, "the longest accepted search text"));
   }
 
   @Override

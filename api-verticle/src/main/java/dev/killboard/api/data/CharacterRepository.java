@@ -3,6 +3,7 @@ package dev.killboard.api.data;
 import dev.killboard.api.data.Entities.Bloodline;
 import dev.killboard.api.data.Entities.Character;
 import dev.killboard.api.data.Entities.Race;
+import dev.killboard.api.limits.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -15,9 +16,20 @@ public final class CharacterRepository {
       + " ch.race_id, ch.gender, ch.security_status, ch.description, ch.title, ch.faction_id";
 
   private final Sql sql;
+  private final PagePlanner pages;
 
-  public CharacterRepository(Sql sql) {
+  public CharacterRepository(Sql sql, PagePlanner pages) {
     this.sql = sql;
+    this.pages = pages;
+  }
+
+  /** The characters list's filter; {@code name} matches anywhere in the name, case-insensitively. */
+  public record CharacterFilter(String name, Integer corporationId, Integer allianceId, CharacterOrder order) {
+  }
+
+  /** Orders of the characters list. */
+  public enum CharacterOrder {
+    NAME_ASC, NAME_DESC, SECURITY_STATUS_ASC, SECURITY_STATUS_DESC
   }
 
   static Character character(Row r) {
@@ -57,7 +69,22 @@ public final class CharacterRepository {
         CharacterRepository::bloodline);
   }
 
-  public ListQuery<Character> characterList() {
-    return new ListQuery<>(CHARACTER_COLUMNS, "characters ch", CharacterRepository::character);
+  public Future<Connection<Character>> list(CharacterFilter f, PageRequest page) {
+    ListQuery<Character> q = ListQuery.of(CHARACTER_COLUMNS, "characters ch", CharacterRepository::character);
+    if (f.name() != null) {
+      q = q.where("ch.name ILIKE ?", Sql.containsPattern(f.name()));
+    }
+    if (f.corporationId() != null) {
+      q = q.where("ch.corporation_id = ?", f.corporationId());
+    }
+    if (f.allianceId() != null) {
+      q = q.where("ch.alliance_id = ?", f.allianceId());
+    }
+    return pages.page(q.orderBy(switch (f.order()) {
+      case NAME_DESC -> "ch.name DESC, ch.id DESC";
+      case SECURITY_STATUS_ASC -> "ch.security_status ASC NULLS LAST, ch.id";
+      case SECURITY_STATUS_DESC -> "ch.security_status DESC NULLS LAST, ch.id DESC";
+      case NAME_ASC -> "ch.name, ch.id";
+    }), page);
   }
 }

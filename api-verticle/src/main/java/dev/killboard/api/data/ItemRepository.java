@@ -3,6 +3,7 @@ package dev.killboard.api.data;
 import dev.killboard.api.data.Entities.Category;
 import dev.killboard.api.data.Entities.ItemGroup;
 import dev.killboard.api.data.Entities.ItemType;
+import dev.killboard.api.limits.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import java.util.List;
@@ -16,9 +17,23 @@ public final class ItemRepository {
       + " t.icon_id, t.created_at, t.updated_at";
 
   private final Sql sql;
+  private final PagePlanner pages;
 
-  public ItemRepository(Sql sql) {
+  public ItemRepository(Sql sql, PagePlanner pages) {
     this.sql = sql;
+    this.pages = pages;
+  }
+
+  /** The types list's filter; {@code search} matches anywhere in the name, case-insensitively. */
+  public record TypeFilter(String search, Integer groupId, Boolean published) {
+  }
+
+  /** The item groups list's filter. */
+  public record ItemGroupFilter(String search, Integer categoryId, Boolean published) {
+  }
+
+  /** The categories list's filter. */
+  public record CategoryFilter(String search, Boolean published) {
   }
 
   static Category category(Row r) {
@@ -59,15 +74,42 @@ public final class ItemRepository {
         Ids.tuple(groupIds), ItemRepository::type);
   }
 
-  public ListQuery<Category> categoryList() {
-    return new ListQuery<>(CATEGORY_COLUMNS, "categories c", ItemRepository::category);
+  public Future<Connection<ItemType>> list(TypeFilter f, PageRequest page) {
+    ListQuery<ItemType> q = ListQuery.of(TYPE_COLUMNS, "types t", ItemRepository::type);
+    if (f.search() != null) {
+      q = q.where("t.name ILIKE ?", Sql.containsPattern(f.search()));
+    }
+    if (f.groupId() != null) {
+      q = q.where("t.group_id = ?", f.groupId());
+    }
+    if (f.published() != null) {
+      q = q.where("t.published = ?", f.published());
+    }
+    return pages.page(q.orderBy("t.name, t.id"), page);
   }
 
-  public ListQuery<ItemGroup> groupList() {
-    return new ListQuery<>(GROUP_COLUMNS, "item_groups g", ItemRepository::group);
+  public Future<Connection<ItemGroup>> list(ItemGroupFilter f, PageRequest page) {
+    ListQuery<ItemGroup> q = ListQuery.of(GROUP_COLUMNS, "item_groups g", ItemRepository::group);
+    if (f.search() != null) {
+      q = q.where("g.name ILIKE ?", Sql.containsPattern(f.search()));
+    }
+    if (f.categoryId() != null) {
+      q = q.where("g.category_id = ?", f.categoryId());
+    }
+    if (f.published() != null) {
+      q = q.where("g.published = ?", f.published());
+    }
+    return pages.page(q.orderBy("g.name, g.id"), page);
   }
 
-  public ListQuery<ItemType> typeList() {
-    return new ListQuery<>(TYPE_COLUMNS, "types t", ItemRepository::type);
+  public Future<Connection<Category>> list(CategoryFilter f, PageRequest page) {
+    ListQuery<Category> q = ListQuery.of(CATEGORY_COLUMNS, "categories c", ItemRepository::category);
+    if (f.search() != null) {
+      q = q.where("c.name ILIKE ?", Sql.containsPattern(f.search()));
+    }
+    if (f.published() != null) {
+      q = q.where("c.published = ?", f.published());
+    }
+    return pages.page(q.orderBy("c.name, c.id"), page);
   }
 }

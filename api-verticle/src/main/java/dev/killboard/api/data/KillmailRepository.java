@@ -1,6 +1,7 @@
 package dev.killboard.api.data;
 
 import dev.killboard.api.data.Entities.Position;
+import dev.killboard.api.limits.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -19,9 +20,50 @@ public final class KillmailRepository {
   static final String PAGE_ROWS = "killmails k ON k.killmail_id = p.page_id LEFT JOIN victims v ON v.killmail_id = k.killmail_id";
 
   private final Sql sql;
+  private final PagePlanner pages;
+  private final KillmailSearch search;
 
-  public KillmailRepository(Sql sql) {
+  public KillmailRepository(Sql sql, PagePlanner pages) {
     this.sql = sql;
+    this.pages = pages;
+    this.search = new KillmailSearch(sql, pages);
+  }
+
+  /**
+   * The killmails list's filter: {@code search} (names of characters, corporations, alliances that took part), a
+   * system and/or a region, and the time direction.
+   */
+  public record KillmailFilter(String search, Integer systemId, Integer regionId, KillmailOrder order) {
+    boolean newestFirst() {
+      return order != KillmailOrder.TIME_ASC;
+    }
+  }
+
+  /** Orders of the killmails list. */
+  public enum KillmailOrder {
+    TIME_DESC, TIME_ASC
+  }
+
+  /** An entity's killmails list: the killmails {@code entityId} took part in (victim or attacker side). */
+  public record InvolvementFilter(Involvement involvement, int entityId) {
+  }
+
+  /** The kinds of entity with an involvement table ({@code <scope>_killmails}) and per-day totals. */
+  public enum Involvement {
+    CHARACTER, CORPORATION, ALLIANCE;
+
+    /** The schema's scope name: character, corporation, alliance. */
+    String scope() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    String table() {
+      return scope() + "_killmails";
+    }
+
+    String column() {
+      return scope() + "_id";
+    }
   }
 
   /** A killmail. */
@@ -101,25 +143,86 @@ public final class KillmailRepository {
   }
 
   /**
-   * The killmail list over killmails (optionally filtered by system or region; conditions use alias {@code k}),
-   * ordered by time in {@code dir}: ids first from the time index (or the filter's), then one page of rows.
+   * The killmails list: a search (entities whose name matches, see {@link KillmailSearch}), the list of a system and/or
+   * region, or the unfiltered list, in time order.
    */
-  public ListQuery<Killmail> list(String dir) {
-    return new ListQuery<>(KILLMAIL_COLUMNS, KILLMAIL_FROM, KillmailRepository::killmail).countFrom("killmails k")
+  public Future<Connection<Killmail>> list(KillmailFilter f, PageRequest page) {
+    if (f.search() != null) {
+      return search.page(f, page);
+    }
+    if (f.systemId() == null && f.regionId() == null) {
+      return positionedPage(f.newestFirst(), page.offset(), page.limit() + 1).map(p -> Paging.connection(
+          p.rows(), p.counted(), page, CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId));
+    }
+    return pages.page(placeQuery(f), page);
+  }
+
+  /** Killmails one character, corporation or alliance took part in, newest first. */
+  public Future<Connection<Killmail>> list(InvolvementFilter f, PageRequest page) {
+    return pages.page(involvementQuery(f), page);
+  }
+
+  /**
+   * The list of a system and/or region: ids first from the filter's time index, then one page of rows; planned for
+   * the filter's values, counted from the counter tables, deep pages placed from the filter's per-day totals.
+   */
+  ListQuery<Killmail> placeQuery(KillmailFilter f) {
+    Integer systemId = f.systemId();
+    Integer regionId = f.regionId();
+    ListQuery<Killmail> q = timeOrdered(f.newestFirst());
+    if (systemId != null) {
+      q = q.where("k.solar_system_id = ?", systemId);
+    }
+    if (regionId != null) {
+      q = q.where("k.region_id = ?", regionId);
+    }
+    // A busy and a quiet region need different plans; a cached generic plan would pick one for all.
+    q = q.customPlan();
+    // Deep pages are placed from the filter's per-day totals. With both filters the list is the system's killmails
+    // when the system is in that region (a killmail's region is its system's) and empty otherwise, so the system's
+    // days place it either way.
+    if (systemId != null) {
+      q = q.exactCount(() -> regionId == null ? countInSystem(systemId) : countInSystemOfRegion(systemId, regionId))
+          .positionedWithin("system", systemId, "k.killmail_time", f.newestFirst());
+    } else {
+      q = q.exactCount(() -> countInRegion(regionId)).positionedWithin("region", regionId, "k.killmail_time", f.newestFirst());
+    }
+    return q.cursors(CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId);
+  }
+
+  /** An entity's list: ids from its involvement index, placed from its per-day totals, counted exactly. */
+  ListQuery<Killmail> involvementQuery(InvolvementFilter f) {
+    Involvement kind = f.involvement();
+    int id = f.entityId();
+    return involvementOrdered(kind)
+        .where("i." + kind.column() + " = ?", id)
+        .positionedWithin(kind.scope(), id, "i.killmail_time", true)
+        .exactCount(() -> countInScope(kind.scope(), id))
+        .cursors(CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId);
+  }
+
+  /**
+   * All killmails (conditions use alias {@code k}) in time order: ids first from the time index (or the filter's),
+   * then one page of rows.
+   */
+  static ListQuery<Killmail> timeOrdered(boolean newestFirst) {
+    String dir = newestFirst ? "DESC" : "ASC";
+    return ListQuery.of(KILLMAIL_COLUMNS, KILLMAIL_FROM, KillmailRepository::killmail).countFrom("killmails k")
         .orderBy("k.killmail_time " + dir + ", k.killmail_id " + dir)
         .idsFirst("killmails k", "k.killmail_id AS page_id", PAGE_ROWS, "k.killmail_time " + dir + ", k.killmail_id " + dir);
   }
 
   /**
-   * Killmails one entity took part in, through its involvement table (alias {@code i}), newest first: ids from the
-   * involvement index, then one page of rows.
+   * Killmails through an involvement table (alias {@code i}), newest first: ids from the involvement index, then one
+   * page of rows.
    */
-  public ListQuery<Killmail> involvementList(String involvementTable) {
-    return new ListQuery<>(KILLMAIL_COLUMNS, involvementTable + " i JOIN killmails k ON k.killmail_id = i.killmail_id"
+  static ListQuery<Killmail> involvementOrdered(Involvement kind) {
+    String table = kind.table();
+    return ListQuery.of(KILLMAIL_COLUMNS, table + " i JOIN killmails k ON k.killmail_id = i.killmail_id"
         + " LEFT JOIN victims v ON v.killmail_id = k.killmail_id", KillmailRepository::killmail)
-        .countFrom(involvementTable + " i")
+        .countFrom(table + " i")
         .orderBy("i.killmail_time DESC, i.killmail_id DESC")
-        .idsFirst(involvementTable + " i", "i.killmail_id AS page_id", PAGE_ROWS, "k.killmail_time DESC, k.killmail_id DESC");
+        .idsFirst(table + " i", "i.killmail_id AS page_id", PAGE_ROWS, "k.killmail_time DESC, k.killmail_id DESC");
   }
 
   /**
@@ -127,7 +230,7 @@ public final class KillmailRepository {
    * in one statement: {@code killmail_page_start} finds the hour holding the position from the per-hour totals, so
    * only killmails of that hour are skipped, however deep the page (docs/schema.md, "page positions").
    */
-  public Future<KillmailPage> positionedPage(boolean newestFirst, long offset, int rows) {
+  private Future<KillmailPage> positionedPage(boolean newestFirst, long offset, int rows) {
     return sql.rows(positionedPageSql(newestFirst, rows), Tuple.of(offset)).map(result -> {
       long total = 0;
       List<Killmail> page = new java.util.ArrayList<>(rows);
@@ -155,11 +258,6 @@ public final class KillmailRepository {
         + ") x ON true ORDER BY x.killmail_time " + dir + ", x.killmail_id " + dir;
   }
 
-  /** Exact counts kept by the schema's counter tables. */
-  public Future<Long> countAll() {
-    return sql.one("SELECT killmail_count_total() AS n", Tuple.tuple(), r -> r.getLong("n"));
-  }
-
   public Future<Long> countInSystem(int systemId) {
     return sql.one("SELECT killmail_count_for_system($1) AS n", Tuple.of(systemId), r -> r.getLong("n"));
   }
@@ -179,101 +277,7 @@ public final class KillmailRepository {
     return sql.one("SELECT killmail_scope_total($1, $2) AS n", Tuple.of(scope, scopeId), r -> r.getLong("n"));
   }
 
-  /** Ids of the characters, corporations and alliances whose name contains {@code text}, most specific names first. */
-  public Future<SearchMatches> searchEntities(String text, int perKind) {
-    String pattern = Sql.containsPattern(text);
-    String q = "SELECT 'character' AS kind, id FROM (SELECT id FROM characters WHERE name ILIKE $1"
-        + " ORDER BY (lower(name) = lower($2)) DESC, length(name), id LIMIT $3) c"
-        + " UNION ALL SELECT 'corporation', id FROM (SELECT id FROM corporations WHERE name ILIKE $1"
-        + " ORDER BY (lower(name) = lower($2)) DESC, length(name), id LIMIT $3) co"
-        + " UNION ALL SELECT 'alliance', id FROM (SELECT id FROM alliances WHERE name ILIKE $1"
-        + " ORDER BY (lower(name) = lower($2)) DESC, length(name), id LIMIT $3) a";
-    return sql.rows(q, Tuple.of(pattern, text, perKind)).map(rows -> {
-      List<Integer> characters = new java.util.ArrayList<>();
-      List<Integer> corporations = new java.util.ArrayList<>();
-      List<Integer> alliances = new java.util.ArrayList<>();
-      for (Row r : rows) {
-        switch (r.getString("kind")) {
-          case "character" -> characters.add(r.getInteger("id"));
-          case "corporation" -> corporations.add(r.getInteger("id"));
-          default -> alliances.add(r.getInteger("id"));
-        }
-      }
-      return new SearchMatches(characters, corporations, alliances);
-    });
-  }
-
-  /**
-   * Killmails any of the matched entities took part in (victim or attacker side), optionally within one system or
-   * region, one page in time order. Each entity contributes at most the rows the page can reach (its involvement
-   * index read in order, stopping early), so the cost is bounded by page depth times matched entities, never by the
-   * table. The count is exact up to {@code countCeiling}, a lower bound above it.
-   */
-  public Future<KillmailPage> search(SearchMatches m, Integer systemId, Integer regionId, boolean ascending, long offset, int limit,
-      int countCeiling) {
-    String dir = ascending ? "ASC" : "DESC";
-    List<Object> common = new java.util.ArrayList<>(List.of(m.characters().toArray(new Integer[0]),
-        m.corporations().toArray(new Integer[0]), m.alliances().toArray(new Integer[0]), 0L));
-    StringBuilder filter = new StringBuilder();
-    if (systemId != null) {
-      common.add(systemId);
-      filter.append(" AND k2.solar_system_id = $").append(common.size());
-    }
-    if (regionId != null) {
-      common.add(regionId);
-      filter.append(" AND k2.region_id = $").append(common.size());
-    }
-    String hits = hitsSql("character_killmails", "character_id", "$1", filter.toString(), dir) + " UNION "
-        + hitsSql("corporation_killmails", "corporation_id", "$2", filter.toString(), dir) + " UNION "
-        + hitsSql("alliance_killmails", "alliance_id", "$3", filter.toString(), dir);
-
-    List<Object> pageParams = new java.util.ArrayList<>(common);
-    pageParams.set(3, offset + limit + 1);
-    pageParams.add(limit + 1);
-    pageParams.add(offset);
-    String pageSql = "WITH hits AS (" + hits + ") SELECT " + KILLMAIL_COLUMNS
-        + " FROM hits h JOIN killmails k ON k.killmail_id = h.killmail_id LEFT JOIN victims v ON v.killmail_id = k.killmail_id"
-        + " ORDER BY k.killmail_time " + dir + ", k.killmail_id " + dir
-        + " LIMIT $" + (pageParams.size() - 1) + " OFFSET $" + pageParams.size();
-
-    List<Object> countParams = new java.util.ArrayList<>(common);
-    countParams.set(3, (long) countCeiling + 1);
-    String countSql = "WITH hits AS (" + hits + ") SELECT count(*) AS n FROM hits";
-
-    Future<List<Killmail>> rows = sql.list(pageSql, Tuple.wrap(pageParams), KillmailRepository::killmail);
-    Future<Long> count = sql.one(countSql, Tuple.wrap(countParams), r -> r.getLong("n"));
-    return Future.all(rows, count).map(done -> new KillmailPage(rows.result(), count.result()));
-  }
-
-  /**
-   * The sum of the matched entities' exact killmail totals (from their per-day totals): a search's total when one
-   * entity matched, an upper bound when several did (a killmail two of them took part in counts twice). Costs one
-   * row per day each entity has killmails on, whatever the number of killmails.
-   */
-  public Future<Long> searchTotalEstimate(SearchMatches m) {
-    String q = "SELECT (SELECT coalesce(sum(killmail_scope_total('character', e.id)), 0) FROM unnest($1::int4[]) AS e(id))"
-        + " + (SELECT coalesce(sum(killmail_scope_total('corporation', e.id)), 0) FROM unnest($2::int4[]) AS e(id))"
-        + " + (SELECT coalesce(sum(killmail_scope_total('alliance', e.id)), 0) FROM unnest($3::int4[]) AS e(id)) AS n";
-    return sql.one(q, Tuple.of(m.characters().toArray(new Integer[0]), m.corporations().toArray(new Integer[0]),
-        m.alliances().toArray(new Integer[0])), r -> r.getLong("n"));
-  }
-
-  private static String hitsSql(String table, String column, String idsParam, String filter, String dir) {
-    return "SELECT x.killmail_time, x.killmail_id FROM unnest(" + idsParam + "::int4[]) AS e(id) CROSS JOIN LATERAL ("
-        + "SELECT i.killmail_time, i.killmail_id FROM " + table + " i"
-        + (filter.isEmpty() ? "" : " JOIN killmails k2 ON k2.killmail_id = i.killmail_id")
-        + " WHERE i." + column + " = e.id" + filter
-        + " ORDER BY i.killmail_time " + dir + ", i.killmail_id " + dir + " LIMIT $4) x";
-  }
-
   /** One page of killmails (one row more than asked when a next page exists) and the total: exact, or bounded for a search. */
   public record KillmailPage(List<Killmail> rows, long counted) {
-  }
-
-  /** Entities matched by a search text. */
-  public record SearchMatches(List<Integer> characters, List<Integer> corporations, List<Integer> alliances) {
-    public boolean isEmpty() {
-      return characters.isEmpty() && corporations.isEmpty() && alliances.isEmpty();
-    }
   }
 }

@@ -5,9 +5,11 @@ import dev.killboard.api.data.Entities.AllianceCounts;
 import dev.killboard.api.data.Entities.AllianceSnapshot;
 import dev.killboard.api.data.Entities.Corporation;
 import dev.killboard.api.data.Entities.CorporationSnapshot;
+import dev.killboard.api.limits.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
 
@@ -20,10 +22,33 @@ public final class OrganisationRepository {
   /** How many days back the metrics compare against. */
   public static final int[] METRIC_DAYS = {1, 7, 30};
 
-  private final Sql sql;
+  /** Player corporations start here; lower ids are NPC corporations, which the original's list hides. */
+  static final int FIRST_PLAYER_CORPORATION = 2_000_000;
 
-  public OrganisationRepository(Sql sql) {
+  private final Sql sql;
+  private final PagePlanner pages;
+
+  public OrganisationRepository(Sql sql, PagePlanner pages) {
     this.sql = sql;
+    this.pages = pages;
+  }
+
+  /**
+   * The alliances list's filter: {@code search} matches name or ticker, {@code name} and {@code ticker} their own
+   * column (anywhere, case-insensitively); the founding bounds are inclusive.
+   */
+  public record AllianceFilter(String search, String name, String ticker, OffsetDateTime foundedFrom,
+      OffsetDateTime foundedTo, OrganisationOrder order) {
+  }
+
+  /** The corporations list's filter (player corporations only), as {@link AllianceFilter} plus the alliance. */
+  public record CorporationFilter(String search, String name, String ticker, Integer allianceId, OffsetDateTime foundedFrom,
+      OffsetDateTime foundedTo, OrganisationOrder order) {
+  }
+
+  /** Orders of the alliances and corporations lists. */
+  public enum OrganisationOrder {
+    NAME_ASC, NAME_DESC, MEMBER_COUNT_ASC, MEMBER_COUNT_DESC
   }
 
   static Alliance alliance(Row r) {
@@ -114,14 +139,69 @@ public final class OrganisationRepository {
         r -> new SnapshotRow<>(r.getInteger("id"), r.getInteger("days"), new CorporationSnapshot(Sql.date(r, "snapshot_date"), r.getInteger("member_count"))));
   }
 
-  public ListQuery<Alliance> allianceList(boolean withCounts) {
-    return new ListQuery<>(ALLIANCE_COLUMNS, withCounts
+  public Future<Connection<Alliance>> list(AllianceFilter f, PageRequest page) {
+    boolean byMembers = f.order() == OrganisationOrder.MEMBER_COUNT_ASC || f.order() == OrganisationOrder.MEMBER_COUNT_DESC;
+    ListQuery<Alliance> q = ListQuery.of(ALLIANCE_COLUMNS, byMembers
         ? "alliances a JOIN alliance_member_counts amc ON amc.alliance_id = a.id" : "alliances a",
         OrganisationRepository::alliance);
+    if (f.search() != null) {
+      String p = Sql.containsPattern(f.search());
+      q = q.where("(a.name ILIKE ? OR a.ticker ILIKE ?)", p, p);
+    }
+    if (f.name() != null) {
+      q = q.where("a.name ILIKE ?", Sql.containsPattern(f.name()));
+    }
+    if (f.ticker() != null) {
+      q = q.where("a.ticker ILIKE ?", Sql.containsPattern(f.ticker()));
+    }
+    if (f.foundedFrom() != null) {
+      q = q.where("a.date_founded >= ?", f.foundedFrom());
+    }
+    if (f.foundedTo() != null) {
+      q = q.where("a.date_founded <= ?", f.foundedTo());
+    }
+    q = q.orderBy(switch (f.order()) {
+      case NAME_DESC -> "a.name DESC, a.id DESC";
+      case MEMBER_COUNT_ASC -> "amc.member_count, a.id";
+      case MEMBER_COUNT_DESC -> "amc.member_count DESC, a.id DESC";
+      case NAME_ASC -> "a.name, a.id";
+    });
+    if (byMembers) {
+      // Count over alliances alone: the join only orders.
+      q = q.countFrom("alliances a");
+    }
+    return pages.page(q, page);
   }
 
-  public ListQuery<Corporation> corporationList() {
-    return new ListQuery<>(CORPORATION_COLUMNS, "corporations co", OrganisationRepository::corporation);
+  public Future<Connection<Corporation>> list(CorporationFilter f, PageRequest page) {
+    ListQuery<Corporation> q = ListQuery.of(CORPORATION_COLUMNS, "corporations co", OrganisationRepository::corporation)
+        .where("co.id >= ?", FIRST_PLAYER_CORPORATION);
+    if (f.search() != null) {
+      String p = Sql.containsPattern(f.search());
+      q = q.where("(co.name ILIKE ? OR co.ticker ILIKE ?)", p, p);
+    }
+    if (f.name() != null) {
+      q = q.where("co.name ILIKE ?", Sql.containsPattern(f.name()));
+    }
+    if (f.ticker() != null) {
+      q = q.where("co.ticker ILIKE ?", Sql.containsPattern(f.ticker()));
+    }
+    if (f.allianceId() != null) {
+      q = q.where("co.alliance_id = ?", f.allianceId());
+    }
+    if (f.foundedFrom() != null) {
+      q = q.where("co.date_founded >= ?", f.foundedFrom());
+    }
+    if (f.foundedTo() != null) {
+      q = q.where("co.date_founded <= ?", f.foundedTo());
+    }
+    q = q.orderBy(switch (f.order()) {
+      case NAME_ASC -> "co.name, co.id";
+      case NAME_DESC -> "co.name DESC, co.id DESC";
+      case MEMBER_COUNT_ASC -> "co.member_count, co.id";
+      case MEMBER_COUNT_DESC -> "co.member_count DESC, co.id DESC";
+    });
+    return pages.page(q.cursors(CursorStyle.ID, Corporation::id), page);
   }
 
   /** A snapshot loaded for the key (entity id, days back). */

@@ -8,16 +8,12 @@ import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /** Runs prepared statements on the API's pool and maps rows; every statement is a cached prepared statement. */
 public final class Sql {
-  /** The original's timestamps are JavaScript's toISOString(): UTC, milliseconds, a trailing Z. */
-  private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-
   private final Pool pool;
   private final io.micrometer.core.instrument.Counter statements;
   private final java.util.concurrent.Executor mapping;
@@ -115,12 +111,7 @@ public final class Sql {
   /** A timestamp column as the contract's ISO-8601 text, or null. */
   public static String iso(Row row, String column) {
     OffsetDateTime t = row.getOffsetDateTime(column);
-    return t == null ? null : ISO_MILLIS.format(t.withOffsetSameInstant(ZoneOffset.UTC));
-  }
-
-  /** An instant as the contract's ISO-8601 text. */
-  public static String iso(java.time.Instant instant) {
-    return ISO_MILLIS.format(instant.atOffset(ZoneOffset.UTC));
+    return t == null ? null : Timestamps.ISO_MILLIS.format(t.withOffsetSameInstant(ZoneOffset.UTC));
   }
 
   /** A date column as YYYY-MM-DD, or null. */

@@ -5,6 +5,7 @@ import dev.killboard.api.data.Entities.Position;
 import dev.killboard.api.data.Entities.Region;
 import dev.killboard.api.data.Entities.SecurityStats;
 import dev.killboard.api.data.Entities.SolarSystem;
+import dev.killboard.api.limits.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import java.util.List;
@@ -18,9 +19,34 @@ public final class UniverseRepository {
       + " s.position_x, s.position_y, s.position_z";
 
   private final Sql sql;
+  private final PagePlanner pages;
 
-  public UniverseRepository(Sql sql) {
+  public UniverseRepository(Sql sql, PagePlanner pages) {
     this.sql = sql;
+    this.pages = pages;
+  }
+
+  /** The regions list's filter; {@code name} matches anywhere in the name, case-insensitively. */
+  public record RegionFilter(String name, NameOrder order) {
+  }
+
+  /** The constellations list's filter. */
+  public record ConstellationFilter(String name, Integer regionId, NameOrder order) {
+  }
+
+  /** The solar systems list's filter; the security bounds are inclusive. */
+  public record SolarSystemFilter(String name, Integer regionId, Integer constellationId, Double securityStatusMin,
+      Double securityStatusMax, SolarSystemOrder order) {
+  }
+
+  /** Orders of the regions and constellations lists. */
+  public enum NameOrder {
+    NAME_ASC, NAME_DESC
+  }
+
+  /** Orders of the solar systems list. */
+  public enum SolarSystemOrder {
+    NAME_ASC, NAME_DESC, SECURITY_STATUS_ASC, SECURITY_STATUS_DESC
   }
 
   static Region region(Row r) {
@@ -86,15 +112,47 @@ public final class UniverseRepository {
         r -> new Keyed<>(r.getInteger("id"), stats(r)));
   }
 
-  public ListQuery<Region> regionList() {
-    return new ListQuery<>(REGION_COLUMNS, "regions r", UniverseRepository::region);
+  public Future<Connection<Region>> list(RegionFilter f, PageRequest page) {
+    ListQuery<Region> q = ListQuery.of(REGION_COLUMNS, "regions r", UniverseRepository::region);
+    if (f.name() != null) {
+      q = q.where("r.name ILIKE ?", Sql.containsPattern(f.name()));
+    }
+    return pages.page(q.orderBy(f.order() == NameOrder.NAME_DESC ? "r.name DESC, r.id DESC" : "r.name, r.id"), page);
   }
 
-  public ListQuery<Constellation> constellationList() {
-    return new ListQuery<>(CONSTELLATION_COLUMNS, "constellations c", UniverseRepository::constellation);
+  public Future<Connection<Constellation>> list(ConstellationFilter f, PageRequest page) {
+    ListQuery<Constellation> q = ListQuery.of(CONSTELLATION_COLUMNS, "constellations c", UniverseRepository::constellation);
+    if (f.name() != null) {
+      q = q.where("c.name ILIKE ?", Sql.containsPattern(f.name()));
+    }
+    if (f.regionId() != null) {
+      q = q.where("c.region_id = ?", f.regionId());
+    }
+    return pages.page(q.orderBy(f.order() == NameOrder.NAME_DESC ? "c.name DESC, c.id DESC" : "c.name, c.id"), page);
   }
 
-  public ListQuery<SolarSystem> systemList() {
-    return new ListQuery<>(SYSTEM_COLUMNS, "solar_systems s", UniverseRepository::system);
+  public Future<Connection<SolarSystem>> list(SolarSystemFilter f, PageRequest page) {
+    ListQuery<SolarSystem> q = ListQuery.of(SYSTEM_COLUMNS, "solar_systems s", UniverseRepository::system);
+    if (f.name() != null) {
+      q = q.where("s.name ILIKE ?", Sql.containsPattern(f.name()));
+    }
+    if (f.regionId() != null) {
+      q = q.where("s.region_id = ?", f.regionId());
+    }
+    if (f.constellationId() != null) {
+      q = q.where("s.constellation_id = ?", f.constellationId());
+    }
+    if (f.securityStatusMin() != null) {
+      q = q.where("s.security_status >= ?", f.securityStatusMin());
+    }
+    if (f.securityStatusMax() != null) {
+      q = q.where("s.security_status <= ?", f.securityStatusMax());
+    }
+    return pages.page(q.orderBy(switch (f.order()) {
+      case NAME_DESC -> "s.name DESC, s.id DESC";
+      case SECURITY_STATUS_ASC -> "s.security_status ASC NULLS LAST, s.id";
+      case SECURITY_STATUS_DESC -> "s.security_status DESC NULLS LAST, s.id DESC";
+      case NAME_ASC -> "s.name, s.id";
+    }), page);
   }
 }

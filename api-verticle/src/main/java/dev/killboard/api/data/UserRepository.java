@@ -54,17 +54,6 @@ public final class UserRepository {
         UserRepository::user);
   }
 
-  /** Replaces the tokens of an existing user (token refresh); null when the user does not exist. */
-  public Future<StoredUser> updateTokens(TokenWrite w) {
-    return sql.one("UPDATE users AS u SET access_token_encrypted = $2,"
-        + " refresh_token_encrypted = coalesce($3, u.refresh_token_encrypted), token_expires_at = $4, scopes = $5,"
-        + " character_name = $6 WHERE character_id = $1 RETURNING " + USER_COLUMNS,
-        Tuple.of(w.characterId(), io.vertx.core.buffer.Buffer.buffer(w.accessTokenEncrypted()),
-            w.refreshTokenEncrypted() == null ? null : io.vertx.core.buffer.Buffer.buffer(w.refreshTokenEncrypted()),
-            w.expiresAt(), w.scopes().toArray(new String[0]), w.characterName()),
-        UserRepository::user);
-  }
-
   public Future<StoredUser> byCharacter(int characterId) {
     return sql.one("SELECT " + USER_COLUMNS + " FROM users WHERE character_id = $1", Tuple.of(characterId), UserRepository::user);
   }

@@ -1,6 +1,7 @@
 package dev.killboard.api.dataloaders;
 
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class Loaders {
   public static <K, V> Map<K, List<V>> groupBy(List<V> rows, Function<V, K> keyOf) {
     Map<K, List<V>> out = new HashMap<>();
     for (V row : rows) {
-      out.computeIfAbsent(keyOf.apply(row), k -> new java.util.ArrayList<>()).add(row);
+      out.computeIfAbsent(keyOf.apply(row), k -> new ArrayList<>()).add(row);
     }
     return out;
   }

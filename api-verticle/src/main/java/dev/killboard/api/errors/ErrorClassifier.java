@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /** Decides which {@link ErrorCode} an exception or a graphql-java error gets, and whether its message may be shown. */
 public final class ErrorClassifier {
@@ -90,7 +91,7 @@ public final class ErrorClassifier {
 
   static Throwable unwrap(Throwable t) {
     Throwable e = t;
-    while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
       e = e.getCause();
     }
     return e;

@@ -10,6 +10,7 @@ import graphql.language.OperationDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Times every GraphQL execution: {@code killboard_graphql_requests_seconds{type, outcome}}. Operation names are
@@ -33,7 +34,7 @@ final class OperationMetrics extends SimplePerformantInstrumentation {
           .tag("type", typeOf(parameters.getQuery()))
           .tag("outcome", outcome)
           .register(registry)
-          .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     });
   }
 

@@ -23,6 +23,7 @@ import io.vertx.ext.web.handler.graphql.GraphiQLHandlerOptions;
 import io.vertx.ext.web.handler.graphql.ws.GraphQLWSHandler;
 import io.vertx.ext.web.handler.graphql.ws.Message;
 import io.vertx.ext.web.handler.graphql.ws.MessageType;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,7 +74,7 @@ public final class ApiRouter {
           Authentication auth = message.connectionParams() instanceof Authentication a ? a : Authentication.anonymous();
           SubscriptionSlots slots = sockets.computeIfAbsent(message.socket(),
               socket -> new SubscriptionSlots(s.maxSubscriptionsPerSocket()));
-          input.builder().graphQLContext(java.util.Map.of(SubscriptionSlots.Claim.class,
+          input.builder().graphQLContext(Map.of(SubscriptionSlots.Claim.class,
               new SubscriptionSlots.Claim(slots, String.valueOf(message.message().getValue("id")))));
           var peer = message.socket().remoteAddress();
           p.api().prepare(input.builder(), auth, RequestContext.Transport.WEBSOCKET, peer == null ? null : peer.host());
@@ -170,7 +171,7 @@ public final class ApiRouter {
       return;
     }
     String type = rc.request().getHeader("Content-Type");
-    boolean json = type == null || type.isBlank() || type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    boolean json = type == null || type.isBlank() || type.toLowerCase(Locale.ROOT).startsWith("application/json");
     if (!json || rc.queryParams().contains("query")) {
       rc.next();
       return;
@@ -189,9 +190,9 @@ public final class ApiRouter {
     io.vertx.core.json.JsonObject obj;
     if (parsed instanceof io.vertx.core.json.JsonObject o) {
       obj = o;
-    } else if (parsed instanceof java.util.Map<?, ?> m) {
+    } else if (parsed instanceof Map<?, ?> m) {
       @SuppressWarnings("unchecked")
-      java.util.Map<String, Object> map = (java.util.Map<String, Object>) m;
+      Map<String, Object> map = (Map<String, Object>) m;
       obj = new io.vertx.core.json.JsonObject(map);
     } else {
       ErrorResponses.send(rc, 400, ErrorCode.BAD_REQUEST, "The request body must be a JSON object (batching is not offered)");

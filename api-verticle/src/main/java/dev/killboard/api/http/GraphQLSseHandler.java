@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +60,7 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
 
   static boolean wantsEventStream(RoutingContext rc) {
     String accept = rc.request().getHeader("Accept");
-    return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
+    return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/event-stream");
   }
 
   @Override
@@ -96,7 +97,7 @@ public final class GraphQLSseHandler implements Handler<RoutingContext> {
       builder.extensions(request.getJsonObject("extensions").getMap());
     }
     // As vertx-web-graphql does for plain requests: the guard reads the HTTP method from it.
-    builder.graphQLContext(java.util.Map.of(RoutingContext.class, rc));
+    builder.graphQLContext(Map.of(RoutingContext.class, rc));
     api.prepare(builder, BearerAuthentication.of(rc), RequestContext.Transport.SSE, ClientAddress.of(rc));
     Context context = rc.vertx().getOrCreateContext();
     ExecutionInput input = builder.build();

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code /health/live}: the process answers. {@code /health/ready}: the database answers a query through the
@@ -50,7 +51,7 @@ public final class HealthRoutes {
   }
 
   private <T> Future<T> timed(Future<T> f) {
-    return f.timeout(CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return f.timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   private static void send(RoutingContext rc, int status, JsonObject body) {

@@ -73,7 +73,7 @@ public final class WorkerStatusSource {
       }
       List<Standalone> standalone = standalone();
       boolean healthy = out.stream().anyMatch(Queue::active) || standalone.stream().anyMatch(Standalone::running);
-      return new WorkerStatus(dev.killboard.api.data.Sql.iso(Instant.now()), out, standalone, healthy);
+      return new WorkerStatus(dev.killboard.api.data.Timestamps.iso(Instant.now()), out, standalone, healthy);
     });
   }
 

@@ -42,9 +42,24 @@ final class Filter {
     return (Boolean) values.get(name);
   }
 
-  String enumName(String name, String fallback) {
-    Object v = values.get(name);
-    return v == null ? fallback : v.toString();
+  /**
+   * The {@code orderBy} argument as a repository's order: the contract's camelCase value ({@code securityStatusAsc})
+   * names the constant {@code SECURITY_STATUS_ASC}; graphql-java has already refused values the list does not have.
+   */
+  <E extends Enum<E>> E order(Class<E> type, E fallback) {
+    Object v = values.get("orderBy");
+    return v == null ? fallback : Enum.valueOf(type, constantName(v.toString()));
+  }
+
+  static String constantName(String camelCase) {
+    StringBuilder sb = new StringBuilder(camelCase.length() + 4);
+    for (char c : camelCase.toCharArray()) {
+      if (Character.isUpperCase(c)) {
+        sb.append('_');
+      }
+      sb.append(Character.toUpperCase(c));
+    }
+    return sb.toString();
   }
 
   /** A text filter; blank means "not filtered" (as the original), too long is refused. */

@@ -9,8 +9,9 @@ import dev.killboard.api.data.Entities.Category;
 import dev.killboard.api.data.Entities.ItemGroup;
 import dev.killboard.api.data.Entities.ItemType;
 import dev.killboard.api.data.ItemRepository;
-import dev.killboard.api.data.ListQuery;
-import dev.killboard.api.data.Sql;
+import dev.killboard.api.data.ItemRepository.CategoryFilter;
+import dev.killboard.api.data.ItemRepository.ItemGroupFilter;
+import dev.killboard.api.data.ItemRepository.TypeFilter;
 import dev.killboard.api.graphql.ResolverModule;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
@@ -18,12 +19,10 @@ import graphql.schema.idl.RuntimeWiring;
 /** Categories, item groups and types. */
 public final class ItemResolvers implements ResolverModule {
   private final ItemRepository repo;
-  private final Sql sql;
   private final QueryLimits limits;
 
-  public ItemResolvers(ItemRepository repo, Sql sql, QueryLimits limits) {
+  public ItemResolvers(ItemRepository repo, QueryLimits limits) {
     this.repo = repo;
-    this.sql = sql;
     this.limits = limits;
   }
 
@@ -45,54 +44,19 @@ public final class ItemResolvers implements ResolverModule {
 
   private Object types(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    ListQuery<ItemType> q = repo.typeList();
-    String search = f.text("search");
-    if (search != null) {
-      q.where("t.name ILIKE ?", Sql.containsPattern(search));
-    }
-    Integer group = f.integer("group_id");
-    if (group != null) {
-      q.where("t.group_id = ?", group);
-    }
-    Boolean published = f.bool("published");
-    if (published != null) {
-      q.where("t.published = ?", published);
-    }
-    q.orderBy("t.name, t.id");
-    return Async.stage(q.fetch(sql, f.page(), limits.exactCountCeiling()));
+    TypeFilter filter = new TypeFilter(f.text("search"), f.integer("group_id"), f.bool("published"));
+    return Async.stage(repo.list(filter, f.page()));
   }
 
   private Object itemGroups(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    ListQuery<ItemGroup> q = repo.groupList();
-    String search = f.text("search");
-    if (search != null) {
-      q.where("g.name ILIKE ?", Sql.containsPattern(search));
-    }
-    Integer category = f.integer("category_id");
-    if (category != null) {
-      q.where("g.category_id = ?", category);
-    }
-    Boolean published = f.bool("published");
-    if (published != null) {
-      q.where("g.published = ?", published);
-    }
-    q.orderBy("g.name, g.id");
-    return Async.stage(q.fetch(sql, f.page(), limits.exactCountCeiling()));
+    ItemGroupFilter filter = new ItemGroupFilter(f.text("search"), f.integer("category_id"), f.bool("published"));
+    return Async.stage(repo.list(filter, f.page()));
   }
 
   private Object categories(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    ListQuery<Category> q = repo.categoryList();
-    String search = f.text("search");
-    if (search != null) {
-      q.where("c.name ILIKE ?", Sql.containsPattern(search));
-    }
-    Boolean published = f.bool("published");
-    if (published != null) {
-      q.where("c.published = ?", published);
-    }
-    q.orderBy("c.name, c.id");
-    return Async.stage(q.fetch(sql, f.page(), limits.exactCountCeiling()));
+    CategoryFilter filter = new CategoryFilter(f.text("search"), f.bool("published"));
+    return Async.stage(repo.list(filter, f.page()));
   }
 }

@@ -3,7 +3,7 @@ package dev.killboard.api.resolvers;
 import dev.killboard.api.auth.Privileges;
 import dev.killboard.api.auth.SignIn;
 import dev.killboard.api.auth.Viewer;
-import dev.killboard.api.data.Sql;
+import dev.killboard.api.data.Timestamps;
 import dev.killboard.api.data.UserRepository;
 import dev.killboard.api.graphql.RequestContext;
 import dev.killboard.api.graphql.ResolverModule;
@@ -67,7 +67,7 @@ public final class JobResolvers implements ResolverModule {
     privileges.requireAdmin(RequestContext.of(env).authentication(), "start a full " + what + " sync");
     String mutationId = clientMutationId(env);
     JsonObject payload = EntityJob.everything().toJson().put("source", env.getField().getName())
-        .put("queuedAt", Sql.iso(Instant.now()));
+        .put("queuedAt", Timestamps.iso(Instant.now()));
     return Async.stage(queues.queue()
         .compose(q -> q.enqueue(queue, payload, Priority.LOW))
         .map(id -> payload(true, "Queued a full " + what + " sync on " + queue, mutationId))

@@ -10,11 +10,13 @@ import dev.killboard.api.data.Connection;
 import dev.killboard.api.data.Entities;
 import dev.killboard.api.data.KillmailRepository;
 import dev.killboard.api.data.KillmailRepository.Attacker;
+import dev.killboard.api.data.KillmailRepository.Involvement;
+import dev.killboard.api.data.KillmailRepository.InvolvementFilter;
 import dev.killboard.api.data.KillmailRepository.Killmail;
+import dev.killboard.api.data.KillmailRepository.KillmailFilter;
 import dev.killboard.api.data.KillmailRepository.KillmailItem;
+import dev.killboard.api.data.KillmailRepository.KillmailOrder;
 import dev.killboard.api.data.KillmailRepository.Victim;
-import dev.killboard.api.data.ListQuery;
-import dev.killboard.api.data.Sql;
 import dev.killboard.api.data.UserRepository;
 import dev.killboard.api.errors.ApiException;
 import dev.killboard.api.graphql.EstimatedCounts;
@@ -31,22 +33,16 @@ import java.util.function.Function;
 
 /** Killmails: the lists, a single killmail, its victim, attackers and items, and the live feed. */
 public final class KillmailResolvers implements ResolverModule {
-  /** How many characters, corporations and alliances a killmail search may match (each). */
-  static final int SEARCH_ENTITIES_PER_KIND = 25;
-  /** Exact search counts stop here; above it the total is a lower bound (see docs/api.md). */
-  static final int SEARCH_COUNT_CEILING = 2_000;
   private static final int MY_KILLMAILS_DEFAULT = 50;
 
   private final KillmailRepository repo;
   private final UserRepository users;
-  private final Sql sql;
   private final QueryLimits limits;
   private final KillmailFeed feed;
 
-  public KillmailResolvers(KillmailRepository repo, UserRepository users, Sql sql, QueryLimits limits, KillmailFeed feed) {
+  public KillmailResolvers(KillmailRepository repo, UserRepository users, QueryLimits limits, KillmailFeed feed) {
     this.repo = repo;
     this.users = users;
-    this.sql = sql;
     this.limits = limits;
     this.feed = feed;
   }
@@ -56,9 +52,9 @@ public final class KillmailResolvers implements ResolverModule {
     w.type("Query", t -> t
         .dataFetcher("killmail", this::killmail)
         .dataFetcher("killmails", this::killmails)
-        .dataFetcher("characterKillmails", env -> involvement(env, "character_killmails", "character_id", "characterId"))
-        .dataFetcher("corporationKillmails", env -> involvement(env, "corporation_killmails", "corporation_id", "corporationId"))
-        .dataFetcher("allianceKillmails", env -> involvement(env, "alliance_killmails", "alliance_id", "allianceId"))
+        .dataFetcher("characterKillmails", env -> involvement(env, Involvement.CHARACTER, "characterId"))
+        .dataFetcher("corporationKillmails", env -> involvement(env, Involvement.CORPORATION, "corporationId"))
+        .dataFetcher("allianceKillmails", env -> involvement(env, Involvement.ALLIANCE, "allianceId"))
         .dataFetcher("myKillmails", this::myKillmails)
         .dataFetcher("myCorporationKillmails", this::myCorporationKillmails));
     w.type("Subscription", t -> t.dataFetcher("newKillmail", env -> feed.subscribe()));
@@ -146,89 +142,22 @@ public final class KillmailResolvers implements ResolverModule {
   private Object killmails(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
     PageRequest page = f.page();
-    boolean ascending = f.enumName("orderBy", "timeDesc").equals("timeAsc");
-    String search = f.text("search");
-    Integer regionId = f.integer("regionId");
-    Integer systemId = f.integer("systemId");
-    if (search != null) {
-      return Async.stage(search(env, search, systemId, regionId, ascending, page));
-    }
-    if (systemId == null && regionId == null) {
-      return Async.stage(repo.positionedPage(!ascending, page.offset(), page.limit() + 1).map(p -> ListQuery.toConnection(
-          p.rows(), p.counted(), page, ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId)));
-    }
-    String dir = ascending ? "ASC" : "DESC";
-    ListQuery<Killmail> q = repo.list(dir);
-    if (systemId != null) {
-      q.where("k.solar_system_id = ?", systemId);
-    }
-    if (regionId != null) {
-      q.where("k.region_id = ?", regionId);
-    }
-    if (systemId != null || regionId != null) {
-      // A busy and a quiet region need different plans; a cached generic plan would pick one for all.
-      q.customPlan();
-    }
-    // Deep pages are placed from the filter's per-day totals. With both filters the list is the system's killmails
-    // when the system is in that region (a killmail's region is its system's) and empty otherwise, so the system's
-    // days place it either way.
-    if (systemId != null) {
-      q.exactCount(() -> regionId == null ? repo.countInSystem(systemId) : repo.countInSystemOfRegion(systemId, regionId))
-          .positionedWithin("system", systemId, "k.killmail_time", !ascending);
-    } else {
-      q.exactCount(() -> repo.countInRegion(regionId)).positionedWithin("region", regionId, "k.killmail_time", !ascending);
-    }
-    q.cursors(ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId);
-    return Async.stage(q.fetch(sql, page, limits.exactCountCeiling()));
-  }
-
-  private Future<Connection<Killmail>> search(DataFetchingEnvironment env, String text, Integer systemId, Integer regionId,
-      boolean ascending, PageRequest page) {
-    return repo.searchEntities(text, SEARCH_ENTITIES_PER_KIND).compose(matches -> {
-      if (matches.isEmpty()) {
-        return Future.succeededFuture(ListQuery.toConnection(List.<Killmail>of(), 0, page,
-            ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId));
+    KillmailOrder order = f.order(KillmailOrder.class, KillmailOrder.TIME_DESC);
+    KillmailFilter filter = new KillmailFilter(f.text("search"), f.integer("systemId"), f.integer("regionId"), order);
+    return Async.stage(repo.list(filter, page).map(connection -> {
+      // Only the last page with rows proves the exact total; before it a search's total may be an estimate.
+      if (connection.estimatedTotal()) {
+        EstimatedCounts.of(env).add(env.getExecutionStepInfo().getPath().toString());
       }
-      int ceiling = Math.min(SEARCH_COUNT_CEILING, limits.exactCountCeiling());
-      return repo.search(matches, systemId, regionId, ascending, page.offset(), page.limit(), ceiling).compose(p -> {
-        if (p.counted() <= ceiling) {
-          return Future.succeededFuture(ListQuery.toConnection(p.rows(), p.counted(), page,
-              ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId));
-        }
-        // Above the ceiling: an estimate that is the same on every page (issue 10: a lower bound raised page by page
-        // grew as one paged forward), flagged in extensions.estimatedTotalCounts. Without a place filter the matched
-        // entities' exact totals give it (exact for one entity); with one, the ceiling is all that is known.
-        Future<Long> estimate = systemId == null && regionId == null
-            ? repo.searchTotalEstimate(matches).map(n -> Math.max(n, ceiling + 1L))
-            : Future.succeededFuture(ceiling + 1L);
-        return estimate.map(n -> {
-          Connection<Killmail> connection = ListQuery.toConnection(p.rows(), n, true, page,
-              ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId);
-          // Only the last page with rows proves the exact total.
-          if (connection.pageInfo().hasNextPage() || connection.edges().isEmpty()) {
-            EstimatedCounts.of(env).add(env.getExecutionStepInfo().getPath().toString());
-          }
-          return connection;
-        });
-      });
-    });
+      return connection;
+    }));
   }
 
-  private Object involvement(DataFetchingEnvironment env, String table, String column, String argument) {
+  private Object involvement(DataFetchingEnvironment env, Involvement kind, String argument) {
     Integer id = env.getArgument(argument);
     PageRequest page = PageRequest.ofCursor(env.getArgument("first"), env.getArgument("after"), limits.defaultPageSize(),
         limits.maxPageSize());
-    return Async.stage(involvementPage(table, column, id, page));
-  }
-
-  private Future<Connection<Killmail>> involvementPage(String table, String column, int id, PageRequest page) {
-    String scope = table.substring(0, table.indexOf('_')); // character_killmails -> character
-    return repo.involvementList(table)
-        .where("i." + column + " = ?", id)
-        .positionedWithin(scope, id, "i.killmail_time", true)
-        .exactCount(() -> repo.countInScope(scope, id))
-        .cursors(ListQuery.CursorStyle.POSITION_PLUS_ONE, Killmail::killmailId)
-        .fetch(sql, page, limits.exactCountCeiling());
+    return Async.stage(repo.list(new InvolvementFilter(kind, id), page));
   }
 
   private int myLimit(DataFetchingEnvironment env) {
@@ -243,7 +172,7 @@ public final class KillmailResolvers implements ResolverModule {
   private Object myKillmails(DataFetchingEnvironment env) {
     Viewer viewer = RequestContext.of(env).authentication().require();
     PageRequest page = PageRequest.ofPage(1, myLimit(env), 1, limits.maxPageSize());
-    return Async.stage(involvementPage("character_killmails", "character_id", viewer.characterId(), page).map(KillmailResolvers::nodes));
+    return Async.stage(repo.list(new InvolvementFilter(Involvement.CHARACTER, viewer.characterId()), page).map(Connection::nodes));
   }
 
   private Object myCorporationKillmails(DataFetchingEnvironment env) {
@@ -251,10 +180,6 @@ public final class KillmailResolvers implements ResolverModule {
     PageRequest page = PageRequest.ofPage(1, myLimit(env), 1, limits.maxPageSize());
     return Async.stage(users.corporationOf(viewer.characterId()).compose(corporation -> corporation == null
         ? Future.succeededFuture(List.<Killmail>of())
-        : involvementPage("corporation_killmails", "corporation_id", corporation, page).map(KillmailResolvers::nodes)));
-  }
-
-  private static List<Killmail> nodes(Connection<Killmail> c) {
-    return c.edges().stream().map(Connection.Edge::node).toList();
+        : repo.list(new InvolvementFilter(Involvement.CORPORATION, corporation), page).map(Connection::nodes)));
   }
 }

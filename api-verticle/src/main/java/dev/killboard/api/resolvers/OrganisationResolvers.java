@@ -8,33 +8,29 @@ import dev.killboard.api.config.QueryLimits;
 import dev.killboard.api.data.Entities.Alliance;
 import dev.killboard.api.data.Entities.AllianceCounts;
 import dev.killboard.api.data.Entities.Corporation;
-import dev.killboard.api.data.ListQuery;
 import dev.killboard.api.data.OrganisationRepository;
+import dev.killboard.api.data.OrganisationRepository.AllianceFilter;
+import dev.killboard.api.data.OrganisationRepository.CorporationFilter;
 import dev.killboard.api.data.OrganisationRepository.MetricBase;
-import dev.killboard.api.data.Sql;
+import dev.killboard.api.data.OrganisationRepository.OrganisationOrder;
 import dev.killboard.api.dataloaders.LoaderCatalog.SnapshotKey;
 import dev.killboard.api.errors.ApiException;
 import dev.killboard.api.graphql.ResolverModule;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Alliances and corporations: lookups, lists, edges, live counts, metrics and snapshots. */
 public final class OrganisationResolvers implements ResolverModule {
-  /** Player corporations start here; lower ids are NPC corporations, which the original's list hides. */
-  static final int FIRST_PLAYER_CORPORATION = 2_000_000;
   private static final int MAX_SNAPSHOT_DAYS = 3660;
 
   private final OrganisationRepository repo;
-  private final Sql sql;
   private final QueryLimits limits;
 
-  public OrganisationResolvers(OrganisationRepository repo, Sql sql, QueryLimits limits) {
+  public OrganisationResolvers(OrganisationRepository repo, QueryLimits limits) {
     this.repo = repo;
-    this.sql = sql;
     this.limits = limits;
   }
 
@@ -119,79 +115,15 @@ public final class OrganisationResolvers implements ResolverModule {
 
   private Object alliances(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    String order = f.enumName("orderBy", "nameAsc");
-    boolean byMembers = order.startsWith("memberCount");
-    ListQuery<Alliance> q = repo.allianceList(byMembers);
-    String search = f.text("search");
-    if (search != null) {
-      String p = Sql.containsPattern(search);
-      q.where("(a.name ILIKE ? OR a.ticker ILIKE ?)", p, p);
-    }
-    String name = f.text("name");
-    if (name != null) {
-      q.where("a.name ILIKE ?", Sql.containsPattern(name));
-    }
-    String ticker = f.text("ticker");
-    if (ticker != null) {
-      q.where("a.ticker ILIKE ?", Sql.containsPattern(ticker));
-    }
-    OffsetDateTime from = f.instant("dateFoundedFrom");
-    if (from != null) {
-      q.where("a.date_founded >= ?", from);
-    }
-    OffsetDateTime to = f.instant("dateFoundedTo");
-    if (to != null) {
-      q.where("a.date_founded <= ?", to);
-    }
-    q.orderBy(switch (order) {
-      case "nameDesc" -> "a.name DESC, a.id DESC";
-      case "memberCountAsc" -> "amc.member_count, a.id";
-      case "memberCountDesc" -> "amc.member_count DESC, a.id DESC";
-      default -> "a.name, a.id";
-    });
-    if (byMembers) {
-      // Count over alliances alone: the join only orders.
-      q.countFrom("alliances a");
-    }
-    return Async.stage(q.fetch(sql, f.page(), limits.exactCountCeiling()));
+    AllianceFilter filter = new AllianceFilter(f.text("search"), f.text("name"), f.text("ticker"), f.instant("dateFoundedFrom"),
+        f.instant("dateFoundedTo"), f.order(OrganisationOrder.class, OrganisationOrder.NAME_ASC));
+    return Async.stage(repo.list(filter, f.page()));
   }
 
   private Object corporations(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    ListQuery<Corporation> q = repo.corporationList();
-    q.where("co.id >= ?", FIRST_PLAYER_CORPORATION);
-    String search = f.text("search");
-    if (search != null) {
-      String p = Sql.containsPattern(search);
-      q.where("(co.name ILIKE ? OR co.ticker ILIKE ?)", p, p);
-    }
-    String name = f.text("name");
-    if (name != null) {
-      q.where("co.name ILIKE ?", Sql.containsPattern(name));
-    }
-    String ticker = f.text("ticker");
-    if (ticker != null) {
-      q.where("co.ticker ILIKE ?", Sql.containsPattern(ticker));
-    }
-    Integer alliance = f.integer("allianceId");
-    if (alliance != null) {
-      q.where("co.alliance_id = ?", alliance);
-    }
-    OffsetDateTime from = f.instant("dateFoundedFrom");
-    if (from != null) {
-      q.where("co.date_founded >= ?", from);
-    }
-    OffsetDateTime to = f.instant("dateFoundedTo");
-    if (to != null) {
-      q.where("co.date_founded <= ?", to);
-    }
-    q.orderBy(switch (f.enumName("orderBy", "memberCountDesc")) {
-      case "nameAsc" -> "co.name, co.id";
-      case "nameDesc" -> "co.name DESC, co.id DESC";
-      case "memberCountAsc" -> "co.member_count, co.id";
-      default -> "co.member_count DESC, co.id DESC";
-    });
-    q.cursors(ListQuery.CursorStyle.ID, Corporation::id);
-    return Async.stage(q.fetch(sql, f.page(), limits.exactCountCeiling()));
+    CorporationFilter filter = new CorporationFilter(f.text("search"), f.text("name"), f.text("ticker"), f.integer("allianceId"),
+        f.instant("dateFoundedFrom"), f.instant("dateFoundedTo"), f.order(OrganisationOrder.class, OrganisationOrder.MEMBER_COUNT_DESC));
+    return Async.stage(repo.list(filter, f.page()));
   }
 }

@@ -7,24 +7,26 @@ import dev.killboard.api.data.Entities.Constellation;
 import dev.killboard.api.data.Entities.Region;
 import dev.killboard.api.data.Entities.SecurityStats;
 import dev.killboard.api.data.Entities.SolarSystem;
-import dev.killboard.api.data.ListQuery;
-import dev.killboard.api.data.Sql;
 import dev.killboard.api.data.UniverseRepository;
+import dev.killboard.api.data.UniverseRepository.ConstellationFilter;
+import dev.killboard.api.data.UniverseRepository.NameOrder;
+import dev.killboard.api.data.UniverseRepository.RegionFilter;
+import dev.killboard.api.data.UniverseRepository.SolarSystemFilter;
+import dev.killboard.api.data.UniverseRepository.SolarSystemOrder;
 import dev.killboard.api.graphql.RequestContext;
 import dev.killboard.api.graphql.ResolverModule;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Regions, constellations and solar systems: lookups, lists and their edges. */
 public final class UniverseResolvers implements ResolverModule {
   private final UniverseRepository repo;
-  private final Sql sql;
   private final QueryLimits limits;
 
-  public UniverseResolvers(UniverseRepository repo, Sql sql, QueryLimits limits) {
+  public UniverseResolvers(UniverseRepository repo, QueryLimits limits) {
     this.repo = repo;
-    this.sql = sql;
     this.limits = limits;
   }
 
@@ -55,7 +57,7 @@ public final class UniverseResolvers implements ResolverModule {
     return RequestContext.of(env).loaders().load(loader, key);
   }
 
-  static <V> CompletableFuture<java.util.List<V>> list(DataFetchingEnvironment env, String loader, Object key) {
+  static <V> CompletableFuture<List<V>> list(DataFetchingEnvironment env, String loader, Object key) {
     return RequestContext.of(env).loaders().loadList(loader, key);
   }
 
@@ -71,59 +73,21 @@ public final class UniverseResolvers implements ResolverModule {
 
   private Object regions(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    ListQuery<Region> q = repo.regionList();
-    String name = f.nameOrSearch();
-    if (name != null) {
-      q.where("r.name ILIKE ?", Sql.containsPattern(name));
-    }
-    q.orderBy(f.enumName("orderBy", "nameAsc").equals("nameDesc") ? "r.name DESC, r.id DESC" : "r.name, r.id");
-    return Async.stage(q.fetch(sql, f.page(), limits.exactCountCeiling()));
+    RegionFilter filter = new RegionFilter(f.nameOrSearch(), f.order(NameOrder.class, NameOrder.NAME_ASC));
+    return Async.stage(repo.list(filter, f.page()));
   }
 
   private Object constellations(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    ListQuery<Constellation> q = repo.constellationList();
-    String name = f.nameOrSearch();
-    if (name != null) {
-      q.where("c.name ILIKE ?", Sql.containsPattern(name));
-    }
-    Integer region = f.integer("region_id");
-    if (region != null) {
-      q.where("c.region_id = ?", region);
-    }
-    q.orderBy(f.enumName("orderBy", "nameAsc").equals("nameDesc") ? "c.name DESC, c.id DESC" : "c.name, c.id");
-    return Async.stage(q.fetch(sql, f.page(), limits.exactCountCeiling()));
+    ConstellationFilter filter = new ConstellationFilter(f.nameOrSearch(), f.integer("region_id"),
+        f.order(NameOrder.class, NameOrder.NAME_ASC));
+    return Async.stage(repo.list(filter, f.page()));
   }
 
   private Object solarSystems(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    ListQuery<SolarSystem> q = repo.systemList();
-    String name = f.nameOrSearch();
-    if (name != null) {
-      q.where("s.name ILIKE ?", Sql.containsPattern(name));
-    }
-    Integer region = f.integer("region_id");
-    if (region != null) {
-      q.where("s.region_id = ?", region);
-    }
-    Integer constellation = f.integer("constellation_id");
-    if (constellation != null) {
-      q.where("s.constellation_id = ?", constellation);
-    }
-    Double min = f.number("securityStatusMin");
-    if (min != null) {
-      q.where("s.security_status >= ?", min);
-    }
-    Double max = f.number("securityStatusMax");
-    if (max != null) {
-      q.where("s.security_status <= ?", max);
-    }
-    q.orderBy(switch (f.enumName("orderBy", "nameAsc")) {
-      case "nameDesc" -> "s.name DESC, s.id DESC";
-      case "securityStatusAsc" -> "s.security_status ASC NULLS LAST, s.id";
-      case "securityStatusDesc" -> "s.security_status DESC NULLS LAST, s.id DESC";
-      default -> "s.name, s.id";
-    });
-    return Async.stage(q.fetch(sql, f.page(), limits.exactCountCeiling()));
+    SolarSystemFilter filter = new SolarSystemFilter(f.nameOrSearch(), f.integer("region_id"), f.integer("constellation_id"),
+        f.number("securityStatusMin"), f.number("securityStatusMax"), f.order(SolarSystemOrder.class, SolarSystemOrder.NAME_ASC));
+    return Async.stage(repo.list(filter, f.page()));
   }
 }

@@ -94,10 +94,6 @@ final class EventPublisher<T> implements Publisher<T> {
     }
   }
 
-  boolean isCancelled() {
-    return cancelled.get();
-  }
-
   private void drain() {
     while (true) {
       T next;

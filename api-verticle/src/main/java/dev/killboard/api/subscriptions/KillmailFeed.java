@@ -53,11 +53,6 @@ public final class KillmailFeed {
     return self[0];
   }
 
-  /** Subscribers of this instance right now. */
-  public int subscriberCount() {
-    return subscribers.size();
-  }
-
   private void onEvent(Message<Object> message) {
     NewKillmail event;
     try {

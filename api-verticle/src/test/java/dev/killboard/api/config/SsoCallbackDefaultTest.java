@@ -3,6 +3,7 @@ package dev.killboard.api.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.ConfigurationException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,6 @@ class SsoCallbackDefaultTest {
     assertThat(callback(Map.of("KILLBOARD_PUBLIC_URL", "https://kb.example.com",
         "KILLBOARD_SSO_CALLBACK_URL", "https://login.example.com/cb"))).isEqualTo("https://login.example.com/cb");
     assertThatThrownBy(() -> callback(Map.of("KILLBOARD_PUBLIC_URL", "kb.example.com")))
-        .isInstanceOf(ApiConfigException.class).hasMessageContaining("KILLBOARD_PUBLIC_URL");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_PUBLIC_URL");
   }
 }

@@ -2,9 +2,14 @@ package dev.killboard.api.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.api.data.KillmailRepository.Involvement;
+import dev.killboard.api.data.KillmailRepository.InvolvementFilter;
+import dev.killboard.api.data.KillmailRepository.KillmailFilter;
+import dev.killboard.api.data.KillmailRepository.KillmailOrder;
 import dev.killboard.api.limits.PageRequest;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.api.support.Seed;
+import dev.killboard.testing.ClusterTest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -22,8 +27,14 @@ import org.junit.jupiter.api.Test;
  * and generic plans; no sequential scan of killmails and no sort of more than one page. The unfiltered list is
  * positioned through the per-hour totals: it skips only within one hour.
  */
+@ClusterTest
 class PagePlanTest {
   private static final int EXTRA = 60_000;
+  /** The repository's list queries; nothing here runs them through its pool. */
+  private static final KillmailRepository REPO = new KillmailRepository(null, null);
+  private static final PagePlanner PLANNER = new PagePlanner(null, 1_000);
+  /** Places every page through the per-day totals, however shallow. */
+  private static final PagePlanner EVERY_PAGE_POSITIONED = new PagePlanner(null, 1_000, 0);
   private static Connection c;
 
   @BeforeAll
@@ -120,10 +131,11 @@ class PagePlanTest {
   @Test
   void deepSystemPagesReadIdsFromTheirIndex() throws Exception {
     for (String dir : List.of("DESC", "ASC")) {
-      ListQuery<?> q = new KillmailRepository(null).list(dir).where("k.solar_system_id = ?", Seed.SYSTEMS.get(0).id());
+      // Prepared (a generic plan possible), not the API's custom plan: the id scan must be bounded either way.
+      ListQuery<?> q = KillmailRepository.timeOrdered(dir.equals("DESC")).where("k.solar_system_id = ?", Seed.SYSTEMS.get(0).id());
       PageRequest deep = PageRequest.ofPage(2_000, 25, 25, 100);
       for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
-        JsonObject plan = explainPrepared(q.pageStatement(deep), deep.offset(), mode, Seed.SYSTEMS.get(0).id());
+        JsonObject plan = explainPrepared(PLANNER.pageStatement(q, deep), deep.offset(), mode, Seed.SYSTEMS.get(0).id());
         assertBounded(plan, 26);
       }
     }
@@ -132,9 +144,10 @@ class PagePlanTest {
   @Test
   void regionAndSystemPagesArePlannedForTheirValueAndBounded() throws Exception {
     int system = Seed.SYSTEMS.get(0).id();
-    ListQuery<?> bySystem = new KillmailRepository(null).list("DESC").where("k.solar_system_id = ?", system).customPlan();
+    // Skipping the offset's index entries (the API places pages this deep through the day totals: tested below).
+    ListQuery<?> bySystem = KillmailRepository.timeOrdered(true).where("k.solar_system_id = ?", system).customPlan();
     PageRequest deep = PageRequest.ofPage(1_000, 25, 25, 100);
-    String sql = bySystem.pageStatement(deep);
+    String sql = PLANNER.pageStatement(bySystem, deep);
     assertThat(sql).doesNotContain("$").contains("k.solar_system_id = " + system);
     assertBounded(explain(sql), 26);
   }
@@ -146,12 +159,12 @@ class PagePlanTest {
     for (boolean newestFirst : List.of(true, false)) {
       String dir = newestFirst ? "DESC" : "ASC";
       // The system's list: custom plans, values inlined.
-      ListQuery<?> bySystem = new KillmailRepository(null).list(dir).where("k.solar_system_id = ?", system).customPlan()
-          .positionedWithin("system", system, "k.killmail_time", newestFirst).positionedFrom(0);
+      KillmailOrder order = newestFirst ? KillmailOrder.TIME_DESC : KillmailOrder.TIME_ASC;
+      ListQuery<?> bySystem = REPO.placeQuery(new KillmailFilter(null, system, null, order));
       long systemTotal = count("SELECT count(*) FROM killmails WHERE solar_system_id = " + system);
       for (long offset : List.of(0L, 1L, 1_439L, 1_440L, 25L * 1_234, systemTotal - 26, systemTotal - 1, systemTotal)) {
         PageRequest page = new PageRequest(1, 25, offset);
-        assertThat(ids(bySystem.pageStatement(page))).as("system %s offset %d", dir, offset)
+        assertThat(ids(EVERY_PAGE_POSITIONED.pageStatement(bySystem, page))).as("system %s offset %d", dir, offset)
             .isEqualTo(ids("SELECT killmail_id FROM killmails WHERE solar_system_id = " + system
                 + " ORDER BY killmail_time " + dir + ", killmail_id " + dir + " LIMIT 26 OFFSET " + offset));
       }
@@ -160,16 +173,14 @@ class PagePlanTest {
       assertThat(count("SELECT count(*) FROM killmails WHERE solar_system_id = " + system + " AND region_id = " + region))
           .isEqualTo(systemTotal);
       for (int r : List.of(region, region + 1)) {
-        ListQuery<?> both = new KillmailRepository(null).list(dir).where("k.solar_system_id = ?", system)
-            .where("k.region_id = ?", r).customPlan().positionedWithin("system", system, "k.killmail_time", newestFirst)
-            .positionedFrom(0);
+        ListQuery<?> both = REPO.placeQuery(new KillmailFilter(null, system, r, order));
         for (long offset : List.of(0L, 25L * 1_234, systemTotal - 1)) {
-          assertThat(ids(both.pageStatement(new PageRequest(1, 25, offset)))).as("system and region %d, offset %d", r, offset)
+          assertThat(ids(EVERY_PAGE_POSITIONED.pageStatement(both, new PageRequest(1, 25, offset)))).as("system and region %d, offset %d", r, offset)
               .isEqualTo(ids("SELECT killmail_id FROM killmails WHERE solar_system_id = " + system + " AND region_id = " + r
                   + " ORDER BY killmail_time " + dir + ", killmail_id " + dir + " LIMIT 26 OFFSET " + offset));
         }
       }
-      JsonObject plan = explain(bySystem.pageStatement(new PageRequest(1, 25, 50_000)));
+      JsonObject plan = explain(EVERY_PAGE_POSITIONED.pageStatement(bySystem, new PageRequest(1, 25, 50_000)));
       // The position (CTE s) sorts the system's day totals (44 days): rows per day, not per killmail.
       List<JsonObject> positionNodes = new ArrayList<>();
       collect(withoutSubplan(plan, "CTE s"), positionNodes);
@@ -182,11 +193,10 @@ class PagePlanTest {
           .as("index entries read in %s", plan).isLessThanOrEqualTo(1_440 + 26);
     }
     // The alliance's list: prepared, as the API runs it ($1 the alliance, $2 the offset, $3 the scope id).
-    ListQuery<?> byAlliance = new KillmailRepository(null).involvementList("alliance_killmails")
-        .where("i.alliance_id = ?", alliance).positionedWithin("alliance", alliance, "i.killmail_time", true).positionedFrom(0);
+    ListQuery<?> byAlliance = REPO.involvementQuery(new InvolvementFilter(Involvement.ALLIANCE, alliance));
     long allianceTotal = count("SELECT count(*) FROM alliance_killmails WHERE alliance_id = " + alliance);
     for (long offset : List.of(0L, 479L, 480L, 25L * 321, allianceTotal - 1, allianceTotal)) {
-      String sql = byAlliance.pageStatement(new PageRequest(1, 25, offset));
+      String sql = EVERY_PAGE_POSITIONED.pageStatement(byAlliance, new PageRequest(1, 25, offset));
       List<Integer> positioned = new ArrayList<>();
       try (Statement st = c.createStatement()) {
         st.execute("DEALLOCATE ALL");
@@ -210,10 +220,11 @@ class PagePlanTest {
 
   @Test
   void shallowFilteredPagesSkipEntriesWithoutTheDayTotals() {
-    ListQuery<?> q = new KillmailRepository(null).list("DESC").where("k.solar_system_id = ?", 1).customPlan()
-        .positionedWithin("system", 1, "k.killmail_time", true);
-    assertThat(q.pageStatement(new PageRequest(1, 25, ListQuery.POSITIONED_FROM_OFFSET - 1))).doesNotContain("killmail_scope_page_start");
-    assertThat(q.pageStatement(new PageRequest(1, 25, ListQuery.POSITIONED_FROM_OFFSET))).contains("killmail_scope_page_start");
+    ListQuery<?> q = REPO.placeQuery(new KillmailFilter(null, 1, null, KillmailOrder.TIME_DESC));
+    assertThat(PLANNER.pageStatement(q, new PageRequest(1, 25, PagePlanner.POSITIONED_FROM_OFFSET - 1)))
+        .doesNotContain("killmail_scope_page_start");
+    assertThat(PLANNER.pageStatement(q, new PageRequest(1, 25, PagePlanner.POSITIONED_FROM_OFFSET)))
+        .contains("killmail_scope_page_start");
   }
 
   private static long count(String sql) throws Exception {

@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +89,7 @@ public final class ApiHarness {
 
   /** The environment the API is deployed with (tests deploying a variant start from it). */
   public Map<String, Object> env(int httpPort) {
-    return new java.util.HashMap<>(Map.ofEntries(
+    return new HashMap<>(Map.ofEntries(
         Map.entry("KILLBOARD_HTTP_HOST", "127.0.0.1"),
         Map.entry("KILLBOARD_HTTP_PORT", Integer.toString(httpPort)),
         Map.entry("KILLBOARD_DB_HOST", db.host()),

@@ -26,8 +26,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The GraphQL API load benchmark ({@code mvn -q -pl benchmarks exec:java@api}): starts a production-configured embedded
@@ -220,7 +222,7 @@ public final class ApiBenchmark {
         // many SQL statements one request costs (DataLoader batching keeps it constant per page).
         double statementsBefore = sqlStatements(client);
         String answer = client.post("/graphql").putHeader("Content-Type", "application/json")
-            .sendBuffer(Buffer.buffer(s.body().apply(new java.util.SplittableRandom(1))))
+            .sendBuffer(Buffer.buffer(s.body().apply(new SplittableRandom(1))))
             .await(120, TimeUnit.SECONDS).bodyAsString();
         double statements = sqlStatements(client) - statementsBefore;
         String shown = HttpLoad.abbreviate(answer);
@@ -318,7 +320,7 @@ public final class ApiBenchmark {
         }
       }
       return sum;
-    } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+    } catch (RuntimeException | TimeoutException e) {
       return Double.NaN;
     }
   }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -73,14 +75,14 @@ final class PgbenchCeiling implements SqlCeiling {
       Matcher failed = FAILED.matcher(out);
       long errors = failed.find() ? Long.parseLong(failed.group(1)) : 0;
       long[] latencies = readLog(dir);
-      java.util.Arrays.sort(latencies);
+      Arrays.sort(latencies);
       double rate = Double.parseDouble(tps.group(1));
       return new LoadResult(scenario, connections, Math.round(rate * seconds), errors, seconds,
           Latencies.percentileMillis(latencies, 50), Latencies.percentileMillis(latencies, 99),
           Latencies.percentileMillis(latencies, 100), errors > 0 ? out : null);
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }

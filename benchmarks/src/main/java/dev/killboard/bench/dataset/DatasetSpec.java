@@ -83,11 +83,6 @@ public record DatasetSpec(long seed, int regions, int constellations, int system
         value, killmails, killmailDays, snapshotDays, endDate, batchSize);
   }
 
-  public DatasetSpec withKillmailDays(int value) {
-    return new DatasetSpec(seed, regions, constellations, systems, categories, groups, types, alliances, corporations,
-        characters, killmails, value, snapshotDays, endDate, batchSize);
-  }
-
   public DatasetSpec withEndDate(LocalDate value) {
     return new DatasetSpec(seed, regions, constellations, systems, categories, groups, types, alliances, corporations,
         characters, killmails, killmailDays, snapshotDays, value, batchSize);

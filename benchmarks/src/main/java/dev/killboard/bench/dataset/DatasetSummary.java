@@ -1,6 +1,8 @@
 package dev.killboard.bench.dataset;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,7 +11,7 @@ import java.util.Map;
  */
 public record DatasetSummary(DatasetSpec spec, Map<String, Long> rows, Duration load, Duration vacuum) {
   public DatasetSummary {
-    rows = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rows));
+    rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
   }
 
   /** Rows written into {@code table}, 0 when none. */

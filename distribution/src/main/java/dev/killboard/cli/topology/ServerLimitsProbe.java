@@ -3,6 +3,7 @@ package dev.killboard.cli.topology;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.impl.ServerLimits;
+import dev.killboard.schema.DatabaseUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -26,7 +27,7 @@ final class ServerLimitsProbe {
 
   /** Findings about {@code budget} on the server of {@code env}; none but a note when no database URL is set. */
   static TopologyCheck.Findings probe(Map<String, String> env, BudgetSettings budget) {
-    if (isBlank(env.get(DatabaseSettings.URL)) && isBlank(env.get(DatabaseSettings.FALLBACK_URL))) {
+    if (isBlank(env.get(DatabaseUrl.URL)) && isBlank(env.get(DatabaseUrl.FALLBACK_URL))) {
       return note("server limits not checked: neither KILLBOARD_DB_URL nor DATABASE_URL is set in the file or the environment");
     }
     DatabaseSettings db = budget.database();

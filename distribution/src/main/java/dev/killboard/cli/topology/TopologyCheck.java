@@ -1,9 +1,8 @@
 package dev.killboard.cli.topology;
 
-import dev.killboard.budget.BudgetConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.PoolProfile;
-import dev.killboard.cluster.ClusterConfigException;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.worker.WorkerCatalog;
 import dev.killboard.worker.WorkerGroup;
@@ -82,12 +81,12 @@ public final class TopologyCheck {
       Map<String, String> env = topology.environment(p, base);
       try {
         budgets.put(p.name(), BudgetSettings.fromEnv(env));
-      } catch (BudgetConfigException e) {
+      } catch (ConfigurationException e) {
         errors.add(where(p) + e.getMessage());
       }
       try {
         clusters.put(p.name(), ClusterSettings.fromEnv(env).validate());
-      } catch (ClusterConfigException e) {
+      } catch (ConfigurationException e) {
         errors.add(where(p) + e.getMessage());
       }
     }

@@ -1,6 +1,6 @@
 package dev.killboard.cli.topology;
 
-import dev.killboard.budget.BudgetConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.cli.KillboardCommand;
 import dev.killboard.cluster.ClusterSettings;
 import java.io.IOException;
@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,7 +102,7 @@ public final class TopologyCommand {
       try {
         Map<String, String> first = topology.environment(topology.processes().get(0), env);
         findings = findings.plus(ServerLimitsProbe.probe(first, TopologyCheck.budget(topology, env)));
-      } catch (BudgetConfigException e) {
+      } catch (ConfigurationException e) {
         // Already an error of the check; no budget to compare with the server.
       }
     }
@@ -170,7 +172,7 @@ public final class TopologyCommand {
   }
 
   private void printRemote(Topology topology, TopologyProcess p) {
-    Map<String, String> own = new java.util.LinkedHashMap<>(topology.env());
+    Map<String, String> own = new LinkedHashMap<>(topology.env());
     own.putAll(p.env());
     StringBuilder line = new StringBuilder();
     own.forEach((k, v) -> line.append(k).append('=')
@@ -186,7 +188,7 @@ public final class TopologyCommand {
     }
     boolean allStopped = true;
     List<TopologyProcess> reversed = new ArrayList<>(topology.processes());
-    java.util.Collections.reverse(reversed);
+    Collections.reverse(reversed);
     for (TopologyProcess p : reversed) {
       if (!p.isLocal()) {
         out.println(p.name() + ": runs on " + p.host() + "; stop it there");

@@ -3,7 +3,7 @@ package dev.killboard.budget.impl;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.ISemaphore;
 import com.hazelcast.map.IMap;
-import dev.killboard.budget.BudgetConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.budget.BudgetSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -69,7 +69,7 @@ public final class ClassSemaphores {
       for (Map.Entry<String, Integer> e : settings.classes().entrySet()) {
         Integer existing = recorded.putIfAbsent(e.getKey(), e.getValue());
         if (existing != null && !existing.equals(e.getValue())) {
-          throw new BudgetConfigException("This member configures budget class '" + e.getKey() + "' with " + e.getValue()
+          throw new ConfigurationException("This member configures budget class '" + e.getKey() + "' with " + e.getValue()
               + " permits, but the running cluster uses " + existing + ". Align KILLBOARD_BUDGET_CLASSES on every member"
               + " (a change of sizes needs the whole cluster restarted).");
         }
@@ -163,7 +163,7 @@ public final class ClassSemaphores {
   public ISemaphore semaphore(String budgetClass) {
     ISemaphore s = semaphores.get(budgetClass);
     if (s == null) {
-      throw new BudgetConfigException("Unknown budget class '" + budgetClass + "'; configured classes are " + semaphores.keySet() + ".");
+      throw new ConfigurationException("Unknown budget class '" + budgetClass + "'; configured classes are " + semaphores.keySet() + ".");
     }
     return s;
   }

@@ -31,7 +31,6 @@ public final class HolderRegistry {
   private final long pid;
   private final UUID listener;
   private volatile List<PermitHolder> snapshot = List.of();
-  private volatile long snapshotAt;
 
   private HolderRegistry(HazelcastInstance hz) {
     this.hz = hz;
@@ -57,10 +56,6 @@ public final class HolderRegistry {
   /** Blocking: call from a worker thread. */
   public static HolderRegistry open(HazelcastInstance hz) {
     return new HolderRegistry(hz);
-  }
-
-  public String memberId() {
-    return memberId;
   }
 
   public String address() {
@@ -106,12 +101,6 @@ public final class HolderRegistry {
       out.add(PermitHolder.fromJson(new JsonObject(json)));
     }
     snapshot = List.copyOf(out);
-    snapshotAt = System.currentTimeMillis();
-  }
-
-  /** Whether a snapshot was ever taken. */
-  public boolean hasSnapshot() {
-    return snapshotAt > 0;
   }
 
   /** Every recorded holder, of live and departed members alike, as of the last snapshot. */

@@ -23,6 +23,7 @@ import io.vertx.sqlclient.internal.command.CommandBase;
 import io.vertx.sqlclient.internal.pool.CloseablePool;
 import io.vertx.sqlclient.internal.pool.PoolImpl;
 import io.vertx.sqlclient.spi.ConnectionFactory;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -118,7 +119,7 @@ public final class PermitGatedPgDriver extends PgDriver {
     private final boolean pipelined;
 
     ObservedPool(VertxInternal vertx, PgDriver driver, PoolOptions options,
-        java.util.function.Function<Context, Future<SqlConnection>> provider, Handler<SqlConnection> connectHandler,
+        Function<Context, Future<SqlConnection>> provider, Handler<SqlConnection> connectHandler,
         CloseFuture closeFuture, PoolActivity activity, boolean pipelined) {
       super(vertx, driver, pipelined, options,
           conn -> {

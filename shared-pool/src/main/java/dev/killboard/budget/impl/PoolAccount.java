@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +36,6 @@ public final class PoolAccount implements PermitGate {
   private final PoolActivity activity = new PoolActivity();
   private final Set<PermitLease> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger held = new AtomicInteger();
-  private final AtomicInteger acquires = new AtomicInteger();
-  private final AtomicInteger releases = new AtomicInteger();
   private final List<Promise<Void>> drainWaiters = new CopyOnWriteArrayList<>();
   private final Set<PermitLease> returning = ConcurrentHashMap.newKeySet();
   /** Permits granted and neither given back nor forfeited: connecting, open, or closing. */
@@ -64,7 +63,6 @@ public final class PoolAccount implements PermitGate {
             if (ar.succeeded() && ar.result() != CpSessions.NO_SESSION) {
               lease = new PermitLease(cls, LEASE_IDS.incrementAndGet(), ar.result());
               granted.add(lease);
-              acquires.incrementAndGet();
               publishHeld(held.incrementAndGet());
             }
             acquiring.decrementAndGet();
@@ -166,7 +164,6 @@ public final class PoolAccount implements PermitGate {
   private void returned(PermitLease lease) {
     if (returning.remove(lease)) {
       granted.remove(lease);
-      releases.incrementAndGet();
       publishHeld(held.decrementAndGet());
     }
   }
@@ -188,7 +185,7 @@ public final class PoolAccount implements PermitGate {
   }
 
   /** Closes the connections of permits the CP group took back (their session ended); never releases them. */
-  int forfeit(java.util.function.Predicate<PermitLease> lost) {
+  int forfeit(Predicate<PermitLease> lost) {
     int count = 0;
     for (PermitLease lease : Set.copyOf(open)) {
       if (lost.test(lease) && lease.forfeit()) {
@@ -256,14 +253,6 @@ public final class PoolAccount implements PermitGate {
 
   public int held() {
     return held.get();
-  }
-
-  public int acquires() {
-    return acquires.get();
-  }
-
-  public int releases() {
-    return releases.get();
   }
 
   public String poolId() {

@@ -1,6 +1,6 @@
 package dev.killboard.budget.impl;
 
-import dev.killboard.budget.BudgetConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.RoleLimitPolicy;
 import io.vertx.core.Future;
@@ -69,7 +69,7 @@ public final class ServerLimits {
   public void check(BudgetSettings settings) {
     int allowed = usableSlots() - settings.monitoringReserve();
     if (settings.total() > allowed) {
-      throw new BudgetConfigException("KILLBOARD_BUDGET_TOTAL=" + settings.total() + " does not fit the server: max_connections="
+      throw new ConfigurationException("KILLBOARD_BUDGET_TOTAL=" + settings.total() + " does not fit the server: max_connections="
           + maxConnections + " - superuser_reserved_connections=" + superuserReserved
           + (reserved > 0 ? " - reserved_connections=" + reserved : "") + " leaves " + usableSlots()
           + " slots for role " + role + ", minus KILLBOARD_BUDGET_MONITORING_RESERVE=" + settings.monitoringReserve()
@@ -103,7 +103,7 @@ public final class ServerLimits {
     String advice = problem + "; as a backstop against anything that bypasses the budget, run as an admin: ALTER ROLE \""
         + role + "\" CONNECTION LIMIT " + settings.total() + ";  (KILLBOARD_BUDGET_ROLE_LIMIT_CHECK=warn|fail|off)";
     if (policy == RoleLimitPolicy.FAIL) {
-      throw new BudgetConfigException(advice);
+      throw new ConfigurationException(advice);
     }
     LOG.warn(advice);
   }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,7 @@ public final class SessionFence {
     }
     if (sessionsListable && !unsure.isEmpty()) {
       Collection<CPSession> listed = hz.getCPSubsystem().getCPSessionManagementService()
-          .getAllSessions(CPGroup.DEFAULT_GROUP_NAME).toCompletableFuture().get(checkEveryMillis * 5, java.util.concurrent.TimeUnit.MILLISECONDS);
+          .getAllSessions(CPGroup.DEFAULT_GROUP_NAME).toCompletableFuture().get(checkEveryMillis * 5, TimeUnit.MILLISECONDS);
       Set<Long> alive = listed.stream().map(CPSession::id).collect(Collectors.toSet());
       unsure.stream().filter(s -> !alive.contains(s)).forEach(out::add);
     }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -425,7 +426,7 @@ public final class EsiClient implements AutoCloseable {
   }
 
   /** Argument errors become failed futures, like every other failure of this client. */
-  private static <T> Future<T> guarded(java.util.function.Supplier<Future<T>> call) {
+  private static <T> Future<T> guarded(Supplier<Future<T>> call) {
     try {
       return call.get();
     } catch (IllegalArgumentException e) {

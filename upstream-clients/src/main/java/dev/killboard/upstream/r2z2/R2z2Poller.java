@@ -68,11 +68,6 @@ public final class R2z2Poller {
     });
   }
 
-  /** The sequence that will be (or is being) read next. */
-  public long nextSequence() {
-    return nextSequence;
-  }
-
   private void step(R2z2PollingPolicy.Step step) {
     if (!running) {
       stopped.tryComplete();

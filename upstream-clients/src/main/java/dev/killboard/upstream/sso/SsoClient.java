@@ -2,7 +2,7 @@ package dev.killboard.upstream.sso;
 
 import dev.killboard.upstream.JsonShape;
 import dev.killboard.upstream.StatusOutcome;
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.upstream.UpstreamHttp;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamService;
@@ -29,7 +29,7 @@ public final class SsoClient implements AutoCloseable {
   /** A client for the configured application; fails when client id or secret are not set. */
   public SsoClient(Vertx vertx, UpstreamSettings settings) {
     if (settings.ssoClientId() == null || settings.ssoClientSecret() == null) {
-      throw new UpstreamConfigException(UpstreamSettings.SSO_CLIENT_ID + " and " + UpstreamSettings.SSO_CLIENT_SECRET
+      throw new ConfigurationException(UpstreamSettings.SSO_CLIENT_ID + " and " + UpstreamSettings.SSO_CLIENT_SECRET
           + " must be set to use EVE SSO; create an application at https://developers.eveonline.com and copy both.");
     }
     this.settings = settings;
@@ -39,7 +39,7 @@ public final class SsoClient implements AutoCloseable {
   /** The URL to send the browser to, returning to the configured callback URL. */
   public String authorizeUrl(String state, List<String> scopes) {
     if (settings.ssoCallbackUrl() == null) {
-      throw new UpstreamConfigException(UpstreamSettings.SSO_CALLBACK_URL + " is not set; set it to the callback URL"
+      throw new ConfigurationException(UpstreamSettings.SSO_CALLBACK_URL + " is not set; set it to the callback URL"
           + " registered for your application, such as https://killboard.example.com/auth/callback.");
     }
     return authorizeUrl(state, scopes, settings.ssoCallbackUrl());

@@ -1,6 +1,7 @@
 package dev.killboard.upstream.sso;
 
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -39,18 +40,24 @@ public final class TokenCipher {
     this.key = new SecretKeySpec(key, "AES");
   }
 
-  /** The cipher keyed by {@value #KEY_VARIABLE} in {@code env}; {@link UpstreamConfigException} naming it when unusable. */
+  /** Declares and reads {@value #KEY_VARIABLE} (null when unset); shared by the API and the workers. */
+  public static String key(Env env) {
+    return env.secret(KEY_VARIABLE, "base64 of the 32-byte AES key that encrypts stored SSO tokens (openssl rand"
+        + " -base64 32); the same on the API and the workers; required with an SSO client id");
+  }
+
+  /** The cipher keyed by {@value #KEY_VARIABLE} in {@code env}; {@link ConfigurationException} naming it when unusable. */
   public static TokenCipher fromEnvironment(Map<String, String> env) {
     return new TokenCipher(parseKey(env.get(KEY_VARIABLE)));
   }
 
   /**
    * The 32 key bytes encoded as base64 in {@code raw} (the value of {@value #KEY_VARIABLE});
-   * {@link UpstreamConfigException} naming the variable when it is missing, not base64 or not 32 bytes long.
+   * {@link ConfigurationException} naming the variable when it is missing, not base64 or not 32 bytes long.
    */
   public static byte[] parseKey(String raw) {
     if (raw == null || raw.isBlank()) {
-      throw new UpstreamConfigException(KEY_VARIABLE + " is not set; EVE SSO tokens are stored encrypted with it."
+      throw new ConfigurationException(KEY_VARIABLE + " is not set; EVE SSO tokens are stored encrypted with it."
           + HOW_TO_FIX);
     }
     byte[] key;
@@ -58,10 +65,10 @@ public final class TokenCipher {
       key = Base64.getDecoder().decode(raw.trim());
     } catch (IllegalArgumentException e) {
       // The decoder's message may quote the offending character; the key is secret, so say nothing about it.
-      throw new UpstreamConfigException(KEY_VARIABLE + " is not valid base64." + HOW_TO_FIX);
+      throw new ConfigurationException(KEY_VARIABLE + " is not valid base64." + HOW_TO_FIX);
     }
     if (key.length != KEY_BYTES) {
-      throw new UpstreamConfigException(KEY_VARIABLE + " decodes to " + key.length + " bytes; AES-256 needs exactly "
+      throw new ConfigurationException(KEY_VARIABLE + " decodes to " + key.length + " bytes; AES-256 needs exactly "
           + KEY_BYTES + "." + HOW_TO_FIX);
     }
     return key;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * zKillboard's history API: {@code /api/{characterID|corporationID|allianceID}/{id}/page/{n}/} with the trailing
@@ -49,7 +50,7 @@ public final class ZkillboardClient implements AutoCloseable {
   }
 
   /** A paced, gzip-accepting GET whose 200 body {@code read} turns into the answer; other statuses fail typed. */
-  private <T> Future<T> get(String url, java.util.function.BiFunction<JsonShape, io.vertx.core.buffer.Buffer, T> read) {
+  private <T> Future<T> get(String url, BiFunction<JsonShape, io.vertx.core.buffer.Buffer, T> read) {
     JsonShape shape = new JsonShape(UpstreamService.ZKILLBOARD, url);
     return pacer.next()
         .compose(v -> UpstreamHttp.send(UpstreamService.ZKILLBOARD, url,
@@ -100,11 +101,6 @@ public final class ZkillboardClient implements AutoCloseable {
       hashes.put(id, s.hash(day, "", key));
     }
     return hashes;
-  }
-
-  /** The pacer spacing this client's requests. */
-  public RequestPacer pacer() {
-    return pacer;
   }
 
   private static List<ZkbKillmailRef> entries(JsonShape s, JsonArray array) {

@@ -1,5 +1,6 @@
 package dev.killboard.upstream.esi;
 
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +19,6 @@ import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamSettings;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -60,7 +60,7 @@ class EsiClientTest {
     esi.resetErrorLimit();
     esi.faults().clear();
     esi.requests().clear();
-    client = newClient(TestSettings.forFakes(fakes).build());
+    client = newClient(TestSettings.forFakes(fakes));
   }
 
   @AfterEach
@@ -186,7 +186,7 @@ class EsiClientTest {
   void serverErrorsTimeoutsAndDroppedConnectionsAreRetryable() throws Exception {
     long characterId = universe.playerCharacterIds().get(0);
     client.close();
-    client = newClient(TestSettings.forFakes(fakes).requestTimeout(Duration.ofMillis(1000)).build());
+    client = newClient(TestSettings.forFakes(fakes, "KILLBOARD_UPSTREAM_REQUEST_TIMEOUT", "1000ms"));
     // Warm the connection so the timeout below measures the fake's delay only.
     await(client.races());
     esi.faults().inject(FakeEsi.CHARACTER, Fault.status(503))
@@ -281,13 +281,9 @@ class EsiClientTest {
 
   @Test
   void theCompatibilityDateIsSentWhenConfigured() throws Exception {
-    try (EsiClient dated = newClient(TestSettings.forFakes(fakes).esiCompatibilityDate("2025-08-26").build())) {
+    try (EsiClient dated = newClient(TestSettings.forFakes(fakes, "KILLBOARD_ESI_COMPATIBILITY_DATE", "2025-08-26"))) {
       await(dated.regionIds());
       assertThat(esi.requests().last().header("X-Compatibility-Date")).isEqualTo("2025-08-26");
     }
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    return future.await(20, TimeUnit.SECONDS);
   }
 }

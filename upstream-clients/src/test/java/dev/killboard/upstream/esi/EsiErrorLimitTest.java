@@ -57,7 +57,7 @@ class EsiErrorLimitTest {
     esi.resetErrorLimit();
     esi.faults().clear();
     esi.requests().clear();
-    client = new EsiClient(vertx, TestSettings.forFakes(fakes).esiErrorLimitMargin(10).build(),
+    client = new EsiClient(vertx, TestSettings.forFakes(fakes, "KILLBOARD_ESI_ERROR_LIMIT_MARGIN", "10"),
         new LocalErrorLimitGate(clock, 10), clock);
   }
 

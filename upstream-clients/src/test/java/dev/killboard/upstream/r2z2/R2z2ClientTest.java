@@ -1,5 +1,6 @@
 package dev.killboard.upstream.r2z2;
 
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,12 +19,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,7 @@ class R2z2ClientTest {
     universe = FakeUniverse.generate(UniverseSpec.tiny());
     fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe)).await(20, TimeUnit.SECONDS);
     r2z2 = fakes.r2z2();
-    settings = TestSettings.forFakes(fakes).r2z2NotFoundWait(Duration.ofMillis(300)).build();
+    settings = TestSettings.forFakes(fakes, "KILLBOARD_R2Z2_NOT_FOUND_WAIT", "300ms");
   }
 
   @AfterAll
@@ -98,7 +99,7 @@ class R2z2ClientTest {
 
   @Test
   void thePolicyWaitsOn404AndRetriesTheSameSequence() {
-    R2z2PollingPolicy policy = R2z2PollingPolicy.from(UpstreamSettings.builder().userAgent(TestSettings.USER_AGENT).build());
+    R2z2PollingPolicy policy = R2z2PollingPolicy.from(UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT)));
     assertThat(policy.notFoundWait()).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
     assertThat(policy.afterNotFound(500, Optional.of(480L))).isEqualTo(new R2z2PollingPolicy.Step(500, Duration.ofSeconds(6)));
     assertThat(policy.afterNotFound(500, Optional.empty())).isEqualTo(new R2z2PollingPolicy.Step(500, Duration.ofSeconds(6)));
@@ -128,11 +129,11 @@ class R2z2ClientTest {
       });
       long waitingFor = published.get(2) + 1;
       String uri = "/ephemeral/" + waitingFor + ".json";
-      pollUntil(() -> r2z2.requests().of(FakeR2z2.ENTRY).stream().filter(r -> r.uri().equals(uri)).count() >= 3);
+      eventually(Duration.ofSeconds(15), "three requests of the entry", () -> r2z2.requests().of(FakeR2z2.ENTRY).stream().filter(r -> r.uri().equals(uri)).count() >= 3);
       assertThat(received.stream().map(R2z2Killmail::sequence).toList()).isEqualTo(published);
       long later = r2z2.publishNew(1).get(0);
       assertThat(later).isEqualTo(waitingFor);
-      pollUntil(() -> received.size() == 4);
+      eventually(Duration.ofSeconds(15), "four entries received", () -> received.size() == 4);
       poller.stop();
       stopped.await(10, TimeUnit.SECONDS);
 
@@ -202,17 +203,6 @@ class R2z2ClientTest {
       });
       assertThat(first.future().await(10, TimeUnit.SECONDS)).isEqualTo(published.get(1));
       stopped.await(10, TimeUnit.SECONDS);
-    }
-  }
-
-  /** Polls a condition that no event signals (requests arriving at the fake), with a deadline. */
-  private static void pollUntil(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 15 s");
-      }
-      Thread.sleep(20);
     }
   }
 }

@@ -8,7 +8,7 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.upstream.TestSettings;
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamSettings;
 import io.vertx.core.Vertx;
@@ -37,7 +37,7 @@ class SsoClientTest {
     vertx = Vertx.vertx();
     universe = FakeUniverse.generate(UniverseSpec.tiny());
     fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe)).await(20, TimeUnit.SECONDS);
-    settings = TestSettings.forFakes(fakes).build();
+    settings = TestSettings.forFakes(fakes);
   }
 
   @AfterAll
@@ -94,7 +94,7 @@ class SsoClientTest {
 
   @Test
   void wrongCredentialsAreRejectedWithoutShowingTheSecret() {
-    UpstreamSettings wrong = TestSettings.forFakes(fakes).ssoClientSecret("wrong-secret-value").build();
+    UpstreamSettings wrong = TestSettings.forFakes(fakes, UpstreamSettings.SSO_CLIENT_SECRET, "wrong-secret-value");
     String refresh = fakes.sso().issueRefreshToken(universe.playerCharacterIds().get(0), List.of("publicData"));
     try (SsoClient client = new SsoClient(vertx, wrong)) {
       assertThatThrownBy(() -> client.refresh(refresh).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamRejected.class)
@@ -102,8 +102,8 @@ class SsoClientTest {
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-secret-value"))
           .satisfies(e -> assertThat(((UpstreamRejected) e).status()).isEqualTo(401));
     }
-    UpstreamSettings anonymous = UpstreamSettings.builder().userAgent(TestSettings.USER_AGENT).build();
-    assertThatThrownBy(() -> new SsoClient(vertx, anonymous)).isInstanceOf(UpstreamConfigException.class)
+    UpstreamSettings anonymous = UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT));
+    assertThatThrownBy(() -> new SsoClient(vertx, anonymous)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_SSO_CLIENT_ID and KILLBOARD_SSO_CLIENT_SECRET must be set");
   }
 

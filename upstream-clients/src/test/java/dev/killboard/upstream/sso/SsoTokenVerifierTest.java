@@ -38,7 +38,7 @@ class SsoTokenVerifierTest {
     fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe).separatePorts(true))
         .await(20, TimeUnit.SECONDS);
     sso = fakes.sso();
-    settings = TestSettings.forFakes(fakes).build();
+    settings = TestSettings.forFakes(fakes);
     characterId = universe.playerCharacterIds().get(3);
   }
 
@@ -121,7 +121,7 @@ class SsoTokenVerifierTest {
   private void afterRotation(Duration minReload, RotationCheck check) throws Exception {
     FakeUpstreams own = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
         .await(20, TimeUnit.SECONDS);
-    UpstreamSettings ownSettings = TestSettings.forFakes(own).build();
+    UpstreamSettings ownSettings = TestSettings.forFakes(own);
     try (SsoTokenVerifier verifier = new SsoTokenVerifier(vertx, ownSettings, ownSettings.ssoClientId(),
         Clock.systemUTC(), minReload)) {
       assertThat(verifier.verify(own.sso().mintAccessToken(characterId, List.of("publicData")))
@@ -137,7 +137,7 @@ class SsoTokenVerifierTest {
   void unreachableKeysAreRetryableNotARefusal() throws Exception {
     FakeUpstreams gone = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
         .await(20, TimeUnit.SECONDS);
-    UpstreamSettings goneSettings = TestSettings.forFakes(gone).build();
+    UpstreamSettings goneSettings = TestSettings.forFakes(gone);
     String token = gone.sso().mintAccessToken(characterId, List.of("publicData"));
     gone.close().await(10, TimeUnit.SECONDS);
     try (SsoTokenVerifier verifier = new SsoTokenVerifier(vertx, goneSettings)) {

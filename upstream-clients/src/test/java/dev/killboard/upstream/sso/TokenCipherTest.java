@@ -3,7 +3,7 @@ package dev.killboard.upstream.sso;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -55,15 +55,15 @@ class TokenCipherTest {
     assertThat(TokenCipher.parseKey(" " + good + "\n")).isEqualTo(KEY);
 
     Map<String, String> missing = new HashMap<>();
-    assertThatThrownBy(() -> TokenCipher.fromEnvironment(missing)).isInstanceOf(UpstreamConfigException.class)
+    assertThatThrownBy(() -> TokenCipher.fromEnvironment(missing)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_TOKEN_KEY is not set").hasMessageContaining("openssl rand -base64 32");
-    assertThatThrownBy(() -> TokenCipher.parseKey("   ")).isInstanceOf(UpstreamConfigException.class)
+    assertThatThrownBy(() -> TokenCipher.parseKey("   ")).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_TOKEN_KEY is not set");
     String secretish = "not*base64*sekrit";
-    assertThatThrownBy(() -> TokenCipher.parseKey(secretish)).isInstanceOf(UpstreamConfigException.class)
+    assertThatThrownBy(() -> TokenCipher.parseKey(secretish)).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_TOKEN_KEY is not valid base64").hasMessageNotContaining("sekrit")
         .hasMessageNotContaining("*");
-    assertThatThrownBy(() -> TokenCipher.parseKey("c2hvcnQ=")).isInstanceOf(UpstreamConfigException.class)
+    assertThatThrownBy(() -> TokenCipher.parseKey("c2hvcnQ=")).isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_TOKEN_KEY decodes to 5 bytes").hasMessageNotContaining("c2hvcnQ=");
     assertThatThrownBy(() -> new TokenCipher(new byte[16])).isInstanceOf(IllegalArgumentException.class);
   }

@@ -16,7 +16,9 @@ import dev.killboard.upstream.UpstreamRetryable;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +53,7 @@ class ZkillboardClientTest {
 
   @Test
   void historyPagesGiveIdHashAndZkbUntilAnEmptyPage() throws Exception {
-    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes).build())) {
+    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes))) {
       long characterId = universe.playerCharacterIds().stream().filter(id -> universe.killmailsOfCharacter(id).size() > 3)
           .findFirst().orElseThrow();
       List<ZkbKillmailRef> all = new ArrayList<>();
@@ -85,11 +87,11 @@ class ZkillboardClientTest {
 
   @Test
   void dayHashesListEveryKillmailOfThatUtcDayAndRefuseBrokenDumps() throws Exception {
-    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes).build())) {
+    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes))) {
       var first = universe.killmail(universe.killmailIds().get(0)).orElseThrow();
       java.time.LocalDate day = java.time.OffsetDateTime.parse(first.esi().getString("killmail_time"))
           .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate();
-      java.util.Map<Long, String> expected = new java.util.HashMap<>();
+      Map<Long, String> expected = new HashMap<>();
       for (long id : universe.killmailIds()) {
         var km = universe.killmail(id).orElseThrow();
         if (java.time.OffsetDateTime.parse(km.esi().getString("killmail_time")).atZoneSameInstant(java.time.ZoneOffset.UTC)
@@ -112,7 +114,7 @@ class ZkillboardClientTest {
 
   @Test
   void requestsAreSpacedToThePoliteRate() throws Exception {
-    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes).zkbRequestsPerSecond(5).build())) {
+    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes, "KILLBOARD_ZKB_REQUESTS_PER_SECOND", "5"))) {
       long characterId = universe.playerCharacterIds().get(0);
       List<io.vertx.core.Future<List<ZkbKillmailRef>>> calls = new ArrayList<>();
       long start = System.nanoTime();
@@ -133,7 +135,7 @@ class ZkillboardClientTest {
 
   @Test
   void failuresAreTyped() {
-    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes).build())) {
+    try (ZkillboardClient client = new ZkillboardClient(vertx, TestSettings.forFakes(fakes))) {
       long characterId = universe.playerCharacterIds().get(0);
       zkb.faults().inject(FakeZkillboard.HISTORY, Fault.body(200, "[{\"killmail_id\": 5}]"))
           .inject(FakeZkillboard.HISTORY, Fault.body(200, "[{\"killmail_id\": 5, \"zkb\": {\"hash\": \"nothex\"}}]"))

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * ESI's error limit counted once for the whole cluster, so every node stops before the limit of the shared IP
@@ -103,7 +104,7 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
   }
 
   /** Applies {@code change} to the shared state atomically (compare-and-set, retried on contention). */
-  private Decision update(java.util.function.Function<JsonObject, Verdict> change) {
+  private Decision update(Function<JsonObject, Verdict> change) {
     while (true) {
       String old = map.get(KEY);
       JsonObject state = old == null ? new JsonObject() : new JsonObject(old);

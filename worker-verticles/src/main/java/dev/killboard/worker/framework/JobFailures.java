@@ -6,6 +6,8 @@ import dev.killboard.queue.JobRejected;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamRetryable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Turns a job's failure into what the queue should do with it. Dropped ({@link JobRejected}, acked with an INFO
@@ -52,7 +54,7 @@ public final class JobFailures {
 
   private static Throwable unwrap(Throwable failure) {
     Throwable t = failure;
-    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }

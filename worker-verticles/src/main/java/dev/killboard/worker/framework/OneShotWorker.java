@@ -1,5 +1,7 @@
 package dev.killboard.worker.framework;
 
+import dev.killboard.config.ConfigurationException;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -39,7 +41,7 @@ public abstract class OneShotWorker extends PooledWorker {
   protected final Future<?> begin() {
     try {
       every = repeatInterval(config().getValue("every"));
-    } catch (WorkerConfigException e) {
+    } catch (ConfigurationException e) {
       return Future.failedFuture(e);
     }
     // Run after deploy completes: undeploying from inside start would race the deployment.
@@ -64,11 +66,11 @@ public abstract class OneShotWorker extends PooledWorker {
     try {
       d = Duration.parse(String.valueOf(raw));
     } catch (java.time.format.DateTimeParseException e) {
-      throw new WorkerConfigException("config \"every\"=" + raw + " is not an ISO-8601 duration: write e.g. \"PT24H\""
+      throw new ConfigurationException("config \"every\"=" + raw + " is not an ISO-8601 duration: write e.g. \"PT24H\""
           + " (daily) or \"PT15M\", or leave it out to run once.");
     }
     if (d.compareTo(MIN_EVERY) < 0) {
-      throw new WorkerConfigException("config \"every\"=" + raw + " is shorter than " + MIN_EVERY.toSeconds()
+      throw new ConfigurationException("config \"every\"=" + raw + " is shorter than " + MIN_EVERY.toSeconds()
           + " s: write e.g. \"PT24H\", or leave it out to run once.");
     }
     return d;

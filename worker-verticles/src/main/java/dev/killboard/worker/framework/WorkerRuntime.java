@@ -111,11 +111,6 @@ public final class WorkerRuntime {
     return pool.pool();
   }
 
-  /** The budget handle of the pool (stats, permits held). */
-  public BudgetedPool budgetedPool() {
-    return pool;
-  }
-
   /**
    * The ESI error-limit gate of this runtime's ESI client: one per Vert.x instance and margin, so each worker keeps
    * its configured {@code KILLBOARD_ESI_ERROR_LIMIT_MARGIN} while the error count is shared cluster-wide.

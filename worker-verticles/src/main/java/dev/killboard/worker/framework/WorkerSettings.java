@@ -1,12 +1,12 @@
 package dev.killboard.worker.framework;
 
 import dev.killboard.budget.BudgetSettings;
+import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.upstream.UpstreamSettings;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,55 +29,17 @@ public record WorkerSettings(BudgetSettings budget, QueueSettings queue, Upstrea
   /** Environment variable: run the schema migrations at start (shared with the API). */
   public static final String MIGRATE_ON_START = "KILLBOARD_MIGRATE_ON_START";
 
-  /** Reads and validates every setting from {@code env}; throws {@link WorkerConfigException} listing each problem. */
+  /** Reads every setting a worker process needs. */
+  public static WorkerSettings from(Env env) {
+    return new WorkerSettings(BudgetSettings.from(env), QueueSettings.from(env), UpstreamSettings.from(env),
+        env.integer(CONCURRENCY, 2, 1, 16, "jobs one worker instance runs at once; 2 matches its 2-connection pool"),
+        env.bool(MIGRATE_ON_START, true, "whether the process brings the schema up to date at start, under"
+            + " Flyway's lock (false: the schema is migrated by other means)"));
+  }
+
+  /** Reads and checks every setting from {@code env}; one {@link ConfigurationException} lists each problem. */
   public static WorkerSettings fromEnvironment(Map<String, String> env) {
-    List<String> problems = new ArrayList<>();
-    BudgetSettings budget = null;
-    QueueSettings queue = null;
-    UpstreamSettings upstream = null;
-    try {
-      budget = BudgetSettings.fromEnv(env).validate();
-    } catch (RuntimeException e) {
-      problems.add(e.getMessage());
-    }
-    try {
-      queue = QueueSettings.fromEnvironment(env);
-    } catch (RuntimeException e) {
-      problems.add(e.getMessage());
-    }
-    try {
-      upstream = UpstreamSettings.fromEnvironment(env);
-    } catch (RuntimeException e) {
-      problems.add(e.getMessage());
-    }
-    int concurrency = 2;
-    String raw = env.get(CONCURRENCY);
-    if (raw != null && !raw.isBlank()) {
-      try {
-        concurrency = Integer.parseInt(raw.trim());
-      } catch (NumberFormatException e) {
-        concurrency = -1;
-      }
-      if (concurrency < 1 || concurrency > 16) {
-        problems.add(CONCURRENCY + "='" + raw + "' is invalid: set a whole number from 1 to 16 (jobs one worker"
-            + " instance runs at once; 2 matches its 2-connection pool), or unset it for 2.");
-      }
-    }
-    boolean migrateOnStart = true;
-    String migrate = env.get(MIGRATE_ON_START);
-    if (migrate != null && !migrate.isBlank()) {
-      switch (migrate.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "true" -> migrateOnStart = true;
-        case "false" -> migrateOnStart = false;
-        default -> problems.add(MIGRATE_ON_START + "='" + migrate + "' is invalid: set true (the default: bring the"
-            + " schema up to date at start, under Flyway's lock) or false (the schema is migrated by other means).");
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new WorkerConfigException("Killboard worker cannot start, invalid configuration:\n  - "
-          + String.join("\n  - ", problems));
-    }
-    return new WorkerSettings(budget, queue, upstream, concurrency, migrateOnStart);
+    return Env.read(env, WorkerSettings::from);
   }
 
   /** The process environment overlaid with the string values of {@code config.env} (used by tests and -conf). */

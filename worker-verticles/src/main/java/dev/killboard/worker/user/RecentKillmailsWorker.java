@@ -1,14 +1,13 @@
 package dev.killboard.worker.user;
 
 import dev.killboard.queue.Job;
-import dev.killboard.upstream.UpstreamConfigException;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.upstream.esi.EsiPage;
 import dev.killboard.upstream.esi.KillmailRef;
 import dev.killboard.upstream.sso.SsoClient;
 import dev.killboard.upstream.sso.TokenCipher;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
-import dev.killboard.worker.framework.WorkerConfigException;
 import dev.killboard.worker.framework.WorkerSettings;
 import dev.killboard.worker.killmail.EsiKillmailReader;
 import io.vertx.core.Future;
@@ -54,8 +53,8 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
   private TokenCipher tokenCipher() {
     try {
       return TokenCipher.fromEnvironment(WorkerSettings.environment(config()));
-    } catch (UpstreamConfigException e) {
-      throw new WorkerConfigException(e.getMessage() + " (the user killmail workers decrypt the tokens the API stored)");
+    } catch (ConfigurationException e) {
+      throw new ConfigurationException(e.getMessage() + " (the user killmail workers decrypt the tokens the API stored)");
     }
   }
 
