@@ -108,14 +108,13 @@ final class FakeCommands implements QueueCommands {
 
   /** Settings whose Redis is never contacted (the fake stands in for it). */
   static QueueSettings settings(Duration visibility) {
-    return QueueSettings.builder()
-      .redisUrl("redis://127.0.0.1:1")
-      .visibilityTimeout(visibility)
-      .maxAttempts(3)
-      .backoffBase(Duration.ofMillis(100))
-      .backoffMax(Duration.ofMillis(400))
-      .heartbeatInterval(Duration.ofMillis(200))
-      .build();
+    return QueueSettings.fromEnvironment(Map.of(
+      "KILLBOARD_REDIS_URL", "redis://127.0.0.1:1",
+      "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", visibility.toMillis() + "ms",
+      "KILLBOARD_QUEUE_MAX_ATTEMPTS", "3",
+      "KILLBOARD_QUEUE_BACKOFF_BASE", "100ms",
+      "KILLBOARD_QUEUE_BACKOFF_MAX", "400ms",
+      "KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "200ms"));
   }
 
   /** Runs {@code action} on {@code context} and waits for the future it returns. */
