@@ -1,11 +1,11 @@
 package dev.killboard.worker;
 
-import static dev.killboard.worker.WorkerHarness.await;
+import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.runtime.PerVertx;
-import dev.killboard.upstream.UpstreamSettings;
+import dev.killboard.testing.ClusterTest;
 import dev.killboard.worker.framework.ClusterErrorLimitGate;
 import dev.killboard.worker.framework.WorkerRuntime;
 import dev.killboard.worker.framework.WorkerSettings;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * gates) lives in {@link PerVertx} holders: each worker keeps its own error-limit margin, and a closed Vert.x instance
  * leaves nothing behind.
  */
+@ClusterTest
 class PerVertxServicesTest {
 
   @Test
@@ -59,7 +60,7 @@ class PerVertxServicesTest {
 
   private static WorkerSettings settings(WorkerHarness h, int margin) {
     Map<String, String> env = new HashMap<>(h.env);
-    env.put(UpstreamSettings.ESI_ERROR_LIMIT_MARGIN, Integer.toString(margin));
+    env.put("KILLBOARD_ESI_ERROR_LIMIT_MARGIN", Integer.toString(margin));
     return WorkerSettings.fromEnvironment(env);
   }
 }
