@@ -37,6 +37,7 @@ import dev.killboard.config.ConfigurationException;
 import dev.killboard.config.Env;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.queue.QueueSettings;
+import dev.killboard.runtime.PerVertx;
 import dev.killboard.schema.SchemaMigrations;
 import dev.killboard.upstream.sso.SsoClient;
 import dev.killboard.upstream.sso.SsoTokenVerifier;
@@ -69,9 +70,9 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
   /** Migrations run once per process and database, however many instances start. */
-  private static final Map<String, Future<Void>> MIGRATIONS = new ConcurrentHashMap<>();
+  private static final PerVertx<Map<String, Future<Void>>> MIGRATIONS = PerVertx.of("API schema migrations");
   /** The budget's meters are bound once per budget. */
-  private static final Set<ConnectionBudget> METERED = ConcurrentHashMap.newKeySet();
+  private static final PerVertx<Set<ConnectionBudget>> METERED = PerVertx.of("metered budgets");
   /**
    * Per-client buckets, one set per process and limits (the instances of a process share a port, so a client meets
    * any of them): query cost by character or address, and EVE SSO calls by address.
@@ -119,9 +120,9 @@ public final class ApiVerticle extends VerticleBase {
           settings.limits().statementTimeoutMillis())), queueSettings, ApiMetrics.registry());
     }, false);
     return startup.compose(st -> ConnectionBudget.forVertx(vertx, st.budgetSettings())
-        .compose(budget -> st.settings().migrateOnStart() ? migrate(budget).map(budget) : Future.succeededFuture(budget))
+        .compose(budget -> st.settings().migrateOnStart() ? migrate(vertx, budget).map(budget) : Future.succeededFuture(budget))
         .compose(budget -> {
-          if (METERED.add(budget)) {
+          if (METERED.get(vertx, v -> ConcurrentHashMap.newKeySet()).add(budget)) {
             budget.bindMetrics(st.registry());
           }
           return budget.sharedPool(st.budgetSettings().apiProfile(), "api").map(p -> {
@@ -263,16 +264,17 @@ public final class ApiVerticle extends VerticleBase {
    * Runs the Flyway migrations once per process and database. Flyway opens a JDBC connection of its own, so it runs
    * holding one API permit: that connection counts against the budget like every other.
    */
-  static Future<Void> migrate(ConnectionBudget budget) {
+  static Future<Void> migrate(Vertx vertx, ConnectionBudget budget) {
     DatabaseSettings db = budget.databaseSettings();
-    return MIGRATIONS.computeIfAbsent(db.jdbcUrl() + "|" + db.user(), key -> {
+    Map<String, Future<Void>> migrations = MIGRATIONS.get(vertx, v -> new ConcurrentHashMap<>());
+    return migrations.computeIfAbsent(db.jdbcUrl() + "|" + db.user(), key -> {
       Promise<Void> done = Promise.promise();
       budget.<Void>withPermitWhenFree(PoolProfile.API_CLASS, "schema-migration", () -> {
         SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
         return null;
       }).onComplete(done);
       Future<Void> f = done.future();
-      f.onFailure(e -> MIGRATIONS.remove(key));
+      f.onFailure(e -> migrations.remove(key));
       return f;
     });
   }

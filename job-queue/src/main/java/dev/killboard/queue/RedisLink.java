@@ -1,5 +1,6 @@
 package dev.killboard.queue;
 
+import dev.killboard.runtime.Backoff;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,7 +26,7 @@ import java.util.function.Function;
  * capped exponential backoff, re-runs its set-up hook and logs the recovery. While it is down every command fails at
  * once with {@link QueueUnavailableException}.
  */
-final class RedisLink {
+final class RedisLink implements QueueCommands {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
@@ -60,7 +61,7 @@ final class RedisLink {
     this.context = context;
     this.name = name;
     this.settings = settings;
-    this.reconnectBackoff = new Backoff(settings.reconnectMin(), settings.reconnectMax());
+    this.reconnectBackoff = Backoff.exponential(settings.reconnectMin(), settings.reconnectMax()).withJitter();
     this.onConnect = onConnect;
   }
 
@@ -103,7 +104,8 @@ final class RedisLink {
     return connection == null ? failedAttempts : 0;
   }
 
-  synchronized boolean isUp() {
+  @Override
+  public synchronized boolean isUp() {
     return connection != null;
   }
 
@@ -115,8 +117,14 @@ final class RedisLink {
     return up.future();
   }
 
+  @Override
+  public Future<Response> run(RedisScript script, List<String> keys, List<String> args) {
+    return script.run(this, keys, args);
+  }
+
   /** Sends one command, failing after the command timeout. */
-  Future<Response> send(Request request) {
+  @Override
+  public Future<Response> send(Request request) {
     return send(request, settings.commandTimeout().toMillis());
   }
 

@@ -115,20 +115,4 @@ class QueueSettingsTest {
     assertThatThrownBy(() -> QueueName.requireValid("a{b}")).hasMessageContaining("queue name 'a{b}' is invalid");
     assertThatThrownBy(() -> QueueName.requireValid("")).hasMessageContaining("is invalid");
   }
-
-  @Test
-  void backoffDoublesUpToItsCapWithJitterBelowTheCeiling() {
-    Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(1000));
-    assertThat(b.ceilingMillis(1)).isEqualTo(100);
-    assertThat(b.ceilingMillis(2)).isEqualTo(200);
-    assertThat(b.ceilingMillis(4)).isEqualTo(800);
-    assertThat(b.ceilingMillis(5)).isEqualTo(1000);
-    assertThat(b.ceilingMillis(500)).isEqualTo(1000);
-    for (int attempt = 1; attempt <= 10; attempt++) {
-      for (int i = 0; i < 200; i++) {
-        long d = b.delayMillis(attempt);
-        assertThat(d).isBetween(b.ceilingMillis(attempt) / 2, b.ceilingMillis(attempt));
-      }
-    }
-  }
 }

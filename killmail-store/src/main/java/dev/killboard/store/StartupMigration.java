@@ -5,6 +5,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.runtime.PerVertx;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StartupMigration {
   private static final Logger LOG = LoggerFactory.getLogger(StartupMigration.class);
-  // Once per Vert.x instance and database, however many worker instances start.
-  private static final Map<String, Future<Void>> RUNS = new ConcurrentHashMap<>();
+  // Once per Vert.x instance and database, however many worker instances start; forgotten when Vert.x closes.
+  private static final PerVertx<Map<String, Future<Void>>> RUNS = PerVertx.of("worker schema migrations");
   private static final long PROGRESS_LOG_MS = 10_000;
   /** Cluster-wide record of the schema version each database was migrated to (key: its JDBC URL). */
   public static final String VERSIONS_MAP = "killboard.schema.versions";
@@ -34,8 +35,9 @@ public final class StartupMigration {
   /** Migrates once per Vert.x instance and database; a failed run is forgotten, so the next deployment tries again. */
   public static Future<Void> ensure(Vertx vertx, ConnectionBudget budget) {
     DatabaseSettings db = budget.databaseSettings();
-    String key = System.identityHashCode(vertx) + "|" + db.jdbcUrl() + "|" + db.user();
-    return RUNS.computeIfAbsent(key, k -> {
+    String key = db.jdbcUrl() + "|" + db.user();
+    Map<String, Future<Void>> runs = RUNS.get(vertx, v -> new ConcurrentHashMap<>());
+    return runs.computeIfAbsent(key, k -> {
       long started = System.nanoTime();
       // Flyway waits for another process's lock silently; say what this process is waiting for.
       long timer = vertx.setPeriodic(PROGRESS_LOG_MS, id -> LOG.info("still waiting for the schema migration to version"
@@ -59,7 +61,7 @@ public final class StartupMigration {
           })
           .onComplete(ar -> vertx.cancelTimer(timer));
       // Not inside computeIfAbsent: a run that failed at once would otherwise update the map recursively.
-      run.onFailure(e -> vertx.runOnContext(v -> RUNS.remove(k, run)));
+      run.onFailure(e -> vertx.runOnContext(v -> runs.remove(k, run)));
       return run;
     });
   }

@@ -16,6 +16,7 @@ import dev.killboard.budget.impl.SessionFence;
 import dev.killboard.budget.impl.SessionGuard;
 import dev.killboard.budget.impl.WarmKeeper;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.runtime.PerVertx;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionBudget {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionBudget.class);
-  private static final Map<Vertx, Future<ConnectionBudget>> BY_VERTX = new ConcurrentHashMap<>();
+  private static final PerVertx<Future<ConnectionBudget>> BY_VERTX = PerVertx.of("connection budget");
   private static final long CLOSE_RELEASE_DEADLINE_MS = 8_000;
   private static final long UNDEPLOY_DEADLINE_MS = 15_000;
   /** Cluster-wide record of each database's connection limits, read once by the first member. */
@@ -108,9 +109,9 @@ public final class ConnectionBudget {
 
   /** The budget of this Vert.x instance, joined on first call; later calls return the same one. */
   public static Future<ConnectionBudget> forVertx(Vertx vertx, BudgetSettings settings) {
-    Future<ConnectionBudget> budget = BY_VERTX.computeIfAbsent(vertx, v -> start(v, settings));
+    Future<ConnectionBudget> budget = BY_VERTX.get(vertx, v -> start(v, settings));
     // A failed start is forgotten so that the next call (with corrected settings) tries again.
-    budget.onFailure(err -> BY_VERTX.remove(vertx, budget));
+    budget.onFailure(err -> BY_VERTX.removeIf(vertx, f -> f == budget));
     return CallerContext.deliver(budget);
   }
 
@@ -408,7 +409,7 @@ public final class ConnectionBudget {
     if (closing != null) {
       return closing;
     }
-    BY_VERTX.computeIfPresent(vertx, (v, f) -> f.succeeded() && f.result() == this ? null : f);
+    BY_VERTX.removeIf(vertx, f -> f.succeeded() && f.result() == this);
     ((io.vertx.core.internal.VertxInternal) vertx).removeCloseHook(closeHook);
     List<Future<Void>> pools = new ArrayList<>();
     physicals.forEach(p -> pools.add(p.closeNow()));

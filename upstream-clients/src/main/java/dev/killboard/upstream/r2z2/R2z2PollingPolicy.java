@@ -1,5 +1,6 @@
 package dev.killboard.upstream.r2z2;
 
+import dev.killboard.runtime.Backoff;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamSettings;
 import java.time.Duration;
@@ -16,8 +17,11 @@ public final class R2z2PollingPolicy {
   /** Consecutive non-transient failures of one sequence after which it is skipped. */
   public static final int MAX_ATTEMPTS_PER_SEQUENCE = 3;
 
+  /** The first wait after a failure; each further failure in a row doubles it, up to the policy's maximum. */
+  public static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+
   private final Duration notFoundWait;
-  private final Duration maxBackoff;
+  private final Backoff backoff;
 
   /** The next sequence to read and how long to wait before reading it. */
   public record Step(long sequence, Duration delay) {
@@ -29,7 +33,7 @@ public final class R2z2PollingPolicy {
       throw new IllegalArgumentException("waits must be positive");
     }
     this.notFoundWait = notFoundWait;
-    this.maxBackoff = maxBackoff;
+    this.backoff = Backoff.exponential(FIRST_BACKOFF, maxBackoff);
   }
 
   /** The policy of the settings ({@link UpstreamSettings#r2z2NotFoundWait()}, backoff up to a minute). */
@@ -81,7 +85,6 @@ public final class R2z2PollingPolicy {
   }
 
   private Duration backoff(int attempt) {
-    long millis = 500L << Math.min(Math.max(attempt - 1, 0), 16);
-    return millis > maxBackoff.toMillis() ? maxBackoff : Duration.ofMillis(millis);
+    return backoff.delay(attempt);
   }
 }

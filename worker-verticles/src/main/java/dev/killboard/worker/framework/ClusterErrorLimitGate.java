@@ -51,6 +51,11 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
     this.margin = margin;
   }
 
+  /** The errors it keeps in reserve. */
+  public int margin() {
+    return margin;
+  }
+
   @Override
   public Future<Void> acquire() {
     return vertx.<Decision>executeBlocking(() -> update(state -> {

@@ -1,5 +1,6 @@
 package dev.killboard.worker.framework;
 
+import dev.killboard.runtime.PerVertx;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.Map;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class PooledWorker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PooledWorker.class);
-  private static final Map<String, AtomicInteger> INSTANCES = new ConcurrentHashMap<>();
+  // Instance numbers per worker name, counted per Vert.x instance (forgotten when it closes).
+  private static final PerVertx<Map<String, AtomicInteger>> INSTANCES = PerVertx.of("worker instance numbers");
 
   /** This instance's pool, queue and clients; set once {@link #start()} has opened them. */
   protected WorkerRuntime runtime;
@@ -56,7 +58,8 @@ public abstract class PooledWorker extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    owner = workerName() + "#" + INSTANCES.computeIfAbsent(workerName(), k -> new AtomicInteger()).incrementAndGet();
+    owner = workerName() + "#" + INSTANCES.get(vertx, v -> new ConcurrentHashMap<>())
+        .computeIfAbsent(workerName(), k -> new AtomicInteger()).incrementAndGet();
     return WorkerRuntime.open(vertx, owner, settings)
         .compose(rt -> {
           this.runtime = rt;

@@ -1,5 +1,6 @@
 package dev.killboard.worker.framework;
 
+import dev.killboard.runtime.Backoff;
 import dev.killboard.queue.ConsumerOptions;
 import dev.killboard.queue.Job;
 import dev.killboard.queue.JobConsumer;
@@ -8,6 +9,7 @@ import dev.killboard.queue.JobRejected;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +27,7 @@ public abstract class QueueWorker<T> extends PooledWorker {
   private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);
   // While PostgreSQL is unreachable a job waits in hand (250 ms doubling to 5 s) for up to a minute, then goes back
   // to the queue's backoff: a restart or failover must not spend attempts and dead-letter healthy jobs.
-  private static final long OUTAGE_FIRST_WAIT_MS = 250;
-  private static final long OUTAGE_MAX_WAIT_MS = 5_000;
+  private static final Backoff OUTAGE_WAIT = Backoff.exponential(Duration.ofMillis(250), Duration.ofSeconds(5));
   private static final long OUTAGE_GIVE_UP_NANOS = 60_000_000_000L;
   private static final long NO_OUTAGE = Long.MIN_VALUE;
 
@@ -76,7 +77,7 @@ public abstract class QueueWorker<T> extends PooledWorker {
 
   private Future<?> handle(Job job) {
     long started = System.nanoTime();
-    return runThroughOutages(job, NO_OUTAGE, OUTAGE_FIRST_WAIT_MS).transform(ar -> {
+    return runThroughOutages(job, NO_OUTAGE, 1).transform(ar -> {
       long ms = (System.nanoTime() - started) / 1_000_000;
       if (ar.succeeded()) {
         LOG.debug("job done worker={} queue={} job={} attempt={} ms={}", owner(), queueName(), job.id(), job.attempt(), ms);
@@ -133,7 +134,7 @@ public abstract class QueueWorker<T> extends PooledWorker {
         return retryConnect(); // the permit wait itself paces this loop
       }
       Promise<Void> later = Promise.promise();
-      vertx.setTimer(OUTAGE_MAX_WAIT_MS, id -> later.complete());
+      vertx.setTimer(OUTAGE_WAIT.max().toMillis(), id -> later.complete());
       return later.future().compose(v -> retryConnect());
     });
   }
@@ -142,7 +143,7 @@ public abstract class QueueWorker<T> extends PooledWorker {
    * Runs the job; when it fails because the database is unreachable, waits and runs it again (the write is
    * idempotent), so the outage costs no queue attempt. Gives up to the queue after a minute, or when stopping.
    */
-  private Future<Void> runThroughOutages(Job job, long outageSince, long waitMs) {
+  private Future<Void> runThroughOutages(Job job, long outageSince, int attempt) {
     return runOnce(job).recover(e -> {
       long now = System.nanoTime();
       if (stopping || !DatabaseOutage.is(e)
@@ -154,9 +155,9 @@ public abstract class QueueWorker<T> extends PooledWorker {
             + " database answers (up to 60 s) error={}", owner(), queueName(), job.id(), String.valueOf(e));
       }
       Promise<Void> waited = Promise.promise();
-      vertx.setTimer(waitMs, id -> waited.complete());
+      vertx.setTimer(OUTAGE_WAIT.delayMillis(attempt), id -> waited.complete());
       long since = outageSince == NO_OUTAGE ? now : outageSince;
-      return waited.future().compose(v -> runThroughOutages(job, since, Math.min(waitMs * 2, OUTAGE_MAX_WAIT_MS)));
+      return waited.future().compose(v -> runThroughOutages(job, since, attempt + 1));
     });
   }
 

@@ -4,6 +4,7 @@ import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.cluster.ClusteredVertx;
 import dev.killboard.queue.JobQueue;
+import dev.killboard.runtime.PerVertx;
 import dev.killboard.store.EntityJobOutbox;
 import dev.killboard.store.KillmailIngest;
 import dev.killboard.store.StartupMigration;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class WorkerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
   private static final long REDIS_RETRY_MS = 2_000;
-  private static final Map<Vertx, ErrorLimitGate> GATES = new ConcurrentHashMap<>();
+  // One gate per Vert.x instance and error-limit margin: each worker keeps the margin it was configured with (the
+  // count itself is shared through the cluster), and a closed Vert.x instance drops its gates.
+  private static final PerVertx<Map<Integer, ErrorLimitGate>> GATES = PerVertx.of("ESI error-limit gates");
 
   private final Vertx vertx;
   private final String owner;
@@ -53,8 +56,9 @@ public final class WorkerRuntime {
     this.settings = settings;
     this.pool = pool;
     this.queue = queue;
-    this.gate = GATES.computeIfAbsent(vertx, v -> new ClusterErrorLimitGate(v, ClusteredVertx.hazelcast(v),
-        settings.upstream().esiErrorLimitMargin()));
+    int margin = settings.upstream().esiErrorLimitMargin();
+    this.gate = GATES.get(vertx, v -> new ConcurrentHashMap<>())
+        .computeIfAbsent(margin, m -> new ClusterErrorLimitGate(vertx, ClusteredVertx.hazelcast(vertx), m));
   }
 
   /**
@@ -107,6 +111,14 @@ public final class WorkerRuntime {
     return pool.pool();
   }
 
+  /**
+   * The ESI error-limit gate of this runtime's ESI client: one per Vert.x instance and margin, so each worker keeps
+   * its configured {@code KILLBOARD_ESI_ERROR_LIMIT_MARGIN} while the error count is shared cluster-wide.
+   */
+  public ErrorLimitGate errorLimitGate() {
+    return gate;
+  }
+
   /** The job queues (enqueue follow-up jobs, create the consumer). */
   public JobQueue queue() {
     return queue;
@@ -127,7 +139,7 @@ public final class WorkerRuntime {
     return ingest;
   }
 
-  /** ESI, through the process-wide error-limit gate. */
+  /** ESI, through the cluster-wide error-limit gate with this worker's margin. */
   public synchronized EsiClient esi() {
     if (esi == null) {
       esi = new EsiClient(vertx, settings.upstream(), gate, Clock.systemUTC());

@@ -1,6 +1,7 @@
 package dev.killboard.worker.killmail;
 
 import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.runtime.Backoff;
 import dev.killboard.upstream.r2z2.R2z2Killmail;
 import dev.killboard.upstream.r2z2.R2z2Poller;
 import dev.killboard.upstream.r2z2.R2z2PollingPolicy;
@@ -8,6 +9,7 @@ import dev.killboard.worker.framework.PooledWorker;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -24,6 +26,7 @@ public final class R2z2StreamWorker extends PooledWorker {
   /** The {@code feed_state.feed} key. */
   public static final String FEED = "r2z2";
   private static final Logger LOG = LoggerFactory.getLogger(R2z2StreamWorker.class);
+  private static final Backoff SEQUENCE_RETRY = Backoff.exponential(Duration.ofMillis(500), Duration.ofMinutes(1));
 
   private R2z2Poller poller;
   private volatile boolean stopped;
@@ -50,7 +53,7 @@ public final class R2z2StreamWorker extends PooledWorker {
         poller.start(sequence, this::store);
       }
     }).onFailure(e -> {
-      long waitMs = Math.min(60_000L, 500L << Math.min(attempt - 1, 7));
+      long waitMs = SEQUENCE_RETRY.delayMillis(attempt);
       LOG.warn("R2Z2 sequence.json unavailable worker={} attempt={} retryInMs={} error={}", owner(), attempt, waitMs,
           e.toString());
       retryTimer = vertx.setTimer(waitMs, t -> startFrom(last, attempt + 1));
