@@ -52,6 +52,11 @@ final class JobProducer implements AutoCloseable {
   }
 
   /** Starts producing; the characters in {@code withheld} are never queued by this producer. */
+  /** Produces jobs for every character of the cluster's universe. */
+  static JobProducer start(PackagedCluster cluster) throws Exception {
+    return start(cluster, Set.of());
+  }
+
   static JobProducer start(PackagedCluster cluster, Set<Long> withheld) throws Exception {
     Vertx vertx = Vertx.vertx();
     QueueSettings settings = QueueSettings.fromEnvironment(Map.of(QueueSettings.ENV_REDIS_URL, cluster.redis().uri()));
