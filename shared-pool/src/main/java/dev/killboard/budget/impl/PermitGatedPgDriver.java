@@ -1,5 +1,7 @@
 package dev.killboard.budget.impl;
 
+import dev.killboard.budget.BudgetExhaustedException;
+
 import io.vertx.core.Completable;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -79,18 +81,29 @@ public final class PermitGatedPgDriver extends PgDriver {
     @Override
     public Future<SqlConnection> connect(Context context, PgConnectOptions options) {
       ContextInternal ctx = (ContextInternal) context;
+      long asked = System.nanoTime();
       Promise<PermitLease> permit = ctx.promise();
       gate.acquire().onComplete(permit);
-      return permit.future().compose(lease -> physical.connect(context, options)
-          .andThen(ar -> {
-            if (ar.failed()) {
-              gate.closed(lease);
-            }
-          })
-          .map(conn -> watchClose(conn, lease)));
+      return permit.future().compose(lease -> {
+        if (ProcessPauses.since(asked)) {
+          // The process stood still while this permit was on its way: its CP session may have expired and the permit
+          // gone to another member. Give it back (exactly once: the gate checks the session) and let the caller wait.
+          gate.closed(lease);
+          return Future.failedFuture(new BudgetExhaustedException(lease.budgetClass(), "The process was paused while a"
+              + " permit of class '" + lease.budgetClass() + "' was being granted; it was given back and the connect"
+              + " will be tried again"));
+        }
+        return physical.connect(context, options)
+            .andThen(ar -> {
+              if (ar.failed()) {
+                gate.closed(lease);
+              }
+            })
+            .map(conn -> watchClose(conn, lease, asked));
+      });
     }
 
-    private SqlConnection watchClose(SqlConnection conn, PermitLease lease) {
+    private SqlConnection watchClose(SqlConnection conn, PermitLease lease, long asked) {
       Connection physicalConnection = ((SqlConnectionBase<?>) conn).unwrap();
       if (!(physicalConnection instanceof SocketConnectionBase socketConnection)) {
         // Cannot observe its close: refuse the connection rather than leak a permit.
@@ -104,6 +117,12 @@ public final class PermitGatedPgDriver extends PgDriver {
       lease.attach(channel::close, socketConnection.getProcessId());
       gate.opened(lease, socketConnection.getProcessId());
       channel.closeFuture().addListener(f -> gate.closed(lease));
+      if (ProcessPauses.since(asked)) {
+        // Paused during the connect itself: the same doubt about the permit; close at once (the close gives it back).
+        conn.close();
+        throw new BudgetExhaustedException(lease.budgetClass(), "The process was paused while connecting under a permit"
+            + " of class '" + lease.budgetClass() + "'; the connection was closed and the connect will be tried again");
+      }
       return conn;
     }
 
