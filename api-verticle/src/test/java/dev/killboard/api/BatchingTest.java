@@ -14,11 +14,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** DataLoader batching: the statements a page costs do not grow with the number of rows on it (no N+1). */
+/**
+ * DataLoader batching: the statements a page costs do not grow with the number of rows on it (no
+ * N+1).
+ */
 @ClusterTest
 class BatchingTest {
   static ApiHarness api;
-  private static final Pattern STATEMENTS = Pattern.compile("(?m)^killboard_sql_statements_total(?:\\{[^}]*\\})? ([0-9.E]+)$");
+  private static final Pattern STATEMENTS =
+      Pattern.compile("(?m)^killboard_sql_statements_total(?:\\{[^}]*\\})? ([0-9.E]+)$");
 
   @BeforeAll
   static void start() {
@@ -26,7 +30,9 @@ class BatchingTest {
   }
 
   private double statements() {
-    String body = api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/metrics")).GET().build()).body();
+    String body =
+        api.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/metrics")).GET().build())
+            .body();
     Matcher m = STATEMENTS.matcher(body);
     double total = 0;
     while (m.find()) {
@@ -41,7 +47,10 @@ class BatchingTest {
     return statements() - before;
   }
 
-  /** The statements of the second of two identical requests: reference data (universe, types) is then cached. */
+  /**
+   * The statements of the second of two identical requests: reference data (universe, types) is
+   * then cached.
+   */
   private double warmStatementsFor(String query, JsonObject variables) {
     statementsFor(query, variables);
     return statementsFor(query, variables);
@@ -50,12 +59,18 @@ class BatchingTest {
   @Test
   void killmailsPageCostsTheSameForFewAndManyRows() {
     String killmails = Operations.load("graphql__Killmails.graphql");
-    double small = warmStatementsFor(killmails, new JsonObject().put("filter", new JsonObject().put("limit", 2)));
-    double large = warmStatementsFor(killmails, new JsonObject().put("filter", new JsonObject().put("limit", 30)));
+    double small =
+        warmStatementsFor(
+            killmails, new JsonObject().put("filter", new JsonObject().put("limit", 2)));
+    double large =
+        warmStatementsFor(
+            killmails, new JsonObject().put("filter", new JsonObject().put("limit", 30)));
     // 15 times the rows, not more statements (an N+1 edge would add one per row).
     assertThat(large).isLessThanOrEqualTo(small);
-    // page, count, attackers, characters, corporations, alliances: the victim is released with the attackers so
-    // their entities share one batch per loader; systems, constellations, regions, types and groups come from the
+    // page, count, attackers, characters, corporations, alliances: the victim is released with the
+    // attackers so
+    // their entities share one batch per loader; systems, constellations, regions, types and groups
+    // come from the
     // reference cache. It was 13-14 before.
     assertThat(small).isLessThanOrEqualTo(6);
   }
@@ -63,16 +78,21 @@ class BatchingTest {
   @Test
   void frontendKillmailCostsOneStatementPerEdgeKind() {
     String killmail = Operations.load("graphql__Killmail.graphql");
-    double warm = warmStatementsFor(killmail, new JsonObject().put("id", Integer.toString(Seed.FIRST_KILLMAIL + 6)));
-    // killmail, attackers, items, characters, corporations, alliances (victim and attackers share each entity
-    // batch); the universe, types, groups and categories come from the reference cache. It was 16-17 before.
+    double warm =
+        warmStatementsFor(
+            killmail, new JsonObject().put("id", Integer.toString(Seed.FIRST_KILLMAIL + 6)));
+    // killmail, attackers, items, characters, corporations, alliances (victim and attackers share
+    // each entity
+    // batch); the universe, types, groups and categories come from the reference cache. It was
+    // 16-17 before.
     assertThat(warm).isLessThanOrEqualTo(6);
   }
 
   @Test
   void listsOfEntitiesBatchTheirEdges() {
-    String q = "query($l: Int) { corporations(filter: {limit: $l}) { edges { node { alliance { name executor { name } }"
-        + " ceo { name corporation { name } } metrics { memberCountDelta7d } } } } }";
+    String q =
+        "query($l: Int) { corporations(filter: {limit: $l}) { edges { node { alliance { name executor { name } }"
+            + " ceo { name corporation { name } } metrics { memberCountDelta7d } } } } }";
     double small = statementsFor(q, new JsonObject().put("l", 1));
     double large = statementsFor(q, new JsonObject().put("l", 4));
     assertThat(large).isLessThanOrEqualTo(small);

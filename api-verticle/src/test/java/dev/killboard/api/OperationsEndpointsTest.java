@@ -3,9 +3,9 @@ package dev.killboard.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.killboard.config.ConfigurationException;
 import dev.killboard.api.config.ApiSettings;
 import dev.killboard.api.support.ApiHarness;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
@@ -56,7 +56,8 @@ class OperationsEndpointsTest {
     api.data("{ races { name } }", null);
     HttpResponse<String> m = get(api.baseUrl() + "/metrics");
     assertThat(m.statusCode()).isEqualTo(200);
-    assertThat(m.body()).contains("killboard_graphql_requests_seconds_count{outcome=\"ok\",type=\"query\"}")
+    assertThat(m.body())
+        .contains("killboard_graphql_requests_seconds_count{outcome=\"ok\",type=\"query\"}")
         .contains("killboard_http_requests_seconds_count")
         .contains("route=\"/graphql\"");
     // The connection budget's meters (pool and permits), registered by shared-pool.
@@ -65,48 +66,89 @@ class OperationsEndpointsTest {
 
   @Test
   void introspectionAndGraphiqlCanBeSwitchedOff() throws Exception {
-    try (ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_INTROSPECTION_ENABLED", "false",
-        "KILLBOARD_GRAPHIQL_ENABLED", "false"))) {
+    try (ApiHarness.Variant variant =
+        api.deployVariant(
+            Map.of(
+                "KILLBOARD_INTROSPECTION_ENABLED",
+                "false",
+                "KILLBOARD_GRAPHIQL_ENABLED",
+                "false"))) {
       JsonObject body = variant.graphql("{ __schema { queryType { name } } }", null, null);
-      assertThat(body.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
+      assertThat(
+              body.getJsonArray("errors")
+                  .getJsonObject(0)
+                  .getJsonObject("extensions")
+                  .getString("code"))
           .isEqualTo("INTROSPECTION_DISABLED");
       JsonObject ok = variant.graphql("{ races { __typename name } }", null, null);
       assertThat(ok.getJsonObject("data").getJsonArray("races")).isNotEmpty();
       assertThat(get(variant.baseUrl() + "/graphiql/").statusCode()).isEqualTo(404);
     }
     // The shared harness still answers introspection.
-    assertThat(api.data("{ __schema { queryType { name } } }", null).getJsonObject("__schema").getJsonObject("queryType")
-        .getString("name")).isEqualTo("Query");
+    assertThat(
+            api.data("{ __schema { queryType { name } } }", null)
+                .getJsonObject("__schema")
+                .getJsonObject("queryType")
+                .getString("name"))
+        .isEqualTo("Query");
   }
 
   @Test
   void badConfigurationFailsTheStartNamingTheSetting() throws Exception {
     Map<String, Object> env = api.env(ApiHarness.freePort());
     env.put("KILLBOARD_MAX_PAGE_SIZE", "lots");
-    Throwable failure = api.vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
-        .setConfig(new JsonObject().put("env", new JsonObject(env)))).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
-        .await(30, TimeUnit.SECONDS);
+    Throwable failure =
+        api.vertx
+            .deployVerticle(
+                ApiVerticle.class.getName(),
+                new DeploymentOptions().setConfig(new JsonObject().put("env", new JsonObject(env))))
+            .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
+            .await(30, TimeUnit.SECONDS);
     assertThat(failure).isInstanceOf(ConfigurationException.class);
     assertThat(failure.getMessage()).contains("KILLBOARD_MAX_PAGE_SIZE", "lots");
 
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_HTTP_PORT", "70000")))
-        .hasMessageContaining("KILLBOARD_HTTP_PORT").hasMessageContaining("from 0 to 65535");
-    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s")))
-        .hasMessageContaining("KILLBOARD_TOKEN_KEY").hasMessageContaining("openssl rand -base64 32");
-    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s",
-        "KILLBOARD_TOKEN_KEY", "c2hvcnQ=")))
+        .hasMessageContaining("KILLBOARD_HTTP_PORT")
+        .hasMessageContaining("from 0 to 65535");
+    assertThatThrownBy(
+            () ->
+                ApiSettings.fromEnv(
+                    Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s")))
+        .hasMessageContaining("KILLBOARD_TOKEN_KEY")
+        .hasMessageContaining("openssl rand -base64 32");
+    assertThatThrownBy(
+            () ->
+                ApiSettings.fromEnv(
+                    Map.of(
+                        "KILLBOARD_SSO_CLIENT_ID",
+                        "abc",
+                        "KILLBOARD_SSO_CLIENT_SECRET",
+                        "s",
+                        "KILLBOARD_TOKEN_KEY",
+                        "c2hvcnQ=")))
         .hasMessageContaining("KILLBOARD_TOKEN_KEY decodes to 5 bytes");
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc")))
         .hasMessageContaining("KILLBOARD_SSO_CLIENT_SECRET");
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_CORS_ORIGINS", "not a url")))
         .hasMessageContaining("KILLBOARD_CORS_ORIGINS");
-    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_REQUEST_TIMEOUT_MS", "1000", "KILLBOARD_API_STATEMENT_TIMEOUT_MS", "5000")))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_REQUEST_TIMEOUT=1s is shorter");
+    assertThatThrownBy(
+            () ->
+                ApiSettings.fromEnv(
+                    Map.of(
+                        "KILLBOARD_REQUEST_TIMEOUT_MS",
+                        "1000",
+                        "KILLBOARD_API_STATEMENT_TIMEOUT_MS",
+                        "5000")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_REQUEST_TIMEOUT=1s is shorter");
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_GRAPHIQL_ENABLED", "maybe")))
-        .hasMessageContaining("KILLBOARD_GRAPHIQL_ENABLED").hasMessageContaining("true or false");
-    // The SSO settings feed upstream-clients' UpstreamSettings; its findings come back as the API's config error.
+        .hasMessageContaining("KILLBOARD_GRAPHIQL_ENABLED")
+        .hasMessageContaining("true or false");
+    // The SSO settings feed upstream-clients' UpstreamSettings; its findings come back as the API's
+    // config error.
     assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_USER_AGENT", "Killboard/0.1")))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
     ApiSettings defaults = ApiSettings.fromEnv(Map.of());
     assertThat(defaults.httpPort()).isEqualTo(8080);
     assertThat(defaults.sso().loginEnabled()).isFalse();

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request time limit answers once: a statement held up by a lock makes the request time out (503, TIMEOUT), and
- * when the statement completes afterwards its late result neither answers again nor logs an error.
+ * The request time limit answers once: a statement held up by a lock makes the request time out
+ * (503, TIMEOUT), and when the statement completes afterwards its late result neither answers again
+ * nor logs an error.
  */
 @ClusterTest
 class RequestTimeoutTest {
@@ -32,8 +33,13 @@ class RequestTimeoutTest {
   @Test
   void aTimedOutRequestIsAnsweredOnceAndTheLateResultIsDropped() throws Exception {
     ApiHarness api = ApiHarness.get();
-    ApiHarness.Variant variant = api.deployVariant(Map.of("KILLBOARD_REQUEST_TIMEOUT_MS", "1000",
-        "KILLBOARD_API_STATEMENT_TIMEOUT_MS", "1000"));
+    ApiHarness.Variant variant =
+        api.deployVariant(
+            Map.of(
+                "KILLBOARD_REQUEST_TIMEOUT_MS",
+                "1000",
+                "KILLBOARD_API_STATEMENT_TIMEOUT_MS",
+                "1000"));
     int port = variant.port;
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -42,13 +48,18 @@ class RequestTimeoutTest {
     try (Connection lock = api.appConnection()) {
       lock.setAutoCommit(false);
       try (Statement st = lock.createStatement()) {
-        // Every read of killmails now waits for this transaction: a slow statement, for as long as the test likes.
+        // Every read of killmails now waits for this transaction: a slow statement, for as long as
+        // the test likes.
         st.execute("LOCK TABLE killmails IN ACCESS EXCLUSIVE MODE");
       }
       HttpResponse<String> r = post(api, port, Seed.FIRST_KILLMAIL + 3);
       assertThat(r.statusCode()).isEqualTo(503);
       JsonObject body = new JsonObject(r.body());
-      assertThat(body.getJsonArray("errors").getJsonObject(0).getJsonObject("extensions").getString("code"))
+      assertThat(
+              body.getJsonArray("errors")
+                  .getJsonObject(0)
+                  .getJsonObject("extensions")
+                  .getString("code"))
           .isEqualTo("TIMEOUT");
       lock.rollback();
     }
@@ -57,10 +68,18 @@ class RequestTimeoutTest {
       // The same instance still answers normally after the late result came back.
       HttpResponse<String> ok = post(api, port, Seed.FIRST_KILLMAIL + 3);
       assertThat(ok.statusCode()).isEqualTo(200);
-      assertThat(new JsonObject(ok.body()).getJsonObject("data").getJsonObject("killmail").getInteger("killmailId"))
+      assertThat(
+              new JsonObject(ok.body())
+                  .getJsonObject("data")
+                  .getJsonObject("killmail")
+                  .getInteger("killmailId"))
           .isEqualTo(Seed.FIRST_KILLMAIL + 3);
-      assertThat(logged.list).noneMatch(e -> e.getThrowableProxy() != null
-          && String.valueOf(e.getThrowableProxy().getMessage()).contains("already sent"));
+      assertThat(logged.list)
+          .noneMatch(
+              e ->
+                  e.getThrowableProxy() != null
+                      && String.valueOf(e.getThrowableProxy().getMessage())
+                          .contains("already sent"));
       assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains("already sent"));
     } finally {
       root.detachAppender(logged);
@@ -69,23 +88,34 @@ class RequestTimeoutTest {
   }
 
   private static HttpResponse<String> post(ApiHarness api, int port, int killmailId) {
-    JsonObject request = new JsonObject().put("query", BLOCKED)
-        .put("variables", new JsonObject().put("id", Integer.toString(killmailId)));
-    return api.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
-        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(request.encode())).build());
+    JsonObject request =
+        new JsonObject()
+            .put("query", BLOCKED)
+            .put("variables", new JsonObject().put("id", Integer.toString(killmailId)));
+    return api.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(request.encode()))
+            .build());
   }
 
   /** Polls (nothing to await) until no API statement waits for a lock on killmails any more. */
   private static void awaitNoBlockedStatement(ApiHarness api) throws Exception {
-    try (Connection c = api.appConnection(); Statement st = c.createStatement()) {
-      eventually(Duration.ofSeconds(10), "the blocked statement ends once the lock is gone", () -> {
-        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            + " AND query LIKE '%FROM killmails k%' AND pid <> pg_backend_pid()")) {
-          rs.next();
-          return rs.getInt(1) == 0;
-        }
-      });
+    try (Connection c = api.appConnection();
+        Statement st = c.createStatement()) {
+      eventually(
+          Duration.ofSeconds(10),
+          "the blocked statement ends once the lock is gone",
+          () -> {
+            try (ResultSet rs =
+                st.executeQuery(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND query LIKE '%FROM killmails k%' AND pid <> pg_backend_pid()")) {
+              rs.next();
+              return rs.getInt(1) == 0;
+            }
+          });
     }
   }
 }

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worker side and the API side of the heartbeat together: {@code worker:redisq-stream} deployed in the API's
- * clustered Vert.x is reported by {@code workerStatus} as running, with this process's pid (that beats stop on
- * undeploy is tested in worker-verticles' {@code WorkerHeartbeatTest}).
+ * The worker side and the API side of the heartbeat together: {@code worker:redisq-stream} deployed
+ * in the API's clustered Vert.x is reported by {@code workerStatus} as running, with this process's
+ * pid (that beats stop on undeploy is tested in worker-verticles' {@code WorkerHeartbeatTest}).
  */
 @ClusterTest
 class WorkerHeartbeatStatusTest {
@@ -29,14 +29,22 @@ class WorkerHeartbeatStatusTest {
   @Test
   void aDeployedStreamWorkerIsReportedRunningWithItsPid() throws Exception {
     ApiHarness h = ApiHarness.get();
-    FakeUpstreams fakes = FakeUpstreams.start(h.vertx, new FakeUpstreams.Options()
-        .universe(FakeUniverse.generate(UniverseSpec.tiny()))).await(30, TimeUnit.SECONDS);
+    FakeUpstreams fakes =
+        FakeUpstreams.start(
+                h.vertx,
+                new FakeUpstreams.Options().universe(FakeUniverse.generate(UniverseSpec.tiny())))
+            .await(30, TimeUnit.SECONDS);
     Map<String, Object> env = new HashMap<>(h.env(0));
     env.putAll(fakes.environment());
     String worker = null;
     try {
-      worker = h.vertx.deployVerticle("worker:redisq-stream", new DeploymentOptions()
-          .setConfig(new JsonObject().put("env", new JsonObject(env)))).await(60, TimeUnit.SECONDS);
+      worker =
+          h.vertx
+              .deployVerticle(
+                  "worker:redisq-stream",
+                  new DeploymentOptions()
+                      .setConfig(new JsonObject().put("env", new JsonObject(env))))
+              .await(60, TimeUnit.SECONDS);
       JsonObject stream = awaitRunningStream(20_000);
       assertThat(stream.getBoolean("running")).isTrue();
       assertThat(stream.getLong("pid")).isEqualTo(ProcessHandle.current().pid());
@@ -50,17 +58,24 @@ class WorkerHeartbeatStatusTest {
 
   // The API reads its heartbeats when asked: poll its answer (nothing on this side can be awaited).
   private static JsonObject awaitRunningStream(long deadlineMs) {
-    return eventually(Duration.ofMillis(deadlineMs), "redisq_stream reported running", () -> {
-      JsonArray workers = ApiHarness.get().data(QUERY, null).getJsonObject("workerStatus")
-          .getJsonArray("standaloneWorkers");
-      JsonObject last = null;
-      for (int i = 0; i < workers.size(); i++) {
-        JsonObject w = workers.getJsonObject(i);
-        if ("redisq_stream".equals(w.getString("name"))) {
-          last = w;
-        }
-      }
-      return last;
-    }, w -> w != null && w.getBoolean("running"));
+    return eventually(
+        Duration.ofMillis(deadlineMs),
+        "redisq_stream reported running",
+        () -> {
+          JsonArray workers =
+              ApiHarness.get()
+                  .data(QUERY, null)
+                  .getJsonObject("workerStatus")
+                  .getJsonArray("standaloneWorkers");
+          JsonObject last = null;
+          for (int i = 0; i < workers.size(); i++) {
+            JsonObject w = workers.getJsonObject(i);
+            if ("redisq_stream".equals(w.getString("name"))) {
+              last = w;
+            }
+          }
+          return last;
+        },
+        w -> w != null && w.getBoolean("running"));
   }
 }

@@ -15,13 +15,18 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
- * Reads the killmail entries of one {@link SourceFile} in their stored order. Blocking (file IO and bzip2): call it
- * from a worker thread, never an event loop. A tar's regular files are its entries (directories are not counted); a
- * JSON file is one entry, or one per element when it holds an array.
+ * Reads the killmail entries of one {@link SourceFile} in their stored order. Blocking (file IO and
+ * bzip2): call it from a worker thread, never an event loop. A tar's regular files are its entries
+ * (directories are not counted); a JSON file is one entry, or one per element when it holds an
+ * array.
  */
 final class ArchiveReader implements Closeable {
-  /** Larger entries are reported instead of read: no ESI killmail comes near it, a hostile file could. */
+  /**
+   * Larger entries are reported instead of read: no ESI killmail comes near it, a hostile file
+   * could.
+   */
   static final long MAX_ENTRY_BYTES = 16L * 1024 * 1024;
+
   /** A plain JSON file is parsed whole; beyond this, pack its killmails into an archive instead. */
   static final long MAX_JSON_FILE_BYTES = 64L * 1024 * 1024;
 
@@ -40,11 +45,14 @@ final class ArchiveReader implements Closeable {
     if (source.kind() == SourceFile.Kind.TAR_BZ2) {
       InputStream in = new BufferedInputStream(Files.newInputStream(source.path()), 1 << 16);
       try {
-        // decompressConcatenated: parallel compressors (pbzip2, lbzip2) write several bzip2 streams in one file.
-        return new ArchiveReader(source, new TarArchiveInputStream(new BZip2CompressorInputStream(in, true)));
+        // decompressConcatenated: parallel compressors (pbzip2, lbzip2) write several bzip2 streams
+        // in one file.
+        return new ArchiveReader(
+            source, new TarArchiveInputStream(new BZip2CompressorInputStream(in, true)));
       } catch (IOException | RuntimeException e) {
         in.close();
-        throw new IOException("cannot read " + source.path() + " as a bzip2-compressed tar: " + e.getMessage(), e);
+        throw new IOException(
+            "cannot read " + source.path() + " as a bzip2-compressed tar: " + e.getMessage(), e);
       }
     }
     ArchiveReader reader = new ArchiveReader(source, null);
@@ -55,8 +63,15 @@ final class ArchiveReader implements Closeable {
   private void loadJsonFile() throws IOException {
     String name = source.path().getFileName().toString();
     if (Files.size(source.path()) > MAX_JSON_FILE_BYTES) {
-      pending.add(new ArchiveEntry(0, name, null, "JSON file larger than " + MAX_JSON_FILE_BYTES + " bytes: split it,"
-          + " or pack one killmail per file into a .tar.bz2"));
+      pending.add(
+          new ArchiveEntry(
+              0,
+              name,
+              null,
+              "JSON file larger than "
+                  + MAX_JSON_FILE_BYTES
+                  + " bytes: split it,"
+                  + " or pack one killmail per file into a .tar.bz2"));
       return;
     }
     byte[] bytes = Files.readAllBytes(source.path());
@@ -107,13 +122,23 @@ final class ArchiveReader implements Closeable {
     long index = nextIndex++;
     String name = source.subject() + "!" + entry.getName();
     if (entry.getSize() > MAX_ENTRY_BYTES) {
-      return new ArchiveEntry(index, name, null, "entry of " + entry.getSize() + " bytes is larger than the "
-          + MAX_ENTRY_BYTES + "-byte limit");
+      return new ArchiveEntry(
+          index,
+          name,
+          null,
+          "entry of "
+              + entry.getSize()
+              + " bytes is larger than the "
+              + MAX_ENTRY_BYTES
+              + "-byte limit");
     }
     return new ArchiveEntry(index, name, tar.readAllBytes(), null);
   }
 
-  /** Skips {@code count} entries without reading their contents (resume); returns how many there were. */
+  /**
+   * Skips {@code count} entries without reading their contents (resume); returns how many there
+   * were.
+   */
   long skip(long count) throws IOException {
     long skipped = 0;
     if (tar == null) {

@@ -12,14 +12,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The backfill command: {@code BackfillCommand [--batch-size=N] [--stop-after=N] [--publish] PATH...}. Joins the
- * cluster (the connection budget lives there), imports on a 2-connection worker pool, prints progress, and exits 0
- * when done (malformed entries are reported, not fatal), 1 when the import could not go on, 2 on bad arguments or
- * settings. Ctrl-C stops after the batches in flight; the next run resumes.
+ * The backfill command: {@code BackfillCommand [--batch-size=N] [--stop-after=N] [--publish]
+ * PATH...}. Joins the cluster (the connection budget lives there), imports on a 2-connection worker
+ * pool, prints progress, and exits 0 when done (malformed entries are reported, not fatal), 1 when
+ * the import could not go on, 2 on bad arguments or settings. Ctrl-C stops after the batches in
+ * flight; the next run resumes.
  */
 public final class BackfillCommand {
-  private BackfillCommand() {
-  }
+  private BackfillCommand() {}
 
   /** Entry point. */
   public static void main(String[] args) {
@@ -50,15 +50,18 @@ public final class BackfillCommand {
     }
     BackfillVerticle verticle = new BackfillVerticle(settings, budget, out::println);
     CountDownLatch done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      out.println("[backfill] stopping after the batches in flight; run again to resume");
-      vertx.close().await();
-      try {
-        done.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "backfill-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              out.println("[backfill] stopping after the batches in flight; run again to resume");
+              vertx.close().await();
+              try {
+                done.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "backfill-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     int code;
     try {
@@ -69,7 +72,8 @@ public final class BackfillCommand {
         // Undeploy closes the pool: its permits are back before the process leaves the cluster.
         vertx.undeploy(id).await(60, TimeUnit.SECONDS);
       } catch (Exception e) {
-        // Ctrl-C: the shutdown hook is already undeploying it; Vert.x close below covers any other case.
+        // Ctrl-C: the shutdown hook is already undeploying it; Vert.x close below covers any other
+        // case.
       }
       if (report.stopped()) {
         out.println("[backfill] stopped before the end; run the same command again to resume");

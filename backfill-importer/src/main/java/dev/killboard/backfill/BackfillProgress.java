@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The import's counters and its operator output: a line per file, a line per malformed entry (entry name and reason),
- * and a progress line at most every {@code interval} milliseconds. Thread-safe: the reader thread reports malformed
- * entries, the event loop commits.
+ * The import's counters and its operator output: a line per file, a line per malformed entry (entry
+ * name and reason), and a progress line at most every {@code interval} milliseconds. Thread-safe:
+ * the reader thread reports malformed entries, the event loop commits.
  */
 final class BackfillProgress {
   private final Consumer<String> out;
@@ -29,22 +29,38 @@ final class BackfillProgress {
 
   void fileStarted(SourceFile f, int number, int of, ArchiveCursor.State state) {
     files.incrementAndGet();
-    String from = state.position() > 0 ? ", resuming after entry " + state.position()
-        : state.restarted() ? ", from the start (the file changed since it was imported)" : "";
-    out.accept(String.format(Locale.ROOT, "[backfill] file %d/%d %s%s", number, of, f.subject(), from));
+    String from =
+        state.position() > 0
+            ? ", resuming after entry " + state.position()
+            : state.restarted() ? ", from the start (the file changed since it was imported)" : "";
+    out.accept(
+        String.format(Locale.ROOT, "[backfill] file %d/%d %s%s", number, of, f.subject(), from));
   }
 
   void fileAlreadyImported(SourceFile f, int number, int of, long position) {
     files.incrementAndGet();
     filesSkipped.incrementAndGet();
-    out.accept(String.format(Locale.ROOT, "[backfill] file %d/%d %s: already imported (%d entries), skipped", number, of,
-        f.subject(), position));
+    out.accept(
+        String.format(
+            Locale.ROOT,
+            "[backfill] file %d/%d %s: already imported (%d entries), skipped",
+            number,
+            of,
+            f.subject(),
+            position));
   }
 
   void fileDone(SourceFile f, long entriesInFile, long[] before) {
     long[] now = snapshot();
-    out.accept(String.format(Locale.ROOT, "[backfill] done %s: %d entries, %d new, %d duplicates, %d malformed",
-        f.subject(), entriesInFile, now[0] - before[0], now[1] - before[1], now[2] - before[2]));
+    out.accept(
+        String.format(
+            Locale.ROOT,
+            "[backfill] done %s: %d entries, %d new, %d duplicates, %d malformed",
+            f.subject(),
+            entriesInFile,
+            now[0] - before[0],
+            now[1] - before[1],
+            now[2] - before[2]));
   }
 
   /** stored, duplicates, malformed so far. */
@@ -77,13 +93,27 @@ final class BackfillProgress {
 
   String line() {
     long ms = Math.max(1, (System.nanoTime() - started) / 1_000_000);
-    return String.format(Locale.ROOT, "[backfill] %d files, %d entries, %d new, %d duplicates, %d malformed, %.0f"
-        + " killmails/s", files.get(), entries.get(), stored.get(), duplicates.get(), malformed.get(),
+    return String.format(
+        Locale.ROOT,
+        "[backfill] %d files, %d entries, %d new, %d duplicates, %d malformed, %.0f"
+            + " killmails/s",
+        files.get(),
+        entries.get(),
+        stored.get(),
+        duplicates.get(),
+        malformed.get(),
         (stored.get() + duplicates.get()) * 1000.0 / ms);
   }
 
   BackfillReport report(boolean stopped) {
-    return new BackfillReport(files.get(), filesSkipped.get(), entries.get(), stored.get(), duplicates.get(),
-        malformed.get(), (System.nanoTime() - started) / 1_000_000, stopped);
+    return new BackfillReport(
+        files.get(),
+        filesSkipped.get(),
+        entries.get(),
+        stored.get(),
+        duplicates.get(),
+        malformed.get(),
+        (System.nanoTime() - started) / 1_000_000,
+        stopped);
   }
 }

@@ -3,10 +3,11 @@ package dev.killboard.backfill;
 import java.util.TreeMap;
 
 /**
- * Which batches of one file have committed, so each batch writes a cursor position that is never ahead of the data:
- * up to two batches are in flight on the pool's two connections and may commit in either order. A batch may claim
- * its own end only when every earlier batch has committed; otherwise it claims the end of the committed prefix. A
- * crash therefore re-reads at most the batches that were in flight, which are then skipped as duplicates.
+ * Which batches of one file have committed, so each batch writes a cursor position that is never
+ * ahead of the data: up to two batches are in flight on the pool's two connections and may commit
+ * in either order. A batch may claim its own end only when every earlier batch has committed;
+ * otherwise it claims the end of the committed prefix. A crash therefore re-reads at most the
+ * batches that were in flight, which are then skipped as duplicates.
  */
 final class CommitTracker {
   private final TreeMap<Long, long[]> open = new TreeMap<>();

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * One file to import: a {@code .tar.bz2} archive of killmail JSON files, or a plain {@code .json} file (one killmail,
- * or an array of them). {@code subject} is its name in the resume cursor: the path relative to the directory it was
- * found in, or the bare file name when given directly.
+ * One file to import: a {@code .tar.bz2} archive of killmail JSON files, or a plain {@code .json}
+ * file (one killmail, or an array of them). {@code subject} is its name in the resume cursor: the
+ * path relative to the directory it was found in, or the bare file name when given directly.
  */
 public record SourceFile(Path path, Kind kind, String subject) {
   /** What the file holds. */

@@ -24,9 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real environment of the backfill tests: the shared embedded PostgreSQL (configured like production, migrated),
- * a clustered Vert.x (Hazelcast, unsafe mode, a random cluster name and port range) with the connection budget, and
- * the backfill's own 2-connection worker pool.
+ * The real environment of the backfill tests: the shared embedded PostgreSQL (configured like
+ * production, migrated), a clustered Vert.x (Hazelcast, unsafe mode, a random cluster name and port
+ * range) with the connection budget, and the backfill's own 2-connection worker pool.
  */
 final class BackfillHarness {
   private static BackfillHarness instance;
@@ -46,13 +46,33 @@ final class BackfillHarness {
     for (int i = 0; i < 4; i++) {
       members.add("127.0.0.1:" + (port + i));
     }
-    ClusterSettings cluster = ClusterSettings.defaults().withClusterName(name).withPort(port).withMembers(members)
-        .withCpMemberCount(0);
-    vertx = ClusteredVertx.start(cluster, new VertxOptions().setBlockedThreadCheckInterval(1000)
-        .setMaxEventLoopExecuteTime(2).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS)).await(90, TimeUnit.SECONDS);
-    DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(),
-        db.appPassword(), io.vertx.pgclient.SslMode.DISABLE, false, 30_000);
-    budget = ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database)).await(60, TimeUnit.SECONDS);
+    ClusterSettings cluster =
+        ClusterSettings.defaults()
+            .withClusterName(name)
+            .withPort(port)
+            .withMembers(members)
+            .withCpMemberCount(0);
+    vertx =
+        ClusteredVertx.start(
+                cluster,
+                new VertxOptions()
+                    .setBlockedThreadCheckInterval(1000)
+                    .setMaxEventLoopExecuteTime(2)
+                    .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS))
+            .await(90, TimeUnit.SECONDS);
+    DatabaseSettings database =
+        new DatabaseSettings(
+            db.host(),
+            db.port(),
+            db.database(),
+            db.appUser(),
+            db.appPassword(),
+            io.vertx.pgclient.SslMode.DISABLE,
+            false,
+            30_000);
+    budget =
+        ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))
+            .await(60, TimeUnit.SECONDS);
     pool = budget.openWorkerPool("backfill-test#1").await(60, TimeUnit.SECONDS);
     Map<String, String> e = new HashMap<>();
     e.put("KILLBOARD_DB_HOST", db.host());
@@ -79,13 +99,16 @@ final class BackfillHarness {
   }
 
   void sql(String statement) throws SQLException {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement()) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
 
   List<Map<String, Object>> rows(String query) throws SQLException {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       List<Map<String, Object>> out = new ArrayList<>();
       while (rs.next()) {
         Map<String, Object> row = new HashMap<>();
@@ -99,7 +122,9 @@ final class BackfillHarness {
   }
 
   long count(String query) throws SQLException {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
     }
@@ -107,7 +132,9 @@ final class BackfillHarness {
 
   List<Long> longs(String query) throws SQLException {
     List<Long> out = new ArrayList<>();
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       while (rs.next()) {
         out.add(rs.getLong(1));
       }

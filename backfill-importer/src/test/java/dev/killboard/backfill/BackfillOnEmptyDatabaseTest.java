@@ -33,13 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The backfill started first, against an empty database (no API, no worker has run): it brings the schema up to date
- * itself and imports. Its own database and clustered Vert.x (the budget of a Vert.x is bound to one database).
+ * The backfill started first, against an empty database (no API, no worker has run): it brings the
+ * schema up to date itself and imports. Its own database and clustered Vert.x (the budget of a
+ * Vert.x is bound to one database).
  */
 @ClusterTest
 class BackfillOnEmptyDatabaseTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theBackfillMigratesAnEmptyDatabaseAndImports() throws Exception {
@@ -48,18 +48,28 @@ class BackfillOnEmptyDatabaseTest {
     for (long id : universe.killmailIds().subList(0, 5)) {
       killmails.add(universe.killmail(id).orElseThrow());
     }
-    Path archive = Archives.tarBz2(dir.resolve("killmails-2026-04-08.tar.bz2"), Archives.entries(killmails));
+    Path archive =
+        Archives.tarBz2(dir.resolve("killmails-2026-04-08.tar.bz2"), Archives.entries(killmails));
     int port = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
     List<String> members = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       members.add("127.0.0.1:" + (port + i));
     }
     try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
-      Vertx vertx = ClusteredVertx.start(ClusterSettings.defaults()
-          .withClusterName("kb-backfill-empty-" + UUID.randomUUID().toString().substring(0, 8)).withPort(port)
-          .withMembers(members).withCpMemberCount(0), new VertxOptions()).await(90, TimeUnit.SECONDS);
+      Vertx vertx =
+          ClusteredVertx.start(
+                  ClusterSettings.defaults()
+                      .withClusterName(
+                          "kb-backfill-empty-" + UUID.randomUUID().toString().substring(0, 8))
+                      .withPort(port)
+                      .withMembers(members)
+                      .withCpMemberCount(0),
+                  new VertxOptions())
+              .await(90, TimeUnit.SECONDS);
       try {
-        assertThat(count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).as("tables before").isZero();
+        assertThat(count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
+            .as("tables before")
+            .isZero();
         Map<String, Object> env = new HashMap<>();
         env.put("KILLBOARD_DB_HOST", db.host());
         env.put("KILLBOARD_DB_PORT", Integer.toString(db.port()));
@@ -67,12 +77,20 @@ class BackfillOnEmptyDatabaseTest {
         env.put("KILLBOARD_DB_USER", db.appUser());
         env.put("KILLBOARD_DB_PASSWORD", db.appPassword());
         CompletableFuture<JsonObject> finished = new CompletableFuture<>();
-        MessageConsumer<JsonObject> consumer = vertx.eventBus()
-            .consumer(BackfillVerticle.FINISHED_ADDRESS, m -> finished.complete(m.body()));
+        MessageConsumer<JsonObject> consumer =
+            vertx
+                .eventBus()
+                .consumer(BackfillVerticle.FINISHED_ADDRESS, m -> finished.complete(m.body()));
         await(consumer.completion());
-        JsonObject config = new JsonObject().put("paths", new JsonArray().add(archive.toString())).put("batchSize", 2)
-            .put("exitWhenDone", false).put("env", new JsonObject(env));
-        await(vertx.deployVerticle(BackfillVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
+        JsonObject config =
+            new JsonObject()
+                .put("paths", new JsonArray().add(archive.toString()))
+                .put("batchSize", 2)
+                .put("exitWhenDone", false)
+                .put("env", new JsonObject(env));
+        await(
+            vertx.deployVerticle(
+                BackfillVerticle.class.getName(), new DeploymentOptions().setConfig(config)));
 
         JsonObject event = finished.get(60, TimeUnit.SECONDS);
         assertThat(event.getBoolean("succeeded")).as(event.encode()).isTrue();
@@ -86,7 +104,9 @@ class BackfillOnEmptyDatabaseTest {
   }
 
   private static long count(EmbeddedDatabase db, String query) throws Exception {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
     }

@@ -26,26 +26,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Measures what the connection budget costs: permit acquire+release latency (unsafe and CP mode), time to the first
- * query through a governed pool against a plain one, and steady query throughput governed against plain.
+ * Measures what the connection budget costs: permit acquire+release latency (unsafe and CP mode),
+ * time to the first query through a governed pool against a plain one, and steady query throughput
+ * governed against plain.
  */
 public final class BudgetBenchmark {
   private static final int PERMIT_ROUNDS = 2_000;
 
-  private BudgetBenchmark() {
-  }
+  private BudgetBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     EmbeddedDatabase db = EmbeddedDatabase.start();
-    DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(), db.appPassword(),
-        SslMode.DISABLE, false, 30_000);
-    System.out.printf("Killboard connection budget benchmark (%d cores, Java %s)%n%n",
+    DatabaseSettings database =
+        new DatabaseSettings(
+            db.host(),
+            db.port(),
+            db.database(),
+            db.appUser(),
+            db.appPassword(),
+            SslMode.DISABLE,
+            false,
+            30_000);
+    System.out.printf(
+        "Killboard connection budget benchmark (%d cores, Java %s)%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
     List<Vertx> unsafe = cluster(1, 0);
     permitLatency("unsafe mode, 1 member", unsafe.get(0));
-    ConnectionBudget budget = ConnectionBudget.forVertx(unsafe.get(0), BudgetSettings.defaults(database))
-        .await(60, TimeUnit.SECONDS);
+    ConnectionBudget budget =
+        ConnectionBudget.forVertx(unsafe.get(0), BudgetSettings.defaults(database))
+            .await(60, TimeUnit.SECONDS);
     if (System.getenv("KILLBOARD_BENCH_POOL") == null) {
       firstQuery(unsafe.get(0), budget, database);
     }
@@ -56,7 +66,8 @@ public final class BudgetBenchmark {
     List<Vertx> cp = cluster(3, 3);
     permitLatency("CP mode, 3 CP members", cp.get(0));
     db.close();
-    // Leaving a 3-member CP group one by one waits for majorities that are going away: just end the process.
+    // Leaving a 3-member CP group one by one waits for majorities that are going away: just end the
+    // process.
     System.exit(0);
   }
 
@@ -66,8 +77,12 @@ public final class BudgetBenchmark {
     for (int i = 0; i < 6; i++) {
       addresses.add("127.0.0.1:" + (base + i));
     }
-    ClusterSettings s = ClusterSettings.defaults().withClusterName("kb-bench-" + UUID.randomUUID().toString().substring(0, 8))
-        .withPort(base).withMembers(addresses).withCpMemberCount(cpMembers);
+    ClusterSettings s =
+        ClusterSettings.defaults()
+            .withClusterName("kb-bench-" + UUID.randomUUID().toString().substring(0, 8))
+            .withPort(base)
+            .withMembers(addresses)
+            .withCpMemberCount(cpMembers);
     List<Vertx> out = new ArrayList<>();
     for (int i = 0; i < members; i++) {
       out.add(ClusteredVertx.start(s, new VertxOptions()).await(120, TimeUnit.SECONDS));
@@ -83,7 +98,10 @@ public final class BudgetBenchmark {
 
   /** Acquire then release one permit, repeatedly, from a worker thread as the budget does. */
   private static void permitLatency(String mode, Vertx vertx) throws InterruptedException {
-    ISemaphore semaphore = ClusteredVertx.hazelcast(vertx).getCPSubsystem().getSemaphore("killboard.bench." + mode.hashCode());
+    ISemaphore semaphore =
+        ClusteredVertx.hazelcast(vertx)
+            .getCPSubsystem()
+            .getSemaphore("killboard.bench." + mode.hashCode());
     semaphore.init(16);
     long[] nanos = new long[PERMIT_ROUNDS];
     for (int i = 0; i < 200; i++) {
@@ -97,40 +115,59 @@ public final class BudgetBenchmark {
       nanos[i] = System.nanoTime() - t0;
     }
     Arrays.sort(nanos);
-    System.out.printf("permit acquire+release, %s: p50 %.3f ms, p99 %.3f ms (%d rounds)%n", mode,
-        nanos[PERMIT_ROUNDS / 2] / 1e6, nanos[(int) (PERMIT_ROUNDS * 0.99)] / 1e6, PERMIT_ROUNDS);
+    System.out.printf(
+        "permit acquire+release, %s: p50 %.3f ms, p99 %.3f ms (%d rounds)%n",
+        mode,
+        nanos[PERMIT_ROUNDS / 2] / 1e6,
+        nanos[(int) (PERMIT_ROUNDS * 0.99)] / 1e6,
+        PERMIT_ROUNDS);
   }
 
-  private static void firstQuery(Vertx vertx, ConnectionBudget budget, DatabaseSettings database) throws Exception {
+  private static void firstQuery(Vertx vertx, ConnectionBudget budget, DatabaseSettings database)
+      throws Exception {
     int trials = 20;
     long[] governed = new long[trials];
     long[] plain = new long[trials];
     for (int i = 0; i < trials; i++) {
       long t0 = System.nanoTime();
-      Pool p = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(database.connectOptions("bench-plain"))
-          .using(vertx).build();
+      Pool p =
+          PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(2))
+              .connectingTo(database.connectOptions("bench-plain"))
+              .using(vertx)
+              .build();
       p.query("SELECT 1").execute().await(120, TimeUnit.SECONDS);
       plain[i] = System.nanoTime() - t0;
       p.close().await(120, TimeUnit.SECONDS);
 
       t0 = System.nanoTime();
-      BudgetedPool g = budget.openPool(PoolProfile.worker(), "bench-first-" + i).await(120, TimeUnit.SECONDS);
+      BudgetedPool g =
+          budget.openPool(PoolProfile.worker(), "bench-first-" + i).await(120, TimeUnit.SECONDS);
       g.pool().query("SELECT 1").execute().await(120, TimeUnit.SECONDS);
       governed[i] = System.nanoTime() - t0;
       g.close().await(120, TimeUnit.SECONDS);
     }
     Arrays.sort(governed);
     Arrays.sort(plain);
-    System.out.printf("time to first query (median of %d): governed %.2f ms, plain %.2f ms%n", trials,
-        governed[trials / 2] / 1e6, plain[trials / 2] / 1e6);
+    System.out.printf(
+        "time to first query (median of %d): governed %.2f ms, plain %.2f ms%n",
+        trials, governed[trials / 2] / 1e6, plain[trials / 2] / 1e6);
   }
 
-  private static void throughput(Vertx vertx, ConnectionBudget budget, DatabaseSettings database) throws Exception {
-    Pool plain = PgBuilder.pool().with(new PoolOptions().setMaxSize(5)).connectingTo(database.connectOptions("bench-plain"))
-        .using(vertx).build();
-    BudgetedPool governed = "own".equals(System.getenv("KILLBOARD_BENCH_POOL"))
-        ? budget.openPool(PoolProfile.api().withMinSize(0), "bench-api").await(120, TimeUnit.SECONDS)
-        : budget.sharedPool(PoolProfile.api(), "bench-api").await(120, TimeUnit.SECONDS);
+  private static void throughput(Vertx vertx, ConnectionBudget budget, DatabaseSettings database)
+      throws Exception {
+    Pool plain =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(5))
+            .connectingTo(database.connectOptions("bench-plain"))
+            .using(vertx)
+            .build();
+    BudgetedPool governed =
+        "own".equals(System.getenv("KILLBOARD_BENCH_POOL"))
+            ? budget
+                .openPool(PoolProfile.api().withMinSize(0), "bench-api")
+                .await(120, TimeUnit.SECONDS)
+            : budget.sharedPool(PoolProfile.api(), "bench-api").await(120, TimeUnit.SECONDS);
     int rounds = 5;
     double[] g = new double[rounds];
     double[] p = new double[rounds];
@@ -143,12 +180,14 @@ public final class BudgetBenchmark {
         g[round] = run(vertx, governed.pool(), 10);
         p[round] = run(vertx, plain, 10);
       }
-      System.out.printf("steady throughput, 32 clients on 5 connections, 10 s (round %d): governed %.0f q/s, plain %.0f q/s%n",
+      System.out.printf(
+          "steady throughput, 32 clients on 5 connections, 10 s (round %d): governed %.0f q/s, plain %.0f q/s%n",
           round + 1, g[round], p[round]);
     }
     Arrays.sort(g);
     Arrays.sort(p);
-    System.out.printf("steady throughput, median of %d rounds: governed %.0f q/s, plain %.0f q/s (governed/plain = %.2f)%n",
+    System.out.printf(
+        "steady throughput, median of %d rounds: governed %.0f q/s, plain %.0f q/s (governed/plain = %.2f)%n",
         rounds, g[rounds / 2], p[rounds / 2], g[rounds / 2] / p[rounds / 2]);
     plain.close().await(120, TimeUnit.SECONDS);
     governed.close().await(120, TimeUnit.SECONDS);
@@ -172,7 +211,8 @@ public final class BudgetBenchmark {
       finished.complete();
       return;
     }
-    pool.preparedQuery("SELECT $1::int").execute(io.vertx.sqlclient.Tuple.of(1))
+    pool.preparedQuery("SELECT $1::int")
+        .execute(io.vertx.sqlclient.Tuple.of(1))
         .onSuccess(r -> done.incrementAndGet())
         .onComplete(ar -> loop(pool, end, done, finished));
   }

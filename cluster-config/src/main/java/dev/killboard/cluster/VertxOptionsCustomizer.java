@@ -3,12 +3,16 @@ package dev.killboard.cluster;
 import io.vertx.core.VertxOptions;
 
 /**
- * Extension point found with {@link java.util.ServiceLoader}: lets other modules adjust VertxOptions before the
- * launcher starts Vert.x (e.g. metrics). Register an implementation in
- * {@code META-INF/services/dev.killboard.cluster.VertxOptionsCustomizer}; it needs a public no-argument constructor.
+ * Extension point found with {@link java.util.ServiceLoader}: lets other modules adjust
+ * VertxOptions before the launcher starts Vert.x (e.g. metrics). Register an implementation in
+ * {@code META-INF/services/dev.killboard.cluster.VertxOptionsCustomizer}; it needs a public
+ * no-argument constructor.
  */
 public interface VertxOptionsCustomizer {
 
-  /** Adjusts {@code options} in place; called once, after the command line and system properties were applied. */
+  /**
+   * Adjusts {@code options} in place; called once, after the command line and system properties
+   * were applied.
+   */
   void customize(VertxOptions options);
 }

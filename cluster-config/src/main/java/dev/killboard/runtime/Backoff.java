@@ -5,8 +5,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Capped exponential backoff, the one every retry loop of Killboard uses: attempt n (1-based) waits
- * min(base·2ⁿ⁻¹, max); with {@link #withJitter()} it waits between half and all of that ("equal jitter"), which keeps
- * many failing consumers apart. Without jitter the delays are plain data, so policies that return them stay testable.
+ * min(base·2ⁿ⁻¹, max); with {@link #withJitter()} it waits between half and all of that ("equal
+ * jitter"), which keeps many failing consumers apart. Without jitter the delays are plain data, so
+ * policies that return them stay testable.
  */
 public final class Backoff {
 
@@ -20,7 +21,10 @@ public final class Backoff {
     this.jitter = jitter;
   }
 
-  /** Doubling from {@code base} up to {@code max}, without jitter; both at least 1 ms (max at least base). */
+  /**
+   * Doubling from {@code base} up to {@code max}, without jitter; both at least 1 ms (max at least
+   * base).
+   */
   public static Backoff exponential(Duration base, Duration max) {
     long b = Math.max(1, base.toMillis());
     return new Backoff(b, Math.max(b, max.toMillis()), false);
@@ -62,6 +66,12 @@ public final class Backoff {
 
   @Override
   public String toString() {
-    return "Backoff{" + baseMillis + " ms doubling to " + maxMillis + " ms" + (jitter ? ", equal jitter" : "") + "}";
+    return "Backoff{"
+        + baseMillis
+        + " ms doubling to "
+        + maxMillis
+        + " ms"
+        + (jitter ? ", equal jitter" : "")
+        + "}";
   }
 }

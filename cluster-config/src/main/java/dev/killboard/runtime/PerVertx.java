@@ -15,14 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One service per Vert.x instance (a process-wide budget, gate or migration run), created on first use and forgotten
- * by a close hook of that Vert.x instance, so no closed instance, nor what it held, stays reachable from a static
- * field. The hook can also close the service ({@code onClose}); Vert.x runs close hooks before it undeploys.
+ * One service per Vert.x instance (a process-wide budget, gate or migration run), created on first
+ * use and forgotten by a close hook of that Vert.x instance, so no closed instance, nor what it
+ * held, stays reachable from a static field. The hook can also close the service ({@code onClose});
+ * Vert.x runs close hooks before it undeploys.
  */
 public final class PerVertx<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PerVertx.class);
-  // Every holder, for heldBy(): holders are static fields of their owners, so this set stays small and fixed.
+  // Every holder, for heldBy(): holders are static fields of their owners, so this set stays small
+  // and fixed.
   private static final Set<PerVertx<?>> HOLDERS = ConcurrentHashMap.newKeySet();
 
   private final String what;
@@ -35,7 +37,10 @@ public final class PerVertx<T> {
     HOLDERS.add(this);
   }
 
-  /** A holder whose services are only forgotten when their Vert.x instance closes (they close themselves). */
+  /**
+   * A holder whose services are only forgotten when their Vert.x instance closes (they close
+   * themselves).
+   */
   public static <T> PerVertx<T> of(String what) {
     return new PerVertx<>(what, null);
   }
@@ -45,13 +50,19 @@ public final class PerVertx<T> {
     return new PerVertx<>(what, onClose);
   }
 
-  /** The service of {@code vertx}, created by {@code create} on first call; later calls return the same one. */
+  /**
+   * The service of {@code vertx}, created by {@code create} on first call; later calls return the
+   * same one.
+   */
   public T get(Vertx vertx, Function<Vertx, T> create) {
-    return held.computeIfAbsent(vertx, v -> {
-      Held<T> h = new Held<>(this, v, create.apply(v));
-      ((VertxInternal) v).addCloseHook(h);
-      return h;
-    }).value;
+    return held.computeIfAbsent(
+            vertx,
+            v -> {
+              Held<T> h = new Held<>(this, v, create.apply(v));
+              ((VertxInternal) v).addCloseHook(h);
+              return h;
+            })
+        .value;
   }
 
   /** The service of {@code vertx} if one was created. */
@@ -60,7 +71,10 @@ public final class PerVertx<T> {
     return h == null ? Optional.empty() : Optional.of(h.value);
   }
 
-  /** Forgets the service of {@code vertx} if it matches (a failed start, a service closed by hand); never closes it. */
+  /**
+   * Forgets the service of {@code vertx} if it matches (a failed start, a service closed by hand);
+   * never closes it.
+   */
   public boolean removeIf(Vertx vertx, Predicate<T> which) {
     Held<T> h = held.get(vertx);
     if (h == null || !which.test(h.value) || !held.remove(vertx, h)) {
@@ -114,12 +128,16 @@ public final class PerVertx<T> {
       } catch (RuntimeException e) {
         closed = Future.failedFuture(e);
       }
-      closed.onComplete(ar -> {
-        if (ar.failed()) {
-          LOG.warn("Closing the {} of a closing Vert.x instance failed: {}", owner.what, ar.cause().toString());
-        }
-        completion.succeed();
-      });
+      closed.onComplete(
+          ar -> {
+            if (ar.failed()) {
+              LOG.warn(
+                  "Closing the {} of a closing Vert.x instance failed: {}",
+                  owner.what,
+                  ar.cause().toString());
+            }
+            completion.succeed();
+          });
     }
   }
 }

@@ -1,13 +1,5 @@
 package dev.killboard.cluster;
 
-import dev.killboard.config.ConfigurationException;
-
-import org.junit.jupiter.api.Test;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import static dev.killboard.cluster.ClusterSettings.ENV_CLUSTER_NAME;
 import static dev.killboard.cluster.ClusterSettings.ENV_CP_MEMBERS;
 import static dev.killboard.cluster.ClusterSettings.ENV_HEARTBEAT;
@@ -17,6 +9,12 @@ import static dev.killboard.cluster.ClusterSettings.ENV_PORT;
 import static dev.killboard.cluster.ClusterSettings.ENV_SESSION_TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.killboard.config.ConfigurationException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ClusterSettingsTest {
 
@@ -37,14 +35,16 @@ class ClusterSettingsTest {
 
   @Test
   void fromEnvReadsEveryVariable() {
-    ClusterSettings s = ClusterSettings.fromEnv(Map.of(
-      ENV_CLUSTER_NAME, "prod-eu",
-      ENV_MEMBERS, " 10.0.0.5 , 10.0.0.6:5702,,[fd00::7]:5701 ",
-      ENV_HOST, "10.0.0.5",
-      ENV_PORT, "5711",
-      ENV_CP_MEMBERS, "3",
-      ENV_SESSION_TTL, "15s",
-      ENV_HEARTBEAT, " PT3S "));
+    ClusterSettings s =
+        ClusterSettings.fromEnv(
+            Map.of(
+                ENV_CLUSTER_NAME, "prod-eu",
+                ENV_MEMBERS, " 10.0.0.5 , 10.0.0.6:5702,,[fd00::7]:5701 ",
+                ENV_HOST, "10.0.0.5",
+                ENV_PORT, "5711",
+                ENV_CP_MEMBERS, "3",
+                ENV_SESSION_TTL, "15s",
+                ENV_HEARTBEAT, " PT3S "));
     assertThat(s.clusterName()).isEqualTo("prod-eu");
     assertThat(s.members()).containsExactly("10.0.0.5", "10.0.0.6:5702", "[fd00::7]:5701");
     assertThat(s.host()).isEqualTo("10.0.0.5");
@@ -68,22 +68,32 @@ class ClusterSettingsTest {
   @Test
   void aNumberThatDoesNotParseNamesTheVariable() {
     assertThatThrownBy(() -> ClusterSettings.fromEnv(Map.of(ENV_PORT, "57o1")))
-      .isInstanceOf(ConfigurationException.class)
-      .hasMessageContaining("KILLBOARD_CLUSTER_PORT='57o1' is not a whole number")
-      .hasMessageContaining("from 1 to 65535");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_CLUSTER_PORT='57o1' is not a whole number")
+        .hasMessageContaining("from 1 to 65535");
     assertThatThrownBy(() -> ClusterSettings.fromEnv(Map.of(ENV_SESSION_TTL, "10 seconds")))
-      .hasMessageContaining("KILLBOARD_CP_SESSION_TTL='10 seconds' is not a duration");
-    assertThat(ClusterSettings.fromEnv(Map.of("KILLBOARD_CP_SESSION_TTL_SECONDS", "12")).sessionTtlSeconds())
-      .as("the old variable still works").isEqualTo(12);
+        .hasMessageContaining("KILLBOARD_CP_SESSION_TTL='10 seconds' is not a duration");
+    assertThat(
+            ClusterSettings.fromEnv(Map.of("KILLBOARD_CP_SESSION_TTL_SECONDS", "12"))
+                .sessionTtlSeconds())
+        .as("the old variable still works")
+        .isEqualTo(12);
   }
 
   @Test
   void withersReturnNewInstancesAndLeaveTheOriginalAlone() {
     ClusterSettings d = ClusterSettings.defaults();
-    ClusterSettings changed = d.withClusterName("x").withMembers(List.of("a", "b:1")).withHost("a").withPort(6000)
-      .withCpMemberCount(5).withSessionTtlSeconds(20).withHeartbeatSeconds(4);
+    ClusterSettings changed =
+        d.withClusterName("x")
+            .withMembers(List.of("a", "b:1"))
+            .withHost("a")
+            .withPort(6000)
+            .withCpMemberCount(5)
+            .withSessionTtlSeconds(20)
+            .withHeartbeatSeconds(4);
     assertThat(d).isEqualTo(ClusterSettings.defaults());
-    assertThat(changed).isEqualTo(new ClusterSettings("x", List.of("a", "b:1"), "a", 6000, 5, 20, 4));
+    assertThat(changed)
+        .isEqualTo(new ClusterSettings("x", List.of("a", "b:1"), "a", 6000, 5, 20, 4));
     assertThat(changed.unsafeMode()).isFalse();
   }
 
@@ -91,67 +101,79 @@ class ClusterSettingsTest {
   void cpMemberCountsOfOneTwoOrNegativeAreRejected() {
     for (int bad : new int[] {1, 2, -1}) {
       assertThatThrownBy(() -> ClusterSettings.defaults().withCpMemberCount(bad).validate())
-        .isInstanceOf(ConfigurationException.class)
-        .hasMessageStartingWith("KILLBOARD_CP_MEMBERS=" + bad + " is invalid")
-        .hasMessageContaining("at least 3 CP members")
-        .hasMessageContaining("Set KILLBOARD_CP_MEMBERS=3")
-        .hasMessageContaining("KILLBOARD_CP_MEMBERS=0");
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageStartingWith("KILLBOARD_CP_MEMBERS=" + bad + " is invalid")
+          .hasMessageContaining("at least 3 CP members")
+          .hasMessageContaining("Set KILLBOARD_CP_MEMBERS=3")
+          .hasMessageContaining("KILLBOARD_CP_MEMBERS=0");
     }
     for (int good : new int[] {0, 3, 4, 5, 7}) {
-      assertThat(ClusterSettings.defaults().withCpMemberCount(good).validate().cpMemberCount()).isEqualTo(good);
+      assertThat(ClusterSettings.defaults().withCpMemberCount(good).validate().cpMemberCount())
+          .isEqualTo(good);
     }
   }
 
   @Test
   void sessionTtlMustExceedTheHeartbeat() {
     assertThatThrownBy(() -> ClusterSettings.defaults().withSessionTtlSeconds(2).validate())
-      .hasMessage("KILLBOARD_CP_SESSION_TTL=2s must be greater than KILLBOARD_CP_HEARTBEAT=2s: a session"
-        + " would expire between two heartbeats. Set KILLBOARD_CP_SESSION_TTL to at least 10s or lower"
-        + " KILLBOARD_CP_HEARTBEAT.");
+        .hasMessage(
+            "KILLBOARD_CP_SESSION_TTL=2s must be greater than KILLBOARD_CP_HEARTBEAT=2s: a session"
+                + " would expire between two heartbeats. Set KILLBOARD_CP_SESSION_TTL to at least 10s or lower"
+                + " KILLBOARD_CP_HEARTBEAT.");
     assertThatThrownBy(() -> ClusterSettings.defaults().withHeartbeatSeconds(0).validate())
-      .hasMessageStartingWith("KILLBOARD_CP_HEARTBEAT=0s is invalid");
+        .hasMessageStartingWith("KILLBOARD_CP_HEARTBEAT=0s is invalid");
     assertThatThrownBy(() -> ClusterSettings.defaults().withSessionTtlSeconds(-5).validate())
-      .hasMessageStartingWith("KILLBOARD_CP_SESSION_TTL=-5s is invalid");
-    assertThat(ClusterSettings.defaults().withSessionTtlSeconds(3).withHeartbeatSeconds(1).validate()).isNotNull();
+        .hasMessageStartingWith("KILLBOARD_CP_SESSION_TTL=-5s is invalid");
+    assertThat(
+            ClusterSettings.defaults().withSessionTtlSeconds(3).withHeartbeatSeconds(1).validate())
+        .isNotNull();
   }
 
   @Test
   void portNameHostAndMembersAreChecked() {
     assertThatThrownBy(() -> ClusterSettings.defaults().withPort(0).validate())
-      .hasMessageStartingWith("KILLBOARD_CLUSTER_PORT=0 is invalid: set a port between 1 and 65535");
+        .hasMessageStartingWith(
+            "KILLBOARD_CLUSTER_PORT=0 is invalid: set a port between 1 and 65535");
     assertThatThrownBy(() -> ClusterSettings.defaults().withPort(70000).validate())
-      .hasMessageStartingWith("KILLBOARD_CLUSTER_PORT=70000 is invalid");
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_PORT=70000 is invalid");
     assertThatThrownBy(() -> ClusterSettings.defaults().withClusterName("my cluster").validate())
-      .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME='my cluster' is invalid");
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME='my cluster' is invalid");
     assertThatThrownBy(() -> ClusterSettings.defaults().withClusterName(null).validate())
-      .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME=<null> is invalid");
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME=<null> is invalid");
     assertThatThrownBy(() -> ClusterSettings.defaults().withHost("0.0.0.0").validate())
-      .hasMessageContaining("KILLBOARD_CLUSTER_HOST='0.0.0.0' is a wildcard address");
+        .hasMessageContaining("KILLBOARD_CLUSTER_HOST='0.0.0.0' is a wildcard address");
     assertThatThrownBy(() -> ClusterSettings.defaults().withHost("10.0.0.5:5701").validate())
-      .hasMessageStartingWith("KILLBOARD_CLUSTER_HOST='10.0.0.5:5701' is invalid");
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_HOST='10.0.0.5:5701' is invalid");
     assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of()).validate())
-      .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS is empty");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("10.0.0.5:abc")).validate())
-      .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS entry '10.0.0.5:abc' is invalid: port 'abc' is not a number.");
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS is empty");
+    assertThatThrownBy(
+            () -> ClusterSettings.defaults().withMembers(List.of("10.0.0.5:abc")).validate())
+        .hasMessageStartingWith(
+            "KILLBOARD_CLUSTER_MEMBERS entry '10.0.0.5:abc' is invalid: port 'abc' is not a number.");
     assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("h:0")).validate())
-      .hasMessageContaining("port 0 is outside 1-65535");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("host name")).validate())
-      .hasMessageContaining("'host name' is not a host name or IP address");
+        .hasMessageContaining("port 0 is outside 1-65535");
+    assertThatThrownBy(
+            () -> ClusterSettings.defaults().withMembers(List.of("host name")).validate())
+        .hasMessageContaining("'host name' is not a host name or IP address");
     assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("[fd00::1")).validate())
-      .hasMessageContaining("no closing ']'");
-    assertThat(ClusterSettings.defaults().withMembers(List.of("db-1.internal", "::1", "[::1]:5701")).validate())
-      .isNotNull();
+        .hasMessageContaining("no closing ']'");
+    assertThat(
+            ClusterSettings.defaults()
+                .withMembers(List.of("db-1.internal", "::1", "[::1]:5701"))
+                .validate())
+        .isNotNull();
   }
 
   @Test
   void everyProblemIsListedAtOnce() {
-    ClusterSettings bad = ClusterSettings.defaults().withPort(-1).withCpMemberCount(2).withHeartbeatSeconds(0);
+    ClusterSettings bad =
+        ClusterSettings.defaults().withPort(-1).withCpMemberCount(2).withHeartbeatSeconds(0);
     assertThatThrownBy(bad::validate)
-      .isInstanceOf(ConfigurationException.class)
-      .hasMessageStartingWith("Configuration is wrong (3 problems):")
-      .hasMessageContaining("KILLBOARD_CLUSTER_PORT=-1")
-      .hasMessageContaining("KILLBOARD_CP_MEMBERS=2")
-      .hasMessageContaining("KILLBOARD_CP_HEARTBEAT=0s");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("Configuration is wrong (3 problems):")
+        .hasMessageContaining("KILLBOARD_CLUSTER_PORT=-1")
+        .hasMessageContaining("KILLBOARD_CP_MEMBERS=2")
+        .hasMessageContaining("KILLBOARD_CP_HEARTBEAT=0s");
   }
 
   @Test

@@ -1,23 +1,24 @@
 package dev.killboard.cluster;
 
-import dev.killboard.config.ConfigurationException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.cp.CPSubsystemConfig;
 import com.hazelcast.internal.config.ConfigValidator;
-import org.junit.jupiter.api.Test;
-
+import dev.killboard.config.ConfigurationException;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class HazelcastConfigsTest {
 
-  private final ClusterSettings settings = ClusterSettings.defaults()
-    .withClusterName("kb-unit").withMembers(List.of("127.0.0.1:5801", "127.0.0.1:5802")).withPort(5801);
+  private final ClusterSettings settings =
+      ClusterSettings.defaults()
+          .withClusterName("kb-unit")
+          .withMembers(List.of("127.0.0.1:5801", "127.0.0.1:5802"))
+          .withPort(5801);
 
   @Test
   void joinsOnlyOverTcpIpWithTheConfiguredMembers() {
@@ -27,7 +28,8 @@ class HazelcastConfigsTest {
     assertThat(join.getMulticastConfig().isEnabled()).isFalse();
     assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
     assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
-    assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5801", "127.0.0.1:5802");
+    assertThat(join.getTcpIpConfig().getMembers())
+        .containsExactly("127.0.0.1:5801", "127.0.0.1:5802");
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(config.getNetworkConfig().isPortAutoIncrement()).isTrue();
     assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("127.0.0.1");
@@ -69,8 +71,12 @@ class HazelcastConfigsTest {
   void cpModeUsesOddGroupsFastLeaderFailoverAndPromotion() {
     int[][] countToGroup = {{3, 3}, {4, 3}, {5, 5}, {6, 5}, {9, 5}};
     for (int[] pair : countToGroup) {
-      Config config = HazelcastConfigs.build(settings.withCpMemberCount(pair[0]).withSessionTtlSeconds(12)
-        .withHeartbeatSeconds(3));
+      Config config =
+          HazelcastConfigs.build(
+              settings
+                  .withCpMemberCount(pair[0])
+                  .withSessionTtlSeconds(12)
+                  .withHeartbeatSeconds(3));
       CPSubsystemConfig cp = config.getCPSubsystemConfig();
       assertThat(cp.getCPMemberCount()).isEqualTo(pair[0]);
       assertThat(cp.getGroupSize()).as("group size for %d CP members", pair[0]).isEqualTo(pair[1]);
@@ -79,8 +85,8 @@ class HazelcastConfigsTest {
       assertThat(cp.getMissingCPMemberAutoRemovalSeconds()).isEqualTo(30);
       assertThat(cp.getRaftAlgorithmConfig().getLeaderHeartbeatPeriodInMillis()).isEqualTo(1000);
       assertThat(cp.getRaftAlgorithmConfig().getMaxMissedLeaderHeartbeatCount()).isEqualTo(5);
-      assertThat(config.getListenerConfigs()).anySatisfy(l ->
-        assertThat(l.getImplementation()).isInstanceOf(CpMemberPromotion.class));
+      assertThat(config.getListenerConfigs())
+          .anySatisfy(l -> assertThat(l.getImplementation()).isInstanceOf(CpMemberPromotion.class));
       // Hazelcast's own start-up validation of the CP section.
       ConfigValidator.checkCPSubsystemConfig(cp);
     }
@@ -88,8 +94,9 @@ class HazelcastConfigsTest {
 
   @Test
   void autoRemovalNeverPrecedesTheSessionTtl() {
-    CPSubsystemConfig cp = HazelcastConfigs.build(settings.withCpMemberCount(3).withSessionTtlSeconds(45))
-      .getCPSubsystemConfig();
+    CPSubsystemConfig cp =
+        HazelcastConfigs.build(settings.withCpMemberCount(3).withSessionTtlSeconds(45))
+            .getCPSubsystemConfig();
     assertThat(cp.getMissingCPMemberAutoRemovalSeconds()).isEqualTo(45);
     ConfigValidator.checkCPSubsystemConfig(cp);
   }
@@ -97,8 +104,8 @@ class HazelcastConfigsTest {
   @Test
   void invalidSettingsBuildNothing() {
     assertThatThrownBy(() -> HazelcastConfigs.build(settings.withCpMemberCount(2)))
-      .isInstanceOf(ConfigurationException.class)
-      .hasMessageContaining("KILLBOARD_CP_MEMBERS=2");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_CP_MEMBERS=2");
   }
 
   @Test

@@ -8,13 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Test fixtures: isolated cluster settings (random name, free loopback ports) and deadline polling. */
+/**
+ * Test fixtures: isolated cluster settings (random name, free loopback ports) and deadline polling.
+ */
 final class TestClusters {
 
-  private TestClusters() {
-  }
+  private TestClusters() {}
 
-  /** Free loopback ports, held open together so they are distinct, then released for Hazelcast to bind. */
+  /**
+   * Free loopback ports, held open together so they are distinct, then released for Hazelcast to
+   * bind.
+   */
   static List<Integer> freePorts(int n) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
@@ -43,8 +47,8 @@ final class TestClusters {
   /** Settings for member {@code index} of a cluster whose members listen on {@code ports}. */
   static ClusterSettings member(String clusterName, List<Integer> ports, int index) {
     return ClusterSettings.defaults()
-      .withClusterName(clusterName)
-      .withMembers(ports.stream().map(p -> "127.0.0.1:" + p).toList())
-      .withPort(ports.get(index));
+        .withClusterName(clusterName)
+        .withMembers(ports.stream().map(p -> "127.0.0.1:" + p).toList())
+        .withPort(ports.get(index));
   }
 }

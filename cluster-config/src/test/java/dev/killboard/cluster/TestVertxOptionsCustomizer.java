@@ -10,6 +10,8 @@ public class TestVertxOptionsCustomizer implements VertxOptionsCustomizer {
 
   @Override
   public void customize(VertxOptions options) {
-    options.getEventBusOptions().setClusterNodeMetadata(new JsonObject().put(MARKER, getClass().getSimpleName()));
+    options
+        .getEventBusOptions()
+        .setClusterNodeMetadata(new JsonObject().put(MARKER, getClass().getSimpleName()));
   }
 }

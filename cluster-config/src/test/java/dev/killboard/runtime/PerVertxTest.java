@@ -13,10 +13,13 @@ class PerVertxTest {
 
   private static final PerVertx<AtomicInteger> COUNTERS = PerVertx.of("test counter");
   private static final AtomicInteger CLOSED = new AtomicInteger();
-  private static final PerVertx<String> CLOSING = PerVertx.closing("test service", s -> {
-    CLOSED.incrementAndGet();
-    return Future.succeededFuture();
-  });
+  private static final PerVertx<String> CLOSING =
+      PerVertx.closing(
+          "test service",
+          s -> {
+            CLOSED.incrementAndGet();
+            return Future.succeededFuture();
+          });
 
   @Test
   void oneServicePerInstanceAndNothingLeftAfterClose() throws Exception {
@@ -34,7 +37,9 @@ class PerVertxTest {
 
       assertThat(PerVertx.heldBy(a)).as("services of the closed instance").isZero();
       assertThat(COUNTERS.peek(a)).isEmpty();
-      assertThat(CLOSED.get()).as("onClose ran for the closed instance").isEqualTo(closedBefore + 1);
+      assertThat(CLOSED.get())
+          .as("onClose ran for the closed instance")
+          .isEqualTo(closedBefore + 1);
       assertThat(COUNTERS.peek(b)).as("the other instance keeps its own").isPresent();
     } finally {
       b.close().await(10, TimeUnit.SECONDS);

@@ -7,8 +7,13 @@ public final class ConfigurationException extends IllegalArgumentException {
   private final List<String> problems;
 
   public ConfigurationException(List<String> problems) {
-    super(problems.size() == 1 ? problems.get(0)
-        : "Configuration is wrong (" + problems.size() + " problems):\n  - " + String.join("\n  - ", problems));
+    super(
+        problems.size() == 1
+            ? problems.get(0)
+            : "Configuration is wrong ("
+                + problems.size()
+                + " problems):\n  - "
+                + String.join("\n  - ", problems));
     this.problems = List.copyOf(problems);
   }
 
@@ -16,7 +21,9 @@ public final class ConfigurationException extends IllegalArgumentException {
     this(List.of(problem));
   }
 
-  /** A configuration error is the operator's to fix: its stack trace would only bury the message. */
+  /**
+   * A configuration error is the operator's to fix: its stack trace would only bury the message.
+   */
   @Override
   public synchronized Throwable fillInStackTrace() {
     return this;

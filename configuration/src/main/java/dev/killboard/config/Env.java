@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one reader of environment variables. Each getter declares its variable (name, type, default, range,
- * description: the catalog behind docs/configuration.md), returns the default for an unset, blank or wrong value and
- * records what is wrong, so {@link #check()} reports every problem at once.
+ * The one reader of environment variables. Each getter declares its variable (name, type, default,
+ * range, description: the catalog behind docs/configuration.md), returns the default for an unset,
+ * blank or wrong value and records what is wrong, so {@link #check()} reports every problem at
+ * once.
  */
 public final class Env {
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
@@ -33,8 +34,11 @@ public final class Env {
   private final List<String> warnings = new ArrayList<>();
 
   private Env(Map<String, String> vars) {
-    this.vars = Map.copyOf(vars.entrySet().stream().filter(e -> e.getKey() != null && e.getValue() != null)
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+    this.vars =
+        Map.copyOf(
+            vars.entrySet().stream()
+                .filter(e -> e.getKey() != null && e.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
   }
 
   /** Reads {@code vars}, typically a copy of the process environment. */
@@ -55,7 +59,10 @@ public final class Env {
     return vars;
   }
 
-  /** Whether {@code name} holds a non-blank value (blank counts as unset: orchestrators export empty variables). */
+  /**
+   * Whether {@code name} holds a non-blank value (blank counts as unset: orchestrators export empty
+   * variables).
+   */
   public boolean isSet(String name) {
     return raw(name) != null;
   }
@@ -72,7 +79,17 @@ public final class Env {
     declare(name, "string", def, rule, description, null);
     String v = raw(name);
     if (v != null && !allowed.matcher(v).matches()) {
-      problem(name + "='" + v + "' is invalid: use " + rule + " (default " + def + "). " + description + ".");
+      problem(
+          name
+              + "='"
+              + v
+              + "' is invalid: use "
+              + rule
+              + " (default "
+              + def
+              + "). "
+              + description
+              + ".");
       return def;
     }
     return v == null ? def : v;
@@ -101,10 +118,33 @@ public final class Env {
       if (n >= min && n <= max) {
         return n;
       }
-      problem(name + "=" + n + " must be from " + min + " to " + max + " (default " + def + "): " + description + ".");
+      problem(
+          name
+              + "="
+              + n
+              + " must be from "
+              + min
+              + " to "
+              + max
+              + " (default "
+              + def
+              + "): "
+              + description
+              + ".");
     } catch (NumberFormatException e) {
-      problem(name + "='" + v + "' is not a whole number; set a number from " + min + " to " + max + " (default " + def
-          + "): " + description + ".");
+      problem(
+          name
+              + "='"
+              + v
+              + "' is not a whole number; set a number from "
+              + min
+              + " to "
+              + max
+              + " (default "
+              + def
+              + "): "
+              + description
+              + ".");
     }
     return def;
   }
@@ -122,15 +162,37 @@ public final class Env {
       if (!Double.isNaN(n) && (min == 0 ? n > 0 : n >= min) && n <= max) {
         return n;
       }
-      problem(name + "=" + v + " must be " + range + " (default " + plain(def) + "): " + description + ".");
+      problem(
+          name
+              + "="
+              + v
+              + " must be "
+              + range
+              + " (default "
+              + plain(def)
+              + "): "
+              + description
+              + ".");
     } catch (NumberFormatException e) {
-      problem(name + "='" + v + "' is not a number; set it " + range + " (default " + plain(def) + "): " + description
-          + ".");
+      problem(
+          name
+              + "='"
+              + v
+              + "' is not a number; set it "
+              + range
+              + " (default "
+              + plain(def)
+              + "): "
+              + description
+              + ".");
     }
     return def;
   }
 
-  /** {@code true}/{@code yes}/{@code on}/{@code 1} or {@code false}/{@code no}/{@code off}/{@code 0}. */
+  /**
+   * {@code true}/{@code yes}/{@code on}/{@code 1} or {@code false}/{@code no}/{@code off}/{@code
+   * 0}.
+   */
   public boolean bool(String name, boolean def, String description) {
     declare(name, "boolean", Boolean.toString(def), "true, false", description, null);
     String v = raw(name);
@@ -145,7 +207,15 @@ public final class Env {
         return false;
       }
       default -> {
-        problem(name + "='" + v + "' must be true or false (default " + def + "): " + description + ".");
+        problem(
+            name
+                + "='"
+                + v
+                + "' must be true or false (default "
+                + def
+                + "): "
+                + description
+                + ".");
         return def;
       }
     }
@@ -165,21 +235,39 @@ public final class Env {
         return e;
       }
     }
-    problem(name + "='" + v + "' must be one of " + names + " (default " + spell(def) + "): " + description + ".");
+    problem(
+        name
+            + "='"
+            + v
+            + "' must be one of "
+            + names
+            + " (default "
+            + spell(def)
+            + "): "
+            + description
+            + ".");
     return def;
   }
 
   /** A duration ({@value #DURATION_FORMS}) from {@code min} to {@code max}. */
-  public Duration duration(String name, Duration def, Duration min, Duration max, String description) {
+  public Duration duration(
+      String name, Duration def, Duration min, Duration max, String description) {
     return duration(name, null, null, def, min, max, description);
   }
 
   /**
-   * A duration that may still come from {@code legacyName}, a whole number of {@code legacyUnit}s (the old
-   * {@code *_MS} / {@code *_SECONDS} variables), with a deprecation warning naming the new variable.
+   * A duration that may still come from {@code legacyName}, a whole number of {@code legacyUnit}s
+   * (the old {@code *_MS} / {@code *_SECONDS} variables), with a deprecation warning naming the new
+   * variable.
    */
-  public Duration duration(String name, String legacyName, ChronoUnit legacyUnit, Duration def, Duration min,
-      Duration max, String description) {
+  public Duration duration(
+      String name,
+      String legacyName,
+      ChronoUnit legacyUnit,
+      Duration def,
+      Duration min,
+      Duration max,
+      String description) {
     String range = human(min) + ".." + human(max);
     declare(name, "duration", human(def), range, description, legacyName);
     String used = name;
@@ -189,9 +277,21 @@ public final class Env {
         used = legacyName;
         v = raw(legacyName);
         if (v.matches("-?\\d{1,15}")) {
-          v = v + (legacyUnit == ChronoUnit.MILLIS ? "ms" : legacyUnit == ChronoUnit.SECONDS ? "s" : "m");
+          v =
+              v
+                  + (legacyUnit == ChronoUnit.MILLIS
+                      ? "ms"
+                      : legacyUnit == ChronoUnit.SECONDS ? "s" : "m");
         }
-        warn(legacyName + " is deprecated; set " + name + "=" + v + " instead (" + DURATION_FORMS + ").");
+        warn(
+            legacyName
+                + " is deprecated; set "
+                + name
+                + "="
+                + v
+                + " instead ("
+                + DURATION_FORMS
+                + ").");
       } else {
         warn(legacyName + " is deprecated and ignored because " + name + " is set; remove it.");
       }
@@ -201,13 +301,33 @@ public final class Env {
     }
     Duration d = parseDuration(v);
     if (d == null) {
-      problem(used + "='" + v + "' is not a duration; use e.g. " + DURATION_FORMS + " (default " + human(def) + "): "
-          + description + ".");
+      problem(
+          used
+              + "='"
+              + v
+              + "' is not a duration; use e.g. "
+              + DURATION_FORMS
+              + " (default "
+              + human(def)
+              + "): "
+              + description
+              + ".");
       return def;
     }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      problem(used + "=" + human(d) + " must be from " + human(min) + " to " + human(max) + " (default " + human(def)
-          + "): " + description + ".");
+      problem(
+          used
+              + "="
+              + human(d)
+              + " must be from "
+              + human(min)
+              + " to "
+              + human(max)
+              + " (default "
+              + human(def)
+              + "): "
+              + description
+              + ".");
       return def;
     }
     return d;
@@ -223,7 +343,10 @@ public final class Env {
     return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  /** An http(s) URL with a host and no query, trailing slashes removed; {@code def} null means optional. */
+  /**
+   * An http(s) URL with a host and no query, trailing slashes removed; {@code def} null means
+   * optional.
+   */
   public String url(String name, String def, String description) {
     declare(name, "URL", def, "http(s)://host[/path]", description, null);
     String v = raw(name);
@@ -245,8 +368,17 @@ public final class Env {
       why = "is not a URL (" + e.getReason() + ")";
     }
     if (why != null) {
-      problem(name + "='" + v + "' " + why + "; use a URL such as " + (def == null ? "https://example.com" : def) + ": "
-          + description + ".");
+      problem(
+          name
+              + "='"
+              + v
+              + "' "
+              + why
+              + "; use a URL such as "
+              + (def == null ? "https://example.com" : def)
+              + ": "
+              + description
+              + ".");
       return def;
     }
     return v.replaceAll("/+$", "");
@@ -261,7 +393,8 @@ public final class Env {
   public void warn(String message) {
     if (!warnings.contains(message)) {
       warnings.add(message);
-      // Looked up here, not in a static field: LogSettings reads its Env before logback may be initialised.
+      // Looked up here, not in a static field: LogSettings reads its Env before logback may be
+      // initialised.
       LoggerFactory.getLogger(Env.class).warn(message);
     }
   }
@@ -312,7 +445,10 @@ public final class Env {
     }
   }
 
-  /** A duration in the shortest exact unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
+  /**
+   * A duration in the shortest exact unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h},
+   * {@code 7d}.
+   */
   public static String human(Duration d) {
     if (d == null) {
       return "unset";
@@ -338,9 +474,17 @@ public final class Env {
     return v == null || v.isBlank() ? null : v.trim();
   }
 
-  private void declare(String name, String type, String def, String range, String description, String replaces) {
-    declared.putIfAbsent(name, new Setting(name, type, def == null ? "" : def, range, description,
-        replaces == null ? "" : replaces));
+  private void declare(
+      String name, String type, String def, String range, String description, String replaces) {
+    declared.putIfAbsent(
+        name,
+        new Setting(
+            name,
+            type,
+            def == null ? "" : def,
+            range,
+            description,
+            replaces == null ? "" : replaces));
   }
 
   private static String spell(Enum<?> e) {
@@ -348,6 +492,8 @@ public final class Env {
   }
 
   private static String plain(double d) {
-    return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
+    return d == Math.rint(d) && !Double.isInfinite(d)
+        ? Long.toString((long) d)
+        : Double.toString(d);
   }
 }

@@ -10,7 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EnvTest {
-  enum Mode { WARN, FAIL, OFF }
+  enum Mode {
+    WARN,
+    FAIL,
+    OFF
+  }
 
   @Test
   void oneDurationSyntaxInEveryForm() {
@@ -26,24 +30,52 @@ class EnvTest {
   @Test
   void oldIntegerVariablesStillWorkWithADeprecationWarningNamingTheNewOne() {
     Env env = Env.of(Map.of("X_TIMEOUT_MS", "1500"));
-    Duration d = env.duration("X_TIMEOUT", "X_TIMEOUT_MS", ChronoUnit.MILLIS, Duration.ofSeconds(5),
-        Duration.ofMillis(100), Duration.ofMinutes(2), "how long");
+    Duration d =
+        env.duration(
+            "X_TIMEOUT",
+            "X_TIMEOUT_MS",
+            ChronoUnit.MILLIS,
+            Duration.ofSeconds(5),
+            Duration.ofMillis(100),
+            Duration.ofMinutes(2),
+            "how long");
     assertThat(d).isEqualTo(Duration.ofMillis(1500));
-    assertThat(env.warnings()).containsExactly("X_TIMEOUT_MS is deprecated; set X_TIMEOUT=1500ms instead (500ms, 30s,"
-        + " 5m, 2h or PT30S).");
+    assertThat(env.warnings())
+        .containsExactly(
+            "X_TIMEOUT_MS is deprecated; set X_TIMEOUT=1500ms instead (500ms, 30s,"
+                + " 5m, 2h or PT30S).");
     Env seconds = Env.of(Map.of("Y_SECONDS", "7"));
-    assertThat(seconds.duration("Y", "Y_SECONDS", ChronoUnit.SECONDS, Duration.ofSeconds(1), Duration.ZERO,
-        Duration.ofHours(1), "y")).isEqualTo(Duration.ofSeconds(7));
+    assertThat(
+            seconds.duration(
+                "Y",
+                "Y_SECONDS",
+                ChronoUnit.SECONDS,
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                Duration.ofHours(1),
+                "y"))
+        .isEqualTo(Duration.ofSeconds(7));
     Env both = Env.of(Map.of("Y_SECONDS", "7", "Y", "9s"));
-    assertThat(both.duration("Y", "Y_SECONDS", ChronoUnit.SECONDS, Duration.ofSeconds(1), Duration.ZERO,
-        Duration.ofHours(1), "y")).isEqualTo(Duration.ofSeconds(9));
+    assertThat(
+            both.duration(
+                "Y",
+                "Y_SECONDS",
+                ChronoUnit.SECONDS,
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                Duration.ofHours(1),
+                "y"))
+        .isEqualTo(Duration.ofSeconds(9));
     assertThat(both.warnings()).singleElement().asString().contains("ignored");
   }
 
   @Test
   void everyProblemIsListedAtOnceWithWhatToChange() {
-    Env env = Env.of(Map.of("A", "x", "B", "0", "C", "maybe", "D", "later", "E", "loud", "F", "ftp://h",
-        "G", "0.0"));
+    Env env =
+        Env.of(
+            Map.of(
+                "A", "x", "B", "0", "C", "maybe", "D", "later", "E", "loud", "F", "ftp://h", "G",
+                "0.0"));
     env.integer("A", 5, 1, 10, "a count");
     env.integer("B", 5, 1, 10, "b count");
     env.bool("C", true, "c flag");
@@ -51,12 +83,15 @@ class EnvTest {
     env.choice("E", Mode.WARN, "e mode");
     env.url("F", "https://example.com", "f place");
     env.decimal("G", 2, 0, 10, "g rate");
-    assertThatThrownBy(env::check).isInstanceOf(ConfigurationException.class)
+    assertThatThrownBy(env::check)
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("7 problems")
-        .hasMessageContaining("A='x' is not a whole number; set a number from 1 to 10 (default 5): a count.")
+        .hasMessageContaining(
+            "A='x' is not a whole number; set a number from 1 to 10 (default 5): a count.")
         .hasMessageContaining("B=0 must be from 1 to 10 (default 5): b count.")
         .hasMessageContaining("C='maybe' must be true or false (default true)")
-        .hasMessageContaining("D='later' is not a duration; use e.g. 500ms, 30s, 5m, 2h or PT30S (default 1s)")
+        .hasMessageContaining(
+            "D='later' is not a duration; use e.g. 500ms, 30s, 5m, 2h or PT30S (default 1s)")
         .hasMessageContaining("E='loud' must be one of warn, fail, off (default warn)")
         .hasMessageContaining("F='ftp://h' must start with http:// or https://")
         .hasMessageContaining("G=0.0 must be above 0 and at most 10 (default 2)");
@@ -71,14 +106,17 @@ class EnvTest {
     assertThat(env.secret("S", "s")).isNull();
     assertThat(env.choice("M", Mode.OFF, "m")).isEqualTo(Mode.OFF);
     assertThat(env.declared()).extracting(Setting::name).containsExactly("A", "L", "S", "M");
-    assertThat(env.declared()).first().isEqualTo(new Setting("A", "integer", "5", "1..10", "a", ""));
+    assertThat(env.declared())
+        .first()
+        .isEqualTo(new Setting("A", "integer", "5", "1..10", "a", ""));
     env.check();
   }
 
   @Test
   void readChecksAfterTheReader() {
     assertThatThrownBy(() -> Env.read(Map.of("N", "99"), e -> e.integer("N", 1, 1, 9, "n")))
-        .isInstanceOf(ConfigurationException.class).hasMessage("N=99 must be from 1 to 9 (default 1): n.");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("N=99 must be from 1 to 9 (default 1): n.");
     int nine = Env.read(Map.of("N", "9"), e -> e.integer("N", 1, 1, 9, "n"));
     assertThat(nine).isEqualTo(9);
   }

@@ -3,8 +3,8 @@ package dev.killboard.contracts;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A character's killmail history from zKillboard, {@code {"characterId": 123, "maxPages": 5}} ({@code maxPages}
- * optional): the payload of {@code zkillboard_character_queue}.
+ * A character's killmail history from zKillboard, {@code {"characterId": 123, "maxPages": 5}}
+ * ({@code maxPages} optional): the payload of {@code zkillboard_character_queue}.
  */
 public record CharacterKillmailsJob(int characterId, Integer maxPages) {
   public CharacterKillmailsJob {
@@ -34,13 +34,17 @@ public record CharacterKillmailsJob(int characterId, Integer maxPages) {
   public static CharacterKillmailsJob fromJson(JsonObject payload) {
     Object pages = payload.getValue("maxPages");
     if (pages != null && !(pages instanceof Number n && n.doubleValue() == n.intValue())) {
-      throw new IllegalArgumentException("'maxPages' must be a whole number, got " + PayloadIds.abbreviate(
-          String.valueOf(pages)));
+      throw new IllegalArgumentException(
+          "'maxPages' must be a whole number, got " + PayloadIds.abbreviate(String.valueOf(pages)));
     }
-    return new CharacterKillmailsJob(legacyCharacterId(payload), pages == null ? null : ((Number) pages).intValue());
+    return new CharacterKillmailsJob(
+        legacyCharacterId(payload), pages == null ? null : ((Number) pages).intValue());
   }
 
-  /** {@code characterId}, or the legacy {@code id} / {@code character_id} of jobs queued before one spelling. */
+  /**
+   * {@code characterId}, or the legacy {@code id} / {@code character_id} of jobs queued before one
+   * spelling.
+   */
   static int legacyCharacterId(JsonObject payload) {
     for (String key : new String[] {"characterId", "id", "character_id"}) {
       Integer id = PayloadIds.optional(payload, key);

@@ -8,35 +8,43 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * The one check of an ESI killmail, for every way one arrives: ESI and R2Z2 answers (live) and archive entries (the
- * backfill). It checks what the killmail store and the schema rely on, so a killmail that passes is stored whole, and
- * the same killmail is accepted or refused whichever way it came.
+ * The one check of an ESI killmail, for every way one arrives: ESI and R2Z2 answers (live) and
+ * archive entries (the backfill). It checks what the killmail store and the schema rely on, so a
+ * killmail that passes is stored whole, and the same killmail is accepted or refused whichever way
+ * it came.
  *
  * <ul>
- *   <li>ids (system, moon, war, victim and attacker characters, corporations, alliances, factions, ships, weapons,
- *       item types) are positive and fit PostgreSQL's {@code integer}: stored ones are queued as info jobs;</li>
- *   <li>{@code killmail_time} is an ISO-8601 date-time in the years 2003 (EVE's launch) to 9999;</li>
- *   <li>the victim has a ship and {@code damage_taken >= 0}; a position has three finite coordinates;</li>
- *   <li>1 to {@value #MAX_ATTACKERS} attackers ({@code attackers.attacker_no} is a {@code smallint}), with
- *       {@code damage_done >= 0} and {@code final_blow} a boolean when present;</li>
- *   <li>at most {@value #MAX_ITEMS} items in all, containers nested at most {@value #MAX_ITEM_DEPTH} levels,
- *       quantities {@code >= 0}, {@code flag} a whole number.</li>
+ *   <li>ids (system, moon, war, victim and attacker characters, corporations, alliances, factions,
+ *       ships, weapons, item types) are positive and fit PostgreSQL's {@code integer}: stored ones
+ *       are queued as info jobs;
+ *   <li>{@code killmail_time} is an ISO-8601 date-time in the years 2003 (EVE's launch) to 9999;
+ *   <li>the victim has a ship and {@code damage_taken >= 0}; a position has three finite
+ *       coordinates;
+ *   <li>1 to {@value #MAX_ATTACKERS} attackers ({@code attackers.attacker_no} is a {@code
+ *       smallint}), with {@code damage_done >= 0} and {@code final_blow} a boolean when present;
+ *   <li>at most {@value #MAX_ITEMS} items in all, containers nested at most {@value
+ *       #MAX_ITEM_DEPTH} levels, quantities {@code >= 0}, {@code flag} a whole number.
  * </ul>
  *
- * <p>The limits accept every real killmail: the largest fights on record put a few thousand attackers on one
- * killmail and the largest cargoes we know of a few thousand item stacks, while the limits are those of the schema
- * (attackers) and of a killmail that still fits comfortably in memory (items); docs/architecture.md, "Contracts".
+ * <p>The limits accept every real killmail: the largest fights on record put a few thousand
+ * attackers on one killmail and the largest cargoes we know of a few thousand item stacks, while
+ * the limits are those of the schema (attackers) and of a killmail that still fits comfortably in
+ * memory (items); docs/architecture.md, "Contracts".
  */
 public final class KillmailShape {
   /** Attackers per killmail: {@code attacker_no} is a smallint. */
   public static final int MAX_ATTACKERS = Short.MAX_VALUE;
+
   /** Items per killmail, nested ones included. */
   public static final int MAX_ITEMS = 100_000;
-  /** Deepest container nesting (EVE nests one or two levels); deeper is hostile input, not a killmail. */
+
+  /**
+   * Deepest container nesting (EVE nests one or two levels); deeper is hostile input, not a
+   * killmail.
+   */
   public static final int MAX_ITEM_DEPTH = 4;
 
-  private KillmailShape() {
-  }
+  private KillmailShape() {}
 
   /**
    * Checks {@code esi}; when {@code expectedId} is positive its {@code killmail_id} must equal it.
@@ -60,13 +68,15 @@ public final class KillmailShape {
   public static OffsetDateTime time(JsonObject esi) {
     Object t = esi.getValue("killmail_time");
     if (!(t instanceof String s)) {
-      throw new MalformedKillmail(t == null ? "missing killmail_time" : "killmail_time must be a string");
+      throw new MalformedKillmail(
+          t == null ? "missing killmail_time" : "killmail_time must be a string");
     }
     OffsetDateTime time;
     try {
       time = OffsetDateTime.parse(s);
     } catch (DateTimeParseException e) {
-      throw new MalformedKillmail("killmail_time '" + abbreviate(s) + "' is not an ISO-8601 date-time");
+      throw new MalformedKillmail(
+          "killmail_time '" + abbreviate(s) + "' is not an ISO-8601 date-time");
     }
     // Anything far outside EVE's lifetime is corrupt, and years past 9999 overflow what we store.
     if (time.getYear() < 2003 || time.getYear() > 9999) {
@@ -141,7 +151,8 @@ public final class KillmailShape {
       throw new MalformedKillmail(a == null ? "missing attackers" : "attackers must be an array");
     }
     if (attackers.isEmpty() || attackers.size() > MAX_ATTACKERS) {
-      throw new MalformedKillmail("attackers must hold 1 to " + MAX_ATTACKERS + " entries, has " + attackers.size());
+      throw new MalformedKillmail(
+          "attackers must hold 1 to " + MAX_ATTACKERS + " entries, has " + attackers.size());
     }
     for (int i = 0; i < attackers.size(); i++) {
       String at = "attackers[" + i + "].";
@@ -203,7 +214,8 @@ public final class KillmailShape {
 
   private static void finite(JsonObject o, String field, String at, boolean required) {
     Object v = o.getValue(field);
-    if ((v != null || required) && (!(v instanceof Number n) || !Double.isFinite(n.doubleValue()))) {
+    if ((v != null || required)
+        && (!(v instanceof Number n) || !Double.isFinite(n.doubleValue()))) {
       throw new MalformedKillmail(at + field + " must be a finite number");
     }
   }
@@ -219,7 +231,8 @@ public final class KillmailShape {
     if (v instanceof BigInteger || v instanceof BigDecimal) {
       throw new MalformedKillmail(field + " " + abbreviate(v.toString()) + " is out of range");
     }
-    throw new MalformedKillmail(field + " must be a whole number, got " + abbreviate(String.valueOf(v)));
+    throw new MalformedKillmail(
+        field + " must be a whole number, got " + abbreviate(String.valueOf(v)));
   }
 
   private static String abbreviate(String s) {

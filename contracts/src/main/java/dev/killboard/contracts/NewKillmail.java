@@ -3,10 +3,10 @@ package dev.killboard.contracts;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The clustered event-bus message announcing a newly stored killmail, published by whoever stored it (a worker, the
- * backfill) after its transaction committed: {@code vertx.eventBus().publish(NewKillmail.ADDRESS, new
- * NewKillmail(id).toJson())}. Every API instance on every node receives it and pushes the killmail to its
- * {@code newKillmail} subscribers.
+ * The clustered event-bus message announcing a newly stored killmail, published by whoever stored
+ * it (a worker, the backfill) after its transaction committed: {@code
+ * vertx.eventBus().publish(NewKillmail.ADDRESS, new NewKillmail(id).toJson())}. Every API instance
+ * on every node receives it and pushes the killmail to its {@code newKillmail} subscribers.
  */
 public record NewKillmail(int killmailId) {
   /** The event-bus address every API instance listens on. */
@@ -29,8 +29,11 @@ public record NewKillmail(int killmailId) {
       throw new IllegalArgumentException("a NewKillmail body is a JSON object");
     }
     Object id = json.getValue("killmail_id");
-    if (!(id instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() != n.intValue()) {
-      throw new IllegalArgumentException("killmail_id must be a whole number within 1.." + Integer.MAX_VALUE);
+    if (!(id instanceof Number n)
+        || n.doubleValue() != n.longValue()
+        || n.longValue() != n.intValue()) {
+      throw new IllegalArgumentException(
+          "killmail_id must be a whole number within 1.." + Integer.MAX_VALUE);
     }
     return new NewKillmail(n.intValue());
   }

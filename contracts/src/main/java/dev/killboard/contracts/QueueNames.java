@@ -3,9 +3,10 @@ package dev.killboard.contracts;
 import java.util.List;
 
 /**
- * The application's queue names, those of the original killboard kept verbatim so producers and operators see the
- * same names. The job-queue module checks any name's form ({@code dev.killboard.queue.QueueName}); which queues exist
- * is the application's business, so the names live here.
+ * The application's queue names, those of the original killboard kept verbatim so producers and
+ * operators see the same names. The job-queue module checks any name's form ({@code
+ * dev.killboard.queue.QueueName}); which queues exist is the application's business, so the names
+ * live here.
  */
 public final class QueueNames {
 
@@ -24,11 +25,21 @@ public final class QueueNames {
   public static final String ESI_ALL_SYSTEMS = "esi_all_systems_queue";
 
   /** Every queue of the original, in the order its worker status page lists them. */
-  public static final List<String> ALL = List.of(
-    ESI_CHARACTER_INFO, ESI_CORPORATION_INFO, ESI_ALLIANCE_INFO, ESI_TYPE_INFO, ESI_ITEM_GROUP_INFO,
-    ESI_CATEGORY_INFO, ESI_ALLIANCE_CORPORATIONS, ZKILLBOARD_CHARACTER, ESI_USER_KILLMAILS,
-    ESI_CORPORATION_KILLMAILS, ESI_ALL_REGIONS, ESI_ALL_CONSTELLATIONS, ESI_ALL_SYSTEMS);
+  public static final List<String> ALL =
+      List.of(
+          ESI_CHARACTER_INFO,
+          ESI_CORPORATION_INFO,
+          ESI_ALLIANCE_INFO,
+          ESI_TYPE_INFO,
+          ESI_ITEM_GROUP_INFO,
+          ESI_CATEGORY_INFO,
+          ESI_ALLIANCE_CORPORATIONS,
+          ZKILLBOARD_CHARACTER,
+          ESI_USER_KILLMAILS,
+          ESI_CORPORATION_KILLMAILS,
+          ESI_ALL_REGIONS,
+          ESI_ALL_CONSTELLATIONS,
+          ESI_ALL_SYSTEMS);
 
-  private QueueNames() {
-  }
+  private QueueNames() {}
 }

@@ -3,8 +3,8 @@ package dev.killboard.contracts;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A signed-in user's recent killmails from ESI with their stored token: {@code {"characterId": 123}} on
- * {@code esi_user_killmails_queue}, {@code {"characterId": 123, "corporationId": 456}} on
+ * A signed-in user's recent killmails from ESI with their stored token: {@code {"characterId":
+ * 123}} on {@code esi_user_killmails_queue}, {@code {"characterId": 123, "corporationId": 456}} on
  * {@code esi_corporation_killmails_queue} (the character is a director of the corporation).
  */
 public record UserKillmailsJob(int characterId, Integer corporationId) {
@@ -22,14 +22,16 @@ public record UserKillmailsJob(int characterId, Integer corporationId) {
 
   /** A corporation's killmails, read with its director {@code characterId}'s token. */
   public static UserKillmailsJob corporation(long characterId, long corporationId) {
-    return new UserKillmailsJob(PayloadIds.check("characterId", characterId),
+    return new UserKillmailsJob(
+        PayloadIds.check("characterId", characterId),
         PayloadIds.check("corporationId", corporationId));
   }
 
   /** The corporation; fails when the job names none (a corporation job needs one). */
   public int requireCorporationId() {
     if (corporationId == null) {
-      throw new IllegalArgumentException("no 'corporationId': a corporation killmail job names the corporation");
+      throw new IllegalArgumentException(
+          "no 'corporationId': a corporation killmail job names the corporation");
     }
     return corporationId;
   }

@@ -28,30 +28,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the whole of Killboard on embedded defaults: PostgreSQL configured like the production plan (25 connections,
- * 3 reserved), Redis, one clustered Vert.x member, the GraphQL API, the original's production workers and the universe
- * loaders (regions, constellations, systems, races, bloodlines; run once at start), fed by local
- * fakes of ESI, zKillboard, R2Z2 and EVE SSO (or by the real services when KILLBOARD_DEMO_FAKES=false and the
- * upstream variables are set). Prints the cluster-wide connection budget every ten seconds.
- * KILLBOARD_DEMO_SECONDS bounds the run (0, the default, runs until Ctrl-C).
+ * Starts the whole of Killboard on embedded defaults: PostgreSQL configured like the production
+ * plan (25 connections, 3 reserved), Redis, one clustered Vert.x member, the GraphQL API, the
+ * original's production workers and the universe loaders (regions, constellations, systems, races,
+ * bloodlines; run once at start), fed by local fakes of ESI, zKillboard, R2Z2 and EVE SSO (or by
+ * the real services when KILLBOARD_DEMO_FAKES=false and the upstream variables are set). Prints the
+ * cluster-wide connection budget every ten seconds. KILLBOARD_DEMO_SECONDS bounds the run (0, the
+ * default, runs until Ctrl-C).
  */
 public final class KillboardDemo {
   private static final Logger LOG = LoggerFactory.getLogger(KillboardDemo.class);
 
-  private KillboardDemo() {
-  }
+  private KillboardDemo() {}
 
   /**
-   * Loads the universe map once, as an operator does on a new installation: {@code {"all": true}} on the regions,
-   * constellations and systems queues with their workers deployed, and the races and bloodlines one-shots. Without it
-   * killmails show no system, constellation or region names and the region filter finds nothing.
+   * Loads the universe map once, as an operator does on a new installation: {@code {"all": true}}
+   * on the regions, constellations and systems queues with their workers deployed, and the races
+   * and bloodlines one-shots. Without it killmails show no system, constellation or region names
+   * and the region filter finds nothing.
    */
-  private static Future<Void> loadUniverse(Vertx vertx, Map<String, String> env, DeploymentOptions deployment) {
-    List<String> queues = List.of(QueueNames.ESI_ALL_REGIONS, QueueNames.ESI_ALL_CONSTELLATIONS, QueueNames.ESI_ALL_SYSTEMS);
-    Future<Void> queued = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).compose(jobs -> {
-      List<Future<String>> all = queues.stream().map(q -> jobs.enqueue(q, EntityJob.everything().toJson())).toList();
-      return Future.all(all).eventually(jobs::close).mapEmpty();
-    });
+  private static Future<Void> loadUniverse(
+      Vertx vertx, Map<String, String> env, DeploymentOptions deployment) {
+    List<String> queues =
+        List.of(
+            QueueNames.ESI_ALL_REGIONS,
+            QueueNames.ESI_ALL_CONSTELLATIONS,
+            QueueNames.ESI_ALL_SYSTEMS);
+    Future<Void> queued =
+        JobQueue.connect(vertx, QueueSettings.fromEnvironment(env))
+            .compose(
+                jobs -> {
+                  List<Future<String>> all =
+                      queues.stream()
+                          .map(q -> jobs.enqueue(q, EntityJob.everything().toJson()))
+                          .toList();
+                  return Future.all(all).eventually(jobs::close).mapEmpty();
+                });
     List<Future<String>> workers = new ArrayList<>();
     for (String worker : List.of("regions", "constellations", "systems", "races", "bloodlines")) {
       workers.add(vertx.deployVerticle("worker:" + worker, new DeploymentOptions(deployment)));
@@ -77,7 +89,8 @@ public final class KillboardDemo {
     env.put("KILLBOARD_DB_PASSWORD", db.appPassword());
     env.put("KILLBOARD_REDIS_URL", redis.uri());
     env.put("KILLBOARD_HTTP_PORT", sys.getOrDefault("KILLBOARD_HTTP_PORT", "8080"));
-    // A demo on loopback: its metrics on the public port, which production leaves to the management port.
+    // A demo on loopback: its metrics on the public port, which production leaves to the management
+    // port.
     env.put("KILLBOARD_PUBLIC_METRICS_ENABLED", "true");
     // A fresh key per demo run: tokens stored by this run are unreadable to any other.
     byte[] key = new byte[32];
@@ -85,31 +98,53 @@ public final class KillboardDemo {
     env.put("KILLBOARD_TOKEN_KEY", Base64.getEncoder().encodeToString(key));
     FakeUpstreams upstreams = null;
     if (fakes) {
-      upstreams = FakeUpstreams.start(vertx, new FakeUpstreams.Options()).await(60, TimeUnit.SECONDS);
+      upstreams =
+          FakeUpstreams.start(vertx, new FakeUpstreams.Options()).await(60, TimeUnit.SECONDS);
       env.putAll(upstreams.environment());
       FakeUpstreams live = upstreams;
-      // The fake R2Z2 feed gets a new killmail every two seconds, as the real one does under light load.
+      // The fake R2Z2 feed gets a new killmail every two seconds, as the real one does under light
+      // load.
       vertx.setPeriodic(2_000, id -> live.r2z2().publishNew(1));
     }
-    DeploymentOptions deployment = new DeploymentOptions().setConfig(new JsonObject().put("env", new JsonObject(
-        new LinkedHashMap<>(env))));
+    DeploymentOptions deployment =
+        new DeploymentOptions()
+            .setConfig(new JsonObject().put("env", new JsonObject(new LinkedHashMap<>(env))));
 
     // The API migrates the schema before the workers write to it.
     vertx.deployVerticle("dev.killboard.api.ApiVerticle", deployment).await(180, TimeUnit.SECONDS);
     vertx.deployVerticle("worker:production", deployment).await(180, TimeUnit.SECONDS);
     loadUniverse(vertx, env, deployment).await(60, TimeUnit.SECONDS);
-    // The daily maintenance an operator deploys once: fold past days of the per-day killmail totals.
-    vertx.deployVerticle("worker:compact-killmail-counts", new DeploymentOptions(deployment)
-        .setConfig(deployment.getConfig().copy().put("every", "PT24H"))).await(60, TimeUnit.SECONDS);
-    ConnectionBudget budget = ConnectionBudget.forVertx(vertx, BudgetSettings.fromEnv(env)).await(60, TimeUnit.SECONDS);
+    // The daily maintenance an operator deploys once: fold past days of the per-day killmail
+    // totals.
+    vertx
+        .deployVerticle(
+            "worker:compact-killmail-counts",
+            new DeploymentOptions(deployment)
+                .setConfig(deployment.getConfig().copy().put("every", "PT24H")))
+        .await(60, TimeUnit.SECONDS);
+    ConnectionBudget budget =
+        ConnectionBudget.forVertx(vertx, BudgetSettings.fromEnv(env)).await(60, TimeUnit.SECONDS);
     String port = env.get("KILLBOARD_HTTP_PORT");
-    System.out.printf("%nKillboard is up.%n  GraphQL:  http://127.0.0.1:%s/graphql%n  GraphiQL: http://127.0.0.1:%s/graphiql/%n"
-        + "  Health:   http://127.0.0.1:%s/health/ready   Metrics: http://127.0.0.1:%s/metrics%n"
-        + "  PostgreSQL %s:%d (max_connections=25, superuser_reserved_connections=3), Redis %s, upstreams: %s%n%n",
-        port, port, port, port, db.host(), db.port(), redis.uri(), fakes ? "local fakes" : "the real services");
-    long statusTimer = vertx.setPeriodic(10_000, id -> budget.status()
-        .onSuccess(s -> System.out.println(s.render()))
-        .onFailure(err -> LOG.warn("budget status: {}", err.toString())));
+    System.out.printf(
+        "%nKillboard is up.%n  GraphQL:  http://127.0.0.1:%s/graphql%n  GraphiQL: http://127.0.0.1:%s/graphiql/%n"
+            + "  Health:   http://127.0.0.1:%s/health/ready   Metrics: http://127.0.0.1:%s/metrics%n"
+            + "  PostgreSQL %s:%d (max_connections=25, superuser_reserved_connections=3), Redis %s, upstreams: %s%n%n",
+        port,
+        port,
+        port,
+        port,
+        db.host(),
+        db.port(),
+        redis.uri(),
+        fakes ? "local fakes" : "the real services");
+    long statusTimer =
+        vertx.setPeriodic(
+            10_000,
+            id ->
+                budget
+                    .status()
+                    .onSuccess(s -> System.out.println(s.render()))
+                    .onFailure(err -> LOG.warn("budget status: {}", err.toString())));
 
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-stop"));

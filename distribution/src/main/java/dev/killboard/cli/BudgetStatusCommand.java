@@ -28,15 +28,19 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * {@code killboard budget status}: connects to the cluster as a Hazelcast <em>client</em> (never a member, so it holds
- * no partition, cannot become a CP member and takes no permit) and prints the members and the connection budget's
- * cluster-wide status: per class the permits in use out of its size, which pool of which process holds them, and which
- * pools wait for a permit (member, pid, verticle, pool, since when). It reads the records and the semaphores' counts
- * only: asking takes no permit. {@code --json} prints the same as one JSON object.
+ * {@code killboard budget status}: connects to the cluster as a Hazelcast <em>client</em> (never a
+ * member, so it holds no partition, cannot become a CP member and takes no permit) and prints the
+ * members and the connection budget's cluster-wide status: per class the permits in use out of its
+ * size, which pool of which process holds them, and which pools wait for a permit (member, pid,
+ * verticle, pool, since when). It reads the records and the semaphores' counts only: asking takes
+ * no permit. {@code --json} prints the same as one JSON object.
  */
 public final class BudgetStatusCommand {
 
-  /** How long to wait for the cluster, and then for the budget's answers (a CP group without majority blocks). */
+  /**
+   * How long to wait for the cluster, and then for the budget's answers (a CP group without
+   * majority blocks).
+   */
   static final long TIMEOUT_SECONDS = 20;
 
   private final ClusterSettings settings;
@@ -58,25 +62,45 @@ public final class BudgetStatusCommand {
     try {
       client = HazelcastClient.newHazelcastClient(clientConfig(settings));
     } catch (RuntimeException e) {
-      err.println("killboard budget status: no Killboard cluster '" + settings.clusterName() + "' answered at "
-        + clientAddresses(settings) + " within " + TIMEOUT_SECONDS + " s (" + e.getMessage() + "). Set "
-        + ClusterSettings.ENV_MEMBERS + " (and " + ClusterSettings.ENV_CLUSTER_NAME + ") as for the processes.");
+      err.println(
+          "killboard budget status: no Killboard cluster '"
+              + settings.clusterName()
+              + "' answered at "
+              + clientAddresses(settings)
+              + " within "
+              + TIMEOUT_SECONDS
+              + " s ("
+              + e.getMessage()
+              + "). Set "
+              + ClusterSettings.ENV_MEMBERS
+              + " (and "
+              + ClusterSettings.ENV_CLUSTER_NAME
+              + ") as for the processes.");
       return KillboardCommand.FAILURE;
     }
-    ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "killboard-budget-status");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService reader =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "killboard-budget-status");
+              t.setDaemon(true);
+              return t;
+            });
     try {
-      Future<String> report = reader.submit(() -> json ? renderJson(client, settings.clusterName())
-        : render(client, settings.clusterName()));
+      Future<String> report =
+          reader.submit(
+              () ->
+                  json
+                      ? renderJson(client, settings.clusterName())
+                      : render(client, settings.clusterName()));
       out.print(report.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
       out.flush();
       return KillboardCommand.OK;
     } catch (TimeoutException e) {
-      err.println("killboard budget status: the connection budget did not answer within " + TIMEOUT_SECONDS + " s; in CP"
-        + " mode a majority of the CP members must be up (docs/cluster.md).");
+      err.println(
+          "killboard budget status: the connection budget did not answer within "
+              + TIMEOUT_SECONDS
+              + " s; in CP"
+              + " mode a majority of the CP members must be up (docs/cluster.md).");
       return KillboardCommand.FAILURE;
     } catch (ExecutionException e) {
       err.println("killboard budget status: reading the budget failed: " + e.getCause());
@@ -93,56 +117,104 @@ public final class BudgetStatusCommand {
   /** Blocking: the members, then {@link BudgetStatus#render()} of what the cluster records. */
   static String render(HazelcastInstance client, String clusterName) {
     Set<Member> members = client.getCluster().getMembers();
-    StringBuilder sb = new StringBuilder("Cluster '").append(clusterName).append("': ")
-      .append(members.size()).append(" member(s)\n");
+    StringBuilder sb =
+        new StringBuilder("Cluster '")
+            .append(clusterName)
+            .append("': ")
+            .append(members.size())
+            .append(" member(s)\n");
     for (Member m : members) {
       String pid = m.getAttribute(HazelcastConfigs.PID_ATTRIBUTE);
-      sb.append("  ").append(m.getAddress()).append(" pid ").append(pid == null ? "?" : pid)
-        .append(m.isLiteMember() ? " (lite)" : "").append(' ').append(m.getUuid()).append('\n');
+      sb.append("  ")
+          .append(m.getAddress())
+          .append(" pid ")
+          .append(pid == null ? "?" : pid)
+          .append(m.isLiteMember() ? " (lite)" : "")
+          .append(' ')
+          .append(m.getUuid())
+          .append('\n');
     }
     BudgetStatus status = read(client);
     if (status == null) {
-      return sb.append("Connection budget: no process has joined it yet (no budget classes recorded)\n").toString();
+      return sb.append(
+              "Connection budget: no process has joined it yet (no budget classes recorded)\n")
+          .toString();
     }
     return sb.append(status.render()).toString();
   }
 
-  /** Blocking: the members and the budget's status as one JSON object ({@code budget} null before any process joined). */
+  /**
+   * Blocking: the members and the budget's status as one JSON object ({@code budget} null before
+   * any process joined).
+   */
   static String renderJson(HazelcastInstance client, String clusterName) {
     io.vertx.core.json.JsonArray members = new io.vertx.core.json.JsonArray();
     for (Member m : client.getCluster().getMembers()) {
       String pid = m.getAttribute(HazelcastConfigs.PID_ATTRIBUTE);
-      members.add(new JsonObject().put("address", m.getAddress().toString()).put("uuid", m.getUuid().toString())
-        .put("pid", pid == null ? null : Long.valueOf(pid)).put("lite", m.isLiteMember()));
+      members.add(
+          new JsonObject()
+              .put("address", m.getAddress().toString())
+              .put("uuid", m.getUuid().toString())
+              .put("pid", pid == null ? null : Long.valueOf(pid))
+              .put("lite", m.isLiteMember()));
     }
     BudgetStatus status = read(client);
-    return new JsonObject().put("cluster", clusterName).put("members", members)
-      .put("budget", status == null ? null : status.toJson()).encodePrettily() + "\n";
+    return new JsonObject()
+            .put("cluster", clusterName)
+            .put("members", members)
+            .put("budget", status == null ? null : status.toJson())
+            .encodePrettily()
+        + "\n";
   }
 
-  /** Blocking: the budget's cluster-wide status as the cluster records it, or null before any process joined it. */
+  /**
+   * Blocking: the budget's cluster-wide status as the cluster records it, or null before any
+   * process joined it.
+   */
   static BudgetStatus read(HazelcastInstance client) {
-    Map<String, Integer> sizes = new TreeMap<>(client.<String, Integer>getMap(ClassSemaphores.CLASS_SIZES_MAP));
+    Map<String, Integer> sizes =
+        new TreeMap<>(client.<String, Integer>getMap(ClassSemaphores.CLASS_SIZES_MAP));
     if (sizes.isEmpty()) {
       return null;
     }
-    Set<String> live = client.getCluster().getMembers().stream().map(m -> m.getUuid().toString())
-      .collect(Collectors.toSet());
-    List<PermitHolder> holders = holders(client.<String, String>getMap(HolderRegistry.HOLDERS_MAP).values(), live);
+    Set<String> live =
+        client.getCluster().getMembers().stream()
+            .map(m -> m.getUuid().toString())
+            .collect(Collectors.toSet());
+    List<PermitHolder> holders =
+        holders(client.<String, String>getMap(HolderRegistry.HOLDERS_MAP).values(), live);
     Map<String, BudgetStatus.ClassStatus> classes = new LinkedHashMap<>();
-    sizes.forEach((name, size) -> {
-      int available = client.getCPSubsystem().getSemaphore(ClassSemaphores.SEMAPHORE_PREFIX + name).availablePermits();
-      List<PermitHolder> ofClass = holders.stream().filter(h -> name.equals(h.budgetClass())).toList();
-      List<PermitHolder> waiters = ofClass.stream().filter(h -> h.waiting() > 0)
-        .sorted((a, b) -> Long.compare(a.waitingSince(), b.waitingSince())).toList();
-      classes.put(name, new BudgetStatus.ClassStatus(name, size, available,
-        ofClass.stream().filter(h -> h.held() > 0).toList(), waiters));
-    });
+    sizes.forEach(
+        (name, size) -> {
+          int available =
+              client
+                  .getCPSubsystem()
+                  .getSemaphore(ClassSemaphores.SEMAPHORE_PREFIX + name)
+                  .availablePermits();
+          List<PermitHolder> ofClass =
+              holders.stream().filter(h -> name.equals(h.budgetClass())).toList();
+          List<PermitHolder> waiters =
+              ofClass.stream()
+                  .filter(h -> h.waiting() > 0)
+                  .sorted((a, b) -> Long.compare(a.waitingSince(), b.waitingSince()))
+                  .toList();
+          classes.put(
+              name,
+              new BudgetStatus.ClassStatus(
+                  name,
+                  size,
+                  available,
+                  ofClass.stream().filter(h -> h.held() > 0).toList(),
+                  waiters));
+        });
     int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
     return new BudgetStatus(total, classes);
   }
 
-  /** The recorded holders of members still in the cluster (a departed member's entries may linger briefly). */
+  /**
+   * The recorded holders of members still in the cluster (a departed member's entries may linger
+   * briefly).
+   */
   static List<PermitHolder> holders(Collection<String> recorded, Set<String> liveMembers) {
     List<PermitHolder> out = new ArrayList<>();
     for (String json : recorded) {
@@ -160,8 +232,10 @@ public final class BudgetStatusCommand {
     config.setClusterName(s.clusterName());
     config.setInstanceName("killboard-budget-status-" + ProcessHandle.current().pid());
     config.getNetworkConfig().setAddresses(clientAddresses(s));
-    config.getConnectionStrategyConfig().getConnectionRetryConfig()
-      .setClusterConnectTimeoutMillis(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+    config
+        .getConnectionStrategyConfig()
+        .getConnectionRetryConfig()
+        .setClusterConnectTimeoutMillis(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     // The command ends by shutting the client down itself.
@@ -170,9 +244,9 @@ public final class BudgetStatusCommand {
   }
 
   /**
-   * The members to try: each {@code KILLBOARD_CLUSTER_MEMBERS} entry with its port, or, without one, the first three
-   * ports from {@code KILLBOARD_CLUSTER_PORT} (as the members' own join does). One answering member is enough: the
-   * client learns the others from it.
+   * The members to try: each {@code KILLBOARD_CLUSTER_MEMBERS} entry with its port, or, without
+   * one, the first three ports from {@code KILLBOARD_CLUSTER_PORT} (as the members' own join does).
+   * One answering member is enough: the client learns the others from it.
    */
   static List<String> clientAddresses(ClusterSettings s) {
     List<String> out = new ArrayList<>();

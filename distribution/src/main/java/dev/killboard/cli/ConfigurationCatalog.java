@@ -20,26 +20,31 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Every environment variable of every deployable, as the settings records declare them: rendered into
- * docs/configuration.md (ConfigurationCatalogTest fails when that file is stale).
+ * Every environment variable of every deployable, as the settings records declare them: rendered
+ * into docs/configuration.md (ConfigurationCatalogTest fails when that file is stale).
  */
 public final class ConfigurationCatalog {
-  private record Reader(String deployable, Function<Env, ?> read) {
-  }
+  private record Reader(String deployable, Function<Env, ?> read) {}
 
   // Workers first: their reading of KILLBOARD_USER_AGENT (required) is the one the table shows.
-  private static final List<Reader> READERS = List.of(
-      new Reader("workers", WorkerSettings::from), new Reader("workers", ClusterSettings::from),
-      new Reader("workers", TokenCipher::key),
-      new Reader("api", ApiSettings::from), new Reader("api", BudgetSettings::from),
-      new Reader("api", QueueSettings::from), new Reader("api", ClusterSettings::from),
-      new Reader("backfill", BackfillSettings::batchSize), new Reader("backfill", BudgetSettings::from),
-      new Reader("backfill", ClusterSettings::from), new Reader("backfill", UpstreamSettings::from),
-      new Reader("migrate", MigrationSettings::from),
-      new Reader("api, workers", ManagementSettings::from), new Reader("every command", LogSettings::from));
+  private static final List<Reader> READERS =
+      List.of(
+          new Reader("workers", WorkerSettings::from),
+          new Reader("workers", ClusterSettings::from),
+          new Reader("workers", TokenCipher::key),
+          new Reader("api", ApiSettings::from),
+          new Reader("api", BudgetSettings::from),
+          new Reader("api", QueueSettings::from),
+          new Reader("api", ClusterSettings::from),
+          new Reader("backfill", BackfillSettings::batchSize),
+          new Reader("backfill", BudgetSettings::from),
+          new Reader("backfill", ClusterSettings::from),
+          new Reader("backfill", UpstreamSettings::from),
+          new Reader("migrate", MigrationSettings::from),
+          new Reader("api, workers", ManagementSettings::from),
+          new Reader("every command", LogSettings::from));
 
-  private ConfigurationCatalog() {
-  }
+  private ConfigurationCatalog() {}
 
   /** Prints docs/configuration.md. */
   public static void main(String[] args) {
@@ -58,7 +63,9 @@ public final class ConfigurationCatalog {
         readers.computeIfAbsent(s.name(), n -> new LinkedHashSet<>()).add(reader.deployable());
       }
     }
-    StringBuilder md = new StringBuilder("""
+    StringBuilder md =
+        new StringBuilder(
+            """
         # Configuration
 
         <!-- Generated from the settings records by ConfigurationCatalog; do not edit. Regenerate with:
@@ -73,11 +80,24 @@ public final class ConfigurationCatalog {
         | Variable | Type | Default | Range | Read by | Description |
         |---|---|---|---|---|---|
         """);
-    settings.values().forEach(s -> md.append("| `").append(s.name()).append("` | ").append(s.type()).append(" | ")
-        .append(s.defaultValue().isEmpty() ? "" : "`" + s.defaultValue() + "`").append(" | ")
-        .append(cell(s.range())).append(" | ").append(String.join(", ", readers.get(s.name()))).append(" | ")
-        .append(cell(s.description()))
-        .append(s.replaces().isEmpty() ? "" : " (replaces `" + s.replaces() + "`)").append(" |\n"));
+    settings
+        .values()
+        .forEach(
+            s ->
+                md.append("| `")
+                    .append(s.name())
+                    .append("` | ")
+                    .append(s.type())
+                    .append(" | ")
+                    .append(s.defaultValue().isEmpty() ? "" : "`" + s.defaultValue() + "`")
+                    .append(" | ")
+                    .append(cell(s.range()))
+                    .append(" | ")
+                    .append(String.join(", ", readers.get(s.name())))
+                    .append(" | ")
+                    .append(cell(s.description()))
+                    .append(s.replaces().isEmpty() ? "" : " (replaces `" + s.replaces() + "`)")
+                    .append(" |\n"));
     return md.toString();
   }
 

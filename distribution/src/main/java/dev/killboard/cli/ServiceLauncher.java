@@ -6,9 +6,10 @@ import dev.killboard.management.ManagementSettings;
 import io.vertx.launcher.application.HookContext;
 
 /**
- * {@link KillboardLauncher} for a long-running service: a process whose verticle had deployed and that then stopped
- * cleanly on SIGTERM exits with status 0 rather than the JVM's 143, so that systemd and Kubernetes record a stop, not
- * a failure. Once the verticle has deployed, the process's management server starts ({@link ManagementServer}).
+ * {@link KillboardLauncher} for a long-running service: a process whose verticle had deployed and
+ * that then stopped cleanly on SIGTERM exits with status 0 rather than the JVM's 143, so that
+ * systemd and Kubernetes record a stop, not a failure. Once the verticle has deployed, the
+ * process's management server starts ({@link ManagementServer}).
  */
 final class ServiceLauncher extends KillboardLauncher {
 
@@ -25,7 +26,8 @@ final class ServiceLauncher extends KillboardLauncher {
   public void afterVerticleDeployed(HookContext context) {
     super.afterVerticleDeployed(context);
     deployed = true;
-    // After the deploy: the budget the verticle joined is the one shown; a taken port is logged, never fatal.
+    // After the deploy: the budget the verticle joined is the one shown; a taken port is logged,
+    // never fatal.
     ManagementServer.startForProcess(context.vertx(), management, System.getenv());
   }
 
@@ -41,8 +43,10 @@ final class ServiceLauncher extends KillboardLauncher {
 
   @Override
   public void afterVertxStopped(HookContext context) {
-    // Called by the launcher's shutdown hook once Vert.x has closed: the pools have given their permits back and
-    // the member has left the cluster. A failed start keeps its own exit status (the launcher exits with it).
+    // Called by the launcher's shutdown hook once Vert.x has closed: the pools have given their
+    // permits back and
+    // the member has left the cluster. A failed start keeps its own exit status (the launcher exits
+    // with it).
     if (deployed && !failed) {
       Runtime.getRuntime().halt(KillboardCommand.OK);
     }

@@ -9,10 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Clients that query the API one request after the other while a chaos run goes on, counting answers and failures. */
+/**
+ * Clients that query the API one request after the other while a chaos run goes on, counting
+ * answers and failures.
+ */
 final class ApiLoad implements AutoCloseable {
-  private static final String QUERY = "{\"query\":\"{ killmails(filter: {limit: 10}) { edges { node { id totalValue } }"
-      + " pageInfo { totalCount } } }\"}";
+  private static final String QUERY =
+      "{\"query\":\"{ killmails(filter: {limit: 10}) { edges { node { id totalValue } }"
+          + " pageInfo { totalCount } } }\"}";
 
   private final List<Thread> clients = new ArrayList<>();
   private final AtomicLong ok = new AtomicLong();
@@ -22,25 +26,34 @@ final class ApiLoad implements AutoCloseable {
 
   private ApiLoad(String url, int clientCount) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(QUERY)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(QUERY))
+            .build();
     for (int i = 0; i < clientCount; i++) {
-      Thread t = new Thread(() -> {
-        while (running) {
-          try {
-            long sent = System.nanoTime();
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            synchronized (latencies) {
-              latencies.add(System.nanoTime() - sent);
-            }
-            (r.statusCode() == 200 && !r.body().contains("\"errors\"") ? ok : errors).incrementAndGet();
-          } catch (InterruptedException e) {
-            return;
-          } catch (Exception e) {
-            errors.incrementAndGet();
-          }
-        }
-      }, "api-load-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                while (running) {
+                  try {
+                    long sent = System.nanoTime();
+                    HttpResponse<String> r =
+                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                    synchronized (latencies) {
+                      latencies.add(System.nanoTime() - sent);
+                    }
+                    (r.statusCode() == 200 && !r.body().contains("\"errors\"") ? ok : errors)
+                        .incrementAndGet();
+                  } catch (InterruptedException e) {
+                    return;
+                  } catch (Exception e) {
+                    errors.incrementAndGet();
+                  }
+                }
+              },
+              "api-load-" + i);
       t.setDaemon(true);
       t.start();
       clients.add(t);
@@ -51,7 +64,10 @@ final class ApiLoad implements AutoCloseable {
     return new ApiLoad(url, clients);
   }
 
-  /** The 99th percentile of the latencies since the last call, in ms (0 without requests), and starts a new window. */
+  /**
+   * The 99th percentile of the latencies since the last call, in ms (0 without requests), and
+   * starts a new window.
+   */
   double p99AndReset() {
     List<Long> window;
     synchronized (latencies) {

@@ -17,11 +17,16 @@ class ConfigurationCatalogTest {
       Files.writeString(DOC, generated, StandardCharsets.UTF_8);
     }
     assertThat(Files.exists(DOC) ? Files.readString(DOC, StandardCharsets.UTF_8) : "")
-        .as("docs/configuration.md is stale; regenerate it with: mvn -B -o -q -pl distribution -am verify"
-            + " -Dtest=ConfigurationCatalogTest -Dsurefire.failIfNoSpecifiedTests=false -DskipITs"
-            + " -Dkillboard.writeDocs=true")
+        .as(
+            "docs/configuration.md is stale; regenerate it with: mvn -B -o -q -pl distribution -am verify"
+                + " -Dtest=ConfigurationCatalogTest -Dsurefire.failIfNoSpecifiedTests=false -DskipITs"
+                + " -Dkillboard.writeDocs=true")
         .isEqualTo(generated);
-    assertThat(generated).contains("| `KILLBOARD_DB_URL` | secret |", "| `KILLBOARD_QUEUE_VISIBILITY_TIMEOUT` | duration"
-        + " | `1m` |", "(replaces `KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS`)", "| workers, api, backfill |");
+    assertThat(generated)
+        .contains(
+            "| `KILLBOARD_DB_URL` | secret |",
+            "| `KILLBOARD_QUEUE_VISIBILITY_TIMEOUT` | duration" + " | `1m` |",
+            "(replaces `KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS`)",
+            "| workers, api, backfill |");
   }
 }

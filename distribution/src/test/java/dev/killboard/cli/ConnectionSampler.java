@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the application role's connections in {@code pg_stat_activity} every 50 ms — in all, per budget class (by the
- * pools' application_name {@code killboard-<class>@<member>/<owner>}) and by client address — on a superuser session
- * (a reserved slot, so it is never refused), for as long as it runs; samples again once PostgreSQL is back after a
- * restart or an outage.
+ * Counts the application role's connections in {@code pg_stat_activity} every 50 ms — in all, per
+ * budget class (by the pools' application_name {@code killboard-<class>@<member>/<owner>}) and by
+ * client address — on a superuser session (a reserved slot, so it is never refused), for as long as
+ * it runs; samples again once PostgreSQL is back after a restart or an outage.
  */
 final class ConnectionSampler implements AutoCloseable {
   private final SuperuserSession session;
@@ -37,7 +37,10 @@ final class ConnectionSampler implements AutoCloseable {
     thread.start();
   }
 
-  /** Samples on the test's shared monitoring session (the chaos suite: one superuser connection for all watchers). */
+  /**
+   * Samples on the test's shared monitoring session (the chaos suite: one superuser connection for
+   * all watchers).
+   */
   static ConnectionSampler start(SuperuserSession session) {
     return new ConnectionSampler(session, false);
   }
@@ -50,10 +53,13 @@ final class ConnectionSampler implements AutoCloseable {
   private void loop() {
     while (running) {
       try {
-        session.query("SELECT count(*), count(*) FILTER (WHERE application_name LIKE 'killboard-api@%'),"
-            + " count(*) FILTER (WHERE application_name LIKE 'killboard-worker@%'),"
-            + " string_agg(DISTINCT host(client_addr), ',') FROM pg_stat_activity"
-            + " WHERE usename = ? AND backend_type = 'client backend'", ps -> ps.setString(1, session.appUser()), rs -> {
+        session.query(
+            "SELECT count(*), count(*) FILTER (WHERE application_name LIKE 'killboard-api@%'),"
+                + " count(*) FILTER (WHERE application_name LIKE 'killboard-worker@%'),"
+                + " string_agg(DISTINCT host(client_addr), ',') FROM pg_stat_activity"
+                + " WHERE usename = ? AND backend_type = 'client backend'",
+            ps -> ps.setString(1, session.appUser()),
+            rs -> {
               rs.next();
               int all = rs.getInt(1);
               max.accumulateAndGet(all, Math::max);
@@ -91,7 +97,9 @@ final class ConnectionSampler implements AutoCloseable {
     return max.get();
   }
 
-  /** The most connections seen in one sample since the previous call (per fault, for the report). */
+  /**
+   * The most connections seen in one sample since the previous call (per fault, for the report).
+   */
   int takeWindowMax() {
     return windowMax.getAndSet(0);
   }
@@ -114,7 +122,8 @@ final class ConnectionSampler implements AutoCloseable {
   /** The most connections sampled since {@code sinceMillis} (epoch ms). */
   int maxSince(long sinceMillis) {
     synchronized (timeline) {
-      return (int) timeline.stream().filter(t -> t[0] >= sinceMillis).mapToLong(t -> t[1]).max().orElse(0);
+      return (int)
+          timeline.stream().filter(t -> t[0] >= sinceMillis).mapToLong(t -> t[1]).max().orElse(0);
     }
   }
 

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What keeps the workers busy during a chaos run: info jobs for every character and corporation of the fake universe,
- * enqueued again whenever less than one round of them waits (checked each second; info jobs are idempotent upserts),
- * and a new R2Z2 killmail every 500 ms. Characters the
- * test withholds are never queued here, so only the killmails that name them (through the outbox) can bring their
- * names.
+ * What keeps the workers busy during a chaos run: info jobs for every character and corporation of
+ * the fake universe, enqueued again whenever less than one round of them waits (checked each
+ * second; info jobs are idempotent upserts), and a new R2Z2 killmail every 500 ms. Characters the
+ * test withholds are never queued here, so only the killmails that name them (through the outbox)
+ * can bring their names.
  */
 final class JobProducer implements AutoCloseable {
   private final Vertx vertx;
@@ -31,23 +31,41 @@ final class JobProducer implements AutoCloseable {
   private JobProducer(Vertx vertx, JobQueue queue, PackagedCluster cluster, Set<Long> withheld) {
     this.vertx = vertx;
     this.queue = queue;
-    List<JsonObject> characters = cluster.fakes().universe().playerCharacterIds().stream()
-        .filter(id -> !withheld.contains(id)).map(id -> EntityJob.of(id).toJson()).toList();
-    List<JsonObject> corporations = cluster.fakes().universe().playerCorporationIds().stream()
-        .map(id -> EntityJob.of(id).toJson()).toList();
-    // A round is queued only while less than one round waits: the workers always have jobs, but the backlog stays
-    // bounded, so that jobs queued later (the outbox's, after a Redis outage) are reached within seconds.
-    this.timer = vertx.setPeriodic(0, 1_000, id -> queue.status(List.of(QueueNames.ESI_CHARACTER_INFO,
-        QueueNames.ESI_CORPORATION_INFO)).onSuccess(depths -> {
-          if (depths.get(0).depth().total() < characters.size()) {
-            queue.enqueueAll(QueueNames.ESI_CHARACTER_INFO, characters, Priority.NORMAL)
-                .onSuccess(ids -> enqueued.addAndGet(ids.size()));
-          }
-          if (depths.get(1).depth().total() < corporations.size()) {
-            queue.enqueueAll(QueueNames.ESI_CORPORATION_INFO, corporations, Priority.NORMAL)
-                .onSuccess(ids -> enqueued.addAndGet(ids.size()));
-          }
-        }));
+    List<JsonObject> characters =
+        cluster.fakes().universe().playerCharacterIds().stream()
+            .filter(id -> !withheld.contains(id))
+            .map(id -> EntityJob.of(id).toJson())
+            .toList();
+    List<JsonObject> corporations =
+        cluster.fakes().universe().playerCorporationIds().stream()
+            .map(id -> EntityJob.of(id).toJson())
+            .toList();
+    // A round is queued only while less than one round waits: the workers always have jobs, but the
+    // backlog stays
+    // bounded, so that jobs queued later (the outbox's, after a Redis outage) are reached within
+    // seconds.
+    this.timer =
+        vertx.setPeriodic(
+            0,
+            1_000,
+            id ->
+                queue
+                    .status(List.of(QueueNames.ESI_CHARACTER_INFO, QueueNames.ESI_CORPORATION_INFO))
+                    .onSuccess(
+                        depths -> {
+                          if (depths.get(0).depth().total() < characters.size()) {
+                            queue
+                                .enqueueAll(
+                                    QueueNames.ESI_CHARACTER_INFO, characters, Priority.NORMAL)
+                                .onSuccess(ids -> enqueued.addAndGet(ids.size()));
+                          }
+                          if (depths.get(1).depth().total() < corporations.size()) {
+                            queue
+                                .enqueueAll(
+                                    QueueNames.ESI_CORPORATION_INFO, corporations, Priority.NORMAL)
+                                .onSuccess(ids -> enqueued.addAndGet(ids.size()));
+                          }
+                        }));
     this.feed = vertx.setPeriodic(500, id -> cluster.fakes().r2z2().publishNew(1));
   }
 
@@ -59,7 +77,8 @@ final class JobProducer implements AutoCloseable {
 
   static JobProducer start(PackagedCluster cluster, Set<Long> withheld) throws Exception {
     Vertx vertx = Vertx.vertx();
-    QueueSettings settings = QueueSettings.fromEnvironment(Map.of(QueueSettings.ENV_REDIS_URL, cluster.redis().uri()));
+    QueueSettings settings =
+        QueueSettings.fromEnvironment(Map.of(QueueSettings.ENV_REDIS_URL, cluster.redis().uri()));
     JobQueue queue = JobQueue.connect(vertx, settings).await(60, TimeUnit.SECONDS);
     return new JobProducer(vertx, queue, cluster, Set.copyOf(withheld));
   }
@@ -79,7 +98,10 @@ final class JobProducer implements AutoCloseable {
     vertx.cancelTimer(timer);
   }
 
-  /** Jobs done so far on these queues: enqueued by this producer minus what is still queued (ready, in flight, delayed). */
+  /**
+   * Jobs done so far on these queues: enqueued by this producer minus what is still queued (ready,
+   * in flight, delayed).
+   */
   long done(List<String> queues) throws Exception {
     long left = 0;
     for (QueueStatus s : queue.status(queues).await(10, TimeUnit.SECONDS)) {
@@ -88,7 +110,10 @@ final class JobProducer implements AutoCloseable {
     return enqueued.get() - left;
   }
 
-  /** The queue's status; after a Redis outage, once this producer's connection is back (at most 60 s). */
+  /**
+   * The queue's status; after a Redis outage, once this producer's connection is back (at most 60
+   * s).
+   */
   QueueStatus status(String name) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {

@@ -10,7 +10,8 @@ class LogSettingsTest {
 
   @Test
   void defaultsArePlainAtInfoWithoutLoggerLevels() {
-    LogSettings s = LogSettings.fromEnv(Map.of("KILLBOARD_LOG_FORMAT", " ", "KILLBOARD_LOG_LEVELS", ""));
+    LogSettings s =
+        LogSettings.fromEnv(Map.of("KILLBOARD_LOG_FORMAT", " ", "KILLBOARD_LOG_LEVELS", ""));
     assertThat(s.format()).isEqualTo("plain");
     assertThat(s.rootLevel()).isEqualTo("info");
     assertThat(s.loggerLevels()).isEmpty();
@@ -18,24 +19,39 @@ class LogSettingsTest {
 
   @Test
   void readsFormatRootLevelAndPerLoggerLevelsInOrder() {
-    LogSettings s = LogSettings.fromEnv(Map.of("KILLBOARD_LOG_FORMAT", "JSON", "KILLBOARD_LOG_LEVEL", "Warn",
-      "KILLBOARD_LOG_LEVELS", "dev.killboard.budget=debug, com.hazelcast=WARN,"));
+    LogSettings s =
+        LogSettings.fromEnv(
+            Map.of(
+                "KILLBOARD_LOG_FORMAT",
+                "JSON",
+                "KILLBOARD_LOG_LEVEL",
+                "Warn",
+                "KILLBOARD_LOG_LEVELS",
+                "dev.killboard.budget=debug, com.hazelcast=WARN,"));
     assertThat(s.format()).isEqualTo("json");
     assertThat(s.rootLevel()).isEqualTo("warn");
-    assertThat(s.loggerLevels()).containsExactly(Map.entry("dev.killboard.budget", "debug"),
-      Map.entry("com.hazelcast", "warn"));
+    assertThat(s.loggerLevels())
+        .containsExactly(
+            Map.entry("dev.killboard.budget", "debug"), Map.entry("com.hazelcast", "warn"));
   }
 
   @Test
   void rejectsWhatLogbackWouldSilentlyMisread() {
     assertThatThrownBy(() -> LogSettings.fromEnv(Map.of("KILLBOARD_LOG_FORMAT", "logfmt")))
-      .hasMessageContaining("KILLBOARD_LOG_FORMAT='logfmt'").hasMessageContaining("plain").hasMessageContaining("json");
+        .hasMessageContaining("KILLBOARD_LOG_FORMAT='logfmt'")
+        .hasMessageContaining("plain")
+        .hasMessageContaining("json");
     // logback would read an unknown level as DEBUG.
     assertThatThrownBy(() -> LogSettings.fromEnv(Map.of("KILLBOARD_LOG_LEVEL", "verbose")))
-      .hasMessageContaining("KILLBOARD_LOG_LEVEL='verbose'");
-    assertThatThrownBy(() -> LogSettings.fromEnv(Map.of("KILLBOARD_LOG_LEVELS", "dev.killboard=debug,com.hazelcast")))
-      .hasMessageContaining("KILLBOARD_LOG_LEVELS").hasMessageContaining("'com.hazelcast'");
-    assertThatThrownBy(() -> LogSettings.fromEnv(Map.of("KILLBOARD_LOG_LEVELS", "dev killboard=debug")))
-      .hasMessageContaining("'dev killboard=debug'");
+        .hasMessageContaining("KILLBOARD_LOG_LEVEL='verbose'");
+    assertThatThrownBy(
+            () ->
+                LogSettings.fromEnv(
+                    Map.of("KILLBOARD_LOG_LEVELS", "dev.killboard=debug,com.hazelcast")))
+        .hasMessageContaining("KILLBOARD_LOG_LEVELS")
+        .hasMessageContaining("'com.hazelcast'");
+    assertThatThrownBy(
+            () -> LogSettings.fromEnv(Map.of("KILLBOARD_LOG_LEVELS", "dev killboard=debug")))
+        .hasMessageContaining("'dev killboard=debug'");
   }
 }

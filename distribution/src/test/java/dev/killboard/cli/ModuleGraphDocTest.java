@@ -17,13 +17,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/architecture.md draws every compile-scope edge between Killboard modules; this reads the poms and fails, naming
- * the module, when the drawing and the build disagree.
+ * docs/architecture.md draws every compile-scope edge between Killboard modules; this reads the
+ * poms and fails, naming the module, when the drawing and the build disagree.
  */
 class ModuleGraphDocTest {
   private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
-  private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
-  private static final Pattern EDGE_LINE = Pattern.compile("^(?:floor \\d\\s+)?([a-z-]+) ─*► (.*)$");
+  private static final Pattern DEPENDENCY =
+      Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+  private static final Pattern EDGE_LINE =
+      Pattern.compile("^(?:floor \\d\\s+)?([a-z-]+) ─*► (.*)$");
 
   @Test
   void theArchitectureDiagramListsEveryModuleEdge() throws IOException {
@@ -31,7 +33,8 @@ class ModuleGraphDocTest {
     Map<String, Set<String>> built = new TreeMap<>();
     Matcher modules = MODULE.matcher(Files.readString(root.resolve("pom.xml")));
     while (modules.find()) {
-      built.put(modules.group(1), compileDependencies(root.resolve(modules.group(1)).resolve("pom.xml")));
+      built.put(
+          modules.group(1), compileDependencies(root.resolve(modules.group(1)).resolve("pom.xml")));
     }
     assertThat(built).hasSizeGreaterThan(10);
 
@@ -46,20 +49,26 @@ class ModuleGraphDocTest {
           targets.add(t.strip());
         }
         drawn.put(m.group(1), targets);
-      } else if (line.contains("(no Killboard dependency)") || line.contains("(tests and the demo only)")) {
-        leaves.addAll(Arrays.asList(line.replaceFirst("^floor \\d", "").replaceAll("\\(.*?\\)", "").split(",")));
+      } else if (line.contains("(no Killboard dependency)")
+          || line.contains("(tests and the demo only)")) {
+        leaves.addAll(
+            Arrays.asList(
+                line.replaceFirst("^floor \\d", "").replaceAll("\\(.*?\\)", "").split(",")));
       }
     }
     leaves.replaceAll(String::strip);
-    built.forEach((module, deps) -> {
-      if (deps.isEmpty()) {
-        assertThat(leaves).as("module %s has no Killboard dependency; the diagram's floor 1 names it", module)
-            .contains(module);
-      } else {
-        assertThat(drawn.get(module)).as("the diagram's edges of %s (docs/architecture.md)", module)
-            .containsExactlyInAnyOrderElementsOf(deps);
-      }
-    });
+    built.forEach(
+        (module, deps) -> {
+          if (deps.isEmpty()) {
+            assertThat(leaves)
+                .as("module %s has no Killboard dependency; the diagram's floor 1 names it", module)
+                .contains(module);
+          } else {
+            assertThat(drawn.get(module))
+                .as("the diagram's edges of %s (docs/architecture.md)", module)
+                .containsExactlyInAnyOrderElementsOf(deps);
+          }
+        });
     assertThat(drawn.keySet()).as("modules drawn but not built").isSubsetOf(built.keySet());
   }
 
@@ -73,7 +82,8 @@ class ModuleGraphDocTest {
     Matcher d = DEPENDENCY.matcher(text.substring(from, text.indexOf("</dependencies>", from)));
     while (d.find()) {
       String dep = d.group(1);
-      if (dep.contains("<groupId>dev.killboard</groupId>") && !dep.contains("<scope>test</scope>")) {
+      if (dep.contains("<groupId>dev.killboard</groupId>")
+          && !dep.contains("<scope>test</scope>")) {
         Matcher a = Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(dep);
         if (a.find()) {
           deps.add(a.group(1));

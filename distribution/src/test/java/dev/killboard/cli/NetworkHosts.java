@@ -12,19 +12,22 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Hosts for a test: Linux network namespaces of their own on one bridge, each with its own address, and the bridge's
- * address in the root namespace (the "services" address where PostgreSQL, Redis and the fake upstreams listen).
+ * Hosts for a test: Linux network namespaces of their own on one bridge, each with its own address,
+ * and the bridge's address in the root namespace (the "services" address where PostgreSQL, Redis
+ * and the fake upstreams listen).
  *
- * <p>Names carry this JVM's pid ({@code killboard-<pid>-<n>-h<i>}, interfaces {@code kb<pid>n<n>…}), so parallel runs
- * cannot clash, and whatever a crashed run left behind (its pid no longer alive) is removed on the next creation.
+ * <p>Names carry this JVM's pid ({@code killboard-<pid>-<n>-h<i>}, interfaces {@code
+ * kb<pid>n<n>…}), so parallel runs cannot clash, and whatever a crashed run left behind (its pid no
+ * longer alive) is removed on the next creation.
  *
- * <p>{@link #partition(Collection)} cuts hosts from each other Jepsen-style: packets between the minority and the
- * majority are dropped silently (blackhole routes inside both sides' namespaces), in both directions. Every host keeps
- * reaching the services address: the minority still reaches PostgreSQL, so what keeps the cap is the connection
- * budget, not the network. The root namespace (this JVM) reaches every host throughout.
+ * <p>{@link #partition(Collection)} cuts hosts from each other Jepsen-style: packets between the
+ * minority and the majority are dropped silently (blackhole routes inside both sides' namespaces),
+ * in both directions. Every host keeps reaching the services address: the minority still reaches
+ * PostgreSQL, so what keeps the cap is the connection budget, not the network. The root namespace
+ * (this JVM) reaches every host throughout.
  *
- * <p>Creating namespaces needs root and iproute2; where that fails the test is skipped (a JUnit assumption) with a
- * message that names what is missing.
+ * <p>Creating namespaces needs root and iproute2; where that fails the test is skipped (a JUnit
+ * assumption) with a message that names what is missing.
  */
 final class NetworkHosts implements AutoCloseable {
   private static final String NAMESPACE_PREFIX = "killboard-";
@@ -47,8 +50,7 @@ final class NetworkHosts implements AutoCloseable {
   private final List<String> cuts = new ArrayList<>();
   private String prefix;
 
-  private NetworkHosts() {
-  }
+  private NetworkHosts() {}
 
   /** Creates {@code count} hosts (at most 9); skips the calling test where this machine cannot. */
   static NetworkHosts create(int count) {
@@ -56,7 +58,8 @@ final class NetworkHosts implements AutoCloseable {
       throw new IllegalArgumentException("1 to 9 hosts, not " + count);
     }
     String unavailable = unavailable();
-    Assumptions.assumeTrue(unavailable == null, () -> "network namespaces cannot be created here: " + unavailable);
+    Assumptions.assumeTrue(
+        unavailable == null, () -> "network namespaces cannot be created here: " + unavailable);
     removeLeftovers();
     NetworkHosts net = new NetworkHosts();
     try {
@@ -64,13 +67,17 @@ final class NetworkHosts implements AutoCloseable {
       return net;
     } catch (IOException | RuntimeException e) {
       net.close();
-      // Permissions can differ per operation (a container without CAP_NET_ADMIN for veth or bridges): skip, saying so.
+      // Permissions can differ per operation (a container without CAP_NET_ADMIN for veth or
+      // bridges): skip, saying so.
       Assumptions.abort("network namespaces cannot be created here: " + e.getMessage());
       throw new AssertionError("unreachable");
     }
   }
 
-  /** Why namespaces cannot be created, or null: not root, no {@code ip}, or {@code ip netns add} refused. */
+  /**
+   * Why namespaces cannot be created, or null: not root, no {@code ip}, or {@code ip netns add}
+   * refused.
+   */
   private static String unavailable() {
     try {
       Result version = run(List.of("ip", "-V"));
@@ -84,7 +91,8 @@ final class NetworkHosts implements AutoCloseable {
     try {
       Result add = run(List.of("ip", "netns", "add", probe));
       if (add.status != 0) {
-        return "`ip netns add` failed (needs root / CAP_SYS_ADMIN and CAP_NET_ADMIN): " + add.output.strip();
+        return "`ip netns add` failed (needs root / CAP_SYS_ADMIN and CAP_NET_ADMIN): "
+            + add.output.strip();
       }
       run(List.of("ip", "netns", "del", probe));
       return null;
@@ -114,7 +122,10 @@ final class NetworkHosts implements AutoCloseable {
     }
   }
 
-  /** A /24 in 10.213.0.0/16 that no interface of this machine uses yet (parallel runs each get their own). */
+  /**
+   * A /24 in 10.213.0.0/16 that no interface of this machine uses yet (parallel runs each get their
+   * own).
+   */
   private String freeSubnetPrefix() throws IOException {
     String addresses = run(List.of("ip", "-4", "-o", "addr", "show")).output;
     for (int i = 0; i < 250; i++) {
@@ -134,7 +145,10 @@ final class NetworkHosts implements AutoCloseable {
     return hosts.get(index - 1);
   }
 
-  /** The bridge's address in the root namespace, reachable from every host: where the services listen. */
+  /**
+   * The bridge's address in the root namespace, reachable from every host: where the services
+   * listen.
+   */
   String servicesAddress() {
     return prefix + "1";
   }
@@ -144,7 +158,10 @@ final class NetworkHosts implements AutoCloseable {
     return prefix + "0/24";
   }
 
-  /** {@code command} run inside {@code host}'s namespace; the child keeps the environment it is given. */
+  /**
+   * {@code command} run inside {@code host}'s namespace; the child keeps the environment it is
+   * given.
+   */
   List<String> inside(Host host, List<String> command) {
     List<String> out = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace()));
     out.addAll(command);
@@ -152,8 +169,8 @@ final class NetworkHosts implements AutoCloseable {
   }
 
   /**
-   * Cuts {@code minority} from every other host, both ways (packets dropped silently); the services address stays
-   * reachable from all. Hosts inside the minority still reach each other.
+   * Cuts {@code minority} from every other host, both ways (packets dropped silently); the services
+   * address stays reachable from all. Hosts inside the minority still reach each other.
    */
   synchronized void partition(Collection<Host> minority) throws IOException {
     Set<Host> cut = Set.copyOf(minority);
@@ -181,7 +198,10 @@ final class NetworkHosts implements AutoCloseable {
     }
   }
 
-  /** Ends whatever still runs inside the hosts (SIGKILL), then deletes the namespaces and the bridge. */
+  /**
+   * Ends whatever still runs inside the hosts (SIGKILL), then deletes the namespaces and the
+   * bridge.
+   */
   @Override
   public void close() {
     for (Host host : hosts) {
@@ -191,7 +211,9 @@ final class NetworkHosts implements AutoCloseable {
     quietly("link", "del", bridge);
   }
 
-  /** Namespaces and interfaces of earlier runs whose JVM is gone (killed before it could clean up). */
+  /**
+   * Namespaces and interfaces of earlier runs whose JVM is gone (killed before it could clean up).
+   */
   private static void removeLeftovers() {
     try {
       for (String line : run(List.of("ip", "netns", "list")).output.split("\n")) {
@@ -212,7 +234,10 @@ final class NetworkHosts implements AutoCloseable {
     }
   }
 
-  /** A namespace lives on while a process uses it: its processes are killed first (a crashed run's JVMs too). */
+  /**
+   * A namespace lives on while a process uses it: its processes are killed first (a crashed run's
+   * JVMs too).
+   */
   private static void deleteNamespace(String name) {
     try {
       for (String pid : run(List.of("ip", "netns", "pids", name)).output.split("\\s+")) {
@@ -235,7 +260,8 @@ final class NetworkHosts implements AutoCloseable {
     command.addAll(List.of(args));
     Result r = run(command);
     if (r.status != 0) {
-      throw new IOException("`" + String.join(" ", command) + "` failed (" + r.status + "): " + r.output.strip());
+      throw new IOException(
+          "`" + String.join(" ", command) + "` failed (" + r.status + "): " + r.output.strip());
     }
   }
 
@@ -249,8 +275,7 @@ final class NetworkHosts implements AutoCloseable {
     }
   }
 
-  private record Result(int status, String output) {
-  }
+  private record Result(int status, String output) {}
 
   private static Result run(List<String> command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

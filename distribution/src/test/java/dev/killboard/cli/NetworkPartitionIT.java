@@ -21,26 +21,31 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A network partition, Jepsen's way: three hosts in network namespaces, each a CP member (the API on host 1, a worker
- * JVM with 8 {@code worker:info-characters} instances on hosts 2 and 3: 16 instances want 32 connections of 16
- * worker permits, with jobs always queued), PostgreSQL's connections sampled every 50 ms. Host 3 is cut from hosts 1
- * and 2 (packets dropped both ways) for longer than the CP session TTL, then the cut heals. Every host keeps reaching
- * PostgreSQL throughout: what keeps the cap is the budget, not the network.
+ * A network partition, Jepsen's way: three hosts in network namespaces, each a CP member (the API
+ * on host 1, a worker JVM with 8 {@code worker:info-characters} instances on hosts 2 and 3: 16
+ * instances want 32 connections of 16 worker permits, with jobs always queued), PostgreSQL's
+ * connections sampled every 50 ms. Host 3 is cut from hosts 1 and 2 (packets dropped both ways) for
+ * longer than the CP session TTL, then the cut heals. Every host keeps reaching PostgreSQL
+ * throughout: what keeps the cap is the budget, not the network.
  *
- * <p>CP mode: within TTL + 5 s of the cut the minority has no connection left, and it takes no permit (no connection
- * of it reaches PostgreSQL) for the rest of the cut; never more than 21 connections and no SQLSTATE 53300; after the
- * heal the budget is whole within the session TTL + 5 s and the healed host takes permits again. Whether the majority
- * kept working (its worker host's connections, jobs done) and whether the session guard fenced the minority are
- * printed, not asserted: see docs/chaos.md, "Known defects". Unsafe mode: the same cut, measured, not judged (see
- * docs/budget.md): the overspend over 21 and for how long is printed; asserted is only what unsafe mode still
- * promises (the server keeps its reserved slots, no process dies, the books agree again after the heal).
+ * <p>CP mode: within TTL + 5 s of the cut the minority has no connection left, and it takes no
+ * permit (no connection of it reaches PostgreSQL) for the rest of the cut; never more than 21
+ * connections and no SQLSTATE 53300; after the heal the budget is whole within the session TTL + 5
+ * s and the healed host takes permits again. Whether the majority kept working (its worker host's
+ * connections, jobs done) and whether the session guard fenced the minority are printed, not
+ * asserted: see docs/chaos.md, "Known defects". Unsafe mode: the same cut, measured, not judged
+ * (see docs/budget.md): the overspend over 21 and for how long is printed; asserted is only what
+ * unsafe mode still promises (the server keeps its reserved slots, no process dies, the books agree
+ * again after the heal).
  */
 class NetworkPartitionIT {
   private static final Duration TTL = Duration.ofSeconds(10);
   private static final Duration HEAL = TTL.plusSeconds(5);
+
   /**
-   * Long enough for the cut host's CP session to expire (a new Raft leader first extends every session by the TTL, so
-   * up to election + TTL), shorter than Hazelcast's 60 s member heartbeat timeout (no member is removed).
+   * Long enough for the cut host's CP session to expire (a new Raft leader first extends every
+   * session by the TTL, so up to election + TTL), shorter than Hazelcast's 60 s member heartbeat
+   * timeout (no member is removed).
    */
   private static final Duration CUT = Duration.ofSeconds(30);
 
@@ -91,75 +96,136 @@ class NetworkPartitionIT {
     note(summary, "CP: cut " + cut + " at " + java.time.Instant.ofEpochMilli(cutAt));
     long lostAt;
     try {
-      // The majority's session guard ends the minority's connections; from then on the minority, unable to reach a
-      // CP majority, takes no permit, so none of its connections reaches PostgreSQL again during the cut.
+      // The majority's session guard ends the minority's connections; from then on the minority,
+      // unable to reach a
+      // CP majority, takes no permit, so none of its connections reaches PostgreSQL again during
+      // the cut.
       awaitConnectionsFrom(cut, false, HEAL);
       lostAt = System.currentTimeMillis();
-      note(summary, String.format("CP: the minority's connections ended %.1f s after the cut (TTL %d s)",
-          (lostAt - cutAt) / 1e3, TTL.toSeconds()));
+      note(
+          summary,
+          String.format(
+              "CP: the minority's connections ended %.1f s after the cut (TTL %d s)",
+              (lostAt - cutAt) / 1e3, TTL.toSeconds()));
       long until = cutAt + CUT.toMillis();
       int minorityConnections = 0;
       int hostTwo = 0;
       while (System.currentTimeMillis() < until) {
         minorityConnections = Math.max(minorityConnections, connectionsFrom(cut));
         hostTwo = Math.max(hostTwo, connectionsFrom(net.host(2)));
-        Thread.sleep(100); // sampling external state for the cut's length, which is the fault itself
+        Thread.sleep(
+            100); // sampling external state for the cut's length, which is the fault itself
       }
-      note(summary, "CP: during the rest of the cut the cut host held at most " + minorityConnections
-          + " connection(s), the majority's worker host up to " + hostTwo);
-      assertThat(minorityConnections).as("connections of the cut-off host during the cut, after its permits were lost")
+      note(
+          summary,
+          "CP: during the rest of the cut the cut host held at most "
+              + minorityConnections
+              + " connection(s), the majority's worker host up to "
+              + hostTwo);
+      assertThat(minorityConnections)
+          .as("connections of the cut-off host during the cut, after its permits were lost")
           .isZero();
-      // Not asserted yet (docs/chaos.md, "Known defects"): in every run so far the majority's worker host held no
-      // connection for the rest of a cut shorter than Hazelcast's member heartbeat timeout; measured and printed.
-      // Every connection during the cut is the majority's (read from PostgreSQL: a Hazelcast call could wait for the
+      // Not asserted yet (docs/chaos.md, "Known defects"): in every run so far the majority's
+      // worker host held no
+      // connection for the rest of a cut shorter than Hazelcast's member heartbeat timeout;
+      // measured and printed.
+      // Every connection during the cut is the majority's (read from PostgreSQL: a Hazelcast call
+      // could wait for the
       // cut host until it is declared dead).
       int majority = connectionsFrom(net.host(1)) + connectionsFrom(net.host(2));
       int all = cluster.db().countAppConnections();
-      note(summary, "CP: at the end of the cut " + majority + " of " + all + " connections from the majority");
+      note(
+          summary,
+          "CP: at the end of the cut "
+              + majority
+              + " of "
+              + all
+              + " connections from the majority");
       assertThat(all).as("every connection during the cut is the majority's").isEqualTo(majority);
     } finally {
       net.heal();
     }
     long doneDuring = producer.done(List.of(QueueNames.ESI_CHARACTER_INFO)) - doneBefore;
     note(summary, "CP: jobs completed during the " + CUT.toSeconds() + " s cut: " + doneDuring);
-    // Measured, not asserted (see above): the producer's count also moves when its re-enqueues are deduplicated.
-    String guard = api.output().lines().filter(l -> l.contains("of member [" + cut.address() + "]:5701")
-        && l.contains("has missed three heartbeats")).reduce((a, b) -> b).orElse(null);
-    note(summary, "CP: session guard on host 1: " + (guard == null ? "did not fence the cut host's session"
-        : guard.substring(guard.indexOf("CP session"))));
+    // Measured, not asserted (see above): the producer's count also moves when its re-enqueues are
+    // deduplicated.
+    String guard =
+        api.output()
+            .lines()
+            .filter(
+                l ->
+                    l.contains("of member [" + cut.address() + "]:5701")
+                        && l.contains("has missed three heartbeats"))
+            .reduce((a, b) -> b)
+            .orElse(null);
+    note(
+        summary,
+        "CP: session guard on host 1: "
+            + (guard == null
+                ? "did not fence the cut host's session"
+                : guard.substring(guard.indexOf("CP session"))));
     long healedAt = System.currentTimeMillis();
     note(summary, awaitHealthy("the heal", HEAL, true));
     // The minority is a working member again: it takes permits as they rotate.
     awaitConnectionsFrom(cut, true, Duration.ofSeconds(60));
-    note(summary, String.format("CP: the healed host holds connections again %.1f s after the heal",
-        (System.currentTimeMillis() - healedAt) / 1e3));
+    note(
+        summary,
+        String.format(
+            "CP: the healed host holds connections again %.1f s after the heal",
+            (System.currentTimeMillis() - healedAt) / 1e3));
 
-    note(summary, "CP: max connections sampled " + sampler.max() + " (api " + sampler.maxApi() + ", worker "
-        + sampler.maxWorker() + ") over " + sampler.samples() + " samples");
-    assertThat(sampler.max()).as("connections of the application role, sampled every 50 ms").isLessThanOrEqualTo(21);
+    note(
+        summary,
+        "CP: max connections sampled "
+            + sampler.max()
+            + " (api "
+            + sampler.maxApi()
+            + ", worker "
+            + sampler.maxWorker()
+            + ") over "
+            + sampler.samples()
+            + " samples");
+    assertThat(sampler.max())
+        .as("connections of the application role, sampled every 50 ms")
+        .isLessThanOrEqualTo(21);
     assertThat(sampler.maxApi()).isLessThanOrEqualTo(5);
     assertThat(sampler.maxWorker()).isLessThanOrEqualTo(16);
     for (PackagedProcess p : List.of(api, majorityWorker, minority)) {
       assertThat(p.isAlive()).as("%s is running", p.name()).isTrue();
-      assertThat(p.output()).as(p.name()).doesNotContain("53300").doesNotContain("too many clients");
+      assertThat(p.output())
+          .as(p.name())
+          .doesNotContain("53300")
+          .doesNotContain("too many clients");
     }
   }
 
   @Test
   void unsafeModeOverspendIsMeasured() throws Exception {
     List<PackagedProcess> processes = startCluster(0);
-    // The backstop docs/budget.md tells operators to set: in unsafe mode it is what keeps PostgreSQL's reserved slots
-    // free when the budget is overspent (without it a run exhausted max_connections, superusers included).
+    // The backstop docs/budget.md tells operators to set: in unsafe mode it is what keeps
+    // PostgreSQL's reserved slots
+    // free when the budget is overspent (without it a run exhausted max_connections, superusers
+    // included).
     cluster.db().setAppRoleConnectionLimit(21);
     List<String> summary = new ArrayList<>();
     note(summary, awaitHealthy("start", Duration.ofSeconds(90), true));
     awaitConnectionsFrom(net.host(2), true, Duration.ofSeconds(60));
     awaitConnectionsFrom(net.host(3), true, Duration.ofSeconds(60));
-    // In unsafe mode a semaphore and its sessions live in the partition of the semaphore's name. The worst case is
-    // measured: a worker host that does not own it is cut, so its sessions expire where the majority can hand their
-    // permits on, while its connections stay open (the other case, the owner cut off, starves the majority instead).
-    String owner = client.getPartitionService().getPartition("killboard.budget.worker").getOwner().getAddress().toString();
-    NetworkHosts.Host cut = owner.equals("[" + net.host(3).address() + "]:5701") ? net.host(2) : net.host(3);
+    // In unsafe mode a semaphore and its sessions live in the partition of the semaphore's name.
+    // The worst case is
+    // measured: a worker host that does not own it is cut, so its sessions expire where the
+    // majority can hand their
+    // permits on, while its connections stay open (the other case, the owner cut off, starves the
+    // majority instead).
+    String owner =
+        client
+            .getPartitionService()
+            .getPartition("killboard.budget.worker")
+            .getOwner()
+            .getAddress()
+            .toString();
+    NetworkHosts.Host cut =
+        owner.equals("[" + net.host(3).address() + "]:5701") ? net.host(2) : net.host(3);
     int minorityBefore = connectionsFrom(cut);
 
     long cutAt = System.currentTimeMillis();
@@ -175,7 +241,8 @@ class NetworkPartitionIT {
         } catch (java.sql.SQLException e) {
           monitoringRefused++;
         }
-        Thread.sleep(100); // sampling external state for the cut's length, which is the fault itself
+        Thread.sleep(
+            100); // sampling external state for the cut's length, which is the fault itself
       }
     } finally {
       net.heal();
@@ -183,31 +250,76 @@ class NetworkPartitionIT {
     long healedAt = System.currentTimeMillis();
     int maxDuringCut = sampler.maxSince(cutAt);
     long overMillis = sampler.millisAbove(21, cutAt);
-    note(summary, "unsafe: superuser connections of the test refused during the cut: " + monitoringRefused);
-    assertThat(monitoringRefused).as("with the role's CONNECTION LIMIT 21, superusers are never refused").isZero();
-    // What unsafe mode still promises: the server never refused its reserved (superuser) slot, so monitoring saw it.
-    assertThat(sampler.samples() - samplesBefore).as("samples during the cut: the reserved slots stayed free")
+    note(
+        summary,
+        "unsafe: superuser connections of the test refused during the cut: " + monitoringRefused);
+    assertThat(monitoringRefused)
+        .as("with the role's CONNECTION LIMIT 21, superusers are never refused")
+        .isZero();
+    // What unsafe mode still promises: the server never refused its reserved (superuser) slot, so
+    // monitoring saw it.
+    assertThat(sampler.samples() - samplesBefore)
+        .as("samples during the cut: the reserved slots stayed free")
         .isGreaterThan(CUT.toMillis() / 200);
     String heal;
     try {
       heal = awaitHealthy("the heal", Duration.ofSeconds(60), false);
     } catch (AssertionError e) {
-      heal = "budget NOT whole within 60 s after the heal; last seen: " + String.join(" | ", e.getMessage().lines()
-          .skip(1).map(String::strip).filter(l -> !l.isEmpty()).toList());
+      heal =
+          "budget NOT whole within 60 s after the heal; last seen: "
+              + String.join(
+                  " | ",
+                  e.getMessage()
+                      .lines()
+                      .skip(1)
+                      .map(String::strip)
+                      .filter(l -> !l.isEmpty())
+                      .toList());
     }
     long over = sampler.millisAbove(21, cutAt);
     int refused = 0;
     for (PackagedProcess p : processes) {
-      refused += (int) p.output().lines().filter(l -> l.contains("53300") || l.contains("too many clients")).count();
+      refused +=
+          (int)
+              p.output()
+                  .lines()
+                  .filter(l -> l.contains("53300") || l.contains("too many clients"))
+                  .count();
     }
-    note(summary, "unsafe: semaphore 'killboard.budget.worker' (and its sessions) in a partition owned by " + owner
-        + "; the cut host " + cut.address() + " held " + minorityBefore + " connection(s) when cut at "
-        + java.time.Instant.ofEpochMilli(cutAt) + ", healed at " + java.time.Instant.ofEpochMilli(healedAt));
-    note(summary, "unsafe: max connections during the cut " + maxDuringCut + " (budget 21), above 21 for "
-        + overMillis + " ms during the cut, " + over + " ms in all; the cut host held up to " + minorityMax
-        + " connections during the cut");
-    note(summary, "unsafe: " + heal + "; " + refused + " log line(s) with 53300 / too many clients; max sampled "
-        + sampler.max() + " over " + sampler.samples() + " samples");
+    note(
+        summary,
+        "unsafe: semaphore 'killboard.budget.worker' (and its sessions) in a partition owned by "
+            + owner
+            + "; the cut host "
+            + cut.address()
+            + " held "
+            + minorityBefore
+            + " connection(s) when cut at "
+            + java.time.Instant.ofEpochMilli(cutAt)
+            + ", healed at "
+            + java.time.Instant.ofEpochMilli(healedAt));
+    note(
+        summary,
+        "unsafe: max connections during the cut "
+            + maxDuringCut
+            + " (budget 21), above 21 for "
+            + overMillis
+            + " ms during the cut, "
+            + over
+            + " ms in all; the cut host held up to "
+            + minorityMax
+            + " connections during the cut");
+    note(
+        summary,
+        "unsafe: "
+            + heal
+            + "; "
+            + refused
+            + " log line(s) with 53300 / too many clients; max sampled "
+            + sampler.max()
+            + " over "
+            + sampler.samples()
+            + " samples");
     for (PackagedProcess p : processes) {
       assertThat(p.isAlive()).as("%s is running", p.name()).isTrue();
     }
@@ -215,8 +327,9 @@ class NetworkPartitionIT {
   }
 
   /**
-   * Three hosts, the services on the bridge, the API on host 1 and 8 character-info instances on hosts 2 and 3, a job
-   * producer, and a client of host 1 (not smart: it must not route through the host the test cuts).
+   * Three hosts, the services on the bridge, the API on host 1 and 8 character-info instances on
+   * hosts 2 and 3, a job producer, and a client of host 1 (not smart: it must not route through the
+   * host the test cuts).
    */
   private List<PackagedProcess> startCluster(int cpMembers) throws Exception {
     net = NetworkHosts.create(3);
@@ -228,25 +341,47 @@ class NetworkPartitionIT {
     env.put("KILLBOARD_CP_HEARTBEAT_SECONDS", "2");
     // Permits rotate faster than the default minute, so the healed host gets its turn sooner.
     env.put("KILLBOARD_POOL_WORKER_MAX_LIFETIME_SECONDS", "20");
-    // The API first: the oldest member, whose session guard watches the others. It deploys once the CP group has
+    // The API first: the oldest member, whose session guard watches the others. It deploys once the
+    // CP group has
     // formed, which needs the other two.
     PackagedProcess api = cluster.startOn(net.host(1), "host1-api", env, "run", "api");
-    api.awaitLine(Pattern.compile(Pattern.quote("[" + net.host(1).address() + "]:5701 is STARTED")), PackagedCluster.START);
-    PackagedProcess two = cluster.startOn(net.host(2), "host2-characters", env, "run", "worker:info-characters",
-        "-instances", "8");
-    PackagedProcess three = cluster.startOn(net.host(3), "host3-characters", env, "run", "worker:info-characters",
-        "-instances", "8");
+    api.awaitLine(
+        Pattern.compile(Pattern.quote("[" + net.host(1).address() + "]:5701 is STARTED")),
+        PackagedCluster.START);
+    PackagedProcess two =
+        cluster.startOn(
+            net.host(2),
+            "host2-characters",
+            env,
+            "run",
+            "worker:info-characters",
+            "-instances",
+            "8");
+    PackagedProcess three =
+        cluster.startOn(
+            net.host(3),
+            "host3-characters",
+            env,
+            "run",
+            "worker:info-characters",
+            "-instances",
+            "8");
     PackagedCluster.awaitDeployed(api, "dev.killboard.api.ApiVerticle");
     PackagedCluster.awaitDeployed(two, "worker:info-characters");
     PackagedCluster.awaitDeployed(three, "worker:info-characters");
     ClientConfig config = BudgetStatusCommand.clientConfig(cluster.settings(env));
-    config.getNetworkConfig().setAddresses(List.of(net.host(1).address() + ":5701")).setSmartRouting(false);
+    config
+        .getNetworkConfig()
+        .setAddresses(List.of(net.host(1).address() + ":5701"))
+        .setSmartRouting(false);
     client = HazelcastClient.newHazelcastClient(config);
     producer = JobProducer.start(cluster);
     return List.of(api, two, three);
   }
 
-  /** A line of the run's summary, printed at once (a failure later still shows how far the run got). */
+  /**
+   * A line of the run's summary, printed at once (a failure later still shows how far the run got).
+   */
   private static void note(List<String> summary, String line) {
     summary.add(line);
     System.out.println("partition: " + line);
@@ -255,8 +390,10 @@ class NetworkPartitionIT {
   /** The application role's connections from {@code host}'s address right now. */
   private int connectionsFrom(NetworkHosts.Host host) throws Exception {
     try (Connection c = cluster.db().superuserConnection();
-         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE usename = ?"
-             + " AND client_addr = ?::inet")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = ?"
+                    + " AND client_addr = ?::inet")) {
       ps.setString(1, cluster.db().appUser());
       ps.setString(2, host.address());
       try (ResultSet rs = ps.executeQuery()) {
@@ -266,21 +403,29 @@ class NetworkPartitionIT {
     }
   }
 
-  private void awaitConnectionsFrom(NetworkHosts.Host host, boolean some, Duration within) throws Exception {
+  private void awaitConnectionsFrom(NetworkHosts.Host host, boolean some, Duration within)
+      throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     int n;
     while ((n = connectionsFrom(host)) > 0 != some) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(host + " has " + n + " connection(s) " + within.toSeconds() + " s on; expected "
-            + (some ? "some" : "none"));
+        throw new AssertionError(
+            host
+                + " has "
+                + n
+                + " connection(s) "
+                + within.toSeconds()
+                + " s on; expected "
+                + (some ? "some" : "none"));
       }
       Thread.sleep(200);
     }
   }
 
   /**
-   * Waits until the budget is whole as the majority (host 1) sees it: per class, in use = what live members' pools
-   * hold, and that = the connections PostgreSQL sees; with {@code saturated}, also every worker permit in use.
+   * Waits until the budget is whole as the majority (host 1) sees it: per class, in use = what live
+   * members' pools hold, and that = the connections PostgreSQL sees; with {@code saturated}, also
+   * every worker permit in use.
    */
   private String awaitHealthy(String after, Duration within, boolean saturated) throws Exception {
     long started = System.nanoTime();
@@ -289,15 +434,26 @@ class NetworkPartitionIT {
     while (System.nanoTime() < deadline) {
       BudgetStatus status = BudgetStatusCommand.read(client);
       int connections = cluster.db().countAppConnections();
-      int held = status.classes().values().stream().mapToInt(BudgetStatus.ClassStatus::heldByHolders).sum();
-      boolean books = status.classes().values().stream().allMatch(c -> c.inUse() == c.heldByHolders());
+      int held =
+          status.classes().values().stream()
+              .mapToInt(BudgetStatus.ClassStatus::heldByHolders)
+              .sum();
+      boolean books =
+          status.classes().values().stream().allMatch(c -> c.inUse() == c.heldByHolders());
       boolean full = !saturated || status.classes().get("worker").available() == 0;
       last = status.render() + "connections seen by PostgreSQL: " + connections;
       if (books && full && held == connections) {
-        return String.format("budget whole %.1f s after %s", (System.nanoTime() - started) / 1e9, after);
+        return String.format(
+            "budget whole %.1f s after %s", (System.nanoTime() - started) / 1e9, after);
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("the budget was not whole within " + within.toSeconds() + " s after " + after + ":\n" + last);
+    throw new AssertionError(
+        "the budget was not whole within "
+            + within.toSeconds()
+            + " s after "
+            + after
+            + ":\n"
+            + last);
   }
 }

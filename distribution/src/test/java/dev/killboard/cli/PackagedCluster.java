@@ -25,9 +25,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The distribution unpacked and ready to start as an operator would, with what it runs against: PostgreSQL configured
- * like production (25 connections, 3 reserved, a non-superuser role), Redis with AOF and the fake upstreams, all in
- * this JVM. Processes started here see the installation's lib/ only, never this test's class path.
+ * The distribution unpacked and ready to start as an operator would, with what it runs against:
+ * PostgreSQL configured like production (25 connections, 3 reserved, a non-superuser role), Redis
+ * with AOF and the fake upstreams, all in this JVM. Processes started here see the installation's
+ * lib/ only, never this test's class path.
  */
 final class PackagedCluster implements AutoCloseable {
   static final Duration START = Duration.ofSeconds(180);
@@ -45,13 +46,28 @@ final class PackagedCluster implements AutoCloseable {
   private final NetworkHosts net;
   private int nextPort;
 
-  private PackagedCluster(Path home, Path logs, EmbeddedDatabase db, EmbeddedRedis redis, Vertx vertx, FakeUpstreams fakes,
-      List<Integer> ports, String name) {
+  private PackagedCluster(
+      Path home,
+      Path logs,
+      EmbeddedDatabase db,
+      EmbeddedRedis redis,
+      Vertx vertx,
+      FakeUpstreams fakes,
+      List<Integer> ports,
+      String name) {
     this(home, logs, db, redis, vertx, fakes, ports, name, null);
   }
 
-  private PackagedCluster(Path home, Path logs, EmbeddedDatabase db, EmbeddedRedis redis, Vertx vertx, FakeUpstreams fakes,
-      List<Integer> ports, String name, NetworkHosts net) {
+  private PackagedCluster(
+      Path home,
+      Path logs,
+      EmbeddedDatabase db,
+      EmbeddedRedis redis,
+      Vertx vertx,
+      FakeUpstreams fakes,
+      List<Integer> ports,
+      String name,
+      NetworkHosts net) {
     this.net = net;
     this.home = home;
     this.logs = logs;
@@ -62,51 +78,92 @@ final class PackagedCluster implements AutoCloseable {
     this.clusterPorts = ports.subList(1, ports.size());
     this.httpPort = ports.get(0);
     // The database as an operator pastes it: one URL with the password and sslmode in it.
-    env.put("DATABASE_URL", "postgresql://" + encode(db.appUser()) + ":" + encode(db.appPassword()) + "@" + db.host() + ":"
-        + db.port() + "/" + db.database() + "?sslmode=disable");
+    env.put(
+        "DATABASE_URL",
+        "postgresql://"
+            + encode(db.appUser())
+            + ":"
+            + encode(db.appPassword())
+            + "@"
+            + db.host()
+            + ":"
+            + db.port()
+            + "/"
+            + db.database()
+            + "?sslmode=disable");
     env.put("KILLBOARD_REDIS_URL", redis.uri());
     env.put("KILLBOARD_HTTP_PORT", Integer.toString(httpPort));
     env.put("KILLBOARD_TOKEN_KEY", randomKey());
     env.putAll(fakes.environment());
-    // Unsafe mode unless a test asks for CP mode; a cluster of our own on loopback: other builds never join it.
+    // Unsafe mode unless a test asks for CP mode; a cluster of our own on loopback: other builds
+    // never join it.
     env.put("KILLBOARD_CP_MEMBERS", "0");
     env.put("KILLBOARD_CLUSTER_NAME", "kb-" + name + "-" + UUID.randomUUID());
-    env.put("KILLBOARD_CLUSTER_MEMBERS", String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList()));
+    env.put(
+        "KILLBOARD_CLUSTER_MEMBERS",
+        String.join(",", clusterPorts.stream().map(p -> "127.0.0.1:" + p).toList()));
     env.put("KILLBOARD_HEAP", "256m");
     // The load generators of the tests are one address: no per-client rate limit in their way.
     env.put("KILLBOARD_RATE_LIMIT_CAPACITY", "1000000000");
     env.put("KILLBOARD_RATE_LIMIT_PER_SECOND", "1000000000");
     if (net != null) {
-      // Every host reaches the services at the bridge's address; each member binds and announces its own address.
+      // Every host reaches the services at the bridge's address; each member binds and announces
+      // its own address.
       String services = net.servicesAddress();
-      env.put("DATABASE_URL", "postgresql://" + encode(db.appUser()) + ":" + encode(db.appPassword()) + "@" + services
-          + ":" + db.port() + "/" + db.database() + "?sslmode=disable");
+      env.put(
+          "DATABASE_URL",
+          "postgresql://"
+              + encode(db.appUser())
+              + ":"
+              + encode(db.appPassword())
+              + "@"
+              + services
+              + ":"
+              + db.port()
+              + "/"
+              + db.database()
+              + "?sslmode=disable");
       env.put("KILLBOARD_REDIS_URL", redis.uri(services));
-      env.put("KILLBOARD_CLUSTER_MEMBERS", String.join(",", net.hosts().stream()
-          .map(h -> h.address() + ":" + ClusterSettings.DEFAULT_PORT).toList()));
+      env.put(
+          "KILLBOARD_CLUSTER_MEMBERS",
+          String.join(
+              ",",
+              net.hosts().stream()
+                  .map(h -> h.address() + ":" + ClusterSettings.DEFAULT_PORT)
+                  .toList()));
     }
   }
 
-  /** Unpacks the tar.gz that {@code mvn package} built and starts the services; {@code members} cluster ports. */
+  /**
+   * Unpacks the tar.gz that {@code mvn package} built and starts the services; {@code members}
+   * cluster ports.
+   */
   static PackagedCluster start(String name, int members) throws Exception {
     Path home = unpack(name);
     Path logs = Files.createDirectories(home.getParent().resolve("logs"));
     EmbeddedDatabase db = EmbeddedDatabase.start();
-    // AOF, synced before each write is acknowledged: a kill -9 of Redis loses no job it accepted (docs/chaos.md).
-    EmbeddedRedis redis = EmbeddedRedis.start(EmbeddedRedis.Options.defaults().appendOnly(true).fsyncAlways(true));
+    // AOF, synced before each write is acknowledged: a kill -9 of Redis loses no job it accepted
+    // (docs/chaos.md).
+    EmbeddedRedis redis =
+        EmbeddedRedis.start(EmbeddedRedis.Options.defaults().appendOnly(true).fsyncAlways(true));
     Vertx vertx = Vertx.vertx();
     FakeUpstreams fakes = FakeUpstreams.start(vertx).await(60, TimeUnit.SECONDS);
     return new PackagedCluster(home, logs, db, redis, vertx, fakes, freePorts(members + 1), name);
   }
 
-  /** Unpacks the tar.gz that {@code mvn package} built into a directory of its own; its installation directory. */
+  /**
+   * Unpacks the tar.gz that {@code mvn package} built into a directory of its own; its installation
+   * directory.
+   */
   private static Path unpack(String name) throws Exception {
     Path tarball = Path.of(System.getProperty("killboard.distribution", "target/killboard.tar.gz"));
     assertThat(tarball).as("the distribution built by mvn package").exists();
     Path dir = Path.of("target", name + "-" + UUID.randomUUID()).toAbsolutePath();
     Files.createDirectories(dir);
-    Process tar = new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", dir.toString())
-        .redirectErrorStream(true).start();
+    Process tar =
+        new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", dir.toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(tar.exitValue()).as(new String(tar.getInputStream().readAllBytes())).isZero();
     try (Stream<Path> top = Files.list(dir)) {
@@ -115,27 +172,35 @@ final class PackagedCluster implements AutoCloseable {
   }
 
   /**
-   * Like {@link #start(String, int)}, but the services listen on {@code net}'s bridge address too (PostgreSQL lets the
-   * hosts' subnet in, Redis and the fake upstreams bind it), and members run on {@code net}'s hosts.
+   * Like {@link #start(String, int)}, but the services listen on {@code net}'s bridge address too
+   * (PostgreSQL lets the hosts' subnet in, Redis and the fake upstreams bind it), and members run
+   * on {@code net}'s hosts.
    */
   static PackagedCluster startOn(String name, NetworkHosts net) throws Exception {
     Path home = unpack(name);
     Path logs = Files.createDirectories(home.getParent().resolve("logs"));
-    EmbeddedDatabase db = EmbeddedDatabase.start(EmbeddedDatabase.Options.defaults()
-        .alsoListenOn(net.servicesAddress(), net.subnet()));
-    EmbeddedRedis redis = EmbeddedRedis.start(EmbeddedRedis.Options.defaults().appendOnly(true).fsyncAlways(true)
-        .alsoBind(net.servicesAddress()));
+    EmbeddedDatabase db =
+        EmbeddedDatabase.start(
+            EmbeddedDatabase.Options.defaults().alsoListenOn(net.servicesAddress(), net.subnet()));
+    EmbeddedRedis redis =
+        EmbeddedRedis.start(
+            EmbeddedRedis.Options.defaults()
+                .appendOnly(true)
+                .fsyncAlways(true)
+                .alsoBind(net.servicesAddress()));
     Vertx vertx = Vertx.vertx();
-    FakeUpstreams fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().host(net.servicesAddress()))
-        .await(60, TimeUnit.SECONDS);
+    FakeUpstreams fakes =
+        FakeUpstreams.start(vertx, new FakeUpstreams.Options().host(net.servicesAddress()))
+            .await(60, TimeUnit.SECONDS);
     return new PackagedCluster(home, logs, db, redis, vertx, fakes, freePorts(2), name, net);
   }
 
   /**
-   * Starts {@code bin/killboard args} inside {@code host}'s namespace as a member bound to the host's address, with
-   * the common environment plus {@code extra}.
+   * Starts {@code bin/killboard args} inside {@code host}'s namespace as a member bound to the
+   * host's address, with the common environment plus {@code extra}.
    */
-  PackagedProcess startOn(NetworkHosts.Host host, String name, Map<String, String> extra, String... args)
+  PackagedProcess startOn(
+      NetworkHosts.Host host, String name, Map<String, String> extra, String... args)
       throws IOException {
     Map<String, String> own = new LinkedHashMap<>(env);
     own.put("KILLBOARD_CLUSTER_HOST", host.address());
@@ -144,15 +209,23 @@ final class PackagedCluster implements AutoCloseable {
     return track(PackagedProcess.start(home, name, own, logs, net.inside(host, List.of()), args));
   }
 
-  /** Starts {@code bin/killboard args} as the next cluster member, with the common environment plus {@code extra}. */
+  /**
+   * Starts {@code bin/killboard args} as the next cluster member, with the common environment plus
+   * {@code extra}.
+   */
   PackagedProcess start(String name, Map<String, String> extra, String... args) throws IOException {
     Map<String, String> own = new LinkedHashMap<>(env);
     own.putAll(extra);
-    own.put("KILLBOARD_CLUSTER_PORT", Integer.toString(clusterPorts.get(nextPort++ % clusterPorts.size())));
+    own.put(
+        "KILLBOARD_CLUSTER_PORT",
+        Integer.toString(clusterPorts.get(nextPort++ % clusterPorts.size())));
     return track(PackagedProcess.start(home, name, own, logs, args));
   }
 
-  /** Starts {@code bin/killboard args} outside the cluster's member ports (a client command such as budget status). */
+  /**
+   * Starts {@code bin/killboard args} outside the cluster's member ports (a client command such as
+   * budget status).
+   */
   PackagedProcess run(String name, Map<String, String> extra, String... args) throws IOException {
     Map<String, String> own = new LinkedHashMap<>(env);
     own.putAll(extra);
@@ -165,7 +238,8 @@ final class PackagedCluster implements AutoCloseable {
   }
 
   static void awaitDeployed(PackagedProcess p, String verticle) throws InterruptedException {
-    p.awaitLine(Pattern.compile("Killboard verticle " + Pattern.quote(verticle) + " deployed"), START);
+    p.awaitLine(
+        Pattern.compile("Killboard verticle " + Pattern.quote(verticle) + " deployed"), START);
   }
 
   /** The cluster settings a client of this cluster needs, with {@code extra} applied. */
@@ -204,9 +278,16 @@ final class PackagedCluster implements AutoCloseable {
     return fakes;
   }
 
-  /** The API's GraphQL URL: on loopback, or with hosts on the first host's address (reached from this namespace). */
+  /**
+   * The API's GraphQL URL: on loopback, or with hosts on the first host's address (reached from
+   * this namespace).
+   */
   String graphqlUrl() {
-    return "http://" + (net == null ? "127.0.0.1" : net.host(1).address()) + ":" + httpPort + "/graphql";
+    return "http://"
+        + (net == null ? "127.0.0.1" : net.host(1).address())
+        + ":"
+        + httpPort
+        + "/graphql";
   }
 
   synchronized List<PackagedProcess> processes() {
@@ -226,7 +307,8 @@ final class PackagedCluster implements AutoCloseable {
   }
 
   private static String encode(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20");
   }
 
   private static String randomKey() {
@@ -235,7 +317,10 @@ final class PackagedCluster implements AutoCloseable {
     return Base64.getEncoder().encodeToString(key);
   }
 
-  /** Free loopback ports, held open together so they are distinct, then released for the processes to bind. */
+  /**
+   * Free loopback ports, held open together so they are distinct, then released for the processes
+   * to bind.
+   */
   private static List<Integer> freePorts(int n) throws IOException {
     List<ServerSocket> sockets = new ArrayList<>();
     try {

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * A {@code bin/killboard} process of the unpacked distribution: its class path is the installation's lib/ only. Its
- * output (stdout and stderr) is kept, copied to a log file, and can be awaited line by line.
+ * A {@code bin/killboard} process of the unpacked distribution: its class path is the
+ * installation's lib/ only. Its output (stdout and stderr) is kept, copied to a log file, and can
+ * be awaited line by line.
  */
 final class PackagedProcess implements AutoCloseable {
 
@@ -31,52 +32,70 @@ final class PackagedProcess implements AutoCloseable {
     this.name = name;
     this.process = process;
     PrintWriter copy = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true);
-    this.reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-           copy) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          copy.println(line);
-          synchronized (this) {
-            lines.add(line);
-            notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // The process ended or was killed: what was read is kept.
-      } finally {
-        synchronized (this) {
-          ended = true;
-          notifyAll();
-        }
-      }
-    }, "output-" + name);
+    this.reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                      new BufferedReader(
+                          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                  copy) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  copy.println(line);
+                  synchronized (this) {
+                    lines.add(line);
+                    notifyAll();
+                  }
+                }
+              } catch (IOException e) {
+                // The process ended or was killed: what was read is kept.
+              } finally {
+                synchronized (this) {
+                  ended = true;
+                  notifyAll();
+                }
+              }
+            },
+            "output-" + name);
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Starts {@code bin/killboard args} in {@code home} with exactly {@code env} (plus PATH and JAVA_HOME). */
-  static PackagedProcess start(Path home, String name, Map<String, String> env, Path logDir, String... args)
+  /**
+   * Starts {@code bin/killboard args} in {@code home} with exactly {@code env} (plus PATH and
+   * JAVA_HOME).
+   */
+  static PackagedProcess start(
+      Path home, String name, Map<String, String> env, Path logDir, String... args)
       throws IOException {
     return start(home, name, env, logDir, List.of(), args);
   }
 
   /**
-   * Like {@link #start(Path, String, Map, Path, String...)}, run through {@code wrapper} (e.g. {@code ip netns exec
-   * <ns>}, which keeps the environment and execs the command: the pid is the command's own).
+   * Like {@link #start(Path, String, Map, Path, String...)}, run through {@code wrapper} (e.g.
+   * {@code ip netns exec <ns>}, which keeps the environment and execs the command: the pid is the
+   * command's own).
    */
-  static PackagedProcess start(Path home, String name, Map<String, String> env, Path logDir, List<String> wrapper,
-      String... args) throws IOException {
+  static PackagedProcess start(
+      Path home,
+      String name,
+      Map<String, String> env,
+      Path logDir,
+      List<String> wrapper,
+      String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(wrapper);
     command.add(home.resolve("bin/killboard").toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     // The JDK running the test, whatever java is on PATH.
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
     builder.environment().putAll(env);
-    return new PackagedProcess(name, builder.start(), logDir.resolve(name.replace(':', '-') + ".log"));
+    return new PackagedProcess(
+        name, builder.start(), logDir.resolve(name.replace(':', '-') + ".log"));
   }
 
   long pid() {
@@ -97,7 +116,9 @@ final class PackagedProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** SIGSTOP: the process stands still (a long GC pause), its sockets open, until {@link #resume()}. */
+  /**
+   * SIGSTOP: the process stands still (a long GC pause), its sockets open, until {@link #resume()}.
+   */
   void pause() throws IOException, InterruptedException {
     signal("STOP");
   }
@@ -108,13 +129,17 @@ final class PackagedProcess implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IOException("kill -" + name + " " + process.pid() + " failed");
     }
   }
 
-  /** Waits until a line matches {@code pattern}; fails with the output so far if the process ends or time runs out. */
+  /**
+   * Waits until a line matches {@code pattern}; fails with the output so far if the process ends or
+   * time runs out.
+   */
   synchronized String awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int seen = 0;
@@ -126,14 +151,23 @@ final class PackagedProcess implements AutoCloseable {
       }
       long left = deadline - System.nanoTime();
       if (ended || left <= 0) {
-        throw new AssertionError(name + ": no line matching /" + pattern + "/ " + (ended ? "before the process ended"
-          : "within " + timeout.toSeconds() + " s") + "; output:\n" + String.join("\n", lines));
+        throw new AssertionError(
+            name
+                + ": no line matching /"
+                + pattern
+                + "/ "
+                + (ended ? "before the process ended" : "within " + timeout.toSeconds() + " s")
+                + "; output:\n"
+                + String.join("\n", lines));
       }
       wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
     }
   }
 
-  /** Waits for the process to end and for its output to be read; the exit status, or empty on timeout. */
+  /**
+   * Waits for the process to end and for its output to be read; the exit status, or empty on
+   * timeout.
+   */
   OptionalInt awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       return OptionalInt.empty();

@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The chaos test's one superuser connection to PostgreSQL, shared by everything that watches the server (the 50 ms
- * sampler, the timeline, the polls). PostgreSQL keeps 3 slots for superusers and the application may hold the other
- * 22 (21 permits + 1 monitoring slot): a test that opened a connection per watcher ran out of slots and was refused.
- * Queries are serialised on the connection; one that fails (the server restarting or down) drops it, and the next
- * query connects again, so a watcher only has to treat {@link SQLException} as "no answer this time".
+ * The chaos test's one superuser connection to PostgreSQL, shared by everything that watches the
+ * server (the 50 ms sampler, the timeline, the polls). PostgreSQL keeps 3 slots for superusers and
+ * the application may hold the other 22 (21 permits + 1 monitoring slot): a test that opened a
+ * connection per watcher ran out of slots and was refused. Queries are serialised on the
+ * connection; one that fails (the server restarting or down) drops it, and the next query connects
+ * again, so a watcher only has to treat {@link SQLException} as "no answer this time".
  */
 final class SuperuserSession implements AutoCloseable {
   /** A query's parameters. */
@@ -69,18 +70,26 @@ final class SuperuserSession implements AutoCloseable {
 
   /** Client connections of the application role right now. */
   int appConnections() throws SQLException {
-    return query("SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'",
-        ps -> ps.setString(1, db.appUser()), rs -> {
+    return query(
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'",
+        ps -> ps.setString(1, db.appUser()),
+        rs -> {
           rs.next();
           return rs.getInt(1);
         });
   }
 
-  /** Client connections of the application role per budget class (api, worker), told apart by application_name. */
+  /**
+   * Client connections of the application role per budget class (api, worker), told apart by
+   * application_name.
+   */
   int[] appConnectionsByClass() throws SQLException {
-    return query("SELECT count(*) FILTER (WHERE application_name LIKE 'killboard-api%'),"
-        + " count(*) FILTER (WHERE application_name LIKE 'killboard-worker%') FROM pg_stat_activity"
-        + " WHERE usename = ? AND backend_type = 'client backend'", ps -> ps.setString(1, db.appUser()), rs -> {
+    return query(
+        "SELECT count(*) FILTER (WHERE application_name LIKE 'killboard-api%'),"
+            + " count(*) FILTER (WHERE application_name LIKE 'killboard-worker%') FROM pg_stat_activity"
+            + " WHERE usename = ? AND backend_type = 'client backend'",
+        ps -> ps.setString(1, db.appUser()),
+        rs -> {
           rs.next();
           return new int[] {rs.getInt(1), rs.getInt(2)};
         });
@@ -88,8 +97,10 @@ final class SuperuserSession implements AutoCloseable {
 
   /** The server process ids of the application role's client connections. */
   List<Integer> appBackends() throws SQLException {
-    return query("SELECT pid FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'",
-        ps -> ps.setString(1, db.appUser()), rs -> {
+    return query(
+        "SELECT pid FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'",
+        ps -> ps.setString(1, db.appUser()),
+        rs -> {
           List<Integer> out = new ArrayList<>();
           while (rs.next()) {
             out.add(rs.getInt(1));

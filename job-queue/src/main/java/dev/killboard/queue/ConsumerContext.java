@@ -6,7 +6,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 
-/** The event-loop context a consumer and its parts live on: outcomes delivered there, timers set from there. */
+/**
+ * The event-loop context a consumer and its parts live on: outcomes delivered there, timers set
+ * from there.
+ */
 final class ConsumerContext {
 
   private final Vertx vertx;
@@ -33,17 +36,21 @@ final class ConsumerContext {
   /** Delivers a future's outcome on the context, whatever context completed it. */
   <T> Future<T> deliver(Future<T> f) {
     Promise<T> p = Promise.promise();
-    f.onComplete(ar -> {
-      if (Vertx.currentContext() == context) {
-        p.handle(ar);
-      } else {
-        context.runOnContext(v -> p.handle(ar));
-      }
-    });
+    f.onComplete(
+        ar -> {
+          if (Vertx.currentContext() == context) {
+            p.handle(ar);
+          } else {
+            context.runOnContext(v -> p.handle(ar));
+          }
+        });
     return p.future();
   }
 
-  /** Runs an action after {@code millis} (at least 1) on the context, whoever calls; returns the timer id. */
+  /**
+   * Runs an action after {@code millis} (at least 1) on the context, whoever calls; returns the
+   * timer id.
+   */
   long later(long millis, Runnable action) {
     return ((ContextInternal) context).setTimer(Math.max(1, millis), id -> action.run());
   }

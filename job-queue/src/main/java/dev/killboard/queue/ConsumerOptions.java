@@ -3,10 +3,16 @@ package dev.killboard.queue;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Options of one {@link JobConsumer}: how many jobs it runs at once and the name it has in the consumer group. */
+/**
+ * Options of one {@link JobConsumer}: how many jobs it runs at once and the name it has in the
+ * consumer group.
+ */
 public final class ConsumerOptions {
 
-  /** Upper bound of {@link #concurrency(int)}: more in flight per consumer belongs in more consumers. */
+  /**
+   * Upper bound of {@link #concurrency(int)}: more in flight per consumer belongs in more
+   * consumers.
+   */
   public static final int MAX_CONCURRENCY = 1000;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:\\-]{1,100}");
@@ -15,8 +21,7 @@ public final class ConsumerOptions {
   private String name;
 
   /** Defaults: one job in flight, a generated unique name. */
-  public ConsumerOptions() {
-  }
+  public ConsumerOptions() {}
 
   /** Jobs handled at the same time by this consumer (default 1). */
   public int concurrency() {
@@ -34,7 +39,10 @@ public final class ConsumerOptions {
     return name;
   }
 
-  /** Sets the consumer name; it must be unique among live consumers (a restarted process should take a new one). */
+  /**
+   * Sets the consumer name; it must be unique among live consumers (a restarted process should take
+   * a new one).
+   */
   public ConsumerOptions name(String name) {
     this.name = name;
     return this;
@@ -43,12 +51,19 @@ public final class ConsumerOptions {
   /** Throws an {@link IllegalArgumentException} naming the bad option. */
   ConsumerOptions validate() {
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-      throw new IllegalArgumentException("ConsumerOptions.concurrency must be between 1 and " + MAX_CONCURRENCY
-        + " (was " + concurrency + "): set how many jobs one consumer handles at the same time");
+      throw new IllegalArgumentException(
+          "ConsumerOptions.concurrency must be between 1 and "
+              + MAX_CONCURRENCY
+              + " (was "
+              + concurrency
+              + "): set how many jobs one consumer handles at the same time");
     }
     if (name != null && !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("ConsumerOptions.name '" + name + "' is invalid: use 1 to 100 characters"
-        + " from A-Z a-z 0-9 _ . : -, or leave it unset for a generated name");
+      throw new IllegalArgumentException(
+          "ConsumerOptions.name '"
+              + name
+              + "' is invalid: use 1 to 100 characters"
+              + " from A-Z a-z 0-9 _ . : -, or leave it unset for a generated name");
     }
     return this;
   }
@@ -58,7 +73,8 @@ public final class ConsumerOptions {
   }
 
   static String generatedName() {
-    // HOSTNAME instead of InetAddress.getLocalHost(): a DNS lookup could block the event loop that creates consumers.
+    // HOSTNAME instead of InetAddress.getLocalHost(): a DNS lookup could block the event loop that
+    // creates consumers.
     String host = System.getenv("HOSTNAME");
     host = host == null ? "" : host.replaceAll("[^A-Za-z0-9_.\\-]", "");
     if (host.isEmpty()) {
@@ -67,6 +83,10 @@ public final class ConsumerOptions {
     if (host.length() > 40) {
       host = host.substring(0, 40);
     }
-    return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return host
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 }

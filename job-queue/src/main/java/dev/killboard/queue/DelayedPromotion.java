@@ -1,17 +1,17 @@
 package dev.killboard.queue;
 
 import io.vertx.core.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Moves retries whose time has come from the queue's delayed set back into their priority streams. One timer: due for
- * the earliest retry this consumer parked, for the next due time Redis reports, or in a second at the latest (other
- * consumers park retries too), and at once while a full batch moved.
+ * Moves retries whose time has come from the queue's delayed set back into their priority streams.
+ * One timer: due for the earliest retry this consumer parked, for the next due time Redis reports,
+ * or in a second at the latest (other consumers park retries too), and at once while a full batch
+ * moved.
  */
 final class DelayedPromotion {
 
@@ -38,7 +38,10 @@ final class DelayedPromotion {
     schedule(1);
   }
 
-  /** Makes sure a promotion runs within {@code delayMillis}; an earlier one already scheduled is kept. */
+  /**
+   * Makes sure a promotion runs within {@code delayMillis}; an earlier one already scheduled is
+   * kept.
+   */
   void schedule(long delayMillis) {
     if (!active) {
       return;
@@ -52,11 +55,14 @@ final class DelayedPromotion {
       ctx.cancel(timer);
     }
     dueNanos = at;
-    timer = ctx.later(delay, () -> {
-      timer = -1;
-      dueNanos = Long.MAX_VALUE;
-      promote();
-    });
+    timer =
+        ctx.later(
+            delay,
+            () -> {
+              timer = -1;
+              dueNanos = Long.MAX_VALUE;
+              promote();
+            });
   }
 
   /** No promotion after this (one in progress ends without scheduling another). */
@@ -83,25 +89,27 @@ final class DelayedPromotion {
     for (Priority p : Priority.values()) {
       a.add(p.key());
     }
-    return ctx.deliver(link.run(QueueScripts.PROMOTE, k, a)).transform(ar -> {
-      long next = POLL_MILLIS;
-      try {
-        if (ar.failed()) {
-          throw ar.cause();
-        }
-        long moved = ar.result().get(0).toLong();
-        long wait = ar.result().get(1).toLong();
-        if (moved >= BATCH) {
-          next = 1;
-        } else if (wait >= 0) {
-          next = Math.max(1, Math.min(wait, POLL_MILLIS));
-        }
-      } catch (Throwable t) {
-        // Whatever went wrong, the next poll must still come.
-        LOG.debug("Promotion of retries on {} failed: {}", keys.queue(), t.toString());
-      }
-      schedule(next);
-      return Future.succeededFuture(next);
-    });
+    return ctx.deliver(link.run(QueueScripts.PROMOTE, k, a))
+        .transform(
+            ar -> {
+              long next = POLL_MILLIS;
+              try {
+                if (ar.failed()) {
+                  throw ar.cause();
+                }
+                long moved = ar.result().get(0).toLong();
+                long wait = ar.result().get(1).toLong();
+                if (moved >= BATCH) {
+                  next = 1;
+                } else if (wait >= 0) {
+                  next = Math.max(1, Math.min(wait, POLL_MILLIS));
+                }
+              } catch (Throwable t) {
+                // Whatever went wrong, the next poll must still come.
+                LOG.debug("Promotion of retries on {} failed: {}", keys.queue(), t.toString());
+              }
+              schedule(next);
+              return Future.succeededFuture(next);
+            });
   }
 }

@@ -1,14 +1,13 @@
 package dev.killboard.queue;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One stream entry this consumer has taken (it sits in the consumer's pending list) with the job decoded from it,
- * or the reason it could not be decoded.
+ * One stream entry this consumer has taken (it sits in the consumer's pending list) with the job
+ * decoded from it, or the reason it could not be decoded.
  */
 final class Delivery {
 
@@ -23,8 +22,13 @@ final class Delivery {
   final long order;
   long leaseAtNanos;
 
-  private Delivery(String stream, String entryId, Priority priority, Map<String, String> fields, Job job,
-                   String unreadable) {
+  private Delivery(
+      String stream,
+      String entryId,
+      Priority priority,
+      Map<String, String> fields,
+      Job job,
+      String unreadable) {
     this.stream = stream;
     this.entryId = entryId;
     this.priority = priority;
@@ -36,10 +40,12 @@ final class Delivery {
   }
 
   /**
-   * Decodes an entry. {@code deliveries} is how often Redis has handed out this entry, this time included (1 for a
-   * fresh read); the job's attempt number is the failed attempts recorded in the entry plus that.
+   * Decodes an entry. {@code deliveries} is how often Redis has handed out this entry, this time
+   * included (1 for a fresh read); the job's attempt number is the failed attempts recorded in the
+   * entry plus that.
    */
-  static Delivery decode(QueueKeys keys, String stream, String entryId, Map<String, String> fields, int deliveries) {
+  static Delivery decode(
+      QueueKeys keys, String stream, String entryId, Map<String, String> fields, int deliveries) {
     Priority priority = keys.priorityOf(stream);
     String payloadText = fields.get(StreamEntries.PAYLOAD);
     int failed = StreamEntries.intField(fields, StreamEntries.ATTEMPTS, -1);
@@ -62,9 +68,17 @@ final class Delivery {
       return new Delivery(stream, entryId, priority, fields, null, why);
     }
     String id = fields.getOrDefault(StreamEntries.ID, entryId);
-    Instant enqueued = Instant.ofEpochMilli(StreamEntries.longField(fields, StreamEntries.ENQUEUED, 0));
-    Job job = new Job(id, keys.queue(), priority, payload, failed + Math.max(1, deliveries),
-      fields.get(StreamEntries.ERROR), enqueued);
+    Instant enqueued =
+        Instant.ofEpochMilli(StreamEntries.longField(fields, StreamEntries.ENQUEUED, 0));
+    Job job =
+        new Job(
+            id,
+            keys.queue(),
+            priority,
+            payload,
+            failed + Math.max(1, deliveries),
+            fields.get(StreamEntries.ERROR),
+            enqueued);
     return new Delivery(stream, entryId, priority, fields, job, null);
   }
 

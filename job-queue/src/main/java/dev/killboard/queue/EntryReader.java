@@ -6,24 +6,27 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A consumer's reads, over its own connection so a blocking read never delays a settlement: takes ready entries
- * (higher priorities first), or blocks on every priority stream until one arrives; recreates the consumer group when
- * Redis lost it. One read at a time.
+ * A consumer's reads, over its own connection so a blocking read never delays a settlement: takes
+ * ready entries (higher priorities first), or blocks on every priority stream until one arrives;
+ * recreates the consumer group when Redis lost it. One read at a time.
  */
 final class EntryReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(EntryReader.class);
 
   /** What the reader is doing. */
-  enum Read { IDLE, CLAIMING, BLOCKED }
+  enum Read {
+    IDLE,
+    CLAIMING,
+    BLOCKED
+  }
 
   private final ConsumerContext ctx;
   private final QueueCommands commands;
@@ -34,14 +37,24 @@ final class EntryReader {
   private Read read = Read.IDLE;
   private long clientId = -1;
 
-  EntryReader(ConsumerContext ctx, QueueCommands commands, QueueKeys keys, QueueSettings settings, String consumer) {
+  EntryReader(
+      ConsumerContext ctx,
+      QueueCommands commands,
+      QueueKeys keys,
+      QueueSettings settings,
+      String consumer) {
     this.ctx = ctx;
     this.commands = commands;
     this.keys = keys;
     this.settings = settings;
     this.consumer = consumer;
-    this.reads = new RedisLink(ctx.vertx(), ctx.context(), "reads of " + consumer + " on " + keys.queue(), settings,
-      this::prepare);
+    this.reads =
+        new RedisLink(
+            ctx.vertx(),
+            ctx.context(),
+            "reads of " + consumer + " on " + keys.queue(),
+            settings,
+            this::prepare);
   }
 
   Future<Void> start() {
@@ -57,24 +70,42 @@ final class EntryReader {
     return read != Read.IDLE;
   }
 
-  /** Takes up to {@code count} ready entries from the streams of higher priority than {@code above} (null: all). */
+  /**
+   * Takes up to {@code count} ready entries from the streams of higher priority than {@code above}
+   * (null: all).
+   */
   Future<List<Delivery>> claim(Priority above, int count) {
     List<String> streams = keys.streamsAbove(above);
     List<String> args = List.of(settings.consumerGroup(), consumer, Integer.toString(count));
-    return reading(Read.CLAIMING, QueueScripts.CLAIM.run(reads, streams, args).map(reply -> {
-      List<Delivery> out = new ArrayList<>();
-      for (Response t : reply) {
-        out.add(decode(t.get(0).toString(), t.get(1).toString(), t.get(2)));
-      }
-      return out;
-    }));
+    return reading(
+        Read.CLAIMING,
+        QueueScripts.CLAIM
+            .run(reads, streams, args)
+            .map(
+                reply -> {
+                  List<Delivery> out = new ArrayList<>();
+                  for (Response t : reply) {
+                    out.add(decode(t.get(0).toString(), t.get(1).toString(), t.get(2)));
+                  }
+                  return out;
+                }));
   }
 
-  /** Waits for one new entry on any priority stream, up to the block timeout (then completes empty). */
+  /**
+   * Waits for one new entry on any priority stream, up to the block timeout (then completes empty).
+   */
   Future<List<Delivery>> awaitNew() {
     List<String> streams = keys.streams();
-    Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(settings.consumerGroup()).arg(consumer)
-      .arg("COUNT").arg(1).arg("BLOCK").arg(settings.blockTimeout().toMillis()).arg("STREAMS");
+    Request r =
+        Request.cmd(Command.XREADGROUP)
+            .arg("GROUP")
+            .arg(settings.consumerGroup())
+            .arg(consumer)
+            .arg("COUNT")
+            .arg(1)
+            .arg("BLOCK")
+            .arg(settings.blockTimeout().toMillis())
+            .arg("STREAMS");
     for (String s : streams) {
       r.arg(s);
     }
@@ -88,36 +119,45 @@ final class EntryReader {
   /** Ends a blocking read now instead of after the block timeout (on stop). */
   void unblock() {
     if (read == Read.BLOCKED && clientId >= 0) {
-      commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId))
-        .onFailure(err -> LOG.debug("CLIENT UNBLOCK failed: {}", err.toString()));
+      commands
+          .send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId))
+          .onFailure(err -> LOG.debug("CLIENT UNBLOCK failed: {}", err.toString()));
     }
   }
 
   /**
-   * After a failed read: recreates a lost group, or waits for the connection to be back; completes when reading may
-   * go on.
+   * After a failed read: recreates a lost group, or waits for the connection to be back; completes
+   * when reading may go on.
    */
   Future<Void> recover(Throwable cause) {
     String m = cause.getMessage();
     Future<?> ready;
     if (m != null && m.contains("NOGROUP")) {
-      // Redis lost the group (restarted without persistence, or keys deleted by hand): recreate and go on.
-      LOG.warn("Consumer group {} of {} is missing (Redis lost its data?); recreating it", settings.consumerGroup(),
-        keys.queue());
+      // Redis lost the group (restarted without persistence, or keys deleted by hand): recreate and
+      // go on.
+      LOG.warn(
+          "Consumer group {} of {} is missing (Redis lost its data?); recreating it",
+          settings.consumerGroup(),
+          keys.queue());
       ready = ensureGroups(reads::send);
     } else {
       if (!RedisLink.isConnectionFailure(cause) && reads.isUp()) {
-        LOG.warn("Consumer {} of {}: reading failed ({}); retrying", consumer, keys.queue(),
-          RedisLink.describe(cause));
+        LOG.warn(
+            "Consumer {} of {}: reading failed ({}); retrying",
+            consumer,
+            keys.queue(),
+            RedisLink.describe(cause));
       }
       // The link logs the outage once and reconnects; reading resumes when it is back.
       ready = reads.whenUp();
     }
-    return ctx.deliver(ready).transform(ar -> {
-      Promise<Void> later = Promise.promise();
-      ctx.later(settings.reconnectMin().toMillis(), later::complete);
-      return later.future();
-    });
+    return ctx.deliver(ready)
+        .transform(
+            ar -> {
+              Promise<Void> later = Promise.promise();
+              ctx.later(settings.reconnectMin().toMillis(), later::complete);
+              return later.future();
+            });
   }
 
   private Future<List<Delivery>> reading(Read kind, Future<List<Delivery>> f) {
@@ -125,29 +165,49 @@ final class EntryReader {
     return ctx.deliver(f).andThen(ar -> read = Read.IDLE);
   }
 
-  /** Runs on every (re)connection of the read connection: names it, notes its id, makes sure the groups exist. */
+  /**
+   * Runs on every (re)connection of the read connection: names it, notes its id, makes sure the
+   * groups exist.
+   */
   private Future<Void> prepare(RedisConnection conn) {
     return conn.send(Request.cmd(Command.CLIENT).arg("ID"))
-      .compose(id -> {
-        clientId = id.toLong();
-        return conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg("kb-consumer:" + consumer));
-      })
-      .compose(x -> ensureGroups(conn::send));
+        .compose(
+            id -> {
+              clientId = id.toLong();
+              return conn.send(
+                  Request.cmd(Command.CLIENT).arg("SETNAME").arg("kb-consumer:" + consumer));
+            })
+        .compose(x -> ensureGroups(conn::send));
   }
 
   private Future<Void> ensureGroups(Function<Request, Future<Response>> sender) {
     List<Future<Response>> all = new ArrayList<>();
     for (String stream : keys.streams()) {
-      // From id 0, so jobs enqueued before the group existed are consumed too (acknowledged ones are deleted).
-      Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(settings.consumerGroup())
-        .arg("0").arg("MKSTREAM");
-      all.add(sender.apply(create).recover(err -> err.getMessage() != null
-        && err.getMessage().startsWith("BUSYGROUP") ? Future.succeededFuture() : Future.failedFuture(err)));
+      // From id 0, so jobs enqueued before the group existed are consumed too (acknowledged ones
+      // are deleted).
+      Request create =
+          Request.cmd(Command.XGROUP)
+              .arg("CREATE")
+              .arg(stream)
+              .arg(settings.consumerGroup())
+              .arg("0")
+              .arg("MKSTREAM");
+      all.add(
+          sender
+              .apply(create)
+              .recover(
+                  err ->
+                      err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
+                          ? Future.succeededFuture()
+                          : Future.failedFuture(err)));
     }
     return Future.all(all).mapEmpty();
   }
 
-  /** XREADGROUP reply: [[stream, [[id, fields], ...]], ...] (RESP2) or {stream: [[id, fields], ...]} (RESP3). */
+  /**
+   * XREADGROUP reply: [[stream, [[id, fields], ...]], ...] (RESP2) or {stream: [[id, fields], ...]}
+   * (RESP3).
+   */
   private List<Delivery> readReply(Response reply) {
     List<Delivery> out = new ArrayList<>();
     if (reply == null) {

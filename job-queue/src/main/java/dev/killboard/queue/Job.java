@@ -1,7 +1,6 @@
 package dev.killboard.queue;
 
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 import java.util.Objects;
 
@@ -16,9 +15,18 @@ public final class Job {
   private final String lastError;
   private final Instant enqueuedAt;
 
-  /** A job as read from its stream; {@code attempt} counts from 1, {@code lastError} is null on the first try. */
-  public Job(String id, String queue, Priority priority, JsonObject payload, int attempt, String lastError,
-             Instant enqueuedAt) {
+  /**
+   * A job as read from its stream; {@code attempt} counts from 1, {@code lastError} is null on the
+   * first try.
+   */
+  public Job(
+      String id,
+      String queue,
+      Priority priority,
+      JsonObject payload,
+      int attempt,
+      String lastError,
+      Instant enqueuedAt) {
     this.id = Objects.requireNonNull(id, "id");
     this.queue = Objects.requireNonNull(queue, "queue");
     this.priority = Objects.requireNonNull(priority, "priority");
@@ -48,7 +56,10 @@ public final class Job {
     return payload.copy();
   }
 
-  /** Which attempt this is: 1 on the first delivery, then 2, 3, ... after failures or a crashed consumer. */
+  /**
+   * Which attempt this is: 1 on the first delivery, then 2, 3, ... after failures or a crashed
+   * consumer.
+   */
   public int attempt() {
     return attempt;
   }

@@ -3,19 +3,21 @@ package dev.killboard.queue;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Durable, prioritised job queues on Redis Streams (one stream per queue and priority, one consumer group).
- * Delivery is at least once: handlers must write idempotently. Every method returns a Future and never blocks.
- * While Redis is unreachable, operations fail at once with {@link QueueUnavailableException}; the queue reconnects
- * in the background.
+ * Durable, prioritised job queues on Redis Streams (one stream per queue and priority, one consumer
+ * group). Delivery is at least once: handlers must write idempotently. Every method returns a
+ * Future and never blocks. While Redis is unreachable, operations fail at once with {@link
+ * QueueUnavailableException}; the queue reconnects in the background.
  */
 public interface JobQueue {
 
-  /** Whether {@code failure} means Redis cannot be reached (as opposed to a refused command or a bad setting). */
+  /**
+   * Whether {@code failure} means Redis cannot be reached (as opposed to a refused command or a bad
+   * setting).
+   */
   static boolean unreachable(Throwable failure) {
     return failure instanceof QueueUnavailableException || RedisLink.isConnectionFailure(failure);
   }
@@ -28,7 +30,8 @@ public interface JobQueue {
   /**
    * Connects the command connection and returns the queue.
    *
-   * @return a failed future with {@link QueueUnavailableException} when Redis cannot be reached at start
+   * @return a failed future with {@link QueueUnavailableException} when Redis cannot be reached at
+   *     start
    */
   static Future<JobQueue> connect(Vertx vertx, QueueSettings settings) {
     return RedisJobQueue.connect(vertx, settings);
@@ -43,15 +46,19 @@ public interface JobQueue {
   Future<String> enqueue(String queue, JsonObject payload, Priority priority);
 
   /**
-   * Enqueues many jobs in pipelined MULTI/EXEC blocks (each block of up to 500 jobs is stored atomically); the future
-   * holds their ids in the order of {@code payloads}. On failure, earlier blocks may already be stored.
+   * Enqueues many jobs in pipelined MULTI/EXEC blocks (each block of up to 500 jobs is stored
+   * atomically); the future holds their ids in the order of {@code payloads}. On failure, earlier
+   * blocks may already be stored.
    */
   Future<List<String>> enqueueAll(String queue, List<JsonObject> payloads, Priority priority);
 
   /** How many jobs the queue holds: ready, in flight and delayed for retry. */
   Future<QueueDepth> depth(String queue);
 
-  /** How many consumers of this queue are alive (they heartbeat; a crashed one drops out after 3 intervals). */
+  /**
+   * How many consumers of this queue are alive (they heartbeat; a crashed one drops out after 3
+   * intervals).
+   */
   Future<Integer> consumers(String queue);
 
   /** The newest dead letters of the queue, newest first, at most 100. */
@@ -63,8 +70,8 @@ public interface JobQueue {
   Future<List<DeadLetter>> deadLetters(String queue, int limit);
 
   /**
-   * Moves up to {@code limit} dead letters (oldest first) back to their priority stream with a fresh attempt count,
-   * for an operator who fixed the cause; the future holds how many were moved.
+   * Moves up to {@code limit} dead letters (oldest first) back to their priority stream with a
+   * fresh attempt count, for an operator who fixed the cause; the future holds how many were moved.
    */
   Future<Integer> requeueDeadLetters(String queue, int limit);
 
@@ -75,10 +82,11 @@ public interface JobQueue {
   Future<List<QueueStatus>> status(List<String> queues);
 
   /**
-   * Creates (does not start) a consumer of {@code queue} with one job in flight. The handler runs on the consumer's
-   * event loop and must not block; the job is acknowledged only after its future succeeds, so it should complete
-   * after the database transaction has committed. Failing with {@link JobRejected} drops the job; any other failure
-   * retries it with exponential backoff and finally dead-letters it.
+   * Creates (does not start) a consumer of {@code queue} with one job in flight. The handler runs
+   * on the consumer's event loop and must not block; the job is acknowledged only after its future
+   * succeeds, so it should complete after the database transaction has committed. Failing with
+   * {@link JobRejected} drops the job; any other failure retries it with exponential backoff and
+   * finally dead-letters it.
    */
   default JobConsumer consumer(String queue, Function<Job, Future<?>> handler) {
     return consumer(queue, handler, new ConsumerOptions());
@@ -93,6 +101,9 @@ public interface JobQueue {
   /** The validated settings this queue runs with. */
   QueueSettings settings();
 
-  /** Stops every consumer created here (letting in-flight jobs finish), then closes the command connection. */
+  /**
+   * Stops every consumer created here (letting in-flight jobs finish), then closes the command
+   * connection.
+   */
   Future<Void> close();
 }

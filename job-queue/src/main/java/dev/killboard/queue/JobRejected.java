@@ -1,8 +1,9 @@
 package dev.killboard.queue;
 
 /**
- * Thrown by (or failed with from) a job handler when the job can never succeed, for example when ESI answers 404
- * for the requested id: the consumer drops (acknowledges) the job with a log line instead of retrying it.
+ * Thrown by (or failed with from) a job handler when the job can never succeed, for example when
+ * ESI answers 404 for the requested id: the consumer drops (acknowledges) the job with a log line
+ * instead of retrying it.
  */
 public class JobRejected extends RuntimeException {
 

@@ -3,9 +3,6 @@ package dev.killboard.queue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -13,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a consumer's claim on its work: a heartbeat (the live-consumer count of the queue's status), renewal of the
- * leases of entries it holds (reset their idle time each third of the visibility timeout, so a long job is not taken
- * over while its consumer lives), reclaim of entries other consumers abandoned (idle longer than the visibility
- * timeout), and leaving the group on stop.
+ * Keeps a consumer's claim on its work: a heartbeat (the live-consumer count of the queue's
+ * status), renewal of the leases of entries it holds (reset their idle time each third of the
+ * visibility timeout, so a long job is not taken over while its consumer lives), reclaim of entries
+ * other consumers abandoned (idle longer than the visibility timeout), and leaving the group on
+ * stop.
  */
 final class LeaseKeeper {
 
@@ -34,14 +34,20 @@ final class LeaseKeeper {
   private final long renewAfterNanos;
   private Future<List<Delivery>> reclaim;
 
-  LeaseKeeper(ConsumerContext ctx, QueueCommands link, QueueKeys keys, QueueSettings settings, String consumer) {
+  LeaseKeeper(
+      ConsumerContext ctx,
+      QueueCommands link,
+      QueueKeys keys,
+      QueueSettings settings,
+      String consumer) {
     this.ctx = ctx;
     this.link = link;
     this.keys = keys;
     this.settings = settings;
     this.consumer = consumer;
     this.visibilityMillis = settings.visibilityTimeout().toMillis();
-    this.tickMillis = Math.max(10, Math.min(settings.heartbeatInterval().toMillis(), visibilityMillis / 3));
+    this.tickMillis =
+        Math.max(10, Math.min(settings.heartbeatInterval().toMillis(), visibilityMillis / 3));
     this.renewAfterNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, visibilityMillis / 3));
   }
 
@@ -53,13 +59,17 @@ final class LeaseKeeper {
   /** Marks the consumer alive for three heartbeat intervals. */
   Future<Response> heartbeat() {
     long ttl = 3 * settings.heartbeatInterval().toMillis();
-    return ctx.deliver(link.run(QueueScripts.HEARTBEAT, List.of(keys.consumers()), List.of(consumer,
-      Long.toString(ttl))));
+    return ctx.deliver(
+        link.run(
+            QueueScripts.HEARTBEAT,
+            List.of(keys.consumers()),
+            List.of(consumer, Long.toString(ttl))));
   }
 
   /**
-   * Renews the leases of the held entries last renewed a third of the visibility timeout ago or earlier, one script
-   * per stream. An entry no longer owned is logged (another consumer may run it too); failures wait for the next tick.
+   * Renews the leases of the held entries last renewed a third of the visibility timeout ago or
+   * earlier, one script per stream. An entry no longer owned is logged (another consumer may run it
+   * too); failures wait for the next tick.
    *
    * @return completes when every renewal has an answer
    */
@@ -79,26 +89,33 @@ final class LeaseKeeper {
       for (Delivery d : e.getValue()) {
         args.add(d.entryId);
       }
-      all.add(ctx.deliver(link.run(QueueScripts.RENEW, List.of(e.getKey()), args)).transform(ar -> {
-        if (ar.failed()) {
-          LOG.debug("Lease renewal of {} failed: {}", consumer, ar.cause().toString());
-          return Future.succeededFuture();
-        }
-        List<String> lost = new ArrayList<>();
-        for (Response r : ar.result()) {
-          lost.add(r.toString());
-        }
-        for (Delivery d : e.getValue()) {
-          if (lost.contains(d.entryId)) {
-            LOG.warn("Consumer {} of {}: lost the lease of {} (it ran longer than the visibility timeout of {} ms"
-              + " while renewals failed); another consumer may run it too", consumer, keys.queue(), d,
-              visibilityMillis);
-          } else {
-            d.leaseAtNanos = now;
-          }
-        }
-        return Future.succeededFuture();
-      }));
+      all.add(
+          ctx.deliver(link.run(QueueScripts.RENEW, List.of(e.getKey()), args))
+              .transform(
+                  ar -> {
+                    if (ar.failed()) {
+                      LOG.debug("Lease renewal of {} failed: {}", consumer, ar.cause().toString());
+                      return Future.succeededFuture();
+                    }
+                    List<String> lost = new ArrayList<>();
+                    for (Response r : ar.result()) {
+                      lost.add(r.toString());
+                    }
+                    for (Delivery d : e.getValue()) {
+                      if (lost.contains(d.entryId)) {
+                        LOG.warn(
+                            "Consumer {} of {}: lost the lease of {} (it ran longer than the visibility timeout of {} ms"
+                                + " while renewals failed); another consumer may run it too",
+                            consumer,
+                            keys.queue(),
+                            d,
+                            visibilityMillis);
+                      } else {
+                        d.leaseAtNanos = now;
+                      }
+                    }
+                    return Future.succeededFuture();
+                  }));
     }
     return Future.join(all).mapEmpty();
   }
@@ -109,8 +126,9 @@ final class LeaseKeeper {
   }
 
   /**
-   * Takes over up to {@code room} entries idle longer than the visibility timeout, highest priority stream first,
-   * while {@code consuming} holds. Never fails: a stream that cannot be read now is tried on the next tick.
+   * Takes over up to {@code room} entries idle longer than the visibility timeout, highest priority
+   * stream first, while {@code consuming} holds. Never fails: a stream that cannot be read now is
+   * tried on the next tick.
    */
   Future<List<Delivery>> reclaim(int room, BooleanSupplier consuming) {
     if (reclaim != null) {
@@ -122,8 +140,13 @@ final class LeaseKeeper {
     return done.future();
   }
 
-  private void reclaimFrom(List<String> streams, int index, int room, BooleanSupplier consuming,
-                           List<Delivery> taken, Promise<List<Delivery>> done) {
+  private void reclaimFrom(
+      List<String> streams,
+      int index,
+      int room,
+      BooleanSupplier consuming,
+      List<Delivery> taken,
+      Promise<List<Delivery>> done) {
     if (index >= streams.size() || room <= 0 || !consuming.getAsBoolean()) {
       reclaim = null;
       done.complete(taken);
@@ -131,33 +154,54 @@ final class LeaseKeeper {
     }
     String stream = streams.get(index);
     long prune = Math.max(3_600_000L, 10 * visibilityMillis);
-    List<String> args = List.of(settings.consumerGroup(), consumer, Long.toString(visibilityMillis),
-      Integer.toString(room), Long.toString(prune));
-    ctx.deliver(link.run(QueueScripts.RECLAIM, List.of(stream), args)).onComplete(ar -> {
-      int n = 0;
-      if (ar.failed()) {
-        String m = ar.cause().getMessage();
-        if (m == null || !m.contains("NOGROUP")) {
-          LOG.debug("Reclaim on {} failed: {}", stream, ar.cause().toString());
-        }
-      } else {
-        try {
-          for (Response t : ar.result()) {
-            taken.add(Delivery.decode(keys, stream, t.get(0).toString(), StreamEntries.fields(t.get(1)),
-              t.get(2).toInteger()));
-            n++;
-          }
-        } catch (RuntimeException e) {
-          // Never leave the reclaim unfinished: the consumer's stop waits for it.
-          LOG.warn("Reclaim on {} returned an unexpected reply ({}); skipped", stream, e.toString());
-        }
-        if (n > 0) {
-          LOG.info("Consumer {} of {}: reclaimed {} job(s) idle for more than {} ms from {} (a consumer crashed or"
-            + " stalled)", consumer, keys.queue(), n, visibilityMillis, stream);
-        }
-      }
-      reclaimFrom(streams, index + 1, room - n, consuming, taken, done);
-    });
+    List<String> args =
+        List.of(
+            settings.consumerGroup(),
+            consumer,
+            Long.toString(visibilityMillis),
+            Integer.toString(room),
+            Long.toString(prune));
+    ctx.deliver(link.run(QueueScripts.RECLAIM, List.of(stream), args))
+        .onComplete(
+            ar -> {
+              int n = 0;
+              if (ar.failed()) {
+                String m = ar.cause().getMessage();
+                if (m == null || !m.contains("NOGROUP")) {
+                  LOG.debug("Reclaim on {} failed: {}", stream, ar.cause().toString());
+                }
+              } else {
+                try {
+                  for (Response t : ar.result()) {
+                    taken.add(
+                        Delivery.decode(
+                            keys,
+                            stream,
+                            t.get(0).toString(),
+                            StreamEntries.fields(t.get(1)),
+                            t.get(2).toInteger()));
+                    n++;
+                  }
+                } catch (RuntimeException e) {
+                  // Never leave the reclaim unfinished: the consumer's stop waits for it.
+                  LOG.warn(
+                      "Reclaim on {} returned an unexpected reply ({}); skipped",
+                      stream,
+                      e.toString());
+                }
+                if (n > 0) {
+                  LOG.info(
+                      "Consumer {} of {}: reclaimed {} job(s) idle for more than {} ms from {} (a consumer crashed or"
+                          + " stalled)",
+                      consumer,
+                      keys.queue(),
+                      n,
+                      visibilityMillis,
+                      stream);
+                }
+              }
+              reclaimFrom(streams, index + 1, room - n, consuming, taken, done);
+            });
   }
 
   /** Removes the heartbeat and, where it holds nothing, the group membership. Never fails. */
@@ -166,11 +210,13 @@ final class LeaseKeeper {
     k.add(keys.consumers());
     k.addAll(keys.streams());
     return ctx.deliver(link.run(QueueScripts.LEAVE, k, List.of(settings.consumerGroup(), consumer)))
-      .transform(ar -> {
-        if (ar.failed()) {
-          LOG.debug("Consumer {} could not leave cleanly: {}", consumer, ar.cause().toString());
-        }
-        return Future.succeededFuture();
-      });
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                LOG.debug(
+                    "Consumer {} could not leave cleanly: {}", consumer, ar.cause().toString());
+              }
+              return Future.succeededFuture();
+            });
   }
 }

@@ -2,7 +2,10 @@ package dev.killboard.queue;
 
 import java.util.Locale;
 
-/** How urgent a job is; a consumer always takes every available entry of a higher priority before a lower one. */
+/**
+ * How urgent a job is; a consumer always takes every available entry of a higher priority before a
+ * lower one.
+ */
 public enum Priority {
   /** User-triggered work (a user waits for it). */
   HIGH,

@@ -3,12 +3,12 @@ package dev.killboard.queue;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import java.util.List;
 
 /**
- * What the consumer's parts ({@link Settlement}, {@link LeaseKeeper}, {@link DelayedPromotion}) send over the queue's
- * shared command connection: scripts, and one plain command. Narrow so that their tests can use a small fake.
+ * What the consumer's parts ({@link Settlement}, {@link LeaseKeeper}, {@link DelayedPromotion})
+ * send over the queue's shared command connection: scripts, and one plain command. Narrow so that
+ * their tests can use a small fake.
  */
 interface QueueCommands {
 

@@ -1,8 +1,8 @@
 package dev.killboard.queue;
 
 /**
- * How many jobs a queue holds: {@code ready} (not yet delivered), {@code inFlight} (delivered, not yet acknowledged)
- * and {@code delayed} (failed, waiting for their retry time).
+ * How many jobs a queue holds: {@code ready} (not yet delivered), {@code inFlight} (delivered, not
+ * yet acknowledged) and {@code delayed} (failed, waiting for their retry time).
  */
 public record QueueDepth(long ready, long inFlight, long delayed) {
 

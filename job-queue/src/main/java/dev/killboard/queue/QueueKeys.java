@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Redis keys of one queue. The queue name is a hash tag ({@code {name}}) so every key of a queue lives in one
- * Redis Cluster slot, which the multi-key scripts and the multi-stream XREADGROUP need.
+ * The Redis keys of one queue. The queue name is a hash tag ({@code {name}}) so every key of a
+ * queue lives in one Redis Cluster slot, which the multi-key scripts and the multi-stream
+ * XREADGROUP need.
  */
 final class QueueKeys {
 
@@ -33,7 +34,9 @@ final class QueueKeys {
     return streamsAbove(null);
   }
 
-  /** The streams of priorities strictly above {@code bound}, highest first (every stream when null). */
+  /**
+   * The streams of priorities strictly above {@code bound}, highest first (every stream when null).
+   */
   List<String> streamsAbove(Priority bound) {
     List<String> out = new ArrayList<>(Priority.values().length);
     for (Priority p : Priority.values()) {
@@ -45,7 +48,9 @@ final class QueueKeys {
     return out;
   }
 
-  /** Sorted set of jobs waiting for their retry time (score: due time in Redis server milliseconds). */
+  /**
+   * Sorted set of jobs waiting for their retry time (score: due time in Redis server milliseconds).
+   */
   String delayed() {
     return base + "delayed";
   }

@@ -1,21 +1,26 @@
 package dev.killboard.queue;
 
 /**
- * The Lua scripts that make each queue transition atomic. Each touches the keys of one queue only (one hash slot).
- * Times come from Redis' own clock (TIME) so producers and consumers on different hosts agree on due times.
+ * The Lua scripts that make each queue transition atomic. Each touches the keys of one queue only
+ * (one hash slot). Times come from Redis' own clock (TIME) so producers and consumers on different
+ * hosts agree on due times.
  */
 final class QueueScripts {
 
-  private static final String NOW = """
+  private static final String NOW =
+      """
     local t = redis.call('TIME')
     local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
     """;
 
   /**
-   * Takes up to ARGV[3] new entries, draining higher-priority streams first.
-   * KEYS: streams, highest priority first. ARGV: group, consumer, count. Returns {stream, id, fields} triples.
+   * Takes up to ARGV[3] new entries, draining higher-priority streams first. KEYS: streams, highest
+   * priority first. ARGV: group, consumer, count. Returns {stream, id, fields} triples.
    */
-  static final RedisScript CLAIM = new RedisScript("claim", """
+  static final RedisScript CLAIM =
+      new RedisScript(
+          "claim",
+          """
     local want = tonumber(ARGV[3])
     local out = {}
     for i = 1, #KEYS do
@@ -31,8 +36,14 @@ final class QueueScripts {
     return out
     """);
 
-  /** Acknowledges and deletes an entry. KEYS: stream. ARGV: group, entry id. Returns 1, or 0 if it was not pending. */
-  static final RedisScript ACK = new RedisScript("ack", """
+  /**
+   * Acknowledges and deletes an entry. KEYS: stream. ARGV: group, entry id. Returns 1, or 0 if it
+   * was not pending.
+   */
+  static final RedisScript ACK =
+      new RedisScript(
+          "ack",
+          """
     if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 1 then
       redis.call('XDEL', KEYS[1], ARGV[2])
       return 1
@@ -41,10 +52,14 @@ final class QueueScripts {
     """);
 
   /**
-   * Acknowledges an entry and parks it in the delayed set until its retry time.
-   * KEYS: stream, delayed. ARGV: group, entry id, delay ms, member. Returns 1, or 0 if it was not pending.
+   * Acknowledges an entry and parks it in the delayed set until its retry time. KEYS: stream,
+   * delayed. ARGV: group, entry id, delay ms, member. Returns 1, or 0 if it was not pending.
    */
-  static final RedisScript RETRY = new RedisScript("retry", NOW + """
+  static final RedisScript RETRY =
+      new RedisScript(
+          "retry",
+          NOW
+              + """
     if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
     redis.call('XDEL', KEYS[1], ARGV[2])
     redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[4])
@@ -52,10 +67,13 @@ final class QueueScripts {
     """);
 
   /**
-   * Acknowledges an entry and appends it to the dead-letter stream.
-   * KEYS: stream, dead. ARGV: group, entry id, then field/value pairs. Returns 1, or 0 if it was not pending.
+   * Acknowledges an entry and appends it to the dead-letter stream. KEYS: stream, dead. ARGV:
+   * group, entry id, then field/value pairs. Returns 1, or 0 if it was not pending.
    */
-  static final RedisScript DEAD_LETTER = new RedisScript("dead-letter", """
+  static final RedisScript DEAD_LETTER =
+      new RedisScript(
+          "dead-letter",
+          """
     if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
     redis.call('XDEL', KEYS[1], ARGV[2])
     redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
@@ -67,7 +85,11 @@ final class QueueScripts {
    * KEYS: delayed, dead, then the streams. ARGV: limit, then the priority name of each stream.
    * Returns {moved, ms until the next retry is due or -1}.
    */
-  static final RedisScript PROMOTE = new RedisScript("promote", NOW + """
+  static final RedisScript PROMOTE =
+      new RedisScript(
+          "promote",
+          NOW
+              + """
     local stream = {}
     for i = 2, #ARGV do stream[ARGV[i]] = KEYS[i + 1] end
     local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
@@ -95,12 +117,15 @@ final class QueueScripts {
     """);
 
   /**
-   * Takes over entries idle longer than the visibility timeout (their consumer crashed or stalled), counting the
-   * delivery, and forgets group members that hold nothing and were idle for long.
-   * KEYS: stream. ARGV: group, consumer, min idle ms, count, prune idle ms.
-   * Returns {id, fields, delivery count} triples.
+   * Takes over entries idle longer than the visibility timeout (their consumer crashed or stalled),
+   * counting the delivery, and forgets group members that hold nothing and were idle for long.
+   * KEYS: stream. ARGV: group, consumer, min idle ms, count, prune idle ms. Returns {id, fields,
+   * delivery count} triples.
    */
-  static final RedisScript RECLAIM = new RedisScript("reclaim", """
+  static final RedisScript RECLAIM =
+      new RedisScript(
+          "reclaim",
+          """
     local want = tonumber(ARGV[4])
     local out = {}
     local cursor = '0-0'
@@ -131,10 +156,14 @@ final class QueueScripts {
     """);
 
   /**
-   * Resets the idle time of entries this consumer still owns, so a long job is not taken over while its consumer
-   * lives. KEYS: stream. ARGV: group, consumer, entry ids. Returns the ids it no longer owns.
+   * Resets the idle time of entries this consumer still owns, so a long job is not taken over while
+   * its consumer lives. KEYS: stream. ARGV: group, consumer, entry ids. Returns the ids it no
+   * longer owns.
    */
-  static final RedisScript RENEW = new RedisScript("renew", """
+  static final RedisScript RENEW =
+      new RedisScript(
+          "renew",
+          """
     local lost = {}
     for i = 3, #ARGV do
       local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2])
@@ -148,10 +177,13 @@ final class QueueScripts {
     """);
 
   /**
-   * Gives back entries taken but not started (on stop): each is re-added as a new ready entry, unchanged.
-   * KEYS: stream. ARGV: group, entry ids. Returns how many were given back.
+   * Gives back entries taken but not started (on stop): each is re-added as a new ready entry,
+   * unchanged. KEYS: stream. ARGV: group, entry ids. Returns how many were given back.
    */
-  static final RedisScript RELEASE = new RedisScript("release", """
+  static final RedisScript RELEASE =
+      new RedisScript(
+          "release",
+          """
     local n = 0
     for i = 2, #ARGV do
       local e = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])
@@ -166,18 +198,28 @@ final class QueueScripts {
     return n
     """);
 
-  /** Marks a consumer alive until now + ttl and drops expired ones. KEYS: consumers. ARGV: consumer, ttl ms. */
-  static final RedisScript HEARTBEAT = new RedisScript("heartbeat", NOW + """
+  /**
+   * Marks a consumer alive until now + ttl and drops expired ones. KEYS: consumers. ARGV: consumer,
+   * ttl ms.
+   */
+  static final RedisScript HEARTBEAT =
+      new RedisScript(
+          "heartbeat",
+          NOW
+              + """
     redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
     redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
     return 1
     """);
 
   /**
-   * Removes a stopping consumer's heartbeat and, in each stream where it holds nothing, its group membership.
-   * KEYS: consumers, then the streams. ARGV: group, consumer.
+   * Removes a stopping consumer's heartbeat and, in each stream where it holds nothing, its group
+   * membership. KEYS: consumers, then the streams. ARGV: group, consumer.
    */
-  static final RedisScript LEAVE = new RedisScript("leave", """
+  static final RedisScript LEAVE =
+      new RedisScript(
+          "leave",
+          """
     redis.call('ZREM', KEYS[1], ARGV[2])
     for i = 2, #KEYS do
       local p = redis.pcall('XPENDING', KEYS[i], ARGV[1], '-', '+', 1, ARGV[2])
@@ -189,10 +231,14 @@ final class QueueScripts {
     """);
 
   /**
-   * Counts of one queue. KEYS: the streams, delayed, dead, consumers. ARGV: group.
-   * Returns {len, pending} per stream, then delayed, dead letters, live consumers.
+   * Counts of one queue. KEYS: the streams, delayed, dead, consumers. ARGV: group. Returns {len,
+   * pending} per stream, then delayed, dead letters, live consumers.
    */
-  static final RedisScript STATUS = new RedisScript("status", NOW + """
+  static final RedisScript STATUS =
+      new RedisScript(
+          "status",
+          NOW
+              + """
     local n = #KEYS - 3
     local out = {}
     for i = 1, n do
@@ -207,10 +253,14 @@ final class QueueScripts {
     """);
 
   /**
-   * Moves the oldest dead letters back to their priority stream with no failed attempts.
-   * KEYS: dead, then the streams. ARGV: limit, then the priority name of each stream. Returns how many moved.
+   * Moves the oldest dead letters back to their priority stream with no failed attempts. KEYS:
+   * dead, then the streams. ARGV: limit, then the priority name of each stream. Returns how many
+   * moved.
    */
-  static final RedisScript REQUEUE_DEAD = new RedisScript("requeue-dead", """
+  static final RedisScript REQUEUE_DEAD =
+      new RedisScript(
+          "requeue-dead",
+          """
     local stream = {}
     for i = 2, #ARGV do stream[ARGV[i]] = KEYS[i] end
     local fallback = stream['normal'] or KEYS[#KEYS]
@@ -229,6 +279,5 @@ final class QueueScripts {
     return n
     """);
 
-  private QueueScripts() {
-  }
+  private QueueScripts() {}
 }

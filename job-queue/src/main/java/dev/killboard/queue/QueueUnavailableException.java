@@ -1,6 +1,9 @@
 package dev.killboard.queue;
 
-/** Redis cannot be reached right now; the operation was not performed and the caller decides whether to retry. */
+/**
+ * Redis cannot be reached right now; the operation was not performed and the caller decides whether
+ * to retry.
+ */
 public class QueueUnavailableException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,11 +17,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** {@link JobQueue} on Redis Streams; producers and status readers share one pipelined command connection. */
+/**
+ * {@link JobQueue} on Redis Streams; producers and status readers share one pipelined command
+ * connection.
+ */
 final class RedisJobQueue implements JobQueue {
 
   /** Jobs per MULTI/EXEC block of {@link #enqueueAll}. */
   static final int ENQUEUE_BLOCK = 500;
+
   private static final int MAX_DEAD_LETTER_PAGE = 10_000;
 
   private final Vertx vertx;
@@ -74,14 +77,18 @@ final class RedisJobQueue implements JobQueue {
       return Future.failedFuture(e);
     }
     String id = UUID.randomUUID().toString();
-    return link.send(StreamEntries.xadd(keys.stream(priority), id, json, System.currentTimeMillis()))
-      .transform(ar -> ar.succeeded()
-        ? Future.succeededFuture(id)
-        : Future.failedFuture(notDone("job not enqueued on " + queue, ar.cause())));
+    return link.send(
+            StreamEntries.xadd(keys.stream(priority), id, json, System.currentTimeMillis()))
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? Future.succeededFuture(id)
+                    : Future.failedFuture(notDone("job not enqueued on " + queue, ar.cause())));
   }
 
   @Override
-  public Future<List<String>> enqueueAll(String queue, List<JsonObject> payloads, Priority priority) {
+  public Future<List<String>> enqueueAll(
+      String queue, List<JsonObject> payloads, Priority priority) {
     QueueKeys keys;
     List<String> jsons = new ArrayList<>();
     try {
@@ -109,39 +116,74 @@ final class RedisJobQueue implements JobQueue {
     return chain.map(v -> List.copyOf(ids));
   }
 
-  private Future<Void> enqueueBlock(String queue, String stream, List<String> ids, List<String> jsons, int from,
-                                    int to, long now) {
+  private Future<Void> enqueueBlock(
+      String queue,
+      String stream,
+      List<String> ids,
+      List<String> jsons,
+      int from,
+      int to,
+      long now) {
     List<Request> block = new ArrayList<>(to - from + 2);
     block.add(Request.cmd(Command.MULTI));
     for (int i = from; i < to; i++) {
       block.add(StreamEntries.xadd(stream, ids.get(i), jsons.get(i), now));
     }
     block.add(Request.cmd(Command.EXEC));
-    return link.batch(block).transform(ar -> {
-      if (ar.failed()) {
-        return Future.failedFuture(notDone("jobs " + from + ".." + (to - 1) + " not enqueued on " + queue
-          + (from > 0 ? " (jobs 0.." + (from - 1) + " were)" : ""), ar.cause()));
-      }
-      Response exec = ar.result().get(ar.result().size() - 1);
-      if (exec == null || exec.size() != to - from) {
-        return Future.failedFuture(new QueueUnavailableException("jobs " + from + ".." + (to - 1)
-          + " not enqueued on " + queue + ": Redis aborted the transaction"));
-      }
-      return Future.succeededFuture();
-    });
+    return link.batch(block)
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                return Future.failedFuture(
+                    notDone(
+                        "jobs "
+                            + from
+                            + ".."
+                            + (to - 1)
+                            + " not enqueued on "
+                            + queue
+                            + (from > 0 ? " (jobs 0.." + (from - 1) + " were)" : ""),
+                        ar.cause()));
+              }
+              Response exec = ar.result().get(ar.result().size() - 1);
+              if (exec == null || exec.size() != to - from) {
+                return Future.failedFuture(
+                    new QueueUnavailableException(
+                        "jobs "
+                            + from
+                            + ".."
+                            + (to - 1)
+                            + " not enqueued on "
+                            + queue
+                            + ": Redis aborted the transaction"));
+              }
+              return Future.succeededFuture();
+            });
   }
 
   private String checkedPayload(String queue, JsonObject payload, int index) {
     if (payload == null) {
-      throw new IllegalArgumentException("payload " + index + " for " + queue + " is null: send a JSON object");
+      throw new IllegalArgumentException(
+          "payload " + index + " for " + queue + " is null: send a JSON object");
     }
     String json = payload.encode();
-    int bytes = json.length() <= settings.maxPayloadBytes() / 4
-      ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;
+    int bytes =
+        json.length() <= settings.maxPayloadBytes() / 4
+            ? json.length()
+            : json.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > settings.maxPayloadBytes()) {
-      throw new IllegalArgumentException("payload " + index + " for " + queue + " is " + bytes + " bytes, above "
-        + QueueSettings.ENV_MAX_PAYLOAD_BYTES + " = " + settings.maxPayloadBytes()
-        + ": queue an id and load the data in the worker");
+      throw new IllegalArgumentException(
+          "payload "
+              + index
+              + " for "
+              + queue
+              + " is "
+              + bytes
+              + " bytes, above "
+              + QueueSettings.ENV_MAX_PAYLOAD_BYTES
+              + " = "
+              + settings.maxPayloadBytes()
+              + ": queue an id and load the data in the worker");
     }
     return json;
   }
@@ -150,8 +192,10 @@ final class RedisJobQueue implements JobQueue {
     if (cause instanceof QueueUnavailableException) {
       return new QueueUnavailableException(what + ": " + cause.getMessage(), cause);
     }
-    // Redis answered with an error (out of memory, read-only replica...): the job was not stored either.
-    return new QueueUnavailableException(what + ": Redis refused it (" + RedisLink.describe(cause) + ")", cause);
+    // Redis answered with an error (out of memory, read-only replica...): the job was not stored
+    // either.
+    return new QueueUnavailableException(
+        what + ": Redis refused it (" + RedisLink.describe(cause) + ")", cause);
   }
 
   @Override
@@ -176,22 +220,26 @@ final class RedisJobQueue implements JobQueue {
     k.add(keys.delayed());
     k.add(keys.dead());
     k.add(keys.consumers());
-    return QueueScripts.STATUS.run(link, k, List.of(settings.consumerGroup())).map(r -> {
-      int n = Priority.values().length;
-      long ready = 0;
-      long inFlight = 0;
-      for (int i = 0; i < n; i++) {
-        long len = r.get(2 * i).toLong();
-        long pending = r.get(2 * i + 1).toLong();
-        // Acknowledged entries are deleted, so a stream holds exactly the pending and the not yet delivered ones.
-        ready += Math.max(0, len - pending);
-        inFlight += pending;
-      }
-      long delayed = r.get(2 * n).toLong();
-      long dead = r.get(2 * n + 1).toLong();
-      int live = r.get(2 * n + 2).toInteger();
-      return new QueueStatus(queue, new QueueDepth(ready, inFlight, delayed), live, dead);
-    });
+    return QueueScripts.STATUS
+        .run(link, k, List.of(settings.consumerGroup()))
+        .map(
+            r -> {
+              int n = Priority.values().length;
+              long ready = 0;
+              long inFlight = 0;
+              for (int i = 0; i < n; i++) {
+                long len = r.get(2 * i).toLong();
+                long pending = r.get(2 * i + 1).toLong();
+                // Acknowledged entries are deleted, so a stream holds exactly the pending and the
+                // not yet delivered ones.
+                ready += Math.max(0, len - pending);
+                inFlight += pending;
+              }
+              long delayed = r.get(2 * n).toLong();
+              long dead = r.get(2 * n + 1).toLong();
+              int live = r.get(2 * n + 2).toInteger();
+              return new QueueStatus(queue, new QueueDepth(ready, inFlight, delayed), live, dead);
+            });
   }
 
   @Override
@@ -200,13 +248,15 @@ final class RedisJobQueue implements JobQueue {
     for (String q : queues) {
       all.add(status(q)); // sent back to back on one connection: pipelined
     }
-    return Future.all(all).map(cf -> {
-      List<QueueStatus> out = new ArrayList<>(all.size());
-      for (Future<QueueStatus> f : all) {
-        out.add(f.result());
-      }
-      return out;
-    });
+    return Future.all(all)
+        .map(
+            cf -> {
+              List<QueueStatus> out = new ArrayList<>(all.size());
+              for (Future<QueueStatus> f : all) {
+                out.add(f.result());
+              }
+              return out;
+            });
   }
 
   @Override
@@ -215,33 +265,43 @@ final class RedisJobQueue implements JobQueue {
     try {
       keys = new QueueKeys(queue);
       if (limit < 1 || limit > MAX_DEAD_LETTER_PAGE) {
-        throw new IllegalArgumentException("limit must be between 1 and " + MAX_DEAD_LETTER_PAGE + " (was " + limit
-          + ")");
+        throw new IllegalArgumentException(
+            "limit must be between 1 and " + MAX_DEAD_LETTER_PAGE + " (was " + limit + ")");
       }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    Request r = Request.cmd(Command.XREVRANGE).arg(keys.dead()).arg("+").arg("-").arg("COUNT").arg(limit);
-    return link.send(r).map(resp -> {
-      List<DeadLetter> out = new ArrayList<>();
-      if (resp == null) {
-        return out;
-      }
-      for (Response entry : resp) {
-        Map<String, String> f = StreamEntries.fields(entry.get(1));
-        Priority p;
-        try {
-          p = Priority.fromKey(f.getOrDefault("priority", Priority.NORMAL.key()));
-        } catch (IllegalArgumentException e) {
-          p = Priority.NORMAL;
-        }
-        out.add(new DeadLetter(entry.get(0).toString(), f.get(StreamEntries.ID), queue, p,
-          f.get(StreamEntries.PAYLOAD), StreamEntries.intField(f, StreamEntries.ATTEMPTS, 0),
-          f.get(StreamEntries.ERROR), Instant.ofEpochMilli(StreamEntries.longField(f, "failed", 0)),
-          f.get("consumer")));
-      }
-      return out;
-    });
+    Request r =
+        Request.cmd(Command.XREVRANGE).arg(keys.dead()).arg("+").arg("-").arg("COUNT").arg(limit);
+    return link.send(r)
+        .map(
+            resp -> {
+              List<DeadLetter> out = new ArrayList<>();
+              if (resp == null) {
+                return out;
+              }
+              for (Response entry : resp) {
+                Map<String, String> f = StreamEntries.fields(entry.get(1));
+                Priority p;
+                try {
+                  p = Priority.fromKey(f.getOrDefault("priority", Priority.NORMAL.key()));
+                } catch (IllegalArgumentException e) {
+                  p = Priority.NORMAL;
+                }
+                out.add(
+                    new DeadLetter(
+                        entry.get(0).toString(),
+                        f.get(StreamEntries.ID),
+                        queue,
+                        p,
+                        f.get(StreamEntries.PAYLOAD),
+                        StreamEntries.intField(f, StreamEntries.ATTEMPTS, 0),
+                        f.get(StreamEntries.ERROR),
+                        Instant.ofEpochMilli(StreamEntries.longField(f, "failed", 0)),
+                        f.get("consumer")));
+              }
+              return out;
+            });
   }
 
   @Override
@@ -250,8 +310,8 @@ final class RedisJobQueue implements JobQueue {
     try {
       keys = new QueueKeys(queue);
       if (limit < 1 || limit > MAX_DEAD_LETTER_PAGE) {
-        throw new IllegalArgumentException("limit must be between 1 and " + MAX_DEAD_LETTER_PAGE + " (was " + limit
-          + ")");
+        throw new IllegalArgumentException(
+            "limit must be between 1 and " + MAX_DEAD_LETTER_PAGE + " (was " + limit + ")");
       }
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
@@ -268,15 +328,17 @@ final class RedisJobQueue implements JobQueue {
   }
 
   @Override
-  public JobConsumer consumer(String queue, Function<Job, Future<?>> handler, ConsumerOptions options) {
+  public JobConsumer consumer(
+      String queue, Function<Job, Future<?>> handler, ConsumerOptions options) {
     QueueKeys keys = new QueueKeys(queue);
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(options, "options").validate();
     if (closed) {
       throw new IllegalStateException("this JobQueue is closed");
     }
-    StreamJobConsumer c = new StreamJobConsumer(this, keys, handler, options.concurrency(),
-      options.nameOrGenerated());
+    StreamJobConsumer c =
+        new StreamJobConsumer(
+            this, keys, handler, options.concurrency(), options.nameOrGenerated());
     consumers.add(c);
     return c;
   }

@@ -11,20 +11,19 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One supervised Redis connection. vertx-redis-client does not reconnect a {@link RedisConnection} by itself: when
- * this one ends (Redis restarted, network failure, command timeout) the link logs the outage once, reconnects with
- * capped exponential backoff, re-runs its set-up hook and logs the recovery. While it is down every command fails at
- * once with {@link QueueUnavailableException}.
+ * One supervised Redis connection. vertx-redis-client does not reconnect a {@link RedisConnection}
+ * by itself: when this one ends (Redis restarted, network failure, command timeout) the link logs
+ * the outage once, reconnects with capped exponential backoff, re-runs its set-up hook and logs the
+ * recovery. While it is down every command fails at once with {@link QueueUnavailableException}.
  */
 final class RedisLink implements QueueCommands {
 
@@ -52,16 +51,21 @@ final class RedisLink implements QueueCommands {
   private long reconnectTimer = -1;
 
   /**
-   * @param context   where reconnects and the set-up hook run
+   * @param context where reconnects and the set-up hook run
    * @param onConnect run on every new connection before it is used (may be null)
    */
-  RedisLink(Vertx vertx, Context context, String name, QueueSettings settings,
-            Function<RedisConnection, Future<Void>> onConnect) {
+  RedisLink(
+      Vertx vertx,
+      Context context,
+      String name,
+      QueueSettings settings,
+      Function<RedisConnection, Future<Void>> onConnect) {
     this.vertx = vertx;
     this.context = context;
     this.name = name;
     this.settings = settings;
-    this.reconnectBackoff = Backoff.exponential(settings.reconnectMin(), settings.reconnectMax()).withJitter();
+    this.reconnectBackoff =
+        Backoff.exponential(settings.reconnectMin(), settings.reconnectMax()).withJitter();
     this.onConnect = onConnect;
   }
 
@@ -76,26 +80,40 @@ final class RedisLink implements QueueCommands {
    */
   Future<Void> start() {
     Promise<Void> result = Promise.promise();
-    context.runOnContext(v -> {
-      synchronized (this) {
-        if (started || closed) {
-          result.fail(new IllegalStateException("Redis connection '" + name + "' was already started"));
-          return;
-        }
-        started = true;
-      }
-      attempt().onComplete(ar -> {
-        if (ar.succeeded()) {
-          LOG.debug("Redis connection '{}' to {} established", name, settings.redisUrlForLogs());
-          result.complete();
-        } else {
-          close();
-          result.fail(new QueueUnavailableException("cannot connect to Redis at " + settings.redisUrlForLogs()
-            + " (" + describe(ar.cause()) + "): check that Redis is running and that "
-            + QueueSettings.ENV_REDIS_URL + " points to it", ar.cause()));
-        }
-      });
-    });
+    context.runOnContext(
+        v -> {
+          synchronized (this) {
+            if (started || closed) {
+              result.fail(
+                  new IllegalStateException("Redis connection '" + name + "' was already started"));
+              return;
+            }
+            started = true;
+          }
+          attempt()
+              .onComplete(
+                  ar -> {
+                    if (ar.succeeded()) {
+                      LOG.debug(
+                          "Redis connection '{}' to {} established",
+                          name,
+                          settings.redisUrlForLogs());
+                      result.complete();
+                    } else {
+                      close();
+                      result.fail(
+                          new QueueUnavailableException(
+                              "cannot connect to Redis at "
+                                  + settings.redisUrlForLogs()
+                                  + " ("
+                                  + describe(ar.cause())
+                                  + "): check that Redis is running and that "
+                                  + QueueSettings.ENV_REDIS_URL
+                                  + " points to it",
+                              ar.cause()));
+                    }
+                  });
+        });
     return result.future();
   }
 
@@ -112,7 +130,8 @@ final class RedisLink implements QueueCommands {
   /** Completes when the link is (back) up; fails only if the link is closed. */
   synchronized Future<Void> whenUp() {
     if (closed) {
-      return Future.failedFuture(new QueueUnavailableException("Redis connection '" + name + "' is closed"));
+      return Future.failedFuture(
+          new QueueUnavailableException("Redis connection '" + name + "' is closed"));
     }
     return up.future();
   }
@@ -128,7 +147,10 @@ final class RedisLink implements QueueCommands {
     return send(request, settings.commandTimeout().toMillis());
   }
 
-  /** Sends one command, failing after {@code timeoutMillis} (blocking reads pass their block time plus margin). */
+  /**
+   * Sends one command, failing after {@code timeoutMillis} (blocking reads pass their block time
+   * plus margin).
+   */
   Future<Response> send(Request request, long timeoutMillis) {
     RedisConnection c;
     synchronized (this) {
@@ -181,51 +203,64 @@ final class RedisLink implements QueueCommands {
 
   private <T> Future<T> guard(RedisConnection c, Future<T> f, long timeoutMillis) {
     return f.timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-      .onFailure(err -> {
-        if (err instanceof TimeoutException) {
-          // A silent Redis (hung, or a half-open TCP connection) never closes the socket: treat it as lost.
-          lost(c, new TimeoutException("no answer within " + timeoutMillis + " ms"));
-        }
-      });
+        .onFailure(
+            err -> {
+              if (err instanceof TimeoutException) {
+                // A silent Redis (hung, or a half-open TCP connection) never closes the socket:
+                // treat it as lost.
+                lost(c, new TimeoutException("no answer within " + timeoutMillis + " ms"));
+              }
+            });
   }
 
   private Future<Void> attempt() {
-    RedisOptions options = new RedisOptions()
-      .setConnectionString(settings.redisUrl())
-      .setMaxPoolSize(1)
-      .setMaxPoolWaiting(8)
-      .setMaxWaitingHandlers(MAX_WAITING_COMMANDS)
-      // RESP2 replies are plain arrays for every command this module uses, on Redis 5 to 7 alike.
-      .setPreferredProtocolVersion(ProtocolVersion.RESP2);
-    options.getNetClientOptions()
-      .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-      .setTcpKeepAlive(true)
-      .setTcpNoDelay(true);
+    RedisOptions options =
+        new RedisOptions()
+            .setConnectionString(settings.redisUrl())
+            .setMaxPoolSize(1)
+            .setMaxPoolWaiting(8)
+            .setMaxWaitingHandlers(MAX_WAITING_COMMANDS)
+            // RESP2 replies are plain arrays for every command this module uses, on Redis 5 to 7
+            // alike.
+            .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    options
+        .getNetClientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
+        .setTcpKeepAlive(true)
+        .setTcpNoDelay(true);
     Redis candidate = Redis.createClient(vertx, options);
-    return candidate.connect()
-      .compose(conn -> {
-        conn.exceptionHandler(t -> lost(conn, t));
-        conn.endHandler(v -> lost(conn, null));
-        Future<Void> setUp = onConnect == null ? Future.succeededFuture() : onConnect.apply(conn);
-        return setUp.timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS).map(v -> conn);
-      })
-      .compose(conn -> {
-        Promise<Void> nowUp;
-        synchronized (this) {
-          if (closed) {
-            candidate.close();
-            return Future.failedFuture(new QueueUnavailableException("Redis connection '" + name + "' is closed"));
-          }
-          client = candidate;
-          connection = conn;
-          nowUp = up;
-        }
-        nowUp.tryComplete();
-        return Future.<Void>succeededFuture();
-      }, err -> {
-        candidate.close();
-        return Future.failedFuture(err);
-      });
+    return candidate
+        .connect()
+        .compose(
+            conn -> {
+              conn.exceptionHandler(t -> lost(conn, t));
+              conn.endHandler(v -> lost(conn, null));
+              Future<Void> setUp =
+                  onConnect == null ? Future.succeededFuture() : onConnect.apply(conn);
+              return setUp
+                  .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                  .map(v -> conn);
+            })
+        .compose(
+            conn -> {
+              Promise<Void> nowUp;
+              synchronized (this) {
+                if (closed) {
+                  candidate.close();
+                  return Future.failedFuture(
+                      new QueueUnavailableException("Redis connection '" + name + "' is closed"));
+                }
+                client = candidate;
+                connection = conn;
+                nowUp = up;
+              }
+              nowUp.tryComplete();
+              return Future.<Void>succeededFuture();
+            },
+            err -> {
+              candidate.close();
+              return Future.failedFuture(err);
+            });
   }
 
   private void lost(RedisConnection conn, Throwable cause) {
@@ -249,8 +284,13 @@ final class RedisLink implements QueueCommands {
     conn.exceptionHandler(null);
     conn.endHandler(null);
     // One line per outage; the attempts themselves are logged at debug level only.
-    LOG.warn("Redis connection '{}' to {} lost ({}); reconnecting with backoff up to {} ms, commands fail fast"
-      + " until it is back", name, settings.redisUrlForLogs(), downCause, settings.reconnectMax().toMillis());
+    LOG.warn(
+        "Redis connection '{}' to {} lost ({}); reconnecting with backoff up to {} ms, commands fail fast"
+            + " until it is back",
+        name,
+        settings.redisUrlForLogs(),
+        downCause,
+        settings.reconnectMax().toMillis());
     if (old != null) {
       old.close();
     }
@@ -276,21 +316,31 @@ final class RedisLink implements QueueCommands {
         return;
       }
     }
-    attempt().onComplete(ar -> {
-      if (ar.succeeded()) {
-        long downFor;
-        int attempts;
-        synchronized (this) {
-          downFor = System.currentTimeMillis() - downSinceMillis;
-          attempts = failedAttempts;
-        }
-        LOG.info("Redis connection '{}' to {} restored after {} ms ({} attempt{})", name,
-          settings.redisUrlForLogs(), downFor, attempts, attempts == 1 ? "" : "s");
-      } else {
-        LOG.debug("Redis connection '{}': reconnect attempt failed: {}", name, describe(ar.cause()));
-        scheduleReconnect();
-      }
-    });
+    attempt()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                long downFor;
+                int attempts;
+                synchronized (this) {
+                  downFor = System.currentTimeMillis() - downSinceMillis;
+                  attempts = failedAttempts;
+                }
+                LOG.info(
+                    "Redis connection '{}' to {} restored after {} ms ({} attempt{})",
+                    name,
+                    settings.redisUrlForLogs(),
+                    downFor,
+                    attempts,
+                    attempts == 1 ? "" : "s");
+              } else {
+                LOG.debug(
+                    "Redis connection '{}': reconnect attempt failed: {}",
+                    name,
+                    describe(ar.cause()));
+                scheduleReconnect();
+              }
+            });
   }
 
   private synchronized QueueUnavailableException unavailable() {
@@ -298,21 +348,33 @@ final class RedisLink implements QueueCommands {
       return new QueueUnavailableException("Redis connection '" + name + "' is closed");
     }
     if (!started || downSinceMillis == 0) {
-      return new QueueUnavailableException("Redis at " + settings.redisUrlForLogs() + " is not connected yet");
+      return new QueueUnavailableException(
+          "Redis at " + settings.redisUrlForLogs() + " is not connected yet");
     }
     long seconds = (System.currentTimeMillis() - downSinceMillis) / 1000;
-    return new QueueUnavailableException("Redis at " + settings.redisUrlForLogs() + " is unreachable (" + downCause
-      + ", " + seconds + " s ago); reconnecting in the background");
+    return new QueueUnavailableException(
+        "Redis at "
+            + settings.redisUrlForLogs()
+            + " is unreachable ("
+            + downCause
+            + ", "
+            + seconds
+            + " s ago); reconnecting in the background");
   }
 
   /** Whether a failure means the connection is gone (rather than Redis refusing one command). */
   static boolean isConnectionFailure(Throwable t) {
-    if (t instanceof QueueUnavailableException || t instanceof IOException || t instanceof TimeoutException) {
+    if (t instanceof QueueUnavailableException
+        || t instanceof IOException
+        || t instanceof TimeoutException) {
       return true;
     }
     String m = t.getMessage();
-    return m != null && (m.contains("CONNECTION_CLOSED") || m.contains("Connection is closed")
-      || m.contains("Connection refused") || m.contains("closed"));
+    return m != null
+        && (m.contains("CONNECTION_CLOSED")
+            || m.contains("Connection is closed")
+            || m.contains("Connection refused")
+            || m.contains("closed"));
   }
 
   static String describe(Throwable t) {
@@ -324,6 +386,7 @@ final class RedisLink implements QueueCommands {
       return t.getClass().getSimpleName();
     }
     return t.getClass().getName().startsWith("io.vertx") || t instanceof QueueUnavailableException
-      ? m : t.getClass().getSimpleName() + ": " + m;
+        ? m
+        : t.getClass().getSimpleName() + ": " + m;
   }
 }

@@ -4,14 +4,16 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-/** A Lua script run by its SHA1 (EVALSHA), sent in full (EVAL) only when Redis does not know it, e.g. after a restart. */
+/**
+ * A Lua script run by its SHA1 (EVALSHA), sent in full (EVAL) only when Redis does not know it,
+ * e.g. after a restart.
+ */
 final class RedisScript {
 
   private final String name;
@@ -30,16 +32,18 @@ final class RedisScript {
 
   Future<Response> run(RedisLink link, List<String> keys, List<String> args) {
     return link.send(request(Command.EVALSHA, sha, keys, args))
-      .recover(err -> {
-        String m = err.getMessage();
-        if (m != null && m.startsWith("NOSCRIPT")) {
-          return link.send(request(Command.EVAL, source, keys, args));
-        }
-        return Future.failedFuture(err);
-      });
+        .recover(
+            err -> {
+              String m = err.getMessage();
+              if (m != null && m.startsWith("NOSCRIPT")) {
+                return link.send(request(Command.EVAL, source, keys, args));
+              }
+              return Future.failedFuture(err);
+            });
   }
 
-  private static Request request(Command command, String script, List<String> keys, List<String> args) {
+  private static Request request(
+      Command command, String script, List<String> keys, List<String> args) {
     Request r = Request.cmd(command).arg(script).arg(keys.size());
     for (String k : keys) {
       r.arg(k);

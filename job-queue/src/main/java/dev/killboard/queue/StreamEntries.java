@@ -4,11 +4,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The field layout of a job entry in a stream, and its encodings (XADD arguments, retry member JSON). */
+/**
+ * The field layout of a job entry in a stream, and its encodings (XADD arguments, retry member
+ * JSON).
+ */
 final class StreamEntries {
 
   static final String ID = "id";
@@ -17,31 +19,41 @@ final class StreamEntries {
   static final String ERROR = "error";
   static final String ENQUEUED = "enqueued";
 
-  private StreamEntries() {
-  }
+  private StreamEntries() {}
 
   /** XADD of a fresh job: no failed attempts yet. */
   static Request xadd(String stream, String jobId, String payloadJson, long enqueuedMillis) {
-    return Request.cmd(Command.XADD).arg(stream).arg("*")
-      .arg(ID).arg(jobId)
-      .arg(PAYLOAD).arg(payloadJson)
-      .arg(ATTEMPTS).arg("0")
-      .arg(ENQUEUED).arg(Long.toString(enqueuedMillis));
+    return Request.cmd(Command.XADD)
+        .arg(stream)
+        .arg("*")
+        .arg(ID)
+        .arg(jobId)
+        .arg(PAYLOAD)
+        .arg(payloadJson)
+        .arg(ATTEMPTS)
+        .arg("0")
+        .arg(ENQUEUED)
+        .arg(Long.toString(enqueuedMillis));
   }
 
   /**
-   * The delayed-set member for a retry. Every value is a string so Lua's cjson (which turns numbers into doubles)
-   * gives back exactly what went in.
+   * The delayed-set member for a retry. Every value is a string so Lua's cjson (which turns numbers
+   * into doubles) gives back exactly what went in.
    */
-  static String retryMember(Priority priority, Map<String, String> fields, String jobId, int failedAttempts,
-                            String error) {
-    JsonObject m = new JsonObject()
-      .put("p", priority.key())
-      .put("id", jobId)
-      .put("payload", fields.getOrDefault(PAYLOAD, "{}"))
-      .put("attempts", Integer.toString(failedAttempts))
-      .put("enqueued", fields.getOrDefault(ENQUEUED, "0"))
-      .put("error", error);
+  static String retryMember(
+      Priority priority,
+      Map<String, String> fields,
+      String jobId,
+      int failedAttempts,
+      String error) {
+    JsonObject m =
+        new JsonObject()
+            .put("p", priority.key())
+            .put("id", jobId)
+            .put("payload", fields.getOrDefault(PAYLOAD, "{}"))
+            .put("attempts", Integer.toString(failedAttempts))
+            .put("enqueued", fields.getOrDefault(ENQUEUED, "0"))
+            .put("error", error);
     return m.encode();
   }
 

@@ -2,20 +2,18 @@ package dev.killboard.queue;
 
 import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class AcknowledgementTest extends QueueTestSupport {
 
@@ -25,10 +23,13 @@ class AcknowledgementTest extends QueueTestSupport {
     String id = await(q.enqueue(queue, new JsonObject().put("characterId", 90000001)));
     Promise<Void> commit = Promise.promise();
     CompletableFuture<Job> started = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      started.complete(job);
-      return commit.future(); // completes when the "transaction commits"
-    });
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              started.complete(job);
+              return commit.future(); // completes when the "transaction commits"
+            });
     await(c.start());
     Job job = await(started);
     assertThat(job.id()).isEqualTo(id);
@@ -51,23 +52,29 @@ class AcknowledgementTest extends QueueTestSupport {
     List<Long> startedAt = Collections.synchronizedList(new ArrayList<>());
     Map<String, Integer> effects = new ConcurrentHashMap<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      startedAt.add(System.nanoTime());
-      seen.add(job.attempt() + " | " + job.lastError());
-      if (job.attempt() < 3) {
-        return Future.failedFuture(new IllegalStateException("ESI answered 502 on try " + job.attempt()));
-      }
-      effects.merge(job.id(), 1, Integer::sum); // the "database write", done once the job succeeds
-      done.complete(null);
-      return Future.succeededFuture();
-    });
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              startedAt.add(System.nanoTime());
+              seen.add(job.attempt() + " | " + job.lastError());
+              if (job.attempt() < 3) {
+                return Future.failedFuture(
+                    new IllegalStateException("ESI answered 502 on try " + job.attempt()));
+              }
+              effects.merge(
+                  job.id(), 1, Integer::sum); // the "database write", done once the job succeeds
+              done.complete(null);
+              return Future.succeededFuture();
+            });
     await(c.start());
     await(done);
 
-    assertThat(seen).containsExactly(
-      "1 | null",
-      "2 | IllegalStateException: ESI answered 502 on try 1",
-      "3 | IllegalStateException: ESI answered 502 on try 2");
+    assertThat(seen)
+        .containsExactly(
+            "1 | null",
+            "2 | IllegalStateException: ESI answered 502 on try 1",
+            "3 | IllegalStateException: ESI answered 502 on try 2");
     // Backoff with base 20 ms waits at least half the ceiling: 10 ms, then 20 ms.
     assertThat((startedAt.get(1) - startedAt.get(0)) / 1_000_000).isGreaterThanOrEqualTo(10);
     assertThat((startedAt.get(2) - startedAt.get(1)) / 1_000_000).isGreaterThanOrEqualTo(20);

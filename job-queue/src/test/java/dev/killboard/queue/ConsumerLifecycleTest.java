@@ -1,22 +1,20 @@
 package dev.killboard.queue;
 
 import static dev.killboard.testing.Await.await;
-import static dev.killboard.testing.Await.failure;
 import static dev.killboard.testing.Await.eventually;
+import static dev.killboard.testing.Await.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ConsumerLifecycleTest extends QueueTestSupport {
 
@@ -36,18 +34,24 @@ class ConsumerLifecycleTest extends QueueTestSupport {
     AtomicInteger highest = new AtomicInteger();
     AtomicInteger finished = new AtomicInteger();
     CompletableFuture<Void> all = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      highest.accumulateAndGet(running.incrementAndGet(), Math::max);
-      Promise<Void> p = Promise.promise();
-      vertx.setTimer(5, t -> {
-        running.decrementAndGet();
-        p.complete();
-        if (finished.incrementAndGet() == 12) {
-          all.complete(null);
-        }
-      });
-      return p.future();
-    }, new ConsumerOptions().concurrency(3));
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              highest.accumulateAndGet(running.incrementAndGet(), Math::max);
+              Promise<Void> p = Promise.promise();
+              vertx.setTimer(
+                  5,
+                  t -> {
+                    running.decrementAndGet();
+                    p.complete();
+                    if (finished.incrementAndGet() == 12) {
+                      all.complete(null);
+                    }
+                  });
+              return p.future();
+            },
+            new ConsumerOptions().concurrency(3));
     await(c.start());
     await(all);
     assertThat(highest.get()).isEqualTo(3);
@@ -58,11 +62,15 @@ class ConsumerLifecycleTest extends QueueTestSupport {
     JobQueue q = openShared();
     await(q.enqueueAll(queue, payloads(5), Priority.NORMAL));
     List<Promise<Void>> held = new CopyOnWriteArrayList<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      Promise<Void> p = Promise.promise();
-      held.add(p);
-      return p.future();
-    }, new ConsumerOptions().concurrency(3).name("lifecycle-" + queue));
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              Promise<Void> p = Promise.promise();
+              held.add(p);
+              return p.future();
+            },
+            new ConsumerOptions().concurrency(3).name("lifecycle-" + queue));
     await(c.start());
     eventually("three jobs in flight", () -> held.size() == 3);
 
@@ -73,10 +81,12 @@ class ConsumerLifecycleTest extends QueueTestSupport {
     await(stopping);
 
     assertThat(held).hasSize(3);
-    assertThat(await(q.status(queue))).satisfies(s -> {
-      assertThat(s.depth()).isEqualTo(new QueueDepth(2, 0, 0));
-      assertThat(s.consumers()).isZero();
-    });
+    assertThat(await(q.status(queue)))
+        .satisfies(
+            s -> {
+              assertThat(s.depth()).isEqualTo(new QueueDepth(2, 0, 0));
+              assertThat(s.consumers()).isZero();
+            });
     assertThat(c.stop()).isSameAs(stopping);
     assertThatThrownBy(() -> await(c.start())).hasMessageContaining("was already stopped");
   }
@@ -86,20 +96,26 @@ class ConsumerLifecycleTest extends QueueTestSupport {
     JobQueue q = openShared(); // visibility timeout 1 s
     String id = await(q.enqueue(queue, new JsonObject().put("n", 1)));
     CompletableFuture<Void> stuck = new CompletableFuture<>();
-    JobConsumer a = q.consumer(queue, job -> {
-      stuck.complete(null);
-      return Promise.<Void>promise().future(); // never completes
-    });
+    JobConsumer a =
+        q.consumer(
+            queue,
+            job -> {
+              stuck.complete(null);
+              return Promise.<Void>promise().future(); // never completes
+            });
     await(a.start());
     await(stuck);
     await(a.stop()); // must not hang
     assertThat(await(q.depth(queue)).inFlight()).isEqualTo(1); // not acknowledged, not lost
 
     CompletableFuture<Job> redelivered = new CompletableFuture<>();
-    JobConsumer b = q.consumer(queue, job -> {
-      redelivered.complete(job);
-      return Future.succeededFuture();
-    });
+    JobConsumer b =
+        q.consumer(
+            queue,
+            job -> {
+              redelivered.complete(job);
+              return Future.succeededFuture();
+            });
     await(b.start());
     Job job = await(redelivered);
     assertThat(job.id()).isEqualTo(id);
@@ -122,12 +138,17 @@ class ConsumerLifecycleTest extends QueueTestSupport {
   void enqueueRejectsBadInputWithClearMessages() {
     JobQueue q = open(fast(sharedRedisUrl(), "KILLBOARD_QUEUE_MAX_PAYLOAD_BYTES", "64"));
     assertThat(failure(q.enqueue("bad name!", new JsonObject())))
-      .hasMessageContaining("queue name 'bad name!' is invalid");
+        .hasMessageContaining("queue name 'bad name!' is invalid");
     assertThat(failure(q.enqueue(queue, null))).hasMessageContaining("is null: send a JSON object");
     assertThat(failure(q.enqueue(queue, new JsonObject().put("blob", "x".repeat(100)))))
-      .hasMessageContaining("above KILLBOARD_QUEUE_MAX_PAYLOAD_BYTES = 64");
-    assertThat(failure(q.enqueueAll(queue, List.of(new JsonObject(), new JsonObject().put("blob", "y".repeat(100))),
-      Priority.NORMAL))).hasMessageContaining("payload 1 for " + queue);
+        .hasMessageContaining("above KILLBOARD_QUEUE_MAX_PAYLOAD_BYTES = 64");
+    assertThat(
+            failure(
+                q.enqueueAll(
+                    queue,
+                    List.of(new JsonObject(), new JsonObject().put("blob", "y".repeat(100))),
+                    Priority.NORMAL)))
+        .hasMessageContaining("payload 1 for " + queue);
     assertThat(await(q.depth(queue)).total()).isZero(); // nothing half-stored
   }
 
@@ -141,14 +162,17 @@ class ConsumerLifecycleTest extends QueueTestSupport {
     List<Integer> seen = new CopyOnWriteArrayList<>();
     List<String> seenIds = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> all = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      seen.add(job.payload().getInteger("n"));
-      seenIds.add(job.id());
-      if (seen.size() == n) {
-        all.complete(null);
-      }
-      return Future.succeededFuture();
-    });
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              seen.add(job.payload().getInteger("n"));
+              seenIds.add(job.id());
+              if (seen.size() == n) {
+                all.complete(null);
+              }
+              return Future.succeededFuture();
+            });
     await(c.start());
     await(all);
     List<Integer> expected = new ArrayList<>();

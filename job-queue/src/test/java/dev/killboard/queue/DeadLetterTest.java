@@ -2,20 +2,18 @@ package dev.killboard.queue;
 
 import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class DeadLetterTest extends QueueTestSupport {
 
@@ -25,11 +23,17 @@ class DeadLetterTest extends QueueTestSupport {
     JsonObject payload = new JsonObject().put("characterId", 2112625428L).put("source", "scan");
     String id = await(q.enqueue(queue, payload, Priority.HIGH));
     AtomicInteger calls = new AtomicInteger();
-    JobConsumer c = q.consumer(queue, job ->
-      Future.failedFuture(new IllegalArgumentException("unexpected ESI body, call " + calls.incrementAndGet())));
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job ->
+                Future.failedFuture(
+                    new IllegalArgumentException(
+                        "unexpected ESI body, call " + calls.incrementAndGet())));
     await(c.start());
 
-    List<DeadLetter> dead = eventually("a dead letter", () -> await(q.deadLetters(queue)), l -> !l.isEmpty());
+    List<DeadLetter> dead =
+        eventually("a dead letter", () -> await(q.deadLetters(queue)), l -> !l.isEmpty());
     assertThat(dead).hasSize(1);
     DeadLetter d = dead.get(0);
     assertThat(d.jobId()).isEqualTo(id);
@@ -50,14 +54,17 @@ class DeadLetterTest extends QueueTestSupport {
     JobQueue q = openShared();
     AtomicInteger calls = new AtomicInteger();
     CompletableFuture<Void> second = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      calls.incrementAndGet();
-      if (job.payload().getInteger("n") == 1) {
-        return Future.failedFuture(new JobRejected("ESI 404: character 1 does not exist"));
-      }
-      second.complete(null);
-      return Future.succeededFuture();
-    });
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              calls.incrementAndGet();
+              if (job.payload().getInteger("n") == 1) {
+                return Future.failedFuture(new JobRejected("ESI 404: character 1 does not exist"));
+              }
+              second.complete(null);
+              return Future.succeededFuture();
+            });
     await(c.start());
     await(q.enqueue(queue, new JsonObject().put("n", 1)));
     await(q.enqueue(queue, new JsonObject().put("n", 2)));
@@ -72,28 +79,45 @@ class DeadLetterTest extends QueueTestSupport {
     JobQueue q = openShared();
     Redis raw = Redis.createClient(vertx, sharedRedisUrl());
     try {
-      await(raw.send(Request.cmd(Command.XADD).arg("kb:q:{" + queue + "}:normal").arg("*")
-        .arg("id").arg("hand-written").arg("payload").arg("{\"characterId\": 12,").arg("attempts").arg("0")));
+      await(
+          raw.send(
+              Request.cmd(Command.XADD)
+                  .arg("kb:q:{" + queue + "}:normal")
+                  .arg("*")
+                  .arg("id")
+                  .arg("hand-written")
+                  .arg("payload")
+                  .arg("{\"characterId\": 12,")
+                  .arg("attempts")
+                  .arg("0")));
     } finally {
       raw.close();
     }
     AtomicInteger calls = new AtomicInteger();
     CompletableFuture<Void> good = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      calls.incrementAndGet();
-      good.complete(null);
-      return Future.succeededFuture();
-    });
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              calls.incrementAndGet();
+              good.complete(null);
+              return Future.succeededFuture();
+            });
     await(c.start());
     await(q.enqueue(queue, new JsonObject().put("characterId", 13)));
     await(good);
-    List<DeadLetter> dead = eventually("a dead letter", () -> await(q.deadLetters(queue)), l -> !l.isEmpty());
-    assertThat(dead).singleElement().satisfies(d -> {
-      assertThat(d.jobId()).isEqualTo("hand-written");
-      assertThat(d.payload()).isEqualTo("{\"characterId\": 12,");
-      assertThat(d.payloadJson()).isNull();
-      assertThat(d.lastError()).startsWith("unreadable entry: payload is not a JSON object");
-    });
+    List<DeadLetter> dead =
+        eventually("a dead letter", () -> await(q.deadLetters(queue)), l -> !l.isEmpty());
+    assertThat(dead)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.jobId()).isEqualTo("hand-written");
+              assertThat(d.payload()).isEqualTo("{\"characterId\": 12,");
+              assertThat(d.payloadJson()).isNull();
+              assertThat(d.lastError())
+                  .startsWith("unreadable entry: payload is not a JSON object");
+            });
     assertThat(calls.get()).isEqualTo(1);
   }
 
@@ -102,16 +126,20 @@ class DeadLetterTest extends QueueTestSupport {
     JobQueue q = openShared();
     AtomicBoolean fixed = new AtomicBoolean();
     CompletableFuture<Job> succeeded = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      if (!fixed.get()) {
-        return Future.failedFuture("schema not migrated");
-      }
-      succeeded.complete(job);
-      return Future.succeededFuture();
-    });
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              if (!fixed.get()) {
+                return Future.failedFuture("schema not migrated");
+              }
+              succeeded.complete(job);
+              return Future.succeededFuture();
+            });
     await(c.start());
     String id = await(q.enqueue(queue, new JsonObject().put("typeId", 587), Priority.LOW));
-    DeadLetter d = eventually("a dead letter", () -> await(q.deadLetters(queue)), l -> !l.isEmpty()).get(0);
+    DeadLetter d =
+        eventually("a dead letter", () -> await(q.deadLetters(queue)), l -> !l.isEmpty()).get(0);
     assertThat(d.lastError()).isEqualTo("schema not migrated");
     assertThat(d.priority()).isEqualTo(Priority.LOW);
 

@@ -9,7 +9,6 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.types.BulkType;
 import io.vertx.redis.client.impl.types.MultiType;
 import io.vertx.redis.client.impl.types.NumberType;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,15 +22,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * An in-test stand-in for the queue's command connection, the narrow {@link QueueCommands} the consumer's parts use:
- * records every script run and answers with what the test queued per script (by default 1). Not a model of Redis:
- * the consumer's behaviour against Redis is tested on the real one (AcknowledgementTest, ReclaimTest...).
+ * An in-test stand-in for the queue's command connection, the narrow {@link QueueCommands} the
+ * consumer's parts use: records every script run and answers with what the test queued per script
+ * (by default 1). Not a model of Redis: the consumer's behaviour against Redis is tested on the
+ * real one (AcknowledgementTest, ReclaimTest...).
  */
 final class FakeCommands implements QueueCommands {
 
   /** One script run or command as the part sent it. */
-  record Call(String script, List<String> keys, List<String> args) {
-  }
+  record Call(String script, List<String> keys, List<String> args) {}
 
   final List<Call> calls = new CopyOnWriteArrayList<>();
   private final Map<String, Deque<Supplier<Future<Response>>>> answers = new HashMap<>();
@@ -39,7 +38,9 @@ final class FakeCommands implements QueueCommands {
 
   /** The next run of {@code script} answers with {@code reply}. */
   synchronized FakeCommands answer(String script, Response reply) {
-    answers.computeIfAbsent(script, k -> new ArrayDeque<>()).add(() -> Future.succeededFuture(reply));
+    answers
+        .computeIfAbsent(script, k -> new ArrayDeque<>())
+        .add(() -> Future.succeededFuture(reply));
     return this;
   }
 
@@ -108,34 +109,37 @@ final class FakeCommands implements QueueCommands {
 
   /** Settings whose Redis is never contacted (the fake stands in for it). */
   static QueueSettings settings(Duration visibility) {
-    return QueueSettings.fromEnvironment(Map.of(
-      "KILLBOARD_REDIS_URL", "redis://127.0.0.1:1",
-      "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", visibility.toMillis() + "ms",
-      "KILLBOARD_QUEUE_MAX_ATTEMPTS", "3",
-      "KILLBOARD_QUEUE_BACKOFF_BASE", "100ms",
-      "KILLBOARD_QUEUE_BACKOFF_MAX", "400ms",
-      "KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "200ms"));
+    return QueueSettings.fromEnvironment(
+        Map.of(
+            "KILLBOARD_REDIS_URL", "redis://127.0.0.1:1",
+            "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", visibility.toMillis() + "ms",
+            "KILLBOARD_QUEUE_MAX_ATTEMPTS", "3",
+            "KILLBOARD_QUEUE_BACKOFF_BASE", "100ms",
+            "KILLBOARD_QUEUE_BACKOFF_MAX", "400ms",
+            "KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "200ms"));
   }
 
   /** Runs {@code action} on {@code context} and waits for the future it returns. */
   static <T> T onContext(Context context, Supplier<Future<T>> action) {
     CompletableFuture<T> done = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      Future<T> f;
-      try {
-        f = action.get();
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-        return;
-      }
-      f.onComplete(ar -> {
-        if (ar.succeeded()) {
-          done.complete(ar.result());
-        } else {
-          done.completeExceptionally(ar.cause());
-        }
-      });
-    });
+    context.runOnContext(
+        v -> {
+          Future<T> f;
+          try {
+            f = action.get();
+          } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+            return;
+          }
+          f.onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  done.complete(ar.result());
+                } else {
+                  done.completeExceptionally(ar.cause());
+                }
+              });
+        });
     try {
       return done.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,16 +1,5 @@
 package dev.killboard.queue;
 
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static dev.killboard.queue.FakeCommands.bulk;
 import static dev.killboard.queue.FakeCommands.fields;
 import static dev.killboard.queue.FakeCommands.multi;
@@ -18,7 +7,20 @@ import static dev.killboard.queue.FakeCommands.num;
 import static dev.killboard.queue.FakeCommands.onContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Lease keeping against a fake command connection: heartbeat, renewal of due leases, reclaim, leave. */
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lease keeping against a fake command connection: heartbeat, renewal of due leases, reclaim,
+ * leave.
+ */
 class LeaseKeeperTest {
 
   private static Vertx vertx;
@@ -39,8 +41,13 @@ class LeaseKeeperTest {
   }
 
   private Delivery held(Priority p, String entryId, long leaseAgeMillis) {
-    Delivery d = Delivery.decode(keys, keys.stream(p), entryId,
-      Map.of(StreamEntries.PAYLOAD, "{}", StreamEntries.ATTEMPTS, "0"), 1);
+    Delivery d =
+        Delivery.decode(
+            keys,
+            keys.stream(p),
+            entryId,
+            Map.of(StreamEntries.PAYLOAD, "{}", StreamEntries.ATTEMPTS, "0"),
+            1);
     d.leaseAtNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(leaseAgeMillis);
     return d;
   }
@@ -69,7 +76,8 @@ class LeaseKeeperTest {
     List<FakeCommands.Call> renewals = link.calls("renew");
     assertThat(renewals).hasSize(2);
     assertThat(renewals.get(0).keys()).containsExactly(keys.stream(Priority.NORMAL));
-    assertThat(renewals.get(0).args()).containsExactly(settings.consumerGroup(), "c1", "2-0", "3-0");
+    assertThat(renewals.get(0).args())
+        .containsExactly(settings.consumerGroup(), "c1", "2-0", "3-0");
     assertThat(renewals.get(1).args()).containsExactly(settings.consumerGroup(), "c1", "4-0");
     assertThat(due.leaseAtNanos).isGreaterThanOrEqualTo(before);
     assertThat(dueHigh.leaseAtNanos).isGreaterThanOrEqualTo(before);
@@ -79,16 +87,21 @@ class LeaseKeeperTest {
   @Test
   void reclaimWalksTheStreamsHighestFirstUntilTheRoomIsFilled() {
     // high: one entry, delivered for the 3rd time; normal: one; low is not asked, the room is full.
-    link.answer("reclaim", multi(multi(bulk("1-0"), fields("payload", "{\"a\":1}", "attempts", "0"), num(3))))
-      .answer("reclaim", multi(multi(bulk("2-0"), fields("payload", "{}", "attempts", "1"), num(2))));
+    link.answer(
+            "reclaim",
+            multi(multi(bulk("1-0"), fields("payload", "{\"a\":1}", "attempts", "0"), num(3))))
+        .answer(
+            "reclaim", multi(multi(bulk("2-0"), fields("payload", "{}", "attempts", "1"), num(2))));
 
     List<Delivery> taken = onContext(ctx.context(), () -> leases.reclaim(2, () -> true));
 
     assertThat(leases.reclaiming()).isFalse();
     List<FakeCommands.Call> calls = link.calls("reclaim");
-    assertThat(calls).extracting(c -> c.keys().get(0))
-      .containsExactly(keys.stream(Priority.HIGH), keys.stream(Priority.NORMAL));
-    assertThat(calls.get(0).args()).containsExactly(settings.consumerGroup(), "c1", "3000", "2", "3600000");
+    assertThat(calls)
+        .extracting(c -> c.keys().get(0))
+        .containsExactly(keys.stream(Priority.HIGH), keys.stream(Priority.NORMAL));
+    assertThat(calls.get(0).args())
+        .containsExactly(settings.consumerGroup(), "c1", "3000", "2", "3600000");
     assertThat(calls.get(1).args().get(3)).as("room left").isEqualTo("1");
     assertThat(taken).extracting(d -> d.job.attempt()).containsExactly(3, 3);
     assertThat(taken).extracting(d -> d.priority).containsExactly(Priority.HIGH, Priority.NORMAL);
@@ -98,9 +111,12 @@ class LeaseKeeperTest {
   void reclaimStopsWhenTheConsumerStopsAndSkipsAFailingStream() {
     AtomicInteger asked = new AtomicInteger();
     link.fail("reclaim", new RuntimeException("NOGROUP no such group")).answer("reclaim", num(1));
-    List<Delivery> taken = onContext(ctx.context(), () -> leases.reclaim(5, () -> asked.incrementAndGet() <= 2));
+    List<Delivery> taken =
+        onContext(ctx.context(), () -> leases.reclaim(5, () -> asked.incrementAndGet() <= 2));
     assertThat(taken).isEmpty();
-    assertThat(link.calls("reclaim")).as("high failed, normal answered nonsense, then the consumer stopped").hasSize(2);
+    assertThat(link.calls("reclaim"))
+        .as("high failed, normal answered nonsense, then the consumer stopped")
+        .hasSize(2);
   }
 
   @Test

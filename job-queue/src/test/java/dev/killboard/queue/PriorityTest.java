@@ -1,18 +1,16 @@
 package dev.killboard.queue;
 
 import static dev.killboard.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PriorityTest extends QueueTestSupport {
 
@@ -33,17 +31,22 @@ class PriorityTest extends QueueTestSupport {
     await(q.enqueueAll(queue, tagged("high", 4), Priority.HIGH));
     List<String> order = Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Void> all = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      order.add(job.payload().getString("tag"));
-      if (order.size() == 12) {
-        all.complete(null);
-      }
-      return Future.succeededFuture();
-    });
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              order.add(job.payload().getString("tag"));
+              if (order.size() == 12) {
+                all.complete(null);
+              }
+              return Future.succeededFuture();
+            });
     await(c.start());
     await(all);
-    assertThat(order).containsExactly("high0", "high1", "high2", "high3", "normal0", "normal1", "normal2", "normal3",
-      "low0", "low1", "low2", "low3");
+    assertThat(order)
+        .containsExactly(
+            "high0", "high1", "high2", "high3", "normal0", "normal1", "normal2", "normal3", "low0",
+            "low1", "low2", "low3");
   }
 
   @Test
@@ -54,17 +57,20 @@ class PriorityTest extends QueueTestSupport {
     Promise<Void> firstJob = Promise.promise();
     CompletableFuture<Void> firstStarted = new CompletableFuture<>();
     CompletableFuture<Void> all = new CompletableFuture<>();
-    JobConsumer c = q.consumer(queue, job -> {
-      order.add(job.payload().getString("tag"));
-      if (order.size() == 4) {
-        all.complete(null);
-      }
-      if (order.size() == 1) {
-        firstStarted.complete(null);
-        return firstJob.future();
-      }
-      return Future.succeededFuture();
-    });
+    JobConsumer c =
+        q.consumer(
+            queue,
+            job -> {
+              order.add(job.payload().getString("tag"));
+              if (order.size() == 4) {
+                all.complete(null);
+              }
+              if (order.size() == 1) {
+                firstStarted.complete(null);
+                return firstJob.future();
+              }
+              return Future.succeededFuture();
+            });
     await(c.start());
     await(firstStarted);
     // normal1 and normal2 are waiting; the high job arrives after them.

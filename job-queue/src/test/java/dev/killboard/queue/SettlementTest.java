@@ -1,23 +1,25 @@
 package dev.killboard.queue;
 
+import static dev.killboard.queue.FakeCommands.num;
+import static dev.killboard.queue.FakeCommands.onContext;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
-import static dev.killboard.queue.FakeCommands.num;
-import static dev.killboard.queue.FakeCommands.onContext;
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Settlement against a fake command connection: which script each outcome runs, with which arguments. */
+/**
+ * Settlement against a fake command connection: which script each outcome runs, with which
+ * arguments.
+ */
 class SettlementTest {
 
   private static Vertx vertx;
@@ -46,11 +48,20 @@ class SettlementTest {
   }
 
   private Delivery delivery(String entryId, int failedBefore, int deliveries) {
-    return Delivery.decode(keys, keys.stream(Priority.NORMAL), entryId, Map.of(
-      StreamEntries.ID, "job-" + entryId,
-      StreamEntries.PAYLOAD, "{\"characterId\":7}",
-      StreamEntries.ATTEMPTS, Integer.toString(failedBefore),
-      StreamEntries.ENQUEUED, "1000"), deliveries);
+    return Delivery.decode(
+        keys,
+        keys.stream(Priority.NORMAL),
+        entryId,
+        Map.of(
+            StreamEntries.ID,
+            "job-" + entryId,
+            StreamEntries.PAYLOAD,
+            "{\"characterId\":7}",
+            StreamEntries.ATTEMPTS,
+            Integer.toString(failedBefore),
+            StreamEntries.ENQUEUED,
+            "1000"),
+        deliveries);
   }
 
   @Test
@@ -58,10 +69,16 @@ class SettlementTest {
     Settlement s = settlement();
     Delivery d = delivery("1-0", 0, 1);
     onContext(ctx.context(), () -> s.settle(d, Future.succeededFuture()));
-    onContext(ctx.context(), () -> s.settle(d, Future.failedFuture(new JobRejected("no such character"))));
-    onContext(ctx.context(), () -> s.settle(d, Future.failedFuture(new JobHandedBack("no connection", null))));
+    onContext(
+        ctx.context(),
+        () -> s.settle(d, Future.failedFuture(new JobRejected("no such character"))));
+    onContext(
+        ctx.context(),
+        () -> s.settle(d, Future.failedFuture(new JobHandedBack("no connection", null))));
 
-    assertThat(link.calls).extracting(FakeCommands.Call::script).containsExactly("ack", "ack", "release");
+    assertThat(link.calls)
+        .extracting(FakeCommands.Call::script)
+        .containsExactly("ack", "ack", "release");
     for (FakeCommands.Call c : link.calls) {
       assertThat(c.keys()).containsExactly(keys.stream(Priority.NORMAL));
       assertThat(c.args()).containsExactly(settings.consumerGroup(), "1-0");
@@ -73,7 +90,9 @@ class SettlementTest {
   void aFailureBeforeTheLastAttemptParksARetryWithBackoff() {
     Settlement s = settlement();
     Delivery d = delivery("2-0", 1, 1); // attempt 2 of 3
-    onContext(ctx.context(), () -> s.settle(d, Future.failedFuture(new IllegalStateException("ESI said 502"))));
+    onContext(
+        ctx.context(),
+        () -> s.settle(d, Future.failedFuture(new IllegalStateException("ESI said 502"))));
 
     FakeCommands.Call retry = link.calls("retry").get(0);
     assertThat(retry.keys()).containsExactly(keys.stream(Priority.NORMAL), keys.delayed());
@@ -89,9 +108,15 @@ class SettlementTest {
   @Test
   void theLastAttemptAndUnrunnableEntriesGoToTheDeadLetters() {
     Settlement s = settlement();
-    onContext(ctx.context(), () -> s.settle(delivery("3-0", 2, 1), Future.failedFuture("still broken")));
-    Delivery unreadable = Delivery.decode(keys, keys.stream(Priority.HIGH), "4-0",
-      Map.of(StreamEntries.PAYLOAD, "not json", StreamEntries.ATTEMPTS, "0"), 1);
+    onContext(
+        ctx.context(), () -> s.settle(delivery("3-0", 2, 1), Future.failedFuture("still broken")));
+    Delivery unreadable =
+        Delivery.decode(
+            keys,
+            keys.stream(Priority.HIGH),
+            "4-0",
+            Map.of(StreamEntries.PAYLOAD, "not json", StreamEntries.ATTEMPTS, "0"),
+            1);
     Delivery abandoned = delivery("5-0", 0, 4); // handed out 4 times, never settled
     assertThat(s.refuseUnrunnable(delivery("6-0", 0, 1))).as("a runnable delivery").isNull();
     onContext(ctx.context(), () -> s.refuseUnrunnable(unreadable));
@@ -102,7 +127,8 @@ class SettlementTest {
     assertThat(field(dead.get(0), "error")).isEqualTo("still broken");
     assertThat(field(dead.get(0), "attempts")).isEqualTo("3");
     assertThat(dead.get(1).keys()).containsExactly(keys.stream(Priority.HIGH), keys.dead());
-    assertThat(field(dead.get(1), "error")).startsWith("unreadable entry: payload is not a JSON object");
+    assertThat(field(dead.get(1), "error"))
+        .startsWith("unreadable entry: payload is not a JSON object");
     assertThat(field(dead.get(1), "payload")).as("kept as it was").isEqualTo("not json");
     assertThat(field(dead.get(2), "error")).startsWith("abandoned 3 time(s) without an outcome");
     assertThat(link.calls("retry")).isEmpty();
@@ -123,7 +149,9 @@ class SettlementTest {
     consuming = false;
     link.fail("ack", new QueueUnavailableException("Redis is unreachable"));
     onContext(ctx.context(), () -> s.settle(delivery("9-0", 0, 1), Future.succeededFuture()));
-    assertThat(link.calls("ack")).as("a stopping consumer does not wait for a down connection").hasSize(4);
+    assertThat(link.calls("ack"))
+        .as("a stopping consumer does not wait for a down connection")
+        .hasSize(4);
   }
 
   @Test
@@ -137,9 +165,16 @@ class SettlementTest {
   @Test
   void releaseGivesBackUnstartedEntriesOneScriptPerStream() {
     Settlement s = settlement();
-    Delivery high = Delivery.decode(keys, keys.stream(Priority.HIGH), "1-1",
-      Map.of(StreamEntries.PAYLOAD, "{}", StreamEntries.ATTEMPTS, "0"), 1);
-    onContext(ctx.context(), () -> s.release(List.of(delivery("1-0", 0, 1), high, delivery("2-0", 0, 1))));
+    Delivery high =
+        Delivery.decode(
+            keys,
+            keys.stream(Priority.HIGH),
+            "1-1",
+            Map.of(StreamEntries.PAYLOAD, "{}", StreamEntries.ATTEMPTS, "0"),
+            1);
+    onContext(
+        ctx.context(),
+        () -> s.release(List.of(delivery("1-0", 0, 1), high, delivery("2-0", 0, 1))));
     List<FakeCommands.Call> released = link.calls("release");
     assertThat(released).hasSize(2);
     assertThat(released.get(0).args()).containsExactly(settings.consumerGroup(), "1-0", "2-0");

@@ -2,18 +2,16 @@ package dev.killboard.queue;
 
 import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class StatusTest extends QueueTestSupport {
 
@@ -38,7 +36,8 @@ class StatusTest extends QueueTestSupport {
 
     AtomicBoolean release = new AtomicBoolean();
     List<Promise<Void>> heldByOne = new CopyOnWriteArrayList<>();
-    JobConsumer one = q.consumer(queue, job -> hold(release, heldByOne), new ConsumerOptions().concurrency(2));
+    JobConsumer one =
+        q.consumer(queue, job -> hold(release, heldByOne), new ConsumerOptions().concurrency(2));
     await(one.start());
     eventually("two jobs in flight at consumer one", () -> heldByOne.size() == 2);
     s = await(q.status(queue));
@@ -62,7 +61,8 @@ class StatusTest extends QueueTestSupport {
     await(stopping);
     s = await(q.status(queue));
     assertThat(s.consumers()).isEqualTo(1);
-    assertThat(s.depth()).isEqualTo(new QueueDepth(4, 2, 0)); // it finished its job and took no other
+    assertThat(s.depth())
+        .isEqualTo(new QueueDepth(4, 2, 0)); // it finished its job and took no other
 
     release.set(true);
     heldByOne.forEach(Promise::complete);

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A batch of killmails flattened into column arrays, one {@link Tuple} per table, for {@code INSERT ... SELECT FROM
- * unnest(...)}: one statement per table however many killmails, attackers and items the batch holds. Items are
- * numbered depth-first, so a container precedes its contents and nested items point at it by {@code parent_item_no}.
+ * A batch of killmails flattened into column arrays, one {@link Tuple} per table, for {@code INSERT
+ * ... SELECT FROM unnest(...)}: one statement per table however many killmails, attackers and items
+ * the batch holds. Items are numbered depth-first, so a container precedes its contents and nested
+ * items point at it by {@code parent_item_no}.
  */
 final class KillmailRows {
-  private KillmailRows() {
-  }
+  private KillmailRows() {}
 
   static Tuple killmails(List<EsiKillmail> batch) {
     int n = batch.size();
@@ -58,11 +58,18 @@ final class KillmailRows {
       JsonArray l = zkb.getJsonArray("labels");
       labels[i] = (l == null ? new JsonArray() : l).encode();
     }
-    return Tuple.of(id, hash, time, system, moon, war, location, total, fitted, destroyed, dropped, points)
-        .addValue(npc).addValue(solo).addValue(awox).addValue(labels);
+    return Tuple.of(
+            id, hash, time, system, moon, war, location, total, fitted, destroyed, dropped, points)
+        .addValue(npc)
+        .addValue(solo)
+        .addValue(awox)
+        .addValue(labels);
   }
 
-  /** zKillboard's values only, for killmails stored without them: id, then the killmail columns 7-16. */
+  /**
+   * zKillboard's values only, for killmails stored without them: id, then the killmail columns
+   * 7-16.
+   */
   static Tuple zkbValues(List<Map.Entry<Long, JsonObject>> values) {
     int n = values.size();
     Integer[] id = new Integer[n];
@@ -91,7 +98,9 @@ final class KillmailRows {
       JsonArray l = zkb.getJsonArray("labels");
       labels[i] = (l == null ? new JsonArray() : l).encode();
     }
-    return Tuple.of(id, location, total, fitted, destroyed, dropped, points, npc).addValue(solo).addValue(awox)
+    return Tuple.of(id, location, total, fitted, destroyed, dropped, points, npc)
+        .addValue(solo)
+        .addValue(awox)
         .addValue(labels);
   }
 
@@ -117,7 +126,9 @@ final class KillmailRows {
       ship[i] = intOf(v, "ship_type_id");
       damage[i] = intOf(v, "damage_taken");
       JsonObject pos = v.getJsonObject("position");
-      if (pos != null && pos.getValue("x") instanceof Number && pos.getValue("y") instanceof Number
+      if (pos != null
+          && pos.getValue("x") instanceof Number
+          && pos.getValue("y") instanceof Number
           && pos.getValue("z") instanceof Number) {
         x[i] = pos.getDouble("x");
         y[i] = pos.getDouble("y");
@@ -154,11 +165,24 @@ final class KillmailRows {
         Integer d = intOf(a, "damage_done");
         damage.add(d == null ? 0 : d);
         finalBlow.add(Boolean.TRUE.equals(a.getBoolean("final_blow")));
-        security.add(a.getValue("security_status") instanceof Number ? a.getDouble("security_status") : null);
+        security.add(
+            a.getValue("security_status") instanceof Number
+                ? a.getDouble("security_status")
+                : null);
       }
     }
-    return Tuple.of(ints(id), ints(no), ints(character), ints(corporation), ints(alliance), ints(faction), ints(ship),
-        ints(weapon), ints(damage), finalBlow.toArray(new Boolean[0]), security.toArray(new Double[0]));
+    return Tuple.of(
+        ints(id),
+        ints(no),
+        ints(character),
+        ints(corporation),
+        ints(alliance),
+        ints(faction),
+        ints(ship),
+        ints(weapon),
+        ints(damage),
+        finalBlow.toArray(new Boolean[0]),
+        security.toArray(new Double[0]));
   }
 
   static Tuple items(List<EsiKillmail> batch) {
@@ -214,8 +238,15 @@ final class KillmailRows {
     }
 
     Tuple tuple() {
-      return Tuple.of(ints(id), ints(no), ints(parent), ints(type), ints(flag), dropped.toArray(new Long[0]),
-          destroyed.toArray(new Long[0]), ints(singleton));
+      return Tuple.of(
+          ints(id),
+          ints(no),
+          ints(parent),
+          ints(type),
+          ints(flag),
+          dropped.toArray(new Long[0]),
+          destroyed.toArray(new Long[0]),
+          ints(singleton));
     }
   }
 
@@ -223,7 +254,9 @@ final class KillmailRows {
     return values.toArray(new Integer[0]);
   }
 
-  /** An optional integer field; values outside PostgreSQL's integer fail loudly instead of wrapping. */
+  /**
+   * An optional integer field; values outside PostgreSQL's integer fail loudly instead of wrapping.
+   */
   static Integer intOf(JsonObject o, String field) {
     Object v = o.getValue(field);
     if (v == null) {

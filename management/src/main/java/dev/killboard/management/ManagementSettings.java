@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Where the management server listens: {@code KILLBOARD_MANAGEMENT_HOST} (default 127.0.0.1, loopback only) and
- * {@code KILLBOARD_MANAGEMENT_PORT} (default 9090; 0 switches it off). Processes that share a host need a port each.
+ * Where the management server listens: {@code KILLBOARD_MANAGEMENT_HOST} (default 127.0.0.1,
+ * loopback only) and {@code KILLBOARD_MANAGEMENT_PORT} (default 9090; 0 switches it off). Processes
+ * that share a host need a port each.
  */
 public record ManagementSettings(String host, int port) {
 
@@ -17,10 +18,18 @@ public record ManagementSettings(String host, int port) {
 
   /** Reads the management host and port. */
   public static ManagementSettings from(Env env) {
-    return new ManagementSettings(env.string(HOST, DEFAULT_HOST, Pattern.compile("[^ /]+"),
-        "an interface address such as 127.0.0.1 (loopback only) or 0.0.0.0 (every interface)",
-        "where the management port (/health, /metrics, /budget) listens"),
-        env.integer(PORT, DEFAULT_PORT, 0, 65_535,
+    return new ManagementSettings(
+        env.string(
+            HOST,
+            DEFAULT_HOST,
+            Pattern.compile("[^ /]+"),
+            "an interface address such as 127.0.0.1 (loopback only) or 0.0.0.0 (every interface)",
+            "where the management port (/health, /metrics, /budget) listens"),
+        env.integer(
+            PORT,
+            DEFAULT_PORT,
+            0,
+            65_535,
             "the management port, a different one for each process on a host (0: off)"));
   }
 

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Debian's headless Chromium with one page, driven over the DevTools protocol (the JDK's WebSocket client): navigate,
- * wait for DOM text, take a screenshot.
+ * Debian's headless Chromium with one page, driven over the DevTools protocol (the JDK's WebSocket
+ * client): navigate, wait for DOM text, take a screenshot.
  */
 final class DevToolsPage implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -41,16 +41,34 @@ final class DevToolsPage implements AutoCloseable {
 
   DevToolsPage() throws Exception {
     profile = Files.createTempDirectory("killboard-chromium-");
-    process = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile, "--remote-debugging-port=0", "--remote-allow-origins=*",
-        "--window-size=1100,900", "about:blank")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    process =
+        new ProcessBuilder(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--remote-debugging-port=0",
+                "--remote-allow-origins=*",
+                "--window-size=1100,900",
+                "about:blank")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String browserUrl = devToolsUrl();
     int port = URI.create(browserUrl).getPort();
     HttpClient http = HttpClient.newHttpClient();
-    JsonArray targets = new JsonArray(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body());
+    JsonArray targets =
+        new JsonArray(
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
     String pageUrl = null;
     for (int i = 0; i < targets.size(); i++) {
       JsonObject t = targets.getJsonObject(i);
@@ -61,26 +79,31 @@ final class DevToolsPage implements AutoCloseable {
     if (pageUrl == null) {
       throw new IllegalStateException("Chromium lists no page target: " + targets.encode());
     }
-    socket = http.newWebSocketBuilder().buildAsync(URI.create(pageUrl), new Listener()).get(30, TimeUnit.SECONDS);
+    socket =
+        http.newWebSocketBuilder()
+            .buildAsync(URI.create(pageUrl), new Listener())
+            .get(30, TimeUnit.SECONDS);
     call("Page.enable", new JsonObject());
   }
 
   /** Chromium prints "DevTools listening on ws://…" on stderr once its endpoint is up. */
   private String devToolsUrl() throws IOException {
-    BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+    BufferedReader err =
+        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
     List<String> seen = new ArrayList<>();
     String line;
     while ((line = err.readLine()) != null) {
       int at = line.indexOf("ws://");
       if (line.startsWith("DevTools listening on") && at >= 0) {
-        Thread drain = new Thread(() -> err.lines().forEach(l -> { }), "chromium-stderr");
+        Thread drain = new Thread(() -> err.lines().forEach(l -> {}), "chromium-stderr");
         drain.setDaemon(true);
         drain.start();
         return line.substring(at).trim();
       }
       seen.add(line);
     }
-    throw new IllegalStateException("Chromium exited without a DevTools endpoint: " + String.join("\n", seen));
+    throw new IllegalStateException(
+        "Chromium exited without a DevTools endpoint: " + String.join("\n", seen));
   }
 
   /** Opens {@code url} and returns once its load event has fired. */
@@ -92,28 +115,43 @@ final class DevToolsPage implements AutoCloseable {
   }
 
   /**
-   * The text of the first element matching {@code selector} once it equals {@code expected} (a MutationObserver in the
-   * page resolves as the DOM changes), or whatever it is after {@code timeoutMs} (null when there is no such element).
+   * The text of the first element matching {@code selector} once it equals {@code expected} (a
+   * MutationObserver in the page resolves as the DOM changes), or whatever it is after {@code
+   * timeoutMs} (null when there is no such element).
    */
   String awaitText(String selector, String expected, long timeoutMs) throws Exception {
     String sel = new JsonArray().add(selector).encode();
     String exp = new JsonArray().add(expected).encode();
-    String js = "new Promise(resolve => {"
-        + " const sel = " + sel + "[0], want = " + exp + "[0];"
-        + " const text = () => { const e = document.querySelector(sel); return e ? e.textContent.trim() : null; };"
-        + " if (text() === want) { resolve(want); return; }"
-        + " const obs = new MutationObserver(() => { if (text() === want) { obs.disconnect(); resolve(want); } });"
-        + " obs.observe(document.documentElement, {subtree: true, childList: true, characterData: true});"
-        + " setTimeout(() => { obs.disconnect(); resolve(text()); }, " + timeoutMs + ");"
-        + "})";
-    JsonObject result = call("Runtime.evaluate", new JsonObject().put("expression", js).put("awaitPromise", true)
-        .put("returnByValue", true)).getJsonObject("result");
+    String js =
+        "new Promise(resolve => {"
+            + " const sel = "
+            + sel
+            + "[0], want = "
+            + exp
+            + "[0];"
+            + " const text = () => { const e = document.querySelector(sel); return e ? e.textContent.trim() : null; };"
+            + " if (text() === want) { resolve(want); return; }"
+            + " const obs = new MutationObserver(() => { if (text() === want) { obs.disconnect(); resolve(want); } });"
+            + " obs.observe(document.documentElement, {subtree: true, childList: true, characterData: true});"
+            + " setTimeout(() => { obs.disconnect(); resolve(text()); }, "
+            + timeoutMs
+            + ");"
+            + "})";
+    JsonObject result =
+        call(
+                "Runtime.evaluate",
+                new JsonObject()
+                    .put("expression", js)
+                    .put("awaitPromise", true)
+                    .put("returnByValue", true))
+            .getJsonObject("result");
     return (String) result.getValue("value");
   }
 
   /** A PNG of the page as shown. */
   byte[] screenshot() throws Exception {
-    String data = call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
+    String data =
+        call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
     return Base64.getDecoder().decode(data);
   }
 
@@ -121,7 +159,10 @@ final class DevToolsPage implements AutoCloseable {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonObject> answer = new CompletableFuture<>();
     calls.put(id, answer);
-    socket.sendText(new JsonObject().put("id", id).put("method", method).put("params", params).encode(), true)
+    socket
+        .sendText(
+            new JsonObject().put("id", id).put("method", method).put("params", params).encode(),
+            true)
         .get(10, TimeUnit.SECONDS);
     JsonObject reply = answer.get(60, TimeUnit.SECONDS);
     if (reply.containsKey("error")) {

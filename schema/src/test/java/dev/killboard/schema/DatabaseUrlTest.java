@@ -1,69 +1,86 @@
 package dev.killboard.schema;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+
 class DatabaseUrlTest {
 
-    @Test
-    void libpqUrlWithCredentialsBecomesACredentialFreeJdbcUrl() {
-        DatabaseUrl url = DatabaseUrl.parse("postgresql://doadmin:s3cr%40t+x@db-1.example.com:25060/defaultdb?sslmode=require");
-        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db-1.example.com:25060/defaultdb?sslmode=require");
-        assertThat(url.user()).contains("doadmin");
-        assertThat(url.password()).contains("s3cr@t+x");
-        assertThat(url.host()).isEqualTo("db-1.example.com");
-        assertThat(url.port()).isEqualTo(25060);
-        assertThat(url.database()).isEqualTo("defaultdb");
-        assertThat(url.toString()).doesNotContain("s3cr");
-    }
+  @Test
+  void libpqUrlWithCredentialsBecomesACredentialFreeJdbcUrl() {
+    DatabaseUrl url =
+        DatabaseUrl.parse(
+            "postgresql://doadmin:s3cr%40t+x@db-1.example.com:25060/defaultdb?sslmode=require");
+    assertThat(url.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db-1.example.com:25060/defaultdb?sslmode=require");
+    assertThat(url.user()).contains("doadmin");
+    assertThat(url.password()).contains("s3cr@t+x");
+    assertThat(url.host()).isEqualTo("db-1.example.com");
+    assertThat(url.port()).isEqualTo(25060);
+    assertThat(url.database()).isEqualTo("defaultdb");
+    assertThat(url.toString()).doesNotContain("s3cr");
+  }
 
-    @Test
-    void jdbcUrlParametersUserAndPasswordAreLiftedOut() {
-        DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://127.0.0.1:5433/killboard?user=killboard&password=a%26b+c&ApplicationName=x");
-        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5433/killboard?ApplicationName=x");
-        assertThat(url.user()).contains("killboard");
-        assertThat(url.password()).as("form-decoded like pgjdbc does").contains("a&b c");
-    }
+  @Test
+  void jdbcUrlParametersUserAndPasswordAreLiftedOut() {
+    DatabaseUrl url =
+        DatabaseUrl.parse(
+            "jdbc:postgresql://127.0.0.1:5433/killboard?user=killboard&password=a%26b+c&ApplicationName=x");
+    assertThat(url.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://127.0.0.1:5433/killboard?ApplicationName=x");
+    assertThat(url.user()).contains("killboard");
+    assertThat(url.password()).as("form-decoded like pgjdbc does").contains("a&b c");
+  }
 
-    @Test
-    void defaultsThePortAndAcceptsThePostgresScheme() {
-        DatabaseUrl url = DatabaseUrl.parse("  postgres://localhost/kb  ");
-        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/kb");
-        assertThat(url.user()).isEmpty();
-        assertThat(url.password()).isEmpty();
-    }
+  @Test
+  void defaultsThePortAndAcceptsThePostgresScheme() {
+    DatabaseUrl url = DatabaseUrl.parse("  postgres://localhost/kb  ");
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/kb");
+    assertThat(url.user()).isEmpty();
+    assertThat(url.password()).isEmpty();
+  }
 
-    @Test
-    void rejectsWhatItCannotUseWithoutEchoingThePassword() {
-        assertThatThrownBy(() -> DatabaseUrl.parse("mysql://u:hunter2@h/db"))
-                .hasMessageContaining("unsupported URL scheme").hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:hunter2@h:5432/"))
-                .hasMessageContaining("no database name").hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql:///db?password=hunter2"))
-                .hasMessageContaining("no host").hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:hun%zzter2@h/db"))
-                .hasMessageContaining("malformed").hasMessageNotContaining("hunter2").hasMessageNotContaining("zz");
-        assertThatThrownBy(() -> DatabaseUrl.parse(""))
-                .hasMessageContaining("empty");
-    }
+  @Test
+  void rejectsWhatItCannotUseWithoutEchoingThePassword() {
+    assertThatThrownBy(() -> DatabaseUrl.parse("mysql://u:hunter2@h/db"))
+        .hasMessageContaining("unsupported URL scheme")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:hunter2@h:5432/"))
+        .hasMessageContaining("no database name")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> DatabaseUrl.parse("jdbc:postgresql:///db?password=hunter2"))
+        .hasMessageContaining("no host")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:hun%zzter2@h/db"))
+        .hasMessageContaining("malformed")
+        .hasMessageNotContaining("hunter2")
+        .hasMessageNotContaining("zz");
+    assertThatThrownBy(() -> DatabaseUrl.parse("")).hasMessageContaining("empty");
+  }
 
-    @Test
-    void redactsPasswordsInFreeText() {
-        assertThat(DatabaseUrl.redact("failed for postgresql://u:hunter2@h/db and jdbc:postgresql://h/db?user=u&password=hunter2&x=1"))
-                .isEqualTo("failed for postgresql://u:****@h/db and jdbc:postgresql://h/db?user=u&password=****&x=1");
-        assertThat(SchemaMigrations.redact("token hunter2 leaked", "hunter2")).isEqualTo("token **** leaked");
-    }
+  @Test
+  void redactsPasswordsInFreeText() {
+    assertThat(
+            DatabaseUrl.redact(
+                "failed for postgresql://u:hunter2@h/db and jdbc:postgresql://h/db?user=u&password=hunter2&x=1"))
+        .isEqualTo(
+            "failed for postgresql://u:****@h/db and jdbc:postgresql://h/db?user=u&password=****&x=1");
+    assertThat(SchemaMigrations.redact("token hunter2 leaked", "hunter2"))
+        .isEqualTo("token **** leaked");
+  }
 
-    @Test
-    void exposesSslModeAndParametersAndRejectsUnknownModes() {
-        DatabaseUrl url = DatabaseUrl.parse("postgresql://u:hunter2@h:25060/db?SSLMode=verify-full&sslrootcert=%2Fetc%2Fca.crt");
-        assertThat(url.sslMode()).contains("verify-full");
-        assertThat(url.parameter("sslrootcert")).contains("/etc/ca.crt");
-        assertThat(DatabaseUrl.parse("postgresql://h/db").sslMode()).isEmpty();
-        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:hunter2@h/db?sslmode=required"))
-                .hasMessageContaining("sslmode='required'").hasMessageContaining("verify-full")
-                .hasMessageNotContaining("hunter2");
-    }
+  @Test
+  void exposesSslModeAndParametersAndRejectsUnknownModes() {
+    DatabaseUrl url =
+        DatabaseUrl.parse(
+            "postgresql://u:hunter2@h:25060/db?SSLMode=verify-full&sslrootcert=%2Fetc%2Fca.crt");
+    assertThat(url.sslMode()).contains("verify-full");
+    assertThat(url.parameter("sslrootcert")).contains("/etc/ca.crt");
+    assertThat(DatabaseUrl.parse("postgresql://h/db").sslMode()).isEmpty();
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u:hunter2@h/db?sslmode=required"))
+        .hasMessageContaining("sslmode='required'")
+        .hasMessageContaining("verify-full")
+        .hasMessageNotContaining("hunter2");
+  }
 }

@@ -1,6 +1,9 @@
 package dev.killboard.budget;
 
-/** No permit of a budget class came free within the pool's connection timeout. Retryable: the work was not started. */
+/**
+ * No permit of a budget class came free within the pool's connection timeout. Retryable: the work
+ * was not started.
+ */
 public final class BudgetExhaustedException extends RuntimeException {
   private final String budgetClass;
 

@@ -24,6 +24,9 @@ public interface BudgetedPool {
   /** Permits this pool holds right now (one per physical connection, plus connects in progress). */
   int permitsHeld();
 
-  /** Closes this handle; the physical pool closes when its last handle does, and completes once its permits are back. */
+  /**
+   * Closes this handle; the physical pool closes when its last handle does, and completes once its
+   * permits are back.
+   */
   Future<Void> close();
 }

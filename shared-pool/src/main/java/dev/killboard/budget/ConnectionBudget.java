@@ -1,13 +1,11 @@
 package dev.killboard.budget;
 
-import dev.killboard.config.ConfigurationException;
-
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.impl.BudgetMeters;
 import dev.killboard.budget.impl.BudgetReconciler;
-import dev.killboard.budget.impl.CpSessions;
 import dev.killboard.budget.impl.CallerContext;
 import dev.killboard.budget.impl.ClassSemaphores;
+import dev.killboard.budget.impl.CpSessions;
 import dev.killboard.budget.impl.HolderRegistry;
 import dev.killboard.budget.impl.PermitGatedPgDriver;
 import dev.killboard.budget.impl.PoolAccount;
@@ -16,6 +14,7 @@ import dev.killboard.budget.impl.SessionFence;
 import dev.killboard.budget.impl.SessionGuard;
 import dev.killboard.budget.impl.WarmKeeper;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.runtime.PerVertx;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -40,17 +39,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster-wide budget of physical PostgreSQL connections, as seen from one clustered Vert.x instance.
+ * The cluster-wide budget of physical PostgreSQL connections, as seen from one clustered Vert.x
+ * instance.
  *
- * <p>Every pool it opens is vertx-pg-client's own Pool; each physical connection takes one permit of its class's
- * Hazelcast CP semaphore before it is opened and gives it back only after it has closed. The cluster therefore never
- * holds more connections than the budget, whatever the number of processes and verticle instances.
+ * <p>Every pool it opens is vertx-pg-client's own Pool; each physical connection takes one permit
+ * of its class's Hazelcast CP semaphore before it is opened and gives it back only after it has
+ * closed. The cluster therefore never holds more connections than the budget, whatever the number
+ * of processes and verticle instances.
  */
 public final class ConnectionBudget {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionBudget.class);
-  private static final PerVertx<Future<ConnectionBudget>> BY_VERTX = PerVertx.of("connection budget");
+  private static final PerVertx<Future<ConnectionBudget>> BY_VERTX =
+      PerVertx.of("connection budget");
   private static final long CLOSE_RELEASE_DEADLINE_MS = 8_000;
   private static final long UNDEPLOY_DEADLINE_MS = 15_000;
+
   /** Cluster-wide record of each database's connection limits, read once by the first member. */
   public static final String SERVER_LIMITS_MAP = "killboard.budget.server";
 
@@ -64,22 +67,35 @@ public final class ConnectionBudget {
   private final long snapshotTimer;
   private final AtomicBoolean snapshotting = new AtomicBoolean();
   private final BudgetMeters meters;
-  /** A context of the budget's own: its timers and shared pools must outlive any one verticle's deployment. */
+
+  /**
+   * A context of the budget's own: its timers and shared pools must outlive any one verticle's
+   * deployment.
+   */
   private final io.vertx.core.internal.ContextInternal home;
+
   private final Map<String, SharedPool> shared = new ConcurrentHashMap<>();
   private final Map<String, PoolAccount> accounts = new ConcurrentHashMap<>();
-  /** Permits held outside any pool ({@link #withPermit}), per CP session: the reconciler counts them as covered. */
+
+  /**
+   * Permits held outside any pool ({@link #withPermit}), per CP session: the reconciler counts them
+   * as covered.
+   */
   private final Map<Long, AtomicInteger> oneShotPermits = new ConcurrentHashMap<>();
+
   private final Set<PhysicalPool> physicals = ConcurrentHashMap.newKeySet();
   private final AtomicInteger poolSeq = new AtomicInteger();
   private volatile Future<ServerLimits> serverCheck;
-  // Vert.x runs close hooks before it undeploys: the verticles that use the pools are stopped first (they stop taking
+  // Vert.x runs close hooks before it undeploys: the verticles that use the pools are stopped first
+  // (they stop taking
   // jobs and finish or hand back what they hold), then the pools close and give their permits back.
-  private final io.vertx.core.Closeable closeHook = completion -> undeployAll().eventually(this::closeOnce)
-      .onComplete(ar -> completion.succeed());
+  private final io.vertx.core.Closeable closeHook =
+      completion ->
+          undeployAll().eventually(this::closeOnce).onComplete(ar -> completion.succeed());
   private Future<Void> closing;
 
-  private ConnectionBudget(Vertx vertx, BudgetSettings settings, ClassSemaphores semaphores, HolderRegistry registry) {
+  private ConnectionBudget(
+      Vertx vertx, BudgetSettings settings, ClassSemaphores semaphores, HolderRegistry registry) {
     this.vertx = vertx;
     this.settings = settings;
     this.semaphores = semaphores;
@@ -88,22 +104,45 @@ public final class ConnectionBudget {
     this.home = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
     this.fence = new SessionFence(vertx, home, hz, semaphores, 2_000);
     this.meters = new BudgetMeters(this, semaphores, home);
-    // Divergence must outlast a dead member's session (its permits come back by themselves) before it is repaired.
+    // Divergence must outlast a dead member's session (its permits come back by themselves) before
+    // it is repaired.
     long ttl = hz.getConfig().getCPSubsystemConfig().getSessionTimeToLiveSeconds() * 1000L;
-    this.reconciler = new BudgetReconciler(home, hz, semaphores, registry, accounts.values(),
-        session -> oneShotPermits.getOrDefault(session, new AtomicInteger()).get(), fence, 2_000, ttl + 5_000);
-    // The holders' snapshot: refreshed each second, one read at a time, never waited for by a permit request.
-    this.snapshotTimer = home.setPeriodic(1_000, id -> {
-      if (snapshotting.compareAndSet(false, true)) {
-        semaphores.blocking(() -> {
-          registry.refresh();
-          return null;
-        }).onComplete(ar -> snapshotting.set(false));
-      }
-    });
-    this.guard = new SessionGuard(home, hz, semaphores, registry,
-        () -> physicals.stream().findFirst().map(p -> p.pool).orElse(null));
-    // Closing Vert.x closes the budget too, before the member leaves the cluster, so permits go back at once.
+    this.reconciler =
+        new BudgetReconciler(
+            home,
+            hz,
+            semaphores,
+            registry,
+            accounts.values(),
+            session -> oneShotPermits.getOrDefault(session, new AtomicInteger()).get(),
+            fence,
+            2_000,
+            ttl + 5_000);
+    // The holders' snapshot: refreshed each second, one read at a time, never waited for by a
+    // permit request.
+    this.snapshotTimer =
+        home.setPeriodic(
+            1_000,
+            id -> {
+              if (snapshotting.compareAndSet(false, true)) {
+                semaphores
+                    .blocking(
+                        () -> {
+                          registry.refresh();
+                          return null;
+                        })
+                    .onComplete(ar -> snapshotting.set(false));
+              }
+            });
+    this.guard =
+        new SessionGuard(
+            home,
+            hz,
+            semaphores,
+            registry,
+            () -> physicals.stream().findFirst().map(p -> p.pool).orElse(null));
+    // Closing Vert.x closes the budget too, before the member leaves the cluster, so permits go
+    // back at once.
     ((io.vertx.core.internal.VertxInternal) vertx).addCloseHook(closeHook);
   }
 
@@ -115,7 +154,10 @@ public final class ConnectionBudget {
     return CallerContext.deliver(budget);
   }
 
-  /** Joins the cluster's budget semaphores (creating them on first use) after validating the settings. */
+  /**
+   * Joins the cluster's budget semaphores (creating them on first use) after validating the
+   * settings.
+   */
   public static Future<ConnectionBudget> start(Vertx vertx, BudgetSettings settings) {
     try {
       settings.validate();
@@ -126,16 +168,25 @@ public final class ConnectionBudget {
     try {
       hz = ClusteredVertx.hazelcast(vertx);
     } catch (IllegalStateException e) {
-      return Future.failedFuture(new ConfigurationException("The connection budget needs a clustered Vert.x instance with the"
-          + " Hazelcast cluster manager (start with -cluster, or ClusteredVertx.start): " + e.getMessage()));
+      return Future.failedFuture(
+          new ConfigurationException(
+              "The connection budget needs a clustered Vert.x instance with the"
+                  + " Hazelcast cluster manager (start with -cluster, or ClusteredVertx.start): "
+                  + e.getMessage()));
     }
-    return vertx.<HolderRegistry>executeBlocking(() -> HolderRegistry.open(hz), false)
-        .compose(registry -> ClassSemaphores.join(vertx, hz, settings)
-            .map(semaphores -> new ConnectionBudget(vertx, settings, semaphores, registry)))
+    return vertx
+        .<HolderRegistry>executeBlocking(() -> HolderRegistry.open(hz), false)
+        .compose(
+            registry ->
+                ClassSemaphores.join(vertx, hz, settings)
+                    .map(semaphores -> new ConnectionBudget(vertx, settings, semaphores, registry)))
         .onSuccess(b -> LOG.info("Joined the connection budget: {}", settings));
   }
 
-  /** A worker verticle instance's own pool, with the worker profile of the settings (env overrides applied). */
+  /**
+   * A worker verticle instance's own pool, with the worker profile of the settings (env overrides
+   * applied).
+   */
   public Future<BudgetedPool> openWorkerPool(String owner) {
     return openPool(settings.workerProfile(), owner);
   }
@@ -148,11 +199,16 @@ public final class ConnectionBudget {
       return Future.failedFuture(e);
     }
     PhysicalPool physical = createPool(profile, owner);
-    return CallerContext.deliver(checkServer(physical).map(v -> (BudgetedPool) physical.handle())
-        .recover(err -> physical.closeNow().transform(ar -> Future.failedFuture(err))));
+    return CallerContext.deliver(
+        checkServer(physical)
+            .map(v -> (BudgetedPool) physical.handle())
+            .recover(err -> physical.closeNow().transform(ar -> Future.failedFuture(err))));
   }
 
-  /** One pool per Vert.x instance and profile, shared by every caller (API instances); each caller gets a handle to close. */
+  /**
+   * One pool per Vert.x instance and profile, shared by every caller (API instances); each caller
+   * gets a handle to close.
+   */
   public Future<BudgetedPool> sharedPool(PoolProfile profile, String owner) {
     try {
       profile.validate(settings);
@@ -165,28 +221,56 @@ public final class ConnectionBudget {
   }
 
   private PhysicalPool createPool(PoolProfile profile, String owner) {
-    String poolId = profile.budgetClass() + "-" + poolSeq.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String poolId =
+        profile.budgetClass()
+            + "-"
+            + poolSeq.incrementAndGet()
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
     PoolAccount account = new PoolAccount(poolId, owner, profile, semaphores, registry, fence);
-    PoolOptions options = new PoolOptions()
-        .setName("killboard-" + poolId)
-        .setMaxSize(profile.maxSize())
-        .setIdleTimeout((int) profile.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setMaxLifetime((int) profile.maxLifetime().toMillis()).setMaxLifetimeUnit(TimeUnit.MILLISECONDS)
-        // The pool's wait includes the permit wait, which is itself bounded by the same timeout.
-        .setConnectionTimeout((int) profile.connectionTimeout().toMillis() * 2).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setPoolCleanerPeriod(500);
-    Pool pool = ClientBuilder.pool(new PermitGatedPgDriver(account, account.activity(), profile.pipelined()))
-        .with(options)
-        .connectingTo(settings.database().connectOptions(SessionGuard.applicationName(profile.label().toLowerCase(),
-            ClusteredVertx.hazelcast(vertx).getCluster().getLocalMember().getAddress().toString(), owner)))
-        .using(vertx)
-        .build();
+    PoolOptions options =
+        new PoolOptions()
+            .setName("killboard-" + poolId)
+            .setMaxSize(profile.maxSize())
+            .setIdleTimeout((int) profile.idleTimeout().toMillis())
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            .setMaxLifetime((int) profile.maxLifetime().toMillis())
+            .setMaxLifetimeUnit(TimeUnit.MILLISECONDS)
+            // The pool's wait includes the permit wait, which is itself bounded by the same
+            // timeout.
+            .setConnectionTimeout((int) profile.connectionTimeout().toMillis() * 2)
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+            .setPoolCleanerPeriod(500);
+    Pool pool =
+        ClientBuilder.pool(
+                new PermitGatedPgDriver(account, account.activity(), profile.pipelined()))
+            .with(options)
+            .connectingTo(
+                settings
+                    .database()
+                    .connectOptions(
+                        SessionGuard.applicationName(
+                            profile.label().toLowerCase(),
+                            ClusteredVertx.hazelcast(vertx)
+                                .getCluster()
+                                .getLocalMember()
+                                .getAddress()
+                                .toString(),
+                            owner)))
+            .using(vertx)
+            .build();
     accounts.put(poolId, account);
     fence.register(account);
     meters.poolOpened(account);
-    PoolAccount.EVENTS.info("[{}] PostgreSQL pool configured: max={} connections, min={}, idleTimeout={}s, pid={}", profile.label(),
-        profile.maxSize(), profile.minSize(), profile.idleTimeout().toSeconds(), ProcessHandle.current().pid());
-    WarmKeeper keeper = profile.minSize() > 0 ? new WarmKeeper(vertx, home, pool, account, profile) : null;
+    PoolAccount.EVENTS.info(
+        "[{}] PostgreSQL pool configured: max={} connections, min={}, idleTimeout={}s, pid={}",
+        profile.label(),
+        profile.maxSize(),
+        profile.minSize(),
+        profile.idleTimeout().toSeconds(),
+        ProcessHandle.current().pid());
+    WarmKeeper keeper =
+        profile.minSize() > 0 ? new WarmKeeper(vertx, home, pool, account, profile) : null;
     PhysicalPool physical = new PhysicalPool(pool, account, keeper);
     physicals.add(physical);
     return physical;
@@ -197,8 +281,10 @@ public final class ConnectionBudget {
     if (check == null) {
       synchronized (this) {
         if (serverCheck == null) {
-          // Only limits that passed a check are recorded: a failed check reads the server again next time.
-          serverCheck = readLimits(physical.pool, false).map(this::checked).compose(this::recordLimits);
+          // Only limits that passed a check are recorded: a failed check reads the server again
+          // next time.
+          serverCheck =
+              readLimits(physical.pool, false).map(this::checked).compose(this::recordLimits);
           serverCheck.onFailure(err -> serverCheck = null);
         }
         check = serverCheck;
@@ -212,7 +298,8 @@ public final class ConnectionBudget {
     return limits;
   }
 
-  // The first member to read the server's limits records them for the cluster: a member started during a shortage
+  // The first member to read the server's limits records them for the cluster: a member started
+  // during a shortage
   // checks its settings against that record instead of waiting for a permit before it may start.
   private String limitsKey() {
     DatabaseSettings db = settings.database();
@@ -221,56 +308,70 @@ public final class ConnectionBudget {
 
   private Future<ServerLimits> recordedLimits() {
     HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
-    return semaphores.blocking(() -> {
-      String json = hz.<String, String>getMap(SERVER_LIMITS_MAP).get(limitsKey());
-      return json == null ? null : ServerLimits.fromJson(new io.vertx.core.json.JsonObject(json));
-    });
+    return semaphores.blocking(
+        () -> {
+          String json = hz.<String, String>getMap(SERVER_LIMITS_MAP).get(limitsKey());
+          return json == null
+              ? null
+              : ServerLimits.fromJson(new io.vertx.core.json.JsonObject(json));
+        });
   }
 
   private Future<ServerLimits> recordLimits(ServerLimits limits) {
     HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
-    return semaphores.blocking(() -> {
-      hz.<String, String>getMap(SERVER_LIMITS_MAP).put(limitsKey(), limits.toJson().encode());
-      return limits;
-    });
+    return semaphores.blocking(
+        () -> {
+          hz.<String, String>getMap(SERVER_LIMITS_MAP).put(limitsKey(), limits.toJson().encode());
+          return limits;
+        });
   }
 
   /**
-   * Reads the limits through the pool (which also proves the credentials). During a shortage the limits another member
-   * recorded serve instead, so the member starts without a connection; without a record, and while the server is
-   * unreachable, it waits, logging once.
+   * Reads the limits through the pool (which also proves the credentials). During a shortage the
+   * limits another member recorded serve instead, so the member starts without a connection;
+   * without a record, and while the server is unreachable, it waits, logging once.
    */
   private Future<ServerLimits> readLimits(Pool pool, boolean waitLogged) {
-    return ServerLimits.read(pool).recover(err -> {
-      // No permit in time, or the pool's own wait (which includes the permit wait) ran out first on a busy machine.
-      boolean shortage = ConnectionShortage.is(err);
-      if (!shortage && !unreachable(err)) {
-        return Future.failedFuture(err);
-      }
-      Future<ServerLimits> recorded = shortage ? recordedLimits() : Future.succeededFuture();
-      return recorded.compose(limits -> {
-        if (limits != null) {
-          LOG.info("No connection permit free to read the server's limits: checking against the limits the cluster"
-              + " recorded ({})", err.getMessage());
-          return Future.succeededFuture(limits);
-        }
-        if (!waitLogged) {
-          LOG.warn("Waiting to read the server's connection limits before the first pool of this member serves: {}",
-              err.getMessage());
-        }
-        Promise<Void> later = Promise.promise();
-        vertx.setTimer(shortage ? 1 : 2_000, id -> later.complete());
-        return later.future().compose(v -> readLimits(pool, true));
-      });
-    });
+    return ServerLimits.read(pool)
+        .recover(
+            err -> {
+              // No permit in time, or the pool's own wait (which includes the permit wait) ran out
+              // first on a busy machine.
+              boolean shortage = ConnectionShortage.is(err);
+              if (!shortage && !unreachable(err)) {
+                return Future.failedFuture(err);
+              }
+              Future<ServerLimits> recorded =
+                  shortage ? recordedLimits() : Future.succeededFuture();
+              return recorded.compose(
+                  limits -> {
+                    if (limits != null) {
+                      LOG.info(
+                          "No connection permit free to read the server's limits: checking against the limits the cluster"
+                              + " recorded ({})",
+                          err.getMessage());
+                      return Future.succeededFuture(limits);
+                    }
+                    if (!waitLogged) {
+                      LOG.warn(
+                          "Waiting to read the server's connection limits before the first pool of this member serves: {}",
+                          err.getMessage());
+                    }
+                    Promise<Void> later = Promise.promise();
+                    vertx.setTimer(shortage ? 1 : 2_000, id -> later.complete());
+                    return later.future().compose(v -> readLimits(pool, true));
+                  });
+            });
   }
 
   private static boolean unreachable(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof io.vertx.core.VertxException
-          && String.valueOf(t.getMessage()).contains("Connection refused")
-          || t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
-          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof io.vertx.core.VertxException
+              && String.valueOf(t.getMessage()).contains("Connection refused")
+          || t instanceof io.vertx.pgclient.PgException pg
+              && pg.getSqlState() != null
+              && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
         return true;
       }
     }
@@ -278,87 +379,154 @@ public final class ConnectionBudget {
   }
 
   /**
-   * Runs blocking work that opens a physical connection of its own outside any pool (Flyway's JDBC connection, an
-   * import's COPY) while holding one permit of {@code budgetClass}, so that connection counts against the budget too.
-   * The work runs on the budget's threads; the permit is given back when it ends, however it ends.
+   * Runs blocking work that opens a physical connection of its own outside any pool (Flyway's JDBC
+   * connection, an import's COPY) while holding one permit of {@code budgetClass}, so that
+   * connection counts against the budget too. The work runs on the budget's threads; the permit is
+   * given back when it ends, however it ends.
    */
   public <T> Future<T> withPermit(String budgetClass, String owner, Callable<T> work) {
     Integer size = semaphores.sizes().get(budgetClass);
     if (size == null) {
-      return Future.failedFuture(new ConfigurationException("Unknown budget class '" + budgetClass + "'; configured classes are "
-          + semaphores.sizes().keySet() + "."));
+      return Future.failedFuture(
+          new ConfigurationException(
+              "Unknown budget class '"
+                  + budgetClass
+                  + "'; configured classes are "
+                  + semaphores.sizes().keySet()
+                  + "."));
     }
     String id = budgetClass + "-oneshot-" + poolSeq.incrementAndGet();
-    java.time.Duration timeout = budgetClass.equals(PoolProfile.API_CLASS) ? settings.apiProfile().connectionTimeout()
-        : settings.workerProfile().connectionTimeout();
-    return CallerContext.deliver(semaphores.tryAcquire(budgetClass, timeout).compose(session -> {
-      if (session == CpSessions.NO_SESSION) {
-        return Future.failedFuture(new BudgetExhaustedException(budgetClass, "No permit of budget class '" + budgetClass
-            + "' came free within " + timeout.toSeconds() + "s for " + owner + "; it was not started and can be retried."));
-      }
-      registry.record(id, owner, budgetClass, 1);
-      // Counted as this member's, outside its pools: work that waits long (a migration behind Flyway's lock on a busy
-      // machine) must not look like an orphan permit to the reconciler.
-      oneShotPermits.computeIfAbsent(session, s -> new AtomicInteger()).incrementAndGet();
-      return semaphores.blocking(work).eventually(() -> {
-        registry.record(id, owner, budgetClass, 0);
-        return semaphores.release(budgetClass, session).eventually(() -> {
-          oneShotPermits.computeIfPresent(session, (s, n) -> n.decrementAndGet() <= 0 ? null : n);
-          return Future.succeededFuture();
-        }).mapEmpty();
-      });
-    }));
+    java.time.Duration timeout =
+        budgetClass.equals(PoolProfile.API_CLASS)
+            ? settings.apiProfile().connectionTimeout()
+            : settings.workerProfile().connectionTimeout();
+    return CallerContext.deliver(
+        semaphores
+            .tryAcquire(budgetClass, timeout)
+            .compose(
+                session -> {
+                  if (session == CpSessions.NO_SESSION) {
+                    return Future.failedFuture(
+                        new BudgetExhaustedException(
+                            budgetClass,
+                            "No permit of budget class '"
+                                + budgetClass
+                                + "' came free within "
+                                + timeout.toSeconds()
+                                + "s for "
+                                + owner
+                                + "; it was not started and can be retried."));
+                  }
+                  registry.record(id, owner, budgetClass, 1);
+                  // Counted as this member's, outside its pools: work that waits long (a migration
+                  // behind Flyway's lock on a busy
+                  // machine) must not look like an orphan permit to the reconciler.
+                  oneShotPermits
+                      .computeIfAbsent(session, s -> new AtomicInteger())
+                      .incrementAndGet();
+                  return semaphores
+                      .blocking(work)
+                      .eventually(
+                          () -> {
+                            registry.record(id, owner, budgetClass, 0);
+                            return semaphores
+                                .release(budgetClass, session)
+                                .eventually(
+                                    () -> {
+                                      oneShotPermits.computeIfPresent(
+                                          session, (s, n) -> n.decrementAndGet() <= 0 ? null : n);
+                                      return Future.succeededFuture();
+                                    })
+                                .mapEmpty();
+                          });
+                }));
   }
 
   /**
-   * Like {@link #withPermit}, but a shortage means waiting as long as it takes (logged once, with who holds the
-   * permits), never failing: for start-up work such as migrations, which must not fail a deployment over a shortage.
+   * Like {@link #withPermit}, but a shortage means waiting as long as it takes (logged once, with
+   * who holds the permits), never failing: for start-up work such as migrations, which must not
+   * fail a deployment over a shortage.
    */
   public <T> Future<T> withPermitWhenFree(String budgetClass, String owner, Callable<T> work) {
-    // Recorded as a waiter for the status (budget status, /budget) from its first shortage until it got its permit.
+    // Recorded as a waiter for the status (budget status, /budget) from its first shortage until it
+    // got its permit.
     String waiter = budgetClass + "-waiting-" + poolSeq.incrementAndGet();
     long since = System.currentTimeMillis();
-    Callable<T> granted = () -> {
-      registry.record(waiter, owner, budgetClass, 0, List.of(), 0, 0); // it holds its permit now: no longer waiting
-      return work.call();
-    };
+    Callable<T> granted =
+        () -> {
+          registry.record(
+              waiter,
+              owner,
+              budgetClass,
+              0,
+              List.of(),
+              0,
+              0); // it holds its permit now: no longer waiting
+          return work.call();
+        };
     return withPermitWhenFree(budgetClass, owner, granted, false, waiter, since)
         .onComplete(ar -> registry.record(waiter, owner, budgetClass, 0, List.of(), 0, 0));
   }
 
-  private <T> Future<T> withPermitWhenFree(String budgetClass, String owner, Callable<T> work,
-      boolean waitLogged, String waiter, long since) {
-    return withPermit(budgetClass, owner, work).recover(err -> {
-      if (!(err instanceof BudgetExhaustedException)) {
-        return Future.failedFuture(err);
-      }
-      registry.record(waiter, owner, budgetClass, 0, List.of(), 1, since);
-      if (!waitLogged) {
-        Future<BudgetStatus> now = status();
-        now.onComplete(ar -> LOG.warn("{} waits for a permit of class '{}' (no permit came free yet; it goes on waiting):"
-            + " {}", owner, budgetClass, ar.succeeded() ? ar.result().classes().get(budgetClass).holders()
-            : "holders could not be read"));
-      }
-      return withPermitWhenFree(budgetClass, owner, work, true, waiter, since);
-    });
+  private <T> Future<T> withPermitWhenFree(
+      String budgetClass,
+      String owner,
+      Callable<T> work,
+      boolean waitLogged,
+      String waiter,
+      long since) {
+    return withPermit(budgetClass, owner, work)
+        .recover(
+            err -> {
+              if (!(err instanceof BudgetExhaustedException)) {
+                return Future.failedFuture(err);
+              }
+              registry.record(waiter, owner, budgetClass, 0, List.of(), 1, since);
+              if (!waitLogged) {
+                Future<BudgetStatus> now = status();
+                now.onComplete(
+                    ar ->
+                        LOG.warn(
+                            "{} waits for a permit of class '{}' (no permit came free yet; it goes on waiting):"
+                                + " {}",
+                            owner,
+                            budgetClass,
+                            ar.succeeded()
+                                ? ar.result().classes().get(budgetClass).holders()
+                                : "holders could not be read"));
+              }
+              return withPermitWhenFree(budgetClass, owner, work, true, waiter, since);
+            });
   }
 
   /** Who holds how many permits of each class, cluster-wide, with what is still available. */
   public Future<BudgetStatus> status() {
-    return CallerContext.deliver(semaphores.blocking(() -> {
-      // A fresh read: the status is what an operator (or a test) asks for now. Permit requests never wait on it.
-      registry.refresh();
-      Map<String, BudgetStatus.ClassStatus> classes = new LinkedHashMap<>();
-      for (Map.Entry<String, Integer> e : semaphores.sizes().entrySet()) {
-        int available = semaphores.semaphore(e.getKey()).availablePermits();
-        classes.put(e.getKey(), new BudgetStatus.ClassStatus(e.getKey(), e.getValue(), available,
-            registry.holders(e.getKey()), registry.waiters(e.getKey())));
-      }
-      return new BudgetStatus(settings.total(), classes);
-    }));
+    return CallerContext.deliver(
+        semaphores.blocking(
+            () -> {
+              // A fresh read: the status is what an operator (or a test) asks for now. Permit
+              // requests never wait on it.
+              registry.refresh();
+              Map<String, BudgetStatus.ClassStatus> classes = new LinkedHashMap<>();
+              for (Map.Entry<String, Integer> e : semaphores.sizes().entrySet()) {
+                int available = semaphores.semaphore(e.getKey()).availablePermits();
+                classes.put(
+                    e.getKey(),
+                    new BudgetStatus.ClassStatus(
+                        e.getKey(),
+                        e.getValue(),
+                        available,
+                        registry.holders(e.getKey()),
+                        registry.waiters(e.getKey())));
+              }
+              return new BudgetStatus(settings.total(), classes);
+            }));
   }
 
-  /** Registers Micrometer meters: per pool total/idle/in use/waiting, per class permits held here and available cluster-wide. */
+  /**
+   * Registers Micrometer meters: per pool total/idle/in use/waiting, per class permits held here
+   * and available cluster-wide.
+   */
   public ConnectionBudget bindMetrics(MeterRegistry registry) {
     meters.bindTo(registry);
     return this;
@@ -374,7 +542,10 @@ public final class ConnectionBudget {
 
   /** Permits this member holds in {@code budgetClass}. */
   public int heldByThisMember(String budgetClass) {
-    return accounts.values().stream().filter(a -> a.profile().budgetClass().equals(budgetClass)).mapToInt(PoolAccount::held).sum();
+    return accounts.values().stream()
+        .filter(a -> a.profile().budgetClass().equals(budgetClass))
+        .mapToInt(PoolAccount::held)
+        .sum();
   }
 
   public List<BudgetedPool> pools() {
@@ -385,18 +556,25 @@ public final class ConnectionBudget {
 
   private Future<Void> undeployAll() {
     List<Future<Void>> stops = new ArrayList<>();
-    vertx.deploymentIDs().forEach(id -> stops.add(vertx.undeploy(id).recover(err -> Future.succeededFuture())));
+    vertx
+        .deploymentIDs()
+        .forEach(id -> stops.add(vertx.undeploy(id).recover(err -> Future.succeededFuture())));
     if (stops.isEmpty()) {
       return Future.succeededFuture();
     }
     LOG.info("Stopping {} deployment(s) before closing the connection pools", stops.size());
     Promise<Void> done = Promise.promise();
     Future.join(stops).onComplete(ar -> done.tryComplete());
-    long timer = vertx.setTimer(UNDEPLOY_DEADLINE_MS, id -> {
-      if (done.tryComplete()) {
-        LOG.warn("Deployments still stopping after {} s; closing the connection pools anyway", UNDEPLOY_DEADLINE_MS / 1000);
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            UNDEPLOY_DEADLINE_MS,
+            id -> {
+              if (done.tryComplete()) {
+                LOG.warn(
+                    "Deployments still stopping after {} s; closing the connection pools anyway",
+                    UNDEPLOY_DEADLINE_MS / 1000);
+              }
+            });
     return done.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
@@ -416,22 +594,34 @@ public final class ConnectionBudget {
     reconciler.close();
     guard.close();
     vertx.cancelTimer(snapshotTimer);
-    // Without a CP majority no release can complete: a stop must still end in bounded time. What could not be given
+    // Without a CP majority no release can complete: a stop must still end in bounded time. What
+    // could not be given
     // back is taken back by the CP group when this member's session expires after it left.
-    long deadline = home.setTimer(CLOSE_RELEASE_DEADLINE_MS, id -> {
-      int abandoned = accounts.values().stream().mapToInt(PoolAccount::abandonReturns).sum();
-      if (abandoned > 0) {
-        LOG.warn("{} permit(s) could not be given back within {} s (CP group unreachable?); the CP group takes them back"
-            + " when this member's session expires", abandoned, CLOSE_RELEASE_DEADLINE_MS / 1000);
-      }
-    });
-    closing = Future.join(pools).eventually(() -> {
-      vertx.cancelTimer(deadline);
-      fence.close();
-      registry.close();
-      meters.close();
-      return semaphores.close();
-    }).mapEmpty();
+    long deadline =
+        home.setTimer(
+            CLOSE_RELEASE_DEADLINE_MS,
+            id -> {
+              int abandoned =
+                  accounts.values().stream().mapToInt(PoolAccount::abandonReturns).sum();
+              if (abandoned > 0) {
+                LOG.warn(
+                    "{} permit(s) could not be given back within {} s (CP group unreachable?); the CP group takes them back"
+                        + " when this member's session expires",
+                    abandoned,
+                    CLOSE_RELEASE_DEADLINE_MS / 1000);
+              }
+            });
+    closing =
+        Future.join(pools)
+            .eventually(
+                () -> {
+                  vertx.cancelTimer(deadline);
+                  fence.close();
+                  registry.close();
+                  meters.close();
+                  return semaphores.close();
+                })
+            .mapEmpty();
     return closing;
   }
 
@@ -457,12 +647,16 @@ public final class ConnectionBudget {
         if (keeper != null) {
           keeper.stop();
         }
-        closing = pool.close().compose(v -> account.drained()).andThen(ar -> {
-          physicals.remove(this);
-          accounts.remove(account.poolId());
-          fence.unregister(account);
-          meters.poolClosed(account);
-        });
+        closing =
+            pool.close()
+                .compose(v -> account.drained())
+                .andThen(
+                    ar -> {
+                      physicals.remove(this);
+                      accounts.remove(account.poolId());
+                      fence.unregister(account);
+                      meters.poolClosed(account);
+                    });
       }
       return closing;
     }
@@ -476,24 +670,29 @@ public final class ConnectionBudget {
 
     SharedPool(String key, PoolProfile profile, String owner) {
       this.key = key;
-      // Built on the budget's own context, so undeploying the verticle that happened to ask first does not close it.
+      // Built on the budget's own context, so undeploying the verticle that happened to ask first
+      // does not close it.
       Promise<PhysicalPool> built = home.promise();
-      home.runOnContext(v -> {
-        PhysicalPool p = createPool(profile, owner);
-        checkServer(p).onComplete(ar -> {
-          if (ar.succeeded()) {
-            built.complete(p);
-          } else {
-            p.closeNow().onComplete(x -> built.fail(ar.cause()));
-          }
-        });
-      });
+      home.runOnContext(
+          v -> {
+            PhysicalPool p = createPool(profile, owner);
+            checkServer(p)
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        built.complete(p);
+                      } else {
+                        p.closeNow().onComplete(x -> built.fail(ar.cause()));
+                      }
+                    });
+          });
       this.physical = built.future();
     }
 
     synchronized Future<BudgetedPool> open() {
       handles++;
-      return physical.map(p -> (BudgetedPool) new Handle(p, this::release))
+      return physical
+          .map(p -> (BudgetedPool) new Handle(p, this::release))
           .onFailure(err -> release());
     }
 

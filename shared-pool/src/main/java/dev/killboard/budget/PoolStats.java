@@ -1,6 +1,9 @@
 package dev.killboard.budget;
 
-/** A moment's counts of one pool: physical connections, idle ones, borrowed ones and requests waiting for one. */
+/**
+ * A moment's counts of one pool: physical connections, idle ones, borrowed ones and requests
+ * waiting for one.
+ */
 public record PoolStats(int total, int idle, int inUse, int waiting) {
   /** The counts once an idle connection has been handed to a waiting request (if any waits). */
   public PoolStats handedToWaiter() {

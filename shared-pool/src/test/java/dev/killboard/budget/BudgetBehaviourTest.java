@@ -1,10 +1,10 @@
 package dev.killboard.budget;
 
 import static dev.killboard.testing.Await.holdsWithin;
-import dev.killboard.config.ConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
 import dev.killboard.testing.ClusterTest;
@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The budget's promises inside one member: the API's class is its own, idle workers give permits back, bad config fails. */
+/**
+ * The budget's promises inside one member: the API's class is its own, idle workers give permits
+ * back, bad config fails.
+ */
 @ClusterTest
 class BudgetBehaviourTest {
   private static EmbeddedDatabase db;
@@ -54,7 +57,8 @@ class BudgetBehaviourTest {
     List<BudgetedPool> pools = new ArrayList<>();
     List<SqlConnection> held = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      BudgetedPool p = budget.openPool(PoolProfile.worker(), "greedy-" + i).await(30, TimeUnit.SECONDS);
+      BudgetedPool p =
+          budget.openPool(PoolProfile.worker(), "greedy-" + i).await(30, TimeUnit.SECONDS);
       pools.add(p);
       held.add(p.pool().getConnection().await(10, TimeUnit.SECONDS));
       held.add(p.pool().getConnection().await(10, TimeUnit.SECONDS));
@@ -62,14 +66,17 @@ class BudgetBehaviourTest {
     assertThat(available("worker")).isZero();
     List<Future<SqlConnection>> queued = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      BudgetedPool p = budget.openPool(PoolProfile.worker(), "queued-" + i).await(30, TimeUnit.SECONDS);
+      BudgetedPool p =
+          budget.openPool(PoolProfile.worker(), "queued-" + i).await(30, TimeUnit.SECONDS);
       pools.add(p);
       queued.add(p.pool().getConnection());
     }
     BudgetedPool api = budget.sharedPool(PoolProfile.api(), "api").await(30, TimeUnit.SECONDS);
     long t0 = System.nanoTime();
-    // The API pool pipelines single statements (no exclusive connections): a statement needs its connection.
-    assertThat(api.pool().query("SELECT 1").execute().await(5, TimeUnit.SECONDS).size()).isEqualTo(1);
+    // The API pool pipelines single statements (no exclusive connections): a statement needs its
+    // connection.
+    assertThat(api.pool().query("SELECT 1").execute().await(5, TimeUnit.SECONDS).size())
+        .isEqualTo(1);
     long millis = (System.nanoTime() - t0) / 1_000_000;
     assertThat(millis).as("API statement while the worker class is exhausted").isLessThan(1000);
     assertThat(queued).allMatch(f -> !f.isComplete());
@@ -100,12 +107,14 @@ class BudgetBehaviourTest {
     List<SqlConnection> held = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
-        BudgetedPool p = budget.openPool(PoolProfile.worker(), "holder-" + i).await(30, TimeUnit.SECONDS);
+        BudgetedPool p =
+            budget.openPool(PoolProfile.worker(), "holder-" + i).await(30, TimeUnit.SECONDS);
         pools.add(p);
         held.add(p.pool().getConnection().await(10, TimeUnit.SECONDS));
         held.add(p.pool().getConnection().await(10, TimeUnit.SECONDS));
       }
-      BudgetedPool waiting = budget.openPool(PoolProfile.worker(), "waiter").await(30, TimeUnit.SECONDS);
+      BudgetedPool waiting =
+          budget.openPool(PoolProfile.worker(), "waiter").await(30, TimeUnit.SECONDS);
       pools.add(waiting);
       long asked = System.currentTimeMillis();
       Future<SqlConnection> queued = waiting.pool().getConnection();
@@ -119,26 +128,45 @@ class BudgetBehaviourTest {
         Thread.sleep(100); // the record is written asynchronously: external state, polled
       }
       long seen = System.currentTimeMillis();
-      assertThat(worker.waiters()).as("waiters while every worker permit is held").singleElement().satisfies(w -> {
-        assertThat(w.owner()).isEqualTo("waiter");
-        assertThat(w.pid()).isEqualTo(ProcessHandle.current().pid());
-        assertThat(w.held()).isZero();
-        assertThat(w.waiting()).isEqualTo(1);
-        assertThat(w.waitingSince()).isBetween(asked, seen);
-      });
+      assertThat(worker.waiters())
+          .as("waiters while every worker permit is held")
+          .singleElement()
+          .satisfies(
+              w -> {
+                assertThat(w.owner()).isEqualTo("waiter");
+                assertThat(w.pid()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(w.held()).isZero();
+                assertThat(w.waiting()).isEqualTo(1);
+                assertThat(w.waitingSince()).isBetween(asked, seen);
+              });
       assertThat(worker.waiting()).isEqualTo(1);
       assertThat(worker.holders()).extracting(PermitHolder::owner).doesNotContain("waiter");
       assertThat(worker.inUse()).as("asking for the status takes no permit").isEqualTo(16);
       BudgetStatus status = budget.status().await(10, TimeUnit.SECONDS);
       assertThat(status.render()).contains("waits: waiter (pool ");
-      assertThat(status.toJson().getJsonObject("classes").getJsonObject("worker").getJsonArray("waiters")
-          .getJsonObject(0).getString("owner")).isEqualTo("waiter");
+      assertThat(
+              status
+                  .toJson()
+                  .getJsonObject("classes")
+                  .getJsonObject("worker")
+                  .getJsonArray("waiters")
+                  .getJsonObject(0)
+                  .getString("owner"))
+          .isEqualTo("waiter");
 
-      // A permit comes free: the waiter gets it (asking again if its first request ran out of time on a slow
+      // A permit comes free: the waiter gets it (asking again if its first request ran out of time
+      // on a slow
       // machine) and no longer waits.
       held.remove(0).close().await(10, TimeUnit.SECONDS);
-      queued.transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result()) : waiting.pool().getConnection())
-          .await(30, TimeUnit.SECONDS).close().await(10, TimeUnit.SECONDS);
+      queued
+          .transform(
+              ar ->
+                  ar.succeeded()
+                      ? Future.succeededFuture(ar.result())
+                      : waiting.pool().getConnection())
+          .await(30, TimeUnit.SECONDS)
+          .close()
+          .await(10, TimeUnit.SECONDS);
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
       while (System.nanoTime() < deadline && !worker.waiters().isEmpty()) {
         Thread.sleep(100);
@@ -158,25 +186,35 @@ class BudgetBehaviourTest {
 
   @Test
   void sharedFuturesCompleteOnEachCallersOwnContext() throws Exception {
-    // Two verticle-like callers on different event loops ask for the one shared API pool (the second gets the
-    // first's future) and for the budget's status: each must continue on its own context. Otherwise everything a
+    // Two verticle-like callers on different event loops ask for the one shared API pool (the
+    // second gets the
+    // first's future) and for the budget's status: each must continue on its own context. Otherwise
+    // everything a
     // caller then creates (an HTTP server) ends up on another caller's event loop.
     var vx = (io.vertx.core.internal.VertxInternal) vertx;
-    List<io.vertx.core.Context> callers = List.of(vx.createEventLoopContext(), vx.createEventLoopContext());
+    List<io.vertx.core.Context> callers =
+        List.of(vx.createEventLoopContext(), vx.createEventLoopContext());
     List<Future<Boolean>> onOwnContext = new ArrayList<>();
     List<BudgetedPool> handles = Collections.synchronizedList(new ArrayList<>());
     for (io.vertx.core.Context caller : callers) {
       io.vertx.core.Promise<Boolean> pool = io.vertx.core.Promise.promise();
       io.vertx.core.Promise<Boolean> status = io.vertx.core.Promise.promise();
-      caller.runOnContext(v -> {
-        budget.sharedPool(PoolProfile.api(), "api").onComplete(ar -> {
-          if (ar.succeeded()) {
-            handles.add(ar.result());
-          }
-          pool.complete(ar.succeeded() && Vertx.currentContext() == caller);
-        });
-        budget.status().onComplete(ar -> status.complete(ar.succeeded() && Vertx.currentContext() == caller));
-      });
+      caller.runOnContext(
+          v -> {
+            budget
+                .sharedPool(PoolProfile.api(), "api")
+                .onComplete(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        handles.add(ar.result());
+                      }
+                      pool.complete(ar.succeeded() && Vertx.currentContext() == caller);
+                    });
+            budget
+                .status()
+                .onComplete(
+                    ar -> status.complete(ar.succeeded() && Vertx.currentContext() == caller));
+          });
       onOwnContext.add(pool.future());
       onOwnContext.add(status.future());
     }
@@ -195,7 +233,8 @@ class BudgetBehaviourTest {
     List<Future<Void>> work = new ArrayList<>();
     try (ConnectionSampler sampler = new ConnectionSampler(db, 20)) {
       for (int i = 0; i < 12; i++) {
-        BudgetedPool p = budget.openPool(PoolProfile.worker(), "elastic-" + i).await(30, TimeUnit.SECONDS);
+        BudgetedPool p =
+            budget.openPool(PoolProfile.worker(), "elastic-" + i).await(30, TimeUnit.SECONDS);
         pools.add(p);
         for (int loop = 0; loop < 2; loop++) {
           work.add(jobs(p.pool(), 25, retries));
@@ -209,7 +248,9 @@ class BudgetBehaviourTest {
     boolean back = holdsWithin(Duration.ofSeconds(12), () -> available("worker") == 16);
     double seconds = (System.nanoTime() - doneAt) / 1e9;
     assertThat(back).as("idle pools give every permit back within idle timeout + 2 s").isTrue();
-    System.out.printf("elastic: permits back %.1f s after the work ended; %d permit waits retried%n", seconds, retries.get());
+    System.out.printf(
+        "elastic: permits back %.1f s after the work ended; %d permit waits retried%n",
+        seconds, retries.get());
     for (BudgetedPool p : pools) {
       p.close().await(30, TimeUnit.SECONDS);
     }
@@ -219,42 +260,72 @@ class BudgetBehaviourTest {
     if (remaining == 0) {
       return Future.succeededFuture();
     }
-    return pool.query("SELECT pg_sleep(0.02)").execute().<Void>mapEmpty()
-        .recover(err -> {
-          if (err instanceof BudgetExhaustedException) {
-            retries.incrementAndGet();
-            return jobs(pool, 1, retries);
-          }
-          return Future.failedFuture(err);
-        })
+    return pool.query("SELECT pg_sleep(0.02)")
+        .execute()
+        .<Void>mapEmpty()
+        .recover(
+            err -> {
+              if (err instanceof BudgetExhaustedException) {
+                retries.incrementAndGet();
+                return jobs(pool, 1, retries);
+              }
+              return Future.failedFuture(err);
+            })
         .compose(v -> jobs(pool, remaining - 1, retries));
   }
 
   @Test
   void workOutsideAPoolHoldsAPermitWhileItRuns() throws Exception {
-    int during = budget.withPermit("api", "schema-migration", () -> {
-      try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-          "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(), db.appUser(), db.appPassword())) {
-        return budget.status().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
-            .classes().get("api").available();
-      }
-    }).await(60, TimeUnit.SECONDS);
-    assertThat(during).as("api permits available while the migration's own connection is open").isEqualTo(4);
+    int during =
+        budget
+            .withPermit(
+                "api",
+                "schema-migration",
+                () -> {
+                  try (java.sql.Connection c =
+                      java.sql.DriverManager.getConnection(
+                          "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.database(),
+                          db.appUser(),
+                          db.appPassword())) {
+                    return budget
+                        .status()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS)
+                        .classes()
+                        .get("api")
+                        .available();
+                  }
+                })
+            .await(60, TimeUnit.SECONDS);
+    assertThat(during)
+        .as("api permits available while the migration's own connection is open")
+        .isEqualTo(4);
     assertThat(available("api")).isEqualTo(5);
-    assertThatThrownBy(() -> budget.withPermit("api", "failing", () -> {
-      throw new IllegalStateException("boom");
-    }).await(60, TimeUnit.SECONDS)).hasMessageContaining("boom");
+    assertThatThrownBy(
+            () ->
+                budget
+                    .withPermit(
+                        "api",
+                        "failing",
+                        () -> {
+                          throw new IllegalStateException("boom");
+                        })
+                    .await(60, TimeUnit.SECONDS))
+        .hasMessageContaining("boom");
     assertThat(available("api")).as("given back after a failure too").isEqualTo(5);
   }
 
   @Test
   void aTotalOverTheServersSlotsFailsAtStartNamingTheNumbers() throws Exception {
-    BudgetSettings tooBig = TestCluster.budget(db).withTotal(23).withClasses(Map.of("api", 5, "worker", 18));
+    BudgetSettings tooBig =
+        TestCluster.budget(db).withTotal(23).withClasses(Map.of("api", 5, "worker", 18));
     TestCluster other = new TestCluster(0);
     Vertx member = other.startMember();
     try {
       ConnectionBudget b = ConnectionBudget.start(member, tooBig).await(60, TimeUnit.SECONDS);
-      assertThatThrownBy(() -> b.openPool(PoolProfile.worker(), "too-big").await(30, TimeUnit.SECONDS))
+      assertThatThrownBy(
+              () -> b.openPool(PoolProfile.worker(), "too-big").await(30, TimeUnit.SECONDS))
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("KILLBOARD_BUDGET_TOTAL=23")
           .hasMessageContaining("max_connections=25")
@@ -272,9 +343,12 @@ class BudgetBehaviourTest {
     TestCluster other = new TestCluster(0);
     Vertx member = other.startMember();
     try {
-      ConnectionBudget b = ConnectionBudget.start(member, TestCluster.budget(db).withRoleLimitPolicy(RoleLimitPolicy.FAIL))
-          .await(60, TimeUnit.SECONDS);
-      assertThatThrownBy(() -> b.openPool(PoolProfile.worker(), "strict").await(30, TimeUnit.SECONDS))
+      ConnectionBudget b =
+          ConnectionBudget.start(
+                  member, TestCluster.budget(db).withRoleLimitPolicy(RoleLimitPolicy.FAIL))
+              .await(60, TimeUnit.SECONDS);
+      assertThatThrownBy(
+              () -> b.openPool(PoolProfile.worker(), "strict").await(30, TimeUnit.SECONDS))
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining("CONNECTION LIMIT 21");
       db.setAppRoleConnectionLimit(21);
@@ -301,21 +375,36 @@ class BudgetBehaviourTest {
 
   @Test
   void classesOverTheTotalAndUnknownClassesFailWithTheSetting() {
-    assertThatThrownBy(() -> TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 17)).validate())
+    assertThatThrownBy(
+            () -> TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 17)).validate())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("sums to 22")
         .hasMessageContaining("KILLBOARD_BUDGET_TOTAL is 21");
-    PoolProfile unknown = new PoolProfile("Reports", "reports", 2, 0, Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ZERO);
+    PoolProfile unknown =
+        new PoolProfile(
+            "Reports",
+            "reports",
+            2,
+            0,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            Duration.ZERO);
     assertThatThrownBy(() -> budget.openPool(unknown, "reports").await(10, TimeUnit.SECONDS))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'reports'");
     assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_BUDGET_CLASSES", "api=five")))
         .hasMessageContaining("KILLBOARD_BUDGET_CLASSES");
-    // A pasted connection string with its password is taken (DigitalOcean's form); a bad one is refused without it.
-    assertThat(BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db")).database().password())
+    // A pasted connection string with its password is taken (DigitalOcean's form); a bad one is
+    // refused without it.
+    assertThat(
+            BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db"))
+                .database()
+                .password())
         .isEqualTo("secret");
-    assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db?sslmode=on")))
+    assertThatThrownBy(
+            () ->
+                BudgetSettings.fromEnv(
+                    Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db?sslmode=on")))
         .hasMessageContaining("KILLBOARD_DB_URL")
         .hasMessageNotContaining("secret");
     assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_POOL_WORKER_MAX", "20")))

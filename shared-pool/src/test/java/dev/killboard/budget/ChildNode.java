@@ -19,8 +19,10 @@ final class ChildNode implements AutoCloseable {
 
   private void onLine(String line) {
     if (line == null) {
-      ready.completeExceptionally(new IllegalStateException("child exited before READY:\n" + tail()));
-      result.completeExceptionally(new IllegalStateException("child exited before RESULT:\n" + tail()));
+      ready.completeExceptionally(
+          new IllegalStateException("child exited before READY:\n" + tail()));
+      result.completeExceptionally(
+          new IllegalStateException("child exited before RESULT:\n" + tail()));
     } else if (line.equals("READY")) {
       ready.complete(null);
     } else if (line.startsWith("RESULT ")) {

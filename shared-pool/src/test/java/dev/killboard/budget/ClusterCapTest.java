@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cap, measured by the server: several OS processes (CP mode, 3 CP members) with 1 API pool and 15 worker pools
- * hammer a server configured like production; pg_stat_activity never shows more than 21 application connections,
- * and nobody sees "too many clients". The control run with plain pools shows the test can fail.
+ * The cap, measured by the server: several OS processes (CP mode, 3 CP members) with 1 API pool and
+ * 15 worker pools hammer a server configured like production; pg_stat_activity never shows more
+ * than 21 application connections, and nobody sees "too many clients". The control run with plain
+ * pools shows the test can fail.
  */
 @ClusterTest
 class ClusterCapTest {
@@ -37,12 +38,15 @@ class ClusterCapTest {
     List<ChildNode> children = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        children.add(new ChildNode(cluster.env(db), "governed", "5", "2", Integer.toString(LOAD_SECONDS), "10"));
+        children.add(
+            new ChildNode(
+                cluster.env(db), "governed", "5", "2", Integer.toString(LOAD_SECONDS), "10"));
       }
       for (ChildNode c : children) {
         c.awaitReady();
       }
-      ConnectionBudget budget = ConnectionBudget.forVertx(vertx, TestCluster.budget(db)).await(60, TimeUnit.SECONDS);
+      ConnectionBudget budget =
+          ConnectionBudget.forVertx(vertx, TestCluster.budget(db)).await(60, TimeUnit.SECONDS);
       assertThat(ClusteredVertxAccess.cpMembers(vertx)).as("a real CP subsystem of 3").isEqualTo(3);
       BudgetedPool api = budget.sharedPool(PoolProfile.api(), "api").await(60, TimeUnit.SECONDS);
       ApiLoad apiLoad = new ApiLoad();
@@ -59,7 +63,9 @@ class ClusterCapTest {
           results.add(c.awaitResult(LOAD_SECONDS + 240));
         }
         Future.join(loops).await(120, TimeUnit.SECONDS);
-        assertThat(sampler.meanIntervalMillis()).as("mean ms between pg_stat_activity samples").isLessThanOrEqualTo(50.0);
+        assertThat(sampler.meanIntervalMillis())
+            .as("mean ms between pg_stat_activity samples")
+            .isLessThanOrEqualTo(50.0);
         assertThat(sampler.peak()).as("peak application connections").isLessThanOrEqualTo(21);
         long okCount = 0;
         for (JsonObject r : results) {
@@ -70,8 +76,13 @@ class ClusterCapTest {
         assertThat(okCount).as("worker queries done").isGreaterThan(1000);
         assertThat(apiLoad.failed.get()).as("failed API queries").isZero();
         assertThat(apiLoad.ok.get()).isGreaterThan(1000);
-        System.out.printf("cap test: peak %d connections over %d samples (every %.1f ms), %d worker queries, %d API queries%n",
-            sampler.peak(), sampler.samples(), sampler.meanIntervalMillis(), okCount, apiLoad.ok.get());
+        System.out.printf(
+            "cap test: peak %d connections over %d samples (every %.1f ms), %d worker queries, %d API queries%n",
+            sampler.peak(),
+            sampler.samples(),
+            sampler.meanIntervalMillis(),
+            okCount,
+            apiLoad.ok.get());
       }
       api.close().await(30, TimeUnit.SECONDS);
       budget.close().await(30, TimeUnit.SECONDS);
@@ -94,24 +105,38 @@ class ClusterCapTest {
     AtomicLong tooMany = new AtomicLong();
     try {
       BudgetSettings settings = TestCluster.budget(db);
-      pools.add(PgBuilder.pool().with(new PoolOptions().setMaxSize(5))
-          .connectingTo(settings.database().connectOptions("plain-api")).using(vertx).build());
+      pools.add(
+          PgBuilder.pool()
+              .with(new PoolOptions().setMaxSize(5))
+              .connectingTo(settings.database().connectOptions("plain-api"))
+              .using(vertx)
+              .build());
       for (int i = 0; i < 15; i++) {
-        pools.add(PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
-            .connectingTo(settings.database().connectOptions("plain-worker")).using(vertx).build());
+        pools.add(
+            PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(2))
+                .connectingTo(settings.database().connectOptions("plain-worker"))
+                .using(vertx)
+                .build());
       }
       List<Future<?>> all = new ArrayList<>();
       for (Pool p : pools) {
         for (int i = 0; i < 5; i++) {
-          all.add(p.query("SELECT pg_sleep(0.5)").execute().onFailure(err -> {
-            if (err instanceof PgException pg && "53300".equals(pg.getSqlState())) {
-              tooMany.incrementAndGet();
-            }
-          }));
+          all.add(
+              p.query("SELECT pg_sleep(0.5)")
+                  .execute()
+                  .onFailure(
+                      err -> {
+                        if (err instanceof PgException pg && "53300".equals(pg.getSqlState())) {
+                          tooMany.incrementAndGet();
+                        }
+                      }));
         }
       }
       Future.join(all).otherwiseEmpty().await(120, TimeUnit.SECONDS);
-      assertThat(tooMany.get()).as("plain pools (35 connections wanted) hit 'sorry, too many clients already'").isPositive();
+      assertThat(tooMany.get())
+          .as("plain pools (35 connections wanted) hit 'sorry, too many clients already'")
+          .isPositive();
     } finally {
       for (Pool p : pools) {
         p.close();
@@ -130,7 +155,8 @@ class ClusterCapTest {
         done.complete();
         return;
       }
-      pool.query("SELECT pg_sleep(0.005)").execute()
+      pool.query("SELECT pg_sleep(0.005)")
+          .execute()
           .onSuccess(r -> ok.incrementAndGet())
           .onFailure(e -> failed.incrementAndGet())
           .onComplete(ar -> loop(pool, end, done));

@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Reads pg_stat_activity for the application role every few milliseconds, from a superuser slot, and keeps the peak. */
+/**
+ * Reads pg_stat_activity for the application role every few milliseconds, from a superuser slot,
+ * and keeps the peak.
+ */
 final class ConnectionSampler implements AutoCloseable {
   private final AtomicInteger peak = new AtomicInteger();
   private final AtomicInteger samples = new AtomicInteger();
@@ -17,25 +20,30 @@ final class ConnectionSampler implements AutoCloseable {
 
   ConnectionSampler(EmbeddedDatabase db, long everyMillis) throws Exception {
     Connection conn = db.superuserConnection();
-    PreparedStatement stmt = conn.prepareStatement(
-        "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'");
+    PreparedStatement stmt =
+        conn.prepareStatement(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'");
     stmt.setString(1, db.appUser());
-    thread = new Thread(() -> {
-      try (conn; stmt) {
-        while (running) {
-          try (ResultSet rs = stmt.executeQuery()) {
-            rs.next();
-            peak.accumulateAndGet(rs.getInt(1), Math::max);
-            samples.incrementAndGet();
-          }
-          Thread.sleep(everyMillis);
-        }
-      } catch (Exception e) {
-        if (running) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }, "pg-stat-activity-sampler");
+    thread =
+        new Thread(
+            () -> {
+              try (conn;
+                  stmt) {
+                while (running) {
+                  try (ResultSet rs = stmt.executeQuery()) {
+                    rs.next();
+                    peak.accumulateAndGet(rs.getInt(1), Math::max);
+                    samples.incrementAndGet();
+                  }
+                  Thread.sleep(everyMillis);
+                }
+              } catch (Exception e) {
+                if (running) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            },
+            "pg-stat-activity-sampler");
     thread.setDaemon(true);
     thread.start();
   }

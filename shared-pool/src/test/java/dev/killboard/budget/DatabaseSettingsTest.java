@@ -1,10 +1,9 @@
 package dev.killboard.budget;
 
-import dev.killboard.config.ConfigurationException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.ConfigurationException;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
@@ -31,29 +30,48 @@ class DatabaseSettingsTest {
     assertThat(options.getSslMode()).isEqualTo(SslMode.REQUIRE);
     assertThat(options.getSslOptions().isTrustAll()).isTrue();
     assertThat(options.getPassword()).isEqualTo("s3cr@t");
-    assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://db-postgresql-fra1-1.b.db.ondigitalocean.com:25060/defaultdb?sslmode=require");
+    assertThat(s.jdbcUrl())
+        .isEqualTo(
+            "jdbc:postgresql://db-postgresql-fra1-1.b.db.ondigitalocean.com:25060/defaultdb?sslmode=require");
     assertThat(s.toString()).doesNotContain("s3cr");
   }
 
   @Test
   void databaseUrlIsTheFallbackAndVariablesWinOverTheUrl() {
-    DatabaseSettings s = DatabaseSettings.fromEnv(Map.of("DATABASE_URL", DO_URL, "KILLBOARD_DB_USER", "killboard",
-        "KILLBOARD_DB_PASSWORD", "other", "KILLBOARD_DB_SSL_MODE", "verify-full", "KILLBOARD_DB_SSL_ROOT_CERT", "/etc/ca.crt"));
+    DatabaseSettings s =
+        DatabaseSettings.fromEnv(
+            Map.of(
+                "DATABASE_URL",
+                DO_URL,
+                "KILLBOARD_DB_USER",
+                "killboard",
+                "KILLBOARD_DB_PASSWORD",
+                "other",
+                "KILLBOARD_DB_SSL_MODE",
+                "verify-full",
+                "KILLBOARD_DB_SSL_ROOT_CERT",
+                "/etc/ca.crt"));
     assertThat(s.user()).isEqualTo("killboard");
     assertThat(s.password()).isEqualTo("other");
     assertThat(s.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
     assertThat(s.trustAll()).isFalse();
     PgConnectOptions options = s.connectOptions("test");
     assertThat(options.getSslOptions().getHostnameVerificationAlgorithm()).isEqualTo("HTTPS");
-    assertThat(((PemTrustOptions) options.getSslOptions().getTrustOptions()).getCertPaths()).containsExactly("/etc/ca.crt");
+    assertThat(((PemTrustOptions) options.getSslOptions().getTrustOptions()).getCertPaths())
+        .containsExactly("/etc/ca.crt");
     assertThat(s.jdbcUrl()).endsWith("?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.crt");
-    assertThat(DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://a@one/kb", "DATABASE_URL", DO_URL)).host())
+    assertThat(
+            DatabaseSettings.fromEnv(
+                    Map.of("KILLBOARD_DB_URL", "postgresql://a@one/kb", "DATABASE_URL", DO_URL))
+                .host())
         .isEqualTo("one");
   }
 
   @Test
   void withoutUrlTheSeparateVariablesAndDefaultsApply() {
-    DatabaseSettings s = DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_HOST", "10.0.0.5", "KILLBOARD_DB_PASSWORD", "pw"));
+    DatabaseSettings s =
+        DatabaseSettings.fromEnv(
+            Map.of("KILLBOARD_DB_HOST", "10.0.0.5", "KILLBOARD_DB_PASSWORD", "pw"));
     assertThat(s.host()).isEqualTo("10.0.0.5");
     assertThat(s.port()).isEqualTo(5432);
     assertThat(s.database()).isEqualTo("killboard");
@@ -64,15 +82,25 @@ class DatabaseSettingsTest {
 
   @Test
   void badValuesAreRefusedByNameWithoutThePassword() {
-    assertThatThrownBy(() -> DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "mysql://u:hunter2@h/db")))
-        .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("KILLBOARD_DB_URL is invalid")
+    assertThatThrownBy(
+            () -> DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "mysql://u:hunter2@h/db")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("KILLBOARD_DB_URL is invalid")
         .hasMessageNotContaining("hunter2");
-    assertThatThrownBy(() -> DatabaseSettings.fromEnv(Map.of("DATABASE_URL", "postgresql://u:hunter2@h/db?sslmode=yes")))
-        .hasMessageStartingWith("DATABASE_URL is invalid").hasMessageContaining("sslmode='yes'")
+    assertThatThrownBy(
+            () ->
+                DatabaseSettings.fromEnv(
+                    Map.of("DATABASE_URL", "postgresql://u:hunter2@h/db?sslmode=yes")))
+        .hasMessageStartingWith("DATABASE_URL is invalid")
+        .hasMessageContaining("sslmode='yes'")
         .hasMessageNotContaining("hunter2");
     assertThatThrownBy(() -> DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_SSL_MODE", "on")))
         .hasMessageContaining("KILLBOARD_DB_SSL_MODE='on'");
-    assertThatThrownBy(() -> DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:hunter2@h/db?sslmode=verify-ca")))
-        .hasMessageContaining("KILLBOARD_DB_SSL_ROOT_CERT").hasMessageNotContaining("hunter2");
+    assertThatThrownBy(
+            () ->
+                DatabaseSettings.fromEnv(
+                    Map.of("KILLBOARD_DB_URL", "postgresql://u:hunter2@h/db?sslmode=verify-ca")))
+        .hasMessageContaining("KILLBOARD_DB_SSL_ROOT_CERT")
+        .hasMessageNotContaining("hunter2");
   }
 }

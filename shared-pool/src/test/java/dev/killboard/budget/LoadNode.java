@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A cluster member in its own JVM for the multi-process tests: opens worker pools (governed, or plain for the
- * control experiment) and runs queries on them. Prints READY, PROGRESS and a final RESULT line; "stop" on stdin
- * stops it gracefully.
+ * A cluster member in its own JVM for the multi-process tests: opens worker pools (governed, or
+ * plain for the control experiment) and runs queries on them. Prints READY, PROGRESS and a final
+ * RESULT line; "stop" on stdin stops it gracefully.
  *
  * <p>Args: mode (governed|plain|hold) pools loopsPerPool seconds queryMillis
  */
@@ -34,11 +34,17 @@ public final class LoadNode {
   private volatile String lastError = "";
 
   public static void main(String[] args) throws Exception {
-    new LoadNode().run(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-        Integer.parseInt(args[4]));
+    new LoadNode()
+        .run(
+            args[0],
+            Integer.parseInt(args[1]),
+            Integer.parseInt(args[2]),
+            Integer.parseInt(args[3]),
+            Integer.parseInt(args[4]));
   }
 
-  private void run(String mode, int poolCount, int loops, int seconds, int queryMillis) throws Exception {
+  private void run(String mode, int poolCount, int loops, int seconds, int queryMillis)
+      throws Exception {
     ClusterSettings cluster = ClusterSettings.fromEnv(System.getenv()).validate();
     Vertx vertx = ClusteredVertx.start(cluster, new VertxOptions()).await(120, TimeUnit.SECONDS);
     BudgetSettings settings = BudgetSettings.fromEnv(System.getenv());
@@ -46,14 +52,21 @@ public final class LoadNode {
     ConnectionBudget budget = null;
     if (mode.equals("plain")) {
       for (int i = 0; i < poolCount; i++) {
-        pools.add(PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
-            .connectingTo(settings.database().connectOptions("plain")).using(vertx).build());
+        pools.add(
+            PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(2))
+                .connectingTo(settings.database().connectOptions("plain"))
+                .using(vertx)
+                .build());
       }
     } else {
       budget = ConnectionBudget.forVertx(vertx, settings).await(60, TimeUnit.SECONDS);
       for (int i = 0; i < poolCount; i++) {
-        pools.add(budget.openPool(PoolProfile.worker(), "load-" + ProcessHandle.current().pid() + "-" + i)
-            .await(60, TimeUnit.SECONDS).pool());
+        pools.add(
+            budget
+                .openPool(PoolProfile.worker(), "load-" + ProcessHandle.current().pid() + "-" + i)
+                .await(60, TimeUnit.SECONDS)
+                .pool());
       }
     }
     List<SqlConnection> held = new ArrayList<>();
@@ -77,30 +90,51 @@ public final class LoadNode {
         }
       }
     } else {
-      long timer = vertx.setPeriodic(200, id -> held.get(0).query("SELECT 1").execute()
-          .onSuccess(r -> ok.incrementAndGet()).onFailure(e -> otherErrors.incrementAndGet()));
-      running.add(Future.future(p -> vertx.setTimer(seconds * 1000L, id -> {
-        vertx.cancelTimer(timer);
-        p.complete();
-      })));
+      long timer =
+          vertx.setPeriodic(
+              200,
+              id ->
+                  held.get(0)
+                      .query("SELECT 1")
+                      .execute()
+                      .onSuccess(r -> ok.incrementAndGet())
+                      .onFailure(e -> otherErrors.incrementAndGet()));
+      running.add(
+          Future.future(
+              p ->
+                  vertx.setTimer(
+                      seconds * 1000L,
+                      id -> {
+                        vertx.cancelTimer(timer);
+                        p.complete();
+                      })));
     }
-    Thread stdin = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.trim().equals("stop")) {
-            break;
-          }
-        }
-      } catch (Exception ignored) {
-        // stdin closed: stop as asked
-      }
-    });
+    Thread stdin =
+        new Thread(
+            () -> {
+              try (BufferedReader r = new BufferedReader(new InputStreamReader(System.in))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  if (line.trim().equals("stop")) {
+                    break;
+                  }
+                }
+              } catch (Exception ignored) {
+                // stdin closed: stop as asked
+              }
+            });
     stdin.setDaemon(true);
     stdin.start();
     Future.join(running).await(seconds + 300L, TimeUnit.SECONDS);
-    System.out.println("RESULT " + new JsonObject().put("ok", ok.get()).put("retries", retries.get())
-        .put("tooManyClients", tooManyClients.get()).put("otherErrors", otherErrors.get()).put("lastError", lastError).encode());
+    System.out.println(
+        "RESULT "
+            + new JsonObject()
+                .put("ok", ok.get())
+                .put("retries", retries.get())
+                .put("tooManyClients", tooManyClients.get())
+                .put("otherErrors", otherErrors.get())
+                .put("lastError", lastError)
+                .encode());
     System.out.flush();
     stdin.join();
     for (SqlConnection c : held) {
@@ -113,7 +147,10 @@ public final class LoadNode {
     System.exit(0);
   }
 
-  /** One client: query until the deadline; a query refused for lack of a permit is retried (it never started). */
+  /**
+   * One client: query until the deadline; a query refused for lack of a permit is retried (it never
+   * started).
+   */
   private void loop(Vertx vertx, Pool pool, long end, int queryMillis, Promise<Void> done) {
     if (System.currentTimeMillis() >= end) {
       done.complete();
@@ -123,20 +160,23 @@ public final class LoadNode {
   }
 
   private Future<Void> query(Vertx vertx, Pool pool, int queryMillis) {
-    return pool.query("SELECT pg_sleep(" + (queryMillis / 1000.0) + ")").execute().<Void>mapEmpty()
+    return pool.query("SELECT pg_sleep(" + (queryMillis / 1000.0) + ")")
+        .execute()
+        .<Void>mapEmpty()
         .onSuccess(v -> ok.incrementAndGet())
-        .recover(err -> {
-          if (err instanceof BudgetExhaustedException) {
-            retries.incrementAndGet();
-            return query(vertx, pool, queryMillis);
-          }
-          if (err instanceof PgException pg && "53300".equals(pg.getSqlState())) {
-            tooManyClients.incrementAndGet();
-          } else {
-            otherErrors.incrementAndGet();
-          }
-          lastError = err.toString();
-          return Future.succeededFuture();
-        });
+        .recover(
+            err -> {
+              if (err instanceof BudgetExhaustedException) {
+                retries.incrementAndGet();
+                return query(vertx, pool, queryMillis);
+              }
+              if (err instanceof PgException pg && "53300".equals(pg.getSqlState())) {
+                tooManyClients.incrementAndGet();
+              } else {
+                otherErrors.incrementAndGet();
+              }
+              lastError = err.toString();
+              return Future.succeededFuture();
+            });
   }
 }

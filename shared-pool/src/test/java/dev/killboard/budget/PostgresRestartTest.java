@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * A PostgreSQL immediate restart drops every connection of every member at once. The budget must come back whole:
- * no permit forfeited for a session that is still alive (the permanent leak the chaos run found), every class at
- * full capacity again within the session TTL + 5 s, and permits in use = connections that exist.
+ * A PostgreSQL immediate restart drops every connection of every member at once. The budget must
+ * come back whole: no permit forfeited for a session that is still alive (the permanent leak the
+ * chaos run found), every class at full capacity again within the session TTL + 5 s, and permits in
+ * use = connections that exist.
  */
 @ClusterTest
 class PostgresRestartTest {
@@ -32,12 +33,16 @@ class PostgresRestartTest {
     List<BudgetedPool> pools = new ArrayList<>();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong ok = new AtomicLong();
-    // The CP subsystem forms once its 3 members are there: start them all before joining the budget.
-    try (EmbeddedDatabase db = EmbeddedDatabase.start(); TestCluster.Members members = cluster.startMembers(3)) {
+    // The CP subsystem forms once its 3 members are there: start them all before joining the
+    // budget.
+    try (EmbeddedDatabase db = EmbeddedDatabase.start();
+        TestCluster.Members members = cluster.startMembers(3)) {
       for (Vertx vertx : members.all()) {
-        budgets.add(ConnectionBudget.start(vertx, TestCluster.budget(db)).await(60, TimeUnit.SECONDS));
+        budgets.add(
+            ConnectionBudget.start(vertx, TestCluster.budget(db)).await(60, TimeUnit.SECONDS));
       }
-      // Each member: the API pool (5) and three worker pools (2 each): 9 worker pools on 16 permits, under load.
+      // Each member: the API pool (5) and three worker pools (2 each): 9 worker pools on 16
+      // permits, under load.
       List<Future<Void>> loops = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         ConnectionBudget budget = budgets.get(i);
@@ -51,30 +56,50 @@ class PostgresRestartTest {
           loops.add(load(members.get(0), pool, stop, ok));
         }
       }
-      assertThat(holdsWithin(Duration.ofSeconds(30), () -> available(budgets.get(0), "api") == 0
-          && available(budgets.get(0), "worker") == 0)).as("the load holds every permit").isTrue();
-      // Hazelcast retires a session whose permit count falls to zero once it is older than the TTL; the chaos run's
-      // fences fired on exactly that, so the sessions must be older than the TTL when PostgreSQL goes down.
+      assertThat(
+              holdsWithin(
+                  Duration.ofSeconds(30),
+                  () ->
+                      available(budgets.get(0), "api") == 0
+                          && available(budgets.get(0), "worker") == 0))
+          .as("the load holds every permit")
+          .isTrue();
+      // Hazelcast retires a session whose permit count falls to zero once it is older than the TTL;
+      // the chaos run's
+      // fences fired on exactly that, so the sessions must be older than the TTL when PostgreSQL
+      // goes down.
       Thread.sleep(TTL.toMillis() + 1_000);
 
       for (int round = 1; round <= 2; round++) {
         long before = ok.get();
         db.restartImmediate();
-        // The load reconnects by itself; then, past the TTL, the retired sessions expire: nothing may be lost then.
+        // The load reconnects by itself; then, past the TTL, the retired sessions expire: nothing
+        // may be lost then.
         assertThat(holdsWithin(Duration.ofSeconds(30), () -> ok.get() > before + 100))
-            .as("queries succeed again after restart %d", round).isTrue();
+            .as("queries succeed again after restart %d", round)
+            .isTrue();
         Thread.sleep(TTL.toMillis() + 2_000);
         for (String cls : List.of("api", "worker")) {
           assertThat(holdsWithin(Duration.ofSeconds(5), () -> consistent(budgets, cls)))
-              .as("after restart %d, class %s: available + held by the members = size", round, cls).isTrue();
+              .as("after restart %d, class %s: available + held by the members = size", round, cls)
+              .isTrue();
         }
-        assertThat(holdsWithin(Duration.ofSeconds(5),
-            () -> heldByAll(budgets) == db.countAppConnections()))
-            .as("after restart %d: permits held = physical connections", round).isTrue();
-        assertThat(holdsWithin(Duration.ofSeconds(10), () -> available(budgets.get(0), "worker") == 0
-            && available(budgets.get(0), "api") == 0)).as("after restart %d the load holds all 21 permits again", round)
+        assertThat(
+                holdsWithin(
+                    Duration.ofSeconds(5), () -> heldByAll(budgets) == db.countAppConnections()))
+            .as("after restart %d: permits held = physical connections", round)
             .isTrue();
-        assertThat(db.countAppConnections()).as("connections after restart %d", round).isEqualTo(21);
+        assertThat(
+                holdsWithin(
+                    Duration.ofSeconds(10),
+                    () ->
+                        available(budgets.get(0), "worker") == 0
+                            && available(budgets.get(0), "api") == 0))
+            .as("after restart %d the load holds all 21 permits again", round)
+            .isTrue();
+        assertThat(db.countAppConnections())
+            .as("connections after restart %d", round)
+            .isEqualTo(21);
       }
 
       stop.set(true);
@@ -93,27 +118,36 @@ class PostgresRestartTest {
     }
   }
 
-  /** Queries one after the other until stopped; failures (the restart) just go on to the next query. */
-  private static Future<Void> load(Vertx vertx, BudgetedPool pool, AtomicBoolean stop, AtomicLong ok) {
+  /**
+   * Queries one after the other until stopped; failures (the restart) just go on to the next query.
+   */
+  private static Future<Void> load(
+      Vertx vertx, BudgetedPool pool, AtomicBoolean stop, AtomicLong ok) {
     Promise<Void> done = Promise.promise();
     vertx.runOnContext(v -> next(pool, stop, ok, done));
     return done.future();
   }
 
-  private static void next(BudgetedPool pool, AtomicBoolean stop, AtomicLong ok, Promise<Void> done) {
+  private static void next(
+      BudgetedPool pool, AtomicBoolean stop, AtomicLong ok, Promise<Void> done) {
     if (stop.get()) {
       done.complete();
       return;
     }
-    pool.pool().query("SELECT pg_sleep(0.02)").execute().onComplete(ar -> {
-      if (ar.succeeded()) {
-        ok.incrementAndGet();
-        next(pool, stop, ok, done);
-      } else {
-        // Pacing while the server is down, like a worker's outage wait; not a synchronisation.
-        Vertx.currentContext().owner().setTimer(50, id -> next(pool, stop, ok, done));
-      }
-    });
+    pool.pool()
+        .query("SELECT pg_sleep(0.02)")
+        .execute()
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                ok.incrementAndGet();
+                next(pool, stop, ok, done);
+              } else {
+                // Pacing while the server is down, like a worker's outage wait; not a
+                // synchronisation.
+                Vertx.currentContext().owner().setTimer(50, id -> next(pool, stop, ok, done));
+              }
+            });
   }
 
   private static int available(ConnectionBudget budget, String cls) {
@@ -121,7 +155,9 @@ class PostgresRestartTest {
   }
 
   private static int heldByAll(List<ConnectionBudget> budgets) {
-    return budgets.stream().mapToInt(b -> b.heldByThisMember("api") + b.heldByThisMember("worker")).sum();
+    return budgets.stream()
+        .mapToInt(b -> b.heldByThisMember("api") + b.heldByThisMember("worker"))
+        .sum();
   }
 
   private static boolean consistent(List<ConnectionBudget> budgets, String cls) {

@@ -12,7 +12,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-/** A Hazelcast cluster of its own for one test: a random name and port range, so parallel runs never meet. */
+/**
+ * A Hazelcast cluster of its own for one test: a random name and port range, so parallel runs never
+ * meet.
+ */
 final class TestCluster {
   final String name = "kb-test-" + UUID.randomUUID().toString().substring(0, 8);
   final int basePort = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
@@ -27,8 +30,13 @@ final class TestCluster {
     for (int i = 0; i < 8; i++) {
       members.add("127.0.0.1:" + (basePort + i));
     }
-    return ClusterSettings.defaults().withClusterName(name).withPort(basePort).withMembers(members)
-        .withCpMemberCount(cpMembers).withSessionTtlSeconds(10).withHeartbeatSeconds(2);
+    return ClusterSettings.defaults()
+        .withClusterName(name)
+        .withPort(basePort)
+        .withMembers(members)
+        .withCpMemberCount(cpMembers)
+        .withSessionTtlSeconds(10)
+        .withHeartbeatSeconds(2);
   }
 
   /** The environment a child process needs to join this cluster and reach the database. */
@@ -48,8 +56,11 @@ final class TestCluster {
   }
 
   Vertx startMember() throws Exception {
-    VertxOptions options = new VertxOptions().setBlockedThreadCheckInterval(1000).setMaxEventLoopExecuteTime(2)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS);
+    VertxOptions options =
+        new VertxOptions()
+            .setBlockedThreadCheckInterval(1000)
+            .setMaxEventLoopExecuteTime(2)
+            .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS);
     return ClusteredVertx.start(settings(), options).await(90, TimeUnit.SECONDS);
   }
 
@@ -73,7 +84,10 @@ final class TestCluster {
     }
   }
 
-  /** Starts {@code n} members; in CP mode the CP subsystem forms once the CP member count has joined. */
+  /**
+   * Starts {@code n} members; in CP mode the CP subsystem forms once the CP member count has
+   * joined.
+   */
   Members startMembers(int n) throws Exception {
     Members members = new Members();
     for (int i = 0; i < n; i++) {
@@ -83,8 +97,16 @@ final class TestCluster {
   }
 
   static BudgetSettings budget(EmbeddedDatabase db) {
-    DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(), db.appPassword(),
-        io.vertx.pgclient.SslMode.DISABLE, false, 30_000);
+    DatabaseSettings database =
+        new DatabaseSettings(
+            db.host(),
+            db.port(),
+            db.database(),
+            db.appUser(),
+            db.appPassword(),
+            io.vertx.pgclient.SslMode.DISABLE,
+            false,
+            30_000);
     return BudgetSettings.defaults(database);
   }
 }

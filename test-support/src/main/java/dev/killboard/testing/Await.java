@@ -11,14 +11,15 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * How a test waits: for a future's result, or — for state no event announces (rows another process commits, a remote
- * count, a child's output) — by polling a condition until a deadline. Every wait is bounded and fails with what it
- * waited for.
+ * How a test waits: for a future's result, or — for state no event announces (rows another process
+ * commits, a remote count, a child's output) — by polling a condition until a deadline. Every wait
+ * is bounded and fails with what it waited for.
  */
 public final class Await {
   /**
-   * The bound of a wait that names none: long enough for the slowest awaited step (a test archive's import on a busy
-   * 2-core CI host), short enough to fail a hung test long before surefire's fork timeout.
+   * The bound of a wait that names none: long enough for the slowest awaited step (a test archive's
+   * import on a busy 2-core CI host), short enough to fail a hung test long before surefire's fork
+   * timeout.
    */
   public static final Duration DEFAULT = Duration.ofSeconds(120);
 
@@ -33,14 +34,17 @@ public final class Await {
   }
 
   /**
-   * The result of {@code future} within {@link #DEFAULT}. Its failure is thrown as it is (a test can assert on its
-   * type and message); a timeout fails the test.
+   * The result of {@code future} within {@link #DEFAULT}. Its failure is thrown as it is (a test
+   * can assert on its type and message); a timeout fails the test.
    */
   public static <T> T await(Future<T> future) {
     return await(future, DEFAULT);
   }
 
-  /** The result of {@code future} within {@code within}; its failure is thrown as it is, a timeout fails the test. */
+  /**
+   * The result of {@code future} within {@code within}; its failure is thrown as it is, a timeout
+   * fails the test.
+   */
   public static <T> T await(Future<T> future, Duration within) {
     try {
       return future.await(within.toMillis(), TimeUnit.MILLISECONDS);
@@ -49,7 +53,10 @@ public final class Await {
     }
   }
 
-  /** The result of {@code future} within {@link #DEFAULT}; its failure is thrown as it is, a timeout fails the test. */
+  /**
+   * The result of {@code future} within {@link #DEFAULT}; its failure is thrown as it is, a timeout
+   * fails the test.
+   */
   public static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get(DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
@@ -79,12 +86,18 @@ public final class Await {
     throw new AssertionError("expected a failure, got success");
   }
 
-  /** Polls {@code condition} until it holds; fails the test after {@link #DEFAULT}, naming {@code what}. */
+  /**
+   * Polls {@code condition} until it holds; fails the test after {@link #DEFAULT}, naming {@code
+   * what}.
+   */
   public static void eventually(String what, BooleanSupplier condition) {
     eventually(DEFAULT, what, condition::getAsBoolean);
   }
 
-  /** Polls {@code condition} until it holds; fails the test after {@code within}, naming {@code what}. */
+  /**
+   * Polls {@code condition} until it holds; fails the test after {@code within}, naming {@code
+   * what}.
+   */
   public static void eventually(Duration within, String what, Condition condition) {
     long deadline = System.nanoTime() + within.toNanos();
     try {
@@ -101,18 +114,25 @@ public final class Await {
     }
   }
 
-  /** Polls {@code value} until {@code ok} accepts it and returns it; fails after {@link #DEFAULT} with the last value. */
+  /**
+   * Polls {@code value} until {@code ok} accepts it and returns it; fails after {@link #DEFAULT}
+   * with the last value.
+   */
   public static <T> T eventually(String what, Supplier<T> value, Predicate<T> ok) {
     return eventually(DEFAULT, what, value, ok);
   }
 
-  /** Polls {@code value} until {@code ok} accepts it and returns it; fails after {@code within} with the last value. */
+  /**
+   * Polls {@code value} until {@code ok} accepts it and returns it; fails after {@code within} with
+   * the last value.
+   */
   public static <T> T eventually(Duration within, String what, Supplier<T> value, Predicate<T> ok) {
     long deadline = System.nanoTime() + within.toNanos();
     T last = value.get();
     while (!ok.test(last)) {
       if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + within + " waiting for: " + what + " (last: " + last + ")");
+        throw new AssertionError(
+            "timed out after " + within + " waiting for: " + what + " (last: " + last + ")");
       }
       pause();
       last = value.get();
@@ -121,8 +141,8 @@ public final class Await {
   }
 
   /**
-   * Polls {@code condition} until it holds or {@code within} passes and returns whether it held — for a test that
-   * asserts with a message of its own (a child's output).
+   * Polls {@code condition} until it holds or {@code within} passes and returns whether it held —
+   * for a test that asserts with a message of its own (a child's output).
    */
   public static boolean holdsWithin(Duration within, BooleanSupplier condition) {
     long deadline = System.nanoTime() + within.toNanos();

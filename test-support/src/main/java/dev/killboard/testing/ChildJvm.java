@@ -17,14 +17,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A JVM a test starts ({@code java -cp <class path> <main class> <args>}), its output (stdout and stderr) collected
- * line by line and offered to a listener, so that a test can await what the child prints. Closing it stops the child:
- * SIGTERM, then SIGKILL if it does not exit in time.
+ * A JVM a test starts ({@code java -cp <class path> <main class> <args>}), its output (stdout and
+ * stderr) collected line by line and offered to a listener, so that a test can await what the child
+ * prints. Closing it stops the child: SIGTERM, then SIGKILL if it does not exit in time.
  */
 public final class ChildJvm implements AutoCloseable {
-  /** Small heap, serial GC, IPv4, Hazelcast through SLF4J without phoning home: several children share a CI host. */
-  public static final List<String> DEFAULT_JVM_ARGS = List.of("-Xmx256m", "-XX:+UseSerialGC",
-      "-Djava.net.preferIPv4Stack=true", "-Dhazelcast.logging.type=slf4j", "-Dhazelcast.phone.home.enabled=false");
+  /**
+   * Small heap, serial GC, IPv4, Hazelcast through SLF4J without phoning home: several children
+   * share a CI host.
+   */
+  public static final List<String> DEFAULT_JVM_ARGS =
+      List.of(
+          "-Xmx256m",
+          "-XX:+UseSerialGC",
+          "-Djava.net.preferIPv4Stack=true",
+          "-Dhazelcast.logging.type=slf4j",
+          "-Dhazelcast.phone.home.enabled=false");
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
@@ -46,18 +54,23 @@ public final class ChildJvm implements AutoCloseable {
     pb.environment().putAll(b.env);
     process = pb.start();
     Consumer<String> onLine = b.onLine;
-    reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          output.add(line);
-          onLine.accept(line);
-        }
-      } catch (IOException ignored) {
-        // the child is gone
-      }
-      onLine.accept(null);
-    }, "child-jvm-" + process.pid());
+    reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  output.add(line);
+                  onLine.accept(line);
+                }
+              } catch (IOException ignored) {
+                // the child is gone
+              }
+              onLine.accept(null);
+            },
+            "child-jvm-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
@@ -108,8 +121,8 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * The exit code once the child has exited and its output has been read to the end, or -1 when it is still running
-   * after {@code within}.
+   * The exit code once the child has exited and its output has been read to the end, or -1 when it
+   * is still running after {@code within}.
    */
   public int awaitExit(Duration within) throws InterruptedException {
     if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -120,14 +133,18 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * SIGTERM: the child's shutdown hooks run, and what they print is still read. (Through the process handle:
-   * {@link Process#destroy()} also closes this side's pipes, and the child's last lines would be lost.)
+   * SIGTERM: the child's shutdown hooks run, and what they print is still read. (Through the
+   * process handle: {@link Process#destroy()} also closes this side's pipes, and the child's last
+   * lines would be lost.)
    */
   public void terminate() {
     process.toHandle().destroy();
   }
 
-  /** SIGKILL (on Linux): no shutdown hook, no goodbye to the cluster; returns once the child is gone. */
+  /**
+   * SIGKILL (on Linux): no shutdown hook, no goodbye to the cluster; returns once the child is
+   * gone.
+   */
   public void kill() throws InterruptedException {
     process.toHandle().destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
@@ -152,7 +169,7 @@ public final class ChildJvm implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private String classPath = System.getProperty("java.class.path");
     private String withoutInherited;
-    private Consumer<String> onLine = line -> { };
+    private Consumer<String> onLine = line -> {};
 
     private Builder(String mainClass) {
       this.mainClass = mainClass;
@@ -176,7 +193,10 @@ public final class ChildJvm implements AutoCloseable {
       return this;
     }
 
-    /** Drops the inherited variables whose names start with {@code prefix}, so that only {@link #env} sets them. */
+    /**
+     * Drops the inherited variables whose names start with {@code prefix}, so that only {@link
+     * #env} sets them.
+     */
     public Builder withoutInherited(String prefix) {
       withoutInherited = prefix;
       return this;
@@ -188,7 +208,9 @@ public final class ChildJvm implements AutoCloseable {
       return this;
     }
 
-    /** Called on the reader thread with each line, then once with {@code null} when the output ends. */
+    /**
+     * Called on the reader thread with each line, then once with {@code null} when the output ends.
+     */
     public Builder onLine(Consumer<String> listener) {
       onLine = listener;
       return this;

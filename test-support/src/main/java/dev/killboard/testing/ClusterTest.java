@@ -9,8 +9,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 
 /**
- * Marks a test class that starts a Hazelcast cluster (a clustered Vert.x harness, several members) or child JVMs:
- * failsafe runs it in {@code mvn verify}, while {@code mvn test} leaves it out for a quick local run.
+ * Marks a test class that starts a Hazelcast cluster (a clustered Vert.x harness, several members)
+ * or child JVMs: failsafe runs it in {@code mvn verify}, while {@code mvn test} leaves it out for a
+ * quick local run.
  */
 @Documented
 @Inherited

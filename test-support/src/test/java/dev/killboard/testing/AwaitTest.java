@@ -16,11 +16,14 @@ class AwaitTest {
   void aFutureResultOrItsFailure() {
     assertThat(Await.await(Future.succeededFuture("done"))).isEqualTo("done");
     assertThatThrownBy(() -> Await.await(Future.failedFuture(new IllegalStateException("refused"))))
-        .isInstanceOf(IllegalStateException.class).hasMessage("refused");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("refused");
     assertThatThrownBy(() -> Await.await(Promise.promise().future(), Duration.ofMillis(50)))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("no result within PT0.05S");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("no result within PT0.05S");
     assertThat(Await.failure(Future.failedFuture("refused"))).hasMessageContaining("refused");
-    assertThatThrownBy(() -> Await.failure(Future.succeededFuture())).hasMessageContaining("expected a failure");
+    assertThatThrownBy(() -> Await.failure(Future.succeededFuture()))
+        .hasMessageContaining("expected a failure");
   }
 
   @Test
@@ -30,7 +33,8 @@ class AwaitTest {
     assertThat(polls).hasValue(3);
     assertThat(Await.eventually("a value of 5", polls::incrementAndGet, v -> v >= 5)).isEqualTo(5);
     assertThatThrownBy(() -> Await.eventually(Duration.ofMillis(50), "the impossible", () -> false))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("waiting for: the impossible");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("waiting for: the impossible");
     assertThat(Await.holdsWithin(Duration.ofMillis(50), () -> false)).isFalse();
   }
 

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Checks an answer for the fields the workers need, failing with an {@link UpstreamMalformed} that names the field,
- * what was expected and (shortened) what came. {@code at} is the path of the object inside the answer, for messages.
+ * Checks an answer for the fields the workers need, failing with an {@link UpstreamMalformed} that
+ * names the field, what was expected and (shortened) what came. {@code at} is the path of the
+ * object inside the answer, for messages.
  */
 public final class JsonShape {
   private static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{40}");
@@ -52,7 +53,8 @@ public final class JsonShape {
       return Json.decodeValue(body);
     } catch (DecodeException e) {
       String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      throw new UpstreamMalformed(service, endpoint, "not valid JSON (" + shorten(why, 160) + ")", e);
+      throw new UpstreamMalformed(
+          service, endpoint, "not valid JSON (" + shorten(why, 160) + ")", e);
     }
   }
 
@@ -228,10 +230,14 @@ public final class JsonShape {
     return ids;
   }
 
-  /** Requires an array to be no longer than {@code max} (hostile answers must not exhaust memory downstream). */
+  /**
+   * Requires an array to be no longer than {@code max} (hostile answers must not exhaust memory
+   * downstream).
+   */
   public void atMost(JsonArray array, String at, int max) {
     if (array.size() > max) {
-      throw malformed("'" + at + "' has " + array.size() + " entries, more than the " + max + " accepted");
+      throw malformed(
+          "'" + at + "' has " + array.size() + " entries, more than the " + max + " accepted");
     }
   }
 
@@ -245,7 +251,8 @@ public final class JsonShape {
   }
 
   private UpstreamMalformed wrong(String at, String field, String expected, Object got) {
-    return malformed("field '" + path(at, field) + "' must be " + expected + ", got " + describe(got));
+    return malformed(
+        "field '" + path(at, field) + "' must be " + expected + ", got " + describe(got));
   }
 
   private static String path(String at, String field) {

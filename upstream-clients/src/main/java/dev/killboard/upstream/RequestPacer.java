@@ -5,8 +5,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * Spaces requests to a polite rate: each {@link #next()} completes at least {@code 1/rate} seconds after the
- * previous one, on a timer (never by blocking). Shared by all callers of one client.
+ * Spaces requests to a polite rate: each {@link #next()} completes at least {@code 1/rate} seconds
+ * after the previous one, on a timer (never by blocking). Shared by all callers of one client.
  */
 public final class RequestPacer {
   private final Vertx vertx;

@@ -9,13 +9,16 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** What a non-2xx status means for the caller, as an {@link UpstreamException}; plus reading {@code Retry-After}. */
+/**
+ * What a non-2xx status means for the caller, as an {@link UpstreamException}; plus reading {@code
+ * Retry-After}.
+ */
 public final class StatusOutcome {
-  private StatusOutcome() {
-  }
+  private StatusOutcome() {}
 
   /** The exception for an error status (404, 420, 429, 5xx, other 4xx). */
-  public static UpstreamException failure(UpstreamService service, String endpoint, HttpResponse<Buffer> response) {
+  public static UpstreamException failure(
+      UpstreamService service, String endpoint, HttpResponse<Buffer> response) {
     int status = response.statusCode();
     String detail = errorText(response);
     Duration retryAfter = retryAfter(response, Duration.ZERO);
@@ -23,16 +26,28 @@ public final class StatusOutcome {
       return new UpstreamNotFound(service, endpoint, detail);
     }
     if (status == 420) {
-      Duration reset = seconds(response.getHeader("X-ESI-Error-Limit-Reset"), Duration.ofSeconds(60));
-      return new UpstreamRetryable(service, endpoint, UpstreamRetryable.Reason.ERROR_LIMITED, reset, detail, null);
+      Duration reset =
+          seconds(response.getHeader("X-ESI-Error-Limit-Reset"), Duration.ofSeconds(60));
+      return new UpstreamRetryable(
+          service, endpoint, UpstreamRetryable.Reason.ERROR_LIMITED, reset, detail, null);
     }
     if (status == 429) {
-      return new UpstreamRetryable(service, endpoint, UpstreamRetryable.Reason.RATE_LIMITED,
-          retryAfter.isZero() ? Duration.ofSeconds(1) : retryAfter, detail, null);
+      return new UpstreamRetryable(
+          service,
+          endpoint,
+          UpstreamRetryable.Reason.RATE_LIMITED,
+          retryAfter.isZero() ? Duration.ofSeconds(1) : retryAfter,
+          detail,
+          null);
     }
     if (status >= 500) {
-      return new UpstreamRetryable(service, endpoint, UpstreamRetryable.Reason.SERVER_ERROR, retryAfter, status + " "
-          + detail, null);
+      return new UpstreamRetryable(
+          service,
+          endpoint,
+          UpstreamRetryable.Reason.SERVER_ERROR,
+          retryAfter,
+          status + " " + detail,
+          null);
     }
     return new UpstreamRejected(service, endpoint, status, detail);
   }
@@ -48,7 +63,8 @@ public final class StatusOutcome {
       return seconds;
     }
     try {
-      Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Instant at =
+          ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
       Duration d = Duration.between(Instant.now(), at);
       return d.isNegative() ? Duration.ZERO : d;
     } catch (DateTimeParseException e) {
@@ -69,7 +85,9 @@ public final class StatusOutcome {
     }
   }
 
-  /** A short, safe description of an error body: ESI's {@code error} field, else the status message. */
+  /**
+   * A short, safe description of an error body: ESI's {@code error} field, else the status message.
+   */
   private static String errorText(HttpResponse<Buffer> response) {
     Buffer body = response.body();
     if (body != null && body.length() > 0 && body.length() < 4096) {

@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The HTTP side every client shares: one {@link WebClient} with the configured User-Agent, timeouts and gzip
- * support, and the mapping of transport failures (timeouts, refused or dropped connections) to
- * {@link UpstreamRetryable}.
+ * The HTTP side every client shares: one {@link WebClient} with the configured User-Agent, timeouts
+ * and gzip support, and the mapping of transport failures (timeouts, refused or dropped
+ * connections) to {@link UpstreamRetryable}.
  */
 public final class UpstreamHttp implements AutoCloseable {
   private final WebClient client;
@@ -22,9 +22,15 @@ public final class UpstreamHttp implements AutoCloseable {
 
   /** A client for these settings. */
   public UpstreamHttp(Vertx vertx, UpstreamSettings settings) {
-    this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent(settings.userAgent())
-        .setConnectTimeout((int) settings.connectTimeout().toMillis()).setDecompressionSupported(true)
-        .setFollowRedirects(false).setKeepAlive(true));
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setUserAgent(settings.userAgent())
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setDecompressionSupported(true)
+                .setFollowRedirects(false)
+                .setKeepAlive(true));
     this.requestTimeoutMs = settings.requestTimeout().toMillis();
   }
 
@@ -38,22 +44,33 @@ public final class UpstreamHttp implements AutoCloseable {
     return client.postAbs(url).timeout(requestTimeoutMs);
   }
 
-  /** Sends a request; a failure without an answer becomes an {@link UpstreamRetryable} naming the endpoint. */
-  public static Future<HttpResponse<Buffer>> send(UpstreamService service, String endpoint,
-      Future<HttpResponse<Buffer>> sent) {
+  /**
+   * Sends a request; a failure without an answer becomes an {@link UpstreamRetryable} naming the
+   * endpoint.
+   */
+  public static Future<HttpResponse<Buffer>> send(
+      UpstreamService service, String endpoint, Future<HttpResponse<Buffer>> sent) {
     return sent.recover(e -> Future.failedFuture(transportFailure(service, endpoint, e)));
   }
 
   /** Classifies a failure that left no HTTP answer. */
-  public static UpstreamRetryable transportFailure(UpstreamService service, String endpoint, Throwable e) {
+  public static UpstreamRetryable transportFailure(
+      UpstreamService service, String endpoint, Throwable e) {
     if (e instanceof UpstreamRetryable r) {
       return r;
     }
     boolean timeout = e instanceof TimeoutException || e.getCause() instanceof TimeoutException;
-    String detail = e instanceof HttpClosedException ? "connection closed before the answer"
-        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    return new UpstreamRetryable(service, endpoint, timeout ? UpstreamRetryable.Reason.TIMEOUT
-        : UpstreamRetryable.Reason.CONNECTION, Duration.ZERO, detail, e);
+    String detail =
+        e instanceof HttpClosedException
+            ? "connection closed before the answer"
+            : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return new UpstreamRetryable(
+        service,
+        endpoint,
+        timeout ? UpstreamRetryable.Reason.TIMEOUT : UpstreamRetryable.Reason.CONNECTION,
+        Duration.ZERO,
+        detail,
+        e);
   }
 
   @Override

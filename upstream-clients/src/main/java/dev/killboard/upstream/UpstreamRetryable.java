@@ -2,7 +2,10 @@ package dev.killboard.upstream;
 
 import java.time.Duration;
 
-/** A transient failure: retry the same call after {@link #retryAfter()} (zero = use your own backoff). */
+/**
+ * A transient failure: retry the same call after {@link #retryAfter()} (zero = use your own
+ * backoff).
+ */
 public final class UpstreamRetryable extends UpstreamException {
   /** Why the call failed. */
   public enum Reason {
@@ -14,7 +17,9 @@ public final class UpstreamRetryable extends UpstreamException {
     CONNECTION,
     /** ESI answered 420: its error limit is spent until the window resets. */
     ERROR_LIMITED,
-    /** Not sent: ESI's error limit is too close to 0 (or a 420 was seen) until the window resets. */
+    /**
+     * Not sent: ESI's error limit is too close to 0 (or a 420 was seen) until the window resets.
+     */
     ERROR_LIMIT_GUARD,
     /** 429 with Retry-After, or held back because an earlier 429's wait has not passed. */
     RATE_LIMITED,
@@ -25,10 +30,20 @@ public final class UpstreamRetryable extends UpstreamException {
   private final Reason reason;
   private final Duration retryAfter;
 
-  public UpstreamRetryable(UpstreamService service, String endpoint, Reason reason, Duration retryAfter, String detail,
+  public UpstreamRetryable(
+      UpstreamService service,
+      String endpoint,
+      Reason reason,
+      Duration retryAfter,
+      String detail,
       Throwable cause) {
-    super(service, endpoint, reason + (retryAfter.isZero() ? "" : ", retry after " + retryAfter.toMillis() + " ms")
-        + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"), cause);
+    super(
+        service,
+        endpoint,
+        reason
+            + (retryAfter.isZero() ? "" : ", retry after " + retryAfter.toMillis() + " ms")
+            + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")"),
+        cause);
     this.reason = reason;
     this.retryAfter = retryAfter;
   }

@@ -2,7 +2,10 @@ package dev.killboard.upstream;
 
 /** The third-party services Killboard reads from. */
 public enum UpstreamService {
-  ESI("ESI"), ZKILLBOARD("zKillboard"), R2Z2("R2Z2"), SSO("EVE SSO");
+  ESI("ESI"),
+  ZKILLBOARD("zKillboard"),
+  R2Z2("R2Z2"),
+  SSO("EVE SSO");
 
   private final String label;
 

@@ -64,10 +64,17 @@ class UpstreamSettingsTest {
   @Test
   void aUserAgentWithoutContactIsRefusedWithAMessageNamingTheSetting() {
     assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of()))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_USER_AGENT is not set");
-    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, "Killboard/0.1")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_USER_AGENT is not set");
+    assertThatThrownBy(
+            () ->
+                UpstreamSettings.fromEnvironment(
+                    Map.of(UpstreamSettings.USER_AGENT, "Killboard/0.1")))
         .hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
-    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, "Killboard (a@b.com)\r\nX-Evil: 1")))
+    assertThatThrownBy(
+            () ->
+                UpstreamSettings.fromEnvironment(
+                    Map.of(UpstreamSettings.USER_AGENT, "Killboard (a@b.com)\r\nX-Evil: 1")))
         .hasMessageContaining("control characters");
   }
 
@@ -83,30 +90,54 @@ class UpstreamSettingsTest {
     env.put("KILLBOARD_ESI_COMPATIBILITY_DATE", "yesterday");
     env.put("KILLBOARD_SSO_TOKEN_URL", "login.eveonline.com/v2/oauth/token");
     env.put("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS", "7200");
-    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(env)).isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("KILLBOARD_ESI_BASE_URL='esi.evetech.net/latest' must start with http:// or https://")
+    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(env))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining(
+            "KILLBOARD_ESI_BASE_URL='esi.evetech.net/latest' must start with http:// or https://")
         .hasMessageContaining("KILLBOARD_ZKB_BASE_URL='ftp://zkillboard.com/api'")
         .hasMessageContaining("KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS='soon' is not a duration")
         .hasMessageContaining("KILLBOARD_ESI_ERROR_LIMIT_MARGIN=0 must be from 1 to 99")
-        .hasMessageContaining("KILLBOARD_SSO_CLIENT_ID is not set but KILLBOARD_SSO_CLIENT_SECRET is")
+        .hasMessageContaining(
+            "KILLBOARD_SSO_CLIENT_ID is not set but KILLBOARD_SSO_CLIENT_SECRET is")
         .hasMessageContaining("KILLBOARD_ESI_COMPATIBILITY_DATE='yesterday'")
         .hasMessageContaining("KILLBOARD_SSO_TOKEN_URL='login.eveonline.com/v2/oauth/token'")
-        .hasMessageContaining("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS=2h must be from 0ms to 1h (default 30s)")
+        .hasMessageContaining(
+            "KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS=2h must be from 0ms to 1h (default 30s)")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t-do-not-print"));
   }
 
   @Test
   void politenessLimitsOfTheRealServicesCannotBeLoosened() {
-    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, UA,
-        "KILLBOARD_R2Z2_NOT_FOUND_WAIT", "2s")))
+    assertThatThrownBy(
+            () ->
+                UpstreamSettings.fromEnvironment(
+                    Map.of(UpstreamSettings.USER_AGENT, UA, "KILLBOARD_R2Z2_NOT_FOUND_WAIT", "2s")))
         .hasMessageContaining("KILLBOARD_R2Z2_NOT_FOUND_WAIT=2s is below the 6s R2Z2 asks for");
-    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, UA,
-        "KILLBOARD_ZKB_REQUESTS_PER_SECOND", "50")))
-        .hasMessageContaining("KILLBOARD_ZKB_REQUESTS_PER_SECOND=50.0 is above the 10.0 requests per second");
-    // Against a local fake the same values are fine; the old *_MS variable still works, with a warning.
-    UpstreamSettings local = UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, UA,
-        "KILLBOARD_R2Z2_BASE_URL", "http://127.0.0.1:1/ephemeral", "KILLBOARD_ZKB_BASE_URL", "http://127.0.0.1:1/api",
-        "KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS", "100", "KILLBOARD_ZKB_REQUESTS_PER_SECOND", "50"));
+    assertThatThrownBy(
+            () ->
+                UpstreamSettings.fromEnvironment(
+                    Map.of(
+                        UpstreamSettings.USER_AGENT,
+                        UA,
+                        "KILLBOARD_ZKB_REQUESTS_PER_SECOND",
+                        "50")))
+        .hasMessageContaining(
+            "KILLBOARD_ZKB_REQUESTS_PER_SECOND=50.0 is above the 10.0 requests per second");
+    // Against a local fake the same values are fine; the old *_MS variable still works, with a
+    // warning.
+    UpstreamSettings local =
+        UpstreamSettings.fromEnvironment(
+            Map.of(
+                UpstreamSettings.USER_AGENT,
+                UA,
+                "KILLBOARD_R2Z2_BASE_URL",
+                "http://127.0.0.1:1/ephemeral",
+                "KILLBOARD_ZKB_BASE_URL",
+                "http://127.0.0.1:1/api",
+                "KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS",
+                "100",
+                "KILLBOARD_ZKB_REQUESTS_PER_SECOND",
+                "50"));
     assertThat(local.r2z2NotFoundWait()).isEqualTo(Duration.ofMillis(100));
   }
 }

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * ESI's error limit as the fake keeps it: every 4xx/5xx answer (except the 420 itself) uses one of {@code limit}
- * errors per window; at 0 every route answers 420 until the window ends. Windows are fixed slices of the clock.
+ * ESI's error limit as the fake keeps it: every 4xx/5xx answer (except the 420 itself) uses one of
+ * {@code limit} errors per window; at 0 every route answers 420 until the window ends. Windows are
+ * fixed slices of the clock.
  */
 final class EsiErrorWindow {
   private final int limit;

@@ -23,9 +23,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A local ESI ({@code /latest/...}) serving a {@link FakeUniverse}: the routes Killboard's workers call, with ESI's
- * error limit (counted, 420 at 0 until the window resets), ETag / If-None-Match → 304, Expires, X-Pages and
- * Bearer-token checks against a {@link FakeSso}. Route names are the constants below (paths after {@code /latest}).
+ * A local ESI ({@code /latest/...}) serving a {@link FakeUniverse}: the routes Killboard's workers
+ * call, with ESI's error limit (counted, 420 at 0 until the window resets), ETag / If-None-Match →
+ * 304, Expires, X-Pages and Bearer-token checks against a {@link FakeSso}. Route names are the
+ * constants below (paths after {@code /latest}).
  */
 public final class FakeEsi extends FakeServer {
   public static final String CHARACTER = "/characters/{id}/";
@@ -50,10 +51,12 @@ public final class FakeEsi extends FakeServer {
   public static final String CHARACTER_RECENT_KILLMAILS = "/characters/{id}/killmails/recent/";
   public static final String CORPORATION_RECENT_KILLMAILS = "/corporations/{id}/killmails/recent/";
   public static final String KILLMAIL = "/killmails/{id}/{hash}/";
+
   /** The path prefix of the versioned API. */
   public static final String PREFIX = "/latest";
 
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   private static final String ID = "(?<id>\\d{1,18})";
 
   private final FakeUniverse universe;
@@ -120,7 +123,9 @@ public final class FakeEsi extends FakeServer {
     }
   }
 
-  /** A fake ESI; {@code sso} verifies Bearer tokens (null: authenticated routes always answer 401). */
+  /**
+   * A fake ESI; {@code sso} verifies Bearer tokens (null: authenticated routes always answer 401).
+   */
   public FakeEsi(Vertx vertx, FakeUniverse universe, FakeSso sso, Options options) {
     super(vertx);
     this.universe = universe;
@@ -134,7 +139,8 @@ public final class FakeEsi extends FakeServer {
     return origin() + PREFIX;
   }
 
-  // ---- error limit test API ------------------------------------------------------------------------------------------
+  // ---- error limit test API
+  // ------------------------------------------------------------------------------------------
 
   /** Errors left in the current window. */
   public int errorLimitRemain() {
@@ -171,38 +177,95 @@ public final class FakeEsi extends FakeServer {
     errors.reset();
   }
 
-  // ---- routes ----------------------------------------------------------------------------------------------------
+  // ---- routes
+  // ----------------------------------------------------------------------------------------------------
 
   @Override
   public void mount(Router router) {
-    entity(router, "/characters/" + ID + "/", CHARACTER, universe::character, "Character not found");
-    entity(router, "/corporations/" + ID + "/", CORPORATION, universe::corporation, "Corporation not found");
-    get(router, "/alliances/", ALLIANCES, ctx -> respond(ctx, new JsonArray(universe.allianceIds()), 0));
+    entity(
+        router, "/characters/" + ID + "/", CHARACTER, universe::character, "Character not found");
+    entity(
+        router,
+        "/corporations/" + ID + "/",
+        CORPORATION,
+        universe::corporation,
+        "Corporation not found");
+    get(
+        router,
+        "/alliances/",
+        ALLIANCES,
+        ctx -> respond(ctx, new JsonArray(universe.allianceIds()), 0));
     entity(router, "/alliances/" + ID + "/", ALLIANCE, universe::alliance, "Alliance not found");
-    get(router, "/alliances/" + ID + "/corporations/", ALLIANCE_CORPORATIONS, ctx -> {
-      Optional<List<Long>> members = universe.allianceCorporations(id(ctx));
-      if (members.isEmpty()) {
-        error(ctx, 404, "Alliance not found");
-      } else {
-        respond(ctx, new JsonArray(members.get()), 0);
-      }
-    });
-    get(router, "/universe/types/", TYPES, ctx -> paged(ctx, universe.typeIds(), options.typesPageSize, id -> id));
+    get(
+        router,
+        "/alliances/" + ID + "/corporations/",
+        ALLIANCE_CORPORATIONS,
+        ctx -> {
+          Optional<List<Long>> members = universe.allianceCorporations(id(ctx));
+          if (members.isEmpty()) {
+            error(ctx, 404, "Alliance not found");
+          } else {
+            respond(ctx, new JsonArray(members.get()), 0);
+          }
+        });
+    get(
+        router,
+        "/universe/types/",
+        TYPES,
+        ctx -> paged(ctx, universe.typeIds(), options.typesPageSize, id -> id));
     entity(router, "/universe/types/" + ID + "/", TYPE, universe::type, "Type not found");
-    get(router, "/universe/groups/", GROUPS, ctx -> paged(ctx, universe.groupIds(), options.groupsPageSize, id -> id));
+    get(
+        router,
+        "/universe/groups/",
+        GROUPS,
+        ctx -> paged(ctx, universe.groupIds(), options.groupsPageSize, id -> id));
     entity(router, "/universe/groups/" + ID + "/", GROUP, universe::group, "Group not found");
-    get(router, "/universe/categories/", CATEGORIES, ctx -> respond(ctx, new JsonArray(universe.categoryIds()), 0));
-    entity(router, "/universe/categories/" + ID + "/", CATEGORY, universe::category, "Category not found");
-    get(router, "/universe/regions/", REGIONS, ctx -> respond(ctx, new JsonArray(universe.regionIds()), 0));
+    get(
+        router,
+        "/universe/categories/",
+        CATEGORIES,
+        ctx -> respond(ctx, new JsonArray(universe.categoryIds()), 0));
+    entity(
+        router,
+        "/universe/categories/" + ID + "/",
+        CATEGORY,
+        universe::category,
+        "Category not found");
+    get(
+        router,
+        "/universe/regions/",
+        REGIONS,
+        ctx -> respond(ctx, new JsonArray(universe.regionIds()), 0));
     entity(router, "/universe/regions/" + ID + "/", REGION, universe::region, "Region not found");
-    get(router, "/universe/constellations/", CONSTELLATIONS, ctx -> respond(ctx, new JsonArray(universe.constellationIds()), 0));
-    entity(router, "/universe/constellations/" + ID + "/", CONSTELLATION, universe::constellation, "Constellation not found");
-    get(router, "/universe/systems/", SYSTEMS, ctx -> respond(ctx, new JsonArray(universe.systemIds()), 0));
+    get(
+        router,
+        "/universe/constellations/",
+        CONSTELLATIONS,
+        ctx -> respond(ctx, new JsonArray(universe.constellationIds()), 0));
+    entity(
+        router,
+        "/universe/constellations/" + ID + "/",
+        CONSTELLATION,
+        universe::constellation,
+        "Constellation not found");
+    get(
+        router,
+        "/universe/systems/",
+        SYSTEMS,
+        ctx -> respond(ctx, new JsonArray(universe.systemIds()), 0));
     entity(router, "/universe/systems/" + ID + "/", SYSTEM, universe::system, "System not found");
     get(router, "/universe/races/", RACES, ctx -> respond(ctx, universe.races(), 0));
     get(router, "/universe/bloodlines/", BLOODLINES, ctx -> respond(ctx, universe.bloodlines(), 0));
-    get(router, "/characters/" + ID + "/killmails/recent/", CHARACTER_RECENT_KILLMAILS, this::characterRecent);
-    get(router, "/corporations/" + ID + "/killmails/recent/", CORPORATION_RECENT_KILLMAILS, this::corporationRecent);
+    get(
+        router,
+        "/characters/" + ID + "/killmails/recent/",
+        CHARACTER_RECENT_KILLMAILS,
+        this::characterRecent);
+    get(
+        router,
+        "/corporations/" + ID + "/killmails/recent/",
+        CORPORATION_RECENT_KILLMAILS,
+        this::corporationRecent);
     get(router, "/killmails/" + ID + "/(?<hash>[^/]{1,128})/", KILLMAIL, this::killmail);
     fallback(router, "^" + PREFIX + "/.*", ctx -> error(ctx, 404, "Not found"));
   }
@@ -211,61 +274,96 @@ public final class FakeEsi extends FakeServer {
   protected boolean admit(RoutingContext ctx, String route) {
     HttpServerResponse response = ctx.response();
     if (errors.blocked()) {
-      response.setStatusCode(420).putHeader("X-ESI-Error-Limit-Remain", "0")
+      response
+          .setStatusCode(420)
+          .putHeader("X-ESI-Error-Limit-Remain", "0")
           .putHeader("X-ESI-Error-Limit-Reset", Long.toString(errors.resetSeconds()))
           .putHeader("Content-Type", "application/json; charset=UTF-8")
-          .end(new JsonObject().put("error", "This software has exceeded the error limit for ESI. If you are a user, please"
-              + " contact the maintainer of this software. If you are a developer/maintainer, please make a greater effort"
-              + " in the future to receive valid responses. For tips on how, come have a chat with us in #esi on"
-              + " tweetfleet slack.").encode());
+          .end(
+              new JsonObject()
+                  .put(
+                      "error",
+                      "This software has exceeded the error limit for ESI. If you are a user, please"
+                          + " contact the maintainer of this software. If you are a developer/maintainer, please make a greater effort"
+                          + " in the future to receive valid responses. For tips on how, come have a chat with us in #esi on"
+                          + " tweetfleet slack.")
+                  .encode());
       return false;
     }
-    ctx.addHeadersEndHandler(v -> {
-      long[] state = errors.answered(response.getStatusCode());
-      response.putHeader("X-ESI-Error-Limit-Remain", Long.toString(state[0]));
-      response.putHeader("X-ESI-Error-Limit-Reset", Long.toString(state[1]));
-    });
+    ctx.addHeadersEndHandler(
+        v -> {
+          long[] state = errors.answered(response.getStatusCode());
+          response.putHeader("X-ESI-Error-Limit-Remain", Long.toString(state[0]));
+          response.putHeader("X-ESI-Error-Limit-Reset", Long.toString(state[1]));
+        });
     return true;
   }
 
-  private void get(Router router, String pathRegex, String name, io.vertx.core.Handler<RoutingContext> handler) {
+  private void get(
+      Router router, String pathRegex, String name, io.vertx.core.Handler<RoutingContext> handler) {
     route(router, HttpMethod.GET, "^" + PREFIX + pathRegex + "$", name, handler);
   }
 
-  private void entity(Router router, String pathRegex, String name, Function<Long, Optional<JsonObject>> lookup,
+  private void entity(
+      Router router,
+      String pathRegex,
+      String name,
+      Function<Long, Optional<JsonObject>> lookup,
       String notFound) {
-    get(router, pathRegex, name, ctx -> {
-      Optional<JsonObject> found = lookup.apply(id(ctx));
-      if (found.isEmpty()) {
-        error(ctx, 404, notFound);
-      } else {
-        respond(ctx, found.get(), 0);
-      }
-    });
+    get(
+        router,
+        pathRegex,
+        name,
+        ctx -> {
+          Optional<JsonObject> found = lookup.apply(id(ctx));
+          if (found.isEmpty()) {
+            error(ctx, 404, notFound);
+          } else {
+            respond(ctx, found.get(), 0);
+          }
+        });
   }
 
   private void characterRecent(RoutingContext ctx) {
     long characterId = id(ctx);
-    withToken(ctx, FakeSso.SCOPE_CHARACTER_KILLMAILS, tokenCharacter -> {
-      if (tokenCharacter.longValue() != characterId) {
-        error(ctx, 403, "Token is not valid for this character");
-        return;
-      }
-      paged(ctx, universe.killmailsOfCharacter(characterId), options.recentKillmailsPageSize, this::recentEntry);
-    });
+    withToken(
+        ctx,
+        FakeSso.SCOPE_CHARACTER_KILLMAILS,
+        tokenCharacter -> {
+          if (tokenCharacter.longValue() != characterId) {
+            error(ctx, 403, "Token is not valid for this character");
+            return;
+          }
+          paged(
+              ctx,
+              universe.killmailsOfCharacter(characterId),
+              options.recentKillmailsPageSize,
+              this::recentEntry);
+        });
   }
 
   private void corporationRecent(RoutingContext ctx) {
     long corporationId = id(ctx);
-    withToken(ctx, FakeSso.SCOPE_CORPORATION_KILLMAILS, tokenCharacter -> {
-      // EVE requires the Director role; the fake grants it to the corporation's CEO.
-      boolean director = universe.corporation(corporationId).map(c -> tokenCharacter.equals(c.getLong("ceo_id"))).orElse(false);
-      if (!director) {
-        error(ctx, 403, "Character does not have required role(s)");
-        return;
-      }
-      paged(ctx, universe.killmailsOfCorporation(corporationId), options.recentKillmailsPageSize, this::recentEntry);
-    });
+    withToken(
+        ctx,
+        FakeSso.SCOPE_CORPORATION_KILLMAILS,
+        tokenCharacter -> {
+          // EVE requires the Director role; the fake grants it to the corporation's CEO.
+          boolean director =
+              universe
+                  .corporation(corporationId)
+                  .map(c -> tokenCharacter.equals(c.getLong("ceo_id")))
+                  .orElse(false);
+          if (!director) {
+            error(ctx, 403, "Character does not have required role(s)");
+            return;
+          }
+          paged(
+              ctx,
+              universe.killmailsOfCorporation(corporationId),
+              options.recentKillmailsPageSize,
+              this::recentEntry);
+        });
   }
 
   private Object recentEntry(Long killmailId) {
@@ -295,21 +393,26 @@ public final class FakeEsi extends FakeServer {
       error(ctx, 401, "Authorization not valid");
       return;
     }
-    sso.verifyAccessToken(header.substring(7).trim()).onComplete(ar -> {
-      if (ar.failed()) {
-        error(ctx, 401, "Authorization not valid");
-        return;
-      }
-      JsonObject claims = ar.result();
-      Object scp = claims.getValue("scp");
-      boolean hasScope = scp instanceof String s ? s.equals(scope) : scp instanceof JsonArray a && a.contains(scope);
-      String sub = claims.getString("sub", "");
-      if (!hasScope || !sub.startsWith("CHARACTER:EVE:")) {
-        error(ctx, 403, "Token is not valid for scope(s): " + scope);
-        return;
-      }
-      onValid.accept(Long.parseLong(sub.substring("CHARACTER:EVE:".length())));
-    });
+    sso.verifyAccessToken(header.substring(7).trim())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                error(ctx, 401, "Authorization not valid");
+                return;
+              }
+              JsonObject claims = ar.result();
+              Object scp = claims.getValue("scp");
+              boolean hasScope =
+                  scp instanceof String s
+                      ? s.equals(scope)
+                      : scp instanceof JsonArray a && a.contains(scope);
+              String sub = claims.getString("sub", "");
+              if (!hasScope || !sub.startsWith("CHARACTER:EVE:")) {
+                error(ctx, 403, "Token is not valid for scope(s): " + scope);
+                return;
+              }
+              onValid.accept(Long.parseLong(sub.substring("CHARACTER:EVE:".length())));
+            });
   }
 
   private <T> void paged(RoutingContext ctx, List<T> all, int pageSize, Function<T, Object> entry) {
@@ -330,17 +433,23 @@ public final class FakeEsi extends FakeServer {
       return;
     }
     JsonArray body = new JsonArray();
-    all.subList((page - 1) * pageSize, Math.min(all.size(), page * pageSize)).forEach(v -> body.add(entry.apply(v)));
+    all.subList((page - 1) * pageSize, Math.min(all.size(), page * pageSize))
+        .forEach(v -> body.add(entry.apply(v)));
     respond(ctx, body, pages);
   }
 
   /** A 200 with ESI's caching headers, or a 304 when the client already holds this body. */
   private void respond(RoutingContext ctx, Object json, int pages) {
-    Buffer body = Buffer.buffer(json instanceof JsonObject o ? o.encode() : ((JsonArray) json).encode());
+    Buffer body =
+        Buffer.buffer(json instanceof JsonObject o ? o.encode() : ((JsonArray) json).encode());
     String etag = "\"" + sha256(body) + "\"";
     Instant now = options.clock.instant();
-    HttpServerResponse response = ctx.response().putHeader("ETag", etag).putHeader("Date", HTTP_DATE.format(now))
-        .putHeader("Expires", HTTP_DATE.format(now.plusSeconds(options.cacheSeconds))).putHeader("Cache-Control", "public");
+    HttpServerResponse response =
+        ctx.response()
+            .putHeader("ETag", etag)
+            .putHeader("Date", HTTP_DATE.format(now))
+            .putHeader("Expires", HTTP_DATE.format(now.plusSeconds(options.cacheSeconds)))
+            .putHeader("Cache-Control", "public");
     if (pages > 0) {
       response.putHeader("X-Pages", Integer.toString(pages));
     }
@@ -349,11 +458,16 @@ public final class FakeEsi extends FakeServer {
       response.setStatusCode(304).end();
       return;
     }
-    response.setStatusCode(200).putHeader("Content-Type", "application/json; charset=UTF-8").end(body);
+    response
+        .setStatusCode(200)
+        .putHeader("Content-Type", "application/json; charset=UTF-8")
+        .end(body);
   }
 
   private static void error(RoutingContext ctx, int status, String message) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=UTF-8")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=UTF-8")
         .end(new JsonObject().put("error", message).encode());
   }
 

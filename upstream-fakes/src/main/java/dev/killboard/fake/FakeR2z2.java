@@ -11,14 +11,15 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * A local R2Z2 live feed: {@code /ephemeral/sequence.json} → {@code {"sequence": N}} and {@code /ephemeral/{N}.json} →
- * {@code {killmail_id, hash, esi, zkb}}, 404 for sequences not published yet (or discarded). Tests publish killmails
- * with {@link #publishNew(int)}; like the real feed, {@code sequence.json} may lag behind ({@link #FakeR2z2(Vertx,
- * FakeUniverse, long, int)}).
+ * A local R2Z2 live feed: {@code /ephemeral/sequence.json} → {@code {"sequence": N}} and {@code
+ * /ephemeral/{N}.json} → {@code {killmail_id, hash, esi, zkb}}, 404 for sequences not published yet
+ * (or discarded). Tests publish killmails with {@link #publishNew(int)}; like the real feed, {@code
+ * sequence.json} may lag behind ({@link #FakeR2z2(Vertx, FakeUniverse, long, int)}).
  */
 public final class FakeR2z2 extends FakeServer {
   public static final String SEQUENCE = "/sequence.json";
   public static final String ENTRY = "/{sequence}.json";
+
   /** The path prefix of the feed. */
   public static final String PREFIX = "/ephemeral";
 
@@ -35,8 +36,8 @@ public final class FakeR2z2 extends FakeServer {
   }
 
   /**
-   * A feed starting at {@code firstSequence}; {@code sequence.json} is rewritten only once {@code sequenceLag} new
-   * sequences have been published since it last was (R2Z2: about 50).
+   * A feed starting at {@code firstSequence}; {@code sequence.json} is rewritten only once {@code
+   * sequenceLag} new sequences have been published since it last was (R2Z2: about 50).
    */
   public FakeR2z2(Vertx vertx, FakeUniverse universe, long firstSequence, int sequenceLag) {
     super(vertx);
@@ -63,7 +64,10 @@ public final class FakeR2z2 extends FakeServer {
     return sequence;
   }
 
-  /** Creates {@code count} new killmails in the universe and publishes them; returns their sequences. */
+  /**
+   * Creates {@code count} new killmails in the universe and publishes them; returns their
+   * sequences.
+   */
   public List<Long> publishNew(int count) {
     List<Long> sequences = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -94,10 +98,22 @@ public final class FakeR2z2 extends FakeServer {
 
   @Override
   public void mount(Router router) {
-    route(router, HttpMethod.GET, "^" + PREFIX + "/sequence\\.json$", SEQUENCE, ctx -> json(ctx, 200,
-        new JsonObject().put("sequence", reportedSequence()).encode()));
-    route(router, HttpMethod.GET, "^" + PREFIX + "/(?<sequence>\\d{1,18})\\.json$", ENTRY, this::entry);
-    fallback(router, "^" + PREFIX + "(/.*)?$", ctx -> ctx.response().setStatusCode(404).end("Not Found"));
+    route(
+        router,
+        HttpMethod.GET,
+        "^" + PREFIX + "/sequence\\.json$",
+        SEQUENCE,
+        ctx -> json(ctx, 200, new JsonObject().put("sequence", reportedSequence()).encode()));
+    route(
+        router,
+        HttpMethod.GET,
+        "^" + PREFIX + "/(?<sequence>\\d{1,18})\\.json$",
+        ENTRY,
+        this::entry);
+    fallback(
+        router,
+        "^" + PREFIX + "(/.*)?$",
+        ctx -> ctx.response().setStatusCode(404).end("Not Found"));
   }
 
   private void entry(RoutingContext ctx) {
@@ -114,6 +130,9 @@ public final class FakeR2z2 extends FakeServer {
   }
 
   private static void json(RoutingContext ctx, int status, String body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=UTF-8").end(body);
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=UTF-8")
+        .end(body);
   }
 }

@@ -27,24 +27,31 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A local EVE SSO (OAuth 2.0): {@code /v2/oauth/authorize} redirects back with a code, {@code /v2/oauth/token}
- * exchanges codes and refresh tokens (HTTP Basic client credentials), {@code /oauth/jwks} publishes the RS256 key.
- * Access tokens are RS256 JWTs shaped like EVE's. Tests mint valid, expired and wrongly signed tokens directly.
+ * A local EVE SSO (OAuth 2.0): {@code /v2/oauth/authorize} redirects back with a code, {@code
+ * /v2/oauth/token} exchanges codes and refresh tokens (HTTP Basic client credentials), {@code
+ * /oauth/jwks} publishes the RS256 key. Access tokens are RS256 JWTs shaped like EVE's. Tests mint
+ * valid, expired and wrongly signed tokens directly.
  */
 public final class FakeSso extends FakeServer {
   /** Route names (and paths). */
   public static final String AUTHORIZE = "/v2/oauth/authorize";
+
   public static final String TOKEN = "/v2/oauth/token";
   public static final String JWKS = "/oauth/jwks";
   public static final String METADATA = "/.well-known/oauth-authorization-server";
+
   /** EVE's issuer. */
   public static final String DEFAULT_ISSUER = "https://login.eveonline.com";
+
   /** The audience every EVE access token carries besides the client id. */
   public static final String EVE_AUDIENCE = "EVE Online";
+
   /** Scope of {@code /characters/{id}/killmails/recent/}. */
   public static final String SCOPE_CHARACTER_KILLMAILS = "esi-killmails.read_killmails.v1";
+
   /** Scope of {@code /corporations/{id}/killmails/recent/}. */
-  public static final String SCOPE_CORPORATION_KILLMAILS = "esi-killmails.read_corporation_killmails.v1";
+  public static final String SCOPE_CORPORATION_KILLMAILS =
+      "esi-killmails.read_corporation_killmails.v1";
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -113,10 +120,12 @@ public final class FakeSso extends FakeServer {
     }
   }
 
-  private record Grant(long characterId, List<String> scopes, Instant expiresAt) {
-  }
+  private record Grant(long characterId, List<String> scopes, Instant expiresAt) {}
 
-  /** A fake SSO whose logins are universe characters; generates its signing key (call off the event loop). */
+  /**
+   * A fake SSO whose logins are universe characters; generates its signing key (call off the event
+   * loop).
+   */
   public FakeSso(Vertx vertx, FakeUniverse universe, Options options) {
     super(vertx);
     this.universe = universe;
@@ -151,10 +160,16 @@ public final class FakeSso extends FakeServer {
     router.post(TOKEN).handler(BodyHandler.create().setBodyLimit(64 * 1024));
     route(router, HttpMethod.POST, "^" + TOKEN + "/?$", TOKEN, this::token);
     route(router, HttpMethod.GET, "^" + JWKS + "/?$", JWKS, ctx -> json(ctx, 200, jwks()));
-    route(router, HttpMethod.GET, "^" + METADATA.replace(".", "\\.") + "$", METADATA, ctx -> json(ctx, 200, metadata()));
+    route(
+        router,
+        HttpMethod.GET,
+        "^" + METADATA.replace(".", "\\.") + "$",
+        METADATA,
+        ctx -> json(ctx, 200, metadata()));
   }
 
-  // ---- test API ----------------------------------------------------------------------------------------------------
+  // ---- test API
+  // ----------------------------------------------------------------------------------------------------
 
   /** Makes the next browser logins authenticate as this character. */
   public void loginAs(long characterId) {
@@ -167,10 +182,20 @@ public final class FakeSso extends FakeServer {
     long exp = now.plus(lifetime).getEpochSecond();
     long iat = Math.min(now.getEpochSecond(), exp - options.accessTokenLifetime.toSeconds());
     Object scp = scopes.size() == 1 ? scopes.get(0) : new JsonArray(new ArrayList<>(scopes));
-    return new JsonObject().put("scp", scp).put("jti", UUID.randomUUID().toString()).put("kid", current.kid())
-        .put("sub", "CHARACTER:EVE:" + characterId).put("azp", options.clientId).put("tenant", "tranquility")
-        .put("tier", "live").put("region", "world").put("aud", new JsonArray().add(options.clientId).add(EVE_AUDIENCE))
-        .put("name", characterName(characterId)).put("owner", ownerHash(characterId)).put("exp", exp).put("iat", iat)
+    return new JsonObject()
+        .put("scp", scp)
+        .put("jti", UUID.randomUUID().toString())
+        .put("kid", current.kid())
+        .put("sub", "CHARACTER:EVE:" + characterId)
+        .put("azp", options.clientId)
+        .put("tenant", "tranquility")
+        .put("tier", "live")
+        .put("region", "world")
+        .put("aud", new JsonArray().add(options.clientId).add(EVE_AUDIENCE))
+        .put("name", characterName(characterId))
+        .put("owner", ownerHash(characterId))
+        .put("exp", exp)
+        .put("iat", iat)
         .put("iss", options.issuer);
   }
 
@@ -179,10 +204,16 @@ public final class FakeSso extends FakeServer {
     return signer.generateToken(claims.copy(), new JWTOptions().setAlgorithm("RS256"));
   }
 
-  /** Signs claims with a key that is not published but carries the published key id: signature checks must fail. */
+  /**
+   * Signs claims with a key that is not published but carries the published key id: signature
+   * checks must fail.
+   */
   public synchronized String signWithForeignKey(JsonObject claims) {
     if (foreignSigner == null) {
-      foreignSigner = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(SsoSigningKey.generate(current.kid()).privateJwk()));
+      foreignSigner =
+          JWTAuth.create(
+              vertx,
+              new JWTAuthOptions().addJwk(SsoSigningKey.generate(current.kid()).privateJwk()));
     }
     return foreignSigner.generateToken(claims.copy(), new JWTOptions().setAlgorithm("RS256"));
   }
@@ -202,7 +233,10 @@ public final class FakeSso extends FakeServer {
     return signWithForeignKey(claimsFor(characterId, scopes, options.accessTokenLifetime));
   }
 
-  /** A refresh token the token endpoint accepts, as if the character had logged in with these scopes. */
+  /**
+   * A refresh token the token endpoint accepts, as if the character had logged in with these
+   * scopes.
+   */
   public String issueRefreshToken(long characterId, List<String> scopes) {
     String token = randomToken();
     refreshTokens.put(token, new Grant(characterId, List.copyOf(scopes), Instant.MAX));
@@ -214,7 +248,10 @@ public final class FakeSso extends FakeServer {
     refreshTokens.remove(refreshToken);
   }
 
-  /** Replaces the signing key (new key id); the old public key stays published, as during EVE's key rotation. */
+  /**
+   * Replaces the signing key (new key id); the old public key stays published, as during EVE's key
+   * rotation.
+   */
   public synchronized void rotateSigningKey() {
     installKey(SsoSigningKey.generate("JWT-Signature-Key-" + (++keyGeneration)));
   }
@@ -225,11 +262,13 @@ public final class FakeSso extends FakeServer {
   }
 
   /**
-   * Verifies an access token as ESI does: published key, issuer, {@value #EVE_AUDIENCE} audience, expiry. Completes with
-   * the claims.
+   * Verifies an access token as ESI does: published key, issuer, {@value #EVE_AUDIENCE} audience,
+   * expiry. Completes with the claims.
    */
   public Future<JsonObject> verifyAccessToken(String token) {
-    return verifier.authenticate(new TokenCredentials(token)).map(user -> user.attributes().getJsonObject("accessToken"));
+    return verifier
+        .authenticate(new TokenCredentials(token))
+        .map(user -> user.attributes().getJsonObject("accessToken"));
   }
 
   /** The JWKS document. */
@@ -239,7 +278,8 @@ public final class FakeSso extends FakeServer {
     return new JsonObject().put("keys", keys).put("SkipUnresolvedJsonWebKeys", true);
   }
 
-  // ---- routes ------------------------------------------------------------------------------------------------------
+  // ---- routes
+  // ------------------------------------------------------------------------------------------------------
 
   private void authorize(RoutingContext ctx) {
     String responseType = ctx.request().getParam("response_type");
@@ -247,18 +287,37 @@ public final class FakeSso extends FakeServer {
     String redirect = ctx.request().getParam("redirect_uri");
     String state = ctx.request().getParam("state");
     String scope = ctx.request().getParam("scope", "");
-    String problem = !"code".equals(responseType) ? "response_type must be 'code'"
-        : !options.clientId.equals(clientId) ? "unknown client_id"
-        : redirect == null || redirect.isBlank() ? "redirect_uri is required"
-        : options.callbackUrl != null && !options.callbackUrl.equals(redirect) ? "redirect_uri does not match the application"
-        : state == null || state.isBlank() ? "state is required" : null;
+    String problem =
+        !"code".equals(responseType)
+            ? "response_type must be 'code'"
+            : !options.clientId.equals(clientId)
+                ? "unknown client_id"
+                : redirect == null || redirect.isBlank()
+                    ? "redirect_uri is required"
+                    : options.callbackUrl != null && !options.callbackUrl.equals(redirect)
+                        ? "redirect_uri does not match the application"
+                        : state == null || state.isBlank() ? "state is required" : null;
     if (problem != null) {
-      ctx.response().setStatusCode(400).putHeader("Content-Type", "text/plain; charset=UTF-8").end(problem);
+      ctx.response()
+          .setStatusCode(400)
+          .putHeader("Content-Type", "text/plain; charset=UTF-8")
+          .end(problem);
       return;
     }
     String code = randomToken();
-    codes.put(code, new Grant(loginCharacter, splitScopes(scope), options.clock.instant().plus(Duration.ofMinutes(5))));
-    String location = redirect + (redirect.contains("?") ? "&" : "?") + "code=" + encode(code) + "&state=" + encode(state);
+    codes.put(
+        code,
+        new Grant(
+            loginCharacter,
+            splitScopes(scope),
+            options.clock.instant().plus(Duration.ofMinutes(5))));
+    String location =
+        redirect
+            + (redirect.contains("?") ? "&" : "?")
+            + "code="
+            + encode(code)
+            + "&state="
+            + encode(state);
     ctx.response().setStatusCode(302).putHeader("Location", location).end();
   }
 
@@ -272,7 +331,10 @@ public final class FakeSso extends FakeServer {
       String code = ctx.request().getFormAttribute("code");
       Grant grant = code == null ? null : codes.remove(code);
       if (grant == null || grant.expiresAt().isBefore(options.clock.instant())) {
-        json(ctx, 400, oauthError("invalid_grant", "Authorization code is invalid, expired or already used"));
+        json(
+            ctx,
+            400,
+            oauthError("invalid_grant", "Authorization code is invalid, expired or already used"));
         return;
       }
       json(ctx, 200, tokenResponse(grant, null));
@@ -285,7 +347,11 @@ public final class FakeSso extends FakeServer {
       }
       json(ctx, 200, tokenResponse(grant, refresh));
     } else {
-      json(ctx, 400, oauthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token"));
+      json(
+          ctx,
+          400,
+          oauthError(
+              "unsupported_grant_type", "grant_type must be authorization_code or refresh_token"));
     }
   }
 
@@ -298,9 +364,13 @@ public final class FakeSso extends FakeServer {
       refresh = randomToken();
       refreshTokens.put(refresh, new Grant(grant.characterId(), grant.scopes(), Instant.MAX));
     }
-    String access = sign(claimsFor(grant.characterId(), grant.scopes(), options.accessTokenLifetime));
-    return new JsonObject().put("access_token", access).put("expires_in", options.accessTokenLifetime.toSeconds())
-        .put("token_type", "Bearer").put("refresh_token", refresh);
+    String access =
+        sign(claimsFor(grant.characterId(), grant.scopes(), options.accessTokenLifetime));
+    return new JsonObject()
+        .put("access_token", access)
+        .put("expires_in", options.accessTokenLifetime.toSeconds())
+        .put("token_type", "Bearer")
+        .put("refresh_token", refresh);
   }
 
   private boolean clientAuthenticated(String authorization) {
@@ -308,7 +378,10 @@ public final class FakeSso extends FakeServer {
       return false;
     }
     try {
-      String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+      String decoded =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).trim()),
+              StandardCharsets.UTF_8);
       return decoded.equals(options.clientId + ":" + options.clientSecret);
     } catch (IllegalArgumentException e) {
       return false;
@@ -317,8 +390,11 @@ public final class FakeSso extends FakeServer {
 
   private JsonObject metadata() {
     String o = origin();
-    return new JsonObject().put("issuer", options.issuer).put("authorization_endpoint", o + AUTHORIZE)
-        .put("token_endpoint", o + TOKEN).put("jwks_uri", o + JWKS)
+    return new JsonObject()
+        .put("issuer", options.issuer)
+        .put("authorization_endpoint", o + AUTHORIZE)
+        .put("token_endpoint", o + TOKEN)
+        .put("jwks_uri", o + JWKS)
         .put("response_types_supported", new JsonArray().add("code").add("token"))
         .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic"))
         .put("token_endpoint_auth_signing_alg_values_supported", new JsonArray().add("RS256"));
@@ -328,20 +404,27 @@ public final class FakeSso extends FakeServer {
     published.add(key);
     current = key;
     signer = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
-    JWTAuthOptions verify = new JWTAuthOptions()
-        .setJWTOptions(new JWTOptions().setIssuer(options.issuer).setAudience(List.of(EVE_AUDIENCE)));
+    JWTAuthOptions verify =
+        new JWTAuthOptions()
+            .setJWTOptions(
+                new JWTOptions().setIssuer(options.issuer).setAudience(List.of(EVE_AUDIENCE)));
     published.forEach(k -> verify.addJwk(k.publicJwk()));
     verifier = JWTAuth.create(vertx, verify);
   }
 
   private String characterName(long characterId) {
-    return universe == null ? "Character " + characterId
-        : universe.character(characterId).map(c -> c.getString("name")).orElse("Character " + characterId);
+    return universe == null
+        ? "Character " + characterId
+        : universe
+            .character(characterId)
+            .map(c -> c.getString("name"))
+            .orElse("Character " + characterId);
   }
 
   /** EVE's owner hash changes when a character is sold; here it is derived from the id only. */
   private static String ownerHash(long characterId) {
-    return Base64.getEncoder().encodeToString(("owner-of-" + characterId).getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder()
+        .encodeToString(("owner-of-" + characterId).getBytes(StandardCharsets.UTF_8));
   }
 
   private static List<String> splitScopes(String scope) {
@@ -359,7 +442,10 @@ public final class FakeSso extends FakeServer {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=UTF-8").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=UTF-8")
+        .end(body.encode());
   }
 
   private static String randomToken() {

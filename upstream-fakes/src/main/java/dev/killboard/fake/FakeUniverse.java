@@ -15,9 +15,10 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * The deterministic world every fake serves: regions, constellations, systems, categories, groups, types, races,
- * bloodlines, alliances, corporations, characters and killmails, all generated from a {@link UniverseSpec}.
- * Static tables never change; killmails can be added ({@link #createKillmail()}) for the live feed. Thread-safe.
+ * The deterministic world every fake serves: regions, constellations, systems, categories, groups,
+ * types, races, bloodlines, alliances, corporations, characters and killmails, all generated from a
+ * {@link UniverseSpec}. Static tables never change; killmails can be added ({@link
+ * #createKillmail()}) for the live feed. Thread-safe.
  */
 public final class FakeUniverse {
   /** The first historical killmail id; later ids grow by 1–3. */
@@ -44,8 +45,12 @@ public final class FakeUniverse {
     long step = spec.killmails() == 0 ? 0 : span.toSeconds() / spec.killmails();
     lastKillmailTime = start;
     for (int i = 0; i < spec.killmails(); i++) {
-      Instant time = i == spec.killmails() - 1 ? spec.historyEnd()
-          : start.plusSeconds(i * step + (step > 1 ? random.nextInt((int) Math.min(step, Integer.MAX_VALUE)) : 0));
+      Instant time =
+          i == spec.killmails() - 1
+              ? spec.historyEnd()
+              : start.plusSeconds(
+                  i * step
+                      + (step > 1 ? random.nextInt((int) Math.min(step, Integer.MAX_VALUE)) : 0));
       add(forge.forge(nextKillmailId, time));
       nextKillmailId += 1 + random.nextInt(3);
       lastKillmailTime = time;
@@ -62,7 +67,8 @@ public final class FakeUniverse {
     return spec;
   }
 
-  // ---- map -------------------------------------------------------------------------------------------------------
+  // ---- map
+  // -------------------------------------------------------------------------------------------------------
 
   /** Region ids in ascending order. */
   public List<Long> regionIds() {
@@ -94,7 +100,8 @@ public final class FakeUniverse {
     return copy(tables.systems.get(id));
   }
 
-  // ---- items -----------------------------------------------------------------------------------------------------
+  // ---- items
+  // -----------------------------------------------------------------------------------------------------
 
   /** Category ids in generation order (Ship = 6 first). */
   public List<Long> categoryIds() {
@@ -141,7 +148,8 @@ public final class FakeUniverse {
     return tables.bloodlines.copy();
   }
 
-  // ---- players ---------------------------------------------------------------------------------------------------
+  // ---- players
+  // ---------------------------------------------------------------------------------------------------
 
   /** Alliance ids in ascending order (closed alliances included). */
   public List<Long> allianceIds() {
@@ -153,7 +161,10 @@ public final class FakeUniverse {
     return copy(tables.alliances.get(id));
   }
 
-  /** ESI {@code /alliances/{id}/corporations/}: empty for a closed alliance, absent for an unknown one. */
+  /**
+   * ESI {@code /alliances/{id}/corporations/}: empty for a closed alliance, absent for an unknown
+   * one.
+   */
   public Optional<List<Long>> allianceCorporations(long allianceId) {
     List<Long> members = tables.allianceMembers.get(allianceId);
     return members == null ? Optional.empty() : Optional.of(List.copyOf(members));
@@ -168,7 +179,9 @@ public final class FakeUniverse {
 
   /** Ids of player corporations only. */
   public List<Long> playerCorporationIds() {
-    return corporationIds().stream().filter(id -> id >= UniverseGenerator.FIRST_CORPORATION).toList();
+    return corporationIds().stream()
+        .filter(id -> id >= UniverseGenerator.FIRST_CORPORATION)
+        .toList();
   }
 
   /** ESI {@code /corporations/{id}/}. */
@@ -199,7 +212,8 @@ public final class FakeUniverse {
     return copy(tables.characters.get(id));
   }
 
-  // ---- killmails -------------------------------------------------------------------------------------------------
+  // ---- killmails
+  // -------------------------------------------------------------------------------------------------
 
   /** Number of killmails (history plus created ones). */
   public synchronized int killmailCount() {
@@ -238,12 +252,13 @@ public final class FakeUniverse {
   }
 
   /**
-   * Narrows the player characters that killmails created from now on name (victims and attackers) to
-   * {@code characters}, e.g. to give a test killmails whose characters nothing else has mentioned yet. Historical
-   * killmails are not affected.
+   * Narrows the player characters that killmails created from now on name (victims and attackers)
+   * to {@code characters}, e.g. to give a test killmails whose characters nothing else has
+   * mentioned yet. Historical killmails are not affected.
    */
   public synchronized void castFrom(java.util.Collection<Long> characters) {
-    List<Long> unknown = characters.stream().filter(id -> !tables.playerCharacters.contains(id)).toList();
+    List<Long> unknown =
+        characters.stream().filter(id -> !tables.playerCharacters.contains(id)).toList();
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("not player characters of this universe: " + unknown);
     }
@@ -251,8 +266,8 @@ public final class FakeUniverse {
   }
 
   /**
-   * Creates the next killmail (a new id after every existing one, 30–90 s after the previous), as the live feed would
-   * report it. The sequence of created killmails is deterministic for a seed.
+   * Creates the next killmail (a new id after every existing one, 30–90 s after the previous), as
+   * the live feed would report it. The sequence of created killmails is deterministic for a seed.
    */
   public synchronized FakeKillmail createKillmail() {
     Instant time = lastKillmailTime.plusSeconds(30 + (nextKillmailId % 61));

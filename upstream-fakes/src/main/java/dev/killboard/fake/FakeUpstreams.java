@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Starts the four fakes (ESI, zKillboard, R2Z2, SSO) over one universe, on one shared port or on separate ones, and
- * reports their base URLs, also as the {@code KILLBOARD_*} environment that points Killboard's clients at them.
+ * Starts the four fakes (ESI, zKillboard, R2Z2, SSO) over one universe, on one shared port or on
+ * separate ones, and reports their base URLs, also as the {@code KILLBOARD_*} environment that
+ * points Killboard's clients at them.
  */
 public final class FakeUpstreams {
   private final FakeUniverse universe;
@@ -22,7 +23,9 @@ public final class FakeUpstreams {
   private final FakeR2z2 r2z2;
   private HttpServer shared;
 
-  /** How to start the fakes; defaults: 127.0.0.1, one random port, {@link UniverseSpec#defaults()}. */
+  /**
+   * How to start the fakes; defaults: 127.0.0.1, one random port, {@link UniverseSpec#defaults()}.
+   */
   public static final class Options {
     private String host = FakeServer.LOOPBACK;
     private int port;
@@ -85,7 +88,10 @@ public final class FakeUpstreams {
   }
 
   private FakeUpstreams(Vertx vertx, Options options) {
-    this.universe = options.universe != null ? options.universe : FakeUniverse.generate(UniverseSpec.defaults());
+    this.universe =
+        options.universe != null
+            ? options.universe
+            : FakeUniverse.generate(UniverseSpec.defaults());
     this.sso = new FakeSso(vertx, universe, options.sso);
     this.esi = new FakeEsi(vertx, universe, sso, options.esi);
     this.zkillboard = new FakeZkillboard(vertx, universe, options.zkillboardPageSize);
@@ -93,25 +99,34 @@ public final class FakeUpstreams {
   }
 
   /**
-   * Generates the universe and keys if needed (CPU work: call from a test or main thread, not an event loop) and
-   * starts the servers.
+   * Generates the universe and keys if needed (CPU work: call from a test or main thread, not an
+   * event loop) and starts the servers.
    */
   public static Future<FakeUpstreams> start(Vertx vertx, Options options) {
     FakeUpstreams fakes = new FakeUpstreams(vertx, options);
     if (options.separatePorts) {
-      return Future.all(List.of(fakes.esi.start(options.host, 0), fakes.zkillboard.start(options.host, 0),
-          fakes.r2z2.start(options.host, 0), fakes.sso.start(options.host, 0))).map(x -> fakes);
+      return Future.all(
+              List.of(
+                  fakes.esi.start(options.host, 0),
+                  fakes.zkillboard.start(options.host, 0),
+                  fakes.r2z2.start(options.host, 0),
+                  fakes.sso.start(options.host, 0)))
+          .map(x -> fakes);
     }
     Router router = Router.router(vertx);
     List<FakeServer> all = fakes.servers();
     all.forEach(f -> f.mount(router));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(options.host).setPort(options.port))
-        .requestHandler(router).listen().map(server -> {
-          fakes.shared = server;
-          String origin = "http://" + options.host + ":" + server.actualPort();
-          all.forEach(f -> f.attach(origin));
-          return fakes;
-        });
+    return vertx
+        .createHttpServer(new HttpServerOptions().setHost(options.host).setPort(options.port))
+        .requestHandler(router)
+        .listen()
+        .map(
+            server -> {
+              fakes.shared = server;
+              String origin = "http://" + options.host + ":" + server.actualPort();
+              all.forEach(f -> f.attach(origin));
+              return fakes;
+            });
   }
 
   /** Starts with default options. */
@@ -153,8 +168,8 @@ public final class FakeUpstreams {
   }
 
   /**
-   * The environment that points Killboard at these fakes: base URLs, the SSO issuer, JWKS URL and client credentials,
-   * and a User-Agent with a contact.
+   * The environment that points Killboard at these fakes: base URLs, the SSO issuer, JWKS URL and
+   * client credentials, and a User-Agent with a contact.
    */
   public Map<String, String> environment() {
     Map<String, String> env = new LinkedHashMap<>();

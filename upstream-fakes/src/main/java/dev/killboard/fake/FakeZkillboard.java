@@ -17,16 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A local zKillboard history API: {@code /api/characterID/{id}/page/{n}/} (also corporationID, allianceID) answers
- * {@code [{killmail_id, zkb}]}, newest first, an empty array past the last page; {@code /api/history/{yyyyMMdd}.json}
- * answers {@code {"<killmail_id>": "<hash>"}} for one UTC day. The trailing slash is required (404
- * without it), a User-Agent too (403), and the body is gzipped when the client accepts gzip.
+ * A local zKillboard history API: {@code /api/characterID/{id}/page/{n}/} (also corporationID,
+ * allianceID) answers {@code [{killmail_id, zkb}]}, newest first, an empty array past the last
+ * page; {@code /api/history/{yyyyMMdd}.json} answers {@code {"<killmail_id>": "<hash>"}} for one
+ * UTC day. The trailing slash is required (404 without it), a User-Agent too (403), and the body is
+ * gzipped when the client accepts gzip.
  */
 public final class FakeZkillboard extends FakeServer {
   /** Route name of the history pages. */
   public static final String HISTORY = "/{kind}ID/{id}/page/{n}/";
+
   /** Route name of the per-day id → hash dump. */
   public static final String DAY_HASHES = "/history/{yyyyMMdd}.json";
+
   /** The path prefix of the API. */
   public static final String PREFIX = "/api";
 
@@ -39,7 +42,9 @@ public final class FakeZkillboard extends FakeServer {
     this(vertx, universe, 200);
   }
 
-  /** A fake zKillboard with another page size (smaller pages exercise paging with small universes). */
+  /**
+   * A fake zKillboard with another page size (smaller pages exercise paging with small universes).
+   */
   public FakeZkillboard(Vertx vertx, FakeUniverse universe, int pageSize) {
     super(vertx);
     this.universe = universe;
@@ -64,12 +69,28 @@ public final class FakeZkillboard extends FakeServer {
   @Override
   public void mount(Router router) {
     String kinds = "(?<kind>characterID|corporationID|allianceID)/(?<id>\\d{1,18})/";
-    route(router, HttpMethod.GET, "^" + PREFIX + "/" + kinds + "page/(?<page>\\d{1,6})/$", HISTORY, this::history);
+    route(
+        router,
+        HttpMethod.GET,
+        "^" + PREFIX + "/" + kinds + "page/(?<page>\\d{1,6})/$",
+        HISTORY,
+        this::history);
     route(router, HttpMethod.GET, "^" + PREFIX + "/" + kinds + "$", HISTORY, this::history);
-    route(router, HttpMethod.GET, "^" + PREFIX + "/history/(?<day>\\d{8})\\.json$", DAY_HASHES, this::dayHashes);
-    fallback(router, "^" + PREFIX + "(/.*)?$", ctx -> ctx.response().setStatusCode(404)
-        .putHeader("Content-Type", "application/json; charset=UTF-8")
-        .end("{\"error\":\"Invalid request. Check the URL: zKillboard requires the trailing slash.\"}"));
+    route(
+        router,
+        HttpMethod.GET,
+        "^" + PREFIX + "/history/(?<day>\\d{8})\\.json$",
+        DAY_HASHES,
+        this::dayHashes);
+    fallback(
+        router,
+        "^" + PREFIX + "(/.*)?$",
+        ctx ->
+            ctx.response()
+                .setStatusCode(404)
+                .putHeader("Content-Type", "application/json; charset=UTF-8")
+                .end(
+                    "{\"error\":\"Invalid request. Check the URL: zKillboard requires the trailing slash.\"}"));
   }
 
   private void history(RoutingContext ctx) {
@@ -81,19 +102,22 @@ public final class FakeZkillboard extends FakeServer {
     long id = Long.parseLong(ctx.pathParam("id"));
     String pageParam = ctx.pathParam("page");
     int page = pageParam == null ? 1 : Integer.parseInt(pageParam);
-    List<Long> ids = switch (ctx.pathParam("kind")) {
-      case "characterID" -> universe.killmailsOfCharacter(id);
-      case "corporationID" -> universe.killmailsOfCorporation(id);
-      default -> universe.killmailsOfAlliance(id);
-    };
+    List<Long> ids =
+        switch (ctx.pathParam("kind")) {
+          case "characterID" -> universe.killmailsOfCharacter(id);
+          case "corporationID" -> universe.killmailsOfCorporation(id);
+          default -> universe.killmailsOfAlliance(id);
+        };
     JsonArray body = new JsonArray();
     int from = (Math.max(page, 1) - 1) * pageSize;
     for (int i = from; i < Math.min(ids.size(), from + pageSize); i++) {
       universe.killmail(ids.get(i)).ifPresent(km -> body.add(km.zkillboardEntry()));
     }
     byte[] json = body.encode().getBytes(StandardCharsets.UTF_8);
-    HttpServerResponse response = ctx.response().putHeader("Content-Type", "application/json; charset=UTF-8")
-        .putHeader("Vary", "Accept-Encoding");
+    HttpServerResponse response =
+        ctx.response()
+            .putHeader("Content-Type", "application/json; charset=UTF-8")
+            .putHeader("Vary", "Accept-Encoding");
     String accept = ctx.request().getHeader("Accept-Encoding");
     if (accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip")) {
       gzipped.incrementAndGet();
@@ -112,20 +136,27 @@ public final class FakeZkillboard extends FakeServer {
     }
     java.time.LocalDate day;
     try {
-      day = java.time.LocalDate.parse(ctx.pathParam("day"), java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+      day =
+          java.time.LocalDate.parse(
+              ctx.pathParam("day"), java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
     } catch (java.time.format.DateTimeParseException e) {
       ctx.response().setStatusCode(404).end("{\"error\":\"Invalid date\"}");
       return;
     }
     io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject();
     for (Long id : universe.killmailIds()) {
-      universe.killmail(id).ifPresent(km -> {
-        java.time.LocalDate on = java.time.OffsetDateTime.parse(km.esi().getString("killmail_time"))
-            .atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate();
-        if (on.equals(day)) {
-          body.put(Long.toString(km.killmailId()), km.hash());
-        }
-      });
+      universe
+          .killmail(id)
+          .ifPresent(
+              km -> {
+                java.time.LocalDate on =
+                    java.time.OffsetDateTime.parse(km.esi().getString("killmail_time"))
+                        .atZoneSameInstant(java.time.ZoneOffset.UTC)
+                        .toLocalDate();
+                if (on.equals(day)) {
+                  body.put(Long.toString(km.killmailId()), km.hash());
+                }
+              });
     }
     ctx.response().putHeader("Content-Type", "application/json; charset=UTF-8").end(body.encode());
   }

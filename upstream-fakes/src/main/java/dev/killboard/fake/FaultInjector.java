@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Queues faults per route: {@code inject(FakeEsi.CHARACTER, Fault.status(503), 3)} makes the next three calls of that
- * route answer 503, after which it behaves normally again. {@link #ANY_ROUTE} matches every route of the fake.
+ * Queues faults per route: {@code inject(FakeEsi.CHARACTER, Fault.status(503), 3)} makes the next
+ * three calls of that route answer 503, after which it behaves normally again. {@link #ANY_ROUTE}
+ * matches every route of the fake.
  */
 public final class FaultInjector {
   /** A route name matching every route (used when the route has no fault of its own queued). */
@@ -16,7 +17,10 @@ public final class FaultInjector {
 
   private final Map<String, Deque<Pending>> queues = new HashMap<>();
 
-  /** Makes the next {@code times} calls of {@code route} show {@code fault}. Queued faults apply in order. */
+  /**
+   * Makes the next {@code times} calls of {@code route} show {@code fault}. Queued faults apply in
+   * order.
+   */
   public synchronized FaultInjector inject(String route, Fault fault, int times) {
     if (times < 1) {
       throw new IllegalArgumentException("times must be >= 1, got " + times);

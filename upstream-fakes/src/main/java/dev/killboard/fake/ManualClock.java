@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand, so time windows (error-limit resets, cache expiry) pass without waiting. */
+/**
+ * A clock tests move by hand, so time windows (error-limit resets, cache expiry) pass without
+ * waiting.
+ */
 public final class ManualClock extends Clock {
   private final AtomicReference<Instant> now;
 

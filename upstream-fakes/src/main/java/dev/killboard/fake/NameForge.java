@@ -6,9 +6,11 @@ import java.util.Set;
 
 /** Pronounceable, unique, deterministic names for generated entities. */
 final class NameForge {
-  private static final String[] SYLLABLES = {"ka", "ri", "to", "vex", "mor", "an", "del", "sar", "quo", "lin", "gar", "esh",
-      "tal", "nor", "zen", "bri", "cal", "dra", "fel", "hun", "ix", "jor", "kel", "lum", "mir", "nak", "ost", "pra", "rul",
-      "sol", "tor", "ul", "vor", "wen", "yr", "zar"};
+  private static final String[] SYLLABLES = {
+    "ka", "ri", "to", "vex", "mor", "an", "del", "sar", "quo", "lin", "gar", "esh", "tal", "nor",
+    "zen", "bri", "cal", "dra", "fel", "hun", "ix", "jor", "kel", "lum", "mir", "nak", "ost", "pra",
+    "rul", "sol", "tor", "ul", "vor", "wen", "yr", "zar"
+  };
 
   private final Random random;
   private final Set<String> used = new HashSet<>();

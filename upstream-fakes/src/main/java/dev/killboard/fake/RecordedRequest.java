@@ -3,7 +3,10 @@ package dev.killboard.fake;
 import java.util.Locale;
 import java.util.Map;
 
-/** One request a fake received: its route, URI, headers (lower-case names) and, once answered, the status sent. */
+/**
+ * One request a fake received: its route, URI, headers (lower-case names) and, once answered, the
+ * status sent.
+ */
 public final class RecordedRequest {
   private final String route;
   private final String method;
@@ -12,7 +15,8 @@ public final class RecordedRequest {
   private final long receivedNanos;
   private volatile int status;
 
-  RecordedRequest(String route, String method, String uri, Map<String, String> headers, long receivedNanos) {
+  RecordedRequest(
+      String route, String method, String uri, Map<String, String> headers, long receivedNanos) {
     this.route = route;
     this.method = method;
     this.uri = uri;

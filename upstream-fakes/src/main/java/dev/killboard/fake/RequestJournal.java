@@ -7,10 +7,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Every request a fake received, with counters per route: what tests assert "was (not) sent" against. */
+/**
+ * Every request a fake received, with counters per route: what tests assert "was (not) sent"
+ * against.
+ */
 public final class RequestJournal {
   /** The route name of requests no route matched. */
   public static final String UNMATCHED = "unmatched";
+
   private static final int KEPT = 20_000;
 
   private final List<RecordedRequest> requests = new ArrayList<>();
@@ -19,8 +23,12 @@ public final class RequestJournal {
 
   synchronized RecordedRequest record(String route, HttpServerRequest request) {
     Map<String, String> headers = new HashMap<>();
-    request.headers().forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
-    RecordedRequest recorded = new RecordedRequest(route, request.method().name(), request.uri(), headers, System.nanoTime());
+    request
+        .headers()
+        .forEach(e -> headers.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
+    RecordedRequest recorded =
+        new RecordedRequest(
+            route, request.method().name(), request.uri(), headers, System.nanoTime());
     if (requests.size() == KEPT) {
       // Long demo runs must not grow without bound; counters stay exact.
       requests.subList(0, KEPT / 2).clear();

@@ -9,7 +9,10 @@ import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 
-/** An RS256 key pair of the fake SSO, as JWKs: the public half is published, the private half signs tokens. */
+/**
+ * An RS256 key pair of the fake SSO, as JWKs: the public half is published, the private half signs
+ * tokens.
+ */
 final class SsoSigningKey {
   private final String kid;
   private final RSAPublicKey publicKey;
@@ -38,15 +41,24 @@ final class SsoSigningKey {
 
   /** The JWK as EVE's {@code /oauth/jwks} lists it. */
   JsonObject publicJwk() {
-    return new JsonObject().put("alg", "RS256").put("e", b64(publicKey.getPublicExponent())).put("kid", kid).put("kty", "RSA")
-        .put("n", b64(publicKey.getModulus())).put("use", "sig");
+    return new JsonObject()
+        .put("alg", "RS256")
+        .put("e", b64(publicKey.getPublicExponent()))
+        .put("kid", kid)
+        .put("kty", "RSA")
+        .put("n", b64(publicKey.getModulus()))
+        .put("use", "sig");
   }
 
   /** The JWK with its private parts, for the signing provider only. */
   JsonObject privateJwk() {
-    return publicJwk().put("d", b64(privateKey.getPrivateExponent())).put("p", b64(privateKey.getPrimeP()))
-        .put("q", b64(privateKey.getPrimeQ())).put("dp", b64(privateKey.getPrimeExponentP()))
-        .put("dq", b64(privateKey.getPrimeExponentQ())).put("qi", b64(privateKey.getCrtCoefficient()));
+    return publicJwk()
+        .put("d", b64(privateKey.getPrivateExponent()))
+        .put("p", b64(privateKey.getPrimeP()))
+        .put("q", b64(privateKey.getPrimeQ()))
+        .put("dp", b64(privateKey.getPrimeExponentP()))
+        .put("dq", b64(privateKey.getPrimeExponentQ()))
+        .put("qi", b64(privateKey.getCrtCoefficient()));
   }
 
   private static String b64(BigInteger value) {

@@ -37,8 +37,18 @@ class FakeEsiTest {
     clock = ManualClock.atNow();
     // Token times follow the wall clock: verification checks iat/exp against real time.
     sso = new FakeSso(vertx, universe, new FakeSso.Options());
-    esi = new FakeEsi(vertx, universe, sso, new FakeEsi.Options().errorLimit(20).errorWindow(Duration.ofSeconds(60))
-        .groupsPageSize(3).typesPageSize(7).recentKillmailsPageSize(4).clock(clock));
+    esi =
+        new FakeEsi(
+            vertx,
+            universe,
+            sso,
+            new FakeEsi.Options()
+                .errorLimit(20)
+                .errorWindow(Duration.ofSeconds(60))
+                .groupsPageSize(3)
+                .typesPageSize(7)
+                .recentKillmailsPageSize(4)
+                .clock(clock));
     sso.start().await(10, TimeUnit.SECONDS);
     esi.start().await(10, TimeUnit.SECONDS);
   }
@@ -60,42 +70,58 @@ class FakeEsiTest {
     long characterId = universe.playerCharacterIds().get(3);
     HttpResponse<Buffer> response = get("/characters/" + characterId + "/");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.bodyAsJsonObject()).isEqualTo(universe.character(characterId).orElseThrow());
+    assertThat(response.bodyAsJsonObject())
+        .isEqualTo(universe.character(characterId).orElseThrow());
     assertThat(response.getHeader("ETag")).startsWith("\"").endsWith("\"");
     assertThat(response.getHeader("X-ESI-Error-Limit-Remain")).isEqualTo("20");
     assertThat(Long.parseLong(response.getHeader("X-ESI-Error-Limit-Reset"))).isBetween(1L, 60L);
-    ZonedDateTime date = ZonedDateTime.parse(response.getHeader("Date"), DateTimeFormatter.RFC_1123_DATE_TIME);
-    ZonedDateTime expires = ZonedDateTime.parse(response.getHeader("Expires"), DateTimeFormatter.RFC_1123_DATE_TIME);
+    ZonedDateTime date =
+        ZonedDateTime.parse(response.getHeader("Date"), DateTimeFormatter.RFC_1123_DATE_TIME);
+    ZonedDateTime expires =
+        ZonedDateTime.parse(response.getHeader("Expires"), DateTimeFormatter.RFC_1123_DATE_TIME);
     assertThat(Duration.between(date, expires)).isEqualTo(Duration.ofSeconds(300));
     assertThat(esi.requests().count(FakeEsi.CHARACTER)).isEqualTo(1);
 
     long corpId = universe.playerCorporationIds().get(0);
-    assertThat(get("/corporations/" + corpId + "/").bodyAsJsonObject()).isEqualTo(universe.corporation(corpId).orElseThrow());
+    assertThat(get("/corporations/" + corpId + "/").bodyAsJsonObject())
+        .isEqualTo(universe.corporation(corpId).orElseThrow());
     long allianceId = universe.allianceIds().get(0);
     assertThat(get("/alliances/" + allianceId + "/").bodyAsJsonObject().getString("name"))
         .isEqualTo(universe.alliance(allianceId).orElseThrow().getString("name"));
     assertThat(longs(get("/alliances/" + allianceId + "/corporations/").bodyAsJsonArray()))
         .isEqualTo(universe.allianceCorporations(allianceId).orElseThrow());
     long typeId = universe.typeIds().get(1);
-    assertThat(get("/universe/types/" + typeId + "/").bodyAsJsonObject().getLong("type_id")).isEqualTo(typeId);
+    assertThat(get("/universe/types/" + typeId + "/").bodyAsJsonObject().getLong("type_id"))
+        .isEqualTo(typeId);
     long groupId = universe.groupIds().get(1);
-    assertThat(get("/universe/groups/" + groupId + "/").bodyAsJsonObject()).isEqualTo(universe.group(groupId).orElseThrow());
-    assertThat(get("/universe/categories/6/").bodyAsJsonObject().getString("name")).isEqualTo("Ship");
+    assertThat(get("/universe/groups/" + groupId + "/").bodyAsJsonObject())
+        .isEqualTo(universe.group(groupId).orElseThrow());
+    assertThat(get("/universe/categories/6/").bodyAsJsonObject().getString("name"))
+        .isEqualTo("Ship");
     assertThat(longs(get("/universe/regions/").bodyAsJsonArray())).isEqualTo(universe.regionIds());
     long regionId = universe.regionIds().get(0);
-    assertThat(get("/universe/regions/" + regionId + "/").bodyAsJsonObject()).isEqualTo(universe.region(regionId).orElseThrow());
+    assertThat(get("/universe/regions/" + regionId + "/").bodyAsJsonObject())
+        .isEqualTo(universe.region(regionId).orElseThrow());
     long constellationId = universe.constellationIds().get(0);
-    assertThat(get("/universe/constellations/" + constellationId + "/").bodyAsJsonObject().getLong("region_id"))
+    assertThat(
+            get("/universe/constellations/" + constellationId + "/")
+                .bodyAsJsonObject()
+                .getLong("region_id"))
         .isEqualTo(universe.constellation(constellationId).orElseThrow().getLong("region_id"));
     long systemId = universe.systemIds().get(0);
-    assertThat(get("/universe/systems/" + systemId + "/").bodyAsJsonObject().getDouble("security_status"))
+    assertThat(
+            get("/universe/systems/" + systemId + "/")
+                .bodyAsJsonObject()
+                .getDouble("security_status"))
         .isEqualTo(universe.system(systemId).orElseThrow().getDouble("security_status"));
-    assertThat(get("/universe/constellations/").bodyAsJsonArray()).hasSize(universe.constellationIds().size());
+    assertThat(get("/universe/constellations/").bodyAsJsonArray())
+        .hasSize(universe.constellationIds().size());
     assertThat(get("/universe/systems/").bodyAsJsonArray()).hasSize(universe.systemIds().size());
     assertThat(get("/universe/races/").bodyAsJsonArray()).isEqualTo(universe.races());
     assertThat(get("/universe/bloodlines/").bodyAsJsonArray()).isEqualTo(universe.bloodlines());
     FakeKillmail km = universe.killmail(universe.killmailIds().get(7)).orElseThrow();
-    assertThat(get("/killmails/" + km.killmailId() + "/" + km.hash() + "/").bodyAsJsonObject()).isEqualTo(km.esi());
+    assertThat(get("/killmails/" + km.killmailId() + "/" + km.hash() + "/").bodyAsJsonObject())
+        .isEqualTo(km.esi());
   }
 
   @Test
@@ -117,7 +143,9 @@ class FakeEsiTest {
     assertThat(alliances.statusCode()).isEqualTo(200);
     assertThat(alliances.getHeader("X-Pages")).isNull();
     assertThat(longs(alliances.bodyAsJsonArray())).isEqualTo(universe.allianceIds()).isNotEmpty();
-    assertThat(longs(get("/universe/categories/").bodyAsJsonArray())).isEqualTo(universe.categoryIds()).contains(6L);
+    assertThat(longs(get("/universe/categories/").bodyAsJsonArray()))
+        .isEqualTo(universe.categoryIds())
+        .contains(6L);
     assertThat(esi.requests().count(FakeEsi.ALLIANCES)).isEqualTo(1);
     assertThat(esi.requests().count(FakeEsi.CATEGORIES)).isEqualTo(1);
 
@@ -136,7 +164,8 @@ class FakeEsiTest {
     assertThat(get("/universe/types/?page=-1").statusCode()).isEqualTo(400);
     assertThat(esi.requests().count(FakeEsi.TYPES)).isEqualTo(pages + 3);
     // The entity routes still answer next to the list routes.
-    assertThat(get("/universe/types/" + types.get(0) + "/").bodyAsJsonObject().getLong("type_id")).isEqualTo(types.get(0));
+    assertThat(get("/universe/types/" + types.get(0) + "/").bodyAsJsonObject().getLong("type_id"))
+        .isEqualTo(types.get(0));
   }
 
   @Test
@@ -160,13 +189,19 @@ class FakeEsiTest {
     long typeId = universe.typeIds().get(2);
     HttpResponse<Buffer> first = get("/universe/types/" + typeId + "/");
     String etag = first.getHeader("ETag");
-    HttpResponse<Buffer> second = send(client.getAbs(esi.baseUrl() + "/universe/types/" + typeId + "/")
-        .putHeader("If-None-Match", etag));
+    HttpResponse<Buffer> second =
+        send(
+            client
+                .getAbs(esi.baseUrl() + "/universe/types/" + typeId + "/")
+                .putHeader("If-None-Match", etag));
     assertThat(second.statusCode()).isEqualTo(304);
     assertThat(second.body() == null || second.body().length() == 0).isTrue();
     assertThat(second.getHeader("ETag")).isEqualTo(etag);
-    HttpResponse<Buffer> stale = send(client.getAbs(esi.baseUrl() + "/universe/types/" + typeId + "/")
-        .putHeader("If-None-Match", "\"something-else\""));
+    HttpResponse<Buffer> stale =
+        send(
+            client
+                .getAbs(esi.baseUrl() + "/universe/types/" + typeId + "/")
+                .putHeader("If-None-Match", "\"something-else\""));
     assertThat(stale.statusCode()).isEqualTo(200);
     assertThat(esi.errorsCounted()).isZero();
   }
@@ -198,7 +233,8 @@ class FakeEsiTest {
   @Test
   void injectedFaultsApplyToTheNextCallsOnly() throws Exception {
     long characterId = universe.playerCharacterIds().get(0);
-    esi.faults().inject(FakeEsi.CHARACTER, Fault.status(503), 2)
+    esi.faults()
+        .inject(FakeEsi.CHARACTER, Fault.status(503), 2)
         .inject(FakeEsi.CHARACTER, Fault.tooManyRequests(Duration.ofMillis(1500)))
         .inject(FakeEsi.CHARACTER, Fault.malformedJson())
         .inject(FakeEsi.CHARACTER, Fault.body(200, "{\"name\": 5}"));
@@ -209,9 +245,12 @@ class FakeEsiTest {
     assertThat(tooMany.getHeader("Retry-After")).isEqualTo("2");
     HttpResponse<Buffer> broken = get("/characters/" + characterId + "/");
     assertThat(broken.statusCode()).isEqualTo(200);
-    assertThatThrownBy(broken::bodyAsJsonObject).isInstanceOf(io.vertx.core.json.DecodeException.class);
-    assertThat(get("/characters/" + characterId + "/").bodyAsJsonObject()).isEqualTo(new JsonObject().put("name", 5));
-    assertThat(get("/characters/" + characterId + "/").bodyAsJsonObject()).isEqualTo(universe.character(characterId).orElseThrow());
+    assertThatThrownBy(broken::bodyAsJsonObject)
+        .isInstanceOf(io.vertx.core.json.DecodeException.class);
+    assertThat(get("/characters/" + characterId + "/").bodyAsJsonObject())
+        .isEqualTo(new JsonObject().put("name", 5));
+    assertThat(get("/characters/" + characterId + "/").bodyAsJsonObject())
+        .isEqualTo(universe.character(characterId).orElseThrow());
     assertThat(esi.requests().count(FakeEsi.CHARACTER)).isEqualTo(6);
     assertThat(esi.requests().of(FakeEsi.CHARACTER).stream().map(RecordedRequest::status).toList())
         .containsExactly(503, 503, 429, 200, 200, 200);
@@ -221,39 +260,70 @@ class FakeEsiTest {
 
   @Test
   void slowAndDroppedAnswers() throws Exception {
-    esi.faults().inject(FakeEsi.RACES, Fault.delay(Duration.ofSeconds(2))).inject(FakeEsi.RACES, Fault.disconnect());
+    esi.faults()
+        .inject(FakeEsi.RACES, Fault.delay(Duration.ofSeconds(2)))
+        .inject(FakeEsi.RACES, Fault.disconnect());
     assertThatThrownBy(() -> send(client.getAbs(esi.baseUrl() + "/universe/races/").timeout(300)))
         .isInstanceOf(TimeoutException.class);
-    assertThatThrownBy(() -> get("/universe/races/")).isInstanceOf(io.vertx.core.VertxException.class);
+    assertThatThrownBy(() -> get("/universe/races/"))
+        .isInstanceOf(io.vertx.core.VertxException.class);
     assertThat(get("/universe/races/").statusCode()).isEqualTo(200);
     assertThat(esi.requests().count(FakeEsi.RACES)).isEqualTo(3);
   }
 
   @Test
   void recentKillmailsNeedAValidTokenOfTheCharacterWithTheScope() throws Exception {
-    long characterId = universe.playerCharacterIds().stream().filter(id -> universe.killmailsOfCharacter(id).size() > 4)
-        .findFirst().orElseThrow();
+    long characterId =
+        universe.playerCharacterIds().stream()
+            .filter(id -> universe.killmailsOfCharacter(id).size() > 4)
+            .findFirst()
+            .orElseThrow();
     String path = "/characters/" + characterId + "/killmails/recent/";
     List<String> scope = List.of(FakeSso.SCOPE_CHARACTER_KILLMAILS);
-    HttpResponse<Buffer> ok = send(client.getAbs(esi.baseUrl() + path)
-        .bearerTokenAuthentication(sso.mintAccessToken(characterId, scope)));
+    HttpResponse<Buffer> ok =
+        send(
+            client
+                .getAbs(esi.baseUrl() + path)
+                .bearerTokenAuthentication(sso.mintAccessToken(characterId, scope)));
     assertThat(ok.statusCode()).isEqualTo(200);
     List<Long> expected = universe.killmailsOfCharacter(characterId);
     assertThat(ok.getHeader("X-Pages")).isEqualTo(Integer.toString((expected.size() + 3) / 4));
     JsonObject firstEntry = ok.bodyAsJsonArray().getJsonObject(0);
     assertThat(firstEntry.getLong("killmail_id")).isEqualTo(expected.get(0));
-    assertThat(firstEntry.getString("killmail_hash")).isEqualTo(universe.killmail(expected.get(0)).orElseThrow().hash());
+    assertThat(firstEntry.getString("killmail_hash"))
+        .isEqualTo(universe.killmail(expected.get(0)).orElseThrow().hash());
 
     assertThat(get(path).statusCode()).isEqualTo(401);
-    assertThat(send(client.getAbs(esi.baseUrl() + path).bearerTokenAuthentication(sso.mintExpiredAccessToken(characterId,
-        scope))).statusCode()).isEqualTo(401);
-    assertThat(send(client.getAbs(esi.baseUrl() + path).bearerTokenAuthentication(
-        sso.mintWronglySignedAccessToken(characterId, scope))).statusCode()).isEqualTo(401);
-    assertThat(send(client.getAbs(esi.baseUrl() + path).bearerTokenAuthentication("not.a.jwt")).statusCode()).isEqualTo(401);
-    assertThat(send(client.getAbs(esi.baseUrl() + path).bearerTokenAuthentication(
-        sso.mintAccessToken(characterId + 1, scope))).statusCode()).isEqualTo(403);
-    assertThat(send(client.getAbs(esi.baseUrl() + path).bearerTokenAuthentication(
-        sso.mintAccessToken(characterId, List.of("publicData")))).statusCode()).isEqualTo(403);
+    assertThat(
+            send(client
+                    .getAbs(esi.baseUrl() + path)
+                    .bearerTokenAuthentication(sso.mintExpiredAccessToken(characterId, scope)))
+                .statusCode())
+        .isEqualTo(401);
+    assertThat(
+            send(client
+                    .getAbs(esi.baseUrl() + path)
+                    .bearerTokenAuthentication(
+                        sso.mintWronglySignedAccessToken(characterId, scope)))
+                .statusCode())
+        .isEqualTo(401);
+    assertThat(
+            send(client.getAbs(esi.baseUrl() + path).bearerTokenAuthentication("not.a.jwt"))
+                .statusCode())
+        .isEqualTo(401);
+    assertThat(
+            send(client
+                    .getAbs(esi.baseUrl() + path)
+                    .bearerTokenAuthentication(sso.mintAccessToken(characterId + 1, scope)))
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(
+            send(client
+                    .getAbs(esi.baseUrl() + path)
+                    .bearerTokenAuthentication(
+                        sso.mintAccessToken(characterId, List.of("publicData"))))
+                .statusCode())
+        .isEqualTo(403);
   }
 
   @Test
@@ -262,13 +332,22 @@ class FakeEsiTest {
     long ceo = universe.corporation(corpId).orElseThrow().getLong("ceo_id");
     String path = esi.baseUrl() + "/corporations/" + corpId + "/killmails/recent/";
     List<String> scope = List.of(FakeSso.SCOPE_CORPORATION_KILLMAILS);
-    HttpResponse<Buffer> ok = send(client.getAbs(path).bearerTokenAuthentication(sso.mintAccessToken(ceo, scope)));
+    HttpResponse<Buffer> ok =
+        send(client.getAbs(path).bearerTokenAuthentication(sso.mintAccessToken(ceo, scope)));
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.bodyAsJsonArray().getJsonObject(0).getLong("killmail_id"))
         .isEqualTo(universe.killmailsOfCorporation(corpId).get(0));
-    long member = universe.playerCharacterIds().stream().filter(id -> id != ceo
-        && universe.character(id).orElseThrow().getLong("corporation_id") == corpId).findFirst().orElse(ceo + 100_000);
-    assertThat(send(client.getAbs(path).bearerTokenAuthentication(sso.mintAccessToken(member, scope))).statusCode())
+    long member =
+        universe.playerCharacterIds().stream()
+            .filter(
+                id ->
+                    id != ceo
+                        && universe.character(id).orElseThrow().getLong("corporation_id") == corpId)
+            .findFirst()
+            .orElse(ceo + 100_000);
+    assertThat(
+            send(client.getAbs(path).bearerTokenAuthentication(sso.mintAccessToken(member, scope)))
+                .statusCode())
         .isEqualTo(403);
   }
 

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.HashSet;
 import org.junit.jupiter.api.Test;
 
 class FakeUniverseTest {
@@ -54,7 +54,11 @@ class FakeUniverseTest {
         JsonObject constellation = UNIVERSE.constellation(((Number) c).longValue()).orElseThrow();
         assertThat(constellation.getLong("region_id")).isEqualTo(regionId);
         for (Object s : constellation.getJsonArray("systems")) {
-          assertThat(UNIVERSE.system(((Number) s).longValue()).orElseThrow().getLong("constellation_id"))
+          assertThat(
+                  UNIVERSE
+                      .system(((Number) s).longValue())
+                      .orElseThrow()
+                      .getLong("constellation_id"))
               .isEqualTo(constellation.getLong("constellation_id"));
         }
       }
@@ -63,12 +67,24 @@ class FakeUniverseTest {
       JsonObject type = UNIVERSE.type(typeId).orElseThrow();
       JsonObject group = UNIVERSE.group(type.getLong("group_id")).orElseThrow();
       assertThat(longs(group.getJsonArray("types"))).contains(typeId);
-      assertThat(longs(UNIVERSE.category(group.getLong("category_id")).orElseThrow().getJsonArray("groups")))
+      assertThat(
+              longs(
+                  UNIVERSE
+                      .category(group.getLong("category_id"))
+                      .orElseThrow()
+                      .getJsonArray("groups")))
           .contains(group.getLong("group_id"));
     }
-    assertThat(UNIVERSE.shipTypeIds()).isNotEmpty()
-        .allSatisfy(id -> assertThat(UNIVERSE.group(UNIVERSE.type(id).orElseThrow().getLong("group_id")).orElseThrow()
-            .getLong("category_id")).isEqualTo(6L));
+    assertThat(UNIVERSE.shipTypeIds())
+        .isNotEmpty()
+        .allSatisfy(
+            id ->
+                assertThat(
+                        UNIVERSE
+                            .group(UNIVERSE.type(id).orElseThrow().getLong("group_id"))
+                            .orElseThrow()
+                            .getLong("category_id"))
+                    .isEqualTo(6L));
   }
 
   @Test
@@ -84,7 +100,8 @@ class FakeUniverseTest {
         assertThat(members).contains(alliance.getLong("executor_corporation_id"));
       }
       for (long corpId : members) {
-        assertThat(UNIVERSE.corporation(corpId).orElseThrow().getLong("alliance_id")).isEqualTo(allianceId);
+        assertThat(UNIVERSE.corporation(corpId).orElseThrow().getLong("alliance_id"))
+            .isEqualTo(allianceId);
       }
     }
     assertThat(closed).isPositive();
@@ -99,7 +116,8 @@ class FakeUniverseTest {
         assertThat(character.getLong("alliance_id")).isEqualTo(corp.getLong("alliance_id"));
       }
     }
-    assertThat(UNIVERSE.playerCharacterIds()).allSatisfy(id -> assertThat(id).isGreaterThanOrEqualTo(90_000_000L));
+    assertThat(UNIVERSE.playerCharacterIds())
+        .allSatisfy(id -> assertThat(id).isGreaterThanOrEqualTo(90_000_000L));
   }
 
   @Test
@@ -150,7 +168,8 @@ class FakeUniverseTest {
       for (int i = 0; i < items.size(); i++) {
         JsonObject item = items.getJsonObject(i);
         assertThat(UNIVERSE.type(item.getLong("item_type_id"))).isPresent();
-        assertThat(item.containsKey("quantity_destroyed") || item.containsKey("quantity_dropped")).isTrue();
+        assertThat(item.containsKey("quantity_destroyed") || item.containsKey("quantity_dropped"))
+            .isTrue();
         if (item.containsKey("items")) {
           nested++;
         }
@@ -158,9 +177,12 @@ class FakeUniverseTest {
       JsonObject zkb = km.zkb();
       assertThat(zkb.getString("hash")).isEqualTo(km.hash());
       assertThat(zkb.getBoolean("npc")).isEqualTo(!anyPlayer);
-      assertThat(zkb.getDouble("totalValue")).isCloseTo(zkb.getDouble("destroyedValue") + zkb.getDouble("droppedValue"),
-          org.assertj.core.data.Offset.offset(0.02));
-      assertThat(zkb.getJsonArray("labels").stream().map(String::valueOf).toList()).contains(anyPlayer ? "pvp" : "npc");
+      assertThat(zkb.getDouble("totalValue"))
+          .isCloseTo(
+              zkb.getDouble("destroyedValue") + zkb.getDouble("droppedValue"),
+              org.assertj.core.data.Offset.offset(0.02));
+      assertThat(zkb.getJsonArray("labels").stream().map(String::valueOf).toList())
+          .contains(anyPlayer ? "pvp" : "npc");
     }
     assertThat(attackerCounts).contains(1, 10);
     assertThat(itemCounts).contains(0, 5);
@@ -171,18 +193,31 @@ class FakeUniverseTest {
 
   @Test
   void involvementIndexesListNewestFirstAndOnlyInvolvedKillmails() {
-    long character = UNIVERSE.playerCharacterIds().stream().filter(id -> UNIVERSE.killmailsOfCharacter(id).size() > 2)
-        .findFirst().orElseThrow();
+    long character =
+        UNIVERSE.playerCharacterIds().stream()
+            .filter(id -> UNIVERSE.killmailsOfCharacter(id).size() > 2)
+            .findFirst()
+            .orElseThrow();
     List<Long> ids = UNIVERSE.killmailsOfCharacter(character);
     assertThat(ids).isNotEmpty();
     List<Long> sorted = new ArrayList<>(ids);
     sorted.sort((x, y) -> Long.compare(y, x));
     assertThat(ids).isEqualTo(sorted);
     for (long id : ids) {
-      assertThat(UNIVERSE.killmail(id).orElseThrow().esi().encode()).contains("\"character_id\":" + character + ",");
+      assertThat(UNIVERSE.killmail(id).orElseThrow().esi().encode())
+          .contains("\"character_id\":" + character + ",");
     }
-    long expected = UNIVERSE.killmailIds().stream()
-        .filter(id -> UNIVERSE.killmail(id).orElseThrow().esi().encode().contains("\"character_id\":" + character + ",")).count();
+    long expected =
+        UNIVERSE.killmailIds().stream()
+            .filter(
+                id ->
+                    UNIVERSE
+                        .killmail(id)
+                        .orElseThrow()
+                        .esi()
+                        .encode()
+                        .contains("\"character_id\":" + character + ","))
+            .count();
     assertThat(ids).hasSize((int) expected);
   }
 
@@ -196,7 +231,8 @@ class FakeUniverseTest {
     assertThat(universe.killmail(created.killmailId(), "0".repeat(40))).isEmpty();
     Long victimCorp = created.esi().getJsonObject("victim").getLong("corporation_id");
     if (victimCorp != null) {
-      assertThat(universe.killmailsOfCorporation(victimCorp).get(0)).isEqualTo(created.killmailId());
+      assertThat(universe.killmailsOfCorporation(victimCorp).get(0))
+          .isEqualTo(created.killmailId());
     }
   }
 
@@ -211,21 +247,30 @@ class FakeUniverseTest {
       if (victim != null) {
         assertThat(cast).contains(victim);
       }
-      esi.getJsonArray("attackers").forEach(a -> {
-        Long attacker = ((JsonObject) a).getLong("character_id");
-        if (attacker != null) {
-          assertThat(cast).contains(attacker);
-        }
-      });
+      esi.getJsonArray("attackers")
+          .forEach(
+              a -> {
+                Long attacker = ((JsonObject) a).getLong("character_id");
+                if (attacker != null) {
+                  assertThat(cast).contains(attacker);
+                }
+              });
     }
-    assertThatThrownBy(() -> universe.castFrom(List.of(-1L))).hasMessageContaining("not player characters");
+    assertThatThrownBy(() -> universe.castFrom(List.of(-1L)))
+        .hasMessageContaining("not player characters");
   }
 
   @Test
   void impossibleSpecsFailWithTheReason() {
-    assertThatThrownBy(() -> new UniverseSpec(1, 1, 1, 1, 1, 1, 1, 1, 10, 5, 1, UniverseSpec.DEFAULT_HISTORY_END))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("characters (5) must be >= corporations (10)");
-    assertThatThrownBy(() -> new UniverseSpec(1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, UniverseSpec.DEFAULT_HISTORY_END))
+    assertThatThrownBy(
+            () ->
+                new UniverseSpec(
+                    1, 1, 1, 1, 1, 1, 1, 1, 10, 5, 1, UniverseSpec.DEFAULT_HISTORY_END))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("characters (5) must be >= corporations (10)");
+    assertThatThrownBy(
+            () ->
+                new UniverseSpec(1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, UniverseSpec.DEFAULT_HISTORY_END))
         .hasMessageContaining("regions must be >= 1");
   }
 
@@ -240,8 +285,11 @@ class FakeUniverseTest {
     u.allianceIds().forEach(id -> sb.append(u.alliance(id).orElseThrow().encode()));
     u.typeIds().forEach(id -> sb.append(u.type(id).orElseThrow().encode()));
     u.systemIds().forEach(id -> sb.append(u.system(id).orElseThrow().encode()));
-    u.killmailIds().forEach(id -> sb.append(u.killmail(id).orElseThrow().esi().encode())
-        .append(u.killmail(id).orElseThrow().zkb().encode()));
+    u.killmailIds()
+        .forEach(
+            id ->
+                sb.append(u.killmail(id).orElseThrow().esi().encode())
+                    .append(u.killmail(id).orElseThrow().zkb().encode()));
     return sb.toString();
   }
 }

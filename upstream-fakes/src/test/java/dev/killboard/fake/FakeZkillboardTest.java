@@ -28,7 +28,12 @@ class FakeZkillboardTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     // Decompression off: the test looks at the bytes on the wire.
-    client = WebClient.create(vertx, new WebClientOptions().setDecompressionSupported(false).setUserAgent("test (t@example.invalid)"));
+    client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions()
+                .setDecompressionSupported(false)
+                .setUserAgent("test (t@example.invalid)"));
     universe = FakeUniverse.generate(UniverseSpec.tiny());
     zkb = new FakeZkillboard(vertx, universe, 3);
     zkb.start().await(10, TimeUnit.SECONDS);
@@ -41,8 +46,11 @@ class FakeZkillboardTest {
 
   @Test
   void pagesListKillmailIdAndZkbNewestFirstThenAnEmptyArray() throws Exception {
-    long characterId = universe.playerCharacterIds().stream().filter(id -> universe.killmailsOfCharacter(id).size() > 3)
-        .findFirst().orElseThrow();
+    long characterId =
+        universe.playerCharacterIds().stream()
+            .filter(id -> universe.killmailsOfCharacter(id).size() > 3)
+            .findFirst()
+            .orElseThrow();
     List<Long> expected = universe.killmailsOfCharacter(characterId);
     JsonArray all = new JsonArray();
     int page = 1;
@@ -56,21 +64,42 @@ class FakeZkillboardTest {
       page++;
     }
     assertThat(page - 1).isEqualTo((expected.size() + 2) / 3);
-    assertThat(all.stream().map(o -> ((JsonObject) o).getLong("killmail_id")).toList()).isEqualTo(expected);
+    assertThat(all.stream().map(o -> ((JsonObject) o).getLong("killmail_id")).toList())
+        .isEqualTo(expected);
     JsonObject first = all.getJsonObject(0);
     assertThat(first.fieldNames()).containsExactlyInAnyOrder("killmail_id", "zkb");
-    assertThat(first.getJsonObject("zkb")).isEqualTo(universe.killmail(expected.get(0)).orElseThrow().zkb());
-    assertThat(first.getJsonObject("zkb").fieldNames()).contains("locationID", "hash", "fittedValue", "droppedValue",
-        "destroyedValue", "totalValue", "points", "npc", "solo", "awox", "labels");
+    assertThat(first.getJsonObject("zkb"))
+        .isEqualTo(universe.killmail(expected.get(0)).orElseThrow().zkb());
+    assertThat(first.getJsonObject("zkb").fieldNames())
+        .contains(
+            "locationID",
+            "hash",
+            "fittedValue",
+            "droppedValue",
+            "destroyedValue",
+            "totalValue",
+            "points",
+            "npc",
+            "solo",
+            "awox",
+            "labels");
   }
 
   @Test
   void corporationAndAllianceHistoriesAndUnknownIds() throws Exception {
     long corp = universe.playerCorporationIds().get(0);
-    assertThat(get("/corporationID/" + corp + "/page/1/").bodyAsJsonArray().getJsonObject(0).getLong("killmail_id"))
+    assertThat(
+            get("/corporationID/" + corp + "/page/1/")
+                .bodyAsJsonArray()
+                .getJsonObject(0)
+                .getLong("killmail_id"))
         .isEqualTo(universe.killmailsOfCorporation(corp).get(0));
     long alliance = universe.allianceIds().get(0);
-    assertThat(get("/allianceID/" + alliance + "/page/1/").bodyAsJsonArray().getJsonObject(0).getLong("killmail_id"))
+    assertThat(
+            get("/allianceID/" + alliance + "/page/1/")
+                .bodyAsJsonArray()
+                .getJsonObject(0)
+                .getLong("killmail_id"))
         .isEqualTo(universe.killmailsOfAlliance(alliance).get(0));
     assertThat(get("/characterID/1/page/1/").bodyAsJsonArray()).isEmpty();
   }
@@ -90,20 +119,29 @@ class FakeZkillboardTest {
     HttpResponse<Buffer> plain = client.getAbs(url).send().await(10, TimeUnit.SECONDS);
     assertThat(plain.getHeader("Content-Encoding")).isNull();
     int gzippedBefore = zkb.gzippedResponses();
-    HttpResponse<Buffer> zipped = client.getAbs(url).putHeader("Accept-Encoding", "gzip").send().await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> zipped =
+        client.getAbs(url).putHeader("Accept-Encoding", "gzip").send().await(10, TimeUnit.SECONDS);
     assertThat(zipped.getHeader("Content-Encoding")).isEqualTo("gzip");
     assertThat(zkb.gzippedResponses()).isEqualTo(gzippedBefore + 1);
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body().getBytes()))) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(plain.bodyAsString());
+    try (GZIPInputStream in =
+        new GZIPInputStream(new ByteArrayInputStream(zipped.body().getBytes()))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo(plain.bodyAsString());
     }
   }
 
   @Test
   void aUserAgentIsRequired() throws Exception {
-    WebClient anonymous = WebClient.create(vertx, new WebClientOptions().setUserAgentEnabled(false));
+    WebClient anonymous =
+        WebClient.create(vertx, new WebClientOptions().setUserAgentEnabled(false));
     long characterId = universe.playerCharacterIds().get(0);
-    assertThat(anonymous.getAbs(zkb.baseUrl() + "/characterID/" + characterId + "/page/1/").send()
-        .await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(403);
+    assertThat(
+            anonymous
+                .getAbs(zkb.baseUrl() + "/characterID/" + characterId + "/page/1/")
+                .send()
+                .await(10, TimeUnit.SECONDS)
+                .statusCode())
+        .isEqualTo(403);
     anonymous.close();
   }
 

@@ -37,7 +37,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** Every worker deployable by name ({@code worker:<name>}), with the constructor that makes a fresh instance. */
+/**
+ * Every worker deployable by name ({@code worker:<name>}), with the constructor that makes a fresh
+ * instance.
+ */
 public final class WorkerCatalog {
   private static final Map<String, Supplier<PooledWorker>> WORKERS = new LinkedHashMap<>();
 
@@ -74,8 +77,7 @@ public final class WorkerCatalog {
     add(CorporationSnapshotsWorker::new);
   }
 
-  private WorkerCatalog() {
-  }
+  private WorkerCatalog() {}
 
   private static void add(Supplier<PooledWorker> factory) {
     WORKERS.put(factory.get().workerName(), factory);

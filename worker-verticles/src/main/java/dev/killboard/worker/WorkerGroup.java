@@ -10,13 +10,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Several workers deployed as one ({@code worker:production}): each member gets the group's config and its own
- * instance count; undeploying the group undeploys them all (Vert.x undeploys children with their parent).
+ * Several workers deployed as one ({@code worker:production}): each member gets the group's config
+ * and its own instance count; undeploying the group undeploys them all (Vert.x undeploys children
+ * with their parent).
  */
 public final class WorkerGroup extends VerticleBase {
   /** The original's production workers, one instance each (R2Z2 must run once per cluster). */
-  public static final List<String> PRODUCTION = List.of("redisq-stream", "info-characters", "info-corporations",
-      "info-alliances", "alliance-corporations", "info-types", "zkillboard-sync", "esi-user-killmails");
+  public static final List<String> PRODUCTION =
+      List.of(
+          "redisq-stream",
+          "info-characters",
+          "info-corporations",
+          "info-alliances",
+          "alliance-corporations",
+          "info-types",
+          "zkillboard-sync",
+          "esi-user-killmails");
+
   private static final Map<String, List<String>> GROUPS = Map.of("production", PRODUCTION);
 
   private final String name;
@@ -42,11 +52,17 @@ public final class WorkerGroup extends VerticleBase {
   public Future<?> start() {
     List<Future<String>> deployments = new ArrayList<>();
     for (String member : members) {
-      deployments.add(vertx.deployVerticle(WorkerVerticleFactory.PREFIX + ":" + member,
-          new DeploymentOptions().setConfig(config().copy())));
+      deployments.add(
+          vertx.deployVerticle(
+              WorkerVerticleFactory.PREFIX + ":" + member,
+              new DeploymentOptions().setConfig(config().copy())));
     }
     // A member that cannot start fails the group; the ones that started are undeployed with it.
-    return Future.all(deployments).recover(e -> Future.failedFuture(new IllegalStateException("worker group '" + name
-        + "' could not start: " + e.getMessage(), e)));
+    return Future.all(deployments)
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "worker group '" + name + "' could not start: " + e.getMessage(), e)));
   }
 }

@@ -6,11 +6,11 @@ import io.vertx.core.spi.VerticleFactory;
 import java.util.concurrent.Callable;
 
 /**
- * Deploys workers by name with the prefix {@code worker}, e.g.
- * {@code KillboardLauncher worker:info-characters -cluster -instances 3} or
- * {@code vertx.deployVerticle("worker:info-characters", options)}; {@code worker:production} deploys the group of the
- * original's production workers ({@link WorkerGroup}). Registered through
- * {@code META-INF/services/io.vertx.core.spi.VerticleFactory}.
+ * Deploys workers by name with the prefix {@code worker}, e.g. {@code KillboardLauncher
+ * worker:info-characters -cluster -instances 3} or {@code
+ * vertx.deployVerticle("worker:info-characters", options)}; {@code worker:production} deploys the
+ * group of the original's production workers ({@link WorkerGroup}). Registered through {@code
+ * META-INF/services/io.vertx.core.spi.VerticleFactory}.
  */
 public final class WorkerVerticleFactory implements VerticleFactory {
   /** The prefix of worker verticle names. */
@@ -22,7 +22,9 @@ public final class WorkerVerticleFactory implements VerticleFactory {
   }
 
   @Override
-  public void createVerticle2(String verticleName, ClassLoader classLoader,
+  public void createVerticle2(
+      String verticleName,
+      ClassLoader classLoader,
       Promise<Callable<? extends Deployable>> promise) {
     String name = VerticleFactory.removePrefix(verticleName);
     if (WorkerGroup.create(name).isPresent()) {
@@ -30,8 +32,14 @@ public final class WorkerVerticleFactory implements VerticleFactory {
       return;
     }
     if (WorkerCatalog.create(name).isEmpty()) {
-      promise.fail(new IllegalArgumentException("No worker named '" + name + "'. Known workers: "
-          + String.join(", ", WorkerCatalog.names()) + "; groups: " + String.join(", ", WorkerGroup.names())));
+      promise.fail(
+          new IllegalArgumentException(
+              "No worker named '"
+                  + name
+                  + "'. Known workers: "
+                  + String.join(", ", WorkerCatalog.names())
+                  + "; groups: "
+                  + String.join(", ", WorkerGroup.names())));
       return;
     }
     // Called once per instance (-instances N): each gets its own worker, pool and queue connection.

@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A child JVM running {@code KillboardLauncher <args>} in the harness's cluster, with its output collected. */
+/**
+ * A child JVM running {@code KillboardLauncher <args>} in the harness's cluster, with its output
+ * collected.
+ */
 final class ChildLauncher implements AutoCloseable {
   private final ChildJvm jvm;
 

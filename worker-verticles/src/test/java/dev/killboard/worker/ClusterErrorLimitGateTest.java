@@ -24,9 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two cluster members spending ESI errors at once: with the cluster gate they stop together at the margin; with
- * per-process gates (the contrast that shows the test can fail) each spends the margin's worth and together they
- * overspend.
+ * Two cluster members spending ESI errors at once: with the cluster gate they stop together at the
+ * margin; with per-process gates (the contrast that shows the test can fail) each spends the
+ * margin's worth and together they overspend.
  */
 @ClusterTest
 class ClusterErrorLimitGateTest {
@@ -62,22 +62,34 @@ class ClusterErrorLimitGateTest {
     EsiClient b = new EsiClient(second, settings, other, Clock.systemUTC());
     List<Future<Throwable>> calls = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      calls.add(a.character(2_100_000_001L + i).transform(ar -> Future.succeededFuture(ar.cause())));
-      calls.add(b.character(2_100_000_101L + i).transform(ar -> Future.succeededFuture(ar.cause())));
+      calls.add(
+          a.character(2_100_000_001L + i).transform(ar -> Future.succeededFuture(ar.cause())));
+      calls.add(
+          b.character(2_100_000_101L + i).transform(ar -> Future.succeededFuture(ar.cause())));
     }
     await(Future.all(calls));
     a.close();
     b.close();
-    assertThat(calls).allMatch(f -> f.result() instanceof UpstreamNotFound || f.result() instanceof UpstreamRetryable);
-    return calls.stream().filter(f -> f.result() instanceof UpstreamRetryable r
-        && r.reason() == UpstreamRetryable.Reason.ERROR_LIMIT_GUARD).count();
+    assertThat(calls)
+        .allMatch(
+            f -> f.result() instanceof UpstreamNotFound || f.result() instanceof UpstreamRetryable);
+    return calls.stream()
+        .filter(
+            f ->
+                f.result() instanceof UpstreamRetryable r
+                    && r.reason() == UpstreamRetryable.Reason.ERROR_LIMIT_GUARD)
+        .count();
   }
 
   @Test
   void theClusterStopsAtTheMarginTogether() {
-    ClusteredVertx.hazelcast(h.vertx).getMap(ClusterErrorLimitGate.MAP).clear(); // no earlier test's window
-    long refused = spendErrors(new ClusterErrorLimitGate(h.vertx, ClusteredVertx.hazelcast(h.vertx), MARGIN),
-        new ClusterErrorLimitGate(second, ClusteredVertx.hazelcast(second), MARGIN));
+    ClusteredVertx.hazelcast(h.vertx)
+        .getMap(ClusterErrorLimitGate.MAP)
+        .clear(); // no earlier test's window
+    long refused =
+        spendErrors(
+            new ClusterErrorLimitGate(h.vertx, ClusteredVertx.hazelcast(h.vertx), MARGIN),
+            new ClusterErrorLimitGate(second, ClusteredVertx.hazelcast(second), MARGIN));
     assertThat(h.fakes.esi().errorsCounted()).isEqualTo(REMAIN - MARGIN);
     assertThat(h.fakes.esi().lowestErrorLimitRemainSent()).isEqualTo(MARGIN);
     assertThat(refused).isEqualTo(20 - (REMAIN - MARGIN));
@@ -85,7 +97,9 @@ class ClusterErrorLimitGateTest {
 
   @Test
   void perProcessGatesWouldOverspend() {
-    spendErrors(new LocalErrorLimitGate(Clock.systemUTC(), MARGIN), new LocalErrorLimitGate(Clock.systemUTC(), MARGIN));
+    spendErrors(
+        new LocalErrorLimitGate(Clock.systemUTC(), MARGIN),
+        new LocalErrorLimitGate(Clock.systemUTC(), MARGIN));
     assertThat(h.fakes.esi().errorsCounted()).isGreaterThan(REMAIN - MARGIN);
     assertThat(h.fakes.esi().lowestErrorLimitRemainSent()).isLessThan(MARGIN);
   }

@@ -1,7 +1,7 @@
 package dev.killboard.worker;
 
-import static dev.killboard.testing.Await.eventually;
 import static dev.killboard.testing.Await.await;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.budget.BudgetedPool;
@@ -25,7 +25,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Whole killmails in one transaction: every child row, zkb values, duplicates skipped, one event per new killmail. */
+/**
+ * Whole killmails in one transaction: every child row, zkb values, duplicates skipped, one event
+ * per new killmail.
+ */
 @ClusterTest
 class KillmailIngestTest {
   private WorkerHarness h;
@@ -38,7 +41,10 @@ class KillmailIngestTest {
     h = WorkerHarness.get();
     h.reset();
     pool = await(h.budget.openPool(PoolProfile.worker(), "ingest-test#1"));
-    consumer = h.vertx.eventBus().consumer(NewKillmail.ADDRESS, m -> events.add(m.body().getInteger("killmail_id")));
+    consumer =
+        h.vertx
+            .eventBus()
+            .consumer(NewKillmail.ADDRESS, m -> events.add(m.body().getInteger("killmail_id")));
     await(consumer.completion());
   }
 
@@ -72,40 +78,58 @@ class KillmailIngestTest {
 
     assertThat(stored).hasSize(25).isSorted();
     long attackers = batch.stream().mapToLong(k -> k.esi().getJsonArray("attackers").size()).sum();
-    long items = batch.stream().mapToLong(k -> itemCount(k.esi().getJsonObject("victim").getJsonArray("items"))).sum();
+    long items =
+        batch.stream()
+            .mapToLong(k -> itemCount(k.esi().getJsonObject("victim").getJsonArray("items")))
+            .sum();
     assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(25);
     assertThat(h.count("SELECT count(*) FROM victims")).isEqualTo(25);
     assertThat(h.count("SELECT count(*) FROM attackers")).isEqualTo(attackers);
     assertThat(h.count("SELECT count(*) FROM killmail_items")).isEqualTo(items);
 
-    long nested = batch.stream().flatMap(k -> {
-      JsonArray top = k.esi().getJsonObject("victim").getJsonArray("items");
-      return top == null ? Stream.empty() : top.stream();
-    }).mapToLong(i -> itemCount(((JsonObject) i).getJsonArray("items"))).sum();
+    long nested =
+        batch.stream()
+            .flatMap(
+                k -> {
+                  JsonArray top = k.esi().getJsonObject("victim").getJsonArray("items");
+                  return top == null ? Stream.empty() : top.stream();
+                })
+            .mapToLong(i -> itemCount(((JsonObject) i).getJsonArray("items")))
+            .sum();
     assertThat(nested).as("the fixtures hold nested container items").isPositive();
-    assertThat(h.count("SELECT count(*) FROM killmail_items WHERE parent_item_no IS NOT NULL")).isEqualTo(nested);
+    assertThat(h.count("SELECT count(*) FROM killmail_items WHERE parent_item_no IS NOT NULL"))
+        .isEqualTo(nested);
 
     for (EsiKillmail k : batch.subList(0, 5)) {
       JsonObject zkb = k.zkb();
-      Map<String, Object> row = h.rows("SELECT * FROM killmails WHERE killmail_id = " + k.killmailId()).get(0);
+      Map<String, Object> row =
+          h.rows("SELECT * FROM killmails WHERE killmail_id = " + k.killmailId()).get(0);
       assertThat(row.get("killmail_hash")).isEqualTo(k.hash());
       assertThat((Double) row.get("total_value")).isEqualTo(zkb.getDouble("totalValue"));
       assertThat((Double) row.get("dropped_value")).isEqualTo(zkb.getDouble("droppedValue"));
       assertThat(((Number) row.get("points")).longValue()).isEqualTo(zkb.getLong("points"));
       assertThat(row.get("npc")).isEqualTo(zkb.getBoolean("npc"));
-      assertThat(((Number) row.get("location_id")).longValue()).isEqualTo(zkb.getLong("locationID"));
+      assertThat(((Number) row.get("location_id")).longValue())
+          .isEqualTo(zkb.getLong("locationID"));
       assertThat(Arrays.asList((Object[]) ((Array) row.get("labels")).getArray()))
           .containsExactlyElementsOf(zkb.getJsonArray("labels").getList());
       JsonObject victim = k.esi().getJsonObject("victim");
-      Map<String, Object> v = h.rows("SELECT * FROM victims WHERE killmail_id = " + k.killmailId()).get(0);
-      assertThat(((Number) v.get("ship_type_id")).longValue()).isEqualTo(victim.getLong("ship_type_id"));
-      assertThat(((Number) v.get("damage_taken")).longValue()).isEqualTo(victim.getLong("damage_taken"));
+      Map<String, Object> v =
+          h.rows("SELECT * FROM victims WHERE killmail_id = " + k.killmailId()).get(0);
+      assertThat(((Number) v.get("ship_type_id")).longValue())
+          .isEqualTo(victim.getLong("ship_type_id"));
+      assertThat(((Number) v.get("damage_taken")).longValue())
+          .isEqualTo(victim.getLong("damage_taken"));
       JsonArray esiAttackers = k.esi().getJsonArray("attackers");
-      List<Map<String, Object>> a = h.rows("SELECT * FROM attackers WHERE killmail_id = " + k.killmailId()
-          + " ORDER BY attacker_no");
+      List<Map<String, Object>> a =
+          h.rows(
+              "SELECT * FROM attackers WHERE killmail_id = "
+                  + k.killmailId()
+                  + " ORDER BY attacker_no");
       assertThat(a).hasSize(esiAttackers.size());
       for (int i = 0; i < a.size(); i++) {
-        assertThat(a.get(i).get("final_blow")).isEqualTo(esiAttackers.getJsonObject(i).getBoolean("final_blow"));
+        assertThat(a.get(i).get("final_blow"))
+            .isEqualTo(esiAttackers.getJsonObject(i).getBoolean("final_blow"));
         assertThat(((Number) a.get(i).get("damage_done")).longValue())
             .isEqualTo(esiAttackers.getJsonObject(i).getLong("damage_done"));
       }
@@ -144,19 +168,27 @@ class KillmailIngestTest {
   void zkbValuesFillAKillmailStoredFromEsiAlone() throws Exception {
     EsiKillmail full = killmails(60, 1).get(0);
     EsiKillmail esiOnly = new EsiKillmail(full.killmailId(), full.hash(), full.esi(), null);
-    assertThat(await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(esiOnly)))).hasSize(1);
+    assertThat(await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(esiOnly))))
+        .hasSize(1);
     String value = "SELECT total_value FROM killmails WHERE killmail_id = " + full.killmailId();
     assertThat(h.rows(value).get(0).get("total_value")).isNull();
 
     assertThat(await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(full)))).isEmpty();
-    assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().getDouble("totalValue"));
-    assertThat(h.count("SELECT count(*) FROM attackers")).isEqualTo(full.esi().getJsonArray("attackers").size());
+    assertThat(h.rows(value).get(0).get("total_value"))
+        .isEqualTo(full.zkb().getDouble("totalValue"));
+    assertThat(h.count("SELECT count(*) FROM attackers"))
+        .isEqualTo(full.esi().getJsonArray("attackers").size());
 
     // Values already there are not overwritten by a later copy.
     JsonObject other = full.zkb().copy().put("totalValue", 1.0);
-    await(new KillmailIngest().store(h.vertx, pool.pool(),
-        List.of(new EsiKillmail(full.killmailId(), full.hash(), full.esi(), other))));
-    assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().getDouble("totalValue"));
+    await(
+        new KillmailIngest()
+            .store(
+                h.vertx,
+                pool.pool(),
+                List.of(new EsiKillmail(full.killmailId(), full.hash(), full.esi(), other))));
+    assertThat(h.rows(value).get(0).get("total_value"))
+        .isEqualTo(full.zkb().getDouble("totalValue"));
     eventually(java.time.Duration.ofSeconds(10), "one event", () -> events.size() == 1);
     assertThat(events).containsExactly((int) full.killmailId());
   }
@@ -166,11 +198,15 @@ class KillmailIngestTest {
     List<EsiKillmail> batch = new ArrayList<>(killmails(50, 3));
     EsiKillmail broken = killmails(53, 1).get(0);
     JsonObject esi = broken.esi().copy();
-    // Passes the killmail check (a finite number) but overflows the column's real type: PostgreSQL refuses it.
+    // Passes the killmail check (a finite number) but overflows the column's real type: PostgreSQL
+    // refuses it.
     esi.getJsonArray("attackers").getJsonObject(0).put("security_status", 1e300);
     batch.add(new EsiKillmail(broken.killmailId(), broken.hash(), esi, broken.zkb()));
-    Throwable failure = new KillmailIngest().store(h.vertx, pool.pool(), batch)
-        .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+    Throwable failure =
+        new KillmailIngest()
+            .store(h.vertx, pool.pool(), batch)
+            .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
+            .await();
     assertThat(failure).isNotNull();
     assertThat(h.count("SELECT count(*) FROM killmails")).isZero();
     assertThat(h.count("SELECT count(*) FROM attackers")).isZero();

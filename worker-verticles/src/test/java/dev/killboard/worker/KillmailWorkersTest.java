@@ -41,37 +41,69 @@ class KillmailWorkersTest {
 
   @Test
   void zkillboardSyncReadsEveryHistoryPageAndEachKillmailFromEsiOnce() throws Exception {
-    long character = u.playerCharacterIds().stream()
-        .max(Comparator.comparingInt((Long id) -> u.killmailsOfCharacter(id).size())).orElseThrow();
+    long character =
+        u.playerCharacterIds().stream()
+            .max(Comparator.comparingInt((Long id) -> u.killmailsOfCharacter(id).size()))
+            .orElseThrow();
     List<Long> expected = u.killmailsOfCharacter(character);
     assertThat(expected.size()).as("more than one zKillboard page of 5").isGreaterThan(5);
-    // One of them is already stored from ESI alone (no zkb values): no second ESI read, but its values get filled.
+    // One of them is already stored from ESI alone (no zkb values): no second ESI read, but its
+    // values get filled.
     FakeKillmail known = u.killmail(expected.get(expected.size() - 1)).orElseThrow();
-    assertThat(h.runOneShot("fetch-single-killmail", new JsonObject().put("killmailId", known.killmailId())
-        .put("hash", known.hash())).getBoolean("succeeded")).isTrue();
+    assertThat(
+            h.runOneShot(
+                    "fetch-single-killmail",
+                    new JsonObject()
+                        .put("killmailId", known.killmailId())
+                        .put("hash", known.hash()))
+                .getBoolean("succeeded"))
+        .isTrue();
     String deployment = h.deploy("zkillboard-sync");
     try {
-      await(h.queue.enqueue(QueueNames.ZKILLBOARD_CHARACTER, new JsonObject().put("characterId", character), Priority.HIGH));
-      eventually(Duration.ofSeconds(60), "every killmail of the character", () ->
-          h.count("SELECT count(*) FROM killmails") == expected.size()
-              && h.depth(QueueNames.ZKILLBOARD_CHARACTER) == 0);
+      await(
+          h.queue.enqueue(
+              QueueNames.ZKILLBOARD_CHARACTER,
+              new JsonObject().put("characterId", character),
+              Priority.HIGH));
+      eventually(
+          Duration.ofSeconds(60),
+          "every killmail of the character",
+          () ->
+              h.count("SELECT count(*) FROM killmails") == expected.size()
+                  && h.depth(QueueNames.ZKILLBOARD_CHARACTER) == 0);
       Set<Long> stored = new HashSet<>();
-      h.rows("SELECT killmail_id FROM killmails").forEach(r -> stored.add(((Number) r.get("killmail_id")).longValue()));
+      h.rows("SELECT killmail_id FROM killmails")
+          .forEach(r -> stored.add(((Number) r.get("killmail_id")).longValue()));
       assertThat(stored).containsExactlyInAnyOrderElementsOf(expected);
       FakeKillmail sample = u.killmail(expected.get(0)).orElseThrow();
-      assertThat(h.rows("SELECT total_value FROM killmails WHERE killmail_id = " + sample.killmailId()).get(0)
-          .get("total_value")).isEqualTo(sample.zkb().getDouble("totalValue"));
+      assertThat(
+              h.rows("SELECT total_value FROM killmails WHERE killmail_id = " + sample.killmailId())
+                  .get(0)
+                  .get("total_value"))
+          .isEqualTo(sample.zkb().getDouble("totalValue"));
       assertThat(h.fakes.esi().requests().count(FakeEsi.KILLMAIL)).isEqualTo(expected.size());
       assertThat(h.count("SELECT count(*) FROM killmails WHERE total_value IS NULL")).isZero();
-      assertThat(h.count("SELECT count(*) FROM sync_cursors WHERE cursor_kind = 'zkillboard_character' AND subject = '"
-          + character + "' AND completed_at IS NOT NULL")).isEqualTo(1);
+      assertThat(
+              h.count(
+                  "SELECT count(*) FROM sync_cursors WHERE cursor_kind = 'zkillboard_character' AND subject = '"
+                      + character
+                      + "' AND completed_at IS NOT NULL"))
+          .isEqualTo(1);
 
-      // Again: the history is read, but stored killmails cost no ESI call and nothing is duplicated.
+      // Again: the history is read, but stored killmails cost no ESI call and nothing is
+      // duplicated.
       int historyReads = h.fakes.zkillboard().requests().count(FakeZkillboard.HISTORY);
-      await(h.queue.enqueue(QueueNames.ZKILLBOARD_CHARACTER, new JsonObject().put("characterId", character), Priority.HIGH));
-      eventually(Duration.ofSeconds(30), "second sync done", () ->
-          h.fakes.zkillboard().requests().count(FakeZkillboard.HISTORY) > historyReads
-              && h.depth(QueueNames.ZKILLBOARD_CHARACTER) == 0);
+      await(
+          h.queue.enqueue(
+              QueueNames.ZKILLBOARD_CHARACTER,
+              new JsonObject().put("characterId", character),
+              Priority.HIGH));
+      eventually(
+          Duration.ofSeconds(30),
+          "second sync done",
+          () ->
+              h.fakes.zkillboard().requests().count(FakeZkillboard.HISTORY) > historyReads
+                  && h.depth(QueueNames.ZKILLBOARD_CHARACTER) == 0);
       assertThat(h.fakes.esi().requests().count(FakeEsi.KILLMAIL)).isEqualTo(expected.size());
       assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(expected.size());
     } finally {
@@ -81,26 +113,47 @@ class KillmailWorkersTest {
 
   @Test
   void killmailsIsTheOriginalsWorkerKillmailsOnTheZkillboardQueue() throws Exception {
-    long character = u.playerCharacterIds().stream().filter(id -> u.killmailsOfCharacter(id).size() > 5)
-        .skip(1).findFirst().orElseThrow();
+    long character =
+        u.playerCharacterIds().stream()
+            .filter(id -> u.killmailsOfCharacter(id).size() > 5)
+            .skip(1)
+            .findFirst()
+            .orElseThrow();
     List<Long> expected = u.killmailsOfCharacter(character);
     String deployment = h.deploy("killmails");
     try {
-      assertThat(h.budget.pools().stream().map(p -> p.owner())).anyMatch(o -> o.startsWith("killmails#"));
-      await(h.queue.enqueue(QueueNames.ZKILLBOARD_CHARACTER, new JsonObject().put("characterId", character), Priority.NORMAL));
-      eventually(Duration.ofSeconds(60), "every killmail of the character", () ->
-          h.count("SELECT count(*) FROM killmails") == expected.size()
-              && h.depth(QueueNames.ZKILLBOARD_CHARACTER) == 0);
+      assertThat(h.budget.pools().stream().map(p -> p.owner()))
+          .anyMatch(o -> o.startsWith("killmails#"));
+      await(
+          h.queue.enqueue(
+              QueueNames.ZKILLBOARD_CHARACTER,
+              new JsonObject().put("characterId", character),
+              Priority.NORMAL));
+      eventually(
+          Duration.ofSeconds(60),
+          "every killmail of the character",
+          () ->
+              h.count("SELECT count(*) FROM killmails") == expected.size()
+                  && h.depth(QueueNames.ZKILLBOARD_CHARACTER) == 0);
       Set<Long> stored = new HashSet<>();
-      h.rows("SELECT killmail_id FROM killmails").forEach(r -> stored.add(((Number) r.get("killmail_id")).longValue()));
+      h.rows("SELECT killmail_id FROM killmails")
+          .forEach(r -> stored.add(((Number) r.get("killmail_id")).longValue()));
       assertThat(stored).containsExactlyInAnyOrderElementsOf(expected);
       FakeKillmail sample = u.killmail(expected.get(0)).orElseThrow();
-      assertThat(h.rows("SELECT total_value FROM killmails WHERE killmail_id = " + sample.killmailId()).get(0)
-          .get("total_value")).isEqualTo(sample.zkb().getDouble("totalValue"));
-      assertThat(h.count("SELECT count(*) FROM attackers WHERE killmail_id = " + sample.killmailId()))
+      assertThat(
+              h.rows("SELECT total_value FROM killmails WHERE killmail_id = " + sample.killmailId())
+                  .get(0)
+                  .get("total_value"))
+          .isEqualTo(sample.zkb().getDouble("totalValue"));
+      assertThat(
+              h.count("SELECT count(*) FROM attackers WHERE killmail_id = " + sample.killmailId()))
           .isEqualTo(sample.esi().getJsonArray("attackers").size());
-      assertThat(h.count("SELECT count(*) FROM sync_cursors WHERE cursor_kind = 'zkillboard_character' AND subject = '"
-          + character + "' AND completed_at IS NOT NULL")).isEqualTo(1);
+      assertThat(
+              h.count(
+                  "SELECT count(*) FROM sync_cursors WHERE cursor_kind = 'zkillboard_character' AND subject = '"
+                      + character
+                      + "' AND completed_at IS NOT NULL"))
+          .isEqualTo(1);
       assertThat(await(h.queue.deadLetters(QueueNames.ZKILLBOARD_CHARACTER, 10))).isEmpty();
     } finally {
       h.undeploy(deployment);
@@ -109,13 +162,18 @@ class KillmailWorkersTest {
 
   @Test
   void syncCharacterKillmailsIsTheOneShotForm() throws Exception {
-    long character = u.playerCharacterIds().stream().filter(id -> u.killmailsOfCharacter(id).size() > 5).findFirst()
-        .orElseThrow();
+    long character =
+        u.playerCharacterIds().stream()
+            .filter(id -> u.killmailsOfCharacter(id).size() > 5)
+            .findFirst()
+            .orElseThrow();
     List<Long> expected = u.killmailsOfCharacter(character);
-    JsonObject event = h.runOneShot("sync-character-killmails", new JsonObject().put("characterId", character));
+    JsonObject event =
+        h.runOneShot("sync-character-killmails", new JsonObject().put("characterId", character));
     assertThat(event.getBoolean("succeeded")).as(event.encode()).isTrue();
     Set<Long> stored = new HashSet<>();
-    h.rows("SELECT killmail_id FROM killmails").forEach(r -> stored.add(((Number) r.get("killmail_id")).longValue()));
+    h.rows("SELECT killmail_id FROM killmails")
+        .forEach(r -> stored.add(((Number) r.get("killmail_id")).longValue()));
     assertThat(stored).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(h.count("SELECT count(*) FROM killmails WHERE total_value IS NULL")).isZero();
   }
@@ -123,14 +181,18 @@ class KillmailWorkersTest {
   @Test
   void fetchSingleKillmailStoresItAndGivesItsPermitsBack() throws Exception {
     FakeKillmail k = u.killmail(u.killmailIds().get(3)).orElseThrow();
-    JsonObject event = h.runOneShot("fetch-single-killmail",
-        new JsonObject().put("killmailId", k.killmailId()).put("hash", k.hash()));
+    JsonObject event =
+        h.runOneShot(
+            "fetch-single-killmail",
+            new JsonObject().put("killmailId", k.killmailId()).put("hash", k.hash()));
     assertThat(event.getBoolean("succeeded")).isTrue();
-    assertThat(h.count("SELECT count(*) FROM killmails WHERE killmail_id = " + k.killmailId())).isEqualTo(1);
+    assertThat(h.count("SELECT count(*) FROM killmails WHERE killmail_id = " + k.killmailId()))
+        .isEqualTo(1);
     assertThat(h.count("SELECT count(*) FROM attackers WHERE killmail_id = " + k.killmailId()))
         .isEqualTo(k.esi().getJsonArray("attackers").size());
     assertThat(h.vertx.deploymentIDs()).doesNotContain(event.getString("deploymentId"));
-    assertThat(h.budget.pools().stream().map(p -> p.owner())).noneMatch(o -> o.startsWith("fetch-single-killmail#"));
+    assertThat(h.budget.pools().stream().map(p -> p.owner()))
+        .noneMatch(o -> o.startsWith("fetch-single-killmail#"));
   }
 
   @Test
@@ -178,8 +240,12 @@ class KillmailWorkersTest {
     // One of the characters is already known: it must not be queued.
     long known = characters.iterator().next();
     JsonObject c = u.character(known).orElseThrow();
-    h.sql("INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender) VALUES (" + known
-        + ", 'Known', " + c.getLong("corporation_id") + ", now(), 1, 1, 'male')");
+    h.sql(
+        "INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender) VALUES ("
+            + known
+            + ", 'Known', "
+            + c.getLong("corporation_id")
+            + ", now(), 1, 1, 'male')");
 
     JsonObject event = h.runOneShot("scan-killmail-entities", null);
     assertThat(event.getBoolean("succeeded")).isTrue();

@@ -16,7 +16,9 @@ class OneShotLauncherTest {
     try (ChildLauncher child = new ChildLauncher(h, "worker:races", "-cluster")) {
       int exit = child.awaitExit(120);
       assertThat(exit).as(child.output()).isZero();
-      assertThat(child.linesContaining("one-shot done worker=races#1")).as(child.output()).isEqualTo(1);
+      assertThat(child.linesContaining("one-shot done worker=races#1"))
+          .as(child.output())
+          .isEqualTo(1);
     }
     assertThat(h.count("SELECT count(*) FROM races")).isEqualTo(h.fakes.universe().races().size());
   }

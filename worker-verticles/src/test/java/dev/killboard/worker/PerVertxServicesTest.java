@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What workers hold per Vert.x instance (the connection budget, the migration run, instance numbers, ESI error-limit
- * gates) lives in {@link PerVertx} holders: each worker keeps its own error-limit margin, and a closed Vert.x instance
- * leaves nothing behind.
+ * What workers hold per Vert.x instance (the connection budget, the migration run, instance
+ * numbers, ESI error-limit gates) lives in {@link PerVertx} holders: each worker keeps its own
+ * error-limit margin, and a closed Vert.x instance leaves nothing behind.
  */
 @ClusterTest
 class PerVertxServicesTest {
@@ -32,8 +32,11 @@ class PerVertxServicesTest {
     WorkerRuntime fiveAgain = await(WorkerRuntime.open(h.vertx, "margin-five#2", settings(h, 5)));
     try {
       assertThat(((ClusterErrorLimitGate) five.errorLimitGate()).margin()).isEqualTo(5);
-      assertThat(((ClusterErrorLimitGate) twenty.errorLimitGate()).margin()).as("not the first worker's").isEqualTo(20);
-      assertThat(fiveAgain.errorLimitGate()).as("one gate per margin and Vert.x instance")
+      assertThat(((ClusterErrorLimitGate) twenty.errorLimitGate()).margin())
+          .as("not the first worker's")
+          .isEqualTo(20);
+      assertThat(fiveAgain.errorLimitGate())
+          .as("one gate per margin and Vert.x instance")
           .isSameAs(five.errorLimitGate());
     } finally {
       await(five.close());
@@ -45,17 +48,22 @@ class PerVertxServicesTest {
   @Test
   void aClosedVertxLeavesNothingBehind() throws Exception {
     WorkerHarness h = WorkerHarness.get();
-    Vertx member = ClusteredVertx.start(h.cluster, new VertxOptions().setBlockedThreadCheckInterval(1000))
-        .await(90, TimeUnit.SECONDS);
+    Vertx member =
+        ClusteredVertx.start(h.cluster, new VertxOptions().setBlockedThreadCheckInterval(1000))
+            .await(90, TimeUnit.SECONDS);
     try {
       String id = await(member.deployVerticle("worker:info-characters", h.options(1, null)));
-      assertThat(PerVertx.heldBy(member)).as("budget, migration run, instance numbers, gates").isGreaterThanOrEqualTo(4);
+      assertThat(PerVertx.heldBy(member))
+          .as("budget, migration run, instance numbers, gates")
+          .isGreaterThanOrEqualTo(4);
       await(member.undeploy(id));
     } finally {
       await(member.close());
     }
     assertThat(PerVertx.heldBy(member)).as("services held for the closed Vert.x instance").isZero();
-    assertThat(PerVertx.heldBy(h.vertx)).as("the harness's own instance keeps its budget").isPositive();
+    assertThat(PerVertx.heldBy(h.vertx))
+        .as("the harness's own instance keeps its budget")
+        .isPositive();
   }
 
   private static WorkerSettings settings(WorkerHarness h, int margin) {

@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The database-only one-shots: alliance counts, daily snapshots and the user / character queue producers. */
+/**
+ * The database-only one-shots: alliance counts, daily snapshots and the user / character queue
+ * producers.
+ */
 @ClusterTest
 class SnapshotsAndUserProducersTest {
   private WorkerHarness h;
@@ -25,71 +28,125 @@ class SnapshotsAndUserProducersTest {
   }
 
   private void corporation(int id, int members, Integer alliance) throws Exception {
-    h.sql("INSERT INTO corporations (id, name, ticker, member_count, ceo_id, creator_id, alliance_id) VALUES (" + id
-        + ", 'Corp " + id + "', 'C" + id + "', " + members + ", 1, 1, " + alliance + ")");
+    h.sql(
+        "INSERT INTO corporations (id, name, ticker, member_count, ceo_id, creator_id, alliance_id) VALUES ("
+            + id
+            + ", 'Corp "
+            + id
+            + "', 'C"
+            + id
+            + "', "
+            + members
+            + ", 1, 1, "
+            + alliance
+            + ")");
   }
 
   private void character(long id, int corporation) throws Exception {
-    h.sql("INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender) VALUES (" + id
-        + ", 'Pilot " + id + "', " + corporation + ", now(), 1, 1, 'female')");
+    h.sql(
+        "INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender) VALUES ("
+            + id
+            + ", 'Pilot "
+            + id
+            + "', "
+            + corporation
+            + ", now(), 1, 1, 'female')");
   }
 
   private void user(long character, Integer corporation, boolean refreshToken) throws Exception {
-    h.sql("INSERT INTO users (character_id, character_name, character_owner_hash, corporation_id,"
-        + " access_token_encrypted, refresh_token_encrypted, token_expires_at) VALUES (" + character + ", 'U', 'hash', "
-        + corporation + ", '\\x01'::bytea, " + (refreshToken ? "'\\x02'::bytea" : "NULL") + ", now())");
+    h.sql(
+        "INSERT INTO users (character_id, character_name, character_owner_hash, corporation_id,"
+            + " access_token_encrypted, refresh_token_encrypted, token_expires_at) VALUES ("
+            + character
+            + ", 'U', 'hash', "
+            + corporation
+            + ", '\\x01'::bytea, "
+            + (refreshToken ? "'\\x02'::bytea" : "NULL")
+            + ", now())");
   }
 
   @Test
   void countsAndSnapshots() throws Exception {
-    h.sql("INSERT INTO alliances (id, name, ticker, date_founded, creator_corporation_id, creator_id)"
-        + " VALUES (99000001, 'Alliance', 'ALLY', now(), 98000001, 1)");
+    h.sql(
+        "INSERT INTO alliances (id, name, ticker, date_founded, creator_corporation_id, creator_id)"
+            + " VALUES (99000001, 'Alliance', 'ALLY', now(), 98000001, 1)");
     corporation(98000001, 10, 99000001);
     corporation(98000002, 32, 99000001);
     corporation(98000003, 5, null);
-    h.sql("UPDATE alliance_member_counts SET member_count = 0, corporation_count = 0"); // drifted (manual surgery)
+    h.sql("UPDATE alliance_member_counts SET member_count = 0, corporation_count = 0"); // drifted
+    // (manual
+    // surgery)
 
     assertThat(h.runOneShot("update-alliance-counts", null).getBoolean("succeeded")).isTrue();
-    assertThat(h.count("SELECT member_count FROM alliance_member_counts WHERE alliance_id = 99000001")).isEqualTo(42);
-    assertThat(h.count("SELECT corporation_count FROM alliance_member_counts WHERE alliance_id = 99000001")).isEqualTo(2);
+    assertThat(
+            h.count("SELECT member_count FROM alliance_member_counts WHERE alliance_id = 99000001"))
+        .isEqualTo(42);
+    assertThat(
+            h.count(
+                "SELECT corporation_count FROM alliance_member_counts WHERE alliance_id = 99000001"))
+        .isEqualTo(2);
 
     assertThat(h.runOneShot("alliance-snapshots", null).getBoolean("succeeded")).isTrue();
     assertThat(h.runOneShot("corporation-snapshots", null).getBoolean("succeeded")).isTrue();
-    assertThat(h.count("SELECT member_count FROM alliance_snapshots WHERE alliance_id = 99000001"
-        + " AND snapshot_date = (now() AT TIME ZONE 'UTC')::date")).isEqualTo(42);
-    assertThat(h.count("SELECT corporation_count FROM alliance_snapshots WHERE alliance_id = 99000001")).isEqualTo(2);
+    assertThat(
+            h.count(
+                "SELECT member_count FROM alliance_snapshots WHERE alliance_id = 99000001"
+                    + " AND snapshot_date = (now() AT TIME ZONE 'UTC')::date"))
+        .isEqualTo(42);
+    assertThat(
+            h.count(
+                "SELECT corporation_count FROM alliance_snapshots WHERE alliance_id = 99000001"))
+        .isEqualTo(2);
     assertThat(h.count("SELECT count(*) FROM corporation_snapshots")).isEqualTo(3);
-    assertThat(h.count("SELECT member_count FROM corporation_snapshots WHERE corporation_id = 98000002")).isEqualTo(32);
+    assertThat(
+            h.count(
+                "SELECT member_count FROM corporation_snapshots WHERE corporation_id = 98000002"))
+        .isEqualTo(32);
 
     // Twice on one day: still one row per entity, with the day's latest values.
     h.sql("UPDATE corporations SET member_count = 40 WHERE id = 98000002");
     assertThat(h.runOneShot("corporation-snapshots", null).getBoolean("succeeded")).isTrue();
     assertThat(h.count("SELECT count(*) FROM corporation_snapshots")).isEqualTo(3);
-    assertThat(h.count("SELECT member_count FROM corporation_snapshots WHERE corporation_id = 98000002")).isEqualTo(40);
+    assertThat(
+            h.count(
+                "SELECT member_count FROM corporation_snapshots WHERE corporation_id = 98000002"))
+        .isEqualTo(40);
   }
 
   @Test
   void pastDaysOfKillmailCountsAreFoldedIntoOneRowPerScopeAndDay() throws Exception {
-    // Rows of three writers (backends) for two past days and one for today; the past ones fold, today's stays.
-    h.sql("INSERT INTO killmail_scope_days (scope, scope_id, day, writer, n) VALUES"
-        + " ('alliance', 99000001, killmail_day(now()) - interval '3 days', 101, 2),"
-        + " ('alliance', 99000001, killmail_day(now()) - interval '3 days', 102, 3),"
-        + " ('alliance', 99000001, killmail_day(now()) - interval '2 days', 103, 1),"
-        + " ('alliance', 99000001, killmail_day(now()), 104, 7)");
+    // Rows of three writers (backends) for two past days and one for today; the past ones fold,
+    // today's stays.
+    h.sql(
+        "INSERT INTO killmail_scope_days (scope, scope_id, day, writer, n) VALUES"
+            + " ('alliance', 99000001, killmail_day(now()) - interval '3 days', 101, 2),"
+            + " ('alliance', 99000001, killmail_day(now()) - interval '3 days', 102, 3),"
+            + " ('alliance', 99000001, killmail_day(now()) - interval '2 days', 103, 1),"
+            + " ('alliance', 99000001, killmail_day(now()), 104, 7)");
 
     assertThat(h.runOneShot("compact-killmail-counts", null).getBoolean("succeeded")).isTrue();
-    assertThat(h.count("SELECT count(*) FROM killmail_scope_days WHERE scope_id = 99000001")).isEqualTo(3);
-    assertThat(h.count("SELECT n FROM killmail_scope_days WHERE scope_id = 99000001 AND writer = 0"
-        + " AND day = killmail_day(now()) - interval '3 days'")).isEqualTo(5);
-    assertThat(h.count("SELECT n FROM killmail_scope_days WHERE scope_id = 99000001 AND writer = 104")).isEqualTo(7);
+    assertThat(h.count("SELECT count(*) FROM killmail_scope_days WHERE scope_id = 99000001"))
+        .isEqualTo(3);
+    assertThat(
+            h.count(
+                "SELECT n FROM killmail_scope_days WHERE scope_id = 99000001 AND writer = 0"
+                    + " AND day = killmail_day(now()) - interval '3 days'"))
+        .isEqualTo(5);
+    assertThat(
+            h.count("SELECT n FROM killmail_scope_days WHERE scope_id = 99000001 AND writer = 104"))
+        .isEqualTo(7);
     assertThat(h.count("SELECT killmail_scope_total('alliance', 99000001)")).isEqualTo(13);
   }
 
   @Test
   void aOneShotWithEveryRunsAgainUntilUndeployedAndGivesItsPermitsBack() throws Exception {
     BlockingQueue<JsonObject> runs = new LinkedBlockingQueue<>();
-    io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = h.vertx.eventBus().<JsonObject>consumer(
-        dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> runs.add(m.body()));
+    io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer =
+        h.vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS,
+                m -> runs.add(m.body()));
     await(consumer.completion());
     try {
       String id = h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "PT1S"));
@@ -108,9 +165,12 @@ class SnapshotsAndUserProducersTest {
     } finally {
       await(consumer.unregister());
     }
-    assertThatThrownBy(() -> h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "daily")))
-        .hasMessageContaining("\"every\"=daily is not an ISO-8601 duration").hasMessageContaining("PT24H");
-    assertThatThrownBy(() -> h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "PT0.1S")))
+    assertThatThrownBy(
+            () -> h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "daily")))
+        .hasMessageContaining("\"every\"=daily is not an ISO-8601 duration")
+        .hasMessageContaining("PT24H");
+    assertThatThrownBy(
+            () -> h.deploy("compact-killmail-counts", 1, new JsonObject().put("every", "PT0.1S")))
         .hasMessageContaining("shorter than 1 s");
   }
 
@@ -120,7 +180,8 @@ class SnapshotsAndUserProducersTest {
     user(90000002, 98000001, true);
     user(90000003, 98000002, false);
     assertThat(h.runOneShot("queue-user-esi-killmails", null).getBoolean("succeeded")).isTrue();
-    assertThat(h.runOneShot("queue-corporation-esi-killmails", null).getBoolean("succeeded")).isTrue();
+    assertThat(h.runOneShot("queue-corporation-esi-killmails", null).getBoolean("succeeded"))
+        .isTrue();
     assertThat(h.depth(QueueNames.ESI_USER_KILLMAILS)).isEqualTo(2);
     assertThat(h.depth(QueueNames.ESI_CORPORATION_KILLMAILS)).isEqualTo(1);
 

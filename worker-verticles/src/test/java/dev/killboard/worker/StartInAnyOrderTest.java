@@ -1,12 +1,12 @@
 package dev.killboard.worker;
 
-import dev.killboard.contracts.EntityJob;
 import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.contracts.EntityJob;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.fake.FakeUniverse;
@@ -34,9 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Workers started against an empty database, with no API anywhere: two members of one cluster (each its own Vert.x,
- * so each runs its own migration, as two JVMs would) deploy a worker at the same moment. Flyway's advisory lock lets
- * one migrate while the other waits; both come up and process jobs.
+ * Workers started against an empty database, with no API anywhere: two members of one cluster (each
+ * its own Vert.x, so each runs its own migration, as two JVMs would) deploy a worker at the same
+ * moment. Flyway's advisory lock lets one migrate while the other waits; both come up and process
+ * jobs.
  */
 @ClusterTest
 class StartInAnyOrderTest {
@@ -57,12 +58,21 @@ class StartInAnyOrderTest {
     for (int i = 0; i < 4; i++) {
       addresses.add("127.0.0.1:" + (port + i));
     }
-    ClusterSettings cluster = ClusterSettings.defaults()
-        .withClusterName("kb-any-order-" + UUID.randomUUID().toString().substring(0, 8)).withPort(port)
-        .withMembers(addresses).withCpMemberCount(0);
+    ClusterSettings cluster =
+        ClusterSettings.defaults()
+            .withClusterName("kb-any-order-" + UUID.randomUUID().toString().substring(0, 8))
+            .withPort(port)
+            .withMembers(addresses)
+            .withCpMemberCount(0);
     for (int i = 0; i < 2; i++) {
-      members.add(ClusteredVertx.start(cluster, new VertxOptions().setBlockedThreadCheckInterval(1000)
-          .setMaxEventLoopExecuteTime(2).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS)).await(90, TimeUnit.SECONDS));
+      members.add(
+          ClusteredVertx.start(
+                  cluster,
+                  new VertxOptions()
+                      .setBlockedThreadCheckInterval(1000)
+                      .setMaxEventLoopExecuteTime(2)
+                      .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS))
+              .await(90, TimeUnit.SECONDS));
     }
     Map<String, String> e = new HashMap<>(h.env);
     e.put("KILLBOARD_DB_HOST", db.host());
@@ -88,32 +98,46 @@ class StartInAnyOrderTest {
 
   @Test
   void twoWorkersStartedTogetherOnAnEmptyDatabaseMigrateOnceAndProcessJobs() throws Exception {
-    assertThat(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).as("tables before").isZero();
-    DeploymentOptions options = new DeploymentOptions()
-        .setConfig(new JsonObject().put("env", new JsonObject(new HashMap<>(env))));
+    assertThat(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"))
+        .as("tables before")
+        .isZero();
+    DeploymentOptions options =
+        new DeploymentOptions()
+            .setConfig(new JsonObject().put("env", new JsonObject(new HashMap<>(env))));
 
-    await(Future.all(members.get(0).deployVerticle("worker:info-characters", options),
-        members.get(1).deployVerticle("worker:info-corporations", options)));
+    await(
+        Future.all(
+            members.get(0).deployVerticle("worker:info-characters", options),
+            members.get(1).deployVerticle("worker:info-corporations", options)));
 
     assertThat(count("SELECT max(version::int) FROM flyway_schema_history WHERE success"))
         .isEqualTo(Long.parseLong(SchemaMigrations.LATEST_VERSION));
     assertThat(count("SELECT count(*) FROM flyway_schema_history WHERE version IS NOT NULL"))
-        .as("each migration applied once").isEqualTo(Long.parseLong(SchemaMigrations.LATEST_VERSION));
+        .as("each migration applied once")
+        .isEqualTo(Long.parseLong(SchemaMigrations.LATEST_VERSION));
 
     FakeUniverse u = h.fakes.universe();
     long character = u.playerCharacterIds().get(0);
     long corporation = u.character(character).orElseThrow().getLong("corporation_id");
-    await(h.queue.enqueue(QueueNames.ESI_CHARACTER_INFO, EntityJob.of(character).toJson(), Priority.HIGH));
-    await(h.queue.enqueue(QueueNames.ESI_CORPORATION_INFO, EntityJob.of(corporation).toJson(),
-        Priority.HIGH));
-    eventually(DEADLINE, "the character and its corporation stored", () ->
-        count("SELECT count(*) FROM characters WHERE id = " + character) == 1
-            && count("SELECT count(*) FROM corporations WHERE id = " + corporation) == 1);
+    await(
+        h.queue.enqueue(
+            QueueNames.ESI_CHARACTER_INFO, EntityJob.of(character).toJson(), Priority.HIGH));
+    await(
+        h.queue.enqueue(
+            QueueNames.ESI_CORPORATION_INFO, EntityJob.of(corporation).toJson(), Priority.HIGH));
+    eventually(
+        DEADLINE,
+        "the character and its corporation stored",
+        () ->
+            count("SELECT count(*) FROM characters WHERE id = " + character) == 1
+                && count("SELECT count(*) FROM corporations WHERE id = " + corporation) == 1);
     assertThat(h.depth(QueueNames.ESI_CHARACTER_INFO)).isZero();
   }
 
   private static long count(String query) throws Exception {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
     }

@@ -4,6 +4,7 @@ import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeSso;
@@ -11,7 +12,6 @@ import dev.killboard.fake.FakeUniverse;
 import dev.killboard.queue.Priority;
 import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.sso.TokenCipher;
-import dev.killboard.config.ConfigurationException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -23,7 +23,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** esi-user-killmails and esi-corporation-killmails with tokens stored (encrypted) as the API stores them. */
+/**
+ * esi-user-killmails and esi-corporation-killmails with tokens stored (encrypted) as the API stores
+ * them.
+ */
 @ClusterTest
 class UserKillmailsTest {
   private WorkerHarness h;
@@ -38,11 +41,15 @@ class UserKillmailsTest {
     cipher = TokenCipher.fromEnvironment(h.env);
   }
 
-  private void storeUser(long character, Long corporation, String access, String refresh, OffsetDateTime expires)
+  private void storeUser(
+      long character, Long corporation, String access, String refresh, OffsetDateTime expires)
       throws Exception {
-    try (var c = h.db.superuserConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO users (character_id,"
-        + " character_name, character_owner_hash, corporation_id, access_token_encrypted, refresh_token_encrypted,"
-        + " token_expires_at) VALUES (?, 'User', 'owner', ?, ?, ?, ?)")) {
+    try (var c = h.db.superuserConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO users (character_id,"
+                    + " character_name, character_owner_hash, corporation_id, access_token_encrypted, refresh_token_encrypted,"
+                    + " token_expires_at) VALUES (?, 'User', 'owner', ?, ?, ?, ?)")) {
       s.setLong(1, character);
       s.setObject(2, corporation);
       s.setBytes(3, cipher.encrypt(access, (int) character));
@@ -53,7 +60,8 @@ class UserKillmailsTest {
   }
 
   private long busiestCharacter() {
-    return u.playerCharacterIds().stream().max(Comparator.comparingInt((Long id) -> u.killmailsOfCharacter(id).size()))
+    return u.playerCharacterIds().stream()
+        .max(Comparator.comparingInt((Long id) -> u.killmailsOfCharacter(id).size()))
         .orElseThrow();
   }
 
@@ -61,13 +69,22 @@ class UserKillmailsTest {
   void userKillmailsWithAValidToken() throws Exception {
     long character = busiestCharacter();
     List<Long> expected = u.killmailsOfCharacter(character);
-    String token = h.fakes.sso().mintAccessToken(character, List.of(FakeSso.SCOPE_CHARACTER_KILLMAILS));
+    String token =
+        h.fakes.sso().mintAccessToken(character, List.of(FakeSso.SCOPE_CHARACTER_KILLMAILS));
     storeUser(character, null, token, null, OffsetDateTime.now().plusMinutes(15));
     String deployment = h.deploy("esi-user-killmails");
     try {
-      await(h.queue.enqueue(QueueNames.ESI_USER_KILLMAILS, new JsonObject().put("characterId", character), Priority.HIGH));
-      eventually(Duration.ofSeconds(30), "the user's killmails", () ->
-          h.count("SELECT count(*) FROM killmails") == expected.size() && h.depth(QueueNames.ESI_USER_KILLMAILS) == 0);
+      await(
+          h.queue.enqueue(
+              QueueNames.ESI_USER_KILLMAILS,
+              new JsonObject().put("characterId", character),
+              Priority.HIGH));
+      eventually(
+          Duration.ofSeconds(30),
+          "the user's killmails",
+          () ->
+              h.count("SELECT count(*) FROM killmails") == expected.size()
+                  && h.depth(QueueNames.ESI_USER_KILLMAILS) == 0);
       assertThat(h.count("SELECT last_killmail_id FROM users WHERE character_id = " + character))
           .isEqualTo(expected.stream().mapToLong(Long::longValue).max().orElseThrow());
       assertThat(h.fakes.esi().requests().of(FakeEsi.CHARACTER_RECENT_KILLMAILS))
@@ -75,10 +92,17 @@ class UserKillmailsTest {
 
       // Next time nothing is new: no killmail is read from ESI again.
       int reads = h.fakes.esi().requests().count(FakeEsi.KILLMAIL);
-      await(h.queue.enqueue(QueueNames.ESI_USER_KILLMAILS, new JsonObject().put("characterId", character), Priority.HIGH));
-      eventually(Duration.ofSeconds(30), "second sync", () ->
-          h.fakes.esi().requests().count(FakeEsi.CHARACTER_RECENT_KILLMAILS) >= 2
-              && h.depth(QueueNames.ESI_USER_KILLMAILS) == 0);
+      await(
+          h.queue.enqueue(
+              QueueNames.ESI_USER_KILLMAILS,
+              new JsonObject().put("characterId", character),
+              Priority.HIGH));
+      eventually(
+          Duration.ofSeconds(30),
+          "second sync",
+          () ->
+              h.fakes.esi().requests().count(FakeEsi.CHARACTER_RECENT_KILLMAILS) >= 2
+                  && h.depth(QueueNames.ESI_USER_KILLMAILS) == 0);
       assertThat(h.fakes.esi().requests().count(FakeEsi.KILLMAIL)).isEqualTo(reads);
       assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(expected.size());
     } finally {
@@ -91,16 +115,32 @@ class UserKillmailsTest {
     long character = busiestCharacter();
     List<String> scopes = List.of(FakeSso.SCOPE_CHARACTER_KILLMAILS);
     String refresh = h.fakes.sso().issueRefreshToken(character, scopes);
-    storeUser(character, null, h.fakes.sso().mintExpiredAccessToken(character, scopes), refresh,
+    storeUser(
+        character,
+        null,
+        h.fakes.sso().mintExpiredAccessToken(character, scopes),
+        refresh,
         OffsetDateTime.now().minusMinutes(1));
     String deployment = h.deploy("esi-user-killmails");
     try {
-      await(h.queue.enqueue(QueueNames.ESI_USER_KILLMAILS, new JsonObject().put("characterId", character), Priority.HIGH));
-      eventually(Duration.ofSeconds(30), "killmails read with the refreshed token", () ->
-          h.count("SELECT count(*) FROM killmails") == u.killmailsOfCharacter(character).size());
+      await(
+          h.queue.enqueue(
+              QueueNames.ESI_USER_KILLMAILS,
+              new JsonObject().put("characterId", character),
+              Priority.HIGH));
+      eventually(
+          Duration.ofSeconds(30),
+          "killmails read with the refreshed token",
+          () ->
+              h.count("SELECT count(*) FROM killmails")
+                  == u.killmailsOfCharacter(character).size());
       assertThat(h.fakes.sso().requests().count(FakeSso.TOKEN)).isEqualTo(1);
-      Map<String, Object> row = h.rows("SELECT refresh_token_encrypted, access_token_encrypted, token_expires_at > now()"
-          + " AS fresh FROM users WHERE character_id = " + character).get(0);
+      Map<String, Object> row =
+          h.rows(
+                  "SELECT refresh_token_encrypted, access_token_encrypted, token_expires_at > now()"
+                      + " AS fresh FROM users WHERE character_id = "
+                      + character)
+              .get(0);
       assertThat(row.get("fresh")).isEqualTo(true);
       byte[] stored = (byte[]) row.get("refresh_token_encrypted");
       String rotated = cipher.decrypt(stored, (int) character);
@@ -113,19 +153,31 @@ class UserKillmailsTest {
 
   @Test
   void corporationKillmailsWithTheDirectorsToken() throws Exception {
-    long corporation = u.playerCorporationIds().stream()
-        .max(Comparator.comparingInt((Long id) -> u.killmailsOfCorporation(id).size())).orElseThrow();
+    long corporation =
+        u.playerCorporationIds().stream()
+            .max(Comparator.comparingInt((Long id) -> u.killmailsOfCorporation(id).size()))
+            .orElseThrow();
     long ceo = u.corporation(corporation).orElseThrow().getLong("ceo_id");
     List<Long> expected = u.killmailsOfCorporation(corporation);
-    storeUser(ceo, corporation, h.fakes.sso().mintAccessToken(ceo, List.of(FakeSso.SCOPE_CORPORATION_KILLMAILS)), null,
+    storeUser(
+        ceo,
+        corporation,
+        h.fakes.sso().mintAccessToken(ceo, List.of(FakeSso.SCOPE_CORPORATION_KILLMAILS)),
+        null,
         OffsetDateTime.now().plusMinutes(15));
     String deployment = h.deploy("esi-corporation-killmails");
     try {
-      await(h.queue.enqueue(QueueNames.ESI_CORPORATION_KILLMAILS,
-          new JsonObject().put("characterId", ceo).put("corporationId", corporation), Priority.HIGH));
-      eventually(Duration.ofSeconds(30), "the corporation's killmails", () ->
-          h.count("SELECT count(*) FROM killmails") == expected.size()
-              && h.depth(QueueNames.ESI_CORPORATION_KILLMAILS) == 0);
+      await(
+          h.queue.enqueue(
+              QueueNames.ESI_CORPORATION_KILLMAILS,
+              new JsonObject().put("characterId", ceo).put("corporationId", corporation),
+              Priority.HIGH));
+      eventually(
+          Duration.ofSeconds(30),
+          "the corporation's killmails",
+          () ->
+              h.count("SELECT count(*) FROM killmails") == expected.size()
+                  && h.depth(QueueNames.ESI_CORPORATION_KILLMAILS) == 0);
       assertThat(h.count("SELECT last_corp_killmail_id FROM users WHERE character_id = " + ceo))
           .isEqualTo(expected.stream().mapToLong(Long::longValue).max().orElseThrow());
     } finally {
@@ -137,10 +189,17 @@ class UserKillmailsTest {
   void aMissingTokenKeyFailsTheDeploymentNamingIt() {
     JsonObject config = h.options(1, null).getConfig();
     config.getJsonObject("env").putNull("KILLBOARD_TOKEN_KEY");
-    Throwable failure = h.vertx.deployVerticle("worker:esi-user-killmails",
-            new io.vertx.core.DeploymentOptions().setConfig(config))
-        .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
-    assertThat(failure).isInstanceOf(ConfigurationException.class).hasMessageContaining("KILLBOARD_TOKEN_KEY");
-    assertThat(h.budget.pools().stream().map(p -> p.owner())).noneMatch(o -> o.startsWith("esi-user-killmails#"));
+    Throwable failure =
+        h.vertx
+            .deployVerticle(
+                "worker:esi-user-killmails",
+                new io.vertx.core.DeploymentOptions().setConfig(config))
+            .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
+            .await();
+    assertThat(failure)
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_TOKEN_KEY");
+    assertThat(h.budget.pools().stream().map(p -> p.owner()))
+        .noneMatch(o -> o.startsWith("esi-user-killmails#"));
   }
 }

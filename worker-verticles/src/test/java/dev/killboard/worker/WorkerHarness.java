@@ -41,9 +41,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One real environment for every worker test of the JVM: the shared embedded PostgreSQL (migrated), the shared
- * embedded Redis, a clustered Vert.x (Hazelcast, unsafe mode, a random cluster name and port range) with the
- * connection budget, and the fake upstreams over a tiny generated universe.
+ * One real environment for every worker test of the JVM: the shared embedded PostgreSQL (migrated),
+ * the shared embedded Redis, a clustered Vert.x (Hazelcast, unsafe mode, a random cluster name and
+ * port range) with the connection budget, and the fake upstreams over a tiny generated universe.
  */
 final class WorkerHarness {
   private static WorkerHarness instance;
@@ -73,18 +73,45 @@ final class WorkerHarness {
     clusterName = name;
     clusterPort = port;
     clusterMembers = List.copyOf(members);
-    cluster = ClusterSettings.defaults().withClusterName(name).withPort(port).withMembers(members)
-        .withCpMemberCount(0);
-    vertx = ClusteredVertx.start(cluster, new VertxOptions().setBlockedThreadCheckInterval(1000)
-        .setMaxEventLoopExecuteTime(2).setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS)).await(90, TimeUnit.SECONDS);
-    DatabaseSettings database = new DatabaseSettings(db.host(), db.port(), db.database(), db.appUser(),
-        db.appPassword(), io.vertx.pgclient.SslMode.DISABLE, false, 30_000);
-    budget = ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database)).await(60, TimeUnit.SECONDS);
-    // As in a running cluster, the process that migrated records the schema version: a worker deployed later (during a
-    // shortage, say) then needs no connection to know the schema is current, whichever test runs first.
+    cluster =
+        ClusterSettings.defaults()
+            .withClusterName(name)
+            .withPort(port)
+            .withMembers(members)
+            .withCpMemberCount(0);
+    vertx =
+        ClusteredVertx.start(
+                cluster,
+                new VertxOptions()
+                    .setBlockedThreadCheckInterval(1000)
+                    .setMaxEventLoopExecuteTime(2)
+                    .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS))
+            .await(90, TimeUnit.SECONDS);
+    DatabaseSettings database =
+        new DatabaseSettings(
+            db.host(),
+            db.port(),
+            db.database(),
+            db.appUser(),
+            db.appPassword(),
+            io.vertx.pgclient.SslMode.DISABLE,
+            false,
+            30_000);
+    budget =
+        ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))
+            .await(60, TimeUnit.SECONDS);
+    // As in a running cluster, the process that migrated records the schema version: a worker
+    // deployed later (during a
+    // shortage, say) then needs no connection to know the schema is current, whichever test runs
+    // first.
     StartupMigration.ensure(vertx, budget).await(120, TimeUnit.SECONDS);
-    fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options()
-        .universe(FakeUniverse.generate(UniverseSpec.tiny())).zkillboardPageSize(5)).await(30, TimeUnit.SECONDS);
+    fakes =
+        FakeUpstreams.start(
+                vertx,
+                new FakeUpstreams.Options()
+                    .universe(FakeUniverse.generate(UniverseSpec.tiny()))
+                    .zkillboardPageSize(5))
+            .await(30, TimeUnit.SECONDS);
     Map<String, String> e = new HashMap<>(fakes.environment());
     e.put("KILLBOARD_DB_HOST", db.host());
     e.put("KILLBOARD_DB_PORT", Integer.toString(db.port()));
@@ -116,7 +143,8 @@ final class WorkerHarness {
 
   /** Deployment options pointing a worker at this harness; one-shots keep Vert.x running. */
   DeploymentOptions options(int instances, JsonObject extraConfig) {
-    JsonObject config = new JsonObject().put("env", new JsonObject(new HashMap<>(env))).put("exitWhenDone", false);
+    JsonObject config =
+        new JsonObject().put("env", new JsonObject(new HashMap<>(env))).put("exitWhenDone", false);
     if (extraConfig != null) {
       config.mergeIn(extraConfig);
     }
@@ -141,17 +169,24 @@ final class WorkerHarness {
     CompletableFuture<JsonObject> done = new CompletableFuture<>();
     AtomicReference<String> id = new AtomicReference<>();
     List<JsonObject> early = new CopyOnWriteArrayList<>();
-    io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer = vertx.eventBus().<JsonObject>consumer(
-        dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS, m -> {
-          early.add(m.body());
-          if (id.get() != null && id.get().equals(m.body().getString("deploymentId"))) {
-            done.complete(m.body());
-          }
-        });
+    io.vertx.core.eventbus.MessageConsumer<JsonObject> consumer =
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                dev.killboard.worker.framework.OneShotWorker.FINISHED_ADDRESS,
+                m -> {
+                  early.add(m.body());
+                  if (id.get() != null && id.get().equals(m.body().getString("deploymentId"))) {
+                    done.complete(m.body());
+                  }
+                });
     await(consumer.completion());
     try {
       id.set(deploy(name, 1, extraConfig));
-      early.stream().filter(e -> id.get().equals(e.getString("deploymentId"))).findFirst().ifPresent(done::complete);
+      early.stream()
+          .filter(e -> id.get().equals(e.getString("deploymentId")))
+          .findFirst()
+          .ifPresent(done::complete);
       return done.get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("one-shot " + name + " did not finish", e);
@@ -167,12 +202,15 @@ final class WorkerHarness {
 
   /** Empties every table the workers write and the queues. */
   void reset() throws Exception {
-    sql("TRUNCATE killmails, characters, corporations, alliances, alliance_member_counts, alliance_member_count_deltas,"
-        + " types, item_groups, categories, regions, constellations, solar_systems, races, bloodlines, feed_state,"
-        + " sync_cursors, users, entity_job_outbox CASCADE");
+    sql(
+        "TRUNCATE killmails, characters, corporations, alliances, alliance_member_counts, alliance_member_count_deltas,"
+            + " types, item_groups, categories, regions, constellations, solar_systems, races, bloodlines, feed_state,"
+            + " sync_cursors, users, entity_job_outbox CASCADE");
     Redis client = Redis.createClient(vertx, redis.uri());
     try {
-      client.connect().compose(c -> c.send(Request.cmd(Command.FLUSHDB)).eventually(c::close))
+      client
+          .connect()
+          .compose(c -> c.send(Request.cmd(Command.FLUSHDB)).eventually(c::close))
           .await(10, TimeUnit.SECONDS);
     } finally {
       client.close();
@@ -184,21 +222,26 @@ final class WorkerHarness {
     fakes.esi().faults().clear();
     // ESI's error window (fake) and the cluster's view of it start afresh.
     fakes.esi().resetErrorLimit();
-    ClusteredVertx.hazelcast(vertx).getMap(dev.killboard.worker.framework.ClusterErrorLimitGate.MAP).clear();
+    ClusteredVertx.hazelcast(vertx)
+        .getMap(dev.killboard.worker.framework.ClusterErrorLimitGate.MAP)
+        .clear();
     fakes.r2z2().faults().clear();
     fakes.zkillboard().faults().clear();
   }
 
   /** Runs a statement as superuser. */
   void sql(String statement) throws SQLException {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement()) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement()) {
       s.execute(statement);
     }
   }
 
   /** The rows of a query as maps (column label to value). */
   List<Map<String, Object>> rows(String query) throws SQLException {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       List<Map<String, Object>> out = new ArrayList<>();
       while (rs.next()) {
         Map<String, Object> row = new HashMap<>();
@@ -213,7 +256,9 @@ final class WorkerHarness {
 
   /** A single number from a query. */
   long count(String query) throws SQLException {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
     }

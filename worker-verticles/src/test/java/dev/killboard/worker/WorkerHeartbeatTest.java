@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A standalone worker publishes its heartbeat (the wire form the API's {@code WorkerHeartbeat} reads: name in the
- * original's style, this process's pid) at once and then on its timer, and stops when undeployed; queue workers
- * publish none.
+ * A standalone worker publishes its heartbeat (the wire form the API's {@code WorkerHeartbeat}
+ * reads: name in the original's style, this process's pid) at once and then on its timer, and stops
+ * when undeployed; queue workers publish none.
  */
 @ClusterTest
 class WorkerHeartbeatTest {
@@ -34,10 +34,15 @@ class WorkerHeartbeatTest {
   void theStreamWorkerBeatsWithItsPidWhileDeployedAndQueueWorkersDoNot() throws Exception {
     LinkedBlockingQueue<JsonObject> beats = new LinkedBlockingQueue<>();
     List<JsonObject> all = new CopyOnWriteArrayList<>();
-    MessageConsumer<JsonObject> consumer = h.vertx.eventBus().consumer(WorkerHeartbeat.ADDRESS, m -> {
-      beats.add(m.body());
-      all.add(m.body());
-    });
+    MessageConsumer<JsonObject> consumer =
+        h.vertx
+            .eventBus()
+            .consumer(
+                WorkerHeartbeat.ADDRESS,
+                m -> {
+                  beats.add(m.body());
+                  all.add(m.body());
+                });
     await(consumer.completion());
     String queueWorker = h.deploy("info-characters");
     String stream = null;
@@ -59,7 +64,9 @@ class WorkerHeartbeatTest {
       h.vertx.setTimer(2 * WorkerHeartbeat.INTERVAL_MS, id -> waited.complete());
       await(waited.future());
       assertThat(beats).as("beats after undeploy").isEmpty();
-      assertThat(all).as("only the standalone worker beats").allMatch(b -> "redisq_stream".equals(b.getString("name")));
+      assertThat(all)
+          .as("only the standalone worker beats")
+          .allMatch(b -> "redisq_stream".equals(b.getString("name")));
     } finally {
       if (stream != null) {
         h.undeploy(stream);

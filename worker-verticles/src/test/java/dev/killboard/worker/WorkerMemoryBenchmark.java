@@ -38,18 +38,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * RSS of one JVM running the original's eight production workers against the local fakes, under work for a minute.
- * Not a test: prints figures.
+ * RSS of one JVM running the original's eight production workers against the local fakes, under
+ * work for a minute. Not a test: prints figures.
  *
- * <pre>mvn -q -pl worker-verticles test-compile exec:java@memory [-Dexec.args="--seconds=60 --jvm-flags=..."]</pre>
+ * <pre>
+ * mvn -q -pl worker-verticles test-compile exec:java@memory [-Dexec.args="--seconds=60 --jvm-flags=..."]
+ * </pre>
  */
 public final class WorkerMemoryBenchmark {
   /** Heap and off-heap caps for a small worker JVM. */
-  static final String DEFAULT_FLAGS = "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m"
-      + " -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -Xss512k -XX:+ExitOnOutOfMemoryError";
+  static final String DEFAULT_FLAGS =
+      "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m"
+          + " -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -Xss512k -XX:+ExitOnOutOfMemoryError";
 
-  private WorkerMemoryBenchmark() {
-  }
+  private WorkerMemoryBenchmark() {}
 
   /** Runs the benchmark. */
   public static void main(String[] args) throws Exception {
@@ -61,16 +63,19 @@ public final class WorkerMemoryBenchmark {
       } else if (a.startsWith("--jvm-flags=")) {
         flags = a.substring(12);
       } else {
-        System.err.println("usage: WorkerMemoryBenchmark [--seconds=60] [--jvm-flags='" + DEFAULT_FLAGS + "']");
+        System.err.println(
+            "usage: WorkerMemoryBenchmark [--seconds=60] [--jvm-flags='" + DEFAULT_FLAGS + "']");
         System.exit(2);
       }
     }
     Vertx vertx = Vertx.vertx();
-    try (EmbeddedDatabase db = EmbeddedDatabase.start(); EmbeddedRedis redis = EmbeddedRedis.start()) {
+    try (EmbeddedDatabase db = EmbeddedDatabase.start();
+        EmbeddedRedis redis = EmbeddedRedis.start()) {
       SchemaMigrations.migrate(db.appJdbcUrl(), db.appUser(), db.appPassword());
       FakeUniverse universe = FakeUniverse.generate(UniverseSpec.defaults());
-      FakeUpstreams fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
-          .await(60, TimeUnit.SECONDS);
+      FakeUpstreams fakes =
+          FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
+              .await(60, TimeUnit.SECONDS);
       String cluster = "kb-mem-" + UUID.randomUUID().toString().substring(0, 8);
       int port = 18000 + ThreadLocalRandom.current().nextInt(1500) * 10;
       Map<String, String> env = new HashMap<>(fakes.environment());
@@ -93,43 +98,69 @@ public final class WorkerMemoryBenchmark {
       env.put("KILLBOARD_R2Z2_REQUESTS_PER_SECOND", "50");
 
       // Work for every queue the eight workers read, and a live R2Z2 feed.
-      JobQueue queue = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).await(30, TimeUnit.SECONDS);
+      JobQueue queue =
+          JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).await(30, TimeUnit.SECONDS);
       int jobs = 0;
       jobs += enqueue(queue, QueueNames.ESI_CHARACTER_INFO, "characterId", universe.characterIds());
-      jobs += enqueue(queue, QueueNames.ESI_CORPORATION_INFO, "corporationId", universe.corporationIds());
+      jobs +=
+          enqueue(
+              queue, QueueNames.ESI_CORPORATION_INFO, "corporationId", universe.corporationIds());
       jobs += enqueue(queue, QueueNames.ESI_ALLIANCE_INFO, "allianceId", universe.allianceIds());
-      jobs += enqueue(queue, QueueNames.ESI_ALLIANCE_CORPORATIONS, "allianceId", universe.allianceIds());
+      jobs +=
+          enqueue(
+              queue, QueueNames.ESI_ALLIANCE_CORPORATIONS, "allianceId", universe.allianceIds());
       jobs += enqueue(queue, QueueNames.ESI_TYPE_INFO, "typeId", universe.typeIds());
-      jobs += enqueue(queue, QueueNames.ZKILLBOARD_CHARACTER, "characterId",
-          universe.playerCharacterIds().subList(0, Math.min(300, universe.playerCharacterIds().size())));
+      jobs +=
+          enqueue(
+              queue,
+              QueueNames.ZKILLBOARD_CHARACTER,
+              "characterId",
+              universe
+                  .playerCharacterIds()
+                  .subList(0, Math.min(300, universe.playerCharacterIds().size())));
       long feed = vertx.setPeriodic(100, t -> fakes.r2z2().publishNew(1));
 
       List<String> cmd = new ArrayList<>();
       cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
       cmd.addAll(List.of(flags.trim().split("\\s+")));
-      cmd.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-Dhazelcast.phone.home.enabled=false",
-          "-Dlogback.configurationFile=" + quietLogback(), "-cp", classPath(), WorkersProcess.class.getName(),
-          Integer.toString(seconds + 120)));
+      cmd.addAll(
+          List.of(
+              "-Djava.net.preferIPv4Stack=true",
+              "-Dhazelcast.phone.home.enabled=false",
+              "-Dlogback.configurationFile=" + quietLogback(),
+              "-cp",
+              classPath(),
+              WorkersProcess.class.getName(),
+              Integer.toString(seconds + 120)));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().putAll(env);
       Process child = pb.start();
       CompletableFuture<Long> ready = new CompletableFuture<>();
       List<String> output = Collections.synchronizedList(new ArrayList<>());
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            output.add(line);
-            if (line.startsWith("READY ")) {
-              ready.complete(Long.parseLong(line.substring(6).trim()));
-            }
-          }
-        } catch (Exception ignored) {
-          // child gone
-        }
-        ready.completeExceptionally(new IllegalStateException("worker JVM exited before it was ready:\n"
-            + String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size()))));
-      }, "workers-output");
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = r.readLine()) != null) {
+                    output.add(line);
+                    if (line.startsWith("READY ")) {
+                      ready.complete(Long.parseLong(line.substring(6).trim()));
+                    }
+                  }
+                } catch (Exception ignored) {
+                  // child gone
+                }
+                ready.completeExceptionally(
+                    new IllegalStateException(
+                        "worker JVM exited before it was ready:\n"
+                            + String.join(
+                                "\n",
+                                output.subList(Math.max(0, output.size() - 40), output.size()))));
+              },
+              "workers-output");
       reader.setDaemon(true);
       reader.start();
       try {
@@ -137,8 +168,10 @@ public final class WorkerMemoryBenchmark {
         try {
           ready.get(300, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-          throw new IllegalStateException("worker JVM not ready after 300 s:\n"
-              + String.join("\n", output.subList(Math.max(0, output.size() - 40), output.size())));
+          throw new IllegalStateException(
+              "worker JVM not ready after 300 s:\n"
+                  + String.join(
+                      "\n", output.subList(Math.max(0, output.size() - 40), output.size())));
         }
         double startSeconds = (System.nanoTime() - startedAt) / 1e9;
         long pid = child.pid();
@@ -154,23 +187,40 @@ public final class WorkerMemoryBenchmark {
           Thread.sleep(200);
         }
         if (!child.isAlive()) {
-          throw new IllegalStateException("worker JVM died during the run:\n" + String.join("\n", output));
+          throw new IllegalStateException(
+              "worker JVM died during the run:\n" + String.join("\n", output));
         }
         long remaining = 0;
-        for (String q : List.of(QueueNames.ESI_CHARACTER_INFO, QueueNames.ESI_CORPORATION_INFO,
-            QueueNames.ESI_ALLIANCE_INFO, QueueNames.ESI_ALLIANCE_CORPORATIONS, QueueNames.ESI_TYPE_INFO,
-            QueueNames.ZKILLBOARD_CHARACTER)) {
+        for (String q :
+            List.of(
+                QueueNames.ESI_CHARACTER_INFO,
+                QueueNames.ESI_CORPORATION_INFO,
+                QueueNames.ESI_ALLIANCE_INFO,
+                QueueNames.ESI_ALLIANCE_CORPORATIONS,
+                QueueNames.ESI_TYPE_INFO,
+                QueueNames.ZKILLBOARD_CHARACTER)) {
           remaining += queue.depth(q).await(10, TimeUnit.SECONDS).total();
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "Eight production workers in one JVM (%s), %d s under load:%n",
-            String.join(", ", WorkersProcess.PRODUCTION_WORKERS), seconds);
+        System.out.printf(
+            Locale.ROOT,
+            "Eight production workers in one JVM (%s), %d s under load:%n",
+            String.join(", ", WorkersProcess.PRODUCTION_WORKERS),
+            seconds);
         System.out.printf(Locale.ROOT, "  JVM flags: %s%n", flags);
         System.out.printf(Locale.ROOT, "  start to all deployed: %.1f s%n", startSeconds);
-        System.out.printf(Locale.ROOT, "  VmRSS max %.1f MiB, mean %.1f MiB (%d samples every 200 ms)%n", maxKb / 1024.0,
-            sumKb / 1024.0 / Math.max(1, samples), samples);
-        System.out.printf(Locale.ROOT, "  work done: %d of %d queued jobs processed (incl. fan-out), %s%n",
-            jobs - Math.min(jobs, remaining), jobs, counts(db));
+        System.out.printf(
+            Locale.ROOT,
+            "  VmRSS max %.1f MiB, mean %.1f MiB (%d samples every 200 ms)%n",
+            maxKb / 1024.0,
+            sumKb / 1024.0 / Math.max(1, samples),
+            samples);
+        System.out.printf(
+            Locale.ROOT,
+            "  work done: %d of %d queued jobs processed (incl. fan-out), %s%n",
+            jobs - Math.min(jobs, remaining),
+            jobs,
+            counts(db));
       } finally {
         vertx.cancelTimer(feed);
         child.destroy();
@@ -186,19 +236,30 @@ public final class WorkerMemoryBenchmark {
     System.exit(0);
   }
 
-  private static int enqueue(JobQueue queue, String name, String field, List<Long> ids) throws Exception {
-    List<JsonObject> payloads = ids.stream().map(id -> new JsonObject().put(field, id)).collect(Collectors.toList());
+  private static int enqueue(JobQueue queue, String name, String field, List<Long> ids)
+      throws Exception {
+    List<JsonObject> payloads =
+        ids.stream().map(id -> new JsonObject().put(field, id)).collect(Collectors.toList());
     queue.enqueueAll(name, payloads, Priority.NORMAL).await(60, TimeUnit.SECONDS);
     return payloads.size();
   }
 
   private static String counts(EmbeddedDatabase db) throws Exception {
-    try (Connection c = db.superuserConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM characters), (SELECT count(*) FROM corporations),"
-            + " (SELECT count(*) FROM alliances), (SELECT count(*) FROM types), (SELECT count(*) FROM killmails)")) {
+    try (Connection c = db.superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT (SELECT count(*) FROM characters), (SELECT count(*) FROM corporations),"
+                    + " (SELECT count(*) FROM alliances), (SELECT count(*) FROM types), (SELECT count(*) FROM killmails)")) {
       rs.next();
-      return String.format(Locale.ROOT, "rows: %d characters, %d corporations, %d alliances, %d types, %d killmails",
-          rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+      return String.format(
+          Locale.ROOT,
+          "rows: %d characters, %d corporations, %d alliances, %d types, %d killmails",
+          rs.getLong(1),
+          rs.getLong(2),
+          rs.getLong(3),
+          rs.getLong(4),
+          rs.getLong(5));
     }
   }
 
@@ -212,7 +273,10 @@ public final class WorkerMemoryBenchmark {
     return 0;
   }
 
-  /** The classpath of this run (exec:java builds a class loader of its own; java.class.path is Maven's). */
+  /**
+   * The classpath of this run (exec:java builds a class loader of its own; java.class.path is
+   * Maven's).
+   */
   private static String classPath() {
     List<String> parts = new ArrayList<>();
     ClassLoader cl = WorkerMemoryBenchmark.class.getClassLoader();
@@ -228,16 +292,20 @@ public final class WorkerMemoryBenchmark {
       }
       cl = cl.getParent();
     }
-    return parts.isEmpty() ? System.getProperty("java.class.path") : String.join(File.pathSeparator, parts);
+    return parts.isEmpty()
+        ? System.getProperty("java.class.path")
+        : String.join(File.pathSeparator, parts);
   }
 
   /** Workers log at WARN in the measured JVM: the figure is memory, not log volume. */
   private static String quietLogback() throws Exception {
     Path f = Files.createTempFile("kb-workers-logback", ".xml");
     f.toFile().deleteOnExit();
-    Files.writeString(f, "<configuration><appender name=\"O\" class=\"ch.qos.logback.core.ConsoleAppender\"><encoder>"
-        + "<pattern>%d{HH:mm:ss} %-5level %logger{20} - %msg%n</pattern></encoder></appender>"
-        + "<root level=\"WARN\"><appender-ref ref=\"O\"/></root></configuration>");
+    Files.writeString(
+        f,
+        "<configuration><appender name=\"O\" class=\"ch.qos.logback.core.ConsoleAppender\"><encoder>"
+            + "<pattern>%d{HH:mm:ss} %-5level %logger{20} - %msg%n</pattern></encoder></appender>"
+            + "<root level=\"WARN\"><appender-ref ref=\"O\"/></root></configuration>");
     return f.toString();
   }
 }

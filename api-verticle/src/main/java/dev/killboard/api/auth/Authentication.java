@@ -3,9 +3,10 @@ package dev.killboard.api.auth;
 import dev.killboard.api.errors.ApiException;
 
 /**
- * What a request proved about its caller: nobody (no token), a {@link Viewer}, or a token that failed verification
- * (kept so operations that need a user can say why they refuse). Public operations treat a failed token as anonymous,
- * as the original does; no data of any user is ever served on it.
+ * What a request proved about its caller: nobody (no token), a {@link Viewer}, or a token that
+ * failed verification (kept so operations that need a user can say why they refuse). Public
+ * operations treat a failed token as anonymous, as the original does; no data of any user is ever
+ * served on it.
  */
 public final class Authentication {
   private static final Authentication ANONYMOUS = new Authentication(null, null);

@@ -14,27 +14,34 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The OAuth {@code state} of a sign-in, bound to the browser that started it (issue 10, R5: login CSRF): the sign-in
- * start sets a cookie holding a random nonce, and the state is a random id and a timestamp signed together with that
- * nonce (HMAC with a key derived from the token key). A state is accepted once, within ten minutes, and only with the
- * cookie of the browser it was issued to. Any API instance can check the signature without shared storage; the
- * used ids are remembered per process (the cookie is cleared after use, so a second use from the same browser fails
- * on any instance, and another browser never has the cookie).
+ * The OAuth {@code state} of a sign-in, bound to the browser that started it (issue 10, R5: login
+ * CSRF): the sign-in start sets a cookie holding a random nonce, and the state is a random id and a
+ * timestamp signed together with that nonce (HMAC with a key derived from the token key). A state
+ * is accepted once, within ten minutes, and only with the cookie of the browser it was issued to.
+ * Any API instance can check the signature without shared storage; the used ids are remembered per
+ * process (the cookie is cleared after use, so a second use from the same browser fails on any
+ * instance, and another browser never has the cookie).
  */
 public final class LoginState {
   /** How long a sign-in may take between its start and the callback. */
   public static final Duration LIFETIME = Duration.ofMinutes(10);
+
   private static final int NONCE_BYTES = 16;
 
   private final SecretKeySpec key;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+
   /** Ids of accepted states, with when they expire anyway. */
   private final Map<String, Long> used = new ConcurrentHashMap<>();
 
   /** Why a state was refused (or that it was accepted). */
   public enum Verdict {
-    ACCEPTED, NOT_ISSUED, EXPIRED, OTHER_BROWSER, ALREADY_USED
+    ACCEPTED,
+    NOT_ISSUED,
+    EXPIRED,
+    OTHER_BROWSER,
+    ALREADY_USED
   }
 
   public LoginState(byte[] tokenKey, Clock clock) {
@@ -53,12 +60,16 @@ public final class LoginState {
   public String issue(String browserNonce) {
     byte[] id = new byte[NONCE_BYTES];
     random.nextBytes(id);
-    byte[] body = ByteBuffer.allocate(NONCE_BYTES + Long.BYTES).put(id).putLong(clock.millis()).array();
+    byte[] body =
+        ByteBuffer.allocate(NONCE_BYTES + Long.BYTES).put(id).putLong(clock.millis()).array();
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     return b64.encodeToString(body) + "." + b64.encodeToString(mac(body, browserNonce));
   }
 
-  /** Checks {@code state} against the browser's nonce (null: the request had no sign-in cookie) and uses it up. */
+  /**
+   * Checks {@code state} against the browser's nonce (null: the request had no sign-in cookie) and
+   * uses it up.
+   */
   public Verdict use(String state, String browserNonce) {
     if (state == null || state.length() > 200) {
       return Verdict.NOT_ISSUED;
@@ -79,7 +90,9 @@ public final class LoginState {
     if (body.length != NONCE_BYTES + Long.BYTES) {
       return Verdict.NOT_ISSUED;
     }
-    if (browserNonce == null || browserNonce.isEmpty() || browserNonce.length() > 100
+    if (browserNonce == null
+        || browserNonce.isEmpty()
+        || browserNonce.length() > 100
         || !MessageDigest.isEqual(sig, mac(body, browserNonce))) {
       // Without the cookie it was issued with, a state cannot be told apart from a forged one.
       return Verdict.OTHER_BROWSER;

@@ -5,8 +5,9 @@ import dev.killboard.api.errors.ApiException;
 import dev.killboard.api.errors.ErrorCode;
 
 /**
- * Who may do what beyond reading public data: admins (EVE character ids from {@code KILLBOARD_ADMIN_CHARACTER_IDS})
- * start crawls that call ESI and read every user record; a signed-in character reads its own record only.
+ * Who may do what beyond reading public data: admins (EVE character ids from {@code
+ * KILLBOARD_ADMIN_CHARACTER_IDS}) start crawls that call ESI and read every user record; a
+ * signed-in character reads its own record only.
  */
 public final class Privileges {
   private final ClientLimits limits;
@@ -21,12 +22,18 @@ public final class Privileges {
     return viewer != null && limits.isAdmin(viewer.characterId());
   }
 
-  /** The viewer when it is an admin; UNAUTHENTICATED when anonymous, FORBIDDEN when signed in as someone else. */
+  /**
+   * The viewer when it is an admin; UNAUTHENTICATED when anonymous, FORBIDDEN when signed in as
+   * someone else.
+   */
   public Viewer requireAdmin(Authentication authentication, String what) {
     Viewer viewer = authentication.require();
     if (!limits.isAdmin(viewer.characterId())) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "Only the server's admins may " + what
-          + " (their characters are listed in KILLBOARD_ADMIN_CHARACTER_IDS)");
+      throw new ApiException(
+          ErrorCode.FORBIDDEN,
+          "Only the server's admins may "
+              + what
+              + " (their characters are listed in KILLBOARD_ADMIN_CHARACTER_IDS)");
     }
     return viewer;
   }

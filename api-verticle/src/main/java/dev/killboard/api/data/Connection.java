@@ -3,9 +3,9 @@ package dev.killboard.api.data;
 import java.util.List;
 
 /**
- * A page of a list as the contract shapes it: edges (node + cursor) and a PageInfo. {@code estimatedTotal} says the
- * PageInfo's totalCount is an estimate (the API flags it in {@code extensions.estimatedTotalCounts}); it is not a
- * contract field.
+ * A page of a list as the contract shapes it: edges (node + cursor) and a PageInfo. {@code
+ * estimatedTotal} says the PageInfo's totalCount is an estimate (the API flags it in {@code
+ * extensions.estimatedTotalCounts}); it is not a contract field.
  */
 public record Connection<T>(List<Edge<T>> edges, PageInfo pageInfo, boolean estimatedTotal) {
 
@@ -20,11 +20,15 @@ public record Connection<T>(List<Edge<T>> edges, PageInfo pageInfo, boolean esti
   }
 
   /** One row of the page. */
-  public record Edge<T>(T node, String cursor) {
-  }
+  public record Edge<T>(T node, String cursor) {}
 
   /** The page's position in the whole list. */
-  public record PageInfo(int currentPage, int totalPages, int totalCount, boolean hasNextPage, boolean hasPreviousPage,
-      Integer nextCursor, Integer previousCursor) {
-  }
+  public record PageInfo(
+      int currentPage,
+      int totalPages,
+      int totalCount,
+      boolean hasNextPage,
+      boolean hasPreviousPage,
+      Integer nextCursor,
+      Integer previousCursor) {}
 }

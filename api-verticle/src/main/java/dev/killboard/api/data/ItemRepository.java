@@ -12,9 +12,11 @@ import java.util.Set;
 /** Categories, item groups and types. */
 public final class ItemRepository {
   static final String CATEGORY_COLUMNS = "c.id, c.name, c.published, c.created_at, c.updated_at";
-  static final String GROUP_COLUMNS = "g.id, g.name, g.category_id, g.published, g.created_at, g.updated_at";
-  static final String TYPE_COLUMNS = "t.id, t.name, t.description, t.group_id, t.published, t.volume, t.capacity, t.mass,"
-      + " t.icon_id, t.created_at, t.updated_at";
+  static final String GROUP_COLUMNS =
+      "g.id, g.name, g.category_id, g.published, g.created_at, g.updated_at";
+  static final String TYPE_COLUMNS =
+      "t.id, t.name, t.description, t.group_id, t.published, t.volume, t.capacity, t.mass,"
+          + " t.icon_id, t.created_at, t.updated_at";
 
   private final Sql sql;
   private final PagePlanner pages;
@@ -25,53 +27,83 @@ public final class ItemRepository {
   }
 
   /** The types list's filter; {@code search} matches anywhere in the name, case-insensitively. */
-  public record TypeFilter(String search, Integer groupId, Boolean published) {
-  }
+  public record TypeFilter(String search, Integer groupId, Boolean published) {}
 
   /** The item groups list's filter. */
-  public record ItemGroupFilter(String search, Integer categoryId, Boolean published) {
-  }
+  public record ItemGroupFilter(String search, Integer categoryId, Boolean published) {}
 
   /** The categories list's filter. */
-  public record CategoryFilter(String search, Boolean published) {
-  }
+  public record CategoryFilter(String search, Boolean published) {}
 
   static Category category(Row r) {
-    return new Category(r.getInteger("id"), r.getString("name"), r.getBoolean("published"), Sql.iso(r, "created_at"),
+    return new Category(
+        r.getInteger("id"),
+        r.getString("name"),
+        r.getBoolean("published"),
+        Sql.iso(r, "created_at"),
         Sql.iso(r, "updated_at"));
   }
 
   static ItemGroup group(Row r) {
-    return new ItemGroup(r.getInteger("id"), r.getString("name"), r.getInteger("category_id"), r.getBoolean("published"),
-        Sql.iso(r, "created_at"), Sql.iso(r, "updated_at"));
+    return new ItemGroup(
+        r.getInteger("id"),
+        r.getString("name"),
+        r.getInteger("category_id"),
+        r.getBoolean("published"),
+        Sql.iso(r, "created_at"),
+        Sql.iso(r, "updated_at"));
   }
 
   static ItemType type(Row r) {
-    return new ItemType(r.getInteger("id"), r.getString("name"), r.getString("description"), r.getInteger("group_id"),
-        r.getBoolean("published"), r.getDouble("volume"), r.getDouble("capacity"), r.getDouble("mass"),
-        r.getInteger("icon_id"), Sql.iso(r, "created_at"), Sql.iso(r, "updated_at"));
+    return new ItemType(
+        r.getInteger("id"),
+        r.getString("name"),
+        r.getString("description"),
+        r.getInteger("group_id"),
+        r.getBoolean("published"),
+        r.getDouble("volume"),
+        r.getDouble("capacity"),
+        r.getDouble("mass"),
+        r.getInteger("icon_id"),
+        Sql.iso(r, "created_at"),
+        Sql.iso(r, "updated_at"));
   }
 
   public Future<List<Category>> categories(Set<Integer> ids) {
-    return sql.list("SELECT " + CATEGORY_COLUMNS + " FROM categories c WHERE c.id = ANY($1)", Ids.tuple(ids), ItemRepository::category);
+    return sql.list(
+        "SELECT " + CATEGORY_COLUMNS + " FROM categories c WHERE c.id = ANY($1)",
+        Ids.tuple(ids),
+        ItemRepository::category);
   }
 
   public Future<List<ItemGroup>> groups(Set<Integer> ids) {
-    return sql.list("SELECT " + GROUP_COLUMNS + " FROM item_groups g WHERE g.id = ANY($1)", Ids.tuple(ids), ItemRepository::group);
+    return sql.list(
+        "SELECT " + GROUP_COLUMNS + " FROM item_groups g WHERE g.id = ANY($1)",
+        Ids.tuple(ids),
+        ItemRepository::group);
   }
 
   public Future<List<ItemGroup>> groupsOfCategories(Set<Integer> categoryIds) {
-    return sql.list("SELECT " + GROUP_COLUMNS + " FROM item_groups g WHERE g.category_id = ANY($1) ORDER BY g.name, g.id",
-        Ids.tuple(categoryIds), ItemRepository::group);
+    return sql.list(
+        "SELECT "
+            + GROUP_COLUMNS
+            + " FROM item_groups g WHERE g.category_id = ANY($1) ORDER BY g.name, g.id",
+        Ids.tuple(categoryIds),
+        ItemRepository::group);
   }
 
   public Future<List<ItemType>> types(Set<Integer> ids) {
-    return sql.list("SELECT " + TYPE_COLUMNS + " FROM types t WHERE t.id = ANY($1)", Ids.tuple(ids), ItemRepository::type);
+    return sql.list(
+        "SELECT " + TYPE_COLUMNS + " FROM types t WHERE t.id = ANY($1)",
+        Ids.tuple(ids),
+        ItemRepository::type);
   }
 
   public Future<List<ItemType>> typesOfGroups(Set<Integer> groupIds) {
-    return sql.list("SELECT " + TYPE_COLUMNS + " FROM types t WHERE t.group_id = ANY($1) ORDER BY t.name, t.id",
-        Ids.tuple(groupIds), ItemRepository::type);
+    return sql.list(
+        "SELECT " + TYPE_COLUMNS + " FROM types t WHERE t.group_id = ANY($1) ORDER BY t.name, t.id",
+        Ids.tuple(groupIds),
+        ItemRepository::type);
   }
 
   public Future<Connection<ItemType>> list(TypeFilter f, PageRequest page) {
@@ -103,7 +135,8 @@ public final class ItemRepository {
   }
 
   public Future<Connection<Category>> list(CategoryFilter f, PageRequest page) {
-    ListQuery<Category> q = ListQuery.of(CATEGORY_COLUMNS, "categories c", ItemRepository::category);
+    ListQuery<Category> q =
+        ListQuery.of(CATEGORY_COLUMNS, "categories c", ItemRepository::category);
     if (f.search() != null) {
       q = q.where("c.name ILIKE ?", Sql.containsPattern(f.search()));
     }

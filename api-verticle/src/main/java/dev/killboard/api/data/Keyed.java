@@ -1,5 +1,4 @@
 package dev.killboard.api.data;
 
 /** A value loaded for a key (statistics of a region, counts of an alliance...). */
-public record Keyed<V>(int key, V value) {
-}
+public record Keyed<V>(int key, V value) {}

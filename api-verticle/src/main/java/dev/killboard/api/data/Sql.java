@@ -12,27 +12,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** Runs prepared statements on the API's pool and maps rows; every statement is a cached prepared statement. */
+/**
+ * Runs prepared statements on the API's pool and maps rows; every statement is a cached prepared
+ * statement.
+ */
 public final class Sql {
   private final Pool pool;
   private final io.micrometer.core.instrument.Counter statements;
   private final java.util.concurrent.Executor mapping;
 
-  /** @param registry where {@code killboard_sql_statements_total} is counted (N+1 regressions show up there) */
+  /**
+   * @param registry where {@code killboard_sql_statements_total} is counted (N+1 regressions show
+   *     up there)
+   */
   public Sql(Pool pool, io.micrometer.core.instrument.MeterRegistry registry) {
     this(pool, registry, null);
   }
 
   /**
-   * @param mapping where rows are mapped and the returned futures complete (the GraphQL worker threads, so that mapping
-   *     a page of thousands of rows and what the caller does with them stay off the event loop the database answers
-   *     on); null: on that event loop
+   * @param mapping where rows are mapped and the returned futures complete (the GraphQL worker
+   *     threads, so that mapping a page of thousands of rows and what the caller does with them
+   *     stay off the event loop the database answers on); null: on that event loop
    */
-  public Sql(Pool pool, io.micrometer.core.instrument.MeterRegistry registry, java.util.concurrent.Executor mapping) {
+  public Sql(
+      Pool pool,
+      io.micrometer.core.instrument.MeterRegistry registry,
+      java.util.concurrent.Executor mapping) {
     this.pool = pool;
     this.mapping = mapping;
-    this.statements = io.micrometer.core.instrument.Counter.builder("killboard.sql.statements")
-        .description("SQL statements the API sent").register(registry);
+    this.statements =
+        io.micrometer.core.instrument.Counter.builder("killboard.sql.statements")
+            .description("SQL statements the API sent")
+            .register(registry);
   }
 
   public Pool pool() {
@@ -42,64 +53,73 @@ public final class Sql {
   /** All rows of a prepared query, mapped. */
   public <T> Future<List<T>> list(String sql, Tuple args, Function<Row, T> mapper) {
     statements.increment();
-    return mapped(pool.preparedQuery(sql).execute(args), rows -> {
-      List<T> out = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        out.add(mapper.apply(row));
-      }
-      return out;
-    });
+    return mapped(
+        pool.preparedQuery(sql).execute(args),
+        rows -> {
+          List<T> out = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            out.add(mapper.apply(row));
+          }
+          return out;
+        });
   }
 
   /**
-   * {@code rows} mapped by {@code mapper}, on the mapping executor when there is one. The returned future is bound to
-   * no context, so what the caller chains onto it runs on the worker too (a future of the verticle's context would
-   * hand every callback back to its event loop).
+   * {@code rows} mapped by {@code mapper}, on the mapping executor when there is one. The returned
+   * future is bound to no context, so what the caller chains onto it runs on the worker too (a
+   * future of the verticle's context would hand every callback back to its event loop).
    */
   private <T> Future<T> mapped(Future<RowSet<Row>> rows, Function<RowSet<Row>, T> mapper) {
     if (mapping == null) {
       return rows.map(mapper);
     }
     io.vertx.core.Promise<T> out = io.vertx.core.Promise.promise();
-    rows.onComplete(ar -> mapping.execute(() -> {
-      if (ar.failed()) {
-        out.fail(ar.cause());
-        return;
-      }
-      T value;
-      try {
-        value = mapper.apply(ar.result());
-      } catch (RuntimeException e) {
-        out.fail(e);
-        return;
-      }
-      out.complete(value);
-    }));
+    rows.onComplete(
+        ar ->
+            mapping.execute(
+                () -> {
+                  if (ar.failed()) {
+                    out.fail(ar.cause());
+                    return;
+                  }
+                  T value;
+                  try {
+                    value = mapper.apply(ar.result());
+                  } catch (RuntimeException e) {
+                    out.fail(e);
+                    return;
+                  }
+                  out.complete(value);
+                }));
     return out.future();
   }
 
   /**
-   * All rows of an unprepared query, mapped: planned for its literal values every time (the caller inlines only
-   * values it has validated as integers; never user text).
+   * All rows of an unprepared query, mapped: planned for its literal values every time (the caller
+   * inlines only values it has validated as integers; never user text).
    */
   public <T> Future<List<T>> listInlined(String sql, Function<Row, T> mapper) {
     statements.increment();
-    return mapped(pool.query(sql).execute(), rows -> {
-      List<T> out = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        out.add(mapper.apply(row));
-      }
-      return out;
-    });
+    return mapped(
+        pool.query(sql).execute(),
+        rows -> {
+          List<T> out = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            out.add(mapper.apply(row));
+          }
+          return out;
+        });
   }
 
   /** The first row mapped, or null. */
   public <T> Future<T> one(String sql, Tuple args, Function<Row, T> mapper) {
     statements.increment();
-    return mapped(pool.preparedQuery(sql).execute(args), rows -> {
-      var it = rows.iterator();
-      return it.hasNext() ? mapper.apply(it.next()) : null;
-    });
+    return mapped(
+        pool.preparedQuery(sql).execute(args),
+        rows -> {
+          var it = rows.iterator();
+          return it.hasNext() ? mapper.apply(it.next()) : null;
+        });
   }
 
   /** The raw rows. */

@@ -29,6 +29,5 @@ public final class LoaderNames {
   public static final String ATTACKERS_OF_KILLMAIL = "attackersOfKillmail";
   public static final String ITEMS_OF_KILLMAIL = "itemsOfKillmail";
 
-  private LoaderNames() {
-  }
+  private LoaderNames() {}
 }

@@ -15,25 +15,26 @@ import org.dataloader.DataLoaderRegistry;
 import org.dataloader.MappedBatchLoader;
 
 /**
- * The DataLoaders of one GraphQL execution. Every entity edge of the schema loads through one of them, so a page
- * of N rows costs one statement per edge kind and level, never one per row. Registered by name; the batch functions
- * come from {@link LoaderCatalog}.
+ * The DataLoaders of one GraphQL execution. Every entity edge of the schema loads through one of
+ * them, so a page of N rows costs one statement per edge kind and level, never one per row.
+ * Registered by name; the batch functions come from {@link LoaderCatalog}.
  */
 public final class Loaders {
   /** Largest key set one statement is sent with; larger batches are split. */
   static final int MAX_BATCH = 500;
 
   // Immutable, so built once rather than per loader and request (a request registers every loader).
-  private static final DataLoaderOptions CACHING = DataLoaderOptions.newOptions().setCachingEnabled(true)
-      .setMaxBatchSize(MAX_BATCH).build();
-  private static final DataLoaderOptions NOT_CACHING = DataLoaderOptions.newOptions().setCachingEnabled(false)
-      .setMaxBatchSize(MAX_BATCH).build();
+  private static final DataLoaderOptions CACHING =
+      DataLoaderOptions.newOptions().setCachingEnabled(true).setMaxBatchSize(MAX_BATCH).build();
+  private static final DataLoaderOptions NOT_CACHING =
+      DataLoaderOptions.newOptions().setCachingEnabled(false).setMaxBatchSize(MAX_BATCH).build();
 
   private final DataLoaderRegistry registry = new DataLoaderRegistry();
   private final boolean caching;
   private final Map<String, Function<Set<Object>, Future<Map<Object, Object>>>> batches;
 
-  Loaders(boolean caching, Map<String, Function<Set<Object>, Future<Map<Object, Object>>>> batches) {
+  Loaders(
+      boolean caching, Map<String, Function<Set<Object>, Future<Map<Object, Object>>>> batches) {
     this.caching = caching;
     this.batches = batches;
   }
@@ -59,7 +60,8 @@ public final class Loaders {
       return CompletableFuture.completedFuture(null);
     }
     @SuppressWarnings("unchecked")
-    DataLoader<K, V> loader = (DataLoader<K, V>) (DataLoader<?, ?>) registry.computeIfAbsent(name, this::loader);
+    DataLoader<K, V> loader =
+        (DataLoader<K, V>) (DataLoader<?, ?>) registry.computeIfAbsent(name, this::loader);
     return loader.load(key);
   }
 

@@ -6,7 +6,9 @@ import graphql.language.SourceLocation;
 import java.util.List;
 import java.util.Map;
 
-/** An error meant for the client: its message is safe to show and it carries an {@link ErrorCode}. */
+/**
+ * An error meant for the client: its message is safe to show and it carries an {@link ErrorCode}.
+ */
 public class ApiException extends RuntimeException implements GraphQLError {
   private final ErrorCode code;
 
@@ -39,8 +41,13 @@ public class ApiException extends RuntimeException implements GraphQLError {
     return new ApiException(ErrorCode.BAD_USER_INPUT, message);
   }
 
-  /** The operation needs a valid token; {@code reason} says what was wrong with the one given, if any. */
+  /**
+   * The operation needs a valid token; {@code reason} says what was wrong with the one given, if
+   * any.
+   */
   public static ApiException unauthenticated(String reason) {
-    return new ApiException(ErrorCode.UNAUTHENTICATED, reason == null ? "Not authenticated" : "Not authenticated: " + reason);
+    return new ApiException(
+        ErrorCode.UNAUTHENTICATED,
+        reason == null ? "Not authenticated" : "Not authenticated: " + reason);
   }
 }

@@ -16,7 +16,10 @@ public enum ErrorCode {
   UNAUTHENTICATED,
   /** The signed-in user may not do this. */
   FORBIDDEN,
-  /** The OAuth state of a sign-in was not issued, expired, already used or belongs to another browser. */
+  /**
+   * The OAuth state of a sign-in was not issued, expired, already used or belongs to another
+   * browser.
+   */
   LOGIN_STATE_REJECTED,
   /** The query nests deeper than allowed. */
   QUERY_TOO_DEEP,
@@ -40,6 +43,8 @@ public enum ErrorCode {
   UPSTREAM_ERROR,
   /** The operation exists for compatibility but is not offered. */
   NOT_SUPPORTED,
-  /** Anything unexpected; details are in the server log under the error's id, never in the answer. */
+  /**
+   * Anything unexpected; details are in the server log under the error's id, never in the answer.
+   */
   INTERNAL_SERVER_ERROR
 }

@@ -2,7 +2,10 @@ package dev.killboard.api.errors;
 
 import java.util.Map;
 
-/** A refusal for calling too often (code RATE_LIMITED); HTTP answers it with 429 and {@code Retry-After}. */
+/**
+ * A refusal for calling too often (code RATE_LIMITED); HTTP answers it with 429 and {@code
+ * Retry-After}.
+ */
 public final class RateLimited extends ApiException {
   private final long retryAfterSeconds;
 

@@ -10,13 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps an answer within the response-size cap and the request's time limit before it is encoded: execution stops
- * adding fields past a node budget (graphql-java's {@link ResultNodesInfo#MAX_RESULT_NODES}), and a result that is
- * over the byte cap, over the node budget or past its deadline is replaced by a single error. Encoding on the event
- * loop is therefore bounded by the cap (8 MiB encode in well under 100 ms), and no late answer is encoded at all.
+ * Keeps an answer within the response-size cap and the request's time limit before it is encoded:
+ * execution stops adding fields past a node budget (graphql-java's {@link
+ * ResultNodesInfo#MAX_RESULT_NODES}), and a result that is over the byte cap, over the node budget
+ * or past its deadline is replaced by a single error. Encoding on the event loop is therefore
+ * bounded by the cap (8 MiB encode in well under 100 ms), and no late answer is encoded at all.
  */
 final class AnswerBounds {
-  /** The smallest a result node encodes to ({@code "a":1,} is 6 bytes); the node budget is the cap over this. */
+  /**
+   * The smallest a result node encodes to ({@code "a":1,} is 6 bytes); the node budget is the cap
+   * over this.
+   */
   static final int MIN_NODE_BYTES = 8;
 
   private final int maxResponseBytes;
@@ -37,9 +41,14 @@ final class AnswerBounds {
       return failed(deadline.timeout());
     }
     ResultNodesInfo nodes = context.get(ResultNodesInfo.RESULT_NODES_INFO);
-    if ((nodes != null && nodes.isMaxResultNodesExceeded()) || exceeds(result.getData(), maxResponseBytes)) {
-      return failed(new ApiException(ErrorCode.RESPONSE_TOO_LARGE, "The answer would be larger than " + maxResponseBytes
-          + " bytes; ask for smaller pages or fewer fields"));
+    if ((nodes != null && nodes.isMaxResultNodesExceeded())
+        || exceeds(result.getData(), maxResponseBytes)) {
+      return failed(
+          new ApiException(
+              ErrorCode.RESPONSE_TOO_LARGE,
+              "The answer would be larger than "
+                  + maxResponseBytes
+                  + " bytes; ask for smaller pages or fewer fields"));
     }
     return result;
   }
@@ -49,8 +58,8 @@ final class AnswerBounds {
   }
 
   /**
-   * Whether {@code data} encodes to more than {@code limit} bytes, estimated from below (no escapes, numbers as 1
-   * byte); stops as soon as the estimate passes the limit.
+   * Whether {@code data} encodes to more than {@code limit} bytes, estimated from below (no
+   * escapes, numbers as 1 byte); stops as soon as the estimate passes the limit.
    */
   static boolean exceeds(Object data, long limit) {
     return measure(data, limit) > limit;

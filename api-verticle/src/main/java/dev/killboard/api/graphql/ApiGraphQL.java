@@ -29,16 +29,29 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * The executable GraphQL API: the SDL files of {@code src/main/resources/graphql}, the resolver modules, the limits
- * (depth, complexity), error codes and metrics. One per verticle instance.
+ * The executable GraphQL API: the SDL files of {@code src/main/resources/graphql}, the resolver
+ * modules, the limits (depth, complexity), error codes and metrics. One per verticle instance.
  */
 public final class ApiGraphQL {
   /** The SDL files, one per concept; their union is the contract. */
-  static final List<String> SDL_FILES = List.of("root", "killmail", "alliance", "corporation", "character", "universe",
-      "item", "auth", "worker");
+  static final List<String> SDL_FILES =
+      List.of(
+          "root",
+          "killmail",
+          "alliance",
+          "corporation",
+          "character",
+          "universe",
+          "item",
+          "auth",
+          "worker");
 
-  /** Parsed documents kept per instance, and the longest query text kept (longer ones are parsed every time). */
+  /**
+   * Parsed documents kept per instance, and the longest query text kept (longer ones are parsed
+   * every time).
+   */
   static final int DOCUMENT_CACHE_ENTRIES = 500;
+
   static final int DOCUMENT_CACHE_QUERY_LENGTH = 20_000;
 
   private final GraphQL graphQL;
@@ -51,31 +64,52 @@ public final class ApiGraphQL {
 
   /**
    * @param rateLimit the per-client cost limit checked after the cost (null: none)
-   * @param loaders makes a request's DataLoaders; the argument says whether they may cache (false for long-lived
-   *     subscriptions, whose cache would only grow and go stale)
+   * @param loaders makes a request's DataLoaders; the argument says whether they may cache (false
+   *     for long-lived subscriptions, whose cache would only grow and go stale)
    * @param executor the worker threads executions run and continue on (never an event loop)
    */
-  public ApiGraphQL(List<ResolverModule> modules, QueryLimits limits, RateLimit rateLimit, boolean introspectionEnabled,
-      MeterRegistry registry, Function<Boolean, Loaders> loaders, Executor executor) {
+  public ApiGraphQL(
+      List<ResolverModule> modules,
+      QueryLimits limits,
+      RateLimit rateLimit,
+      boolean introspectionEnabled,
+      MeterRegistry registry,
+      Function<Boolean, Loaders> loaders,
+      Executor executor) {
     this.schema = buildSchema(modules);
     this.threads = new ExecutionThreads(executor);
     this.introspectionEnabled = introspectionEnabled;
     this.loaders = loaders;
     this.answerBounds = new AnswerBounds(limits.maxResponseBytes());
-    // The token cap stops an alias bomb while it is parsed: parsing, validating and walking a document of graphql-java's
+    // The token cap stops an alias bomb while it is parsed: parsing, validating and walking a
+    // document of graphql-java's
     // default 15,000 tokens blocked an event loop for seconds (issue 10, R1).
-    this.parserOptions = ParserOptions.getDefaultOperationParserOptions().transform(o -> o.maxTokens(limits.maxQueryTokens()));
-    List<Instrumentation> operationChecks = new java.util.ArrayList<>(List.of(new GetMutationGuard(), new StreamSlotCheck(),
-        new DepthLimit(limits.maxDepth()), new ComplexityLimit(limits)));
+    this.parserOptions =
+        ParserOptions.getDefaultOperationParserOptions()
+            .transform(o -> o.maxTokens(limits.maxQueryTokens()));
+    List<Instrumentation> operationChecks =
+        new java.util.ArrayList<>(
+            List.of(
+                new GetMutationGuard(),
+                new StreamSlotCheck(),
+                new DepthLimit(limits.maxDepth()),
+                new ComplexityLimit(limits)));
     if (rateLimit != null) {
       operationChecks.add(rateLimit);
     }
-    this.graphQL = GraphQL.newGraphQL(schema)
-        .instrumentation(new ApiInstrumentation(operationChecks, new OperationMetrics(registry), new DeadlineInstrumentation(),
-            new ErrorCodeInstrumentation(), answerBounds))
-        .defaultDataFetcherExceptionHandler(new ResolverExceptionHandler())
-        .preparsedDocumentProvider(new DocumentCache(DOCUMENT_CACHE_ENTRIES, DOCUMENT_CACHE_QUERY_LENGTH))
-        .build();
+    this.graphQL =
+        GraphQL.newGraphQL(schema)
+            .instrumentation(
+                new ApiInstrumentation(
+                    operationChecks,
+                    new OperationMetrics(registry),
+                    new DeadlineInstrumentation(),
+                    new ErrorCodeInstrumentation(),
+                    answerBounds))
+            .defaultDataFetcherExceptionHandler(new ResolverExceptionHandler())
+            .preparsedDocumentProvider(
+                new DocumentCache(DOCUMENT_CACHE_ENTRIES, DOCUMENT_CACHE_QUERY_LENGTH))
+            .build();
   }
 
   /** Parses the SDL and wires it; fails at start when a module wires a field the SDL lacks. */
@@ -85,8 +119,10 @@ public final class ApiGraphQL {
     for (String file : SDL_FILES) {
       types.merge(parser.parse(readSdl(file)));
     }
-    RuntimeWiring.Builder wiring = RuntimeWiring.newRuntimeWiring()
-        .codeRegistry(GraphQLCodeRegistry.newCodeRegistry().defaultDataFetcher(new ContractNames()));
+    RuntimeWiring.Builder wiring =
+        RuntimeWiring.newRuntimeWiring()
+            .codeRegistry(
+                GraphQLCodeRegistry.newCodeRegistry().defaultDataFetcher(new ContractNames()));
     for (ResolverModule module : modules) {
       module.wire(wiring);
     }
@@ -119,35 +155,53 @@ public final class ApiGraphQL {
     return threads;
   }
 
-  /** Completes {@code builder} for one execution: the caller, fresh DataLoaders, the transport and the introspection switch. */
-  public ExecutionInput.Builder prepare(ExecutionInput.Builder builder, Authentication authentication,
-      RequestContext.Transport transport, String clientAddress) {
+  /**
+   * Completes {@code builder} for one execution: the caller, fresh DataLoaders, the transport and
+   * the introspection switch.
+   */
+  public ExecutionInput.Builder prepare(
+      ExecutionInput.Builder builder,
+      Authentication authentication,
+      RequestContext.Transport transport,
+      String clientAddress) {
     return prepare(builder, authentication, transport, clientAddress, null);
   }
 
   /** As above, with the request's time limit ({@code null}: none, as for streams). */
-  public ExecutionInput.Builder prepare(ExecutionInput.Builder builder, Authentication authentication,
-      RequestContext.Transport transport, String clientAddress, RequestDeadline deadline) {
-    boolean longLived = transport == RequestContext.Transport.SSE || transport == RequestContext.Transport.WEBSOCKET;
+  public ExecutionInput.Builder prepare(
+      ExecutionInput.Builder builder,
+      Authentication authentication,
+      RequestContext.Transport transport,
+      String clientAddress,
+      RequestDeadline deadline) {
+    boolean longLived =
+        transport == RequestContext.Transport.SSE
+            || transport == RequestContext.Transport.WEBSOCKET;
     Loaders requestLoaders = loaders.apply(!longLived);
-    RequestContext context = new RequestContext(authentication, requestLoaders, transport,
-        clientAddress == null ? "unknown" : clientAddress);
+    RequestContext context =
+        new RequestContext(
+            authentication,
+            requestLoaders,
+            transport,
+            clientAddress == null ? "unknown" : clientAddress);
     builder.dataLoaderRegistry(requestLoaders.registry());
-    builder.graphQLContext(b -> {
-      b.put(RequestContext.class, context);
-      b.put(ParserOptions.class, parserOptions);
-      b.put(ExecutionThreads.class, threads);
-      if (deadline != null) {
-        b.put(RequestDeadline.class, deadline);
-      }
-      if (!longLived) {
-        // A stream's executions share one node count for its whole life; its events are one killmail or status each.
-        answerBounds.limit(b);
-      }
-      if (!introspectionEnabled) {
-        b.put(Introspection.INTROSPECTION_DISABLED, true);
-      }
-    });
+    builder.graphQLContext(
+        b -> {
+          b.put(RequestContext.class, context);
+          b.put(ParserOptions.class, parserOptions);
+          b.put(ExecutionThreads.class, threads);
+          if (deadline != null) {
+            b.put(RequestDeadline.class, deadline);
+          }
+          if (!longLived) {
+            // A stream's executions share one node count for its whole life; its events are one
+            // killmail or status each.
+            answerBounds.limit(b);
+          }
+          if (!introspectionEnabled) {
+            b.put(Introspection.INTROSPECTION_DISABLED, true);
+          }
+        });
     return builder;
   }
 }

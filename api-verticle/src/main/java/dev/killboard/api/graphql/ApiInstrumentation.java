@@ -1,5 +1,6 @@
 package dev.killboard.api.graphql;
 
+import dev.killboard.api.limits.ComplexityLimit;
 import graphql.ExecutionResult;
 import graphql.execution.instrumentation.Instrumentation;
 import graphql.execution.instrumentation.InstrumentationContext;
@@ -13,19 +14,20 @@ import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchPar
 import graphql.execution.instrumentation.parameters.InstrumentationValidationParameters;
 import graphql.schema.DataFetcher;
 import graphql.validation.ValidationError;
-import dev.killboard.api.limits.ComplexityLimit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The API's one instrumentation: the operation checks (transport guard, depth, complexity) when an operation starts,
- * execution metrics, the request deadline on fields that wait, and error codes on the result.
+ * The API's one instrumentation: the operation checks (transport guard, depth, complexity) when an
+ * operation starts, execution metrics, the request deadline on fields that wait, and error codes on
+ * the result.
  *
- * <p>One object rather than graphql-java's ChainedInstrumentation of six: a chain calls every member on every field
- * hook, and a killmail page has about 2,000 fields (that dispatch was a quarter of a page's CPU). Here the per-field
- * hooks are the base class's no-ops, except {@code instrumentDataFetcher}.
+ * <p>One object rather than graphql-java's ChainedInstrumentation of six: a chain calls every
+ * member on every field hook, and a killmail page has about 2,000 fields (that dispatch was a
+ * quarter of a page's CPU). Here the per-field hooks are the base class's no-ops, except {@code
+ * instrumentDataFetcher}.
  */
 final class ApiInstrumentation extends SimplePerformantInstrumentation {
   private final List<Instrumentation> operationChecks;
@@ -35,11 +37,15 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   private final AnswerBounds answerBounds;
 
   /**
-   * @param operationChecks instrumentations that act only at validation and operation start (they may throw an
-   *     AbortExecutionException there); their other hooks are not called
+   * @param operationChecks instrumentations that act only at validation and operation start (they
+   *     may throw an AbortExecutionException there); their other hooks are not called
    */
-  ApiInstrumentation(List<Instrumentation> operationChecks, Instrumentation metrics, Instrumentation deadline,
-      Instrumentation errorCodes, AnswerBounds answerBounds) {
+  ApiInstrumentation(
+      List<Instrumentation> operationChecks,
+      Instrumentation metrics,
+      Instrumentation deadline,
+      Instrumentation errorCodes,
+      AnswerBounds answerBounds) {
     this.operationChecks = List.copyOf(operationChecks);
     this.metrics = metrics;
     this.deadline = deadline;
@@ -48,30 +54,34 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   }
 
   /** The operation checks' own states, by position. */
-  private record CheckStates(InstrumentationState[] states) implements InstrumentationState {
-  }
+  private record CheckStates(InstrumentationState[] states) implements InstrumentationState {}
 
   @Override
-  public CompletableFuture<InstrumentationState> createStateAsync(InstrumentationCreateStateParameters parameters) {
+  public CompletableFuture<InstrumentationState> createStateAsync(
+      InstrumentationCreateStateParameters parameters) {
     @SuppressWarnings("unchecked")
-    CompletableFuture<InstrumentationState>[] states = new CompletableFuture[operationChecks.size()];
+    CompletableFuture<InstrumentationState>[] states =
+        new CompletableFuture[operationChecks.size()];
     for (int i = 0; i < states.length; i++) {
-      CompletableFuture<InstrumentationState> state = operationChecks.get(i).createStateAsync(parameters);
+      CompletableFuture<InstrumentationState> state =
+          operationChecks.get(i).createStateAsync(parameters);
       states[i] = state == null ? CompletableFuture.completedFuture(null) : state;
     }
     // join() after allOf never waits: every state is complete by then.
-    return CompletableFuture.allOf(states).thenApply(done -> {
-      InstrumentationState[] each = new InstrumentationState[states.length];
-      for (int i = 0; i < each.length; i++) {
-        each[i] = states[i].join();
-      }
-      return new CheckStates(each);
-    });
+    return CompletableFuture.allOf(states)
+        .thenApply(
+            done -> {
+              InstrumentationState[] each = new InstrumentationState[states.length];
+              for (int i = 0; i < each.length; i++) {
+                each[i] = states[i].join();
+              }
+              return new CheckStates(each);
+            });
   }
 
   @Override
-  public InstrumentationContext<List<ValidationError>> beginValidation(InstrumentationValidationParameters parameters,
-      InstrumentationState state) {
+  public InstrumentationContext<List<ValidationError>> beginValidation(
+      InstrumentationValidationParameters parameters, InstrumentationState state) {
     for (int i = 0; i < operationChecks.size(); i++) {
       operationChecks.get(i).beginValidation(parameters, stateOf(state, i));
     }
@@ -79,14 +89,14 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   }
 
   @Override
-  public InstrumentationContext<ExecutionResult> beginExecution(InstrumentationExecutionParameters parameters,
-      InstrumentationState state) {
+  public InstrumentationContext<ExecutionResult> beginExecution(
+      InstrumentationExecutionParameters parameters, InstrumentationState state) {
     return metrics.beginExecution(parameters, null);
   }
 
   @Override
-  public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
-      InstrumentationState state) {
+  public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+      InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
     for (int i = 0; i < operationChecks.size(); i++) {
       operationChecks.get(i).beginExecuteOperation(parameters, stateOf(state, i));
     }
@@ -94,30 +104,41 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
   }
 
   @Override
-  public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> dataFetcher, InstrumentationFieldFetchParameters parameters,
+  public DataFetcher<?> instrumentDataFetcher(
+      DataFetcher<?> dataFetcher,
+      InstrumentationFieldFetchParameters parameters,
       InstrumentationState state) {
     return deadline.instrumentDataFetcher(dataFetcher, parameters, null);
   }
 
   @Override
-  public CompletableFuture<ExecutionResult> instrumentExecutionResult(ExecutionResult result,
-      InstrumentationExecutionParameters parameters, InstrumentationState state) {
+  public CompletableFuture<ExecutionResult> instrumentExecutionResult(
+      ExecutionResult result,
+      InstrumentationExecutionParameters parameters,
+      InstrumentationState state) {
     ExecutionResult bounded = answerBounds.bound(result, parameters.getGraphQLContext());
-    return errorCodes.instrumentExecutionResult(bounded, parameters, null)
-        .thenApply(coded -> withCost(coded, parameters.getGraphQLContext().get(ComplexityLimit.Cost.class)))
-        .thenApply(costed -> withEstimates(costed, EstimatedCounts.in(parameters.getGraphQLContext())));
+    return errorCodes
+        .instrumentExecutionResult(bounded, parameters, null)
+        .thenApply(
+            coded ->
+                withCost(coded, parameters.getGraphQLContext().get(ComplexityLimit.Cost.class)))
+        .thenApply(
+            costed -> withEstimates(costed, EstimatedCounts.in(parameters.getGraphQLContext())));
   }
 
   /**
-   * The answer with {@code extensions.cost: {requested, limit}} (as GitHub's and Shopify's APIs report it), so that
-   * clients see how close they are to the limit; answers refused before the cost was known carry none.
+   * The answer with {@code extensions.cost: {requested, limit}} (as GitHub's and Shopify's APIs
+   * report it), so that clients see how close they are to the limit; answers refused before the
+   * cost was known carry none.
    */
   private static ExecutionResult withCost(ExecutionResult result, ComplexityLimit.Cost cost) {
     if (cost == null) {
       return result;
     }
-    Map<Object, Object> extensions = result.getExtensions() == null ? new LinkedHashMap<>()
-        : new LinkedHashMap<>(result.getExtensions());
+    Map<Object, Object> extensions =
+        result.getExtensions() == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(result.getExtensions());
     Map<String, Object> costs = new LinkedHashMap<>();
     costs.put("requested", cost.requested());
     costs.put("limit", cost.limit());
@@ -125,7 +146,10 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
     return result.transform(b -> b.extensions(extensions));
   }
 
-  /** The answer with {@code extensions.estimatedTotalCounts}: the paths of lists whose totalCount is an estimate. */
+  /**
+   * The answer with {@code extensions.estimatedTotalCounts}: the paths of lists whose totalCount is
+   * an estimate.
+   */
   private static ExecutionResult withEstimates(ExecutionResult result, EstimatedCounts estimates) {
     if (estimates == null || result.getData() == null) {
       return result;
@@ -134,8 +158,10 @@ final class ApiInstrumentation extends SimplePerformantInstrumentation {
     if (paths.isEmpty()) {
       return result;
     }
-    Map<Object, Object> extensions = result.getExtensions() == null ? new LinkedHashMap<>()
-        : new LinkedHashMap<>(result.getExtensions());
+    Map<Object, Object> extensions =
+        result.getExtensions() == null
+            ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(result.getExtensions());
     extensions.put("estimatedTotalCounts", paths);
     return result.transform(b -> b.extensions(extensions));
   }

@@ -8,13 +8,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The default data fetcher: reads a field from the Java object by the camelCase form of its name, so the contract's
- * snake_case fields ({@code member_count}) map onto ordinary record components ({@code memberCount}).
+ * The default data fetcher: reads a field from the Java object by the camelCase form of its name,
+ * so the contract's snake_case fields ({@code member_count}) map onto ordinary record components
+ * ({@code memberCount}).
  */
 final class ContractNames implements DataFetcherFactory<Object> {
   /**
-   * One reader per field definition (identity keys: definitions do not override equals). graphql-java asks the
-   * default factory on every fetch, so a reader made per call would find its accessor again every time.
+   * One reader per field definition (identity keys: definitions do not override equals).
+   * graphql-java asks the default factory on every fetch, so a reader made per call would find its
+   * accessor again every time.
    */
   private final Map<GraphQLFieldDefinition, PropertyReader> readers = new ConcurrentHashMap<>();
 
@@ -26,7 +28,9 @@ final class ContractNames implements DataFetcherFactory<Object> {
   @Override
   public DataFetcher<Object> get(GraphQLFieldDefinition field) {
     PropertyReader reader = readers.get(field);
-    return reader != null ? reader : readers.computeIfAbsent(field, f -> new PropertyReader(camelCase(f.getName())));
+    return reader != null
+        ? reader
+        : readers.computeIfAbsent(field, f -> new PropertyReader(camelCase(f.getName())));
   }
 
   static String camelCase(String name) {

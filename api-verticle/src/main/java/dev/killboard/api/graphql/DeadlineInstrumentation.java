@@ -10,15 +10,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Fields that wait for something: applies the execution's {@link RequestDeadline} (when it has one: plain HTTP
- * requests) and hands their completion back to the {@link ExecutionThreads} (the database answers on an event loop;
- * the fields below are completed on a worker). Fields that read a property of their parent cannot wait and are left
- * alone.
+ * Fields that wait for something: applies the execution's {@link RequestDeadline} (when it has one:
+ * plain HTTP requests) and hands their completion back to the {@link ExecutionThreads} (the
+ * database answers on an event loop; the fields below are completed on a worker). Fields that read
+ * a property of their parent cannot wait and are left alone.
  */
 final class DeadlineInstrumentation extends SimplePerformantInstrumentation {
 
   @Override
-  public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> dataFetcher, InstrumentationFieldFetchParameters parameters,
+  public DataFetcher<?> instrumentDataFetcher(
+      DataFetcher<?> dataFetcher,
+      InstrumentationFieldFetchParameters parameters,
       InstrumentationState state) {
     if (dataFetcher instanceof TrivialDataFetcher || dataFetcher instanceof LightDataFetcher) {
       return dataFetcher;

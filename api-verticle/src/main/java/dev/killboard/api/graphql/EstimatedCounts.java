@@ -6,15 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The result paths of one execution whose {@code pageInfo.totalCount} is an estimate rather than an exact count,
- * answered as {@code extensions.estimatedTotalCounts} (the contract's PageInfo has no field for it).
+ * The result paths of one execution whose {@code pageInfo.totalCount} is an estimate rather than an
+ * exact count, answered as {@code extensions.estimatedTotalCounts} (the contract's PageInfo has no
+ * field for it).
  */
 public final class EstimatedCounts {
   private final List<String> paths = new ArrayList<>();
 
   /** The execution's set, made on first use. */
   public static EstimatedCounts of(DataFetchingEnvironment env) {
-    return env.getGraphQlContext().computeIfAbsent(EstimatedCounts.class, k -> new EstimatedCounts());
+    return env.getGraphQlContext()
+        .computeIfAbsent(EstimatedCounts.class, k -> new EstimatedCounts());
   }
 
   static EstimatedCounts in(GraphQLContext context) {

@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times every GraphQL execution: {@code killboard_graphql_requests_seconds{type, outcome}}. Operation names are
- * chosen by clients, so they are not used as tags (unbounded cardinality).
+ * Times every GraphQL execution: {@code killboard_graphql_requests_seconds{type, outcome}}.
+ * Operation names are chosen by clients, so they are not used as tags (unbounded cardinality).
  */
 final class OperationMetrics extends SimplePerformantInstrumentation {
   private final MeterRegistry registry;
@@ -24,18 +24,20 @@ final class OperationMetrics extends SimplePerformantInstrumentation {
   }
 
   @Override
-  public InstrumentationContext<ExecutionResult> beginExecution(InstrumentationExecutionParameters parameters,
-      InstrumentationState state) {
+  public InstrumentationContext<ExecutionResult> beginExecution(
+      InstrumentationExecutionParameters parameters, InstrumentationState state) {
     long start = System.nanoTime();
-    return SimpleInstrumentationContext.whenCompleted((result, error) -> {
-      String outcome = error != null ? "failure" : result.getErrors().isEmpty() ? "ok" : "error";
-      Timer.builder("killboard.graphql.requests")
-          .description("GraphQL executions by operation type and outcome")
-          .tag("type", typeOf(parameters.getQuery()))
-          .tag("outcome", outcome)
-          .register(registry)
-          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    });
+    return SimpleInstrumentationContext.whenCompleted(
+        (result, error) -> {
+          String outcome =
+              error != null ? "failure" : result.getErrors().isEmpty() ? "ok" : "error";
+          Timer.builder("killboard.graphql.requests")
+              .description("GraphQL executions by operation type and outcome")
+              .tag("type", typeOf(parameters.getQuery()))
+              .tag("outcome", outcome)
+              .register(registry)
+              .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
   }
 
   private static String typeOf(String query) {

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Reads one property of the source object: a record component or getter, or a map entry. The accessor is found once
- * per source class and kept (a field almost always sees one class), where graphql-java's PropertyDataFetcher builds
- * and hashes a cache key string on every fetch: a page reads about 1,500 properties. Anything else (public fields)
- * falls back to PropertyDataFetcher.
+ * Reads one property of the source object: a record component or getter, or a map entry. The
+ * accessor is found once per source class and kept (a field almost always sees one class), where
+ * graphql-java's PropertyDataFetcher builds and hashes a cache key string on every fetch: a page
+ * reads about 1,500 properties. Anything else (public fields) falls back to PropertyDataFetcher.
  */
 final class PropertyReader implements LightDataFetcher<Object> {
   private final String property;
@@ -21,8 +21,7 @@ final class PropertyReader implements LightDataFetcher<Object> {
   private volatile Accessor cached;
 
   /** The accessor of one class; {@code method} is null when only the fallback can read it. */
-  private record Accessor(Class<?> type, Method method) {
-  }
+  private record Accessor(Class<?> type, Method method) {}
 
   PropertyReader(String property) {
     this.property = property;
@@ -30,7 +29,8 @@ final class PropertyReader implements LightDataFetcher<Object> {
   }
 
   @Override
-  public Object get(GraphQLFieldDefinition field, Object source, Supplier<DataFetchingEnvironment> environment) {
+  public Object get(
+      GraphQLFieldDefinition field, Object source, Supplier<DataFetchingEnvironment> environment) {
     if (source == null) {
       return null;
     }
@@ -51,11 +51,13 @@ final class PropertyReader implements LightDataFetcher<Object> {
       Throwable cause = e.getCause();
       throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     } catch (IllegalAccessException e) {
-      throw new IllegalStateException("cannot read " + property + " of " + source.getClass().getName(), e);
+      throw new IllegalStateException(
+          "cannot read " + property + " of " + source.getClass().getName(), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("cannot read " + property + " of " + source.getClass().getName(), e);
+      throw new IllegalStateException(
+          "cannot read " + property + " of " + source.getClass().getName(), e);
     }
   }
 

@@ -4,9 +4,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The subscriptions running on one WebSocket, at most a configured number: one socket could hold 1,000 of them
- * (issue 10, R6). An operation claims a slot when it turns out to be a subscription; the client's {@code complete}
- * and the socket's end give slots back.
+ * The subscriptions running on one WebSocket, at most a configured number: one socket could hold
+ * 1,000 of them (issue 10, R6). An operation claims a slot when it turns out to be a subscription;
+ * the client's {@code complete} and the socket's end give slots back.
  */
 public final class SubscriptionSlots {
   private final int max;
@@ -36,7 +36,9 @@ public final class SubscriptionSlots {
     ids.remove(id);
   }
 
-  /** One operation of a socket, put into its execution's context: which slots, under which operation id. */
-  public record Claim(SubscriptionSlots slots, String id) {
-  }
+  /**
+   * One operation of a socket, put into its execution's context: which slots, under which operation
+   * id.
+   */
+  public record Claim(SubscriptionSlots slots, String id) {}
 }

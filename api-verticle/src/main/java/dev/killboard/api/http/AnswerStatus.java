@@ -7,21 +7,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The HTTP status of a GraphQL answer. 200 as a rule (the errors are in the body); 429 with {@code Retry-After} when
- * the client's rate limit refused it; and, following the GraphQL-over-HTTP spec, for clients that accept
- * {@code application/graphql-response+json}: 503 with {@code Retry-After} when the whole answer failed
- * ({@code data} null) because a dependency is down (SERVICE_UNAVAILABLE). Plain {@code application/json} clients get
- * 200 then, as GraphQL clients written before the spec expect.
+ * The HTTP status of a GraphQL answer. 200 as a rule (the errors are in the body); 429 with {@code
+ * Retry-After} when the client's rate limit refused it; and, following the GraphQL-over-HTTP spec,
+ * for clients that accept {@code application/graphql-response+json}: 503 with {@code Retry-After}
+ * when the whole answer failed ({@code data} null) because a dependency is down
+ * (SERVICE_UNAVAILABLE). Plain {@code application/json} clients get 200 then, as GraphQL clients
+ * written before the spec expect.
  *
  * @param retryAfterSeconds 0: no Retry-After header
  */
 record AnswerStatus(int code, long retryAfterSeconds, String contentType) {
   static final String GRAPHQL_RESPONSE = "application/graphql-response+json";
+
   /** How long a client should wait before retrying after a dependency failed. */
   static final long UNAVAILABLE_RETRY_SECONDS = 5;
 
   static AnswerStatus of(ExecutionResult result, String accept) {
-    boolean specClient = accept != null && accept.toLowerCase(Locale.ROOT).contains(GRAPHQL_RESPONSE);
+    boolean specClient =
+        accept != null && accept.toLowerCase(Locale.ROOT).contains(GRAPHQL_RESPONSE);
     String type = (specClient ? GRAPHQL_RESPONSE : "application/json") + "; charset=utf-8";
     if (result.getErrors().isEmpty()) {
       return new AnswerStatus(200, 0, type);

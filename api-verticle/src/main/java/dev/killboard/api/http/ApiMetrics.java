@@ -12,15 +12,15 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 
 /**
- * The Prometheus registry behind {@code /metrics}. When Vert.x runs with Micrometer metrics on a Prometheus backend
- * (the launcher turns it on through {@link MetricsOptionsCustomizer}), that registry is used, so Vert.x's own HTTP,
- * pool and event bus metrics appear next to the API's; otherwise one registry per process is created.
+ * The Prometheus registry behind {@code /metrics}. When Vert.x runs with Micrometer metrics on a
+ * Prometheus backend (the launcher turns it on through {@link MetricsOptionsCustomizer}), that
+ * registry is used, so Vert.x's own HTTP, pool and event bus metrics appear next to the API's;
+ * otherwise one registry per process is created.
  */
 public final class ApiMetrics {
   private static PrometheusMeterRegistry fallback;
 
-  private ApiMetrics() {
-  }
+  private ApiMetrics() {}
 
   /** The registry to record into and scrape. */
   public static synchronized PrometheusMeterRegistry registry() {

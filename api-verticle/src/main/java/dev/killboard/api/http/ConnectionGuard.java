@@ -13,14 +13,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The HTTP server's own defences, below the router: a connection that has not sent its first request's headers
- * within the header timeout is closed (slowloris: half-sent requests held sockets for over a minute, issue 10), and
- * requests the HTTP decoder refuses (request line or headers too long, malformed) get a GraphQL-shaped body with
- * their 414 / 431 / 400 instead of an empty one. One per server instance, used on its event loop only.
+ * The HTTP server's own defences, below the router: a connection that has not sent its first
+ * request's headers within the header timeout is closed (slowloris: half-sent requests held sockets
+ * for over a minute, issue 10), and requests the HTTP decoder refuses (request line or headers too
+ * long, malformed) get a GraphQL-shaped body with their 414 / 431 / 400 instead of an empty one.
+ * One per server instance, used on its event loop only.
  */
 public final class ConnectionGuard {
   private final Vertx vertx;
   private final long headerTimeoutMillis;
+
   /** Connections still waiting for their first request, with their timer. */
   private final Map<HttpConnection, Long> waiting = new HashMap<>();
 
@@ -31,21 +33,28 @@ public final class ConnectionGuard {
 
   /** For {@code HttpServer.connectionHandler}: starts the header timer. */
   public void connected(HttpConnection connection) {
-    long timer = vertx.setTimer(headerTimeoutMillis, id -> {
-      if (waiting.remove(connection) != null) {
-        connection.close();
-      }
-    });
+    long timer =
+        vertx.setTimer(
+            headerTimeoutMillis,
+            id -> {
+              if (waiting.remove(connection) != null) {
+                connection.close();
+              }
+            });
     waiting.put(connection, timer);
-    connection.closeHandler(v -> {
-      Long pending = waiting.remove(connection);
-      if (pending != null) {
-        vertx.cancelTimer(pending);
-      }
-    });
+    connection.closeHandler(
+        v -> {
+          Long pending = waiting.remove(connection);
+          if (pending != null) {
+            vertx.cancelTimer(pending);
+          }
+        });
   }
 
-  /** Wraps the server's request handler: a request's headers arrived, so its connection is no longer suspect. */
+  /**
+   * Wraps the server's request handler: a request's headers arrived, so its connection is no longer
+   * suspect.
+   */
   public Handler<HttpServerRequest> requests(Handler<HttpServerRequest> next) {
     return request -> {
       Long pending = waiting.remove(request.connection());
@@ -56,7 +65,10 @@ public final class ConnectionGuard {
     };
   }
 
-  /** For {@code HttpServer.invalidRequestHandler}: the status Vert.x would answer, with a body saying why. */
+  /**
+   * For {@code HttpServer.invalidRequestHandler}: the status Vert.x would answer, with a body
+   * saying why.
+   */
   public void invalid(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status = 400;
@@ -68,9 +80,14 @@ public final class ConnectionGuard {
       status = 431;
       message = "The request headers are too large";
     }
-    JsonObject error = new JsonObject().put("message", message)
-        .put("extensions", new JsonObject().put("code", ErrorCode.BAD_REQUEST.name()));
-    request.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+    JsonObject error =
+        new JsonObject()
+            .put("message", message)
+            .put("extensions", new JsonObject().put("code", ErrorCode.BAD_REQUEST.name()));
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Connection", "close")
         .end(new JsonObject().put("errors", new JsonArray().add(error)).encode())
         .onComplete(v -> request.connection().close());

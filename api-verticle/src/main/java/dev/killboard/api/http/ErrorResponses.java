@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router's failure handler: every failed request gets a GraphQL-shaped JSON body
- * ({@code {"errors":[{"message", "extensions":{"code"}}]}}) with its status. Messages are chosen here, never copied
- * from exceptions, so no stack trace or internal detail can leak; unexpected failures are logged under an id.
+ * The router's failure handler: every failed request gets a GraphQL-shaped JSON body ({@code
+ * {"errors":[{"message", "extensions":{"code"}}]}}) with its status. Messages are chosen here,
+ * never copied from exceptions, so no stack trace or internal detail can leak; unexpected failures
+ * are logged under an id.
  */
 public final class ErrorResponses implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
@@ -30,8 +31,11 @@ public final class ErrorResponses implements Handler<RoutingContext> {
     switch (status) {
       case 400 -> {
         code = ErrorCode.BAD_REQUEST;
-        message = failure instanceof DecodeException || (failure != null && failure.getCause() instanceof DecodeException)
-            ? "The request body is not valid JSON" : badRequestMessage(failure);
+        message =
+            failure instanceof DecodeException
+                    || (failure != null && failure.getCause() instanceof DecodeException)
+                ? "The request body is not valid JSON"
+                : badRequestMessage(failure);
       }
       case 401 -> {
         code = ErrorCode.UNAUTHENTICATED;
@@ -67,7 +71,12 @@ public final class ErrorResponses implements Handler<RoutingContext> {
           message = "Bad request";
         } else {
           String id = UUID.randomUUID().toString();
-          LOG.error("Request {} {} failed (error id {})", rc.request().method(), rc.request().path(), id, failure);
+          LOG.error(
+              "Request {} {} failed (error id {})",
+              rc.request().method(),
+              rc.request().path(),
+              id,
+              failure);
           status = 500;
           code = ErrorCode.INTERNAL_SERVER_ERROR;
           message = "Internal error (id " + id + ")";
@@ -79,14 +88,17 @@ public final class ErrorResponses implements Handler<RoutingContext> {
 
   private static String badRequestMessage(Throwable failure) {
     String m = failure == null ? null : failure.getMessage();
-    // Only vert.x-web-graphql's own fixed messages are passed on; anything else could carry input or internals.
+    // Only vert.x-web-graphql's own fixed messages are passed on; anything else could carry input
+    // or internals.
     if ("Query is missing".equals(m)) {
       return "The request has no query";
     }
     if ("No body".equals(m)) {
       return "The request has no body";
     }
-    if (failure instanceof ClassCastException || failure instanceof IllegalStateException || failure instanceof IllegalArgumentException) {
+    if (failure instanceof ClassCastException
+        || failure instanceof IllegalStateException
+        || failure instanceof IllegalArgumentException) {
       return "The request is not a GraphQL request: expected {\"query\": string, \"variables\"?: object, \"operationName\"?: string}";
     }
     return "Bad request";
@@ -94,8 +106,13 @@ public final class ErrorResponses implements Handler<RoutingContext> {
 
   /** Sends an error body (also used by handlers that refuse a request themselves). */
   public static void send(RoutingContext rc, int status, ErrorCode code, String message) {
-    JsonObject error = new JsonObject().put("message", message).put("extensions", new JsonObject().put("code", code.name()));
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+    JsonObject error =
+        new JsonObject()
+            .put("message", message)
+            .put("extensions", new JsonObject().put("code", code.name()));
+    rc.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
         .end(new JsonObject().put("errors", new JsonArray().add(error)).encode());
   }
 }

@@ -20,11 +20,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Plain GraphQL over HTTP ({@code GET ?query=…}, {@code POST} JSON or {@code application/graphql}), executed and
- * encoded on the {@link dev.killboard.api.graphql.ExecutionThreads worker threads}: the event loop only reads the
- * request and writes the encoded answer (vertx-web-graphql's handler ran both on the loop). The request's time limit
- * is checked when a worker picks the request up, while it runs (RequestDeadline) and before encoding (AnswerBounds).
- * The status follows {@link AnswerStatus}.
+ * Plain GraphQL over HTTP ({@code GET ?query=…}, {@code POST} JSON or {@code application/graphql}),
+ * executed and encoded on the {@link dev.killboard.api.graphql.ExecutionThreads worker threads}:
+ * the event loop only reads the request and writes the encoded answer (vertx-web-graphql's handler
+ * ran both on the loop). The request's time limit is checked when a worker picks the request up,
+ * while it runs (RequestDeadline) and before encoding (AnswerBounds). The status follows {@link
+ * AnswerStatus}.
  */
 public final class GraphQLHttpHandler implements Handler<RoutingContext> {
   private final ApiGraphQL api;
@@ -48,10 +49,12 @@ public final class GraphQLHttpHandler implements Handler<RoutingContext> {
       }
       return;
     } catch (RuntimeException e) {
-      ErrorResponses.send(rc, 400, ErrorCode.BAD_REQUEST, "variables and extensions must be JSON objects");
+      ErrorResponses.send(
+          rc, 400, ErrorCode.BAD_REQUEST, "variables and extensions must be JSON objects");
       return;
     }
-    ExecutionInput.Builder builder = ExecutionInput.newExecutionInput().query(request.getString("query"));
+    ExecutionInput.Builder builder =
+        ExecutionInput.newExecutionInput().query(request.getString("query"));
     if (request.getString("operationName") != null) {
       builder.operationName(request.getString("operationName"));
     }
@@ -62,32 +65,46 @@ public final class GraphQLHttpHandler implements Handler<RoutingContext> {
       builder.extensions(request.getJsonObject("extensions").getMap());
     }
     builder.graphQLContext(Map.of(RoutingContext.class, rc));
-    RequestContext.Transport transport = rc.request().method() == HttpMethod.GET
-        ? RequestContext.Transport.HTTP_GET : RequestContext.Transport.HTTP_POST;
+    RequestContext.Transport transport =
+        rc.request().method() == HttpMethod.GET
+            ? RequestContext.Transport.HTTP_GET
+            : RequestContext.Transport.HTTP_POST;
     RequestDeadline deadline = RequestDeadline.start(rc, requestTimeoutMillis);
     api.prepare(builder, BearerAuthentication.of(rc), transport, ClientAddress.of(rc), deadline);
     ExecutionInput input = builder.build();
     Context context = rc.vertx().getOrCreateContext();
-    api.threads().executor().execute(() -> {
-      CompletableFuture<ExecutionResult> result;
-      if (deadline.passed()) {
-        // Waited for a worker past its time: not worth starting.
-        result = CompletableFuture.completedFuture(ExecutionResultImpl.newExecutionResult().addError(deadline.timeoutError()).build());
-      } else {
-        try {
-          result = api.graphQL().executeAsync(input);
-        } catch (RuntimeException e) {
-          result = CompletableFuture.failedFuture(e);
-        }
-      }
-      result.whenComplete((r, e) -> api.threads().executor().execute(() -> encode(rc, context, r, e)));
-    });
+    api.threads()
+        .executor()
+        .execute(
+            () -> {
+              CompletableFuture<ExecutionResult> result;
+              if (deadline.passed()) {
+                // Waited for a worker past its time: not worth starting.
+                result =
+                    CompletableFuture.completedFuture(
+                        ExecutionResultImpl.newExecutionResult()
+                            .addError(deadline.timeoutError())
+                            .build());
+              } else {
+                try {
+                  result = api.graphQL().executeAsync(input);
+                } catch (RuntimeException e) {
+                  result = CompletableFuture.failedFuture(e);
+                }
+              }
+              result.whenComplete(
+                  (r, e) -> api.threads().executor().execute(() -> encode(rc, context, r, e)));
+            });
   }
 
   /** Encodes on the worker and answers on the request's event loop. */
-  private static void encode(RoutingContext rc, Context context, ExecutionResult result, Throwable failure) {
+  private static void encode(
+      RoutingContext rc, Context context, ExecutionResult result, Throwable failure) {
     if (failure != null) {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      Throwable cause =
+          failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause()
+              : failure;
       context.runOnContext(v -> rc.fail(cause));
       return;
     }
@@ -100,21 +117,25 @@ public final class GraphQLHttpHandler implements Handler<RoutingContext> {
       context.runOnContext(v -> rc.fail(e));
       return;
     }
-    context.runOnContext(v -> {
-      if (rc.response().ended() || rc.response().closed()) {
-        return;
-      }
-      if (status.code() != 200 || rc.response().getStatusCode() == 200) {
-        rc.response().setStatusCode(status.code());
-      }
-      if (status.retryAfterSeconds() > 0) {
-        rc.response().putHeader("Retry-After", Long.toString(status.retryAfterSeconds()));
-      }
-      rc.response().putHeader("Content-Type", status.contentType()).end(body);
-    });
+    context.runOnContext(
+        v -> {
+          if (rc.response().ended() || rc.response().closed()) {
+            return;
+          }
+          if (status.code() != 200 || rc.response().getStatusCode() == 200) {
+            rc.response().setStatusCode(status.code());
+          }
+          if (status.retryAfterSeconds() > 0) {
+            rc.response().putHeader("Retry-After", Long.toString(status.retryAfterSeconds()));
+          }
+          rc.response().putHeader("Content-Type", status.contentType()).end(body);
+        });
   }
 
-  /** The operation of a GET (query parameters) or POST (JSON body, application/graphql body or query parameter). */
+  /**
+   * The operation of a GET (query parameters) or POST (JSON body, application/graphql body or query
+   * parameter).
+   */
   private static JsonObject read(RoutingContext rc) {
     HttpMethod method = rc.request().method();
     JsonObject json = new JsonObject();

@@ -11,9 +11,10 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code /health/live}: the process answers. {@code /health/ready}: the database answers a query through the
- * budgeted pool and the connection budget answers its status (both within 3 s); the job queues do not decide
- * readiness (the API serves without them). Status only: the details are on the management port.
+ * {@code /health/live}: the process answers. {@code /health/ready}: the database answers a query
+ * through the budgeted pool and the connection budget answers its status (both within 3 s); the job
+ * queues do not decide readiness (the API serves without them). Status only: the details are on the
+ * management port.
  */
 public final class HealthRoutes {
   private static final long CHECK_TIMEOUT_MS = 3_000;
@@ -38,16 +39,19 @@ public final class HealthRoutes {
   }
 
   /**
-   * Status only ({@code {"status":"UP"}} or 503 {@code {"status":"DOWN"}}): the public port shows no member ids,
-   * addresses, holders or exception classes (issue 10, R2); the management port's {@code /health/ready} has them.
+   * Status only ({@code {"status":"UP"}} or 503 {@code {"status":"DOWN"}}): the public port shows
+   * no member ids, addresses, holders or exception classes (issue 10, R2); the management port's
+   * {@code /health/ready} has them.
    */
   private void ready(RoutingContext rc) {
     Future<String> db = timed(pool.query("SELECT 1").execute().map("UP"));
     Future<?> permits = budget == null ? Future.succeededFuture() : timed(budget.status());
-    Future.join(db, permits).onComplete(ar -> {
-      boolean up = db.succeeded() && permits.succeeded();
-      send(rc, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN"));
-    });
+    Future.join(db, permits)
+        .onComplete(
+            ar -> {
+              boolean up = db.succeeded() && permits.succeeded();
+              send(rc, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN"));
+            });
   }
 
   private <T> Future<T> timed(Future<T> f) {
@@ -55,7 +59,10 @@ public final class HealthRoutes {
   }
 
   private static void send(RoutingContext rc, int status, JsonObject body) {
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+    rc.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
   }
 }

@@ -6,9 +6,9 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 
 /**
- * Turns on Vert.x's Micrometer metrics with a Prometheus backend when the launcher starts a process that has the API
- * on its class path, so {@code /metrics} shows HTTP server, client pool and event bus metrics too. Leaves options
- * that already configure metrics alone.
+ * Turns on Vert.x's Micrometer metrics with a Prometheus backend when the launcher starts a process
+ * that has the API on its class path, so {@code /metrics} shows HTTP server, client pool and event
+ * bus metrics too. Leaves options that already configure metrics alone.
  */
 public final class MetricsOptionsCustomizer implements VertxOptionsCustomizer {
   @Override
@@ -16,9 +16,10 @@ public final class MetricsOptionsCustomizer implements VertxOptionsCustomizer {
     if (options.getMetricsOptions() != null && options.getMetricsOptions().isEnabled()) {
       return;
     }
-    options.setMetricsOptions(new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-        .setJvmMetricsEnabled(true)
-        .setEnabled(true));
+    options.setMetricsOptions(
+        new MicrometerMetricsOptions()
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            .setJvmMetricsEnabled(true)
+            .setEnabled(true));
   }
 }

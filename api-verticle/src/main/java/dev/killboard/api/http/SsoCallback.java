@@ -11,9 +11,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code GET /auth/callback?code&state}: where EVE SSO sends the browser back. Exchanges the code, stores the user,
- * then redirects to the frontend's {@code /auth/success} with the original's query parameters ({@code token},
- * {@code refresh_token}, {@code expires_in}, {@code character_name}, {@code character_id}).
+ * {@code GET /auth/callback?code&state}: where EVE SSO sends the browser back. Exchanges the code,
+ * stores the user, then redirects to the frontend's {@code /auth/success} with the original's query
+ * parameters ({@code token}, {@code refresh_token}, {@code expires_in}, {@code character_name},
+ * {@code character_id}).
  */
 public final class SsoCallback implements Handler<RoutingContext> {
   private final SignIn signIn;
@@ -33,32 +34,63 @@ public final class SsoCallback implements Handler<RoutingContext> {
       return;
     }
     if (!signIn.enabled()) {
-      json(rc, 503, new JsonObject().put("error", "EVE SSO sign-in is not configured on this server"));
+      json(
+          rc,
+          503,
+          new JsonObject().put("error", "EVE SSO sign-in is not configured on this server"));
       return;
     }
-    signIn.completeWithCode(code, state, LoginCookie.of(rc.request()), ClientAddress.of(rc)).onSuccess(session -> {
-      LoginCookie.clear(rc, signIn.secureCookie());
-      String location = settings.frontendUrl() + "/auth/success"
-          + "?token=" + enc(session.grant().accessToken())
-          + "&refresh_token=" + enc(session.grant().refreshToken() == null ? "" : session.grant().refreshToken())
-          + "&expires_in=" + session.grant().expiresIn().toSeconds()
-          + "&character_name=" + enc(session.viewer().characterName())
-          + "&character_id=" + session.viewer().characterId();
-      rc.response().setStatusCode(302).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
-    }).onFailure(e -> {
-      ApiException api = e instanceof ApiException a ? a : new ApiException(ErrorCode.UPSTREAM_ERROR, "Authentication failed");
-      int status = switch (api.code()) {
-        case BAD_USER_INPUT, UNAUTHENTICATED, LOGIN_STATE_REJECTED -> 400;
-        case RATE_LIMITED -> 429;
-        case UPSTREAM_ERROR, SERVICE_UNAVAILABLE -> 502;
-        default -> 500;
-      };
-      if (e instanceof dev.killboard.api.errors.RateLimited limited) {
-        rc.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
-      }
-      json(rc, status, new JsonObject().put("error", "Authentication failed").put("message", api.getMessage())
-          .put("code", api.code().name()));
-    });
+    signIn
+        .completeWithCode(code, state, LoginCookie.of(rc.request()), ClientAddress.of(rc))
+        .onSuccess(
+            session -> {
+              LoginCookie.clear(rc, signIn.secureCookie());
+              String location =
+                  settings.frontendUrl()
+                      + "/auth/success"
+                      + "?token="
+                      + enc(session.grant().accessToken())
+                      + "&refresh_token="
+                      + enc(
+                          session.grant().refreshToken() == null
+                              ? ""
+                              : session.grant().refreshToken())
+                      + "&expires_in="
+                      + session.grant().expiresIn().toSeconds()
+                      + "&character_name="
+                      + enc(session.viewer().characterName())
+                      + "&character_id="
+                      + session.viewer().characterId();
+              rc.response()
+                  .setStatusCode(302)
+                  .putHeader("Location", location)
+                  .putHeader("Cache-Control", "no-store")
+                  .end();
+            })
+        .onFailure(
+            e -> {
+              ApiException api =
+                  e instanceof ApiException a
+                      ? a
+                      : new ApiException(ErrorCode.UPSTREAM_ERROR, "Authentication failed");
+              int status =
+                  switch (api.code()) {
+                    case BAD_USER_INPUT, UNAUTHENTICATED, LOGIN_STATE_REJECTED -> 400;
+                    case RATE_LIMITED -> 429;
+                    case UPSTREAM_ERROR, SERVICE_UNAVAILABLE -> 502;
+                    default -> 500;
+                  };
+              if (e instanceof dev.killboard.api.errors.RateLimited limited) {
+                rc.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+              }
+              json(
+                  rc,
+                  status,
+                  new JsonObject()
+                      .put("error", "Authentication failed")
+                      .put("message", api.getMessage())
+                      .put("code", api.code().name()));
+            });
   }
 
   private static String enc(String s) {
@@ -66,6 +98,9 @@ public final class SsoCallback implements Handler<RoutingContext> {
   }
 
   private static void json(RoutingContext rc, int status, JsonObject body) {
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
+    rc.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body.encode());
   }
 }

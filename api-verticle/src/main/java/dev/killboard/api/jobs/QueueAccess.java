@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API's handle on the Redis job queues. The API starts without Redis (every query but workerStatus and the sync
- * mutations works without it) and keeps trying to connect in the background; until then those operations answer
- * SERVICE_UNAVAILABLE.
+ * The API's handle on the Redis job queues. The API starts without Redis (every query but
+ * workerStatus and the sync mutations works without it) and keeps trying to connect in the
+ * background; until then those operations answer SERVICE_UNAVAILABLE.
  */
 public final class QueueAccess {
   private static final Logger LOG = LoggerFactory.getLogger(QueueAccess.class);
@@ -35,27 +35,38 @@ public final class QueueAccess {
   }
 
   private Future<Void> attempt() {
-    return JobQueue.connect(vertx, settings).<Void>map(q -> {
-      if (stopped) {
-        q.close();
-      } else {
-        queue = q;
-        LOG.info("Job queues connected at {}", settings.redisUrlForLogs());
-      }
-      return null;
-    }).onFailure(e -> {
-      if (!stopped) {
-        LOG.warn("Job queues not reachable at {} ({}); retrying every {} ms", settings.redisUrlForLogs(), e.getMessage(), RETRY_MS);
-        timer = vertx.setTimer(RETRY_MS, id -> attempt());
-      }
-    });
+    return JobQueue.connect(vertx, settings)
+        .<Void>map(
+            q -> {
+              if (stopped) {
+                q.close();
+              } else {
+                queue = q;
+                LOG.info("Job queues connected at {}", settings.redisUrlForLogs());
+              }
+              return null;
+            })
+        .onFailure(
+            e -> {
+              if (!stopped) {
+                LOG.warn(
+                    "Job queues not reachable at {} ({}); retrying every {} ms",
+                    settings.redisUrlForLogs(),
+                    e.getMessage(),
+                    RETRY_MS);
+                timer = vertx.setTimer(RETRY_MS, id -> attempt());
+              }
+            });
   }
 
   /** The connected queue; fails with SERVICE_UNAVAILABLE while there is none. */
   public Future<JobQueue> queue() {
     JobQueue q = queue;
-    return q != null ? Future.succeededFuture(q)
-        : Future.failedFuture(new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The job queues are not reachable right now"));
+    return q != null
+        ? Future.succeededFuture(q)
+        : Future.failedFuture(
+            new ApiException(
+                ErrorCode.SERVICE_UNAVAILABLE, "The job queues are not reachable right now"));
   }
 
   /** True when connected and the connection is up. */

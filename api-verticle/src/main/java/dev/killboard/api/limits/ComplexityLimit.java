@@ -2,6 +2,7 @@ package dev.killboard.api.limits;
 
 import dev.killboard.api.config.QueryLimits;
 import dev.killboard.api.errors.ErrorCode;
+import graphql.ExecutionResult;
 import graphql.analysis.QueryTraverser;
 import graphql.analysis.QueryVisitorFieldEnvironment;
 import graphql.analysis.QueryVisitorStub;
@@ -11,7 +12,6 @@ import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimpleInstrumentationContext;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
-import graphql.ExecutionResult;
 import graphql.schema.FieldCoordinates;
 import graphql.schema.GraphQLFieldsContainer;
 import graphql.schema.GraphQLList;
@@ -23,24 +23,28 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The query cost check, run before execution like graphql-java's complexity check but with a model of what a query
- * really costs (docs/api.md, "Limits"):
+ * The query cost check, run before execution like graphql-java's complexity check but with a model
+ * of what a query really costs (docs/api.md, "Limits"):
  *
  * <ul>
- *   <li>every field costs 1 ({@code __typename} 0); a list field multiplies its children's cost by its size: a page
- *       by its {@code limit}/{@code first} (default when absent, the list's maximum when above), an unpaged list by
- *       the bound of {@link ListBounds};</li>
- *   <li>a field that runs statements — a root field (a killmail search: 3), a field with a resolver of its own (a
- *       DataLoader batch) and {@code totalCount} — adds {@link #STATEMENT_COST} per statement, once: loaders batch one
- *       statement per level, so this part is not multiplied by the lists above it;</li>
- *   <li>at most {@code maxRootFields} root fields and {@code maxAliases} aliases.</li>
+ *   <li>every field costs 1 ({@code __typename} 0); a list field multiplies its children's cost by
+ *       its size: a page by its {@code limit}/{@code first} (default when absent, the list's
+ *       maximum when above), an unpaged list by the bound of {@link ListBounds};
+ *   <li>a field that runs statements — a root field (a killmail search: 3), a field with a resolver
+ *       of its own (a DataLoader batch) and {@code totalCount} — adds {@link #STATEMENT_COST} per
+ *       statement, once: loaders batch one statement per level, so this part is not multiplied by
+ *       the lists above it;
+ *   <li>at most {@code maxRootFields} root fields and {@code maxAliases} aliases.
  * </ul>
  *
- * A refusal (QUERY_TOO_COMPLEX) names the cost, the limit and the heaviest field path. The cost of every operation is
- * kept in the execution's context as a {@link Cost} for {@code extensions.cost}.
+ * A refusal (QUERY_TOO_COMPLEX) names the cost, the limit and the heaviest field path. The cost of
+ * every operation is kept in the execution's context as a {@link Cost} for {@code extensions.cost}.
  */
 public final class ComplexityLimit extends SimplePerformantInstrumentation {
-  /** What one statement weighs against answer fields: a round trip and a plan cost about as much as 100 fields. */
+  /**
+   * What one statement weighs against answer fields: a round trip and a plan cost about as much as
+   * 100 fields.
+   */
   public static final long STATEMENT_COST = 100;
 
   private final QueryLimits limits;
@@ -50,45 +54,67 @@ public final class ComplexityLimit extends SimplePerformantInstrumentation {
   }
 
   /** The cost of an operation as computed before it ran, and the limit it ran under. */
-  public record Cost(long requested, long limit, String heaviestPath) {
-  }
+  public record Cost(long requested, long limit, String heaviestPath) {}
 
   @Override
-  public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
-      InstrumentationState state) {
+  public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+      InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
     ExecutionContext context = parameters.getExecutionContext();
     Cost cost = measure(context.getGraphQLSchema(), context);
     context.getGraphQLContext().put(Cost.class, cost);
     if (cost.requested() > cost.limit()) {
-      throw new LimitExceeded(ErrorCode.QUERY_TOO_COMPLEX, "Query cost " + cost.requested() + " exceeds the maximum of "
-          + cost.limit() + "; the heaviest field is " + cost.heaviestPath()
-          + " (lists cost their size times their fields: ask for smaller pages or fewer nested lists)");
+      throw new LimitExceeded(
+          ErrorCode.QUERY_TOO_COMPLEX,
+          "Query cost "
+              + cost.requested()
+              + " exceeds the maximum of "
+              + cost.limit()
+              + "; the heaviest field is "
+              + cost.heaviestPath()
+              + " (lists cost their size times their fields: ask for smaller pages or fewer nested lists)");
     }
     return SimpleInstrumentationContext.noOp();
   }
 
   private Cost measure(GraphQLSchema schema, ExecutionContext context) {
-    QueryTraverser traverser = QueryTraverser.newQueryTraverser()
-        .schema(schema)
-        .document(context.getDocument())
-        .operationName(context.getExecutionInput().getOperationName())
-        .coercedVariables(context.getCoercedVariables())
-        .build();
+    QueryTraverser traverser =
+        QueryTraverser.newQueryTraverser()
+            .schema(schema)
+            .document(context.getDocument())
+            .operationName(context.getExecutionInput().getOperationName())
+            .coercedVariables(context.getCoercedVariables())
+            .build();
     Walk walk = new Walk(schema);
     traverser.visitPostOrder(walk);
     if (walk.rootFields > limits.maxRootFields()) {
-      throw new LimitExceeded(ErrorCode.QUERY_TOO_COMPLEX, "The operation selects " + walk.rootFields
-          + " root fields; at most " + limits.maxRootFields() + " are allowed");
+      throw new LimitExceeded(
+          ErrorCode.QUERY_TOO_COMPLEX,
+          "The operation selects "
+              + walk.rootFields
+              + " root fields; at most "
+              + limits.maxRootFields()
+              + " are allowed");
     }
     if (walk.aliases > limits.maxAliases()) {
-      throw new LimitExceeded(ErrorCode.QUERY_TOO_COMPLEX, "The operation uses " + walk.aliases + " aliases; at most "
-          + limits.maxAliases() + " are allowed");
+      throw new LimitExceeded(
+          ErrorCode.QUERY_TOO_COMPLEX,
+          "The operation uses "
+              + walk.aliases
+              + " aliases; at most "
+              + limits.maxAliases()
+              + " are allowed");
     }
     Node root = walk.nodes.getOrDefault(null, new Node());
-    return new Cost(root.total(), limits.maxComplexity(), root.heaviestPath == null ? "(none)" : root.heaviestPath);
+    return new Cost(
+        root.total(),
+        limits.maxComplexity(),
+        root.heaviestPath == null ? "(none)" : root.heaviestPath);
   }
 
-  /** The summed cost of a field's children: answer fields (multiplied by list sizes) and statements (not). */
+  /**
+   * The summed cost of a field's children: answer fields (multiplied by list sizes) and statements
+   * (not).
+   */
   private static final class Node {
     long fields;
     long statements;
@@ -132,9 +158,14 @@ public final class ComplexityLimit extends SimplePerformantInstrumentation {
         fields = saturate(1, saturatedProduct(size, childFields));
         statements = saturate(statements, statementsOf(env));
       }
-      String name = env.getField().getAlias() != null
-          ? env.getField().getAlias() + ":" + env.getField().getName() : env.getField().getName();
-      String path = children == null || children.heaviestPath == null ? name : name + "." + children.heaviestPath;
+      String name =
+          env.getField().getAlias() != null
+              ? env.getField().getAlias() + ":" + env.getField().getName()
+              : env.getField().getName();
+      String path =
+          children == null || children.heaviestPath == null
+              ? name
+              : name + "." + children.heaviestPath;
       long cost = saturate(fields, saturatedProduct(statements, STATEMENT_COST));
       Node into = nodes.computeIfAbsent(parent, p -> new Node());
       into.fields = saturate(into.fields, fields);
@@ -160,13 +191,16 @@ public final class ComplexityLimit extends SimplePerformantInstrumentation {
         QueryVisitorFieldEnvironment connection = env.getParentEnvironment();
         return pageSize(connection.getFieldDefinition().getName(), connection.getArguments());
       }
-      if (env.getFieldDefinition().getArgument("limit") != null || env.getFieldDefinition().getArgument("first") != null) {
+      if (env.getFieldDefinition().getArgument("limit") != null
+          || env.getFieldDefinition().getArgument("first") != null) {
         return pageSize(field, env.getArguments());
       }
       return ListBounds.sizeOf(parentType, field, env.getArguments(), limits);
     }
 
-    /** Rows of a page: the limit asked for, the default when none, the list's maximum when above it. */
+    /**
+     * Rows of a page: the limit asked for, the default when none, the list's maximum when above it.
+     */
     private long pageSize(String field, Map<String, Object> arguments) {
       Object limit = arguments.get("first");
       if (limit == null) {
@@ -182,7 +216,10 @@ public final class ComplexityLimit extends SimplePerformantInstrumentation {
       return Math.min(limits.defaultPageSize(), max);
     }
 
-    /** How many statements the field runs (batched loaders: one per field and level, whatever the list above it). */
+    /**
+     * How many statements the field runs (batched loaders: one per field and level, whatever the
+     * list above it).
+     */
     private long statementsOf(QueryVisitorFieldEnvironment env) {
       GraphQLFieldsContainer container = env.getFieldsContainer();
       String field = env.getFieldDefinition().getName();
@@ -193,15 +230,24 @@ public final class ComplexityLimit extends SimplePerformantInstrumentation {
         if (field.equals("_empty")) {
           return 0;
         }
-        // A killmail search matches names first, then reads the matched entities' involvement (issue 10, R1: three
+        // A killmail search matches names first, then reads the matched entities' involvement
+        // (issue 10, R1: three
         // statements per search); every other root field one.
-        return field.equals("killmails") && env.getArguments().get("filter") instanceof Map<?, ?> filter
-            && filter.get("search") instanceof String text && !text.isBlank() ? 3 : 1;
+        return field.equals("killmails")
+                && env.getArguments().get("filter") instanceof Map<?, ?> filter
+                && filter.get("search") instanceof String text
+                && !text.isBlank()
+            ? 3
+            : 1;
       }
       if (container.getName().equals("PageInfo") && field.equals("totalCount")) {
         return 1;
       }
-      return schema.getCodeRegistry().hasDataFetcher(FieldCoordinates.coordinates(container.getName(), field)) ? 1 : 0;
+      return schema
+              .getCodeRegistry()
+              .hasDataFetcher(FieldCoordinates.coordinates(container.getName(), field))
+          ? 1
+          : 0;
     }
   }
 

@@ -12,6 +12,7 @@ public final class DepthLimit extends MaxQueryDepthInstrumentation {
 
   @Override
   protected AbortExecutionException mkAbortException(int depth, int maxDepth) {
-    return new LimitExceeded(ErrorCode.QUERY_TOO_DEEP, "Query depth " + depth + " exceeds the maximum of " + maxDepth);
+    return new LimitExceeded(
+        ErrorCode.QUERY_TOO_DEEP, "Query depth " + depth + " exceeds the maximum of " + maxDepth);
   }
 }

@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Leaky buckets by client key: each charge pours its amount in, the bucket drains at a steady rate, and a charge that
- * would overflow it is refused (and not poured) with the seconds until it would fit. Drained buckets are dropped, so
- * the map holds only clients active in the last {@code capacity / rate} seconds. Thread-safe; one per process.
+ * Leaky buckets by client key: each charge pours its amount in, the bucket drains at a steady rate,
+ * and a charge that would overflow it is refused (and not poured) with the seconds until it would
+ * fit. Drained buckets are dropped, so the map holds only clients active in the last {@code
+ * capacity / rate} seconds. Thread-safe; one per process.
  */
 public final class LeakyBuckets {
   /** Buckets are swept for drained ones every this many charges. */
@@ -20,9 +21,11 @@ public final class LeakyBuckets {
   private final Map<String, Level> buckets = new ConcurrentHashMap<>();
   private final AtomicLong charges = new AtomicLong();
 
-  /** The outcome of a charge: allowed, or refused with the whole seconds until the same charge would fit. */
-  public record Charge(boolean allowed, long retryAfterSeconds) {
-  }
+  /**
+   * The outcome of a charge: allowed, or refused with the whole seconds until the same charge would
+   * fit.
+   */
+  public record Charge(boolean allowed, long retryAfterSeconds) {}
 
   private static final class Level {
     double amount;
@@ -47,18 +50,22 @@ public final class LeakyBuckets {
   public Charge charge(String key, long amount) {
     long now = nanos.getAsLong();
     Charge[] out = new Charge[1];
-    buckets.compute(key, (k, level) -> {
-      Level l = level == null ? new Level(now) : level;
-      drain(l, now);
-      double after = l.amount + amount;
-      if (after <= capacity) {
-        l.amount = after;
-        out[0] = new Charge(true, 0);
-      } else {
-        out[0] = new Charge(false, Math.max(1, (long) Math.ceil((after - capacity) / perNano / 1e9)));
-      }
-      return l.amount <= 0 ? null : l;
-    });
+    buckets.compute(
+        key,
+        (k, level) -> {
+          Level l = level == null ? new Level(now) : level;
+          drain(l, now);
+          double after = l.amount + amount;
+          if (after <= capacity) {
+            l.amount = after;
+            out[0] = new Charge(true, 0);
+          } else {
+            out[0] =
+                new Charge(
+                    false, Math.max(1, (long) Math.ceil((after - capacity) / perNano / 1e9)));
+          }
+          return l.amount <= 0 ? null : l;
+        });
     if (charges.incrementAndGet() % SWEEP_EVERY == 0) {
       sweep(now);
     }
@@ -72,10 +79,12 @@ public final class LeakyBuckets {
 
   private void sweep(long now) {
     for (String key : buckets.keySet()) {
-      buckets.computeIfPresent(key, (k, l) -> {
-        drain(l, now);
-        return l.amount <= 0 ? null : l;
-      });
+      buckets.computeIfPresent(
+          key,
+          (k, l) -> {
+            drain(l, now);
+            return l.amount <= 0 ? null : l;
+          });
     }
   }
 

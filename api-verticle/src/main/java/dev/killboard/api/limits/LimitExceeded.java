@@ -4,7 +4,9 @@ import dev.killboard.api.errors.ErrorCode;
 import graphql.execution.AbortExecutionException;
 import java.util.Map;
 
-/** A query refused before execution because it is too deep or too complex; carries the error code. */
+/**
+ * A query refused before execution because it is too deep or too complex; carries the error code.
+ */
 final class LimitExceeded extends AbortExecutionException {
   private final ErrorCode code;
 

@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * One page of a list: which rows (offset, limit) and which page number that is. Built from the contract's two
- * styles: {@code page}/{@code limit} and {@code first}/{@code after} (after = base64 of an offset, as the original).
+ * One page of a list: which rows (offset, limit) and which page number that is. Built from the
+ * contract's two styles: {@code page}/{@code limit} and {@code first}/{@code after} (after = base64
+ * of an offset, as the original).
  */
 public record PageRequest(int page, int limit, long offset) {
 
@@ -36,17 +37,20 @@ public record PageRequest(int page, int limit, long offset) {
       return defaultLimit;
     }
     if (value < 1 || value > maxLimit) {
-      throw ApiException.badInput(name + " must be between 1 and " + maxLimit + " (got " + value + ")");
+      throw ApiException.badInput(
+          name + " must be between 1 and " + maxLimit + " (got " + value + ")");
     }
     return value;
   }
 
   /**
-   * An edge cursor: base64 of a number, as the original writes them (which number depends on the list: the row's
-   * position, position + 1 for killmail lists, the id for corporations; see docs/api.md).
+   * An edge cursor: base64 of a number, as the original writes them (which number depends on the
+   * list: the row's position, position + 1 for killmail lists, the id for corporations; see
+   * docs/api.md).
    */
   public static String cursor(long value) {
-    return Base64.getEncoder().encodeToString(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
+    return Base64.getEncoder()
+        .encodeToString(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
   }
 
   static long decodeCursor(String cursor) {
@@ -54,7 +58,8 @@ public record PageRequest(int page, int limit, long offset) {
       throw ApiException.badInput("after is not a cursor from this API");
     }
     try {
-      String text = new String(Base64.getDecoder().decode(cursor), StandardCharsets.US_ASCII).trim();
+      String text =
+          new String(Base64.getDecoder().decode(cursor), StandardCharsets.US_ASCII).trim();
       long value = Long.parseLong(text);
       if (value < 0 || value > Integer.MAX_VALUE) {
         throw ApiException.badInput("after is not a cursor from this API");

@@ -14,11 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The cost-based rate limit (issue 10, R6): every operation that passed the cost check pours its cost (the
- * {@code extensions.cost.requested} of its answer) into its client's {@link LeakyBuckets bucket} — the signed-in
- * character when the request carries a valid token, else the client address. An operation that would overflow it is
- * refused with RATE_LIMITED, its cost, the bucket's size and the seconds to wait; HTTP answers it with 429 and
- * {@code Retry-After}. Runs after {@link ComplexityLimit}, which computes the cost.
+ * The cost-based rate limit (issue 10, R6): every operation that passed the cost check pours its
+ * cost (the {@code extensions.cost.requested} of its answer) into its client's {@link LeakyBuckets
+ * bucket} — the signed-in character when the request carries a valid token, else the client
+ * address. An operation that would overflow it is refused with RATE_LIMITED, its cost, the bucket's
+ * size and the seconds to wait; HTTP answers it with 429 and {@code Retry-After}. Runs after {@link
+ * ComplexityLimit}, which computes the cost.
  */
 public final class RateLimit extends SimplePerformantInstrumentation {
   private final LeakyBuckets buckets;
@@ -38,8 +39,8 @@ public final class RateLimit extends SimplePerformantInstrumentation {
   }
 
   @Override
-  public InstrumentationContext<ExecutionResult> beginExecuteOperation(InstrumentationExecuteOperationParameters parameters,
-      InstrumentationState state) {
+  public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+      InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
     ExecutionContext context = parameters.getExecutionContext();
     ComplexityLimit.Cost cost = context.getGraphQLContext().get(ComplexityLimit.Cost.class);
     RequestContext rc = context.getGraphQLContext().get(RequestContext.class);
@@ -58,8 +59,16 @@ public final class RateLimit extends SimplePerformantInstrumentation {
     private final Map<String, Object> extensions;
 
     Limited(long cost, long capacity, long perSecond, long retryAfterSeconds) {
-      super("Rate limit exceeded: this operation costs " + cost + " and your recent queries used up the allowance of "
-          + capacity + " (it refills by " + perSecond + " per second); retry in " + retryAfterSeconds + " s");
+      super(
+          "Rate limit exceeded: this operation costs "
+              + cost
+              + " and your recent queries used up the allowance of "
+              + capacity
+              + " (it refills by "
+              + perSecond
+              + " per second); retry in "
+              + retryAfterSeconds
+              + " s");
       Map<String, Object> ext = new LinkedHashMap<>();
       ext.put("code", ErrorCode.RATE_LIMITED.name());
       ext.put("cost", cost);

@@ -11,11 +11,11 @@ import dev.killboard.api.errors.ApiException;
 import dev.killboard.api.errors.ErrorCode;
 import dev.killboard.api.graphql.RequestContext;
 import dev.killboard.api.graphql.ResolverModule;
+import dev.killboard.api.http.LoginCookie;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
-import dev.killboard.api.http.LoginCookie;
 
 /** Signing in with EVE SSO, the signed-in user, and the original's user stubs. */
 public final class AuthResolvers implements ResolverModule {
@@ -27,7 +27,11 @@ public final class AuthResolvers implements ResolverModule {
   /** The GraphQL User. */
   public record User(String id, String name, String email, String createdAt) {
     static User of(StoredUser u) {
-      return new User(Integer.toString(u.characterId()), u.characterName(), u.email() == null ? "" : u.email(), u.createdAt());
+      return new User(
+          Integer.toString(u.characterId()),
+          u.characterName(),
+          u.email() == null ? "" : u.email(),
+          u.createdAt());
     }
   }
 
@@ -39,7 +43,8 @@ public final class AuthResolvers implements ResolverModule {
     }
   }
 
-  public AuthResolvers(SignIn signIn, UserRepository users, QueryLimits limits, Privileges privileges) {
+  public AuthResolvers(
+      SignIn signIn, UserRepository users, QueryLimits limits, Privileges privileges) {
     this.privileges = privileges;
     this.signIn = signIn;
     this.users = users;
@@ -48,35 +53,71 @@ public final class AuthResolvers implements ResolverModule {
 
   @Override
   public void wire(RuntimeWiring.Builder w) {
-    w.type("Query", t -> t
-        .dataFetcher("me", this::me)
-        .dataFetcher("user", this::user)
-        .dataFetcher("users", this::users));
-    w.type("Mutation", t -> t
-        .dataFetcher("login", env -> signIn.login())
-        .dataFetcher("authenticateWithCode", env -> Async.stage(
-            signIn.completeWithCode(env.getArgument("code"), env.getArgument("state"), browserNonce(env),
-                RequestContext.of(env).clientAddress()).map(AuthResolvers::payload)))
-        .dataFetcher("refreshToken", env -> Async.stage(signIn.refresh(env.getArgument("refreshToken"),
-            RequestContext.of(env).clientAddress()).map(AuthResolvers::payload)))
-        .dataFetcher("createUser", env -> {
-          throw new ApiException(ErrorCode.NOT_SUPPORTED, "Users are created by signing in with EVE SSO");
-        })
-        .dataFetcher("updateUser", env -> {
-          throw new ApiException(ErrorCode.NOT_SUPPORTED, "Users are kept in step with EVE SSO and cannot be edited");
-        }));
+    w.type(
+        "Query",
+        t ->
+            t.dataFetcher("me", this::me)
+                .dataFetcher("user", this::user)
+                .dataFetcher("users", this::users));
+    w.type(
+        "Mutation",
+        t ->
+            t.dataFetcher("login", env -> signIn.login())
+                .dataFetcher(
+                    "authenticateWithCode",
+                    env ->
+                        Async.stage(
+                            signIn
+                                .completeWithCode(
+                                    env.getArgument("code"),
+                                    env.getArgument("state"),
+                                    browserNonce(env),
+                                    RequestContext.of(env).clientAddress())
+                                .map(AuthResolvers::payload)))
+                .dataFetcher(
+                    "refreshToken",
+                    env ->
+                        Async.stage(
+                            signIn
+                                .refresh(
+                                    env.getArgument("refreshToken"),
+                                    RequestContext.of(env).clientAddress())
+                                .map(AuthResolvers::payload)))
+                .dataFetcher(
+                    "createUser",
+                    env -> {
+                      throw new ApiException(
+                          ErrorCode.NOT_SUPPORTED, "Users are created by signing in with EVE SSO");
+                    })
+                .dataFetcher(
+                    "updateUser",
+                    env -> {
+                      throw new ApiException(
+                          ErrorCode.NOT_SUPPORTED,
+                          "Users are kept in step with EVE SSO and cannot be edited");
+                    }));
   }
 
   static AuthPayload payload(SignIn.Session s) {
-    return new AuthPayload(s.grant().accessToken(), s.grant().refreshToken(), (int) s.grant().expiresIn().toSeconds(),
+    return new AuthPayload(
+        s.grant().accessToken(),
+        s.grant().refreshToken(),
+        (int) s.grant().expiresIn().toSeconds(),
         User.of(s.user()));
   }
 
   private Object me(DataFetchingEnvironment env) {
     Viewer viewer = RequestContext.of(env).authentication().require();
-    return Async.stage(users.byCharacter(viewer.characterId()).compose(u -> u == null
-        ? Future.failedFuture(ApiException.unauthenticated("no user for this character; sign in with EVE SSO first"))
-        : Future.succeededFuture(User.of(u))));
+    return Async.stage(
+        users
+            .byCharacter(viewer.characterId())
+            .compose(
+                u ->
+                    u == null
+                        ? Future.failedFuture(
+                            ApiException.unauthenticated(
+                                "no user for this character; sign in with EVE SSO first"))
+                        : Future.succeededFuture(User.of(u))));
   }
 
   /** The sign-in cookie's nonce of a plain HTTP request (a WebSocket has none). */
@@ -90,9 +131,13 @@ public final class AuthResolvers implements ResolverModule {
     Authentication auth = RequestContext.of(env).authentication();
     Viewer viewer = auth.require();
     if (privileges.isAdmin(auth)) {
-      return Async.stage(users.newest(limits.maxPageSize()).map(l -> l.stream().map(User::of).toList()));
+      return Async.stage(
+          users.newest(limits.maxPageSize()).map(l -> l.stream().map(User::of).toList()));
     }
-    return Async.stage(users.byCharacter(viewer.characterId()).map(u -> u == null ? java.util.List.<User>of() : java.util.List.of(User.of(u))));
+    return Async.stage(
+        users
+            .byCharacter(viewer.characterId())
+            .map(u -> u == null ? java.util.List.<User>of() : java.util.List.of(User.of(u))));
   }
 
   /** A user record: the viewer's own, or any for admins. */
@@ -107,7 +152,8 @@ public final class AuthResolvers implements ResolverModule {
       return null;
     }
     if (id != viewer.characterId() && !privileges.isAdmin(auth)) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "A user record can be read by that user and by admins only");
+      throw new ApiException(
+          ErrorCode.FORBIDDEN, "A user record can be read by that user and by admins only");
     }
     return Async.stage(users.byCharacter(id).map(u -> u == null ? null : User.of(u)));
   }

@@ -24,24 +24,37 @@ public final class CharacterResolvers implements ResolverModule {
 
   @Override
   public void wire(RuntimeWiring.Builder w) {
-    w.type("Query", t -> t
-        .dataFetcher("character", env -> load(env, CHARACTER, env.getArgument("id")))
-        .dataFetcher("characters", this::characters)
-        .dataFetcher("race", env -> load(env, RACE, env.getArgument("id")))
-        .dataFetcher("races", env -> Async.stage(repo.allRaces()))
-        .dataFetcher("bloodline", env -> load(env, BLOODLINE, env.getArgument("id")))
-        .dataFetcher("bloodlines", env -> Async.stage(repo.allBloodlines())));
-    w.type("Character", t -> t
-        .dataFetcher("corporation", env -> load(env, CORPORATION, env.<Character>getSource().corporationId()))
-        .dataFetcher("alliance", env -> load(env, ALLIANCE, env.<Character>getSource().allianceId()))
-        .dataFetcher("race", env -> load(env, RACE, env.<Character>getSource().raceId()))
-        .dataFetcher("bloodline", env -> load(env, BLOODLINE, env.<Character>getSource().bloodlineId())));
+    w.type(
+        "Query",
+        t ->
+            t.dataFetcher("character", env -> load(env, CHARACTER, env.getArgument("id")))
+                .dataFetcher("characters", this::characters)
+                .dataFetcher("race", env -> load(env, RACE, env.getArgument("id")))
+                .dataFetcher("races", env -> Async.stage(repo.allRaces()))
+                .dataFetcher("bloodline", env -> load(env, BLOODLINE, env.getArgument("id")))
+                .dataFetcher("bloodlines", env -> Async.stage(repo.allBloodlines())));
+    w.type(
+        "Character",
+        t ->
+            t.dataFetcher(
+                    "corporation",
+                    env -> load(env, CORPORATION, env.<Character>getSource().corporationId()))
+                .dataFetcher(
+                    "alliance", env -> load(env, ALLIANCE, env.<Character>getSource().allianceId()))
+                .dataFetcher("race", env -> load(env, RACE, env.<Character>getSource().raceId()))
+                .dataFetcher(
+                    "bloodline",
+                    env -> load(env, BLOODLINE, env.<Character>getSource().bloodlineId())));
   }
 
   private Object characters(DataFetchingEnvironment env) {
     Filter f = Filter.of(env, limits);
-    CharacterFilter filter = new CharacterFilter(f.nameOrSearch(), f.integer("corporation_id"), f.integer("alliance_id"),
-        f.order(CharacterOrder.class, CharacterOrder.NAME_ASC));
+    CharacterFilter filter =
+        new CharacterFilter(
+            f.nameOrSearch(),
+            f.integer("corporation_id"),
+            f.integer("alliance_id"),
+            f.order(CharacterOrder.class, CharacterOrder.NAME_ASC));
     return Async.stage(repo.list(filter, f.page()));
   }
 }

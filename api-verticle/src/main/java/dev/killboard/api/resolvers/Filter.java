@@ -11,7 +11,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
-/** Typed reads of a list's {@code filter} argument (already type-checked by graphql-java), with the API's bounds. */
+/**
+ * Typed reads of a list's {@code filter} argument (already type-checked by graphql-java), with the
+ * API's bounds.
+ */
 final class Filter {
   private final Map<String, Object> values;
   private final QueryLimits limits;
@@ -25,7 +28,8 @@ final class Filter {
   }
 
   static Filter of(DataFetchingEnvironment env, QueryLimits limits) {
-    return new Filter(env.getArgument("filter"), limits, limits.maxPageSizeOf(env.getField().getName()));
+    return new Filter(
+        env.getArgument("filter"), limits, limits.maxPageSizeOf(env.getField().getName()));
   }
 
   Integer integer(String name) {
@@ -43,8 +47,9 @@ final class Filter {
   }
 
   /**
-   * The {@code orderBy} argument as a repository's order: the contract's camelCase value ({@code securityStatusAsc})
-   * names the constant {@code SECURITY_STATUS_ASC}; graphql-java has already refused values the list does not have.
+   * The {@code orderBy} argument as a repository's order: the contract's camelCase value ({@code
+   * securityStatusAsc}) names the constant {@code SECURITY_STATUS_ASC}; graphql-java has already
+   * refused values the list does not have.
    */
   <E extends Enum<E>> E order(Class<E> type, E fallback) {
     Object v = values.get("orderBy");
@@ -73,7 +78,8 @@ final class Filter {
       return null;
     }
     if (s.length() > limits.maxSearchLength()) {
-      throw ApiException.badInput(name + " is longer than " + limits.maxSearchLength() + " characters");
+      throw ApiException.badInput(
+          name + " is longer than " + limits.maxSearchLength() + " characters");
     }
     if (s.indexOf('\0') >= 0) {
       throw ApiException.badInput(name + " contains a NUL character");
@@ -81,7 +87,9 @@ final class Filter {
     return s;
   }
 
-  /** The contract's name-or-search pair: {@code name} wins when both are given, as in the original. */
+  /**
+   * The contract's name-or-search pair: {@code name} wins when both are given, as in the original.
+   */
   String nameOrSearch() {
     String name = text("name");
     return name != null ? name : text("search");
@@ -102,12 +110,14 @@ final class Filter {
       try {
         return OffsetDateTime.parse(s);
       } catch (DateTimeParseException e2) {
-        throw ApiException.badInput(name + " is not a date (use 2024-01-31 or 2024-01-31T12:00:00Z)");
+        throw ApiException.badInput(
+            name + " is not a date (use 2024-01-31 or 2024-01-31T12:00:00Z)");
       }
     }
   }
 
   PageRequest page() {
-    return PageRequest.ofPage(integer("page"), integer("limit"), limits.defaultPageSize(), maxPageSize);
+    return PageRequest.ofPage(
+        integer("page"), integer("limit"), limits.defaultPageSize(), maxPageSize);
   }
 }

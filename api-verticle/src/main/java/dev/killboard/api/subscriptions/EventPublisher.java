@@ -7,9 +7,9 @@ import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 
 /**
- * A single-subscriber Reactive Streams publisher fed by {@link #offer}. It honours demand; while the subscriber is
- * slower than the feed, up to {@code capacity} events wait and the oldest are dropped beyond that, so one slow
- * client can never make the server buffer without bound.
+ * A single-subscriber Reactive Streams publisher fed by {@link #offer}. It honours demand; while
+ * the subscriber is slower than the feed, up to {@code capacity} events wait and the oldest are
+ * dropped beyond that, so one slow client can never make the server buffer without bound.
  */
 final class EventPublisher<T> implements Publisher<T> {
   private final int capacity;
@@ -29,44 +29,46 @@ final class EventPublisher<T> implements Publisher<T> {
   public void subscribe(Subscriber<? super T> s) {
     synchronized (this) {
       if (subscriber != null) {
-        s.onSubscribe(new Subscription() {
-          @Override
-          public void request(long n) {
-          }
+        s.onSubscribe(
+            new Subscription() {
+              @Override
+              public void request(long n) {}
 
-          @Override
-          public void cancel() {
-          }
-        });
+              @Override
+              public void cancel() {}
+            });
         s.onError(new IllegalStateException("this publisher has a subscriber already"));
         return;
       }
       subscriber = s;
     }
-    s.onSubscribe(new Subscription() {
-      @Override
-      public void request(long n) {
-        if (n <= 0) {
-          cancel();
-          s.onError(new IllegalArgumentException("request(" + n + ") violates Reactive Streams rule 3.9"));
-          return;
-        }
-        synchronized (EventPublisher.this) {
-          demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-        }
-        drain();
-      }
-
-      @Override
-      public void cancel() {
-        if (cancelled.compareAndSet(false, true)) {
-          synchronized (EventPublisher.this) {
-            buffer.clear();
+    s.onSubscribe(
+        new Subscription() {
+          @Override
+          public void request(long n) {
+            if (n <= 0) {
+              cancel();
+              s.onError(
+                  new IllegalArgumentException(
+                      "request(" + n + ") violates Reactive Streams rule 3.9"));
+              return;
+            }
+            synchronized (EventPublisher.this) {
+              demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            }
+            drain();
           }
-          onCancel.run();
-        }
-      }
-    });
+
+          @Override
+          public void cancel() {
+            if (cancelled.compareAndSet(false, true)) {
+              synchronized (EventPublisher.this) {
+                buffer.clear();
+              }
+              onCancel.run();
+            }
+          }
+        });
   }
 
   /** Hands an event to the subscriber, or buffers it until there is demand. */

@@ -14,12 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code newKillmail} source of one API instance: one consumer of {@link NewKillmail#ADDRESS} on the
- * clustered event bus; each event loads the killmail once (not once per subscriber) and hands it to every
- * subscriber of this instance.
+ * The {@code newKillmail} source of one API instance: one consumer of {@link NewKillmail#ADDRESS}
+ * on the clustered event bus; each event loads the killmail once (not once per subscriber) and
+ * hands it to every subscriber of this instance.
  */
 public final class KillmailFeed {
   private static final Logger LOG = LoggerFactory.getLogger(KillmailFeed.class);
+
   /** Events a slow subscriber may lag behind before the oldest are dropped. */
   static final int SUBSCRIBER_BUFFER = 256;
 
@@ -64,14 +65,22 @@ public final class KillmailFeed {
     if (subscribers.isEmpty()) {
       return;
     }
-    killmails.killmail(event.killmailId()).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.warn("Could not load announced killmail {}: {}", event.killmailId(), ar.cause().toString());
-      } else if (ar.result() == null) {
-        LOG.warn("Announced killmail {} is not in the database (published before its transaction committed?)", event.killmailId());
-      } else {
-        subscribers.forEach(s -> s.offer(ar.result()));
-      }
-    });
+    killmails
+        .killmail(event.killmailId())
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.warn(
+                    "Could not load announced killmail {}: {}",
+                    event.killmailId(),
+                    ar.cause().toString());
+              } else if (ar.result() == null) {
+                LOG.warn(
+                    "Announced killmail {} is not in the database (published before its transaction committed?)",
+                    event.killmailId());
+              } else {
+                subscribers.forEach(s -> s.offer(ar.result()));
+              }
+            });
   }
 }

@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code workerStatusUpdates} source of one API instance: while anyone subscribes, reads the status once per
- * interval and hands it to every subscriber; a new subscriber gets a first status at once.
+ * The {@code workerStatusUpdates} source of one API instance: while anyone subscribes, reads the
+ * status once per interval and hands it to every subscriber; a new subscriber gets a first status
+ * at once.
  */
 public final class WorkerStatusTicker {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerStatusTicker.class);
@@ -34,8 +35,11 @@ public final class WorkerStatusTicker {
     self[0] = new EventPublisher<>(4, () -> subscribers.remove(self[0]));
     subscribers.add(self[0]);
     ensureTimer();
-    source.read().onSuccess(self[0]::offer)
-        .onFailure(e -> LOG.debug("Worker status not available for a new subscriber: {}", e.getMessage()));
+    source
+        .read()
+        .onSuccess(self[0]::offer)
+        .onFailure(
+            e -> LOG.debug("Worker status not available for a new subscriber: {}", e.getMessage()));
     return self[0];
   }
 
@@ -53,7 +57,9 @@ public final class WorkerStatusTicker {
       }
       return;
     }
-    source.read().onSuccess(status -> subscribers.forEach(s -> s.offer(status)))
+    source
+        .read()
+        .onSuccess(status -> subscribers.forEach(s -> s.offer(status)))
         .onFailure(e -> LOG.debug("Worker status not available: {}", e.getMessage()));
   }
 

@@ -33,9 +33,13 @@ class SchemaContractTest {
     }
     types.objectTypeExtensions().values().forEach(list -> list.forEach(t -> collect(t, mine)));
     Set<String> contract;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream("contract/schema-signatures.txt")) {
-      contract = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.isBlank() && !l.startsWith("#")).collect(Collectors.toCollection(TreeSet::new));
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream("contract/schema-signatures.txt")) {
+      contract =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .filter(l -> !l.isBlank() && !l.startsWith("#"))
+              .collect(Collectors.toCollection(TreeSet::new));
     }
     assertThat(contract).hasSizeGreaterThan(400);
     assertThat(mine).isEqualTo(contract);
@@ -44,13 +48,24 @@ class SchemaContractTest {
   private static void collect(TypeDefinition<?> t, Set<String> out) {
     if (t instanceof ObjectTypeDefinition o) {
       for (FieldDefinition f : o.getFieldDefinitions()) {
-        List<String> args = f.getInputValueDefinitions().stream()
-            .map(a -> a.getName() + ":" + print(a.getType())).sorted().toList();
-        out.add("type " + o.getName() + "." + f.getName() + (args.isEmpty() ? "" : "(" + String.join(",", args) + ")")
-            + ": " + print(f.getType()));
+        List<String> args =
+            f.getInputValueDefinitions().stream()
+                .map(a -> a.getName() + ":" + print(a.getType()))
+                .sorted()
+                .toList();
+        out.add(
+            "type "
+                + o.getName()
+                + "."
+                + f.getName()
+                + (args.isEmpty() ? "" : "(" + String.join(",", args) + ")")
+                + ": "
+                + print(f.getType()));
       }
     } else if (t instanceof InputObjectTypeDefinition i) {
-      i.getInputValueDefinitions().forEach(v -> out.add("input " + i.getName() + "." + v.getName() + ": " + print(v.getType())));
+      i.getInputValueDefinitions()
+          .forEach(
+              v -> out.add("input " + i.getName() + "." + v.getName() + ": " + print(v.getType())));
     } else if (t instanceof EnumTypeDefinition e) {
       e.getEnumValueDefinitions().forEach(v -> out.add("enum " + e.getName() + "." + v.getName()));
     }

@@ -28,13 +28,15 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One running API for the test JVM: a clustered Vert.x member (random cluster name, unsafe CP mode), the shared
- * embedded PostgreSQL (migrated and seeded) and Redis, a local fake EVE SSO, and two ApiVerticle instances on one
- * port. Started on first use, stopped by a shutdown hook.
+ * One running API for the test JVM: a clustered Vert.x member (random cluster name, unsafe CP
+ * mode), the shared embedded PostgreSQL (migrated and seeded) and Redis, a local fake EVE SSO, and
+ * two ApiVerticle instances on one port. Started on first use, stopped by a shutdown hook.
  */
 public final class ApiHarness {
   /** The token key of the test deployment (base64 of 32 bytes). */
-  public static final String TOKEN_KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+  public static final String TOKEN_KEY =
+      Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+
   private static ApiHarness instance;
 
   public final Vertx vertx;
@@ -44,8 +46,11 @@ public final class ApiHarness {
   public final FakeSso sso;
   public final int port;
   public final String deploymentId;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-      .followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   private ApiHarness() throws Exception {
     db = SharedServices.database();
@@ -55,24 +60,44 @@ public final class ApiHarness {
       Seed.insert(c);
     }
     cluster = ClusterSettings.defaults().withClusterName("api-test-" + UUID.randomUUID());
-    // The blocked-thread checker looks every 50 ms and warns past 200 ms on an event loop: HostileQueryTest asserts
+    // The blocked-thread checker looks every 50 ms and warns past 200 ms on an event loop:
+    // HostileQueryTest asserts
     // that no request blocks a loop that long, and any other test's log shows it.
-    vertx = ClusteredVertx.start(cluster, new VertxOptions().setBlockedThreadCheckInterval(50)
-        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS).setWarningExceptionTime(200).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)).await(60, TimeUnit.SECONDS);
-    FakeSso fake = vertx.executeBlocking(() -> new FakeSso(vertx, null, new FakeSso.Options())).await(30, TimeUnit.SECONDS);
+    vertx =
+        ClusteredVertx.start(
+                cluster,
+                new VertxOptions()
+                    .setBlockedThreadCheckInterval(50)
+                    .setMaxEventLoopExecuteTime(200)
+                    .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                    .setWarningExceptionTime(200)
+                    .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS))
+            .await(60, TimeUnit.SECONDS);
+    FakeSso fake =
+        vertx
+            .executeBlocking(() -> new FakeSso(vertx, null, new FakeSso.Options()))
+            .await(30, TimeUnit.SECONDS);
     fake.start().await(10, TimeUnit.SECONDS);
     sso = fake;
     port = freePort();
-    deploymentId = vertx.deployVerticle(ApiVerticle.class.getName(),
-        new DeploymentOptions().setInstances(2).setConfig(new JsonObject().put("env", new JsonObject(env(port)))))
-        .await(60, TimeUnit.SECONDS);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().await(20, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // The JVM is exiting anyway.
-      }
-    }));
+    deploymentId =
+        vertx
+            .deployVerticle(
+                ApiVerticle.class.getName(),
+                new DeploymentOptions()
+                    .setInstances(2)
+                    .setConfig(new JsonObject().put("env", new JsonObject(env(port)))))
+            .await(60, TimeUnit.SECONDS);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    vertx.close().await(20, TimeUnit.SECONDS);
+                  } catch (Exception ignored) {
+                    // The JVM is exiting anyway.
+                  }
+                }));
   }
 
   /** The harness, started on first call. */
@@ -89,30 +114,33 @@ public final class ApiHarness {
 
   /** The environment the API is deployed with (tests deploying a variant start from it). */
   public Map<String, Object> env(int httpPort) {
-    return new HashMap<>(Map.ofEntries(
-        Map.entry("KILLBOARD_HTTP_HOST", "127.0.0.1"),
-        Map.entry("KILLBOARD_HTTP_PORT", Integer.toString(httpPort)),
-        Map.entry("KILLBOARD_DB_HOST", db.host()),
-        Map.entry("KILLBOARD_DB_PORT", Integer.toString(db.port())),
-        Map.entry("KILLBOARD_DB_NAME", db.database()),
-        Map.entry("KILLBOARD_DB_USER", db.appUser()),
-        Map.entry("KILLBOARD_DB_PASSWORD", db.appPassword()),
-        Map.entry("KILLBOARD_REDIS_URL", redis.uri()),
-        Map.entry("KILLBOARD_SSO_BASE_URL", sso.baseUrl()),
-        Map.entry("KILLBOARD_SSO_ISSUER", sso.issuer()),
-        Map.entry("KILLBOARD_SSO_CLIENT_ID", sso.clientId()),
-        Map.entry("KILLBOARD_SSO_CLIENT_SECRET", sso.clientSecret()),
-        Map.entry("KILLBOARD_SSO_CALLBACK_URL", "http://127.0.0.1:" + httpPort + "/auth/callback"),
-        Map.entry("KILLBOARD_FRONTEND_URL", "http://frontend.test:3000"),
-        Map.entry("KILLBOARD_TOKEN_KEY", TOKEN_KEY),
-        Map.entry("KILLBOARD_WORKER_STATUS_INTERVAL_MS", "300"),
-        // Every test client is 127.0.0.1: the limits per client are tested on variants (ClientLimitsTest).
-        Map.entry("KILLBOARD_RATE_LIMIT_CAPACITY", "1000000000"),
-        Map.entry("KILLBOARD_RATE_LIMIT_PER_SECOND", "1000000000"),
-        Map.entry("KILLBOARD_SSO_CALLS_PER_MINUTE", "10000"),
-        Map.entry("KILLBOARD_PUBLIC_METRICS_ENABLED", "true"),
-        Map.entry("KILLBOARD_ADMIN_CHARACTER_IDS", "90000009"),
-        Map.entry("KILLBOARD_CORS_ORIGINS", "http://frontend.test:3000")));
+    return new HashMap<>(
+        Map.ofEntries(
+            Map.entry("KILLBOARD_HTTP_HOST", "127.0.0.1"),
+            Map.entry("KILLBOARD_HTTP_PORT", Integer.toString(httpPort)),
+            Map.entry("KILLBOARD_DB_HOST", db.host()),
+            Map.entry("KILLBOARD_DB_PORT", Integer.toString(db.port())),
+            Map.entry("KILLBOARD_DB_NAME", db.database()),
+            Map.entry("KILLBOARD_DB_USER", db.appUser()),
+            Map.entry("KILLBOARD_DB_PASSWORD", db.appPassword()),
+            Map.entry("KILLBOARD_REDIS_URL", redis.uri()),
+            Map.entry("KILLBOARD_SSO_BASE_URL", sso.baseUrl()),
+            Map.entry("KILLBOARD_SSO_ISSUER", sso.issuer()),
+            Map.entry("KILLBOARD_SSO_CLIENT_ID", sso.clientId()),
+            Map.entry("KILLBOARD_SSO_CLIENT_SECRET", sso.clientSecret()),
+            Map.entry(
+                "KILLBOARD_SSO_CALLBACK_URL", "http://127.0.0.1:" + httpPort + "/auth/callback"),
+            Map.entry("KILLBOARD_FRONTEND_URL", "http://frontend.test:3000"),
+            Map.entry("KILLBOARD_TOKEN_KEY", TOKEN_KEY),
+            Map.entry("KILLBOARD_WORKER_STATUS_INTERVAL_MS", "300"),
+            // Every test client is 127.0.0.1: the limits per client are tested on variants
+            // (ClientLimitsTest).
+            Map.entry("KILLBOARD_RATE_LIMIT_CAPACITY", "1000000000"),
+            Map.entry("KILLBOARD_RATE_LIMIT_PER_SECOND", "1000000000"),
+            Map.entry("KILLBOARD_SSO_CALLS_PER_MINUTE", "10000"),
+            Map.entry("KILLBOARD_PUBLIC_METRICS_ENABLED", "true"),
+            Map.entry("KILLBOARD_ADMIN_CHARACTER_IDS", "90000009"),
+            Map.entry("KILLBOARD_CORS_ORIGINS", "http://frontend.test:3000")));
   }
 
   public String baseUrl() {
@@ -120,15 +148,20 @@ public final class ApiHarness {
   }
 
   /**
-   * Deploys another API instance on its own port with these settings changed (the rest as {@link #env}); close the
-   * returned instance to undeploy it.
+   * Deploys another API instance on its own port with these settings changed (the rest as {@link
+   * #env}); close the returned instance to undeploy it.
    */
   public Variant deployVariant(Map<String, String> changed) throws Exception {
     int variantPort = freePort();
     Map<String, Object> variantEnv = env(variantPort);
     variantEnv.putAll(changed);
-    String id = vertx.deployVerticle(ApiVerticle.class.getName(), new DeploymentOptions()
-        .setConfig(new JsonObject().put("env", new JsonObject(variantEnv)))).await(60, TimeUnit.SECONDS);
+    String id =
+        vertx
+            .deployVerticle(
+                ApiVerticle.class.getName(),
+                new DeploymentOptions()
+                    .setConfig(new JsonObject().put("env", new JsonObject(variantEnv))))
+            .await(60, TimeUnit.SECONDS);
     return new Variant(variantPort, id);
   }
 
@@ -171,8 +204,11 @@ public final class ApiHarness {
   }
 
   private HttpResponse<String> postAt(String base, String body, String bearer) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/graphql")).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + "/graphql"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }

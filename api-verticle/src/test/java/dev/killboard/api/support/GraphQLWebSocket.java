@@ -12,32 +12,40 @@ import java.util.concurrent.TimeUnit;
 /** A graphql-transport-ws client for tests: each text message the API sends is queued as JSON. */
 public final class GraphQLWebSocket implements AutoCloseable {
   private final BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
+
   /** Completes with the status code when the server closes the socket. */
   public final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
+
   private final WebSocket socket;
 
   private GraphQLWebSocket(ApiHarness api, int port) throws Exception {
-    socket = api.http().newWebSocketBuilder().subprotocols("graphql-transport-ws")
-        .buildAsync(URI.create("ws://127.0.0.1:" + port + "/graphql"), new WebSocket.Listener() {
-          final StringBuilder partial = new StringBuilder();
+    socket =
+        api.http()
+            .newWebSocketBuilder()
+            .subprotocols("graphql-transport-ws")
+            .buildAsync(
+                URI.create("ws://127.0.0.1:" + port + "/graphql"),
+                new WebSocket.Listener() {
+                  final StringBuilder partial = new StringBuilder();
 
-          @Override
-          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-              messages.add(new JsonObject(partial.toString()));
-              partial.setLength(0);
-            }
-            w.request(1);
-            return null;
-          }
+                  @Override
+                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                      messages.add(new JsonObject(partial.toString()));
+                      partial.setLength(0);
+                    }
+                    w.request(1);
+                    return null;
+                  }
 
-          @Override
-          public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
-            closedWith.complete(statusCode);
-            return null;
-          }
-        }).get(10, TimeUnit.SECONDS);
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+                    closedWith.complete(statusCode);
+                    return null;
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
   }
 
   /** Opens a socket to the API's /graphql. */

@@ -6,11 +6,11 @@ import java.nio.charset.StandardCharsets;
 
 /** The original frontend's operation documents (test resources under contract/frontend). */
 public final class Operations {
-  private Operations() {
-  }
+  private Operations() {}
 
   public static String load(String file) {
-    try (InputStream in = Operations.class.getClassLoader().getResourceAsStream("contract/frontend/" + file)) {
+    try (InputStream in =
+        Operations.class.getClassLoader().getResourceAsStream("contract/frontend/" + file)) {
       if (in == null) {
         throw new IllegalArgumentException("no operation file " + file);
       }

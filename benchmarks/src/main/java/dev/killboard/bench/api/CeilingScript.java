@@ -9,14 +9,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The main SQL behind one API request, as a pgbench custom script: uniformly random integer variables
- * ({@code \set name random(lo, hi)}) and statements that use them as {@code :name}. The JDBC fallback binds the same
- * variables as parameters.
+ * The main SQL behind one API request, as a pgbench custom script: uniformly random integer
+ * variables ({@code \set name random(lo, hi)}) and statements that use them as {@code :name}. The
+ * JDBC fallback binds the same variables as parameters.
  *
  * @param variables name → inclusive [lo, hi] of a uniformly random integer
- * @param derived   name → (source variable, multiplier, offset): {@code name = (source + offset) * multiplier}
+ * @param derived name → (source variable, multiplier, offset): {@code name = (source + offset) *
+ *     multiplier}
  */
-record CeilingScript(Map<String, long[]> variables, Map<String, long[]> derivedFrom, Map<String, String> derivedSource,
+record CeilingScript(
+    Map<String, long[]> variables,
+    Map<String, long[]> derivedFrom,
+    Map<String, String> derivedSource,
     List<String> statements) {
   private static final Pattern VARIABLE = Pattern.compile(":([a-z_]+)");
 
@@ -28,10 +32,26 @@ record CeilingScript(Map<String, long[]> variables, Map<String, long[]> derivedF
   /** The pgbench script text. */
   String pgbenchScript() {
     StringBuilder sb = new StringBuilder();
-    variables.forEach((name, range) -> sb.append("\\set ").append(name).append(" random(").append(range[0]).append(", ")
-        .append(range[1]).append(")\n"));
-    derivedFrom.forEach((name, f) -> sb.append("\\set ").append(name).append(" (:").append(derivedSource.get(name))
-        .append(" + ").append(f[1]).append(") * ").append(f[0]).append("\n"));
+    variables.forEach(
+        (name, range) ->
+            sb.append("\\set ")
+                .append(name)
+                .append(" random(")
+                .append(range[0])
+                .append(", ")
+                .append(range[1])
+                .append(")\n"));
+    derivedFrom.forEach(
+        (name, f) ->
+            sb.append("\\set ")
+                .append(name)
+                .append(" (:")
+                .append(derivedSource.get(name))
+                .append(" + ")
+                .append(f[1])
+                .append(") * ")
+                .append(f[0])
+                .append("\n"));
     for (String s : statements) {
       sb.append(s).append(";\n");
     }
@@ -41,8 +61,10 @@ record CeilingScript(Map<String, long[]> variables, Map<String, long[]> derivedF
   /** Draws one set of variable values, as pgbench would. */
   Map<String, Long> draw(SplittableRandom random) {
     Map<String, Long> values = new LinkedHashMap<>();
-    variables.forEach((name, range) -> values.put(name, range[0] + random.nextLong(range[1] - range[0] + 1)));
-    derivedFrom.forEach((name, f) -> values.put(name, (values.get(derivedSource.get(name)) + f[1]) * f[0]));
+    variables.forEach(
+        (name, range) -> values.put(name, range[0] + random.nextLong(range[1] - range[0] + 1)));
+    derivedFrom.forEach(
+        (name, f) -> values.put(name, (values.get(derivedSource.get(name)) + f[1]) * f[0]));
     return values;
   }
 

@@ -7,16 +7,19 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * CPU time used so far by the API's side of this JVM (the whole process less the calling thread, which is the load
- * generator's event loop) and by every PostgreSQL process of the machine. Per request, these are steadier figures than
- * requests per second on a shared machine: they do not depend on what else runs.
+ * CPU time used so far by the API's side of this JVM (the whole process less the calling thread,
+ * which is the load generator's event loop) and by every PostgreSQL process of the machine. Per
+ * request, these are steadier figures than requests per second on a shared machine: they do not
+ * depend on what else runs.
  */
 record CpuUse(long apiNanos, long postgresNanos) {
   private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux
 
   /** Now; call it on the load generator's thread. */
   static CpuUse now() {
-    long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    long process =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
     long loadThread = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     return new CpuUse(process - loadThread, postgresCpuNanos());
   }
@@ -26,7 +29,10 @@ record CpuUse(long apiNanos, long postgresNanos) {
     if (requests == 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
-    return new double[] {(apiNanos - start.apiNanos) / 1e6 / requests, (postgresNanos - start.postgresNanos) / 1e6 / requests};
+    return new double[] {
+      (apiNanos - start.apiNanos) / 1e6 / requests,
+      (postgresNanos - start.postgresNanos) / 1e6 / requests
+    };
   }
 
   private static long postgresCpuNanos() {

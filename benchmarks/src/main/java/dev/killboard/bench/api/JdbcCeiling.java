@@ -13,8 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * pgbench's equivalent when pgbench is not installed: N JDBC connections, each running the script's statements
- * (server-side prepared, results read to the end) in a loop for a warm-up and then the measured time.
+ * pgbench's equivalent when pgbench is not installed: N JDBC connections, each running the script's
+ * statements (server-side prepared, results read to the end) in a loop for a warm-up and then the
+ * measured time.
  */
 final class JdbcCeiling implements SqlCeiling {
   private final String jdbcUrl;
@@ -33,7 +34,8 @@ final class JdbcCeiling implements SqlCeiling {
   }
 
   @Override
-  public LoadResult run(String scenario, CeilingScript script, int connections, long warmupMillis, long measureMillis)
+  public LoadResult run(
+      String scenario, CeilingScript script, int connections, long warmupMillis, long measureMillis)
       throws Exception {
     long start = System.nanoTime();
     long measureStart = start + warmupMillis * 1_000_000L;
@@ -55,16 +57,24 @@ final class JdbcCeiling implements SqlCeiling {
         }
       }
       long[] sorted = all.sorted();
-      return new LoadResult(scenario, connections, sorted.length, errors, measureMillis / 1000.0,
-          Latencies.percentileMillis(sorted, 50), Latencies.percentileMillis(sorted, 99),
-          Latencies.percentileMillis(sorted, 100), errors > 0 ? "statement errors" : null);
+      return new LoadResult(
+          scenario,
+          connections,
+          sorted.length,
+          errors,
+          measureMillis / 1000.0,
+          Latencies.percentileMillis(sorted, 50),
+          Latencies.percentileMillis(sorted, 99),
+          Latencies.percentileMillis(sorted, 100),
+          errors > 0 ? "statement errors" : null);
     } finally {
       pool.shutdownNow();
     }
   }
 
   /** Returns [errors, latency…] of the measured window. */
-  private long[] loop(CeilingScript script, int worker, long measureStart, long measureEnd) throws Exception {
+  private long[] loop(CeilingScript script, int worker, long measureStart, long measureEnd)
+      throws Exception {
     Latencies latencies = new Latencies();
     long errors = 0;
     SplittableRandom random = new SplittableRandom(7_000 + worker);

@@ -2,7 +2,10 @@ package dev.killboard.bench.api;
 
 import java.util.Arrays;
 
-/** Request latencies of one measured run (nanoseconds), for percentiles. Not thread-safe: one event-loop thread adds. */
+/**
+ * Request latencies of one measured run (nanoseconds), for percentiles. Not thread-safe: one
+ * event-loop thread adds.
+ */
 final class Latencies {
   private long[] values = new long[1 << 16];
   private int size;

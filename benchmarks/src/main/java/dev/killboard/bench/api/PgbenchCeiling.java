@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The ceiling measured by {@code pgbench} itself: the scenario's script with {@code -M prepared}, N clients, a warm-up
- * run and a measured run whose per-transaction log gives the percentiles.
+ * The ceiling measured by {@code pgbench} itself: the scenario's script with {@code -M prepared}, N
+ * clients, a warm-up run and a measured run whose per-transaction log gives the percentiles.
  */
 final class PgbenchCeiling implements SqlCeiling {
   private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+)");
@@ -27,7 +27,8 @@ final class PgbenchCeiling implements SqlCeiling {
   private final String user;
   private final String password;
 
-  PgbenchCeiling(String executable, String host, int port, String database, String user, String password) {
+  PgbenchCeiling(
+      String executable, String host, int port, String database, String user, String password) {
     this.executable = executable;
     this.host = host;
     this.port = port;
@@ -57,7 +58,8 @@ final class PgbenchCeiling implements SqlCeiling {
   }
 
   @Override
-  public LoadResult run(String scenario, CeilingScript script, int connections, long warmupMillis, long measureMillis)
+  public LoadResult run(
+      String scenario, CeilingScript script, int connections, long warmupMillis, long measureMillis)
       throws Exception {
     Path dir = Files.createTempDirectory("killboard-pgbench");
     try {
@@ -77,9 +79,16 @@ final class PgbenchCeiling implements SqlCeiling {
       long[] latencies = readLog(dir);
       Arrays.sort(latencies);
       double rate = Double.parseDouble(tps.group(1));
-      return new LoadResult(scenario, connections, Math.round(rate * seconds), errors, seconds,
-          Latencies.percentileMillis(latencies, 50), Latencies.percentileMillis(latencies, 99),
-          Latencies.percentileMillis(latencies, 100), errors > 0 ? out : null);
+      return new LoadResult(
+          scenario,
+          connections,
+          Math.round(rate * seconds),
+          errors,
+          seconds,
+          Latencies.percentileMillis(latencies, 50),
+          Latencies.percentileMillis(latencies, 99),
+          Latencies.percentileMillis(latencies, 100),
+          errors > 0 ? out : null);
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -87,10 +96,29 @@ final class PgbenchCeiling implements SqlCeiling {
     }
   }
 
-  private String pgbench(Path script, int connections, long seconds, Path logPrefix) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(executable, "-n", "-M", "prepared", "-c", Integer.toString(connections),
-        "-j", Integer.toString(Math.min(connections, Runtime.getRuntime().availableProcessors())),
-        "-T", Long.toString(seconds), "-f", script.toString(), "-h", host, "-p", Integer.toString(port), "-U", user));
+  private String pgbench(Path script, int connections, long seconds, Path logPrefix)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                executable,
+                "-n",
+                "-M",
+                "prepared",
+                "-c",
+                Integer.toString(connections),
+                "-j",
+                Integer.toString(Math.min(connections, Runtime.getRuntime().availableProcessors())),
+                "-T",
+                Long.toString(seconds),
+                "-f",
+                script.toString(),
+                "-h",
+                host,
+                "-p",
+                Integer.toString(port),
+                "-U",
+                user));
     if (logPrefix != null) {
       cmd.addAll(List.of("-l", "--log-prefix=" + logPrefix));
     }
@@ -110,7 +138,10 @@ final class PgbenchCeiling implements SqlCeiling {
     return out;
   }
 
-  /** Per-transaction latencies (ns) from pgbench's logs: "client_id transaction_no time_us script_no epoch epoch_us". */
+  /**
+   * Per-transaction latencies (ns) from pgbench's logs: "client_id transaction_no time_us script_no
+   * epoch epoch_us".
+   */
   private static long[] readLog(Path dir) throws IOException {
     List<Long> values = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {

@@ -9,8 +9,9 @@ import java.util.List;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Rows of one table in PostgreSQL's COPY text format (tab-separated, {@code \N} for NULL), sent with one
- * {@code COPY … FROM STDIN}. Values are appended column by column; {@link #end()} closes a row.
+ * Rows of one table in PostgreSQL's COPY text format (tab-separated, {@code \N} for NULL), sent
+ * with one {@code COPY … FROM STDIN}. Values are appended column by column; {@link #end()} closes a
+ * row.
  */
 final class CopyRows {
   private final String table;
@@ -122,7 +123,11 @@ final class CopyRows {
       return 0;
     }
     try {
-      long written = copy.copyIn("COPY " + table + " (" + columns + ") FROM STDIN", new StringReader(text.toString()), 1 << 16);
+      long written =
+          copy.copyIn(
+              "COPY " + table + " (" + columns + ") FROM STDIN",
+              new StringReader(text.toString()),
+              1 << 16);
       text.setLength(0);
       rows = 0;
       return written;

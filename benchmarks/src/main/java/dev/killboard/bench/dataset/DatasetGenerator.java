@@ -17,32 +17,64 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads a deterministic dataset into a freshly migrated Killboard database with COPY, into the real tables. Derived
- * data (killmail region, counters, involvement rows, alliance member counts) is left to the schema's triggers, which
- * fire for COPY as for INSERT, so it stays exactly as consistent as production writes keep it. Killmails go in
- * batches, one transaction per batch, in id order (as docs/schema.md asks of writers).
+ * Loads a deterministic dataset into a freshly migrated Killboard database with COPY, into the real
+ * tables. Derived data (killmail region, counters, involvement rows, alliance member counts) is
+ * left to the schema's triggers, which fire for COPY as for INSERT, so it stays exactly as
+ * consistent as production writes keep it. Killmails go in batches, one transaction per batch, in
+ * id order (as docs/schema.md asks of writers).
  */
 public final class DatasetGenerator {
   private static final Logger LOG = LoggerFactory.getLogger(DatasetGenerator.class);
-  /** Tables VACUUM ANALYZE runs on after loading: index-only scans need the visibility map, the planner statistics. */
-  private static final String[] TABLES = {"regions", "constellations", "solar_systems", "categories", "item_groups", "types",
-      "races", "bloodlines", "alliances", "corporations", "characters", "alliance_member_counts", "alliance_snapshots",
-      "corporation_snapshots", "killmails", "victims", "attackers", "killmail_items", "character_killmails",
-      "corporation_killmails", "alliance_killmails", "killmail_counts", "killmail_days", "killmail_hours", "killmail_scope_days"};
 
-  private DatasetGenerator() {
-  }
+  /**
+   * Tables VACUUM ANALYZE runs on after loading: index-only scans need the visibility map, the
+   * planner statistics.
+   */
+  private static final String[] TABLES = {
+    "regions",
+    "constellations",
+    "solar_systems",
+    "categories",
+    "item_groups",
+    "types",
+    "races",
+    "bloodlines",
+    "alliances",
+    "corporations",
+    "characters",
+    "alliance_member_counts",
+    "alliance_snapshots",
+    "corporation_snapshots",
+    "killmails",
+    "victims",
+    "attackers",
+    "killmail_items",
+    "character_killmails",
+    "corporation_killmails",
+    "alliance_killmails",
+    "killmail_counts",
+    "killmail_days",
+    "killmail_hours",
+    "killmail_scope_days"
+  };
 
-  /** Generates {@code spec} into the database behind {@code connection} (a migrated, empty Killboard schema). */
-  public static DatasetSummary generate(Connection connection, DatasetSpec spec) throws SQLException {
-    return generate(connection, spec, done -> { });
+  private DatasetGenerator() {}
+
+  /**
+   * Generates {@code spec} into the database behind {@code connection} (a migrated, empty Killboard
+   * schema).
+   */
+  public static DatasetSummary generate(Connection connection, DatasetSpec spec)
+      throws SQLException {
+    return generate(connection, spec, done -> {});
   }
 
   /**
-   * As {@link #generate(Connection, DatasetSpec)}, calling {@code progress} with the number of killmails committed so far
-   * after each batch.
+   * As {@link #generate(Connection, DatasetSpec)}, calling {@code progress} with the number of
+   * killmails committed so far after each batch.
    */
-  public static DatasetSummary generate(Connection connection, DatasetSpec spec, IntConsumer progress) throws SQLException {
+  public static DatasetSummary generate(
+      Connection connection, DatasetSpec spec, IntConsumer progress) throws SQLException {
     requireEmpty(connection);
     CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
     boolean autoCommit = connection.getAutoCommit();
@@ -57,7 +89,8 @@ public final class DatasetGenerator {
       for (int k = 0; k < spec.killmails(); k++) {
         batch.add(k);
         if ((k + 1) % spec.batchSize() == 0 || k + 1 == spec.killmails()) {
-          // Parents first: the children's foreign keys and the involvement triggers read the killmail rows.
+          // Parents first: the children's foreign keys and the involvement triggers read the
+          // killmail rows.
           count(rows, "killmails", batch.killmails.copy(copy));
           count(rows, "victims", batch.victims.copy(copy));
           count(rows, "attackers", batch.attackers.copy(copy));
@@ -78,25 +111,31 @@ public final class DatasetGenerator {
       st.execute("VACUUM (ANALYZE) " + String.join(", ", TABLES));
     }
     connection.setAutoCommit(autoCommit);
-    DatasetSummary summary = new DatasetSummary(spec, rows, load, Duration.ofNanos(System.nanoTime() - vacuumStarted));
+    DatasetSummary summary =
+        new DatasetSummary(spec, rows, load, Duration.ofNanos(System.nanoTime() - vacuumStarted));
     LOG.debug("Dataset generated: {}", summary);
     return summary;
   }
 
   private static void requireEmpty(Connection connection) throws SQLException {
     try (Statement st = connection.createStatement();
-         ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM (SELECT 1 FROM killmails LIMIT 1) k)"
-             + " + (SELECT count(*) FROM (SELECT 1 FROM regions LIMIT 1) r)"
-             + " + (SELECT count(*) FROM (SELECT 1 FROM characters LIMIT 1) c)")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT (SELECT count(*) FROM (SELECT 1 FROM killmails LIMIT 1) k)"
+                    + " + (SELECT count(*) FROM (SELECT 1 FROM regions LIMIT 1) r)"
+                    + " + (SELECT count(*) FROM (SELECT 1 FROM characters LIMIT 1) c)")) {
       rs.next();
       if (rs.getLong(1) > 0) {
-        throw new IllegalStateException("the database already holds killmails, regions or characters; generate into a"
-            + " freshly migrated, empty Killboard database (ids would collide)");
+        throw new IllegalStateException(
+            "the database already holds killmails, regions or characters; generate into a"
+                + " freshly migrated, empty Killboard database (ids would collide)");
       }
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) {
-        throw new IllegalStateException("the Killboard schema is missing: run the migrations first"
-            + " (dev.killboard.schema.SchemaMigrations.migrate or the schema's migrate command)", e);
+        throw new IllegalStateException(
+            "the Killboard schema is missing: run the migrations first"
+                + " (dev.killboard.schema.SchemaMigrations.migrate or the schema's migrate command)",
+            e);
       }
       throw e;
     }
@@ -106,7 +145,8 @@ public final class DatasetGenerator {
     rows.merge(table, n, Long::sum);
   }
 
-  private static void writeEntities(CopyManager copy, DatasetModel m, Map<String, Long> rows) throws SQLException {
+  private static void writeEntities(CopyManager copy, DatasetModel m, Map<String, Long> rows)
+      throws SQLException {
     DatasetSpec spec = m.spec;
     CopyRows regions = new CopyRows("regions", "id, name, description");
     for (int i = 0; i < m.regionId.length; i++) {
@@ -116,22 +156,37 @@ public final class DatasetGenerator {
     count(rows, "regions", regions.copy(copy));
 
     SplittableRandom pos = DatasetModel.random(spec.seed(), DatasetModel.UNIVERSE, 1);
-    CopyRows constellations = new CopyRows("constellations", "id, name, region_id, position_x, position_y, position_z");
+    CopyRows constellations =
+        new CopyRows("constellations", "id, name, region_id, position_x, position_y, position_z");
     for (int i = 0; i < m.constellationId.length; i++) {
-      constellations.add(m.constellationId[i]).add(m.constellationName[i]).add(m.regionId[m.constellationRegion[i]])
-          .add(coordinate(pos)).add(coordinate(pos)).add(coordinate(pos));
+      constellations
+          .add(m.constellationId[i])
+          .add(m.constellationName[i])
+          .add(m.regionId[m.constellationRegion[i]])
+          .add(coordinate(pos))
+          .add(coordinate(pos))
+          .add(coordinate(pos));
       constellations.end();
     }
     count(rows, "constellations", constellations.copy(copy));
 
     // Systems after constellations: their region_id is derived from the constellation by trigger.
-    CopyRows systems = new CopyRows("solar_systems",
-        "id, name, constellation_id, security_status, security_class, star_id, position_x, position_y, position_z");
+    CopyRows systems =
+        new CopyRows(
+            "solar_systems",
+            "id, name, constellation_id, security_status, security_class, star_id, position_x, position_y, position_z");
     for (int i = 0; i < m.systemId.length; i++) {
       Double sec = m.systemSecurity[i];
-      systems.add(m.systemId[i]).add(m.systemName[i]).add(m.constellationId[m.systemConstellation[i]]).addNullable(sec)
-          .add(sec == null ? null : sec >= 0.5 ? "B" : sec > 0.0 ? "C" : "F").add(40_000_000 + i * 100)
-          .add(coordinate(pos)).add(coordinate(pos)).add(coordinate(pos));
+      systems
+          .add(m.systemId[i])
+          .add(m.systemName[i])
+          .add(m.constellationId[m.systemConstellation[i]])
+          .addNullable(sec)
+          .add(sec == null ? null : sec >= 0.5 ? "B" : sec > 0.0 ? "C" : "F")
+          .add(40_000_000 + i * 100)
+          .add(coordinate(pos))
+          .add(coordinate(pos))
+          .add(coordinate(pos));
       systems.end();
     }
     count(rows, "solar_systems", systems.copy(copy));
@@ -148,12 +203,21 @@ public final class DatasetGenerator {
       groups.end();
     }
     count(rows, "item_groups", groups.copy(copy));
-    CopyRows types = new CopyRows("types", "id, name, description, group_id, published, volume, capacity, mass, packaged_volume");
+    CopyRows types =
+        new CopyRows(
+            "types",
+            "id, name, description, group_id, published, volume, capacity, mass, packaged_volume");
     SplittableRandom tr = DatasetModel.random(spec.seed(), DatasetModel.ITEMS, 1);
     for (int t = 0; t < m.typeId.length; t++) {
-      types.add(m.typeId[t]).add(m.typeName[t]).add("A " + m.groupName[m.typeGroup[t]].toLowerCase() + ".")
-          .add(m.groupId[m.typeGroup[t]]).add(true).add(DatasetModel.round(1 + tr.nextDouble() * 50_000))
-          .add(DatasetModel.round(tr.nextDouble() * 1_000)).add(DatasetModel.round(1_000 + tr.nextDouble() * 1e8))
+      types
+          .add(m.typeId[t])
+          .add(m.typeName[t])
+          .add("A " + m.groupName[m.typeGroup[t]].toLowerCase() + ".")
+          .add(m.groupId[m.typeGroup[t]])
+          .add(true)
+          .add(DatasetModel.round(1 + tr.nextDouble() * 50_000))
+          .add(DatasetModel.round(tr.nextDouble() * 1_000))
+          .add(DatasetModel.round(1_000 + tr.nextDouble() * 1e8))
           .add(DatasetModel.round(1 + tr.nextDouble() * 5_000));
       types.end();
     }
@@ -161,51 +225,84 @@ public final class DatasetGenerator {
 
     CopyRows races = new CopyRows("races", "id, name, description");
     for (int i = 0; i < DatasetModel.RACE_IDS.length; i++) {
-      races.add(DatasetModel.RACE_IDS[i]).add(DatasetModel.RACE_NAMES[i]).add("The " + DatasetModel.RACE_NAMES[i] + ".");
+      races
+          .add(DatasetModel.RACE_IDS[i])
+          .add(DatasetModel.RACE_NAMES[i])
+          .add("The " + DatasetModel.RACE_NAMES[i] + ".");
       races.end();
     }
     count(rows, "races", races.copy(copy));
     CopyRows bloodlines = new CopyRows("bloodlines", "id, name, description, race_id");
     for (int i = 0; i < DatasetModel.BLOODLINE_IDS.length; i++) {
-      bloodlines.add(DatasetModel.BLOODLINE_IDS[i]).add(DatasetModel.BLOODLINE_NAMES[i])
-          .add("The " + DatasetModel.BLOODLINE_NAMES[i] + " bloodline.").add(DatasetModel.BLOODLINE_RACE[i]);
+      bloodlines
+          .add(DatasetModel.BLOODLINE_IDS[i])
+          .add(DatasetModel.BLOODLINE_NAMES[i])
+          .add("The " + DatasetModel.BLOODLINE_NAMES[i] + " bloodline.")
+          .add(DatasetModel.BLOODLINE_RACE[i]);
       bloodlines.end();
     }
     count(rows, "bloodlines", bloodlines.copy(copy));
 
-    CopyRows alliances = new CopyRows("alliances",
-        "id, name, ticker, date_founded, creator_corporation_id, creator_id, executor_corporation_id");
+    CopyRows alliances =
+        new CopyRows(
+            "alliances",
+            "id, name, ticker, date_founded, creator_corporation_id, creator_id, executor_corporation_id");
     for (int a = 0; a < m.allianceId.length; a++) {
       int corp = m.creatorCorporation(a);
-      alliances.add(m.allianceId[a]).add(m.allianceName[a]).add(m.allianceTicker[a]).add(m.allianceFounded[a])
-          .add(m.corporationId[corp]).add(m.characterId[m.ceo(corp)]).add(m.corporationId[corp]);
+      alliances
+          .add(m.allianceId[a])
+          .add(m.allianceName[a])
+          .add(m.allianceTicker[a])
+          .add(m.allianceFounded[a])
+          .add(m.corporationId[corp])
+          .add(m.characterId[m.ceo(corp)])
+          .add(m.corporationId[corp]);
       alliances.end();
     }
     count(rows, "alliances", alliances.copy(copy));
 
     SplittableRandom cr = DatasetModel.random(spec.seed(), DatasetModel.CORPORATIONS, 1);
-    CopyRows corporations = new CopyRows("corporations",
-        "id, name, ticker, member_count, ceo_id, creator_id, date_founded, description, alliance_id, tax_rate, war_eligible");
+    CopyRows corporations =
+        new CopyRows(
+            "corporations",
+            "id, name, ticker, member_count, ceo_id, creator_id, date_founded, description, alliance_id, tax_rate, war_eligible");
     for (int c = 0; c < m.corporationId.length; c++) {
       // Corporations are older than their own killmails and, for founders, than their alliance.
       Instant founded = m.windowEnd.minusSeconds(86_400L * (6_000 + cr.nextInt(1_000)));
-      corporations.add(m.corporationId[c]).add(m.corporationName[c]).add(m.corporationTicker[c])
-          .add(m.corporationMembers[c]).add(m.characterId[m.ceo(c)]).add(m.characterId[m.ceo(c)]).add(founded)
-          .add("We are " + m.corporationName[c] + ".").addNullable(m.allianceOfCorporation(c))
-          .add(DatasetModel.round(cr.nextDouble() * 0.2)).add(cr.nextBoolean());
+      corporations
+          .add(m.corporationId[c])
+          .add(m.corporationName[c])
+          .add(m.corporationTicker[c])
+          .add(m.corporationMembers[c])
+          .add(m.characterId[m.ceo(c)])
+          .add(m.characterId[m.ceo(c)])
+          .add(founded)
+          .add("We are " + m.corporationName[c] + ".")
+          .addNullable(m.allianceOfCorporation(c))
+          .add(DatasetModel.round(cr.nextDouble() * 0.2))
+          .add(cr.nextBoolean());
       corporations.end();
     }
     count(rows, "corporations", corporations.copy(copy));
 
     SplittableRandom chr = DatasetModel.random(spec.seed(), DatasetModel.CHARACTERS, 1);
-    CopyRows characters = new CopyRows("characters",
-        "id, name, corporation_id, alliance_id, birthday, bloodline_id, race_id, gender, security_status");
+    CopyRows characters =
+        new CopyRows(
+            "characters",
+            "id, name, corporation_id, alliance_id, birthday, bloodline_id, race_id, gender, security_status");
     for (int i = 0; i < m.characterId.length; i++) {
       int corp = m.characterCorporation[i];
       int bloodline = chr.nextInt(DatasetModel.BLOODLINE_IDS.length);
-      characters.add(m.characterId[i]).add(m.characterName[i]).add(m.corporationId[corp]).addNullable(m.allianceOfCorporation(corp))
-          .add(m.windowEnd.minusSeconds(86_400L * (60 + chr.nextInt(5_000)))).add(DatasetModel.BLOODLINE_IDS[bloodline])
-          .add(DatasetModel.BLOODLINE_RACE[bloodline]).add(chr.nextBoolean() ? "male" : "female").add(m.characterSecurity[i]);
+      characters
+          .add(m.characterId[i])
+          .add(m.characterName[i])
+          .add(m.corporationId[corp])
+          .addNullable(m.allianceOfCorporation(corp))
+          .add(m.windowEnd.minusSeconds(86_400L * (60 + chr.nextInt(5_000))))
+          .add(DatasetModel.BLOODLINE_IDS[bloodline])
+          .add(DatasetModel.BLOODLINE_RACE[bloodline])
+          .add(chr.nextBoolean() ? "male" : "female")
+          .add(m.characterSecurity[i]);
       characters.end();
       if (characters.rows() == 50_000) {
         count(rows, "characters", characters.copy(copy));
@@ -213,9 +310,13 @@ public final class DatasetGenerator {
     }
     count(rows, "characters", characters.copy(copy));
 
-    // Snapshots end with today's counts: the last day equals corporations.member_count and the alliance totals.
-    CopyRows corpSnapshots = new CopyRows("corporation_snapshots", "corporation_id, snapshot_date, member_count");
-    CopyRows allianceSnapshots = new CopyRows("alliance_snapshots", "alliance_id, snapshot_date, member_count, corporation_count");
+    // Snapshots end with today's counts: the last day equals corporations.member_count and the
+    // alliance totals.
+    CopyRows corpSnapshots =
+        new CopyRows("corporation_snapshots", "corporation_id, snapshot_date, member_count");
+    CopyRows allianceSnapshots =
+        new CopyRows(
+            "alliance_snapshots", "alliance_id, snapshot_date, member_count, corporation_count");
     LocalDate first = m.firstSnapshotDay();
     for (int d = 0; d < spec.snapshotDays(); d++) {
       LocalDate day = first.plusDays(d);
@@ -233,7 +334,11 @@ public final class DatasetGenerator {
         }
       }
       for (int a = 0; a < m.allianceId.length; a++) {
-        allianceSnapshots.add(m.allianceId[a]).add(day).add((int) Math.min(Integer.MAX_VALUE, members[a])).add(corps[a]);
+        allianceSnapshots
+            .add(m.allianceId[a])
+            .add(day)
+            .add((int) Math.min(Integer.MAX_VALUE, members[a]))
+            .add(corps[a]);
         allianceSnapshots.end();
       }
     }

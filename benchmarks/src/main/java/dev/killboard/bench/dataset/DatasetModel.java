@@ -8,32 +8,53 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The entities of a dataset (universe, item types, alliances, corporations, characters), derived from the spec alone
- * and held in memory so that killmails can refer to them. Each entity draws from its own random stream, so changing
- * one count does not reshuffle every other entity.
+ * The entities of a dataset (universe, item types, alliances, corporations, characters), derived
+ * from the spec alone and held in memory so that killmails can refer to them. Each entity draws
+ * from its own random stream, so changing one count does not reshuffle every other entity.
  */
 final class DatasetModel {
   /** Random streams: one per kind of entity. */
-  static final long UNIVERSE = 1, ITEMS = 2, ALLIANCES = 3, CORPORATIONS = 4, CHARACTERS = 5, KILLMAILS = 6, SNAPSHOTS = 7;
+  static final long UNIVERSE = 1,
+      ITEMS = 2,
+      ALLIANCES = 3,
+      CORPORATIONS = 4,
+      CHARACTERS = 5,
+      KILLMAILS = 6,
+      SNAPSHOTS = 7;
 
   /** The first five categories, as in EVE. */
   static final int[] CATEGORY_IDS = {6, 7, 8, 18, 17};
+
   static final String[] CATEGORY_NAMES = {"Ship", "Module", "Charge", "Drone", "Commodity"};
   static final int SHIP = 0, MODULE = 1, CHARGE = 2, DRONE = 3, COMMODITY = 4;
   private static final String[][] GROUP_NAMES = {
-      {"Frigate", "Cruiser", "Battleship", "Destroyer", "Battlecruiser", "Interceptor"},
-      {"Energy Weapon", "Projectile Weapon", "Shield Booster", "Armor Repair Unit", "Warp Scrambler", "Stasis Web"},
-      {"Frequency Crystal", "Projectile Ammo", "Hybrid Charge", "Missile"},
-      {"Combat Drone", "Logistic Drone", "Mining Drone"},
-      {"Cargo Container", "Mineral", "Salvaged Materials"}};
+    {"Frigate", "Cruiser", "Battleship", "Destroyer", "Battlecruiser", "Interceptor"},
+    {
+      "Energy Weapon",
+      "Projectile Weapon",
+      "Shield Booster",
+      "Armor Repair Unit",
+      "Warp Scrambler",
+      "Stasis Web"
+    },
+    {"Frequency Crystal", "Projectile Ammo", "Hybrid Charge", "Missile"},
+    {"Combat Drone", "Logistic Drone", "Mining Drone"},
+    {"Cargo Container", "Mineral", "Salvaged Materials"}
+  };
 
-  /** NPC attackers fly for this corporation (not in the corporations table, as with real NPC corporations). */
+  /**
+   * NPC attackers fly for this corporation (not in the corporations table, as with real NPC
+   * corporations).
+   */
   static final int NPC_CORPORATION_ID = 1_000_125;
+
   static final int[] RACE_IDS = {1, 2, 4, 8};
   static final String[] RACE_NAMES = {"Caldari", "Minmatar", "Amarr", "Gallente"};
   static final int[] BLOODLINE_IDS = {1, 2, 3, 4, 5, 6, 7, 8};
   static final int[] BLOODLINE_RACE = {1, 1, 2, 2, 4, 4, 8, 8};
-  static final String[] BLOODLINE_NAMES = {"Deteis", "Civire", "Sebiestor", "Brutor", "Amarr", "Ni-Kunni", "Gallente", "Intaki"};
+  static final String[] BLOODLINE_NAMES = {
+    "Deteis", "Civire", "Sebiestor", "Brutor", "Amarr", "Ni-Kunni", "Gallente", "Intaki"
+  };
 
   final DatasetSpec spec;
   final Instant windowEnd;
@@ -115,25 +136,31 @@ final class DatasetModel {
       int c = g % spec.categories();
       groupCategory[g] = c;
       int nth = g / spec.categories();
-      groupName[g] = c < GROUP_NAMES.length && nth < GROUP_NAMES[c].length ? GROUP_NAMES[c][nth]
-          : Names.word(it) + " " + categoryName[c];
+      groupName[g] =
+          c < GROUP_NAMES.length && nth < GROUP_NAMES[c].length
+              ? GROUP_NAMES[c][nth]
+              : Names.word(it) + " " + categoryName[c];
     }
     typeId = new int[spec.types()];
     typeGroup = new int[spec.types()];
     typeName = new String[spec.types()];
     typePrice = new double[spec.types()];
-    List<Integer> ships = new ArrayList<>(), weapons = new ArrayList<>(), cargo = new ArrayList<>(), containers = new ArrayList<>();
+    List<Integer> ships = new ArrayList<>(),
+        weapons = new ArrayList<>(),
+        cargo = new ArrayList<>(),
+        containers = new ArrayList<>();
     for (int t = 0; t < typeId.length; t++) {
       typeId[t] = 10_001 + t;
       int g = t % spec.groups();
       typeGroup[t] = g;
       int c = groupCategory[g];
       typeName[t] = Names.word(it) + " " + groupName[g];
-      typePrice[t] = switch (c) {
-        case SHIP -> 500_000 + it.nextDouble() * 300_000_000;
-        case MODULE -> 10_000 + it.nextDouble() * 20_000_000;
-        default -> 100 + it.nextDouble() * 100_000;
-      };
+      typePrice[t] =
+          switch (c) {
+            case SHIP -> 500_000 + it.nextDouble() * 300_000_000;
+            case MODULE -> 10_000 + it.nextDouble() * 20_000_000;
+            default -> 100 + it.nextDouble() * 100_000;
+          };
       switch (c) {
         case SHIP -> ships.add(t);
         case MODULE, CHARGE -> {
@@ -220,9 +247,12 @@ final class DatasetModel {
     return corporation;
   }
 
-  /** The corporation's member count {@code daysBefore} days before the end date (never negative). */
+  /**
+   * The corporation's member count {@code daysBefore} days before the end date (never negative).
+   */
   int membersDaysBefore(int corporation, int daysBefore) {
-    return Math.max(0, corporationMembers[corporation] - daysBefore * corporationDrift[corporation]);
+    return Math.max(
+        0, corporationMembers[corporation] - daysBefore * corporationDrift[corporation]);
   }
 
   LocalDate firstSnapshotDay() {

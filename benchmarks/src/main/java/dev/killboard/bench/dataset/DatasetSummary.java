@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a generator run wrote: rows per table (as COPY reported them) and how long loading and the final
- * VACUUM ANALYZE took.
+ * What a generator run wrote: rows per table (as COPY reported them) and how long loading and the
+ * final VACUUM ANALYZE took.
  */
-public record DatasetSummary(DatasetSpec spec, Map<String, Long> rows, Duration load, Duration vacuum) {
+public record DatasetSummary(
+    DatasetSpec spec, Map<String, Long> rows, Duration load, Duration vacuum) {
   public DatasetSummary {
     rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
   }

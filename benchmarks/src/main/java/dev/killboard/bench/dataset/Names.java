@@ -2,14 +2,19 @@ package dev.killboard.bench.dataset;
 
 import java.util.SplittableRandom;
 
-/** EVE-flavoured pronounceable names from syllables: searchable with trigrams, deterministic for a given random. */
+/**
+ * EVE-flavoured pronounceable names from syllables: searchable with trigrams, deterministic for a
+ * given random.
+ */
 final class Names {
-  private static final String[] SYLLABLES = {"ka", "ri", "vo", "tan", "el", "mar", "sol", "dra", "quin", "zet", "or", "bel",
-      "ith", "nox", "ar", "ves", "ul", "cor", "the", "lan", "mir", "go", "sha", "rek", "tor", "ae", "syn", "pra", "dun", "hel"};
+  private static final String[] SYLLABLES = {
+    "ka", "ri", "vo", "tan", "el", "mar", "sol", "dra", "quin", "zet", "or", "bel", "ith", "nox",
+    "ar", "ves", "ul", "cor", "the", "lan", "mir", "go", "sha", "rek", "tor", "ae", "syn", "pra",
+    "dun", "hel"
+  };
   private static final char[] LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray();
 
-  private Names() {
-  }
+  private Names() {}
 
   /** A capitalised word of 2–3 syllables. */
   static String word(SplittableRandom r) {

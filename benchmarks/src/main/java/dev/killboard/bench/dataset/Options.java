@@ -4,12 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code --name value} and {@code --flag} command-line options, validated against the names a command accepts. */
+/**
+ * {@code --name value} and {@code --flag} command-line options, validated against the names a
+ * command accepts.
+ */
 public final class Options {
-  private Options() {
-  }
+  private Options() {}
 
-  /** Parses {@code args}; an unknown option or a missing value is an IllegalArgumentException naming it. */
+  /**
+   * Parses {@code args}; an unknown option or a missing value is an IllegalArgumentException naming
+   * it.
+   */
   public static Map<String, String> parse(String[] args, List<String> valued, List<String> flags) {
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {

@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A topology file read: its name, the environment every process shares and the processes in the order they start
- * (the PM2 ecosystem file of the original, validated before anything starts).
+ * A topology file read: its name, the environment every process shares and the processes in the
+ * order they start (the PM2 ecosystem file of the original, validated before anything starts).
  */
-public record Topology(String name, Path file, Map<String, String> env, List<TopologyProcess> processes) {
+public record Topology(
+    String name, Path file, Map<String, String> env, List<TopologyProcess> processes) {
 
   public Topology {
     // In file order: printed commands list the variables as the file does.
@@ -25,7 +26,9 @@ public record Topology(String name, Path file, Map<String, String> env, List<Top
     return processes.stream().filter(p -> p.name().equals(processName)).findFirst();
   }
 
-  /** This topology with {@code processName} running {@code instances} verticle instances instead. */
+  /**
+   * This topology with {@code processName} running {@code instances} verticle instances instead.
+   */
   public Topology withInstances(String processName, int instances) {
     List<TopologyProcess> changed = new ArrayList<>();
     for (TopologyProcess p : processes) {
@@ -34,7 +37,10 @@ public record Topology(String name, Path file, Map<String, String> env, List<Top
     return new Topology(name, file, env, changed);
   }
 
-  /** What {@code process} sees: the caller's environment, then the file's shared env, then the process's own. */
+  /**
+   * What {@code process} sees: the caller's environment, then the file's shared env, then the
+   * process's own.
+   */
   public Map<String, String> environment(TopologyProcess process, Map<String, String> base) {
     Map<String, String> merged = new LinkedHashMap<>(base);
     merged.putAll(env);

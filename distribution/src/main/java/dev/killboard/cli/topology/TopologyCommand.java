@@ -1,8 +1,8 @@
 package dev.killboard.cli.topology;
 
-import dev.killboard.config.ConfigurationException;
 import dev.killboard.cli.KillboardCommand;
 import dev.killboard.cluster.ClusterSettings;
+import dev.killboard.config.ConfigurationException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,31 +17,38 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code killboard topology validate|up|down|status|scale} over a topology file: checks it before anything starts,
- * starts the processes of this host detached and waits for each to deploy, stops them, lists them, rescales one.
+ * {@code killboard topology validate|up|down|status|scale} over a topology file: checks it before
+ * anything starts, starts the processes of this host detached and waits for each to deploy, stops
+ * them, lists them, rescales one.
  */
 public final class TopologyCommand {
-  /** Overrides the state directory (pid files, logs); default {@code ./.killboard/<topology name>}. */
+  /**
+   * Overrides the state directory (pid files, logs); default {@code ./.killboard/<topology name>}.
+   */
   public static final String STATE_DIR = "KILLBOARD_STATE_DIR";
+
   /** How long {@code up} and {@code scale} wait for each process's deployed line. */
   public static final String START_SECONDS = "KILLBOARD_TOPOLOGY_START_SECONDS";
+
   static final int DEFAULT_START_SECONDS = 180;
   // Printed for other hosts: values of these stay out of the terminal (and its scroll-back).
   private static final Pattern SECRET = Pattern.compile(".*(PASSWORD|SECRET|TOKEN|KEY|_URL).*");
 
-  public static final String USAGE_TEXT = String.join("\n",
-      "  topology validate <file>",
-      "        Check a topology file (YAML or JSON) against the budget, the cluster and the server, and explain",
-      "        who will wait for a connection. Exit 0 when valid (warnings printed), 3 when invalid.",
-      "  topology up <file>",
-      "        Validate, then start this host's processes detached (CP members together first, then one at a",
-      "        time), each waiting for its deployed line; print the command for processes on other hosts.",
-      "  topology down <file>",
-      "        SIGTERM this host's processes in reverse order; waits up to 30 s for each.",
-      "  topology status <file>",
-      "        List each process: pid, running or stopped, instances.",
-      "  topology scale <file> <process> <n>",
-      "        Validate with <n> instances, then restart that process with -instances <n>.");
+  public static final String USAGE_TEXT =
+      String.join(
+          "\n",
+          "  topology validate <file>",
+          "        Check a topology file (YAML or JSON) against the budget, the cluster and the server, and explain",
+          "        who will wait for a connection. Exit 0 when valid (warnings printed), 3 when invalid.",
+          "  topology up <file>",
+          "        Validate, then start this host's processes detached (CP members together first, then one at a",
+          "        time), each waiting for its deployed line; print the command for processes on other hosts.",
+          "  topology down <file>",
+          "        SIGTERM this host's processes in reverse order; waits up to 30 s for each.",
+          "  topology status <file>",
+          "        List each process: pid, running or stopped, instances.",
+          "  topology scale <file> <process> <n>",
+          "        Validate with <n> instances, then restart that process with -instances <n>.");
 
   private final Map<String, String> env;
   private final PrintStream out;
@@ -57,11 +64,12 @@ public final class TopologyCommand {
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     TopologyCommand command = new TopologyCommand(env, out, err);
     String sub = args.length == 0 ? "" : args[0];
-    int expected = switch (sub) {
-      case "validate", "up", "down", "status" -> 2;
-      case "scale" -> 4;
-      default -> -1;
-    };
+    int expected =
+        switch (sub) {
+          case "validate", "up", "down", "status" -> 2;
+          case "scale" -> 4;
+          default -> -1;
+        };
     if (expected < 0 || args.length != expected) {
       err.println("killboard topology: usage:");
       err.println(USAGE_TEXT);
@@ -77,7 +85,8 @@ public final class TopologyCommand {
     }
     try {
       return switch (sub) {
-        case "validate" -> command.validate(topology, true) ? KillboardCommand.OK : KillboardCommand.CONFIG_ERROR;
+        case "validate" ->
+            command.validate(topology, true) ? KillboardCommand.OK : KillboardCommand.CONFIG_ERROR;
         case "up" -> command.up(topology);
         case "down" -> command.down(topology);
         case "status" -> command.status(topology);
@@ -92,16 +101,29 @@ public final class TopologyCommand {
   /** Prints the findings; true when there is no error. */
   private boolean validate(Topology topology, boolean withServer) {
     long remote = topology.processes().stream().filter(p -> !p.isLocal()).count();
-    out.println(topology.fileName() + ": topology '" + topology.name() + "', " + topology.processes().size()
-        + " process(es)" + (remote > 0 ? ", " + remote + " on other hosts" : ""));
+    out.println(
+        topology.fileName()
+            + ": topology '"
+            + topology.name()
+            + "', "
+            + topology.processes().size()
+            + " process(es)"
+            + (remote > 0 ? ", " + remote + " on other hosts" : ""));
     for (TopologyProcess p : topology.processes()) {
-      out.printf(Locale.ROOT, "  %-24s %-28s %3d instance(s)  %s%n", p.name(), p.verticle(), p.instances(), p.hostLabel());
+      out.printf(
+          Locale.ROOT,
+          "  %-24s %-28s %3d instance(s)  %s%n",
+          p.name(),
+          p.verticle(),
+          p.instances(),
+          p.hostLabel());
     }
     TopologyCheck.Findings findings = TopologyCheck.check(topology, env);
     if (withServer) {
       try {
         Map<String, String> first = topology.environment(topology.processes().get(0), env);
-        findings = findings.plus(ServerLimitsProbe.probe(first, TopologyCheck.budget(topology, env)));
+        findings =
+            findings.plus(ServerLimitsProbe.probe(first, TopologyCheck.budget(topology, env)));
       } catch (ConfigurationException e) {
         // Already an error of the check; no budget to compare with the server.
       }
@@ -109,9 +131,13 @@ public final class TopologyCommand {
     findings.errors().forEach(e -> out.println("error: " + e));
     findings.warnings().forEach(w -> out.println("warning: " + w));
     findings.notes().forEach(n -> out.println("note: " + n));
-    out.println(findings.valid()
-        ? "valid" + (findings.warnings().isEmpty() ? "" : " (" + findings.warnings().size() + " warning(s))")
-        : "invalid: " + findings.errors().size() + " error(s)");
+    out.println(
+        findings.valid()
+            ? "valid"
+                + (findings.warnings().isEmpty()
+                    ? ""
+                    : " (" + findings.warnings().size() + " warning(s))")
+            : "invalid: " + findings.errors().size() + " error(s)");
     return findings.valid();
   }
 
@@ -128,9 +154,13 @@ public final class TopologyCommand {
       return KillboardCommand.CONFIG_ERROR;
     }
     LocalProcesses processes = local.get();
-    // The first CP-member-count processes to join form the CP group, and no member deploys before it has formed:
-    // they start together. The rest start one at a time, in file order (any may go first: workers migrate too).
-    int cp = ClusterSettings.fromEnv(topology.environment(topology.processes().get(0), env)).cpMemberCount();
+    // The first CP-member-count processes to join form the CP group, and no member deploys before
+    // it has formed:
+    // they start together. The rest start one at a time, in file order (any may go first: workers
+    // migrate too).
+    int cp =
+        ClusterSettings.fromEnv(topology.environment(topology.processes().get(0), env))
+            .cpMemberCount();
     List<TopologyProcess> all = topology.processes();
     List<TopologyProcess> together = all.subList(0, Math.min(cp, all.size()));
     try {
@@ -140,14 +170,18 @@ public final class TopologyCommand {
       }
     } catch (IOException e) {
       err.println("killboard topology up: " + e.getMessage());
-      err.println("processes already started keep running; `killboard topology down " + topology.fileName() + "` stops them");
+      err.println(
+          "processes already started keep running; `killboard topology down "
+              + topology.fileName()
+              + "` stops them");
       return KillboardCommand.FAILURE;
     }
     out.println("up: every process of this host is deployed; state in " + processes.stateDir());
     return KillboardCommand.OK;
   }
 
-  private void startAndAwait(Topology topology, LocalProcesses processes, List<TopologyProcess> batch, Duration timeout)
+  private void startAndAwait(
+      Topology topology, LocalProcesses processes, List<TopologyProcess> batch, Duration timeout)
       throws IOException, InterruptedException {
     List<LocalProcesses.Started> started = new ArrayList<>();
     for (TopologyProcess p : batch) {
@@ -167,7 +201,11 @@ public final class TopologyCommand {
     for (LocalProcesses.Started s : started) {
       long begin = System.nanoTime();
       processes.awaitDeployed(s, timeout);
-      out.printf(Locale.ROOT, "%s: deployed after %.1f s%n", s.process().name(), (System.nanoTime() - begin) / 1e9);
+      out.printf(
+          Locale.ROOT,
+          "%s: deployed after %.1f s%n",
+          s.process().name(),
+          (System.nanoTime() - begin) / 1e9);
     }
   }
 
@@ -175,8 +213,13 @@ public final class TopologyCommand {
     Map<String, String> own = new LinkedHashMap<>(topology.env());
     own.putAll(p.env());
     StringBuilder line = new StringBuilder();
-    own.forEach((k, v) -> line.append(k).append('=')
-        .append(SECRET.matcher(k).matches() ? "<from " + topology.fileName() + ">" : quote(v)).append(' '));
+    own.forEach(
+        (k, v) ->
+            line.append(k)
+                .append('=')
+                .append(
+                    SECRET.matcher(k).matches() ? "<from " + topology.fileName() + ">" : quote(v))
+                .append(' '));
     out.println(p.name() + ": runs on " + p.host() + " (not started from here); there, run:");
     out.println("  " + line + "killboard " + String.join(" ", p.runArguments()));
   }
@@ -201,11 +244,22 @@ public final class TopologyCommand {
       }
       long begin = System.nanoTime();
       if (local.get().stop(p.name(), running.get())) {
-        out.printf(Locale.ROOT, "%s: stopped pid %d after %.1f s%n", p.name(), running.get().pid(), (System.nanoTime() - begin) / 1e9);
+        out.printf(
+            Locale.ROOT,
+            "%s: stopped pid %d after %.1f s%n",
+            p.name(),
+            running.get().pid(),
+            (System.nanoTime() - begin) / 1e9);
       } else {
         allStopped = false;
-        out.println(p.name() + ": pid " + running.get().pid() + " still running " + LocalProcesses.STOP_TIMEOUT.toSeconds()
-            + " s after SIGTERM; see " + local.get().log(p.name()));
+        out.println(
+            p.name()
+                + ": pid "
+                + running.get().pid()
+                + " still running "
+                + LocalProcesses.STOP_TIMEOUT.toSeconds()
+                + " s after SIGTERM; see "
+                + local.get().log(p.name()));
       }
     }
     return allStopped ? KillboardCommand.OK : KillboardCommand.FAILURE;
@@ -216,16 +270,34 @@ public final class TopologyCommand {
     if (local.isEmpty()) {
       return KillboardCommand.CONFIG_ERROR;
     }
-    out.println("topology '" + topology.name() + "' (" + topology.fileName() + "), state in " + local.get().stateDir());
+    out.println(
+        "topology '"
+            + topology.name()
+            + "' ("
+            + topology.fileName()
+            + "), state in "
+            + local.get().stateDir());
     for (TopologyProcess p : topology.processes()) {
       if (!p.isLocal()) {
-        out.printf(Locale.ROOT, "  %-24s %-10s %-8s %s on %s%n", p.name(), "-", "remote", p.verticle(), p.host());
+        out.printf(
+            Locale.ROOT,
+            "  %-24s %-10s %-8s %s on %s%n",
+            p.name(),
+            "-",
+            "remote",
+            p.verticle(),
+            p.host());
         continue;
       }
       Optional<ProcessHandle> running = local.get().running(p.name());
       int instances = local.get().instances(p.name()).orElse(p.instances());
-      out.printf(Locale.ROOT, "  %-24s %-10s %-8s %s, %d instance(s)%n", p.name(),
-          running.map(h -> "pid " + h.pid()).orElse("-"), running.isPresent() ? "running" : "stopped", p.verticle(),
+      out.printf(
+          Locale.ROOT,
+          "  %-24s %-10s %-8s %s, %d instance(s)%n",
+          p.name(),
+          running.map(h -> "pid " + h.pid()).orElse("-"),
+          running.isPresent() ? "running" : "stopped",
+          p.verticle(),
           instances);
     }
     return KillboardCommand.OK;
@@ -234,7 +306,8 @@ public final class TopologyCommand {
   private int scale(Topology topology, String name, String count) throws InterruptedException {
     Optional<TopologyProcess> process = topology.process(name);
     if (process.isEmpty()) {
-      err.println("killboard topology scale: " + topology.fileName() + " has no process '" + name + "'");
+      err.println(
+          "killboard topology scale: " + topology.fileName() + " has no process '" + name + "'");
       return KillboardCommand.USAGE;
     }
     int n;
@@ -244,11 +317,19 @@ public final class TopologyCommand {
       n = 0;
     }
     if (n < 1) {
-      err.println("killboard topology scale: the instance count must be a whole number of at least 1, not '" + count + "'");
+      err.println(
+          "killboard topology scale: the instance count must be a whole number of at least 1, not '"
+              + count
+              + "'");
       return KillboardCommand.USAGE;
     }
     if (!process.get().isLocal()) {
-      err.println("killboard topology scale: process '" + name + "' runs on " + process.get().host() + "; scale it there");
+      err.println(
+          "killboard topology scale: process '"
+              + name
+              + "' runs on "
+              + process.get().host()
+              + "; scale it there");
       return KillboardCommand.USAGE;
     }
     Topology scaled = topology.withInstances(name, n);
@@ -265,11 +346,22 @@ public final class TopologyCommand {
     if (running.isPresent()) {
       long begin = System.nanoTime();
       if (!local.get().stop(name, running.get())) {
-        err.println("killboard topology scale: '" + name + "' (pid " + running.get().pid() + ") did not stop within "
-            + LocalProcesses.STOP_TIMEOUT.toSeconds() + " s after SIGTERM; not restarted");
+        err.println(
+            "killboard topology scale: '"
+                + name
+                + "' (pid "
+                + running.get().pid()
+                + ") did not stop within "
+                + LocalProcesses.STOP_TIMEOUT.toSeconds()
+                + " s after SIGTERM; not restarted");
         return KillboardCommand.FAILURE;
       }
-      out.printf(Locale.ROOT, "%s: stopped pid %d after %.1f s%n", name, running.get().pid(), (System.nanoTime() - begin) / 1e9);
+      out.printf(
+          Locale.ROOT,
+          "%s: stopped pid %d after %.1f s%n",
+          name,
+          running.get().pid(),
+          (System.nanoTime() - begin) / 1e9);
     }
     try {
       startAndAwait(scaled, local.get(), List.of(scaled.process(name).orElseThrow()), timeout);
@@ -277,19 +369,26 @@ public final class TopologyCommand {
       err.println("killboard topology scale: " + e.getMessage());
       return KillboardCommand.FAILURE;
     }
-    out.println(name + ": now " + n + " instance(s) (until the next `up`, which starts what the file says)");
+    out.println(
+        name
+            + ": now "
+            + n
+            + " instance(s) (until the next `up`, which starts what the file says)");
     return KillboardCommand.OK;
   }
 
   private Optional<LocalProcesses> processes(Topology topology) {
     String dir = env.get(STATE_DIR);
-    Path state = dir == null || dir.isBlank() ? Path.of(".killboard", topology.name()) : Path.of(dir);
+    Path state =
+        dir == null || dir.isBlank() ? Path.of(".killboard", topology.name()) : Path.of(dir);
     String home = System.getProperty("killboard.home");
     if (home == null) {
-      err.println("killboard topology: run it through bin/killboard (the system property killboard.home is not set)");
+      err.println(
+          "killboard topology: run it through bin/killboard (the system property killboard.home is not set)");
       return Optional.empty();
     }
-    return Optional.of(new LocalProcesses(state.toAbsolutePath(), Path.of(home, "bin", "killboard")));
+    return Optional.of(
+        new LocalProcesses(state.toAbsolutePath(), Path.of(home, "bin", "killboard")));
   }
 
   private Duration startTimeout() {
@@ -305,8 +404,14 @@ public final class TopologyCommand {
     } catch (NumberFormatException e) {
       // reported below
     }
-    err.println("killboard topology: configuration error: " + START_SECONDS + "='" + raw
-        + "' must be a whole number of seconds, at least 1 (default " + DEFAULT_START_SECONDS + ")");
+    err.println(
+        "killboard topology: configuration error: "
+            + START_SECONDS
+            + "='"
+            + raw
+            + "' must be a whole number of seconds, at least 1 (default "
+            + DEFAULT_START_SECONDS
+            + ")");
     return null;
   }
 

@@ -2,7 +2,10 @@ package dev.killboard.cli.topology;
 
 import java.util.List;
 
-/** A topology file that cannot be read or does not describe a topology; names the file and every problem found. */
+/**
+ * A topology file that cannot be read or does not describe a topology; names the file and every
+ * problem found.
+ */
 public final class TopologyException extends RuntimeException {
   private final List<String> problems;
 

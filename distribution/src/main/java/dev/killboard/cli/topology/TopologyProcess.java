@@ -7,13 +7,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One process of a topology: the verticle it runs ({@code api}, {@code worker:<name>} or a class), its number of
- * verticle instances ({@code -instances}), its own environment and its host (empty or {@code localhost}: this host).
+ * One process of a topology: the verticle it runs ({@code api}, {@code worker:<name>} or a class),
+ * its number of verticle instances ({@code -instances}), its own environment and its host (empty or
+ * {@code localhost}: this host).
  */
-public record TopologyProcess(String name, String verticle, int instances, Map<String, String> env, String host) {
+public record TopologyProcess(
+    String name, String verticle, int instances, Map<String, String> env, String host) {
 
   /** The verticle of the GraphQL API. */
   public static final String API = "api";
+
   /** The prefix of worker verticles, {@code worker:<name>}. */
   public static final String WORKER_PREFIX = "worker:";
 

@@ -12,8 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Micrometer meters of the budget: per pool total / idle / in use / waiting; per class the permits this member holds and
- * those available cluster-wide (read off the event loop every few seconds, since reading the semaphore blocks).
+ * Micrometer meters of the budget: per pool total / idle / in use / waiting; per class the permits
+ * this member holds and those available cluster-wide (read off the event loop every few seconds,
+ * since reading the semaphore blocks).
  */
 public final class BudgetMeters {
   private final ConnectionBudget budget;
@@ -24,7 +25,10 @@ public final class BudgetMeters {
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
   private final long timerId;
 
-  public BudgetMeters(ConnectionBudget budget, ClassSemaphores semaphores, io.vertx.core.internal.ContextInternal home) {
+  public BudgetMeters(
+      ConnectionBudget budget,
+      ClassSemaphores semaphores,
+      io.vertx.core.internal.ContextInternal home) {
     this.budget = budget;
     this.semaphores = semaphores;
     semaphores.sizes().keySet().forEach(c -> available.put(c, new AtomicInteger(-1)));
@@ -38,14 +42,21 @@ public final class BudgetMeters {
 
   public void bindTo(MeterRegistry registry) {
     registries.add(registry);
-    available.forEach((cls, value) -> {
-      Gauge.builder("killboard.budget.permits.available", value, AtomicInteger::get)
-          .description("Permits of the class not held by anyone in the cluster").tags("class", cls).register(registry);
-      Gauge.builder("killboard.budget.permits.held", budget, b -> b.heldByThisMember(cls))
-          .description("Permits of the class held by this member").tags("class", cls).register(registry);
-      Gauge.builder("killboard.budget.permits.size", semaphores.sizes(), s -> s.get(cls))
-          .description("Permits of the class in the whole cluster").tags("class", cls).register(registry);
-    });
+    available.forEach(
+        (cls, value) -> {
+          Gauge.builder("killboard.budget.permits.available", value, AtomicInteger::get)
+              .description("Permits of the class not held by anyone in the cluster")
+              .tags("class", cls)
+              .register(registry);
+          Gauge.builder("killboard.budget.permits.held", budget, b -> b.heldByThisMember(cls))
+              .description("Permits of the class held by this member")
+              .tags("class", cls)
+              .register(registry);
+          Gauge.builder("killboard.budget.permits.size", semaphores.sizes(), s -> s.get(cls))
+              .description("Permits of the class in the whole cluster")
+              .tags("class", cls)
+              .register(registry);
+        });
     pools.values().forEach(a -> register(registry, a));
   }
 
@@ -65,13 +76,34 @@ public final class BudgetMeters {
   }
 
   private void register(MeterRegistry registry, PoolAccount a) {
-    Tags tags = Tags.of("pool", a.poolId(), "owner", a.owner(), "profile", a.profile().label(), "class", a.profile().budgetClass());
+    Tags tags =
+        Tags.of(
+            "pool",
+            a.poolId(),
+            "owner",
+            a.owner(),
+            "profile",
+            a.profile().label(),
+            "class",
+            a.profile().budgetClass());
     List<Meter> meters = poolMeters.computeIfAbsent(a.poolId(), k -> new CopyOnWriteArrayList<>());
-    meters.add(Gauge.builder("killboard.pool.connections", a, x -> x.stats().total()).tags(tags.and("state", "total")).register(registry));
-    meters.add(Gauge.builder("killboard.pool.connections", a, x -> x.stats().idle()).tags(tags.and("state", "idle")).register(registry));
-    meters.add(Gauge.builder("killboard.pool.connections", a, x -> x.stats().inUse()).tags(tags.and("state", "in_use")).register(registry));
-    meters.add(Gauge.builder("killboard.pool.waiting", a, x -> x.stats().waiting())
-        .description("Requests waiting for a connection").tags(tags).register(registry));
+    meters.add(
+        Gauge.builder("killboard.pool.connections", a, x -> x.stats().total())
+            .tags(tags.and("state", "total"))
+            .register(registry));
+    meters.add(
+        Gauge.builder("killboard.pool.connections", a, x -> x.stats().idle())
+            .tags(tags.and("state", "idle"))
+            .register(registry));
+    meters.add(
+        Gauge.builder("killboard.pool.connections", a, x -> x.stats().inUse())
+            .tags(tags.and("state", "in_use"))
+            .register(registry));
+    meters.add(
+        Gauge.builder("killboard.pool.waiting", a, x -> x.stats().waiting())
+            .description("Requests waiting for a connection")
+            .tags(tags)
+            .register(registry));
   }
 
   public void close() {

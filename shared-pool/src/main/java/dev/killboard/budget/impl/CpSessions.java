@@ -9,12 +9,14 @@ import com.hazelcast.cp.internal.session.SessionAwareProxy;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 
 /**
- * This member's own view of its CP sessions: which session a semaphore call of this member runs under right now.
+ * This member's own view of its CP sessions: which session a semaphore call of this member runs
+ * under right now.
  *
  * <p>The only class that reads Hazelcast internals ({@code ProxySessionManagerService}), pinned by
- * {@code CpSessionsContractTest}. A permit belongs to the session that acquired it; Hazelcast's {@code release()}
- * uses whatever session is current, so the budget compares the two before it releases: a permit whose session is
- * no longer current was taken back by the CP group with that session and must never be released again.
+ * {@code CpSessionsContractTest}. A permit belongs to the session that acquired it; Hazelcast's
+ * {@code release()} uses whatever session is current, so the budget compares the two before it
+ * releases: a permit whose session is no longer current was taken back by the CP group with that
+ * session and must never be released again.
  */
 public final class CpSessions {
   /** Hazelcast's "no session" id. */
@@ -29,10 +31,16 @@ public final class CpSessions {
   /** The session view of a member instance (as returned by Vert.x's Hazelcast cluster manager). */
   public static CpSessions of(HazelcastInstance hz) {
     if (!(hz instanceof HazelcastInstanceProxy proxy)) {
-      throw new IllegalStateException("The connection budget needs a Hazelcast member instance, not "
-          + hz.getClass().getName());
+      throw new IllegalStateException(
+          "The connection budget needs a Hazelcast member instance, not "
+              + hz.getClass().getName());
     }
-    return new CpSessions(proxy.getOriginal().node.getNodeEngine().getService(ProxySessionManagerService.SERVICE_NAME));
+    return new CpSessions(
+        proxy
+            .getOriginal()
+            .node
+            .getNodeEngine()
+            .getService(ProxySessionManagerService.SERVICE_NAME));
   }
 
   /** The session this member's calls on {@code semaphore} run under now, or {@link #NO_SESSION}. */
@@ -41,9 +49,10 @@ public final class CpSessions {
   }
 
   /**
-   * Hazelcast's {@code release()} lowers the session's local use count even when the release did not reach the CP
-   * group (a timeout, a leader election). The permit is still held there, so the count is put back: while it is
-   * above zero the session keeps heart-beating and the CP group keeps the permit ours until it is released.
+   * Hazelcast's {@code release()} lowers the session's local use count even when the release did
+   * not reach the CP group (a timeout, a leader election). The permit is still held there, so the
+   * count is put back: while it is above zero the session keeps heart-beating and the CP group
+   * keeps the permit ours until it is released.
    */
   public void restoreUseAfterFailedRelease(ISemaphore semaphore, long session) {
     RaftGroupId group = group(semaphore);
@@ -52,7 +61,10 @@ public final class CpSessions {
     }
   }
 
-  /** How many permits and other session-bound holds this member counts on its current session of the group. */
+  /**
+   * How many permits and other session-bound holds this member counts on its current session of the
+   * group.
+   */
   public long localUseCount(ISemaphore semaphore) {
     RaftGroupId group = group(semaphore);
     return manager.getSessionAcquireCount(group, manager.getSession(group));
@@ -60,8 +72,9 @@ public final class CpSessions {
 
   private static RaftGroupId group(ISemaphore semaphore) {
     if (!(semaphore instanceof SessionAwareProxy proxy)) {
-      throw new IllegalStateException("The budget semaphores must be session-aware (JDK compatibility off), not "
-          + semaphore.getClass().getName());
+      throw new IllegalStateException(
+          "The budget semaphores must be session-aware (JDK compatibility off), not "
+              + semaphore.getClass().getName());
     }
     return proxy.getGroupId();
   }

@@ -4,15 +4,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One permit held for one physical connection. It is given back exactly once: when the socket closes, when the
- * connect fails, or never, if the member's CP session expired and the CP group already took it back (forfeit).
+ * One permit held for one physical connection. It is given back exactly once: when the socket
+ * closes, when the connect fails, or never, if the member's CP session expired and the CP group
+ * already took it back (forfeit).
  */
 public final class PermitLease {
   private final String budgetClass;
   private final long id;
   private final long session;
   private final AtomicBoolean settled = new AtomicBoolean();
-  private volatile Runnable closer = () -> { };
+  private volatile Runnable closer = () -> {};
   private volatile int backendPid = -1;
 
   PermitLease(String budgetClass, long id, long session) {
@@ -21,7 +22,10 @@ public final class PermitLease {
     this.session = session;
   }
 
-  /** The CP session that acquired the permit: the permit is ours exactly as long as that session lives. */
+  /**
+   * The CP session that acquired the permit: the permit is ours exactly as long as that session
+   * lives.
+   */
   long session() {
     return session;
   }
@@ -52,7 +56,10 @@ public final class PermitLease {
     return false;
   }
 
-  /** The permit is gone already (session expired): never give it back, and close the connection it covered. */
+  /**
+   * The permit is gone already (session expired): never give it back, and close the connection it
+   * covered.
+   */
   boolean forfeit() {
     boolean mine = settled.compareAndSet(false, true);
     closer.run();

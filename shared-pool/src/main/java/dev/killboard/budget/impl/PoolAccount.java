@@ -18,19 +18,33 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The permits of one pool: takes them for physical connects, gives them back on close, keeps the books and the log. */
+/**
+ * The permits of one pool: takes them for physical connects, gives them back on close, keeps the
+ * books and the log.
+ */
 public final class PoolAccount implements PermitGate {
   private static final Logger LOG = LoggerFactory.getLogger(PoolAccount.class);
-  /** The pool event log operators read: one logger for every pool's configured / opened / closed lines. */
+
+  /**
+   * The pool event log operators read: one logger for every pool's configured / opened / closed
+   * lines.
+   */
   public static final Logger EVENTS = LoggerFactory.getLogger("dev.killboard.budget.PoolEvents");
+
   private static final AtomicLong LEASE_IDS = new AtomicLong();
   private static final long FIRST_RETRY_MS = 250;
   private static final long MAX_RETRY_MS = 5_000;
-  /** An acquisition without a permit after this long is recorded as waiting (most get theirs at once). */
-  static final long WAIT_REPORT_MS = 200;
+
   /**
-   * Attempts this close together count as one wait: a worker whose acquisition timed out in a shortage tries again
-   * soon, and the status should say since when its pool has been waiting, not since its latest attempt.
+   * An acquisition without a permit after this long is recorded as waiting (most get theirs at
+   * once).
+   */
+  static final long WAIT_REPORT_MS = 200;
+
+  /**
+   * Attempts this close together count as one wait: a worker whose acquisition timed out in a
+   * shortage tries again soon, and the status should say since when its pool has been waiting, not
+   * since its latest attempt.
    */
   static final long WAIT_JOIN_MS = 5_000;
 
@@ -45,14 +59,22 @@ public final class PoolAccount implements PermitGate {
   private final AtomicInteger held = new AtomicInteger();
   private final List<Promise<Void>> drainWaiters = new CopyOnWriteArrayList<>();
   private final Set<PermitLease> returning = ConcurrentHashMap.newKeySet();
+
   /** Permits granted and neither given back nor forfeited: connecting, open, or closing. */
   private final Set<PermitLease> granted = ConcurrentHashMap.newKeySet();
+
   private final AtomicInteger acquiring = new AtomicInteger();
-  // Guarded by this: when the current wait for a permit began (0: none) and when the latest attempt of it gave up.
+  // Guarded by this: when the current wait for a permit began (0: none) and when the latest attempt
+  // of it gave up.
   private long waitingSince;
   private long waitGaveUpAt;
 
-  public PoolAccount(String poolId, String owner, PoolProfile profile, ClassSemaphores semaphores, HolderRegistry registry,
+  public PoolAccount(
+      String poolId,
+      String owner,
+      PoolProfile profile,
+      ClassSemaphores semaphores,
+      HolderRegistry registry,
       SessionFence fence) {
     this.poolId = poolId;
     this.owner = owner;
@@ -65,39 +87,57 @@ public final class PoolAccount implements PermitGate {
   @Override
   public Future<PermitLease> acquire() {
     String cls = profile.budgetClass();
-    return fence.beforeAcquire()
-        .compose(v -> {
-          startWaiting();
-          return semaphores.tryAcquire(cls, profile.connectionTimeout()).transform(ar -> {
-            PermitLease lease = null;
-            if (ar.succeeded() && ar.result() != CpSessions.NO_SESSION) {
-              lease = new PermitLease(cls, LEASE_IDS.incrementAndGet(), ar.result());
-              granted.add(lease);
-              held.incrementAndGet();
-            }
-            acquiring.decrementAndGet();
-            endWaiting(lease != null);
-            publishHeld(held.get());
-            return ar.failed() ? Future.<PermitLease>failedFuture(ar.cause()) : Future.succeededFuture(lease);
-          });
-        })
+    return fence
+        .beforeAcquire()
+        .compose(
+            v -> {
+              startWaiting();
+              return semaphores
+                  .tryAcquire(cls, profile.connectionTimeout())
+                  .transform(
+                      ar -> {
+                        PermitLease lease = null;
+                        if (ar.succeeded() && ar.result() != CpSessions.NO_SESSION) {
+                          lease = new PermitLease(cls, LEASE_IDS.incrementAndGet(), ar.result());
+                          granted.add(lease);
+                          held.incrementAndGet();
+                        }
+                        acquiring.decrementAndGet();
+                        endWaiting(lease != null);
+                        publishHeld(held.get());
+                        return ar.failed()
+                            ? Future.<PermitLease>failedFuture(ar.cause())
+                            : Future.succeededFuture(lease);
+                      });
+            })
         .compose(lease -> lease != null ? Future.succeededFuture(lease) : exhausted());
   }
 
-  /** An acquisition begins; if it is still without a permit shortly, the cluster-wide record says this pool waits. */
+  /**
+   * An acquisition begins; if it is still without a permit shortly, the cluster-wide record says
+   * this pool waits.
+   */
   private synchronized void startWaiting() {
     long now = System.currentTimeMillis();
-    if (acquiring.incrementAndGet() == 1 && (waitingSince == 0 || now - waitGaveUpAt > WAIT_JOIN_MS)) {
+    if (acquiring.incrementAndGet() == 1
+        && (waitingSince == 0 || now - waitGaveUpAt > WAIT_JOIN_MS)) {
       waitingSince = now;
     }
-    semaphores.vertx().setTimer(WAIT_REPORT_MS, id -> {
-      if (acquiring.get() > 0) {
-        publishHeld(held.get());
-      }
-    });
+    semaphores
+        .vertx()
+        .setTimer(
+            WAIT_REPORT_MS,
+            id -> {
+              if (acquiring.get() > 0) {
+                publishHeld(held.get());
+              }
+            });
   }
 
-  /** An acquisition ended: with a permit the wait is over once none is left; without, the next attempt continues it. */
+  /**
+   * An acquisition ended: with a permit the wait is over once none is left; without, the next
+   * attempt continues it.
+   */
   private synchronized void endWaiting(boolean granted) {
     if (acquiring.get() == 0) {
       if (granted) {
@@ -111,31 +151,57 @@ public final class PoolAccount implements PermitGate {
   private Future<PermitLease> exhausted() {
     String cls = profile.budgetClass();
     int size = semaphores.sizes().get(cls);
-    // The true numbers: in use is what the semaphore says, holders what the pools of live members recorded.
-    return semaphores.blocking(() -> new Shortage(semaphores.semaphore(cls).availablePermits(), registry.holders(cls)))
+    // The true numbers: in use is what the semaphore says, holders what the pools of live members
+    // recorded.
+    return semaphores
+        .blocking(
+            () -> new Shortage(semaphores.semaphore(cls).availablePermits(), registry.holders(cls)))
         .recover(err -> Future.succeededFuture(new Shortage(-1, null)))
-        .compose(shortage -> Future.failedFuture(new BudgetExhaustedException(cls, shortage.describe(this, cls, size))));
+        .compose(
+            shortage ->
+                Future.failedFuture(
+                    new BudgetExhaustedException(cls, shortage.describe(this, cls, size))));
   }
 
   /** What the cluster looked like when no permit came free: for a message with true numbers. */
   private record Shortage(int available, List<PermitHolder> holders) {
     String describe(PoolAccount account, String cls, int size) {
-      String inUse = available < 0 ? "the permits in use could not be read (CP group unreachable)"
-          : (size - available) + " of " + size + " permits in use";
+      String inUse =
+          available < 0
+              ? "the permits in use could not be read (CP group unreachable)"
+              : (size - available) + " of " + size + " permits in use";
       String who;
       if (holders == null) {
         who = "holders could not be read";
       } else {
         int attributed = holders.stream().mapToInt(PermitHolder::held).sum();
-        who = holders.isEmpty() ? "no live pool" : holders.stream().map(PermitHolder::toString).collect(Collectors.joining("; "));
+        who =
+            holders.isEmpty()
+                ? "no live pool"
+                : holders.stream().map(PermitHolder::toString).collect(Collectors.joining("; "));
         if (available >= 0 && attributed != size - available) {
-          who += " (" + attributed + " attributed to live pools: the rest are being acquired or returned, or belong to a"
-              + " member whose CP session has not expired yet)";
+          who +=
+              " ("
+                  + attributed
+                  + " attributed to live pools: the rest are being acquired or returned, or belong to a"
+                  + " member whose CP session has not expired yet)";
         }
       }
-      return "[" + account.profile.label() + "] No permit of budget class '" + cls + "' came free within "
-          + account.profile.connectionTimeout().toSeconds() + "s for pool " + account.poolId + " (" + account.owner + "): "
-          + inUse + ", held by " + who + ". The request was not started and can be retried; to allow more connections raise"
+      return "["
+          + account.profile.label()
+          + "] No permit of budget class '"
+          + cls
+          + "' came free within "
+          + account.profile.connectionTimeout().toSeconds()
+          + "s for pool "
+          + account.poolId
+          + " ("
+          + account.owner
+          + "): "
+          + inUse
+          + ", held by "
+          + who
+          + ". The request was not started and can be retried; to allow more connections raise"
           + " the class in KILLBOARD_BUDGET_CLASSES (within the server's slots) or run fewer worker instances.";
     }
   }
@@ -144,7 +210,8 @@ public final class PoolAccount implements PermitGate {
   public void opened(PermitLease lease, int backendPid) {
     open.add(lease);
     if (fence.isGone(lease.session())) {
-      // Granted under a CP session that has ended since: the permit is gone, so the connection must go too.
+      // Granted under a CP session that has ended since: the permit is gone, so the connection must
+      // go too.
       if (lease.forfeit()) {
         granted.remove(lease);
         publishHeld(held.decrementAndGet());
@@ -152,49 +219,75 @@ public final class PoolAccount implements PermitGate {
       return;
     }
     publishHeld(held.get()); // its backend pid, for the session guard
-    // A new connection goes straight to the request that caused it: report the counts as of that hand-off.
+    // A new connection goes straight to the request that caused it: report the counts as of that
+    // hand-off.
     PoolStats stats = stats().handedToWaiter();
-    EVENTS.info("[{}] Pool connection opened - Total: {}, Idle: {}, Waiting: {}", profile.label(), stats.total(), stats.idle(),
+    EVENTS.info(
+        "[{}] Pool connection opened - Total: {}, Idle: {}, Waiting: {}",
+        profile.label(),
+        stats.total(),
+        stats.idle(),
         stats.waiting());
   }
 
   @Override
   public void closed(PermitLease lease) {
     boolean wasOpen = open.remove(lease);
-    // The permit counts as held until the semaphore has it back: drained() (and so pool close and undeploy)
+    // The permit counts as held until the semaphore has it back: drained() (and so pool close and
+    // undeploy)
     // completes only then, never while the release is still on its way.
-    lease.settle(l -> {
-      returning.add(l);
-      giveBack(l, FIRST_RETRY_MS);
-    });
+    lease.settle(
+        l -> {
+          returning.add(l);
+          giveBack(l, FIRST_RETRY_MS);
+        });
     if (wasOpen) {
       PoolStats stats = stats();
-      EVENTS.info("[{}] Pool connection closed - Total: {}, Idle: {}, Waiting: {}", profile.label(), stats.total(), stats.idle(),
+      EVENTS.info(
+          "[{}] Pool connection closed - Total: {}, Idle: {}, Waiting: {}",
+          profile.label(),
+          stats.total(),
+          stats.idle(),
           stats.waiting());
     }
   }
 
-  /** Releases the permit; while the CP group cannot be reached it keeps it (still held) and tries again. */
+  /**
+   * Releases the permit; while the CP group cannot be reached it keeps it (still held) and tries
+   * again.
+   */
   private void giveBack(PermitLease lease, long retryMs) {
-    semaphores.release(lease.budgetClass(), lease.session()).onComplete(ar -> {
-      if (ar.succeeded() && ar.result() == ClassSemaphores.Returned.SESSION_GONE) {
-        LOG.info("[{}] The permit of a closed connection belonged to CP session {}, which has ended: the CP group took it"
-            + " back with the session, so it is not released again", profile.label(), lease.session());
-      }
-      if (ar.succeeded() || ar.cause().getCause() instanceof RejectedExecutionException) {
-        // Released, taken back with its session already, or the budget is closed (the member's session ends with it).
-        returned(lease);
-        return;
-      }
-      if (!returning.contains(lease)) {
-        return; // given up by abandonReturns()
-      }
-      if (retryMs == FIRST_RETRY_MS) {
-        LOG.warn("[{}] Permit release did not reach the CP group ({}); the permit stays counted as held and the release is"
-            + " tried again", profile.label(), ar.cause().toString());
-      }
-      semaphores.vertx().setTimer(retryMs, id -> giveBack(lease, Math.min(retryMs * 2, MAX_RETRY_MS)));
-    });
+    semaphores
+        .release(lease.budgetClass(), lease.session())
+        .onComplete(
+            ar -> {
+              if (ar.succeeded() && ar.result() == ClassSemaphores.Returned.SESSION_GONE) {
+                LOG.info(
+                    "[{}] The permit of a closed connection belonged to CP session {}, which has ended: the CP group took it"
+                        + " back with the session, so it is not released again",
+                    profile.label(),
+                    lease.session());
+              }
+              if (ar.succeeded() || ar.cause().getCause() instanceof RejectedExecutionException) {
+                // Released, taken back with its session already, or the budget is closed (the
+                // member's session ends with it).
+                returned(lease);
+                return;
+              }
+              if (!returning.contains(lease)) {
+                return; // given up by abandonReturns()
+              }
+              if (retryMs == FIRST_RETRY_MS) {
+                LOG.warn(
+                    "[{}] Permit release did not reach the CP group ({}); the permit stays counted as held and the release is"
+                        + " tried again",
+                    profile.label(),
+                    ar.cause().toString());
+              }
+              semaphores
+                  .vertx()
+                  .setTimer(retryMs, id -> giveBack(lease, Math.min(retryMs * 2, MAX_RETRY_MS)));
+            });
   }
 
   private void returned(PermitLease lease) {
@@ -205,8 +298,9 @@ public final class PoolAccount implements PermitGate {
   }
 
   /**
-   * Stops trying to give back permits whose release cannot reach the CP group (shutdown without a CP majority): the
-   * member's session expires after it has left and the CP group takes them back then. Returns how many.
+   * Stops trying to give back permits whose release cannot reach the CP group (shutdown without a
+   * CP majority): the member's session expires after it has left and the CP group takes them back
+   * then. Returns how many.
    */
   public int abandonReturns() {
     int n = 0;
@@ -220,7 +314,10 @@ public final class PoolAccount implements PermitGate {
     return n;
   }
 
-  /** Closes the connections of permits the CP group took back (their session ended); never releases them. */
+  /**
+   * Closes the connections of permits the CP group took back (their session ended); never releases
+   * them.
+   */
   int forfeit(Predicate<PermitLease> lost) {
     int count = 0;
     for (PermitLease lease : Set.copyOf(open)) {
@@ -242,7 +339,10 @@ public final class PoolAccount implements PermitGate {
     }
   }
 
-  /** Permits granted under {@code session} that the CP group still counts for us (not yet given back). */
+  /**
+   * Permits granted under {@code session} that the CP group still counts for us (not yet given
+   * back).
+   */
   long heldUnder(long session) {
     return granted.stream().filter(l -> l.session() == session).count();
   }
@@ -263,19 +363,37 @@ public final class PoolAccount implements PermitGate {
   }
 
   private synchronized void publishHeld(int now) {
-    List<Integer> backends = open.stream().filter(l -> !l.settled() && l.backendPid() > 0).map(PermitLease::backendPid)
-        .sorted().toList();
-    // Acquisitions count as waiting once the wait has lasted WAIT_REPORT_MS: most permits come at once.
+    List<Integer> backends =
+        open.stream()
+            .filter(l -> !l.settled() && l.backendPid() > 0)
+            .map(PermitLease::backendPid)
+            .sorted()
+            .toList();
+    // Acquisitions count as waiting once the wait has lasted WAIT_REPORT_MS: most permits come at
+    // once.
     int waiting = acquiring.get();
-    boolean waits = waiting > 0 && waitingSince > 0 && System.currentTimeMillis() - waitingSince >= WAIT_REPORT_MS;
-    registry.record(poolId, owner, profile.budgetClass(), now, backends, waits ? waiting : 0, waits ? waitingSince : 0);
+    boolean waits =
+        waiting > 0
+            && waitingSince > 0
+            && System.currentTimeMillis() - waitingSince >= WAIT_REPORT_MS;
+    registry.record(
+        poolId,
+        owner,
+        profile.budgetClass(),
+        now,
+        backends,
+        waits ? waiting : 0,
+        waits ? waitingSince : 0);
     if (now == 0 && !drainWaiters.isEmpty()) {
       drainWaiters.forEach(Promise::tryComplete);
       drainWaiters.clear();
     }
   }
 
-  /** Completes once this pool holds no permit (after its connections closed and their permits were given back). */
+  /**
+   * Completes once this pool holds no permit (after its connections closed and their permits were
+   * given back).
+   */
   public synchronized Future<Void> drained() {
     if (held.get() == 0) {
       return Future.succeededFuture();

@@ -21,15 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guards against a member whose CP session ended while it held connections (long GC pause, partition): the CP group
- * took that session's permits back and may have granted them to others, so the connections they covered are closed
- * before the member takes permits again.
+ * Guards against a member whose CP session ended while it held connections (long GC pause,
+ * partition): the CP group took that session's permits back and may have granted them to others, so
+ * the connections they covered are closed before the member takes permits again.
  *
- * <p>Every permit remembers the session that acquired it. A session counts as gone only on proof: Hazelcast replaced
- * it on this member (it does so only after the CP group answered "session expired"), or a linearizable listing of the
- * CP group's sessions no longer holds it (session ids are never reused). A changed session is no proof — an idle
- * member's session is retired and a new one begins whenever its permit count falls to zero — so permits of a live
- * session are never forfeited, and a permit of a gone session is never released.
+ * <p>Every permit remembers the session that acquired it. A session counts as gone only on proof:
+ * Hazelcast replaced it on this member (it does so only after the CP group answered "session
+ * expired"), or a linearizable listing of the CP group's sessions no longer holds it (session ids
+ * are never reused). A changed session is no proof — an idle member's session is retired and a new
+ * one begins whenever its permit count falls to zero — so permits of a live session are never
+ * forfeited, and a permit of a gone session is never released.
  */
 public final class SessionFence {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFence.class);
@@ -45,12 +46,18 @@ public final class SessionFence {
   private Future<Void> lastCheck = Future.succeededFuture();
   private volatile long lastCheckedAt;
 
-  public SessionFence(Vertx vertx, ContextInternal home, HazelcastInstance hz, ClassSemaphores semaphores, long checkEveryMillis) {
+  public SessionFence(
+      Vertx vertx,
+      ContextInternal home,
+      HazelcastInstance hz,
+      ClassSemaphores semaphores,
+      long checkEveryMillis) {
     this.vertx = vertx;
     this.hz = hz;
     this.semaphores = semaphores;
     this.checkEveryMillis = checkEveryMillis;
-    // In unsafe mode (no CP members) Hazelcast offers no session listing; Hazelcast's own replacement is the signal.
+    // In unsafe mode (no CP members) Hazelcast offers no session listing; Hazelcast's own
+    // replacement is the signal.
     this.sessionsListable = hz.getConfig().getCPSubsystemConfig().getCPMemberCount() > 0;
     this.timerId = home.setPeriodic(checkEveryMillis, id -> checkNow());
   }
@@ -68,7 +75,10 @@ public final class SessionFence {
     return gone.contains(session);
   }
 
-  /** Completes when it is safe to take a permit: the last check is recent and any fencing it started is done. */
+  /**
+   * Completes when it is safe to take a permit: the last check is recent and any fencing it started
+   * is done.
+   */
   public Future<Void> beforeAcquire() {
     if (System.currentTimeMillis() - lastCheckedAt > checkEveryMillis) {
       return checkNow();
@@ -88,15 +98,18 @@ public final class SessionFence {
     }
     Promise<Void> done = Promise.promise();
     lastCheck = done.future();
-    semaphores.blocking(() -> judge(held)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        fence(ar.result());
-      } else {
-        LOG.debug("Could not check the CP sessions: {}", ar.cause().toString());
-      }
-      lastCheckedAt = System.currentTimeMillis();
-      done.complete();
-    });
+    semaphores
+        .blocking(() -> judge(held))
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                fence(ar.result());
+              } else {
+                LOG.debug("Could not check the CP sessions: {}", ar.cause().toString());
+              }
+              lastCheckedAt = System.currentTimeMillis();
+              done.complete();
+            });
     return lastCheck;
   }
 
@@ -112,8 +125,12 @@ public final class SessionFence {
       (current.contains(session) ? unsure : out).add(session);
     }
     if (sessionsListable && !unsure.isEmpty()) {
-      Collection<CPSession> listed = hz.getCPSubsystem().getCPSessionManagementService()
-          .getAllSessions(CPGroup.DEFAULT_GROUP_NAME).toCompletableFuture().get(checkEveryMillis * 5, TimeUnit.MILLISECONDS);
+      Collection<CPSession> listed =
+          hz.getCPSubsystem()
+              .getCPSessionManagementService()
+              .getAllSessions(CPGroup.DEFAULT_GROUP_NAME)
+              .toCompletableFuture()
+              .get(checkEveryMillis * 5, TimeUnit.MILLISECONDS);
       Set<Long> alive = listed.stream().map(CPSession::id).collect(Collectors.toSet());
       unsure.stream().filter(s -> !alive.contains(s)).forEach(out::add);
     }
@@ -121,8 +138,9 @@ public final class SessionFence {
   }
 
   /**
-   * Gives up a session that is still alive (orphans found on it): closes the connections it covers and marks it gone,
-   * so nothing granted under it is released again once the CP group has taken its permits back.
+   * Gives up a session that is still alive (orphans found on it): closes the connections it covers
+   * and marks it gone, so nothing granted under it is released again once the CP group has taken
+   * its permits back.
    */
   public synchronized void retire(long session) {
     fence(Set.of(session));
@@ -141,9 +159,12 @@ public final class SessionFence {
       }
     }
     if (!closed.isEmpty()) {
-      LOG.error("CP session(s) {} of this member ended while they held connections (GC pause or network partition?):"
-          + " the CP group took their permits back, so the connections they covered were closed ({} per class) before"
-          + " taking new permits.", lost, closed);
+      LOG.error(
+          "CP session(s) {} of this member ended while they held connections (GC pause or network partition?):"
+              + " the CP group took their permits back, so the connections they covered were closed ({} per class) before"
+              + " taking new permits.",
+          lost,
+          closed);
     }
   }
 

@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a pool's minimum of connections open: vertx-pg-client has no minimum-idle setting, so while the pool is not in
- * use this touches {@code minSize} connections more often than the idle timeout would close them.
+ * Keeps a pool's minimum of connections open: vertx-pg-client has no minimum-idle setting, so while
+ * the pool is not in use this touches {@code minSize} connections more often than the idle timeout
+ * would close them.
  */
 public final class WarmKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(WarmKeeper.class);
@@ -19,7 +20,11 @@ public final class WarmKeeper {
   private final Vertx vertx;
   private final long timerId;
 
-  public WarmKeeper(Vertx vertx, io.vertx.core.internal.ContextInternal home, Pool pool, PoolAccount account,
+  public WarmKeeper(
+      Vertx vertx,
+      io.vertx.core.internal.ContextInternal home,
+      Pool pool,
+      PoolAccount account,
       PoolProfile profile) {
     this.vertx = vertx;
     long every = Math.max(1_000, profile.idleTimeout().toMillis() / 3);
@@ -36,7 +41,9 @@ public final class WarmKeeper {
       for (int i = 0; i < profile.minSize(); i++) {
         pings.add(pool.query("SELECT 1").execute());
       }
-      Future.join(pings).onFailure(err -> LOG.debug("[{}] Keep-warm query failed: {}", profile.label(), err.toString()));
+      Future.join(pings)
+          .onFailure(
+              err -> LOG.debug("[{}] Keep-warm query failed: {}", profile.label(), err.toString()));
     }
   }
 

@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * ESI answers by URL, with their ETag and expiry: fresh entries are served without a request; stale ones are
- * revalidated with {@code If-None-Match} (a 304 renews them). Least recently used entries go first. Thread-safe.
+ * ESI answers by URL, with their ETag and expiry: fresh entries are served without a request; stale
+ * ones are revalidated with {@code If-None-Match} (a 304 renews them). Least recently used entries
+ * go first. Thread-safe.
  */
 final class EsiCache {
   /** One cached answer. */
@@ -24,12 +25,13 @@ final class EsiCache {
 
   EsiCache(int maxEntries) {
     this.maxEntries = maxEntries;
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > EsiCache.this.maxEntries;
-      }
-    };
+    this.entries =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > EsiCache.this.maxEntries;
+          }
+        };
   }
 
   synchronized Entry get(String url) {

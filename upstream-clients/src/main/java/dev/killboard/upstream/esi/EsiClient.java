@@ -30,12 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Typed ESI calls returning validated JSON. Every call passes the {@link ErrorLimitGate} (so Killboard stops before
- * ESI's error limit reaches 0, and sends nothing after a 420 until the reset), honours 429 Retry-After (short waits
- * inline, longer ones as {@link UpstreamRetryable}), serves fresh answers from an ETag/Expires cache and revalidates
- * stale ones with If-None-Match. Failures are {@link dev.killboard.upstream.UpstreamNotFound} (404),
- * {@link UpstreamRetryable} (5xx, timeouts, 420, 429), {@link dev.killboard.upstream.UpstreamMalformed} or
- * {@link dev.killboard.upstream.UpstreamRejected}.
+ * Typed ESI calls returning validated JSON. Every call passes the {@link ErrorLimitGate} (so
+ * Killboard stops before ESI's error limit reaches 0, and sends nothing after a 420 until the
+ * reset), honours 429 Retry-After (short waits inline, longer ones as {@link UpstreamRetryable}),
+ * serves fresh answers from an ETag/Expires cache and revalidates stale ones with If-None-Match.
+ * Failures are {@link dev.killboard.upstream.UpstreamNotFound} (404), {@link UpstreamRetryable}
+ * (5xx, timeouts, 420, 429), {@link dev.killboard.upstream.UpstreamMalformed} or {@link
+ * dev.killboard.upstream.UpstreamRejected}.
  */
 public final class EsiClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EsiClient.class);
@@ -51,19 +52,24 @@ public final class EsiClient implements AutoCloseable {
   private Instant rateLimitedUntil = Instant.MIN;
 
   /** One request with what is known about it. */
-  private record Call(String url, String token, boolean cacheable, EsiCache.Entry cached) {
-  }
+  private record Call(String url, String token, boolean cacheable, EsiCache.Entry cached) {}
 
   /** A usable answer: its body and X-Pages. */
-  private record Answer(Buffer body, int pages) {
-  }
+  private record Answer(Buffer body, int pages) {}
 
   /** A client with a process-local error-limit gate and the system clock. */
   public EsiClient(Vertx vertx, UpstreamSettings settings) {
-    this(vertx, settings, new LocalErrorLimitGate(Clock.systemUTC(), settings.esiErrorLimitMargin()), Clock.systemUTC());
+    this(
+        vertx,
+        settings,
+        new LocalErrorLimitGate(Clock.systemUTC(), settings.esiErrorLimitMargin()),
+        Clock.systemUTC());
   }
 
-  /** A client with a given gate (for example a cluster-wide one) and clock (cache expiry, rate-limit waits). */
+  /**
+   * A client with a given gate (for example a cluster-wide one) and clock (cache expiry, rate-limit
+   * waits).
+   */
   public EsiClient(Vertx vertx, UpstreamSettings settings, ErrorLimitGate gate, Clock clock) {
     this.vertx = vertx;
     this.settings = settings;
@@ -73,7 +79,8 @@ public final class EsiClient implements AutoCloseable {
     this.cache = new EsiCache(settings.esiCacheMaxEntries());
   }
 
-  // ---- entities --------------------------------------------------------------------------------------------------
+  // ---- entities
+  // --------------------------------------------------------------------------------------------------
 
   /** {@code /characters/{id}/}: name, corporation_id, alliance_id?, ... */
   public Future<JsonObject> character(long id) {
@@ -82,7 +89,8 @@ public final class EsiClient implements AutoCloseable {
 
   /** {@code /corporations/{id}/}: name, ticker, member_count, alliance_id?, ceo_id, ... */
   public Future<JsonObject> corporation(long id) {
-    return guarded(() -> object("/corporations/" + positive(id) + "/", true, EsiShapes::corporation));
+    return guarded(
+        () -> object("/corporations/" + positive(id) + "/", true, EsiShapes::corporation));
   }
 
   /** {@code /alliances/{id}/}: name, ticker, executor_corporation_id? (absent when closed), ... */
@@ -97,12 +105,17 @@ public final class EsiClient implements AutoCloseable {
 
   /** {@code /alliances/{id}/corporations/}: member corporation ids. */
   public Future<List<Long>> allianceCorporations(long allianceId) {
-    return guarded(() -> array("/alliances/" + positive(allianceId) + "/corporations/", (s, a) -> s.ids(a, "")));
+    return guarded(
+        () ->
+            array("/alliances/" + positive(allianceId) + "/corporations/", (s, a) -> s.ids(a, "")));
   }
 
   /** {@code /universe/types/{id}/}. */
   public Future<JsonObject> type(long id) {
-    return guarded(() -> object("/universe/types/" + positive(id) + "/", true, (s, o) -> EsiShapes.type(s, o, id)));
+    return guarded(
+        () ->
+            object(
+                "/universe/types/" + positive(id) + "/", true, (s, o) -> EsiShapes.type(s, o, id)));
   }
 
   /** One page of {@code /universe/types/} (type ids) with X-Pages. */
@@ -127,7 +140,12 @@ public final class EsiClient implements AutoCloseable {
 
   /** {@code /universe/groups/{id}/}. */
   public Future<JsonObject> group(long id) {
-    return guarded(() -> object("/universe/groups/" + positive(id) + "/", true, (s, o) -> EsiShapes.group(s, o, id)));
+    return guarded(
+        () ->
+            object(
+                "/universe/groups/" + positive(id) + "/",
+                true,
+                (s, o) -> EsiShapes.group(s, o, id)));
   }
 
   /** {@code /universe/categories/}: the id of every item category (one unpaged array). */
@@ -137,7 +155,12 @@ public final class EsiClient implements AutoCloseable {
 
   /** {@code /universe/categories/{id}/}. */
   public Future<JsonObject> category(long id) {
-    return guarded(() -> object("/universe/categories/" + positive(id) + "/", true, (s, o) -> EsiShapes.category(s, o, id)));
+    return guarded(
+        () ->
+            object(
+                "/universe/categories/" + positive(id) + "/",
+                true,
+                (s, o) -> EsiShapes.category(s, o, id)));
   }
 
   /** {@code /universe/regions/}: every region id. */
@@ -147,7 +170,12 @@ public final class EsiClient implements AutoCloseable {
 
   /** {@code /universe/regions/{id}/}. */
   public Future<JsonObject> region(long id) {
-    return guarded(() -> object("/universe/regions/" + positive(id) + "/", true, (s, o) -> EsiShapes.region(s, o, id)));
+    return guarded(
+        () ->
+            object(
+                "/universe/regions/" + positive(id) + "/",
+                true,
+                (s, o) -> EsiShapes.region(s, o, id)));
   }
 
   /** {@code /universe/constellations/}: every constellation id. */
@@ -157,7 +185,12 @@ public final class EsiClient implements AutoCloseable {
 
   /** {@code /universe/constellations/{id}/}. */
   public Future<JsonObject> constellation(long id) {
-    return guarded(() -> object("/universe/constellations/" + positive(id) + "/", true, (s, o) -> EsiShapes.constellation(s, o, id)));
+    return guarded(
+        () ->
+            object(
+                "/universe/constellations/" + positive(id) + "/",
+                true,
+                (s, o) -> EsiShapes.constellation(s, o, id)));
   }
 
   /** {@code /universe/systems/}: every solar system id. */
@@ -167,7 +200,12 @@ public final class EsiClient implements AutoCloseable {
 
   /** {@code /universe/systems/{id}/}. */
   public Future<JsonObject> system(long id) {
-    return guarded(() -> object("/universe/systems/" + positive(id) + "/", true, (s, o) -> EsiShapes.system(s, o, id)));
+    return guarded(
+        () ->
+            object(
+                "/universe/systems/" + positive(id) + "/",
+                true,
+                (s, o) -> EsiShapes.system(s, o, id)));
   }
 
   /** {@code /universe/races/}. */
@@ -180,39 +218,63 @@ public final class EsiClient implements AutoCloseable {
     return guarded(() -> array("/universe/bloodlines/", EsiShapes::bloodlines));
   }
 
-  // ---- killmails -------------------------------------------------------------------------------------------------
+  // ---- killmails
+  // -------------------------------------------------------------------------------------------------
 
   /** {@code /killmails/{id}/{hash}/}: the full killmail (not cached: each is read once). */
   public Future<JsonObject> killmail(long id, String hash) {
     if (hash == null || !HASH.matcher(hash).matches()) {
-      return Future.failedFuture(new IllegalArgumentException("a killmail hash is 40 hex characters"));
+      return Future.failedFuture(
+          new IllegalArgumentException("a killmail hash is 40 hex characters"));
     }
-    return guarded(() -> object("/killmails/" + positive(id) + "/" + hash + "/", false, (s, o) -> EsiShapes.killmail(s, o, id)));
+    return guarded(
+        () ->
+            object(
+                "/killmails/" + positive(id) + "/" + hash + "/",
+                false,
+                (s, o) -> EsiShapes.killmail(s, o, id)));
   }
 
-  /** One page of {@code /characters/{id}/killmails/recent/} read with the character's access token. */
-  public Future<EsiPage<KillmailRef>> characterRecentKillmails(long characterId, String accessToken, int page) {
-    return guarded(() -> page("/characters/" + positive(characterId) + "/killmails/recent/", page, token(accessToken),
-        EsiShapes::killmailRefs));
+  /**
+   * One page of {@code /characters/{id}/killmails/recent/} read with the character's access token.
+   */
+  public Future<EsiPage<KillmailRef>> characterRecentKillmails(
+      long characterId, String accessToken, int page) {
+    return guarded(
+        () ->
+            page(
+                "/characters/" + positive(characterId) + "/killmails/recent/",
+                page,
+                token(accessToken),
+                EsiShapes::killmailRefs));
   }
 
   /** Every page of a character's recent killmails (ESI: the last 90 days), newest first. */
-  public Future<List<KillmailRef>> allCharacterRecentKillmails(long characterId, String accessToken) {
+  public Future<List<KillmailRef>> allCharacterRecentKillmails(
+      long characterId, String accessToken) {
     return allPages(page -> characterRecentKillmails(characterId, accessToken, page));
   }
 
   /** One page of {@code /corporations/{id}/killmails/recent/} (a director's token). */
-  public Future<EsiPage<KillmailRef>> corporationRecentKillmails(long corporationId, String accessToken, int page) {
-    return guarded(() -> page("/corporations/" + positive(corporationId) + "/killmails/recent/", page, token(accessToken),
-        EsiShapes::killmailRefs));
+  public Future<EsiPage<KillmailRef>> corporationRecentKillmails(
+      long corporationId, String accessToken, int page) {
+    return guarded(
+        () ->
+            page(
+                "/corporations/" + positive(corporationId) + "/killmails/recent/",
+                page,
+                token(accessToken),
+                EsiShapes::killmailRefs));
   }
 
   /** Every page of a corporation's recent killmails. */
-  public Future<List<KillmailRef>> allCorporationRecentKillmails(long corporationId, String accessToken) {
+  public Future<List<KillmailRef>> allCorporationRecentKillmails(
+      long corporationId, String accessToken) {
     return allPages(page -> corporationRecentKillmails(corporationId, accessToken, page));
   }
 
-  // ---- state -----------------------------------------------------------------------------------------------------
+  // ---- state
+  // -----------------------------------------------------------------------------------------------------
 
   /** The error-limit gate in use. */
   public ErrorLimitGate gate() {
@@ -229,12 +291,15 @@ public final class EsiClient implements AutoCloseable {
     http.close();
   }
 
-  // ---- plumbing --------------------------------------------------------------------------------------------------
+  // ---- plumbing
+  // --------------------------------------------------------------------------------------------------
 
-  private Future<JsonObject> object(String path, boolean cacheable, BiFunction<JsonShape, JsonObject, JsonObject> check) {
+  private Future<JsonObject> object(
+      String path, boolean cacheable, BiFunction<JsonShape, JsonObject, JsonObject> check) {
     String url = settings.esiBaseUrl() + path;
     JsonShape shape = new JsonShape(UpstreamService.ESI, url);
-    return fetch(url, null, cacheable).map(answer -> check.apply(shape, shape.object(answer.body())));
+    return fetch(url, null, cacheable)
+        .map(answer -> check.apply(shape, shape.object(answer.body())));
   }
 
   private <T> Future<T> array(String path, BiFunction<JsonShape, JsonArray, T> check) {
@@ -243,32 +308,42 @@ public final class EsiClient implements AutoCloseable {
     return fetch(url, null, true).map(answer -> check.apply(shape, shape.array(answer.body())));
   }
 
-  private <T> Future<EsiPage<T>> page(String path, int page, String token,
-      BiFunction<JsonShape, JsonArray, List<T>> check) {
+  private <T> Future<EsiPage<T>> page(
+      String path, int page, String token, BiFunction<JsonShape, JsonArray, List<T>> check) {
     if (page < 1) {
       return Future.failedFuture(new IllegalArgumentException("ESI pages start at 1, got " + page));
     }
     String url = settings.esiBaseUrl() + path + "?page=" + page;
     JsonShape shape = new JsonShape(UpstreamService.ESI, url);
-    return fetch(url, token, token == null).map(answer -> new EsiPage<>(check.apply(shape, shape.array(answer.body())),
-        page, answer.pages()));
+    return fetch(url, token, token == null)
+        .map(
+            answer ->
+                new EsiPage<>(
+                    check.apply(shape, shape.array(answer.body())), page, answer.pages()));
   }
 
   private <T> Future<List<T>> allPages(IntFunction<Future<EsiPage<T>>> fetchPage) {
-    return fetchPage.apply(1).compose(first -> {
-      List<T> all = new ArrayList<>(first.items());
-      return remainingPages(fetchPage, 2, first.pages(), all).map(v -> all);
-    });
+    return fetchPage
+        .apply(1)
+        .compose(
+            first -> {
+              List<T> all = new ArrayList<>(first.items());
+              return remainingPages(fetchPage, 2, first.pages(), all).map(v -> all);
+            });
   }
 
-  private <T> Future<Void> remainingPages(IntFunction<Future<EsiPage<T>>> fetchPage, int next, int pages, List<T> all) {
+  private <T> Future<Void> remainingPages(
+      IntFunction<Future<EsiPage<T>>> fetchPage, int next, int pages, List<T> all) {
     if (next > pages) {
       return Future.succeededFuture();
     }
-    return fetchPage.apply(next).compose(p -> {
-      all.addAll(p.items());
-      return remainingPages(fetchPage, next + 1, pages, all);
-    });
+    return fetchPage
+        .apply(next)
+        .compose(
+            p -> {
+              all.addAll(p.items());
+              return remainingPages(fetchPage, next + 1, pages, all);
+            });
   }
 
   private Future<Answer> fetch(String url, String token, boolean cacheable) {
@@ -293,31 +368,54 @@ public final class EsiClient implements AutoCloseable {
     if (remaining.compareTo(settings.esiMaxInlineWait()) <= 0) {
       return delay(remaining);
     }
-    return Future.failedFuture(new UpstreamRetryable(UpstreamService.ESI, url, UpstreamRetryable.Reason.RATE_LIMITED,
-        remaining, "an earlier 429 asked to wait", null));
+    return Future.failedFuture(
+        new UpstreamRetryable(
+            UpstreamService.ESI,
+            url,
+            UpstreamRetryable.Reason.RATE_LIMITED,
+            remaining,
+            "an earlier 429 asked to wait",
+            null));
   }
 
   private Future<Answer> attempt(Call call, boolean mayWaitInline) {
-    return gate.acquire().compose(admitted -> {
-      Future<HttpResponse<Buffer>> sent;
-      try {
-        sent = request(call).send();
-      } catch (RuntimeException e) {
-        // Admitted but never sent: give the slot back, or the gate would count it in flight forever.
-        return gate.release(ErrorLimitObservation.notSent()).transform(x -> Future.failedFuture(e));
-      }
-      return sent.transform(ar -> {
-        ErrorLimitObservation seen = ar.succeeded() ? ErrorLimitObservation.of(ar.result())
-            : ErrorLimitObservation.noResponse();
-        // The gate must hear about every admitted request, whatever happened to it.
-        Future<Void> released = gate.release(seen).recover(e -> {
-          LOG.warn("ESI error-limit gate could not record an answer: {}", e.toString());
-          return Future.succeededFuture();
-        });
-        return released.compose(x -> ar.succeeded() ? answer(call, ar.result(), mayWaitInline)
-            : Future.failedFuture(UpstreamHttp.transportFailure(UpstreamService.ESI, call.url(), ar.cause())));
-      });
-    });
+    return gate.acquire()
+        .compose(
+            admitted -> {
+              Future<HttpResponse<Buffer>> sent;
+              try {
+                sent = request(call).send();
+              } catch (RuntimeException e) {
+                // Admitted but never sent: give the slot back, or the gate would count it in flight
+                // forever.
+                return gate.release(ErrorLimitObservation.notSent())
+                    .transform(x -> Future.failedFuture(e));
+              }
+              return sent.transform(
+                  ar -> {
+                    ErrorLimitObservation seen =
+                        ar.succeeded()
+                            ? ErrorLimitObservation.of(ar.result())
+                            : ErrorLimitObservation.noResponse();
+                    // The gate must hear about every admitted request, whatever happened to it.
+                    Future<Void> released =
+                        gate.release(seen)
+                            .recover(
+                                e -> {
+                                  LOG.warn(
+                                      "ESI error-limit gate could not record an answer: {}",
+                                      e.toString());
+                                  return Future.succeededFuture();
+                                });
+                    return released.compose(
+                        x ->
+                            ar.succeeded()
+                                ? answer(call, ar.result(), mayWaitInline)
+                                : Future.failedFuture(
+                                    UpstreamHttp.transportFailure(
+                                        UpstreamService.ESI, call.url(), ar.cause())));
+                  });
+            });
   }
 
   private HttpRequest<Buffer> request(Call call) {
@@ -345,19 +443,26 @@ public final class EsiClient implements AutoCloseable {
       }
       Buffer body = response.body() == null ? Buffer.buffer() : response.body();
       if (call.cacheable()) {
-        cache.put(call.url(), new EsiCache.Entry(body, response.getHeader("ETag"), expiresAt(response), pages));
+        cache.put(
+            call.url(),
+            new EsiCache.Entry(body, response.getHeader("ETag"), expiresAt(response), pages));
       }
       return Future.succeededFuture(new Answer(body, pages));
     }
     if (status == 304 && call.cached() != null) {
       cache.countRevalidation();
-      String etag = response.getHeader("ETag") != null ? response.getHeader("ETag") : call.cached().etag();
-      cache.put(call.url(), new EsiCache.Entry(call.cached().body(), etag, expiresAt(response), call.cached().pages()));
+      String etag =
+          response.getHeader("ETag") != null ? response.getHeader("ETag") : call.cached().etag();
+      cache.put(
+          call.url(),
+          new EsiCache.Entry(
+              call.cached().body(), etag, expiresAt(response), call.cached().pages()));
       return Future.succeededFuture(new Answer(call.cached().body(), call.cached().pages()));
     }
     if (status == 304) {
-      return Future.failedFuture(new JsonShape(UpstreamService.ESI, call.url())
-          .malformed("304 Not Modified, but no cached copy was revalidated"));
+      return Future.failedFuture(
+          new JsonShape(UpstreamService.ESI, call.url())
+              .malformed("304 Not Modified, but no cached copy was revalidated"));
     }
     if (status == 420) {
       LOG.warn("ESI answered 420 (error limit spent); nothing is sent until the window resets");
@@ -390,13 +495,20 @@ public final class EsiClient implements AutoCloseable {
       pages = -1;
     }
     if (pages < 1 || pages > settings.esiMaxPages()) {
-      throw new JsonShape(UpstreamService.ESI, url).malformed("X-Pages '" + (header.length() > 20 ? header.substring(0, 20)
-          : header) + "' is not a page count from 1 to " + settings.esiMaxPages());
+      throw new JsonShape(UpstreamService.ESI, url)
+          .malformed(
+              "X-Pages '"
+                  + (header.length() > 20 ? header.substring(0, 20) : header)
+                  + "' is not a page count from 1 to "
+                  + settings.esiMaxPages());
     }
     return pages;
   }
 
-  /** Expiry on our clock: ESI's Expires minus its Date, so clock skew between us and ESI does not matter. */
+  /**
+   * Expiry on our clock: ESI's Expires minus its Date, so clock skew between us and ESI does not
+   * matter.
+   */
   private Instant expiresAt(HttpResponse<Buffer> response) {
     Instant expires = httpDate(response.getHeader("Expires"));
     if (expires == null) {
@@ -442,7 +554,9 @@ public final class EsiClient implements AutoCloseable {
   }
 
   private static String token(String accessToken) {
-    if (accessToken == null || accessToken.isBlank() || accessToken.chars().anyMatch(Character::isISOControl)) {
+    if (accessToken == null
+        || accessToken.isBlank()
+        || accessToken.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("an access token is required for this ESI route");
     }
     return accessToken;

@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fields Killboard's workers rely on in each ESI answer. Optional fields are checked only for their type;
- * ids must be positive. The killmail check also serves R2Z2, whose entries embed the ESI killmail.
+ * The fields Killboard's workers rely on in each ESI answer. Optional fields are checked only for
+ * their type; ids must be positive. The killmail check also serves R2Z2, whose entries embed the
+ * ESI killmail.
  */
 public final class EsiShapes {
-  private EsiShapes() {
-  }
+  private EsiShapes() {}
 
   static JsonObject character(JsonShape s, JsonObject o) {
     s.text(o, "", "name");
@@ -138,14 +138,17 @@ public final class EsiShapes {
     List<KillmailRef> refs = new ArrayList<>(a.size());
     for (int i = 0; i < a.size(); i++) {
       JsonObject ref = s.element(a, "", i);
-      refs.add(new KillmailRef(s.id(ref, "[" + i + "]", "killmail_id"), s.hash(ref, "[" + i + "]", "killmail_hash")));
+      refs.add(
+          new KillmailRef(
+              s.id(ref, "[" + i + "]", "killmail_id"),
+              s.hash(ref, "[" + i + "]", "killmail_hash")));
     }
     return refs;
   }
 
   /**
-   * An ESI killmail whose id equals {@code expectedId}, checked by the contract's one killmail check
-   * ({@link KillmailShape}, shared with the backfill); a breach is a malformed answer.
+   * An ESI killmail whose id equals {@code expectedId}, checked by the contract's one killmail
+   * check ({@link KillmailShape}, shared with the backfill); a breach is a malformed answer.
    */
   public static JsonObject killmail(JsonShape s, JsonObject o, long expectedId) {
     try {
@@ -159,7 +162,8 @@ public final class EsiShapes {
   private static void sameId(JsonShape s, JsonObject o, String field, long expected) {
     long actual = s.id(o, "", field);
     if (actual != expected) {
-      throw s.malformed("field '" + field + "' is " + actual + " but " + expected + " was asked for");
+      throw s.malformed(
+          "field '" + field + "' is " + actual + " but " + expected + " was asked for");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.killboard.upstream.esi;
 
-/** A killmail id with its hash: enough to read the killmail from {@code /killmails/{id}/{hash}/}. */
-public record KillmailRef(long killmailId, String hash) {
-}
+/**
+ * A killmail id with its hash: enough to read the killmail from {@code /killmails/{id}/{hash}/}.
+ */
+public record KillmailRef(long killmailId, String hash) {}

@@ -15,15 +15,17 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The error-limit gate of one process. A request is admitted only while {@code remain - inFlight > margin}: even if
- * every request in flight failed, ESI's count would stay at or above the margin (>= 1), so it never reaches 0 because
- * of us. While the window's remain is unknown (start, new window) one request probes at a time. After a 420 nothing is
- * admitted until the reset ESI announced. Requests that could be admitted once in-flight ones finish wait in a queue;
- * requests that cannot be admitted before the window resets fail at once with the wait.
+ * The error-limit gate of one process. A request is admitted only while {@code remain - inFlight >
+ * margin}: even if every request in flight failed, ESI's count would stay at or above the margin
+ * (>= 1), so it never reaches 0 because of us. While the window's remain is unknown (start, new
+ * window) one request probes at a time. After a 420 nothing is admitted until the reset ESI
+ * announced. Requests that could be admitted once in-flight ones finish wait in a queue; requests
+ * that cannot be admitted before the window resets fail at once with the wait.
  */
 public final class LocalErrorLimitGate implements ErrorLimitGate {
   /** Added to ESI's reset: its seconds are rounded, and resuming a moment late costs nothing. */
   private static final Duration SLACK = Duration.ofSeconds(1);
+
   private static final Duration DEFAULT_BLOCK = Duration.ofSeconds(60);
 
   private final Clock clock;
@@ -43,10 +45,13 @@ public final class LocalErrorLimitGate implements ErrorLimitGate {
     this.margin = margin;
   }
 
-  private record Waiter(Promise<Void> promise, Context context) {
-  }
+  private record Waiter(Promise<Void> promise, Context context) {}
 
-  private enum Verdict { ADMIT, WAIT, REFUSE }
+  private enum Verdict {
+    ADMIT,
+    WAIT,
+    REFUSE
+  }
 
   @Override
   public Future<Void> acquire() {
@@ -60,7 +65,8 @@ public final class LocalErrorLimitGate implements ErrorLimitGate {
       if (verdict == Verdict.REFUSE) {
         return Future.failedFuture(refusal(now));
       }
-      // Admissible once in-flight requests finish (or queued behind earlier waiters, to keep order).
+      // Admissible once in-flight requests finish (or queued behind earlier waiters, to keep
+      // order).
       Waiter waiter = new Waiter(Promise.promise(), Vertx.currentContext());
       waiters.addLast(waiter);
       return waiter.promise().future();
@@ -85,8 +91,13 @@ public final class LocalErrorLimitGate implements ErrorLimitGate {
   public synchronized ErrorLimitSnapshot snapshot() {
     Instant now = clock.instant();
     rollWindow(now);
-    return new ErrorLimitSnapshot(remain, inFlight, windowEnd, blockedUntil != null && now.isBefore(blockedUntil)
-        ? blockedUntil : remain != null && remain <= margin ? windowEnd : null);
+    return new ErrorLimitSnapshot(
+        remain,
+        inFlight,
+        windowEnd,
+        blockedUntil != null && now.isBefore(blockedUntil)
+            ? blockedUntil
+            : remain != null && remain <= margin ? windowEnd : null);
   }
 
   private void record(Instant now, ErrorLimitObservation o) {
@@ -97,7 +108,8 @@ public final class LocalErrorLimitGate implements ErrorLimitGate {
         remain = o.remain();
         windowEnd = observedEnd;
       } else {
-        // Within a window the count only falls; answers may arrive out of order, so keep the lowest.
+        // Within a window the count only falls; answers may arrive out of order, so keep the
+        // lowest.
         remain = Math.min(remain, o.remain());
         windowEnd = observedEnd.isAfter(windowEnd) ? observedEnd : windowEnd;
       }
@@ -105,7 +117,10 @@ public final class LocalErrorLimitGate implements ErrorLimitGate {
       remain = Math.max(0, remain - 1);
     }
     if (o.status() == 420) {
-      Duration block = o.resetSeconds() != null ? Duration.ofSeconds(o.resetSeconds()).plus(SLACK) : DEFAULT_BLOCK;
+      Duration block =
+          o.resetSeconds() != null
+              ? Duration.ofSeconds(o.resetSeconds()).plus(SLACK)
+              : DEFAULT_BLOCK;
       blockedUntil = now.plus(block);
       remain = 0;
       // The 420's reset is authoritative: the window (and our block) ends there.
@@ -146,7 +161,8 @@ public final class LocalErrorLimitGate implements ErrorLimitGate {
 
   private void rollWindow(Instant now) {
     if (windowEnd != null && !now.isBefore(windowEnd)) {
-      // A new window: ESI's budget is full again, but we learn its exact value from the next answer.
+      // A new window: ESI's budget is full again, but we learn its exact value from the next
+      // answer.
       windowEnd = null;
       remain = null;
     }
@@ -158,20 +174,32 @@ public final class LocalErrorLimitGate implements ErrorLimitGate {
   private UpstreamRetryable refusal(Instant now) {
     Instant until = blockedUntil != null && now.isBefore(blockedUntil) ? blockedUntil : windowEnd;
     Duration wait = until == null ? DEFAULT_BLOCK : Duration.between(now, until);
-    String why = blockedUntil != null ? "ESI answered 420; nothing is sent until its error window resets"
-        : "only " + remain + " ESI errors left in this window (margin " + margin + "); waiting for the reset";
-    return new UpstreamRetryable(UpstreamService.ESI, "error-limit gate", UpstreamRetryable.Reason.ERROR_LIMIT_GUARD,
-        wait.isNegative() ? Duration.ZERO : wait, why, null);
+    String why =
+        blockedUntil != null
+            ? "ESI answered 420; nothing is sent until its error window resets"
+            : "only "
+                + remain
+                + " ESI errors left in this window (margin "
+                + margin
+                + "); waiting for the reset";
+    return new UpstreamRetryable(
+        UpstreamService.ESI,
+        "error-limit gate",
+        UpstreamRetryable.Reason.ERROR_LIMIT_GUARD,
+        wait.isNegative() ? Duration.ZERO : wait,
+        why,
+        null);
   }
 
   private static void complete(Waiter waiter, UpstreamRetryable failure) {
-    Runnable action = () -> {
-      if (failure == null) {
-        waiter.promise().complete();
-      } else {
-        waiter.promise().fail(failure);
-      }
-    };
+    Runnable action =
+        () -> {
+          if (failure == null) {
+            waiter.promise().complete();
+          } else {
+            waiter.promise().fail(failure);
+          }
+        };
     if (waiter.context() != null) {
       waiter.context().runOnContext(v -> action.run());
     } else {

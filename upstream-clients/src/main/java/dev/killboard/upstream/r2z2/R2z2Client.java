@@ -18,9 +18,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * zKillboard's R2Z2 live feed: {@link #currentSequence()} reads {@code sequence.json}; {@link #fetch(long)} reads
- * {@code {N}.json}, empty when N is not published yet (404). Requests are paced below the feed's ban threshold;
- * a 403 (ban) is retryable after an hour unless the feed says otherwise.
+ * zKillboard's R2Z2 live feed: {@link #currentSequence()} reads {@code sequence.json}; {@link
+ * #fetch(long)} reads {@code {N}.json}, empty when N is not published yet (404). Requests are paced
+ * below the feed's ban threshold; a 403 (ban) is retryable after an hour unless the feed says
+ * otherwise.
  */
 public final class R2z2Client implements AutoCloseable {
   private static final Duration BAN_WAIT = Duration.ofHours(1);
@@ -40,45 +41,60 @@ public final class R2z2Client implements AutoCloseable {
   public Future<Long> currentSequence() {
     String url = settings.r2z2BaseUrl() + "/sequence.json";
     JsonShape shape = new JsonShape(UpstreamService.R2Z2, url);
-    return get(url).compose(response -> response.statusCode() == 200
-        ? Future.succeededFuture(shape.id(shape.object(response.body()), "", "sequence"))
-        : Future.failedFuture(failure(url, response)));
+    return get(url)
+        .compose(
+            response ->
+                response.statusCode() == 200
+                    ? Future.succeededFuture(
+                        shape.id(shape.object(response.body()), "", "sequence"))
+                    : Future.failedFuture(failure(url, response)));
   }
 
   /** The entry with this sequence, or empty when it is not published (yet). */
   public Future<Optional<R2z2Killmail>> fetch(long sequence) {
     if (sequence <= 0) {
-      return Future.failedFuture(new IllegalArgumentException("R2Z2 sequences are positive, got " + sequence));
+      return Future.failedFuture(
+          new IllegalArgumentException("R2Z2 sequences are positive, got " + sequence));
     }
     String url = settings.r2z2BaseUrl() + "/" + sequence + ".json";
     JsonShape shape = new JsonShape(UpstreamService.R2Z2, url);
-    return get(url).compose(response -> {
-      if (response.statusCode() == 404) {
-        return Future.succeededFuture(Optional.empty());
-      }
-      if (response.statusCode() != 200) {
-        return Future.failedFuture(failure(url, response));
-      }
-      JsonObject entry = shape.object(response.body());
-      long killmailId = shape.id(entry, "", "killmail_id");
-      String hash = shape.hash(entry, "", "hash");
-      JsonObject esi = EsiShapes.killmail(shape, shape.child(entry, "", "esi"), killmailId);
-      JsonObject zkb = ZkbShapes.zkb(shape, shape.child(entry, "", "zkb"), "zkb");
-      if (!hash.equalsIgnoreCase(zkb.getString("hash"))) {
-        throw shape.malformed("'hash' and 'zkb.hash' differ");
-      }
-      return Future.succeededFuture(Optional.of(new R2z2Killmail(sequence, killmailId, hash, esi, zkb)));
-    });
+    return get(url)
+        .compose(
+            response -> {
+              if (response.statusCode() == 404) {
+                return Future.succeededFuture(Optional.empty());
+              }
+              if (response.statusCode() != 200) {
+                return Future.failedFuture(failure(url, response));
+              }
+              JsonObject entry = shape.object(response.body());
+              long killmailId = shape.id(entry, "", "killmail_id");
+              String hash = shape.hash(entry, "", "hash");
+              JsonObject esi = EsiShapes.killmail(shape, shape.child(entry, "", "esi"), killmailId);
+              JsonObject zkb = ZkbShapes.zkb(shape, shape.child(entry, "", "zkb"), "zkb");
+              if (!hash.equalsIgnoreCase(zkb.getString("hash"))) {
+                throw shape.malformed("'hash' and 'zkb.hash' differ");
+              }
+              return Future.succeededFuture(
+                  Optional.of(new R2z2Killmail(sequence, killmailId, hash, esi, zkb)));
+            });
   }
 
   private Future<HttpResponse<Buffer>> get(String url) {
-    return pacer.next().compose(v -> UpstreamHttp.send(UpstreamService.R2Z2, url, http.get(url).send()));
+    return pacer
+        .next()
+        .compose(v -> UpstreamHttp.send(UpstreamService.R2Z2, url, http.get(url).send()));
   }
 
   private static RuntimeException failure(String url, HttpResponse<Buffer> response) {
     if (response.statusCode() == 403) {
-      return new UpstreamRetryable(UpstreamService.R2Z2, url, UpstreamRetryable.Reason.BANNED,
-          StatusOutcome.retryAfter(response, BAN_WAIT), "R2Z2 bans clients that poll too fast", null);
+      return new UpstreamRetryable(
+          UpstreamService.R2Z2,
+          url,
+          UpstreamRetryable.Reason.BANNED,
+          StatusOutcome.retryAfter(response, BAN_WAIT),
+          "R2Z2 bans clients that poll too fast",
+          null);
     }
     return StatusOutcome.failure(UpstreamService.R2Z2, url, response);
   }

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the R2Z2 feed in order and hands each entry to a handler, one at a time: the next sequence is read only after
- * the handler's future succeeded (store the killmail and its sequence in one transaction, and a restart resumes at
- * the right place). A failed handler retries the same sequence after a backoff. Waits are timers.
+ * Reads the R2Z2 feed in order and hands each entry to a handler, one at a time: the next sequence
+ * is read only after the handler's future succeeded (store the killmail and its sequence in one
+ * transaction, and a restart resumes at the right place). A failed handler retries the same
+ * sequence after a backoff. Waits are timers.
  */
 public final class R2z2Poller {
   private static final Logger LOG = LoggerFactory.getLogger(R2z2Poller.class);
@@ -37,8 +38,8 @@ public final class R2z2Poller {
   }
 
   /**
-   * Starts reading at {@code fromSequence} (see {@link R2z2PollingPolicy#startSequence}); the future completes when
-   * {@link #stop()} is called.
+   * Starts reading at {@code fromSequence} (see {@link R2z2PollingPolicy#startSequence}); the
+   * future completes when {@link #stop()} is called.
    */
   public Future<Void> start(long fromSequence, Function<R2z2Killmail, Future<Void>> onKillmail) {
     if (running) {
@@ -60,12 +61,13 @@ public final class R2z2Poller {
       stopped.tryComplete();
       return;
     }
-    context.runOnContext(v -> {
-      if (timerId >= 0) {
-        vertx.cancelTimer(timerId);
-      }
-      stopped.tryComplete();
-    });
+    context.runOnContext(
+        v -> {
+          if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+          }
+          stopped.tryComplete();
+        });
   }
 
   private void step(R2z2PollingPolicy.Step step) {
@@ -77,10 +79,13 @@ public final class R2z2Poller {
     if (step.delay().isZero()) {
       poll(step.sequence());
     } else {
-      timerId = vertx.setTimer(Math.max(1, step.delay().toMillis()), id -> {
-        timerId = -1;
-        poll(step.sequence());
-      });
+      timerId =
+          vertx.setTimer(
+              Math.max(1, step.delay().toMillis()),
+              id -> {
+                timerId = -1;
+                poll(step.sequence());
+              });
     }
   }
 
@@ -89,29 +94,40 @@ public final class R2z2Poller {
       stopped.tryComplete();
       return;
     }
-    client.fetch(sequence)
+    client
+        .fetch(sequence)
         .compose(entry -> entry.isPresent() ? deliver(entry.get()) : notPublished(sequence))
-        .onSuccess(next -> {
-          failures = 0;
-          step(next);
-        })
-        .onFailure(e -> {
-          failures++;
-          R2z2PollingPolicy.Step next = e instanceof HandlerFailure
-              ? policy.afterHandlerFailure(sequence, failures) : policy.afterFailure(sequence, e, failures);
-          if (next.sequence() != sequence) {
-            LOG.warn("R2Z2 sequence {} skipped after {} failures: {}", sequence, failures, e.getMessage());
-            failures = 0;
-          }
-          step(next);
-        });
+        .onSuccess(
+            next -> {
+              failures = 0;
+              step(next);
+            })
+        .onFailure(
+            e -> {
+              failures++;
+              R2z2PollingPolicy.Step next =
+                  e instanceof HandlerFailure
+                      ? policy.afterHandlerFailure(sequence, failures)
+                      : policy.afterFailure(sequence, e, failures);
+              if (next.sequence() != sequence) {
+                LOG.warn(
+                    "R2Z2 sequence {} skipped after {} failures: {}",
+                    sequence,
+                    failures,
+                    e.getMessage());
+                failures = 0;
+              }
+              step(next);
+            });
   }
 
   private Future<R2z2PollingPolicy.Step> deliver(R2z2Killmail entry) {
     if (!running) {
       return Future.succeededFuture(new R2z2PollingPolicy.Step(entry.sequence(), Duration.ZERO));
     }
-    return handler.apply(entry).map(v -> policy.afterPublished(entry.sequence()))
+    return handler
+        .apply(entry)
+        .map(v -> policy.afterPublished(entry.sequence()))
         .recover(e -> Future.failedFuture(new HandlerFailure(e)));
   }
 
@@ -124,7 +140,9 @@ public final class R2z2Poller {
 
   private Future<R2z2PollingPolicy.Step> notPublished(long sequence) {
     // sequence.json tells a gap (expired or skipped upstream) from "not yet published".
-    return client.currentSequence().map(current -> policy.afterNotFound(sequence, Optional.of(current)))
+    return client
+        .currentSequence()
+        .map(current -> policy.afterNotFound(sequence, Optional.of(current)))
         .recover(e -> Future.succeededFuture(policy.afterNotFound(sequence, Optional.empty())));
   }
 }

@@ -2,7 +2,9 @@ package dev.killboard.upstream.zkillboard;
 
 /** Whose history to read from zKillboard. */
 public enum ZkbEntity {
-  CHARACTER("characterID"), CORPORATION("corporationID"), ALLIANCE("allianceID");
+  CHARACTER("characterID"),
+  CORPORATION("corporationID"),
+  ALLIANCE("allianceID");
 
   private final String pathSegment;
 

@@ -4,16 +4,19 @@ import dev.killboard.upstream.JsonShape;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The {@code zkb} block as Killboard stores it: hash required; values, flags and labels typed when present. */
+/**
+ * The {@code zkb} block as Killboard stores it: hash required; values, flags and labels typed when
+ * present.
+ */
 public final class ZkbShapes {
-  private ZkbShapes() {
-  }
+  private ZkbShapes() {}
 
   /** Checks a {@code zkb} object found at {@code at}; returns it. */
   public static JsonObject zkb(JsonShape s, JsonObject zkb, String at) {
     s.hash(zkb, at, "hash");
     s.optionalId(zkb, at, "locationID");
-    for (String field : new String[] {"fittedValue", "droppedValue", "destroyedValue", "totalValue"}) {
+    for (String field :
+        new String[] {"fittedValue", "droppedValue", "destroyedValue", "totalValue"}) {
       Double v = s.optionalNumber(zkb, at, field);
       if (v != null && v < 0) {
         throw s.malformed("field '" + at + "." + field + "' is negative");

@@ -19,12 +19,14 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * zKillboard's history API: {@code /api/{characterID|corporationID|allianceID}/{id}/page/{n}/} with the trailing
- * slash, gzip, and requests spaced to the configured polite rate. Each entry holds only the killmail id and
- * {@code zkb} (with the hash); the killmail itself comes from ESI. An empty list means past the last page.
+ * zKillboard's history API: {@code /api/{characterID|corporationID|allianceID}/{id}/page/{n}/} with
+ * the trailing slash, gzip, and requests spaced to the configured polite rate. Each entry holds
+ * only the killmail id and {@code zkb} (with the hash); the killmail itself comes from ESI. An
+ * empty list means past the last page.
  */
 public final class ZkillboardClient implements AutoCloseable {
   private static final int MAX_ENTRIES = 10_000;
+
   /** A busy day has about 50,000 killmails; far more is not a day of EVE. */
   private static final int MAX_DAY_ENTRIES = 1_000_000;
 
@@ -42,21 +44,36 @@ public final class ZkillboardClient implements AutoCloseable {
   /** One history page (from 1) of a character, corporation or alliance, newest first. */
   public Future<List<ZkbKillmailRef>> history(ZkbEntity entity, long id, int page) {
     if (id <= 0 || page < 1) {
-      return Future.failedFuture(new IllegalArgumentException("zKillboard ids are positive and pages start at 1, got id "
-          + id + " page " + page));
+      return Future.failedFuture(
+          new IllegalArgumentException(
+              "zKillboard ids are positive and pages start at 1, got id " + id + " page " + page));
     }
-    String url = settings.zkbBaseUrl() + "/" + entity.pathSegment() + "/" + id + "/page/" + page + "/";
+    String url =
+        settings.zkbBaseUrl() + "/" + entity.pathSegment() + "/" + id + "/page/" + page + "/";
     return get(url, (shape, body) -> entries(shape, shape.array(body)));
   }
 
-  /** A paced, gzip-accepting GET whose 200 body {@code read} turns into the answer; other statuses fail typed. */
-  private <T> Future<T> get(String url, BiFunction<JsonShape, io.vertx.core.buffer.Buffer, T> read) {
+  /**
+   * A paced, gzip-accepting GET whose 200 body {@code read} turns into the answer; other statuses
+   * fail typed.
+   */
+  private <T> Future<T> get(
+      String url, BiFunction<JsonShape, io.vertx.core.buffer.Buffer, T> read) {
     JsonShape shape = new JsonShape(UpstreamService.ZKILLBOARD, url);
-    return pacer.next()
-        .compose(v -> UpstreamHttp.send(UpstreamService.ZKILLBOARD, url,
-            http.get(url).putHeader("Accept-Encoding", "gzip").send()))
-        .compose(response -> response.statusCode() == 200 ? Future.succeededFuture(read.apply(shape, response.body()))
-            : Future.failedFuture(StatusOutcome.failure(UpstreamService.ZKILLBOARD, url, response)));
+    return pacer
+        .next()
+        .compose(
+            v ->
+                UpstreamHttp.send(
+                    UpstreamService.ZKILLBOARD,
+                    url,
+                    http.get(url).putHeader("Accept-Encoding", "gzip").send()))
+        .compose(
+            response ->
+                response.statusCode() == 200
+                    ? Future.succeededFuture(read.apply(shape, response.body()))
+                    : Future.failedFuture(
+                        StatusOutcome.failure(UpstreamService.ZKILLBOARD, url, response)));
   }
 
   /** A character's history page. */
@@ -75,11 +92,16 @@ public final class ZkillboardClient implements AutoCloseable {
   }
 
   /**
-   * Every killmail id zKillboard knows for one UTC day, with its hash: {@code /api/history/{yyyyMMdd}.json}, answered
-   * {@code {"<killmail_id>": "<hash>", …}}. What an archive of verbatim ESI killmails (EVE Ref's) lacks.
+   * Every killmail id zKillboard knows for one UTC day, with its hash: {@code
+   * /api/history/{yyyyMMdd}.json}, answered {@code {"<killmail_id>": "<hash>", …}}. What an archive
+   * of verbatim ESI killmails (EVE Ref's) lacks.
    */
   public Future<Map<Long, String>> dayHashes(LocalDate day) {
-    String url = settings.zkbBaseUrl() + "/history/" + day.format(DateTimeFormatter.BASIC_ISO_DATE) + ".json";
+    String url =
+        settings.zkbBaseUrl()
+            + "/history/"
+            + day.format(DateTimeFormatter.BASIC_ISO_DATE)
+            + ".json";
     return get(url, (shape, body) -> dayHashes(shape, shape.object(body)));
   }
 

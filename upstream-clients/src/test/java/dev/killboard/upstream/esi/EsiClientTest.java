@@ -43,10 +43,19 @@ class EsiClientTest {
     vertx = Vertx.vertx();
     universe = FakeUniverse.generate(UniverseSpec.tiny());
     clock = ManualClock.atNow();
-    fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe)
-        .esi(new FakeEsi.Options().groupsPageSize(3).typesPageSize(9).recentKillmailsPageSize(4).cacheSeconds(300)
-            .clock(clock)))
-        .await(20, TimeUnit.SECONDS);
+    fakes =
+        FakeUpstreams.start(
+                vertx,
+                new FakeUpstreams.Options()
+                    .universe(universe)
+                    .esi(
+                        new FakeEsi.Options()
+                            .groupsPageSize(3)
+                            .typesPageSize(9)
+                            .recentKillmailsPageSize(4)
+                            .cacheSeconds(300)
+                            .clock(clock)))
+            .await(20, TimeUnit.SECONDS);
     esi = fakes.esi();
   }
 
@@ -69,18 +78,23 @@ class EsiClientTest {
   }
 
   private EsiClient newClient(UpstreamSettings settings) {
-    return new EsiClient(vertx, settings, new LocalErrorLimitGate(clock, settings.esiErrorLimitMargin()), clock);
+    return new EsiClient(
+        vertx, settings, new LocalErrorLimitGate(clock, settings.esiErrorLimitMargin()), clock);
   }
 
   @Test
   void everyRouteReturnsTheUniverseValidated() throws Exception {
     long characterId = universe.playerCharacterIds().get(1);
-    assertThat(await(client.character(characterId))).isEqualTo(universe.character(characterId).orElseThrow());
+    assertThat(await(client.character(characterId)))
+        .isEqualTo(universe.character(characterId).orElseThrow());
     long corpId = universe.playerCorporationIds().get(2);
-    assertThat(await(client.corporation(corpId))).isEqualTo(universe.corporation(corpId).orElseThrow());
+    assertThat(await(client.corporation(corpId)))
+        .isEqualTo(universe.corporation(corpId).orElseThrow());
     long allianceId = universe.allianceIds().get(0);
-    assertThat(await(client.alliance(allianceId))).isEqualTo(universe.alliance(allianceId).orElseThrow());
-    assertThat(await(client.allianceCorporations(allianceId))).isEqualTo(universe.allianceCorporations(allianceId).orElseThrow());
+    assertThat(await(client.alliance(allianceId)))
+        .isEqualTo(universe.alliance(allianceId).orElseThrow());
+    assertThat(await(client.allianceCorporations(allianceId)))
+        .isEqualTo(universe.allianceCorporations(allianceId).orElseThrow());
     long typeId = universe.typeIds().get(3);
     assertThat(await(client.type(typeId))).isEqualTo(universe.type(typeId).orElseThrow());
     long groupId = universe.groupIds().get(2);
@@ -91,7 +105,8 @@ class EsiClientTest {
     assertThat(await(client.region(regionId))).isEqualTo(universe.region(regionId).orElseThrow());
     assertThat(await(client.constellationIds())).isEqualTo(universe.constellationIds());
     long constellationId = universe.constellationIds().get(1);
-    assertThat(await(client.constellation(constellationId))).isEqualTo(universe.constellation(constellationId).orElseThrow());
+    assertThat(await(client.constellation(constellationId)))
+        .isEqualTo(universe.constellation(constellationId).orElseThrow());
     assertThat(await(client.systemIds())).isEqualTo(universe.systemIds());
     long systemId = universe.systemIds().get(4);
     assertThat(await(client.system(systemId))).isEqualTo(universe.system(systemId).orElseThrow());
@@ -131,54 +146,80 @@ class EsiClientTest {
     EsiPage<Long> second = await(client.typeIdsPage(2));
     assertThat(second.items()).isEqualTo(universe.typeIds().subList(9, 18));
     assertThat(second.pages()).isEqualTo(pages);
-    assertThatThrownBy(() -> await(client.typeIdsPage(0))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> await(client.typeIdsPage(0)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void malformedIdListsAreRejectedNamingTheUrl() {
-    esi.faults().inject(FakeEsi.ALLIANCES, Fault.body(200, "{\"ids\":[1]}"))
+    esi.faults()
+        .inject(FakeEsi.ALLIANCES, Fault.body(200, "{\"ids\":[1]}"))
         .inject(FakeEsi.CATEGORIES, Fault.body(200, "[6,-1]"))
         .inject(FakeEsi.TYPES, Fault.body(200, "[34,\"35\"]"));
-    assertThatThrownBy(() -> await(client.allianceIds())).isInstanceOf(UpstreamMalformed.class).hasMessageContaining("/alliances/");
-    assertThatThrownBy(() -> await(client.categoryIds())).isInstanceOf(UpstreamMalformed.class)
+    assertThatThrownBy(() -> await(client.allianceIds()))
+        .isInstanceOf(UpstreamMalformed.class)
+        .hasMessageContaining("/alliances/");
+    assertThatThrownBy(() -> await(client.categoryIds()))
+        .isInstanceOf(UpstreamMalformed.class)
         .hasMessageContaining("/universe/categories/");
-    assertThatThrownBy(() -> await(client.allTypeIds())).isInstanceOf(UpstreamMalformed.class)
+    assertThatThrownBy(() -> await(client.allTypeIds()))
+        .isInstanceOf(UpstreamMalformed.class)
         .hasMessageContaining("/universe/types/");
   }
 
   @Test
   void recentKillmailsReadEveryPageWithTheToken() throws Exception {
-    long characterId = universe.playerCharacterIds().stream().filter(id -> universe.killmailsOfCharacter(id).size() > 4)
-        .findFirst().orElseThrow();
-    String token = fakes.sso().mintAccessToken(characterId, List.of(FakeSso.SCOPE_CHARACTER_KILLMAILS));
+    long characterId =
+        universe.playerCharacterIds().stream()
+            .filter(id -> universe.killmailsOfCharacter(id).size() > 4)
+            .findFirst()
+            .orElseThrow();
+    String token =
+        fakes.sso().mintAccessToken(characterId, List.of(FakeSso.SCOPE_CHARACTER_KILLMAILS));
     List<KillmailRef> refs = await(client.allCharacterRecentKillmails(characterId, token));
     List<Long> expected = universe.killmailsOfCharacter(characterId);
     assertThat(refs.stream().map(KillmailRef::killmailId).toList()).isEqualTo(expected);
-    assertThat(refs).allSatisfy(r -> assertThat(r.hash()).isEqualTo(universe.killmail(r.killmailId()).orElseThrow().hash()));
-    assertThat(esi.requests().count(FakeEsi.CHARACTER_RECENT_KILLMAILS)).isEqualTo((expected.size() + 3) / 4);
+    assertThat(refs)
+        .allSatisfy(
+            r ->
+                assertThat(r.hash())
+                    .isEqualTo(universe.killmail(r.killmailId()).orElseThrow().hash()));
+    assertThat(esi.requests().count(FakeEsi.CHARACTER_RECENT_KILLMAILS))
+        .isEqualTo((expected.size() + 3) / 4);
     assertThat(esi.requests().last().header("Authorization")).isEqualTo("Bearer " + token);
 
     long corpId = universe.playerCorporationIds().get(0);
     long ceo = universe.corporation(corpId).orElseThrow().getLong("ceo_id");
-    String director = fakes.sso().mintAccessToken(ceo, List.of(FakeSso.SCOPE_CORPORATION_KILLMAILS));
-    assertThat(await(client.allCorporationRecentKillmails(corpId, director)).stream().map(KillmailRef::killmailId).toList())
+    String director =
+        fakes.sso().mintAccessToken(ceo, List.of(FakeSso.SCOPE_CORPORATION_KILLMAILS));
+    assertThat(
+            await(client.allCorporationRecentKillmails(corpId, director)).stream()
+                .map(KillmailRef::killmailId)
+                .toList())
         .isEqualTo(universe.killmailsOfCorporation(corpId));
 
-    String expired = fakes.sso().mintExpiredAccessToken(characterId, List.of(FakeSso.SCOPE_CHARACTER_KILLMAILS));
+    String expired =
+        fakes.sso().mintExpiredAccessToken(characterId, List.of(FakeSso.SCOPE_CHARACTER_KILLMAILS));
     assertThatThrownBy(() -> await(client.characterRecentKillmails(characterId, expired, 1)))
-        .isInstanceOf(UpstreamRejected.class).satisfies(e -> assertThat(((UpstreamRejected) e).status()).isEqualTo(401))
+        .isInstanceOf(UpstreamRejected.class)
+        .satisfies(e -> assertThat(((UpstreamRejected) e).status()).isEqualTo(401))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(expired));
   }
 
   @Test
   void notFoundAndRejectedAreTypedAndArgumentsAreChecked() {
-    assertThatThrownBy(() -> await(client.character(2))).isInstanceOf(UpstreamNotFound.class)
-        .hasMessageContaining("404").hasMessageContaining("Character not found");
+    assertThatThrownBy(() -> await(client.character(2)))
+        .isInstanceOf(UpstreamNotFound.class)
+        .hasMessageContaining("404")
+        .hasMessageContaining("Character not found");
     long id = universe.killmailIds().get(0);
-    assertThatThrownBy(() -> await(client.killmail(id, "a".repeat(40)))).isInstanceOf(UpstreamRejected.class)
+    assertThatThrownBy(() -> await(client.killmail(id, "a".repeat(40))))
+        .isInstanceOf(UpstreamRejected.class)
         .hasMessageContaining("422");
-    assertThatThrownBy(() -> await(client.killmail(id, "../../characters/1"))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> await(client.character(-5))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> await(client.killmail(id, "../../characters/1")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> await(client.character(-5)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(esi.requests().total()).isEqualTo(2);
   }
 
@@ -186,18 +227,32 @@ class EsiClientTest {
   void serverErrorsTimeoutsAndDroppedConnectionsAreRetryable() throws Exception {
     long characterId = universe.playerCharacterIds().get(0);
     client.close();
-    client = newClient(TestSettings.forFakes(fakes, "KILLBOARD_UPSTREAM_REQUEST_TIMEOUT", "1000ms"));
+    client =
+        newClient(TestSettings.forFakes(fakes, "KILLBOARD_UPSTREAM_REQUEST_TIMEOUT", "1000ms"));
     // Warm the connection so the timeout below measures the fake's delay only.
     await(client.races());
-    esi.faults().inject(FakeEsi.CHARACTER, Fault.status(503))
+    esi.faults()
+        .inject(FakeEsi.CHARACTER, Fault.status(503))
         .inject(FakeEsi.CHARACTER, Fault.delay(Duration.ofMillis(3000)))
         .inject(FakeEsi.CHARACTER, Fault.disconnect());
-    assertThatThrownBy(() -> await(client.character(characterId))).isInstanceOf(UpstreamRetryable.class)
-        .satisfies(e -> assertThat(((UpstreamRetryable) e).reason()).isEqualTo(UpstreamRetryable.Reason.SERVER_ERROR));
-    assertThatThrownBy(() -> await(client.character(characterId))).isInstanceOf(UpstreamRetryable.class)
-        .satisfies(e -> assertThat(((UpstreamRetryable) e).reason()).isEqualTo(UpstreamRetryable.Reason.TIMEOUT));
-    assertThatThrownBy(() -> await(client.character(characterId))).isInstanceOf(UpstreamRetryable.class)
-        .satisfies(e -> assertThat(((UpstreamRetryable) e).reason()).isEqualTo(UpstreamRetryable.Reason.CONNECTION));
+    assertThatThrownBy(() -> await(client.character(characterId)))
+        .isInstanceOf(UpstreamRetryable.class)
+        .satisfies(
+            e ->
+                assertThat(((UpstreamRetryable) e).reason())
+                    .isEqualTo(UpstreamRetryable.Reason.SERVER_ERROR));
+    assertThatThrownBy(() -> await(client.character(characterId)))
+        .isInstanceOf(UpstreamRetryable.class)
+        .satisfies(
+            e ->
+                assertThat(((UpstreamRetryable) e).reason())
+                    .isEqualTo(UpstreamRetryable.Reason.TIMEOUT));
+    assertThatThrownBy(() -> await(client.character(characterId)))
+        .isInstanceOf(UpstreamRetryable.class)
+        .satisfies(
+            e ->
+                assertThat(((UpstreamRetryable) e).reason())
+                    .isEqualTo(UpstreamRetryable.Reason.CONNECTION));
     assertThat(client.gate().snapshot().inFlight()).isZero();
     assertThat(await(client.character(characterId)).getString("name")).isNotBlank();
   }
@@ -205,28 +260,37 @@ class EsiClientTest {
   @Test
   void brokenOrIncompleteJsonIsMalformedAndNamesTheProblem() {
     long characterId = universe.playerCharacterIds().get(0);
-    esi.faults().inject(FakeEsi.CHARACTER, Fault.malformedJson())
+    esi.faults()
+        .inject(FakeEsi.CHARACTER, Fault.malformedJson())
         .inject(FakeEsi.CHARACTER, Fault.body(200, "{\"name\":\"Someone\"}"))
-        .inject(FakeEsi.CHARACTER, Fault.body(200, "{\"name\":\"Someone\",\"corporation_id\":\"98000001\"}"))
+        .inject(
+            FakeEsi.CHARACTER,
+            Fault.body(200, "{\"name\":\"Someone\",\"corporation_id\":\"98000001\"}"))
         .inject(FakeEsi.CHARACTER, Fault.body(200, "[1,2]"));
-    assertThatThrownBy(() -> await(client.character(characterId))).isInstanceOf(UpstreamMalformed.class)
+    assertThatThrownBy(() -> await(client.character(characterId)))
+        .isInstanceOf(UpstreamMalformed.class)
         .hasMessageContaining("not valid JSON");
-    assertThatThrownBy(() -> await(client.character(characterId))).isInstanceOf(UpstreamMalformed.class)
+    assertThatThrownBy(() -> await(client.character(characterId)))
+        .isInstanceOf(UpstreamMalformed.class)
         .hasMessageContaining("field 'corporation_id' is missing");
-    assertThatThrownBy(() -> await(client.character(characterId))).isInstanceOf(UpstreamMalformed.class)
+    assertThatThrownBy(() -> await(client.character(characterId)))
+        .isInstanceOf(UpstreamMalformed.class)
         .hasMessageContaining("field 'corporation_id' must be an integer, got \"98000001\"");
-    assertThatThrownBy(() -> await(client.character(characterId))).isInstanceOf(UpstreamMalformed.class)
+    assertThatThrownBy(() -> await(client.character(characterId)))
+        .isInstanceOf(UpstreamMalformed.class)
         .hasMessageContaining("expected a JSON object, got an array");
 
     FakeKillmail km = universe.killmail(universe.killmailIds().get(1)).orElseThrow();
     JsonObject broken = km.esi().copy();
     broken.getJsonArray("attackers").clear();
     esi.faults().inject(FakeEsi.KILLMAIL, Fault.body(200, broken.encode()));
-    assertThatThrownBy(() -> await(client.killmail(km.killmailId(), km.hash()))).isInstanceOf(UpstreamMalformed.class)
+    assertThatThrownBy(() -> await(client.killmail(km.killmailId(), km.hash())))
+        .isInstanceOf(UpstreamMalformed.class)
         .hasMessageContaining("attackers must hold 1 to 32767 entries, has 0");
     JsonObject otherId = km.esi().copy().put("killmail_id", km.killmailId() + 1);
     esi.faults().inject(FakeEsi.KILLMAIL, Fault.body(200, otherId.encode()));
-    assertThatThrownBy(() -> await(client.killmail(km.killmailId(), km.hash()))).isInstanceOf(UpstreamMalformed.class)
+    assertThatThrownBy(() -> await(client.killmail(km.killmailId(), km.hash())))
+        .isInstanceOf(UpstreamMalformed.class)
         .hasMessageContaining("was asked for");
   }
 
@@ -266,13 +330,20 @@ class EsiClientTest {
   @Test
   void a429WithALongRetryAfterFailsAndHoldsBackLaterCallsUntilItPassed() throws Exception {
     esi.faults().inject(FakeEsi.RACES, Fault.tooManyRequests(Duration.ofSeconds(30)));
-    assertThatThrownBy(() -> await(client.races())).isInstanceOf(UpstreamRetryable.class).satisfies(e -> {
-      UpstreamRetryable r = (UpstreamRetryable) e;
-      assertThat(r.reason()).isEqualTo(UpstreamRetryable.Reason.RATE_LIMITED);
-      assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(30));
-    });
-    assertThatThrownBy(() -> await(client.bloodlines())).isInstanceOf(UpstreamRetryable.class)
-        .satisfies(e -> assertThat(((UpstreamRetryable) e).reason()).isEqualTo(UpstreamRetryable.Reason.RATE_LIMITED));
+    assertThatThrownBy(() -> await(client.races()))
+        .isInstanceOf(UpstreamRetryable.class)
+        .satisfies(
+            e -> {
+              UpstreamRetryable r = (UpstreamRetryable) e;
+              assertThat(r.reason()).isEqualTo(UpstreamRetryable.Reason.RATE_LIMITED);
+              assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+            });
+    assertThatThrownBy(() -> await(client.bloodlines()))
+        .isInstanceOf(UpstreamRetryable.class)
+        .satisfies(
+            e ->
+                assertThat(((UpstreamRetryable) e).reason())
+                    .isEqualTo(UpstreamRetryable.Reason.RATE_LIMITED));
     assertThat(esi.requests().total()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(31));
     assertThat(await(client.bloodlines())).isEqualTo(universe.bloodlines());
@@ -281,7 +352,8 @@ class EsiClientTest {
 
   @Test
   void theCompatibilityDateIsSentWhenConfigured() throws Exception {
-    try (EsiClient dated = newClient(TestSettings.forFakes(fakes, "KILLBOARD_ESI_COMPATIBILITY_DATE", "2025-08-26"))) {
+    try (EsiClient dated =
+        newClient(TestSettings.forFakes(fakes, "KILLBOARD_ESI_COMPATIBILITY_DATE", "2025-08-26"))) {
       await(dated.regionIds());
       assertThat(esi.requests().last().header("X-Compatibility-Date")).isEqualTo("2025-08-26");
     }

@@ -3,10 +3,10 @@ package dev.killboard.upstream.esi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.killboard.fake.Fault;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
+import dev.killboard.fake.Fault;
 import dev.killboard.fake.FaultInjector;
 import dev.killboard.fake.ManualClock;
 import dev.killboard.fake.UniverseSpec;
@@ -39,9 +39,17 @@ class EsiErrorLimitTest {
     vertx = Vertx.vertx();
     universe = FakeUniverse.generate(UniverseSpec.tiny());
     clock = ManualClock.atNow();
-    fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe)
-        .esi(new FakeEsi.Options().errorLimit(100).errorWindow(Duration.ofSeconds(60)).clock(clock)))
-        .await(20, TimeUnit.SECONDS);
+    fakes =
+        FakeUpstreams.start(
+                vertx,
+                new FakeUpstreams.Options()
+                    .universe(universe)
+                    .esi(
+                        new FakeEsi.Options()
+                            .errorLimit(100)
+                            .errorWindow(Duration.ofSeconds(60))
+                            .clock(clock)))
+            .await(20, TimeUnit.SECONDS);
     esi = fakes.esi();
   }
 
@@ -57,8 +65,12 @@ class EsiErrorLimitTest {
     esi.resetErrorLimit();
     esi.faults().clear();
     esi.requests().clear();
-    client = new EsiClient(vertx, TestSettings.forFakes(fakes, "KILLBOARD_ESI_ERROR_LIMIT_MARGIN", "10"),
-        new LocalErrorLimitGate(clock, 10), clock);
+    client =
+        new EsiClient(
+            vertx,
+            TestSettings.forFakes(fakes, "KILLBOARD_ESI_ERROR_LIMIT_MARGIN", "10"),
+            new LocalErrorLimitGate(clock, 10),
+            clock);
   }
 
   @AfterEach
@@ -97,7 +109,8 @@ class EsiErrorLimitTest {
 
     // Even a call that would succeed is not sent now: any answer could be an error.
     esi.faults().clear();
-    assertThatThrownBy(() -> client.races().await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamRetryable.class);
+    assertThatThrownBy(() -> client.races().await(10, TimeUnit.SECONDS))
+        .isInstanceOf(UpstreamRetryable.class);
     assertThat(esi.requests().total()).isEqualTo(90);
 
     clock.advance(Duration.ofSeconds(62));
@@ -109,23 +122,30 @@ class EsiErrorLimitTest {
   void afterA420NothingIsSentUntilTheWindowResets() throws Exception {
     esi.exhaustErrorLimit();
     long characterId = universe.playerCharacterIds().get(0);
-    assertThatThrownBy(() -> client.character(characterId).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamRetryable.class)
-        .satisfies(e -> {
-          UpstreamRetryable r = (UpstreamRetryable) e;
-          assertThat(r.reason()).isEqualTo(UpstreamRetryable.Reason.ERROR_LIMITED);
-          assertThat(r.retryAfter()).isPositive();
-        });
+    assertThatThrownBy(() -> client.character(characterId).await(10, TimeUnit.SECONDS))
+        .isInstanceOf(UpstreamRetryable.class)
+        .satisfies(
+            e -> {
+              UpstreamRetryable r = (UpstreamRetryable) e;
+              assertThat(r.reason()).isEqualTo(UpstreamRetryable.Reason.ERROR_LIMITED);
+              assertThat(r.retryAfter()).isPositive();
+            });
     assertThat(esi.requests().total()).isEqualTo(1);
     for (int i = 0; i < 20; i++) {
       Future<?> call = i % 2 == 0 ? client.races() : client.type(universe.typeIds().get(i));
-      assertThatThrownBy(() -> call.await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamRetryable.class)
-          .satisfies(e -> assertThat(((UpstreamRetryable) e).reason()).isEqualTo(UpstreamRetryable.Reason.ERROR_LIMIT_GUARD));
+      assertThatThrownBy(() -> call.await(10, TimeUnit.SECONDS))
+          .isInstanceOf(UpstreamRetryable.class)
+          .satisfies(
+              e ->
+                  assertThat(((UpstreamRetryable) e).reason())
+                      .isEqualTo(UpstreamRetryable.Reason.ERROR_LIMIT_GUARD));
     }
     assertThat(esi.requests().total()).isEqualTo(1);
     assertThat(esi.errorLimitedAnswers()).isEqualTo(1);
 
     clock.advance(Duration.ofSeconds(62));
-    assertThat(client.character(characterId).await(10, TimeUnit.SECONDS).getString("name")).isNotBlank();
+    assertThat(client.character(characterId).await(10, TimeUnit.SECONDS).getString("name"))
+        .isNotBlank();
     assertThat(esi.requests().total()).isEqualTo(2);
     assertThat(esi.errorLimitedAnswers()).isEqualTo(1);
   }

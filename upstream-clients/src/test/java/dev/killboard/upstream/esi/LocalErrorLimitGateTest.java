@@ -63,7 +63,8 @@ class LocalErrorLimitGateTest {
     gate.release(new ErrorLimitObservation(420, 0, 30));
     Future<Void> refused = gate.acquire();
     assertThat(refused.failed()).isTrue();
-    assertThat(((UpstreamRetryable) refused.cause()).retryAfter()).isEqualTo(Duration.ofSeconds(31));
+    assertThat(((UpstreamRetryable) refused.cause()).retryAfter())
+        .isEqualTo(Duration.ofSeconds(31));
     clock.advance(Duration.ofSeconds(30));
     assertThat(gate.acquire().failed()).isTrue();
     clock.advance(Duration.ofSeconds(2));

@@ -3,12 +3,12 @@ package dev.killboard.upstream.sso;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.ConfigurationException;
 import dev.killboard.fake.FakeSso;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.UniverseSpec;
 import dev.killboard.upstream.TestSettings;
-import dev.killboard.config.ConfigurationException;
 import dev.killboard.upstream.UpstreamRejected;
 import dev.killboard.upstream.UpstreamSettings;
 import io.vertx.core.Vertx;
@@ -36,7 +36,9 @@ class SsoClientTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     universe = FakeUniverse.generate(UniverseSpec.tiny());
-    fakes = FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe)).await(20, TimeUnit.SECONDS);
+    fakes =
+        FakeUpstreams.start(vertx, new FakeUpstreams.Options().universe(universe))
+            .await(20, TimeUnit.SECONDS);
     settings = TestSettings.forFakes(fakes);
   }
 
@@ -51,11 +53,16 @@ class SsoClientTest {
     fakes.sso().loginAs(characterId);
     try (SsoClient client = new SsoClient(vertx, settings);
         SsoTokenVerifier verifier = new SsoTokenVerifier(vertx, settings)) {
-      String url = client.authorizeUrl("state with spaces&more", List.of("publicData", FakeSso.SCOPE_CHARACTER_KILLMAILS));
-      assertThat(url).startsWith(fakes.sso().baseUrl() + "/v2/oauth/authorize?response_type=code")
-          .contains("scope=publicData%20esi-killmails.read_killmails.v1").contains("state=state%20with%20spaces%26more");
+      String url =
+          client.authorizeUrl(
+              "state with spaces&more", List.of("publicData", FakeSso.SCOPE_CHARACTER_KILLMAILS));
+      assertThat(url)
+          .startsWith(fakes.sso().baseUrl() + "/v2/oauth/authorize?response_type=code")
+          .contains("scope=publicData%20esi-killmails.read_killmails.v1")
+          .contains("state=state%20with%20spaces%26more");
       WebClient browser = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
-      URI callback = URI.create(browser.getAbs(url).send().await(10, TimeUnit.SECONDS).getHeader("Location"));
+      URI callback =
+          URI.create(browser.getAbs(url).send().await(10, TimeUnit.SECONDS).getHeader("Location"));
       browser.close();
       assertThat(callback.toString()).startsWith(settings.ssoCallbackUrl());
       Map<String, String> query = query(callback.getRawQuery());
@@ -64,47 +71,63 @@ class SsoClientTest {
       SsoTokens tokens = client.exchangeCode(query.get("code")).await(10, TimeUnit.SECONDS);
       assertThat(tokens.expiresIn()).isEqualTo(Duration.ofSeconds(1199));
       assertThat(tokens.refreshToken()).isNotBlank();
-      assertThat(tokens.toString()).doesNotContain(tokens.accessToken()).doesNotContain(tokens.refreshToken());
+      assertThat(tokens.toString())
+          .doesNotContain(tokens.accessToken())
+          .doesNotContain(tokens.refreshToken());
       SsoCharacter character = verifier.verify(tokens.accessToken()).await(10, TimeUnit.SECONDS);
       assertThat(character.characterId()).isEqualTo(characterId);
-      assertThat(character.name()).isEqualTo(universe.character(characterId).orElseThrow().getString("name"));
-      assertThat(character.scopes()).containsExactly("publicData", FakeSso.SCOPE_CHARACTER_KILLMAILS);
+      assertThat(character.name())
+          .isEqualTo(universe.character(characterId).orElseThrow().getString("name"));
+      assertThat(character.scopes())
+          .containsExactly("publicData", FakeSso.SCOPE_CHARACTER_KILLMAILS);
 
       // The code is spent.
       assertThatThrownBy(() -> client.exchangeCode(query.get("code")).await(10, TimeUnit.SECONDS))
-          .isInstanceOf(UpstreamRejected.class).hasMessageContaining("invalid_grant");
+          .isInstanceOf(UpstreamRejected.class)
+          .hasMessageContaining("invalid_grant");
     }
   }
 
   @Test
   void refreshGivesANewRefreshTokenAndTheOldOneStopsWorking() throws Exception {
     long characterId = universe.playerCharacterIds().get(2);
-    String refresh = fakes.sso().issueRefreshToken(characterId, List.of(FakeSso.SCOPE_CORPORATION_KILLMAILS));
+    String refresh =
+        fakes.sso().issueRefreshToken(characterId, List.of(FakeSso.SCOPE_CORPORATION_KILLMAILS));
     try (SsoClient client = new SsoClient(vertx, settings);
         SsoTokenVerifier verifier = new SsoTokenVerifier(vertx, settings)) {
       SsoTokens tokens = client.refresh(refresh).await(10, TimeUnit.SECONDS);
       assertThat(tokens.refreshToken()).isNotEqualTo(refresh);
       assertThat(verifier.verify(tokens.accessToken()).await(10, TimeUnit.SECONDS).scopes())
           .containsExactly(FakeSso.SCOPE_CORPORATION_KILLMAILS);
-      assertThatThrownBy(() -> client.refresh(refresh).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamRejected.class)
-          .hasMessageContaining("invalid_grant").hasMessageContaining("sign in again")
+      assertThatThrownBy(() -> client.refresh(refresh).await(10, TimeUnit.SECONDS))
+          .isInstanceOf(UpstreamRejected.class)
+          .hasMessageContaining("invalid_grant")
+          .hasMessageContaining("sign in again")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(refresh));
     }
   }
 
   @Test
   void wrongCredentialsAreRejectedWithoutShowingTheSecret() {
-    UpstreamSettings wrong = TestSettings.forFakes(fakes, UpstreamSettings.SSO_CLIENT_SECRET, "wrong-secret-value");
-    String refresh = fakes.sso().issueRefreshToken(universe.playerCharacterIds().get(0), List.of("publicData"));
+    UpstreamSettings wrong =
+        TestSettings.forFakes(fakes, UpstreamSettings.SSO_CLIENT_SECRET, "wrong-secret-value");
+    String refresh =
+        fakes.sso().issueRefreshToken(universe.playerCharacterIds().get(0), List.of("publicData"));
     try (SsoClient client = new SsoClient(vertx, wrong)) {
-      assertThatThrownBy(() -> client.refresh(refresh).await(10, TimeUnit.SECONDS)).isInstanceOf(UpstreamRejected.class)
-          .hasMessageContaining("invalid_client").hasMessageContaining("KILLBOARD_SSO_CLIENT_SECRET")
+      assertThatThrownBy(() -> client.refresh(refresh).await(10, TimeUnit.SECONDS))
+          .isInstanceOf(UpstreamRejected.class)
+          .hasMessageContaining("invalid_client")
+          .hasMessageContaining("KILLBOARD_SSO_CLIENT_SECRET")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-secret-value"))
           .satisfies(e -> assertThat(((UpstreamRejected) e).status()).isEqualTo(401));
     }
-    UpstreamSettings anonymous = UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT));
-    assertThatThrownBy(() -> new SsoClient(vertx, anonymous)).isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("KILLBOARD_SSO_CLIENT_ID and KILLBOARD_SSO_CLIENT_SECRET must be set");
+    UpstreamSettings anonymous =
+        UpstreamSettings.fromEnvironment(
+            Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT));
+    assertThatThrownBy(() -> new SsoClient(vertx, anonymous))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining(
+            "KILLBOARD_SSO_CLIENT_ID and KILLBOARD_SSO_CLIENT_SECRET must be set");
   }
 
   @Test
@@ -116,7 +139,8 @@ class SsoClientTest {
     try (SsoClient client = new SsoClient(vertx, fromEnv);
         SsoTokenVerifier verifier = new SsoTokenVerifier(vertx, fromEnv)) {
       SsoTokens tokens = client.refresh(refresh).await(10, TimeUnit.SECONDS);
-      assertThat(verifier.verify(tokens.accessToken()).await(10, TimeUnit.SECONDS).characterId()).isEqualTo(characterId);
+      assertThat(verifier.verify(tokens.accessToken()).await(10, TimeUnit.SECONDS).characterId())
+          .isEqualTo(characterId);
     }
   }
 
@@ -124,7 +148,8 @@ class SsoClientTest {
     Map<String, String> map = new HashMap<>();
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      map.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      map.put(
+          pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
     }
     return map;
   }

@@ -12,19 +12,28 @@ import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Stored SSO tokens are AES-GCM sealed in a fixed format, bound to their character, under a validated key. */
+/**
+ * Stored SSO tokens are AES-GCM sealed in a fixed format, bound to their character, under a
+ * validated key.
+ */
 class TokenCipherTest {
-  private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   @Test
   void decryptsTheKnownAnswer() {
-    // Sealed once with this key for character 90000042 and stored by the API: the format must never drift.
+    // Sealed once with this key for character 90000042 and stored by the API: the format must never
+    // drift.
     byte[] key = Base64.getDecoder().decode("AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw=");
-    byte[] sealed = HexFormat.of().parseHex("019489b18cf98fdfa2f407e4aeed27492394424f4096feb0f449c8ce898141372fad5c05"
-        + "869af946cbcae709f1c0ab");
+    byte[] sealed =
+        HexFormat.of()
+            .parseHex(
+                "019489b18cf98fdfa2f407e4aeed27492394424f4096feb0f449c8ce898141372fad5c05"
+                    + "869af946cbcae709f1c0ab");
     TokenCipher cipher = new TokenCipher(key);
     assertThat(cipher.decrypt(sealed, 90000042)).isEqualTo("known-answer-token");
-    assertThatThrownBy(() -> cipher.decrypt(sealed, 90000043)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> cipher.decrypt(sealed, 90000043))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("known-answer-token");
   }
 
@@ -37,14 +46,18 @@ class TokenCipherTest {
     assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("secret-token");
     assertThat(cipher.decrypt(sealed, 42)).isEqualTo("secret-token");
     assertThat(cipher.encrypt("secret-token", 42)).isNotEqualTo(sealed);
-    assertThatThrownBy(() -> cipher.decrypt(sealed, 43)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cipher.decrypt(sealed, 43))
+        .isInstanceOf(IllegalArgumentException.class);
     byte[] flipped = Arrays.copyOf(sealed, sealed.length);
     flipped[flipped.length - 1] ^= 1;
-    assertThatThrownBy(() -> cipher.decrypt(flipped, 42)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cipher.decrypt(flipped, 42))
+        .isInstanceOf(IllegalArgumentException.class);
     byte[] otherKey = KEY.clone();
     otherKey[0] ^= 1;
-    assertThatThrownBy(() -> new TokenCipher(otherKey).decrypt(sealed, 42)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> cipher.decrypt(new byte[5], 42)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TokenCipher(otherKey).decrypt(sealed, 42))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> cipher.decrypt(new byte[5], 42))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -55,16 +68,24 @@ class TokenCipherTest {
     assertThat(TokenCipher.parseKey(" " + good + "\n")).isEqualTo(KEY);
 
     Map<String, String> missing = new HashMap<>();
-    assertThatThrownBy(() -> TokenCipher.fromEnvironment(missing)).isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("KILLBOARD_TOKEN_KEY is not set").hasMessageContaining("openssl rand -base64 32");
-    assertThatThrownBy(() -> TokenCipher.parseKey("   ")).isInstanceOf(ConfigurationException.class)
+    assertThatThrownBy(() -> TokenCipher.fromEnvironment(missing))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_TOKEN_KEY is not set")
+        .hasMessageContaining("openssl rand -base64 32");
+    assertThatThrownBy(() -> TokenCipher.parseKey("   "))
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_TOKEN_KEY is not set");
     String secretish = "not*base64*sekrit";
-    assertThatThrownBy(() -> TokenCipher.parseKey(secretish)).isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("KILLBOARD_TOKEN_KEY is not valid base64").hasMessageNotContaining("sekrit")
+    assertThatThrownBy(() -> TokenCipher.parseKey(secretish))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_TOKEN_KEY is not valid base64")
+        .hasMessageNotContaining("sekrit")
         .hasMessageNotContaining("*");
-    assertThatThrownBy(() -> TokenCipher.parseKey("c2hvcnQ=")).isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("KILLBOARD_TOKEN_KEY decodes to 5 bytes").hasMessageNotContaining("c2hvcnQ=");
-    assertThatThrownBy(() -> new TokenCipher(new byte[16])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> TokenCipher.parseKey("c2hvcnQ="))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("KILLBOARD_TOKEN_KEY decodes to 5 bytes")
+        .hasMessageNotContaining("c2hvcnQ=");
+    assertThatThrownBy(() -> new TokenCipher(new byte[16]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

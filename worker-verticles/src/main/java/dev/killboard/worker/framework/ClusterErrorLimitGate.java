@@ -16,16 +16,18 @@ import java.time.Instant;
 import java.util.function.Function;
 
 /**
- * ESI's error limit counted once for the whole cluster, so every node stops before the limit of the shared IP
- * reaches 0. The same rules as the upstream client's local gate (admit while remain − in-flight > margin, one probe at
- * a time while remain is unknown, nothing after a 420 until the reset), but the state lives in one entry of a
- * Hazelcast map, updated by compare-and-set of a JSON string (no custom classes, so members without the worker
- * module, such as the API, can hold it). Map calls block, so they run off the event loop. Requests still in flight
- * when a window ends are forgotten with it, so a crashed node cannot hold the gate shut.
+ * ESI's error limit counted once for the whole cluster, so every node stops before the limit of the
+ * shared IP reaches 0. The same rules as the upstream client's local gate (admit while remain −
+ * in-flight > margin, one probe at a time while remain is unknown, nothing after a 420 until the
+ * reset), but the state lives in one entry of a Hazelcast map, updated by compare-and-set of a JSON
+ * string (no custom classes, so members without the worker module, such as the API, can hold it).
+ * Map calls block, so they run off the event loop. Requests still in flight when a window ends are
+ * forgotten with it, so a crashed node cannot hold the gate shut.
  */
 public final class ClusterErrorLimitGate implements ErrorLimitGate {
   /** The Hazelcast map holding the state. */
   public static final String MAP = "killboard.esi.error-limit";
+
   private static final String KEY = "esi";
   private static final long SLACK_MS = 1000;
   private static final long DEFAULT_BLOCK_MS = 60_000;
@@ -36,12 +38,18 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
   private final int margin;
   private volatile JsonObject lastSeen = new JsonObject();
 
-  private enum Verdict { ADMIT, WAIT, REFUSE }
-
-  private record Decision(Verdict verdict, JsonObject state) {
+  private enum Verdict {
+    ADMIT,
+    WAIT,
+    REFUSE
   }
 
-  /** A gate over the cluster's shared state, keeping at least {@code margin} (>= 1) errors in reserve. */
+  private record Decision(Verdict verdict, JsonObject state) {}
+
+  /**
+   * A gate over the cluster's shared state, keeping at least {@code margin} (>= 1) errors in
+   * reserve.
+   */
   public ClusterErrorLimitGate(Vertx vertx, HazelcastInstance hazelcast, int margin) {
     if (margin < 1) {
       throw new IllegalArgumentException("margin must be >= 1, got " + margin);
@@ -58,36 +66,50 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
 
   @Override
   public Future<Void> acquire() {
-    return vertx.<Decision>executeBlocking(() -> update(state -> {
-      long now = System.currentTimeMillis();
-      roll(state, now);
-      Verdict verdict = verdict(state, now);
-      if (verdict == Verdict.ADMIT) {
-        state.put("inFlight", state.getInteger("inFlight", 0) + 1);
-      }
-      return verdict;
-    }), false).compose(d -> {
-      lastSeen = d.state();
-      return switch (d.verdict()) {
-        case ADMIT -> Future.succeededFuture();
-        case REFUSE -> Future.failedFuture(refusal(d.state(), System.currentTimeMillis()));
-        case WAIT -> later().compose(v -> acquire());
-      };
-    });
+    return vertx
+        .<Decision>executeBlocking(
+            () ->
+                update(
+                    state -> {
+                      long now = System.currentTimeMillis();
+                      roll(state, now);
+                      Verdict verdict = verdict(state, now);
+                      if (verdict == Verdict.ADMIT) {
+                        state.put("inFlight", state.getInteger("inFlight", 0) + 1);
+                      }
+                      return verdict;
+                    }),
+            false)
+        .compose(
+            d -> {
+              lastSeen = d.state();
+              return switch (d.verdict()) {
+                case ADMIT -> Future.succeededFuture();
+                case REFUSE -> Future.failedFuture(refusal(d.state(), System.currentTimeMillis()));
+                case WAIT -> later().compose(v -> acquire());
+              };
+            });
   }
 
   @Override
   public Future<Void> release(ErrorLimitObservation o) {
-    return vertx.<Decision>executeBlocking(() -> update(state -> {
-      long now = System.currentTimeMillis();
-      roll(state, now);
-      state.put("inFlight", Math.max(0, state.getInteger("inFlight", 0) - 1));
-      record(state, o, now);
-      return Verdict.ADMIT;
-    }), false).map(d -> {
-      lastSeen = d.state();
-      return null;
-    });
+    return vertx
+        .<Decision>executeBlocking(
+            () ->
+                update(
+                    state -> {
+                      long now = System.currentTimeMillis();
+                      roll(state, now);
+                      state.put("inFlight", Math.max(0, state.getInteger("inFlight", 0) - 1));
+                      record(state, o, now);
+                      return Verdict.ADMIT;
+                    }),
+            false)
+        .map(
+            d -> {
+              lastSeen = d.state();
+              return null;
+            });
   }
 
   @Override
@@ -97,13 +119,22 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
     Long blocked = s.getLong("blockedUntil");
     Long windowEnd = s.getLong("windowEnd");
     Integer remain = s.getInteger("remain");
-    Instant until = blocked != null && now < blocked ? Instant.ofEpochMilli(blocked)
-        : remain != null && remain <= margin && windowEnd != null ? Instant.ofEpochMilli(windowEnd) : null;
-    return new ErrorLimitSnapshot(remain, s.getInteger("inFlight", 0),
-        windowEnd == null ? null : Instant.ofEpochMilli(windowEnd), until);
+    Instant until =
+        blocked != null && now < blocked
+            ? Instant.ofEpochMilli(blocked)
+            : remain != null && remain <= margin && windowEnd != null
+                ? Instant.ofEpochMilli(windowEnd)
+                : null;
+    return new ErrorLimitSnapshot(
+        remain,
+        s.getInteger("inFlight", 0),
+        windowEnd == null ? null : Instant.ofEpochMilli(windowEnd),
+        until);
   }
 
-  /** Applies {@code change} to the shared state atomically (compare-and-set, retried on contention). */
+  /**
+   * Applies {@code change} to the shared state atomically (compare-and-set, retried on contention).
+   */
   private Decision update(Function<JsonObject, Verdict> change) {
     while (true) {
       String old = map.get(KEY);
@@ -113,7 +144,8 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
       if (fresh.equals(old)) {
         return new Decision(verdict, state);
       }
-      boolean written = old == null ? map.putIfAbsent(KEY, fresh) == null : map.replace(KEY, old, fresh);
+      boolean written =
+          old == null ? map.putIfAbsent(KEY, fresh) == null : map.replace(KEY, old, fresh);
       if (written) {
         return new Decision(verdict, state);
       }
@@ -159,13 +191,15 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
         s.put("remain", o.remain()).put("windowEnd", observedEnd);
       } else {
         // Within a window the count only falls; answers arrive out of order, so keep the lowest.
-        s.put("remain", Math.min(remain, o.remain())).put("windowEnd", Math.max(windowEnd, observedEnd));
+        s.put("remain", Math.min(remain, o.remain()))
+            .put("windowEnd", Math.max(windowEnd, observedEnd));
       }
     } else if (o.countsAsError() && s.getInteger("remain") != null) {
       s.put("remain", Math.max(0, s.getInteger("remain") - 1));
     }
     if (o.status() == 420) {
-      long block = o.resetSeconds() != null ? o.resetSeconds() * 1000L + SLACK_MS : DEFAULT_BLOCK_MS;
+      long block =
+          o.resetSeconds() != null ? o.resetSeconds() * 1000L + SLACK_MS : DEFAULT_BLOCK_MS;
       s.put("blockedUntil", now + block).put("remain", 0).put("windowEnd", now + block);
     }
   }
@@ -173,13 +207,25 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
   private UpstreamRetryable refusal(JsonObject s, long now) {
     Long blocked = s.getLong("blockedUntil");
     Long windowEnd = s.getLong("windowEnd");
-    long until = blocked != null && now < blocked ? blocked : windowEnd != null ? windowEnd : now + DEFAULT_BLOCK_MS;
-    String why = blocked != null && now < blocked
-        ? "ESI answered 420 (seen by some node of the cluster); nothing is sent until its error window resets"
-        : "only " + s.getInteger("remain") + " ESI errors left in this window for the whole cluster (margin " + margin
-            + "); waiting for the reset";
-    return new UpstreamRetryable(UpstreamService.ESI, "cluster error-limit gate",
-        UpstreamRetryable.Reason.ERROR_LIMIT_GUARD, Duration.ofMillis(Math.max(0, until - now)), why, null);
+    long until =
+        blocked != null && now < blocked
+            ? blocked
+            : windowEnd != null ? windowEnd : now + DEFAULT_BLOCK_MS;
+    String why =
+        blocked != null && now < blocked
+            ? "ESI answered 420 (seen by some node of the cluster); nothing is sent until its error window resets"
+            : "only "
+                + s.getInteger("remain")
+                + " ESI errors left in this window for the whole cluster (margin "
+                + margin
+                + "); waiting for the reset";
+    return new UpstreamRetryable(
+        UpstreamService.ESI,
+        "cluster error-limit gate",
+        UpstreamRetryable.Reason.ERROR_LIMIT_GUARD,
+        Duration.ofMillis(Math.max(0, until - now)),
+        why,
+        null);
   }
 
   private Future<Void> later() {

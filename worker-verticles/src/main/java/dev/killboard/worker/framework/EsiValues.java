@@ -4,10 +4,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-/** Typed reads of ESI fields for SQL parameters; a missing required field fails with the entity and field named. */
+/**
+ * Typed reads of ESI fields for SQL parameters; a missing required field fails with the entity and
+ * field named.
+ */
 public final class EsiValues {
-  private EsiValues() {
-  }
+  private EsiValues() {}
 
   /** An optional int field (ids), checked against PostgreSQL's integer range. */
   public static Integer optInt(JsonObject o, String field) {

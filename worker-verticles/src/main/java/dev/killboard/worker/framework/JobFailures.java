@@ -10,17 +10,20 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Turns a job's failure into what the queue should do with it. Dropped ({@link JobRejected}, acked with an INFO
- * line): ESI 404 (the entity does not exist, as the original drops it) and other 4xx refusals (asking again would only
- * spend ESI's error budget). Everything else is retried with backoff and dead-lettered after the last attempt with
- * its reason: 5xx, timeouts, 420/429, {@link BudgetExhaustedException}, database errors, malformed answers and bad
- * payloads (kept as dead letters, so no input is lost silently).
+ * Turns a job's failure into what the queue should do with it. Dropped ({@link JobRejected}, acked
+ * with an INFO line): ESI 404 (the entity does not exist, as the original drops it) and other 4xx
+ * refusals (asking again would only spend ESI's error budget). Everything else is retried with
+ * backoff and dead-lettered after the last attempt with its reason: 5xx, timeouts, 420/429, {@link
+ * BudgetExhaustedException}, database errors, malformed answers and bad payloads (kept as dead
+ * letters, so no input is lost silently).
  */
 public final class JobFailures {
-  private JobFailures() {
-  }
+  private JobFailures() {}
 
-  /** The failure to hand to the queue: a {@link JobRejected} to drop, otherwise the cause itself (retry). */
+  /**
+   * The failure to hand to the queue: a {@link JobRejected} to drop, otherwise the cause itself
+   * (retry).
+   */
   public static Throwable classify(Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof JobRejected) {
@@ -30,7 +33,8 @@ public final class JobFailures {
       return new JobRejected("not found upstream (" + notFound.getMessage() + ")", notFound);
     }
     if (cause instanceof UpstreamRejected rejected) {
-      return new JobRejected("refused upstream with HTTP " + rejected.status() + " (" + rejected.getMessage() + ")",
+      return new JobRejected(
+          "refused upstream with HTTP " + rejected.status() + " (" + rejected.getMessage() + ")",
           rejected);
     }
     return cause;
@@ -41,12 +45,18 @@ public final class JobFailures {
     return !(classify(failure) instanceof JobRejected);
   }
 
-  /** Whether no database connection could be had in time (no permit free, or the pool's own wait ran out). */
+  /**
+   * Whether no database connection could be had in time (no permit free, or the pool's own wait ran
+   * out).
+   */
   public static boolean shortage(Throwable failure) {
     return ConnectionShortage.is(failure);
   }
 
-  /** Whether this is a transient failure (upstream or connection budget) rather than a bug or bad data. */
+  /**
+   * Whether this is a transient failure (upstream or connection budget) rather than a bug or bad
+   * data.
+   */
   public static boolean transientFailure(Throwable failure) {
     Throwable cause = unwrap(failure);
     return cause instanceof UpstreamRetryable || cause instanceof BudgetExhaustedException;

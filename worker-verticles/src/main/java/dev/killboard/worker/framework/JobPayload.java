@@ -8,24 +8,37 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 
 /**
- * Reads a job's payload as its contract record ({@code dev.killboard.contracts}); a bad payload fails with a message
- * that names the job and its queue, and is dead-lettered after the queue's attempts.
+ * Reads a job's payload as its contract record ({@code dev.killboard.contracts}); a bad payload
+ * fails with a message that names the job and its queue, and is dead-lettered after the queue's
+ * attempts.
  */
 public final class JobPayload {
-  private JobPayload() {
-  }
+  private JobPayload() {}
 
-  /** An {@link EntityJob}; {@code entity} (e.g. {@code character}) names the legacy keys still read. */
+  /**
+   * An {@link EntityJob}; {@code entity} (e.g. {@code character}) names the legacy keys still read.
+   */
   public static EntityJob entity(Job job, String entity) {
     return read(job, p -> EntityJob.fromJson(p, entity));
   }
 
-  /** The one entity an {@link EntityJob} names; fails for {@code "all": true}, which only listing workers take. */
+  /**
+   * The one entity an {@link EntityJob} names; fails for {@code "all": true}, which only listing
+   * workers take.
+   */
   public static int entityId(Job job, String entity) {
     EntityJob payload = entity(job, entity);
     if (payload.all()) {
-      throw new IllegalArgumentException("job " + job.id() + " on " + job.queue() + " asks for every " + entity
-          + ", which this worker does not offer: queue one job per " + entity + " id instead");
+      throw new IllegalArgumentException(
+          "job "
+              + job.id()
+              + " on "
+              + job.queue()
+              + " asks for every "
+              + entity
+              + ", which this worker does not offer: queue one job per "
+              + entity
+              + " id instead");
     }
     return payload.id();
   }
@@ -44,7 +57,8 @@ public final class JobPayload {
     try {
       return reader.apply(job.payload());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("job " + job.id() + " on " + job.queue() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "job " + job.id() + " on " + job.queue() + ": " + e.getMessage(), e);
     }
   }
 }

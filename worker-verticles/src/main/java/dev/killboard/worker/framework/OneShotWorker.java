@@ -1,7 +1,6 @@
 package dev.killboard.worker.framework;
 
 import dev.killboard.config.ConfigurationException;
-
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -9,20 +8,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker that runs one job and undeploys itself, so its pool closes and its permits come back at once. When it was
- * the last deployment of the process (launched alone with {@code worker:<name>}) it also closes Vert.x, so the process
- * exits; set config {@code "exitWhenDone": false} to keep Vert.x running. When it is done it publishes
- * {@code {"worker", "deploymentId", "succeeded", "error"?, "next"?}} on the address {@link #FINISHED_ADDRESS}
- * (clustered event bus: other nodes see it too).
+ * A worker that runs one job and undeploys itself, so its pool closes and its permits come back at
+ * once. When it was the last deployment of the process (launched alone with {@code worker:<name>})
+ * it also closes Vert.x, so the process exits; set config {@code "exitWhenDone": false} to keep
+ * Vert.x running. When it is done it publishes {@code {"worker", "deploymentId", "succeeded",
+ * "error"?, "next"?}} on the address {@link #FINISHED_ADDRESS} (clustered event bus: other nodes
+ * see it too).
  *
- * <p>With config {@code "every": "<ISO-8601 duration>"} (e.g. {@code "PT24H"}) it stays deployed and runs the job again
- * that long after each run ends, instead of an operator's cron; between runs its idle pool gives the permits back.
+ * <p>With config {@code "every": "<ISO-8601 duration>"} (e.g. {@code "PT24H"}) it stays deployed
+ * and runs the job again that long after each run ends, instead of an operator's cron; between runs
+ * its idle pool gives the permits back.
  */
 public abstract class OneShotWorker extends PooledWorker {
   /** Local event-bus address announcing that a one-shot worker finished and was undeployed. */
   public static final String FINISHED_ADDRESS = "killboard.worker.one-shot.finished";
+
   /** The shortest repeat interval accepted for {@code "every"}. */
   public static final Duration MIN_EVERY = Duration.ofSeconds(1);
+
   private static final Logger LOG = LoggerFactory.getLogger(OneShotWorker.class);
 
   private Duration every;
@@ -66,12 +69,19 @@ public abstract class OneShotWorker extends PooledWorker {
     try {
       d = Duration.parse(String.valueOf(raw));
     } catch (java.time.format.DateTimeParseException e) {
-      throw new ConfigurationException("config \"every\"=" + raw + " is not an ISO-8601 duration: write e.g. \"PT24H\""
-          + " (daily) or \"PT15M\", or leave it out to run once.");
+      throw new ConfigurationException(
+          "config \"every\"="
+              + raw
+              + " is not an ISO-8601 duration: write e.g. \"PT24H\""
+              + " (daily) or \"PT15M\", or leave it out to run once.");
     }
     if (d.compareTo(MIN_EVERY) < 0) {
-      throw new ConfigurationException("config \"every\"=" + raw + " is shorter than " + MIN_EVERY.toSeconds()
-          + " s: write e.g. \"PT24H\", or leave it out to run once.");
+      throw new ConfigurationException(
+          "config \"every\"="
+              + raw
+              + " is shorter than "
+              + MIN_EVERY.toSeconds()
+              + " s: write e.g. \"PT24H\", or leave it out to run once.");
     }
     return d;
   }
@@ -85,22 +95,31 @@ public abstract class OneShotWorker extends PooledWorker {
     } catch (RuntimeException e) {
       job = Future.failedFuture(e);
     }
-    job.onComplete(ar -> {
-      long ms = (System.nanoTime() - started) / 1_000_000;
-      if (every == null) {
-        finish(ar.succeeded(), ar.cause(), ms);
-      } else {
-        again(ar.succeeded(), ar.cause(), ms);
-      }
-    });
+    job.onComplete(
+        ar -> {
+          long ms = (System.nanoTime() - started) / 1_000_000;
+          if (every == null) {
+            finish(ar.succeeded(), ar.cause(), ms);
+          } else {
+            again(ar.succeeded(), ar.cause(), ms);
+          }
+        });
   }
 
-  /** A repeating worker: reports the run and schedules the next (a failed run is retried at the next interval). */
+  /**
+   * A repeating worker: reports the run and schedules the next (a failed run is retried at the next
+   * interval).
+   */
   private void again(boolean succeeded, Throwable error, long ms) {
     if (succeeded) {
       LOG.info("one-shot done worker={} ms={} nextInS={}", owner(), ms, every.toSeconds());
     } else {
-      LOG.error("one-shot failed worker={} ms={} nextInS={} error={}", owner(), ms, every.toSeconds(), String.valueOf(error));
+      LOG.error(
+          "one-shot failed worker={} ms={} nextInS={} error={}",
+          owner(),
+          ms,
+          every.toSeconds(),
+          String.valueOf(error));
     }
     JsonObject event = event(succeeded, error).put("next", every.toString());
     nextRun = vertx.setTimer(every.toMillis(), t -> runOnce());
@@ -108,8 +127,11 @@ public abstract class OneShotWorker extends PooledWorker {
   }
 
   private JsonObject event(boolean succeeded, Throwable error) {
-    JsonObject event = new JsonObject().put("worker", workerName()).put("deploymentId", deploymentID())
-        .put("succeeded", succeeded);
+    JsonObject event =
+        new JsonObject()
+            .put("worker", workerName())
+            .put("deploymentId", deploymentID())
+            .put("succeeded", succeeded);
     if (error != null) {
       event.put("error", String.valueOf(error.getMessage()));
     }
@@ -124,20 +146,30 @@ public abstract class OneShotWorker extends PooledWorker {
     }
     String id = deploymentID();
     JsonObject event = event(succeeded, error);
-    undeployWhenDeployed(id, 0).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.error("one-shot could not undeploy itself worker={} error={}", owner(), String.valueOf(ar.cause()));
-        event.put("succeeded", false).put("error", "undeploy failed: " + ar.cause().getMessage());
-      }
-      vertx.eventBus().publish(FINISHED_ADDRESS, event);
-      if (config().getBoolean("exitWhenDone", true) && vertx.deploymentIDs().isEmpty()) {
-        LOG.info("one-shot was the last deployment; closing Vert.x so the process exits");
-        vertx.close();
-      }
-    });
+    undeployWhenDeployed(id, 0)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.error(
+                    "one-shot could not undeploy itself worker={} error={}",
+                    owner(),
+                    String.valueOf(ar.cause()));
+                event
+                    .put("succeeded", false)
+                    .put("error", "undeploy failed: " + ar.cause().getMessage());
+              }
+              vertx.eventBus().publish(FINISHED_ADDRESS, event);
+              if (config().getBoolean("exitWhenDone", true) && vertx.deploymentIDs().isEmpty()) {
+                LOG.info("one-shot was the last deployment; closing Vert.x so the process exits");
+                vertx.close();
+              }
+            });
   }
 
-  /** A job can finish before Vert.x has recorded its deployment; undeploying earlier would fail, so wait for it. */
+  /**
+   * A job can finish before Vert.x has recorded its deployment; undeploying earlier would fail, so
+   * wait for it.
+   */
   private Future<Void> undeployWhenDeployed(String id, int attempt) {
     if (vertx.deploymentIDs().contains(id) || attempt >= 500) {
       return vertx.undeploy(id);

@@ -14,11 +14,15 @@ import io.vertx.sqlclient.Tuple;
 import java.util.List;
 
 /**
- * A worker that reads one ESI entity by id and upserts its row. A job with {@code "all": true} (the API's
- * {@code start...Sync} mutations) is expanded into one job per id on the same queue where ESI lists every id.
+ * A worker that reads one ESI entity by id and upserts its row. A job with {@code "all": true} (the
+ * API's {@code start...Sync} mutations) is expanded into one job per id on the same queue where ESI
+ * lists every id.
  */
 public abstract class EntityInfoWorker extends QueueWorker<JsonObject> {
-  /** The entity's name in payloads and messages, e.g. {@code character} (legacy payload key {@code characterId}). */
+  /**
+   * The entity's name in payloads and messages, e.g. {@code character} (legacy payload key {@code
+   * characterId}).
+   */
   protected abstract String entity();
 
   /** The ESI call for one id. */
@@ -40,12 +44,23 @@ public abstract class EntityInfoWorker extends QueueWorker<JsonObject> {
     if (JobPayload.entity(job, entity()).all()) {
       Future<List<Long>> ids = allIds();
       if (ids == null) {
-        return Future.failedFuture(new JobRejected("a full " + entity() + " sync is not offered: queue one job per "
-            + entity() + " id instead"));
+        return Future.failedFuture(
+            new JobRejected(
+                "a full "
+                    + entity()
+                    + " sync is not offered: queue one job per "
+                    + entity()
+                    + " id instead"));
       }
-      // Chunked: a full type sync is tens of thousands of ids, more than one Redis call should carry.
-      return ids.compose(list -> Enqueue.entities(runtime.queue(), queueName(), list.stream().distinct().toList(),
-          Priority.NORMAL));
+      // Chunked: a full type sync is tens of thousands of ids, more than one Redis call should
+      // carry.
+      return ids.compose(
+          list ->
+              Enqueue.entities(
+                  runtime.queue(),
+                  queueName(),
+                  list.stream().distinct().toList(),
+                  Priority.NORMAL));
     }
     return super.process(job);
   }

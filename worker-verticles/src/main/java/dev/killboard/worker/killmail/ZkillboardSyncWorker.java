@@ -9,9 +9,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
- * {@code zkillboard-sync}: {@code zkillboard_character_queue} {@code {characterId, maxPages?}}; the character's
- * zKillboard history with each killmail from ESI (see {@link ZkillboardHistorySync}), at most {@code maxPages}
- * (default 50) pages.
+ * {@code zkillboard-sync}: {@code zkillboard_character_queue} {@code {characterId, maxPages?}}; the
+ * character's zKillboard history with each killmail from ESI (see {@link ZkillboardHistorySync}),
+ * at most {@code maxPages} (default 50) pages.
  */
 public class ZkillboardSyncWorker extends QueueWorker<Void> {
   static final int DEFAULT_MAX_PAGES = 50;
@@ -28,8 +28,15 @@ public class ZkillboardSyncWorker extends QueueWorker<Void> {
     this.name = name;
   }
 
-  @Override public final String workerName() { return name; }
-  @Override public final String queueName() { return QueueNames.ZKILLBOARD_CHARACTER; }
+  @Override
+  public final String workerName() {
+    return name;
+  }
+
+  @Override
+  public final String queueName() {
+    return QueueNames.ZKILLBOARD_CHARACTER;
+  }
 
   @Override
   protected final Future<Void> fetch(Job job) {
@@ -44,6 +51,7 @@ public class ZkillboardSyncWorker extends QueueWorker<Void> {
   @Override
   protected final Future<?> process(Job job) {
     CharacterKillmailsJob payload = JobPayload.characterKillmails(job);
-    return new ZkillboardHistorySync(vertx, runtime).sync(payload.characterId(), payload.maxPagesOr(DEFAULT_MAX_PAGES));
+    return new ZkillboardHistorySync(vertx, runtime)
+        .sync(payload.characterId(), payload.maxPagesOr(DEFAULT_MAX_PAGES));
   }
 }

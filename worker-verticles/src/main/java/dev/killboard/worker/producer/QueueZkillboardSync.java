@@ -11,24 +11,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code queue-zkillboard-sync} (one-shot): one zkillboard-sync job per stored player character (NPC ids, below
- * 90,000,000, are skipped: zKillboard has no history for them). Config {@code maxPages} is passed on to each job.
+ * {@code queue-zkillboard-sync} (one-shot): one zkillboard-sync job per stored player character
+ * (NPC ids, below 90,000,000, are skipped: zKillboard has no history for them). Config {@code
+ * maxPages} is passed on to each job.
  */
 public final class QueueZkillboardSync extends OneShotWorker {
   /** Player character ids start here; lower ids are NPCs. */
   static final int FIRST_PLAYER_ID = 90_000_000;
 
-  @Override public String workerName() { return "queue-zkillboard-sync"; }
+  @Override
+  public String workerName() {
+    return "queue-zkillboard-sync";
+  }
 
   @Override
   protected Future<?> run() {
     Integer maxPages = config().getInteger("maxPages");
-    return runtime.pool().preparedQuery("SELECT id FROM characters WHERE id >= $1 ORDER BY id")
-        .execute(Tuple.of(FIRST_PLAYER_ID)).<Void>compose(rows -> {
-          List<Long> ids = new ArrayList<>();
-          rows.forEach(r -> ids.add(r.getLong(0)));
-          return Enqueue.ids(runtime.queue(), QueueNames.ZKILLBOARD_CHARACTER, ids,
-              id -> new CharacterKillmailsJob((int) id, maxPages).toJson(), Priority.LOW);
-        });
+    return runtime
+        .pool()
+        .preparedQuery("SELECT id FROM characters WHERE id >= $1 ORDER BY id")
+        .execute(Tuple.of(FIRST_PLAYER_ID))
+        .<Void>compose(
+            rows -> {
+              List<Long> ids = new ArrayList<>();
+              rows.forEach(r -> ids.add(r.getLong(0)));
+              return Enqueue.ids(
+                  runtime.queue(),
+                  QueueNames.ZKILLBOARD_CHARACTER,
+                  ids,
+                  id -> new CharacterKillmailsJob((int) id, maxPages).toJson(),
+                  Priority.LOW);
+            });
   }
 }

@@ -10,22 +10,37 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code races} (one-shot): ESI {@code /universe/races/} into {@code races}, all rows in one transaction. */
+/**
+ * {@code races} (one-shot): ESI {@code /universe/races/} into {@code races}, all rows in one
+ * transaction.
+ */
 public final class RacesWorker extends OneShotWorker {
-  private static final Upsert UPSERT = Upsert.into("races", "id", "name", "description", "alliance_id");
+  private static final Upsert UPSERT =
+      Upsert.into("races", "id", "name", "description", "alliance_id");
 
-  @Override public String workerName() { return "races"; }
+  @Override
+  public String workerName() {
+    return "races";
+  }
 
   @Override
   protected Future<?> run() {
-    return runtime.esi().races().compose(races -> {
-      List<Tuple> rows = new ArrayList<>();
-      for (int i = 0; i < races.size(); i++) {
-        JsonObject r = races.getJsonObject(i);
-        rows.add(Tuple.of(reqInt(r, "race_id", "ESI race"), r.getString("name"), r.getString("description"),
-            optInt(r, "alliance_id")));
-      }
-      return runtime.pool().withTransaction(tx -> UPSERT.executeBatch(tx, rows));
-    });
+    return runtime
+        .esi()
+        .races()
+        .compose(
+            races -> {
+              List<Tuple> rows = new ArrayList<>();
+              for (int i = 0; i < races.size(); i++) {
+                JsonObject r = races.getJsonObject(i);
+                rows.add(
+                    Tuple.of(
+                        reqInt(r, "race_id", "ESI race"),
+                        r.getString("name"),
+                        r.getString("description"),
+                        optInt(r, "alliance_id")));
+              }
+              return runtime.pool().withTransaction(tx -> UPSERT.executeBatch(tx, rows));
+            });
   }
 }

@@ -1,7 +1,7 @@
 package dev.killboard.worker.user;
 
-import dev.killboard.queue.Job;
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.queue.Job;
 import dev.killboard.upstream.esi.EsiPage;
 import dev.killboard.upstream.esi.KillmailRef;
 import dev.killboard.upstream.sso.SsoClient;
@@ -20,17 +20,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads a signed-in user's recent killmails from ESI with the user's token, newest first, page by page, stopping at the
- * newest killmail read last time; reads each one not stored yet from ESI and ingests them in one transaction that
- * also moves the user's "last seen" id forward. A subclass says whose killmails (the character's or its corporation's)
- * and which cursor column.
+ * Reads a signed-in user's recent killmails from ESI with the user's token, newest first, page by
+ * page, stopping at the newest killmail read last time; reads each one not stored yet from ESI and
+ * ingests them in one transaction that also moves the user's "last seen" id forward. A subclass
+ * says whose killmails (the character's or its corporation's) and which cursor column.
  */
 public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
   private UserTokens tokens;
   private SsoClient sso;
 
   /** One page of the recent killmails of the job's subject. */
-  protected abstract Future<EsiPage<KillmailRef>> page(Job job, int characterId, String accessToken, int page);
+  protected abstract Future<EsiPage<KillmailRef>> page(
+      Job job, int characterId, String accessToken, int page);
 
   /** The {@code users} column holding the newest id read last time. */
   protected abstract String lastIdColumn();
@@ -54,17 +55,20 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
     try {
       return TokenCipher.fromEnvironment(WorkerSettings.environment(config()));
     } catch (ConfigurationException e) {
-      throw new ConfigurationException(e.getMessage() + " (the user killmail workers decrypt the tokens the API stored)");
+      throw new ConfigurationException(
+          e.getMessage() + " (the user killmail workers decrypt the tokens the API stored)");
     }
   }
 
   @Override
   protected Future<?> end() {
-    return super.end().onComplete(ar -> {
-      if (sso != null) {
-        sso.close();
-      }
-    });
+    return super.end()
+        .onComplete(
+            ar -> {
+              if (sso != null) {
+                sso.close();
+              }
+            });
   }
 
   @Override
@@ -80,38 +84,77 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
   @Override
   protected Future<?> process(Job job) {
     int characterId = JobPayload.userKillmails(job).characterId();
-    return runtime.pool().preparedQuery("SELECT " + lastIdColumn() + " FROM users WHERE character_id = $1")
+    return runtime
+        .pool()
+        .preparedQuery("SELECT " + lastIdColumn() + " FROM users WHERE character_id = $1")
         .execute(Tuple.of(characterId))
-        .compose(rows -> {
-          Integer last = rows.iterator().hasNext() ? rows.iterator().next().getInteger(0) : null;
-          return tokens.accessToken(characterId)
-              .compose(token -> collect(job, characterId, token, 1, last == null ? 0 : last, new ArrayList<>()));
-        })
-        .compose(refs -> unstored(refs).compose(missing -> new EsiKillmailReader(runtime.esi()).read(missing))
-            .compose(batch -> runtime.killmailIngest().store(vertx, runtime.pool(), batch, tx -> tx.preparedQuery("UPDATE users SET "
-                    + lastIdColumn() + " = greatest(coalesce(" + lastIdColumn() + ", 0), $2), " + lastSyncColumn()
-                    + " = now() WHERE character_id = $1")
-                .execute(Tuple.of(characterId, refs.isEmpty() ? 0 : (int) refs.get(0).killmailId())))));
+        .compose(
+            rows -> {
+              Integer last =
+                  rows.iterator().hasNext() ? rows.iterator().next().getInteger(0) : null;
+              return tokens
+                  .accessToken(characterId)
+                  .compose(
+                      token ->
+                          collect(
+                              job,
+                              characterId,
+                              token,
+                              1,
+                              last == null ? 0 : last,
+                              new ArrayList<>()));
+            })
+        .compose(
+            refs ->
+                unstored(refs)
+                    .compose(missing -> new EsiKillmailReader(runtime.esi()).read(missing))
+                    .compose(
+                        batch ->
+                            runtime
+                                .killmailIngest()
+                                .store(
+                                    vertx,
+                                    runtime.pool(),
+                                    batch,
+                                    tx ->
+                                        tx.preparedQuery(
+                                                "UPDATE users SET "
+                                                    + lastIdColumn()
+                                                    + " = greatest(coalesce("
+                                                    + lastIdColumn()
+                                                    + ", 0), $2), "
+                                                    + lastSyncColumn()
+                                                    + " = now() WHERE character_id = $1")
+                                            .execute(
+                                                Tuple.of(
+                                                    characterId,
+                                                    refs.isEmpty()
+                                                        ? 0
+                                                        : (int) refs.get(0).killmailId())))));
   }
 
-  /** Pages until a page reaches the last seen id or there are no more pages; keeps only newer refs. */
-  private Future<List<KillmailRef>> collect(Job job, int characterId, String token, int pageNo, int lastSeen,
-      List<KillmailRef> into) {
-    return page(job, characterId, token, pageNo).compose(p -> {
-      boolean reachedLastSeen = false;
-      for (KillmailRef ref : p.items()) {
-        if (ref.killmailId() <= lastSeen) {
-          reachedLastSeen = true;
-        } else {
-          into.add(ref);
-        }
-      }
-      if (reachedLastSeen || !p.hasNext()) {
-        into.sort((a, b) -> Long.compare(b.killmailId(), a.killmailId()));
-        return Future.succeededFuture(into);
-      }
-      return collect(job, characterId, token, pageNo + 1, lastSeen, into);
-    });
+  /**
+   * Pages until a page reaches the last seen id or there are no more pages; keeps only newer refs.
+   */
+  private Future<List<KillmailRef>> collect(
+      Job job, int characterId, String token, int pageNo, int lastSeen, List<KillmailRef> into) {
+    return page(job, characterId, token, pageNo)
+        .compose(
+            p -> {
+              boolean reachedLastSeen = false;
+              for (KillmailRef ref : p.items()) {
+                if (ref.killmailId() <= lastSeen) {
+                  reachedLastSeen = true;
+                } else {
+                  into.add(ref);
+                }
+              }
+              if (reachedLastSeen || !p.hasNext()) {
+                into.sort((a, b) -> Long.compare(b.killmailId(), a.killmailId()));
+                return Future.succeededFuture(into);
+              }
+              return collect(job, characterId, token, pageNo + 1, lastSeen, into);
+            });
   }
 
   private Future<List<KillmailRef>> unstored(List<KillmailRef> refs) {
@@ -119,13 +162,17 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
       return Future.succeededFuture(refs);
     }
     Integer[] ids = refs.stream().map(r -> Math.toIntExact(r.killmailId())).toArray(Integer[]::new);
-    return runtime.pool().preparedQuery("SELECT killmail_id FROM killmails WHERE killmail_id = ANY($1::int4[])")
-        .execute(Tuple.of(ids)).map(rows -> {
-          Set<Integer> stored = new HashSet<>();
-          for (Row r : rows) {
-            stored.add(r.getInteger(0));
-          }
-          return refs.stream().filter(r -> !stored.contains((int) r.killmailId())).toList();
-        });
+    return runtime
+        .pool()
+        .preparedQuery("SELECT killmail_id FROM killmails WHERE killmail_id = ANY($1::int4[])")
+        .execute(Tuple.of(ids))
+        .map(
+            rows -> {
+              Set<Integer> stored = new HashSet<>();
+              for (Row r : rows) {
+                stored.add(r.getInteger(0));
+              }
+              return refs.stream().filter(r -> !stored.contains((int) r.killmailId())).toList();
+            });
   }
 }
