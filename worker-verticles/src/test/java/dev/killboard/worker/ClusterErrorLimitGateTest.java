@@ -9,6 +9,7 @@ import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamSettings;
 import dev.killboard.upstream.esi.ErrorLimitGate;
+import dev.killboard.upstream.esi.ErrorLimitObservation;
 import dev.killboard.upstream.esi.EsiClient;
 import dev.killboard.upstream.esi.LocalErrorLimitGate;
 import dev.killboard.worker.framework.ClusterErrorLimitGate;
@@ -102,5 +103,30 @@ class ClusterErrorLimitGateTest {
         new LocalErrorLimitGate(Clock.systemUTC(), MARGIN));
     assertThat(h.fakes.esi().errorsCounted()).isGreaterThan(REMAIN - MARGIN);
     assertThat(h.fakes.esi().lowestErrorLimitRemainSent()).isLessThan(MARGIN);
+  }
+
+  @Test
+  void aGateWhoseSharedCountCannotBeReachedDecidesLocally() throws Exception {
+    // A member whose Hazelcast is gone stands for one that cannot reach the entry's owner: every
+    // ESI call would
+    // otherwise wait for (or fail on) the shared count.
+    Vertx lonely = ClusteredVertx.start(h.cluster, new VertxOptions()).await(90, TimeUnit.SECONDS);
+    try {
+      ClusterErrorLimitGate gate =
+          new ClusterErrorLimitGate(lonely, ClusteredVertx.hazelcast(lonely), MARGIN);
+      await(gate.acquire());
+      await(gate.release(new ErrorLimitObservation(200, 100, 60)));
+      ClusteredVertx.hazelcast(lonely).getLifecycleService().terminate();
+      for (int i = 0; i < 3; i++) {
+        await(gate.acquire());
+        await(gate.release(new ErrorLimitObservation(404, 50, 60)));
+      }
+      // Decided locally: the local count saw the last answer (50 left), the shared one never did.
+      assertThat(gate.snapshot().remain()).isEqualTo(50);
+    } finally {
+      // Its cluster manager is gone: closing cannot leave the cluster cleanly, so it is not waited
+      // for.
+      lonely.close();
+    }
   }
 }

@@ -7,13 +7,19 @@ import dev.killboard.upstream.UpstreamService;
 import dev.killboard.upstream.esi.ErrorLimitGate;
 import dev.killboard.upstream.esi.ErrorLimitObservation;
 import dev.killboard.upstream.esi.ErrorLimitSnapshot;
+import dev.killboard.upstream.esi.LocalErrorLimitGate;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * ESI's error limit counted once for the whole cluster, so every node stops before the limit of the
@@ -23,6 +29,12 @@ import java.util.function.Function;
  * string (no custom classes, so members without the worker module, such as the API, can hold it).
  * Map calls block, so they run off the event loop. Requests still in flight when a window ends are
  * forgotten with it, so a crashed node cannot hold the gate shut.
+ *
+ * <p>When the shared entry cannot be reached within {@link #SHARED_TIMEOUT_MS} (a network
+ * partition: Hazelcast waits for the entry's owner until it is declared dead, a minute), the gate
+ * decides locally, with the same rules and margin, instead of holding every ESI call — and so every
+ * job — for that long; one request at a time probes the shared entry again every {@link
+ * #PROBE_INTERVAL_MS}. Counts that moved between the two are forgotten when the window ends.
  */
 public final class ClusterErrorLimitGate implements ErrorLimitGate {
   /** The Hazelcast map holding the state. */
@@ -33,10 +45,22 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
   private static final long DEFAULT_BLOCK_MS = 60_000;
   private static final long WAIT_POLL_MS = 50;
 
+  /** How long a decision waits for the shared entry before the gate decides locally. */
+  static final long SHARED_TIMEOUT_MS = 2_000;
+
+  /** How often, while deciding locally, one request tries the shared entry again. */
+  static final long PROBE_INTERVAL_MS = 5_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterErrorLimitGate.class);
+
   private final Vertx vertx;
   private final IMap<String, String> map;
   private final int margin;
   private volatile JsonObject lastSeen = new JsonObject();
+  private final LocalErrorLimitGate local;
+  private volatile boolean degraded;
+  private volatile long nextProbe;
+  private final AtomicBoolean probing = new AtomicBoolean();
 
   private enum Verdict {
     ADMIT,
@@ -57,6 +81,7 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP);
     this.margin = margin;
+    this.local = new LocalErrorLimitGate(Clock.systemUTC(), margin);
   }
 
   /** The errors it keeps in reserve. */
@@ -66,22 +91,25 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
 
   @Override
   public Future<Void> acquire() {
-    return vertx
-        .<Decision>executeBlocking(
-            () ->
-                update(
-                    state -> {
-                      long now = System.currentTimeMillis();
-                      roll(state, now);
-                      Verdict verdict = verdict(state, now);
-                      if (verdict == Verdict.ADMIT) {
-                        state.put("inFlight", state.getInteger("inFlight", 0) + 1);
-                      }
-                      return verdict;
-                    }),
-            false)
-        .compose(
-            d -> {
+    if (degraded && !probeNow()) {
+      return local.acquire();
+    }
+    return shared(
+            state -> {
+              long now = System.currentTimeMillis();
+              roll(state, now);
+              Verdict verdict = verdict(state, now);
+              if (verdict == Verdict.ADMIT) {
+                state.put("inFlight", state.getInteger("inFlight", 0) + 1);
+              }
+              return verdict;
+            })
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                return local.acquire();
+              }
+              Decision d = ar.result();
               lastSeen = d.state();
               return switch (d.verdict()) {
                 case ADMIT -> Future.succeededFuture();
@@ -93,27 +121,85 @@ public final class ClusterErrorLimitGate implements ErrorLimitGate {
 
   @Override
   public Future<Void> release(ErrorLimitObservation o) {
-    return vertx
-        .<Decision>executeBlocking(
-            () ->
-                update(
-                    state -> {
-                      long now = System.currentTimeMillis();
-                      roll(state, now);
-                      state.put("inFlight", Math.max(0, state.getInteger("inFlight", 0) - 1));
-                      record(state, o, now);
-                      return Verdict.ADMIT;
-                    }),
-            false)
-        .map(
-            d -> {
-              lastSeen = d.state();
-              return null;
+    if (degraded) {
+      return local.release(o);
+    }
+    return shared(
+            state -> {
+              long now = System.currentTimeMillis();
+              roll(state, now);
+              state.put("inFlight", Math.max(0, state.getInteger("inFlight", 0) - 1));
+              record(state, o, now);
+              return Verdict.ADMIT;
+            })
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                return local.release(o);
+              }
+              lastSeen = ar.result().state();
+              return Future.succeededFuture();
+            });
+  }
+
+  // Whether this request is the one that tries the shared entry again (at most one at a time, each
+  // PROBE_INTERVAL_MS).
+  private boolean probeNow() {
+    return System.currentTimeMillis() >= nextProbe && probing.compareAndSet(false, true);
+  }
+
+  /**
+   * One update of the shared entry, off the event loop, given up after {@link #SHARED_TIMEOUT_MS}:
+   * then the gate decides locally until a probe reaches the entry again (the blocked call finishes
+   * on its own).
+   */
+  private Future<Decision> shared(Function<JsonObject, Verdict> change) {
+    Promise<Decision> answer = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            SHARED_TIMEOUT_MS,
+            t ->
+                answer.tryFail(
+                    new TimeoutException(
+                        "no answer from the cluster's entry within " + SHARED_TIMEOUT_MS + " ms")));
+    vertx
+        .<Decision>executeBlocking(() -> update(change), false)
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(timer);
+              if (ar.succeeded()) {
+                answer.tryComplete(ar.result());
+              } else {
+                answer.tryFail(ar.cause());
+              }
+            });
+    return answer
+        .future()
+        .andThen(
+            ar -> {
+              boolean wasProbe = probing.getAndSet(false);
+              if (ar.succeeded() && (degraded || wasProbe)) {
+                degraded = false;
+                LOG.info("ESI error-limit gate: the cluster's shared count is reachable again");
+              } else if (ar.failed()) {
+                nextProbe = System.currentTimeMillis() + PROBE_INTERVAL_MS;
+                if (!degraded) {
+                  degraded = true;
+                  LOG.warn(
+                      "ESI error-limit gate: the cluster's shared count cannot be reached ({}); this process"
+                          + " counts ESI's error limit on its own (margin {}) until it can",
+                      ar.cause().toString(),
+                      margin);
+                }
+              }
             });
   }
 
   @Override
   public ErrorLimitSnapshot snapshot() {
+    if (degraded) {
+      return local.snapshot();
+    }
     JsonObject s = lastSeen;
     long now = System.currentTimeMillis();
     Long blocked = s.getLong("blockedUntil");
