@@ -126,7 +126,7 @@ public final class ConnectionBudget {
             id -> {
               if (snapshotting.compareAndSet(false, true)) {
                 semaphores
-                    .blockingRead(
+                    .blocking(
                         () -> {
                           registry.refresh();
                           return null;
@@ -308,7 +308,7 @@ public final class ConnectionBudget {
 
   private Future<ServerLimits> recordedLimits() {
     HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
-    return semaphores.blockingRead(
+    return semaphores.blocking(
         () -> {
           String json = hz.<String, String>getMap(SERVER_LIMITS_MAP).get(limitsKey());
           return json == null
@@ -319,7 +319,7 @@ public final class ConnectionBudget {
 
   private Future<ServerLimits> recordLimits(ServerLimits limits) {
     HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
-    return semaphores.blockingRead(
+    return semaphores.blocking(
         () -> {
           hz.<String, String>getMap(SERVER_LIMITS_MAP).put(limitsKey(), limits.toJson().encode());
           return limits;
@@ -502,7 +502,7 @@ public final class ConnectionBudget {
   /** Who holds how many permits of each class, cluster-wide, with what is still available. */
   public Future<BudgetStatus> status() {
     return CallerContext.deliver(
-        semaphores.blockingRead(
+        semaphores.blocking(
             () -> {
               // A fresh read: the status is what an operator (or a test) asks for now. Permit
               // requests never wait on it.

@@ -36,11 +36,6 @@ public final class ClassSemaphores {
 
   private final Vertx vertx;
   private final ExecutorService executor;
-  // Reads of the cluster's maps (holder records, status) wait for every partition owner: during a
-  // network partition
-  // until the cut member is declared dead. They get threads of their own so they can never starve
-  // the permit path.
-  private final ExecutorService reads = newExecutor(2, "killboard-budget-reads-");
   private final Map<String, ISemaphore> semaphores;
   private final Map<String, Integer> sizes;
   private final CpSessions sessions;
@@ -214,26 +209,6 @@ public final class ClassSemaphores {
     return run(vertx, executor, work);
   }
 
-  /**
-   * Runs a read of the cluster's maps (holder records, a status) on threads of its own, never on
-   * the permit path's: such a read may wait for an unreachable member for as long as Hazelcast
-   * takes to declare it dead.
-   */
-  public <T> Future<T> blockingRead(Callable<T> work) {
-    return run(vertx, reads, work);
-  }
-
-  private static ExecutorService newExecutor(int threads, String prefix) {
-    AtomicInteger seq = new AtomicInteger();
-    return Executors.newFixedThreadPool(
-        threads,
-        r -> {
-          Thread t = new Thread(r, prefix + seq.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
-  }
-
   public Map<String, Integer> sizes() {
     return sizes;
   }
@@ -257,7 +232,6 @@ public final class ClassSemaphores {
 
   public Future<Void> close() {
     executor.shutdown();
-    reads.shutdown();
     return Future.succeededFuture();
   }
 }
