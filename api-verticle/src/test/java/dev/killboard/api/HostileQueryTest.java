@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 @ClusterTest
 class HostileQueryTest {
+  /** Queries of the second client under attack the p99 is taken over (its 2nd-highest at 200). */
+  private static final int SAMPLES = 200;
+
+  /** Attack rounds at most, whatever the second client managed meanwhile. */
+  private static final int MAX_ROUNDS = 200;
+
   static ApiHarness api;
 
   /**
@@ -131,11 +138,16 @@ class HostileQueryTest {
     AtomicBoolean hostileDone = new AtomicBoolean();
     ConcurrentLinkedQueue<String> hostileOutcomes = new ConcurrentLinkedQueue<>();
     try {
-      // The hostile client: eight rounds, each sending the five attacks at once.
+      // The hostile client: rounds of the five attacks at once, at least eight, and on until the
+      // second client has made SAMPLES queries under attack (a p99 of a few dozen samples is just
+      // their maximum).
+      AtomicInteger measured = new AtomicInteger();
       CompletableFuture<Void> hostile =
           CompletableFuture.runAsync(
                   () -> {
-                    for (int round = 0; round < 8; round++) {
+                    for (int round = 0;
+                        round < 8 || (measured.get() < SAMPLES && round < MAX_ROUNDS);
+                        round++) {
                       List<CompletableFuture<HttpResponse<String>>> attacks =
                           List.of(
                               postAsync(base, CYCLE),
@@ -161,13 +173,13 @@ class HostileQueryTest {
                   })
               .whenComplete((v, e) -> hostileDone.set(true));
 
-      // The second client: simple queries one after another for as long as the attacks last (at
-      // least 20).
+      // The second client: simple queries one after another for as long as the attacks last.
       List<Long> micros = new ArrayList<>();
-      while (!hostileDone.get() || micros.size() < 20) {
+      while (!hostileDone.get()) {
         long start = System.nanoTime();
         HttpResponse<String> r = postAsync(base, SIMPLE).get(30, TimeUnit.SECONDS);
         micros.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
+        measured.incrementAndGet();
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(
                 new JsonObject(r.body())
@@ -178,8 +190,9 @@ class HostileQueryTest {
       }
       hostile.get(120, TimeUnit.SECONDS);
 
+      assertThat(micros).as("queries of the second client under attack").hasSizeGreaterThan(20);
       assertThat(hostileOutcomes)
-          .hasSize(8)
+          .hasSizeGreaterThanOrEqualTo(8)
           .allMatch(
               o ->
                   o.equals(
