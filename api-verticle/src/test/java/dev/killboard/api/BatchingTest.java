@@ -48,12 +48,19 @@ class BatchingTest {
   }
 
   /**
-   * The statements of the second of two identical requests: reference data (universe, types) is
-   * then cached.
+   * The fewest statements of three requests after a first identical one: reference data (universe,
+   * types) is then cached. The fewest, because the statements of one request vary by one now and
+   * then (a batch can be dispatched in two when its keys arrive from different worker threads
+   * around a level's end); an N+1 edge costs one statement per row in every request and shows in
+   * the fewest all the same.
    */
   private double warmStatementsFor(String query, JsonObject variables) {
     statementsFor(query, variables);
-    return statementsFor(query, variables);
+    double fewest = Double.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      fewest = Math.min(fewest, statementsFor(query, variables));
+    }
+    return fewest;
   }
 
   @Test
@@ -93,8 +100,8 @@ class BatchingTest {
     String q =
         "query($l: Int) { corporations(filter: {limit: $l}) { edges { node { alliance { name executor { name } }"
             + " ceo { name corporation { name } } metrics { memberCountDelta7d } } } } }";
-    double small = statementsFor(q, new JsonObject().put("l", 1));
-    double large = statementsFor(q, new JsonObject().put("l", 4));
+    double small = warmStatementsFor(q, new JsonObject().put("l", 1));
+    double large = warmStatementsFor(q, new JsonObject().put("l", 4));
     assertThat(large).isLessThanOrEqualTo(small);
   }
 }
