@@ -52,14 +52,6 @@ public final class HazelcastConfigs {
    */
   static final int GRACEFUL_SHUTDOWN_MAX_WAIT_SECONDS = 30;
 
-  /**
-   * Raft leader heartbeat: with 5 missed beats a dead leader is replaced in about 5 s instead of
-   * Hazelcast's 25 s.
-   */
-  static final long RAFT_LEADER_HEARTBEAT_MILLIS = 1000;
-
-  static final int RAFT_MAX_MISSED_LEADER_HEARTBEATS = 5;
-
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastConfigs.class);
   private static final AtomicBoolean UNSAFE_WARNED = new AtomicBoolean();
 
@@ -124,8 +116,9 @@ public final class HazelcastConfigs {
       cp.setMissingCPMemberAutoRemovalSeconds(
           Math.max(MISSING_CP_MEMBER_REMOVAL_SECONDS, s.sessionTtlSeconds()));
       cp.getRaftAlgorithmConfig()
-          .setLeaderHeartbeatPeriodInMillis(RAFT_LEADER_HEARTBEAT_MILLIS)
-          .setMaxMissedLeaderHeartbeatCount(RAFT_MAX_MISSED_LEADER_HEARTBEATS);
+          .setLeaderHeartbeatPeriodInMillis(ClusterSettings.RAFT_LEADER_HEARTBEAT_MILLIS)
+          .setMaxMissedLeaderHeartbeatCount(ClusterSettings.RAFT_MAX_MISSED_LEADER_HEARTBEATS)
+          .setLeaderElectionTimeoutInMillis(ClusterSettings.RAFT_LEADER_ELECTION_TIMEOUT_MILLIS);
       config.addListenerConfig(new ListenerConfig(new CpMemberPromotion(s.cpMemberCount())));
     }
 

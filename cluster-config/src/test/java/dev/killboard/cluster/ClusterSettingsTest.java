@@ -114,6 +114,21 @@ class ClusterSettingsTest {
   }
 
   @Test
+  void cpModeSessionsOutlastARaftLeaderElection() {
+    ClusterSettings cp = ClusterSettings.defaults().withCpMemberCount(3);
+    assertThat(cp.validate().sessionTtlSeconds()).isEqualTo(10);
+    assertThatThrownBy(() -> cp.withSessionTtlSeconds(8).validate())
+        .hasMessageStartingWith(
+            "KILLBOARD_CP_SESSION_TTL=8s is too short for CP mode with KILLBOARD_CP_HEARTBEAT=2s: when a CP"
+                + " group loses its Raft leader, electing a new one takes up to 6.5 s")
+        .hasMessageEndingWith(
+            "Set KILLBOARD_CP_SESSION_TTL to at least 10s or lower KILLBOARD_CP_HEARTBEAT.");
+    assertThat(cp.withSessionTtlSeconds(9).withHeartbeatSeconds(1).validate()).isNotNull();
+    // Unsafe mode has no Raft leader to lose.
+    assertThat(ClusterSettings.defaults().withSessionTtlSeconds(5).validate()).isNotNull();
+  }
+
+  @Test
   void sessionTtlMustExceedTheHeartbeat() {
     assertThatThrownBy(() -> ClusterSettings.defaults().withSessionTtlSeconds(2).validate())
         .hasMessage(

@@ -83,7 +83,8 @@ class HazelcastConfigsTest {
       assertThat(cp.getSessionTimeToLiveSeconds()).isEqualTo(12);
       assertThat(cp.getSessionHeartbeatIntervalSeconds()).isEqualTo(3);
       assertThat(cp.getMissingCPMemberAutoRemovalSeconds()).isEqualTo(30);
-      assertThat(cp.getRaftAlgorithmConfig().getLeaderHeartbeatPeriodInMillis()).isEqualTo(1000);
+      assertThat(cp.getRaftAlgorithmConfig().getLeaderHeartbeatPeriodInMillis()).isEqualTo(500);
+      assertThat(cp.getRaftAlgorithmConfig().getLeaderElectionTimeoutInMillis()).isEqualTo(1000);
       assertThat(cp.getRaftAlgorithmConfig().getMaxMissedLeaderHeartbeatCount()).isEqualTo(5);
       assertThat(config.getListenerConfigs())
           .anySatisfy(l -> assertThat(l.getImplementation()).isInstanceOf(CpMemberPromotion.class));

@@ -7,9 +7,6 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.killboard.budget.BudgetStatus;
 import dev.killboard.contracts.QueueNames;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +16,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A network partition, Jepsen's way: three hosts in network namespaces, each a CP member (the API
@@ -39,18 +35,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * only what unsafe mode still promises (the server keeps its reserved slots, no process dies, the
  * books agree again after the heal).
  */
-// Not in mvn -B verify yet: on a clean clone it failed in one full run (a CP group leader on the
-// cut host: the
-// majority's own sessions expired at the test's 10 s TTL before a new leader took over, and the
-// unsafe case's
-// superuser probes met a full server). Run it with -Dkillboard.partition=true (docs/chaos.md,
-// "Network partition").
-@EnabledIfSystemProperty(
-    named = "killboard.partition",
-    matches = "true",
-    disabledReason =
-        "the network-partition test runs with -Dkillboard.partition=true (docs/chaos.md): not yet stable enough for"
-            + " mvn -B verify")
 class NetworkPartitionIT {
   private static final Duration TTL = Duration.ofSeconds(10);
   private static final Duration HEAL = TTL.plusSeconds(5);
@@ -64,6 +48,7 @@ class NetworkPartitionIT {
 
   private NetworkHosts net;
   private PackagedCluster cluster;
+  private SuperuserSession monitor;
   private ConnectionSampler sampler;
   private HazelcastInstance client;
   private JobProducer producer;
@@ -79,6 +64,9 @@ class NetworkPartitionIT {
       }
       if (sampler != null) {
         sampler.close();
+      }
+      if (monitor != null) {
+        monitor.close();
       }
       if (cluster != null) {
         cluster.close();
@@ -158,7 +146,7 @@ class NetworkPartitionIT {
       // Every connection during the cut is the majority's (read from PostgreSQL: a Hazelcast call
       // could wait for the cut host until it is declared dead).
       int majority = connectionsFrom(net.host(1)) + connectionsFrom(net.host(2));
-      int all = cluster.db().countAppConnections();
+      int all = monitor.appConnections();
       note(
           summary,
           "CP: at the end of the cut "
@@ -189,6 +177,17 @@ class NetworkPartitionIT {
             + (guard == null
                 ? "did not fence the cut host's session"
                 : guard.substring(guard.indexOf("CP session"))));
+    String own =
+        minority
+            .output()
+            .lines()
+            .filter(l -> l.contains("of this member was last renewed"))
+            .findFirst()
+            .orElse(null);
+    note(
+        summary,
+        "CP: the cut host's own fence: "
+            + (own == null ? "did not fire" : own.substring(own.indexOf("CP session"))));
     long healedAt = System.currentTimeMillis();
     note(summary, awaitHealthy("the heal", HEAL, true));
     // The minority is a working member again: it takes permits as they rotate.
@@ -359,7 +358,10 @@ class NetworkPartitionIT {
   private List<PackagedProcess> startCluster(int cpMembers) throws Exception {
     net = NetworkHosts.create(3);
     cluster = PackagedCluster.startOn("partition", net);
-    sampler = ConnectionSampler.start(cluster.db());
+    // One superuser connection for every watcher, as in ChaosIT: a probe connecting each time (10 a
+    // second) met a server whose slots were taken (closed backends still exiting) and was refused.
+    monitor = new SuperuserSession(cluster.db());
+    sampler = ConnectionSampler.start(monitor);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KILLBOARD_CP_MEMBERS", Integer.toString(cpMembers));
     env.put("KILLBOARD_CP_SESSION_TTL_SECONDS", Long.toString(TTL.toSeconds()));
@@ -414,18 +416,17 @@ class NetworkPartitionIT {
 
   /** The application role's connections from {@code host}'s address right now. */
   private int connectionsFrom(NetworkHosts.Host host) throws Exception {
-    try (Connection c = cluster.db().superuserConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE usename = ?"
-                    + " AND client_addr = ?::inet")) {
-      ps.setString(1, cluster.db().appUser());
-      ps.setString(2, host.address());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return monitor.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND client_addr = ?::inet"
+            + " AND backend_type = 'client backend'",
+        ps -> {
+          ps.setString(1, monitor.appUser());
+          ps.setString(2, host.address());
+        },
+        rs -> {
+          rs.next();
+          return rs.getInt(1);
+        });
   }
 
   private void awaitConnectionsFrom(NetworkHosts.Host host, boolean some, Duration within)
@@ -458,7 +459,7 @@ class NetworkPartitionIT {
     String last = "";
     while (System.nanoTime() < deadline) {
       BudgetStatus status = BudgetStatusCommand.read(client);
-      int connections = cluster.db().countAppConnections();
+      int connections = monitor.appConnections();
       int held =
           status.classes().values().stream()
               .mapToInt(BudgetStatus.ClassStatus::heldByHolders)

@@ -195,6 +195,14 @@ public final class ClassSemaphores {
     return sessions.current(semaphore(budgetClass));
   }
 
+  /**
+   * Renews the class's CP session {@code session} now (non-blocking); completes when the CP group
+   * did (see {@link CpSessions#heartbeat}).
+   */
+  public java.util.concurrent.CompletionStage<Object> heartbeat(String budgetClass, long session) {
+    return sessions.heartbeat(semaphore(budgetClass), session);
+  }
+
   /** Permits of the class not held by anyone in the cluster right now. */
   public Future<Integer> available(String budgetClass) {
     ISemaphore semaphore = semaphore(budgetClass);

@@ -3,10 +3,14 @@ package dev.killboard.budget.impl;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.ISemaphore;
 import com.hazelcast.cp.internal.RaftGroupId;
+import com.hazelcast.cp.internal.RaftService;
 import com.hazelcast.cp.internal.session.AbstractProxySessionManager;
 import com.hazelcast.cp.internal.session.ProxySessionManagerService;
 import com.hazelcast.cp.internal.session.SessionAwareProxy;
+import com.hazelcast.cp.internal.session.operation.HeartbeatSessionOp;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.spi.impl.NodeEngine;
+import java.util.concurrent.CompletionStage;
 
 /**
  * This member's own view of its CP sessions: which session a semaphore call of this member runs
@@ -23,9 +27,11 @@ public final class CpSessions {
   public static final long NO_SESSION = AbstractProxySessionManager.NO_SESSION_ID;
 
   private final AbstractProxySessionManager manager;
+  private final NodeEngine engine;
 
-  private CpSessions(AbstractProxySessionManager manager) {
+  private CpSessions(AbstractProxySessionManager manager, NodeEngine engine) {
     this.manager = manager;
+    this.engine = engine;
   }
 
   /** The session view of a member instance (as returned by Vert.x's Hazelcast cluster manager). */
@@ -35,12 +41,8 @@ public final class CpSessions {
           "The connection budget needs a Hazelcast member instance, not "
               + hz.getClass().getName());
     }
-    return new CpSessions(
-        proxy
-            .getOriginal()
-            .node
-            .getNodeEngine()
-            .getService(ProxySessionManagerService.SERVICE_NAME));
+    NodeEngine engine = proxy.getOriginal().node.getNodeEngine();
+    return new CpSessions(engine.getService(ProxySessionManagerService.SERVICE_NAME), engine);
   }
 
   /** The session this member's calls on {@code semaphore} run under now, or {@link #NO_SESSION}. */
@@ -68,6 +70,18 @@ public final class CpSessions {
   public long localUseCount(ISemaphore semaphore) {
     RaftGroupId group = group(semaphore);
     return manager.getSessionAcquireCount(group, manager.getSession(group));
+  }
+
+  /**
+   * Sends the heartbeat Hazelcast's own heartbeat task sends for {@code session} of the semaphore's
+   * CP group (non-blocking). When it succeeds, the CP group renewed the session no earlier than the
+   * moment it was sent, so the session lives at least a TTL from then: this member's own proof,
+   * read on its own clock, that its permits are still its own. Fails with Hazelcast's
+   * SessionExpiredException when the session is gone.
+   */
+  public CompletionStage<Object> heartbeat(ISemaphore semaphore, long session) {
+    RaftService raft = engine.getService(RaftService.SERVICE_NAME);
+    return raft.getInvocationManager().invoke(group(semaphore), new HeartbeatSessionOp(session));
   }
 
   private static RaftGroupId group(ISemaphore semaphore) {

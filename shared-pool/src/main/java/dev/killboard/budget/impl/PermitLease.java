@@ -66,6 +66,14 @@ public final class PermitLease {
     return mine;
   }
 
+  /**
+   * Closes the connection the permit covers without settling it: the close gives the permit back as
+   * any close does (released, or dropped when its session turns out to be gone).
+   */
+  void closeConnection() {
+    closer.run();
+  }
+
   boolean settled() {
     return settled.get();
   }

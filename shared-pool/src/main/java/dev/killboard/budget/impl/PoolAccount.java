@@ -92,12 +92,15 @@ public final class PoolAccount implements PermitGate {
         .compose(
             v -> {
               startWaiting();
+              // An acquire renews its session when the CP group receives it: from this moment on.
+              long sentAt = System.nanoTime();
               return semaphores
                   .tryAcquire(cls, profile.connectionTimeout())
                   .transform(
                       ar -> {
                         PermitLease lease = null;
                         if (ar.succeeded() && ar.result() != CpSessions.NO_SESSION) {
+                          fence.renewed(ar.result(), sentAt);
                           lease = new PermitLease(cls, LEASE_IDS.incrementAndGet(), ar.result());
                           granted.add(lease);
                           held.incrementAndGet();
@@ -218,6 +221,12 @@ public final class PoolAccount implements PermitGate {
       }
       return;
     }
+    if (fence.unproven(lease.session())) {
+      // Opened while this member cannot prove its session alive: closed at once, the close gives
+      // the permit back.
+      lease.closeConnection();
+      return;
+    }
     publishHeld(held.get()); // its backend pid, for the session guard
     // A new connection goes straight to the request that caused it: report the counts as of that
     // hand-off.
@@ -325,6 +334,22 @@ public final class PoolAccount implements PermitGate {
         granted.remove(lease);
         count++;
         publishHeld(held.decrementAndGet());
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Closes the open connections of permits granted under {@code session}, without settling them:
+   * each close gives its permit back (see {@link SessionFence}, the member's own fence). Returns
+   * how many.
+   */
+  int closeUnder(long session) {
+    int count = 0;
+    for (PermitLease lease : Set.copyOf(open)) {
+      if (lease.session() == session && !lease.settled()) {
+        lease.closeConnection();
+        count++;
       }
     }
     return count;

@@ -11,11 +11,13 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,17 @@ import org.slf4j.LoggerFactory;
  * are never reused). A changed session is no proof — an idle member's session is retired and a new
  * one begins whenever its permit count falls to zero — so permits of a live session are never
  * forfeited, and a permit of a gone session is never released.
+ *
+ * <p>The member also fences itself, before its session could end: a permit is its own only while
+ * its session lives, and the session lives at least a TTL from the last moment the CP group renewed
+ * it. So the member renews it itself (Hazelcast's heartbeat, sent twice per heartbeat interval) and
+ * keeps the proof on its own monotonic clock: a renewal sent at t proves the session until t + TTL.
+ * When the proof is about to run out (a network partition, a CP group without a leader) the member
+ * closes the connections of that session; their permits are given back when the CP group answers,
+ * or were taken back with the session. Without this, a member cut off from the CP group kept its
+ * connections when the other members' session guard could not end them in time (the CP group's
+ * leader was on the cut side), while the CP group handed its permits to others
+ * (NetworkPartitionIT).
  */
 public final class SessionFence {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFence.class);
@@ -46,6 +59,20 @@ public final class SessionFence {
   private Future<Void> lastCheck = Future.succeededFuture();
   private volatile long lastCheckedAt;
 
+  // The member's own fence. Session id -> System.nanoTime() until which the CP group keeps it at
+  // the
+  // least.
+  private final Map<Long, Long> provenUntil = new ConcurrentHashMap<>();
+  // Sessions whose connections were closed for want of proof -> the proof they had then (logged
+  // once).
+  private final Map<Long, Long> unprovenSince = new ConcurrentHashMap<>();
+  private final AtomicInteger renewing = new AtomicInteger();
+  private final long ttlNanos;
+  private final long renewEveryNanos;
+  private final long leadNanos;
+  private final long ownTimerId;
+  private long lastRenewalSent;
+
   public SessionFence(
       Vertx vertx,
       ContextInternal home,
@@ -60,6 +87,106 @@ public final class SessionFence {
     // replacement is the signal.
     this.sessionsListable = hz.getConfig().getCPSubsystemConfig().getCPMemberCount() > 0;
     this.timerId = home.setPeriodic(checkEveryMillis, id -> checkNow());
+    var cp = hz.getConfig().getCPSubsystemConfig();
+    this.ttlNanos = TimeUnit.SECONDS.toNanos(cp.getSessionTimeToLiveSeconds());
+    long renewEveryMillis = Math.min(1_000, cp.getSessionHeartbeatIntervalSeconds() * 500L);
+    this.renewEveryNanos = TimeUnit.MILLISECONDS.toNanos(renewEveryMillis);
+    // Closing a connection ends its backend within milliseconds; the lead also covers this
+    // timer's period and one renewal interval of a renewal under way.
+    this.leadNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, renewEveryMillis + 500));
+    this.ownTimerId = home.setPeriodic(OWN_CHECK_MILLIS, id -> renewAndFenceSelf());
+  }
+
+  private static final long OWN_CHECK_MILLIS = 250;
+  private static final int MAX_RENEWALS_IN_FLIGHT = 3;
+
+  /**
+   * The CP group renewed {@code session} no earlier than {@code sentAtNanos} (System.nanoTime()): a
+   * renewal or an acquire sent then succeeded.
+   */
+  public void renewed(long session, long sentAtNanos) {
+    long until = sentAtNanos + ttlNanos;
+    provenUntil.merge(session, until, Math::max);
+    Long fenced = unprovenSince.get(session);
+    if (fenced != null
+        && until - leadNanos > System.nanoTime()
+        && unprovenSince.remove(session, fenced)) {
+      LOG.info(
+          "CP session {} of this member is renewed again: its pools take permits and connect again",
+          session);
+    }
+  }
+
+  /**
+   * Whether this member cannot prove any more that {@code session} outlives the next moments: its
+   * connections must close.
+   */
+  public boolean unproven(long session) {
+    Long until = provenUntil.get(session);
+    return until != null && System.nanoTime() - (until - leadNanos) >= 0;
+  }
+
+  /** Renews the sessions in use; closes the connections of a session whose proof runs out. */
+  private void renewAndFenceSelf() {
+    long now = System.nanoTime();
+    Set<Long> current = new HashSet<>();
+    for (String cls : semaphores.sizes().keySet()) {
+      long session = semaphores.currentSession(cls);
+      if (session == CpSessions.NO_SESSION) {
+        continue;
+      }
+      current.add(session);
+    }
+    if (now - lastRenewalSent >= renewEveryNanos) {
+      Set<Long> sent = new HashSet<>();
+      for (String cls : semaphores.sizes().keySet()) {
+        long session = semaphores.currentSession(cls);
+        // Hazelcast's own rule: a session is renewed while this member uses it (permits or waits).
+        if (session == CpSessions.NO_SESSION
+            || semaphores.localUseCount(cls) == 0
+            || !sent.add(session)
+            || renewing.get() >= MAX_RENEWALS_IN_FLIGHT) {
+          continue;
+        }
+        lastRenewalSent = now;
+        renewing.incrementAndGet();
+        semaphores
+            .heartbeat(cls, session)
+            .whenComplete(
+                (ok, err) -> {
+                  renewing.decrementAndGet();
+                  if (err == null) {
+                    renewed(session, now);
+                  }
+                });
+      }
+    }
+    Set<Long> held = heldSessions();
+    for (long session : held) {
+      Long until = provenUntil.get(session);
+      if (until == null || now - (until - leadNanos) < 0) {
+        continue;
+      }
+      Map<String, Integer> closed = new TreeMap<>();
+      for (PoolAccount account : accounts) {
+        int n = account.closeUnder(session);
+        if (n > 0) {
+          closed.merge(account.profile().budgetClass(), n, Integer::sum);
+        }
+      }
+      if (!closed.isEmpty() && !Objects.equals(unprovenSince.put(session, until), until)) {
+        LOG.error(
+            "CP session {} of this member was last renewed {} ms ago (network partition, or a CP group without a"
+                + " leader?): closed its connections ({} per class) before the CP group could expire it and hand"
+                + " their permits to others; the permits are given back when the CP group answers, or were taken"
+                + " back with the session.",
+            session,
+            TimeUnit.NANOSECONDS.toMillis(now - (until - ttlNanos)),
+            closed);
+      }
+    }
+    provenUntil.keySet().removeIf(s -> !held.contains(s) && !current.contains(s));
+    unprovenSince.keySet().removeIf(s -> !held.contains(s) && !current.contains(s));
   }
 
   public void register(PoolAccount account) {
@@ -176,5 +303,6 @@ public final class SessionFence {
 
   public void close() {
     vertx.cancelTimer(timerId);
+    vertx.cancelTimer(ownTimerId);
   }
 }
