@@ -14,6 +14,7 @@ import dev.killboard.budget.impl.SessionFence;
 import dev.killboard.budget.impl.SessionGuard;
 import dev.killboard.budget.impl.WarmKeeper;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.cluster.RaftLeaderHints;
 import dev.killboard.config.ConfigurationException;
 import dev.killboard.runtime.PerVertx;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,6 +63,7 @@ public final class ConnectionBudget {
   private final ClassSemaphores semaphores;
   private final HolderRegistry registry;
   private final SessionFence fence;
+  private final long leaderHintsTimer;
   private final BudgetReconciler reconciler;
   private final SessionGuard guard;
   private final long snapshotTimer;
@@ -103,6 +105,10 @@ public final class ConnectionBudget {
     HazelcastInstance hz = ClusteredVertx.hazelcast(vertx);
     this.home = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
     this.fence = new SessionFence(vertx, home, hz, semaphores, 2_000);
+    // A cut-off Raft leader would otherwise receive every CP call of this member until Hazelcast's
+    // 60 s call timeout (RaftLeaderHints).
+    RaftLeaderHints hints = RaftLeaderHints.of(hz);
+    this.leaderHintsTimer = home.setPeriodic(250, id -> hints.refresh());
     this.meters = new BudgetMeters(this, semaphores, home);
     // Divergence must outlast a dead member's session (its permits come back by themselves) before
     // it is repaired.
@@ -593,6 +599,7 @@ public final class ConnectionBudget {
     physicals.forEach(p -> pools.add(p.closeNow()));
     reconciler.close();
     guard.close();
+    home.owner().cancelTimer(leaderHintsTimer);
     vertx.cancelTimer(snapshotTimer);
     // Without a CP majority no release can complete: a stop must still end in bounded time. What
     // could not be given

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +66,8 @@ public final class SessionFence {
   // Sessions whose connections were closed for want of proof -> the proof they had then (logged
   // once).
   private final Map<Long, Long> unprovenSince = new ConcurrentHashMap<>();
-  private final AtomicInteger renewing = new AtomicInteger();
+  // Renewals under way -> when they were sent (System.nanoTime()).
+  private final Map<CompletableFuture<Object>, Long> renewals = new ConcurrentHashMap<>();
   private final long ttlNanos;
   private final long renewEveryNanos;
   private final long leadNanos;
@@ -98,7 +99,6 @@ public final class SessionFence {
   }
 
   private static final long OWN_CHECK_MILLIS = 250;
-  private static final int MAX_RENEWALS_IN_FLIGHT = 3;
 
   /**
    * The CP group renewed {@code session} no earlier than {@code sentAtNanos} (System.nanoTime()): a
@@ -144,23 +144,32 @@ public final class SessionFence {
         // Hazelcast's own rule: a session is renewed while this member uses it (permits or waits).
         if (session == CpSessions.NO_SESSION
             || semaphores.localUseCount(cls) == 0
-            || !sent.add(session)
-            || renewing.get() >= MAX_RENEWALS_IN_FLIGHT) {
+            || !sent.add(session)) {
           continue;
         }
         lastRenewalSent = now;
-        renewing.incrementAndGet();
-        semaphores
-            .heartbeat(cls, session)
-            .whenComplete(
-                (ok, err) -> {
-                  renewing.decrementAndGet();
-                  if (err == null) {
-                    renewed(session, now);
-                  }
-                });
+        // Each round sends its own: one sent before a leader was lost may wait for Hazelcast's call
+        // timeout, while a later one reaches the new leader.
+        CompletableFuture<Object> renewal =
+            semaphores.heartbeat(cls, session).toCompletableFuture();
+        renewals.put(renewal, now);
+        renewal.whenComplete(
+            (ok, err) -> {
+              renewals.remove(renewal);
+              if (err == null) {
+                renewed(session, now);
+              }
+            });
       }
     }
+    // A renewal that could no longer prove anything is given up.
+    renewals.forEach(
+        (renewal, sentAt) -> {
+          if (now - (sentAt + ttlNanos - leadNanos) >= 0) {
+            renewals.remove(renewal);
+            renewal.cancel(true);
+          }
+        });
     Set<Long> held = heldSessions();
     for (long session : held) {
       Long until = provenUntil.get(session);
@@ -304,5 +313,6 @@ public final class SessionFence {
   public void close() {
     vertx.cancelTimer(timerId);
     vertx.cancelTimer(ownTimerId);
+    renewals.keySet().forEach(r -> r.cancel(true));
   }
 }
