@@ -3,6 +3,7 @@ package dev.killboard.upstream.zkillboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.contracts.Zkb;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.FakeZkillboard;
@@ -14,6 +15,7 @@ import dev.killboard.upstream.TestSettings;
 import dev.killboard.upstream.UpstreamMalformed;
 import dev.killboard.upstream.UpstreamRetryable;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,8 +78,9 @@ class ZkillboardClientTest {
               ref -> {
                 assertThat(ref.hash())
                     .isEqualTo(universe.killmail(ref.killmailId()).orElseThrow().hash());
-                assertThat(ref.zkb())
-                    .isEqualTo(universe.killmail(ref.killmailId()).orElseThrow().zkb());
+                JsonObject zkb = universe.killmail(ref.killmailId()).orElseThrow().zkb();
+                assertThat(ref.zkb()).isEqualTo(Zkb.fromJson(zkb, "zkb"));
+                assertThat(ref.zkb().toJson()).isEqualTo(zkb);
               });
       long corp = universe.playerCorporationIds().get(0);
       assertThat(client.corporationHistory(corp, 1).await(10, TimeUnit.SECONDS).get(0).killmailId())
