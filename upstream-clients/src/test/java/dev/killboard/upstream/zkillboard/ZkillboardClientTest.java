@@ -176,6 +176,16 @@ class ZkillboardClientTest {
           .inject(
               FakeZkillboard.HISTORY,
               Fault.body(200, "[{\"killmail_id\": 5, \"zkb\": {\"hash\": \"nothex\"}}]"))
+          .inject(
+              FakeZkillboard.HISTORY,
+              Fault.body(200, "[{\"killmail_id\": 5, \"zkb\": {\"totalValue\": 1.0}}]"))
+          .inject(
+              FakeZkillboard.HISTORY,
+              Fault.body(
+                  200,
+                  "[{\"killmail_id\": 5, \"zkb\": {\"hash\": \""
+                      + "a".repeat(40)
+                      + "\", \"totalValue\": -1.0}}]"))
           .inject(FakeZkillboard.HISTORY, Fault.malformedJson())
           .inject(FakeZkillboard.HISTORY, Fault.tooManyRequests(Duration.ofSeconds(7)))
           .inject(FakeZkillboard.HISTORY, Fault.status(502));
@@ -184,7 +194,15 @@ class ZkillboardClientTest {
           .hasMessageContaining("'[0].zkb' is missing");
       assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
           .isInstanceOf(UpstreamMalformed.class)
-          .hasMessageContaining("[0].zkb.hash");
+          .hasMessageContaining("[0].zkb.hash 'nothex' is not 40 hexadecimal digits");
+      // The contract's one zkb check (Zkb.fromJson), the backfill's too; zKillboard's own answers
+      // must carry the hash.
+      assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
+          .isInstanceOf(UpstreamMalformed.class)
+          .hasMessageContaining("missing [0].zkb.hash");
+      assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
+          .isInstanceOf(UpstreamMalformed.class)
+          .hasMessageContaining("[0].zkb.totalValue must not be negative");
       assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
           .isInstanceOf(UpstreamMalformed.class);
       assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
