@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
  * {@link JobConsumer} on Redis Streams: the orchestrator of one consumer. It reads entries ({@link
  * EntryReader}, its own connection) into {@link JobSlots}, which runs up to {@code concurrency}
  * handlers and hands each outcome to {@link Settlement}; on a timer {@link LeaseKeeper} beats,
- * renews and reclaims, and {@link DelayedPromotion} brings due retries back. The parts talk to
- * Redis over the queue's shared command connection. All state is confined to the event-loop context
- * the consumer was created on, and its life is one {@link ConsumerState}.
+ * renews and reclaims, {@link DelayedPromotion} brings due retries back, and {@link ConsumerStop}
+ * ends a stop. The parts talk to Redis over the queue's shared command connection. All state is
+ * confined to the event-loop context the consumer was created on, and its life is one {@link
+ * ConsumerState}.
  */
 final class StreamJobConsumer implements JobConsumer {
 
