@@ -3,7 +3,6 @@ package dev.killboard.cluster;
 import dev.killboard.config.ConfigurationException;
 import dev.killboard.config.Env;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +104,6 @@ public record ClusterSettings(
             seconds(
                 env.duration(
                     ENV_SESSION_TTL,
-                    "KILLBOARD_CP_SESSION_TTL_SECONDS",
-                    ChronoUnit.SECONDS,
                     Duration.ofSeconds(DEFAULT_SESSION_TTL_SECONDS),
                     Duration.ofSeconds(1),
                     Duration.ofDays(1),
@@ -114,8 +111,6 @@ public record ClusterSettings(
             seconds(
                 env.duration(
                     ENV_HEARTBEAT,
-                    "KILLBOARD_CP_HEARTBEAT_SECONDS",
-                    ChronoUnit.SECONDS,
                     Duration.ofSeconds(DEFAULT_HEARTBEAT_SECONDS),
                     Duration.ofSeconds(1),
                     Duration.ofHours(1),

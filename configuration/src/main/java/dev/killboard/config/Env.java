@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -27,18 +26,30 @@ import org.slf4j.LoggerFactory;
 public final class Env {
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
   private static final String DURATION_FORMS = "500ms, 30s, 5m, 2h or PT30S";
+  private static final long[] UNIT_MILLIS = {86_400_000, 3_600_000, 60_000, 1000};
+  private static final String[] UNIT_NAMES = {"d", "h", "m", "s"};
+
+  /** The old integer forms every duration variable still accepts, with their unit. */
+  private static final Map<String, String> LEGACY_SUFFIXES =
+      new java.util.TreeMap<>(Map.of("_MS", "ms", "_SECONDS", "s"));
 
   private final Map<String, String> vars;
   private final Map<String, Setting> declared = new LinkedHashMap<>();
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
+  /** A value refused by a getter's parser: the rest of the message after the variable's name. */
+  private static final class Refused extends RuntimeException {
+    Refused(String format, Object... args) {
+      super(String.format(Locale.ROOT, format, args), null, false, false);
+    }
+  }
+
   private Env(Map<String, String> vars) {
     this.vars =
-        Map.copyOf(
-            vars.entrySet().stream()
-                .filter(e -> e.getKey() != null && e.getValue() != null)
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        vars.entrySet().stream()
+            .filter(e -> e.getKey() != null && e.getValue() != null)
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
   /** Reads {@code vars}, typically a copy of the process environment. */
@@ -59,46 +70,38 @@ public final class Env {
     return vars;
   }
 
-  /**
-   * Whether {@code name} holds a non-blank value (blank counts as unset: orchestrators export empty
-   * variables).
-   */
+  /** Whether {@code name} holds a non-blank value (orchestrators export empty variables). */
   public boolean isSet(String name) {
     return raw(name) != null;
   }
 
   /** Text, or {@code def} (may be null) when unset. */
   public String string(String name, String def, String description) {
-    declare(name, "string", def, "", description, null);
+    declare(name, "string", def, "", description);
     String v = raw(name);
     return v == null ? def : v;
   }
 
   /** Text matching {@code allowed}, or {@code def}; {@code rule} says what is allowed. */
   public String string(String name, String def, Pattern allowed, String rule, String description) {
-    declare(name, "string", def, rule, description, null);
-    String v = raw(name);
-    if (v != null && !allowed.matcher(v).matches()) {
-      problem(
-          name
-              + "='"
-              + v
-              + "' is invalid: use "
-              + rule
-              + " (default "
-              + def
-              + "). "
-              + description
-              + ".");
-      return def;
-    }
-    return v == null ? def : v;
+    declare(name, "string", def, rule, description);
+    return value(
+        name,
+        def,
+        v -> {
+          if (!allowed.matcher(v).matches()) {
+            throw new Refused(
+                "='%s' is invalid: use %s (default %s). %s.", v, rule, def, description);
+          }
+          return v;
+        });
   }
 
   /** A secret, or null when unset; never echoed in a message. */
-  public String secret(String name, String description) {
-    declare(name, "secret", null, "", description, null);
-    return raw(name);
+  public Secret secret(String name, String description) {
+    declare(name, "secret", null, "", description);
+    String v = raw(name);
+    return v == null ? null : new Secret(v);
   }
 
   /** A whole number from {@code min} to {@code max}. */
@@ -108,85 +111,45 @@ public final class Env {
 
   /** A whole number from {@code min} to {@code max}. */
   public long longValue(String name, long def, long min, long max, String description) {
-    declare(name, "integer", Long.toString(def), min + ".." + max, description, null);
-    String v = raw(name);
-    if (v == null) {
-      return def;
-    }
-    try {
-      long n = Long.parseLong(v);
-      if (n >= min && n <= max) {
-        return n;
-      }
-      problem(
-          name
-              + "="
-              + n
-              + " must be from "
-              + min
-              + " to "
-              + max
-              + " (default "
-              + def
-              + "): "
-              + description
-              + ".");
-    } catch (NumberFormatException e) {
-      problem(
-          name
-              + "='"
-              + v
-              + "' is not a whole number; set a number from "
-              + min
-              + " to "
-              + max
-              + " (default "
-              + def
-              + "): "
-              + description
-              + ".");
-    }
-    return def;
+    declare(name, "integer", Long.toString(def), min + ".." + max, description);
+    String tail = "from " + min + " to " + max + " (default " + def + "): " + description + ".";
+    return value(
+        name,
+        def,
+        v -> {
+          long n;
+          try {
+            n = Long.parseLong(v);
+          } catch (NumberFormatException e) {
+            throw new Refused("='%s' is not a whole number; set a number %s", v, tail);
+          }
+          if (n < min || n > max) {
+            throw new Refused("=%d must be %s", n, tail);
+          }
+          return n;
+        });
   }
 
   /** A number from {@code min} to {@code max}, exclusive of {@code min} when {@code min} is 0. */
   public double decimal(String name, double def, double min, double max, String description) {
     String range = (min == 0 ? "above 0" : "from " + plain(min)) + " and at most " + plain(max);
-    declare(name, "number", plain(def), range, description, null);
-    String v = raw(name);
-    if (v == null) {
-      return def;
-    }
-    try {
-      double n = Double.parseDouble(v);
-      if (!Double.isNaN(n) && (min == 0 ? n > 0 : n >= min) && n <= max) {
-        return n;
-      }
-      problem(
-          name
-              + "="
-              + v
-              + " must be "
-              + range
-              + " (default "
-              + plain(def)
-              + "): "
-              + description
-              + ".");
-    } catch (NumberFormatException e) {
-      problem(
-          name
-              + "='"
-              + v
-              + "' is not a number; set it "
-              + range
-              + " (default "
-              + plain(def)
-              + "): "
-              + description
-              + ".");
-    }
-    return def;
+    declare(name, "number", plain(def), range, description);
+    String tail = range + " (default " + plain(def) + "): " + description + ".";
+    return value(
+        name,
+        def,
+        v -> {
+          double n;
+          try {
+            n = Double.parseDouble(v);
+          } catch (NumberFormatException e) {
+            throw new Refused("='%s' is not a number; set it %s", v, tail);
+          }
+          if (Double.isNaN(n) || (min == 0 ? n <= 0 : n < min) || n > max) {
+            throw new Refused("=%s must be %s", v, tail);
+          }
+          return n;
+        });
   }
 
   /**
@@ -194,194 +157,132 @@ public final class Env {
    * 0}.
    */
   public boolean bool(String name, boolean def, String description) {
-    declare(name, "boolean", Boolean.toString(def), "true, false", description, null);
-    String v = raw(name);
-    if (v == null) {
-      return def;
-    }
-    switch (v.toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on", "1" -> {
-        return true;
-      }
-      case "false", "no", "off", "0" -> {
-        return false;
-      }
-      default -> {
-        problem(
-            name
-                + "='"
-                + v
-                + "' must be true or false (default "
-                + def
-                + "): "
-                + description
-                + ".");
-        return def;
-      }
-    }
+    declare(name, "boolean", Boolean.toString(def), "true, false", description);
+    return value(
+        name,
+        def,
+        v ->
+            switch (v.toLowerCase(Locale.ROOT)) {
+              case "true", "yes", "on", "1" -> true;
+              case "false", "no", "off", "0" -> false;
+              default ->
+                  throw new Refused(
+                      "='%s' must be true or false (default %s): %s.", v, def, description);
+            });
   }
 
   /** One of the constants of {@code def}'s enum, written in lower case with '-' for '_'. */
   public <E extends Enum<E>> E choice(String name, E def, String description) {
     E[] all = def.getDeclaringClass().getEnumConstants();
     String names = Arrays.stream(all).map(Env::spell).collect(Collectors.joining(", "));
-    declare(name, "one of", spell(def), names, description, null);
-    String v = raw(name);
-    if (v == null) {
-      return def;
-    }
-    for (E e : all) {
-      if (spell(e).equalsIgnoreCase(v) || e.name().equalsIgnoreCase(v)) {
-        return e;
-      }
-    }
-    problem(
-        name
-            + "='"
-            + v
-            + "' must be one of "
-            + names
-            + " (default "
-            + spell(def)
-            + "): "
-            + description
-            + ".");
-    return def;
-  }
-
-  /** A duration ({@value #DURATION_FORMS}) from {@code min} to {@code max}. */
-  public Duration duration(
-      String name, Duration def, Duration min, Duration max, String description) {
-    return duration(name, null, null, def, min, max, description);
+    declare(name, "one of", spell(def), names, description);
+    return value(
+        name,
+        def,
+        v ->
+            Arrays.stream(all)
+                .filter(e -> spell(e).equalsIgnoreCase(v) || e.name().equalsIgnoreCase(v))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new Refused(
+                            "='%s' must be one of %s (default %s): %s.",
+                            v, names, spell(def), description)));
   }
 
   /**
-   * A duration that may still come from {@code legacyName}, a whole number of {@code legacyUnit}s
-   * (the old {@code *_MS} / {@code *_SECONDS} variables), with a deprecation warning naming the new
-   * variable.
+   * A duration written as {@value #DURATION_FORMS}, e.g. {@code duration(n, "5s", "1s", "2m", d)}.
+   */
+  public Duration duration(String name, String def, String min, String max, String description) {
+    return duration(name, constant(def), constant(min), constant(max), description);
+  }
+
+  /**
+   * A duration ({@value #DURATION_FORMS}) from {@code min} to {@code max}. The older integer
+   * variables {@code <name>_MS} and {@code <name>_SECONDS} are still read, with a deprecation
+   * warning naming the new variable.
    */
   public Duration duration(
-      String name,
-      String legacyName,
-      ChronoUnit legacyUnit,
-      Duration def,
-      Duration min,
-      Duration max,
-      String description) {
-    String range = human(min) + ".." + human(max);
-    declare(name, "duration", human(def), range, description, legacyName);
-    String used = name;
-    String v = raw(name);
-    if (legacyName != null && raw(legacyName) != null) {
+      String name, Duration def, Duration min, Duration max, String description) {
+    declare(name, "duration", human(def), human(min) + ".." + human(max), description);
+    String used = raw(name) == null ? null : name;
+    String text = raw(name);
+    for (Map.Entry<String, String> legacy : LEGACY_SUFFIXES.entrySet()) {
+      String old = name + legacy.getKey();
+      String v = raw(old);
       if (v == null) {
-        used = legacyName;
-        v = raw(legacyName);
-        if (v.matches("-?\\d{1,15}")) {
-          v =
-              v
-                  + (legacyUnit == ChronoUnit.MILLIS
-                      ? "ms"
-                      : legacyUnit == ChronoUnit.SECONDS ? "s" : "m");
-        }
-        warn(
-            legacyName
-                + " is deprecated; set "
-                + name
-                + "="
-                + v
-                + " instead ("
-                + DURATION_FORMS
-                + ").");
-      } else {
-        warn(legacyName + " is deprecated and ignored because " + name + " is set; remove it.");
+        continue;
       }
+      if (used != null) {
+        warn(old + " is deprecated and ignored because " + used + " is set; remove it.");
+        continue;
+      }
+      used = old;
+      text = v.matches("-?\\d{1,15}") ? v + legacy.getValue() : v;
+      warn(old + " is deprecated; set " + name + "=" + text + " instead (" + DURATION_FORMS + ").");
     }
-    if (v == null) {
+    if (text == null) {
       return def;
     }
-    Duration d = parseDuration(v);
+    Duration d = parseDuration(text);
+    String tail = "(default " + human(def) + "): " + description + ".";
     if (d == null) {
-      problem(
-          used
-              + "='"
-              + v
-              + "' is not a duration; use e.g. "
-              + DURATION_FORMS
-              + " (default "
-              + human(def)
-              + "): "
-              + description
-              + ".");
-      return def;
+      return refuse(
+          used, def, "='%s' is not a duration; use e.g. %s %s", text, DURATION_FORMS, tail);
     }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      problem(
-          used
-              + "="
-              + human(d)
-              + " must be from "
-              + human(min)
-              + " to "
-              + human(max)
-              + " (default "
-              + human(def)
-              + "): "
-              + description
-              + ".");
-      return def;
+      return refuse(
+          used, def, "=%s must be from %s to %s %s", human(d), human(min), human(max), tail);
     }
     return d;
   }
 
   /** A comma-separated list; blank entries are dropped. */
   public List<String> list(String name, List<String> def, String description) {
-    declare(name, "list", String.join(",", def), "comma-separated", description, null);
+    declare(name, "list", String.join(",", def), "comma-separated", description);
     String v = raw(name);
-    if (v == null) {
-      return def;
-    }
-    return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return v == null
+        ? def
+        : Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   /**
-   * An http(s) URL with a host and no query, trailing slashes removed; {@code def} null means
-   * optional.
+   * An http(s) URL with a host and no query, trailing slashes removed; {@code def} null: optional.
    */
   public String url(String name, String def, String description) {
-    declare(name, "URL", def, "http(s)://host[/path]", description, null);
-    String v = raw(name);
-    if (v == null) {
-      return def;
+    declare(name, "URL", def, "http(s)://host[/path]", description);
+    String example = def == null ? "https://example.com" : def;
+    return value(
+        name,
+        def,
+        v -> {
+          String why = null;
+          try {
+            URI uri = new URI(v);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+              why = "must start with http:// or https://";
+            } else if (uri.getHost() == null) {
+              why = "has no host";
+            } else if (uri.getQuery() != null || uri.getFragment() != null) {
+              why = "must not have a query or fragment";
+            }
+          } catch (URISyntaxException e) {
+            why = "is not a URL (" + e.getReason() + ")";
+          }
+          if (why != null) {
+            throw new Refused("='%s' %s; use a URL such as %s: %s.", v, why, example, description);
+          }
+          return v.replaceAll("/+$", "");
+        });
+  }
+
+  /** Records {@code message} as a problem unless {@code ok}; answers {@code ok}. */
+  public boolean require(boolean ok, String message) {
+    if (!ok) {
+      problem(message);
     }
-    String why = null;
-    try {
-      URI uri = new URI(v);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        why = "must start with http:// or https://";
-      } else if (uri.getHost() == null) {
-        why = "has no host";
-      } else if (uri.getQuery() != null || uri.getFragment() != null) {
-        why = "must not have a query or fragment";
-      }
-    } catch (URISyntaxException e) {
-      why = "is not a URL (" + e.getReason() + ")";
-    }
-    if (why != null) {
-      problem(
-          name
-              + "='"
-              + v
-              + "' "
-              + why
-              + "; use a URL such as "
-              + (def == null ? "https://example.com" : def)
-              + ": "
-              + description
-              + ".");
-      return def;
-    }
-    return v.replaceAll("/+$", "");
+    return ok;
   }
 
   /** Records a problem found by a check across settings. */
@@ -393,8 +294,7 @@ public final class Env {
   public void warn(String message) {
     if (!warnings.contains(message)) {
       warnings.add(message);
-      // Looked up here, not in a static field: LogSettings reads its Env before logback may be
-      // initialised.
+      // Looked up here: LogSettings reads its Env before logback may be initialised.
       LoggerFactory.getLogger(Env.class).warn(message);
     }
   }
@@ -446,7 +346,7 @@ public final class Env {
   }
 
   /**
-   * A duration in the shortest exact unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h},
+   * A duration in its largest exact unit: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h},
    * {@code 7d}.
    */
   public static String human(Duration d) {
@@ -454,19 +354,41 @@ public final class Env {
       return "unset";
     }
     long ms = d.toMillis();
-    if (ms != 0 && ms % 86_400_000 == 0) {
-      return ms / 86_400_000 + "d";
-    }
-    if (ms != 0 && ms % 3_600_000 == 0) {
-      return ms / 3_600_000 + "h";
-    }
-    if (ms != 0 && ms % 60_000 == 0) {
-      return ms / 60_000 + "m";
-    }
-    if (ms != 0 && ms % 1000 == 0) {
-      return ms / 1000 + "s";
+    for (int i = 0; i < UNIT_MILLIS.length; i++) {
+      if (ms != 0 && ms % UNIT_MILLIS[i] == 0) {
+        return ms / UNIT_MILLIS[i] + UNIT_NAMES[i];
+      }
     }
     return ms + "ms";
+  }
+
+  /**
+   * The value of {@code name} through {@code parser}, or {@code def} (and a problem) when refused.
+   */
+  private <T> T value(String name, T def, Function<String, T> parser) {
+    String v = raw(name);
+    if (v == null) {
+      return def;
+    }
+    try {
+      return parser.apply(v);
+    } catch (Refused r) {
+      problem(name + r.getMessage());
+      return def;
+    }
+  }
+
+  private <T> T refuse(String name, T def, String format, Object... args) {
+    problem(name + new Refused(format, args).getMessage());
+    return def;
+  }
+
+  private static Duration constant(String text) {
+    Duration d = parseDuration(text);
+    if (d == null) {
+      throw new IllegalArgumentException("not a duration: " + text);
+    }
+    return d;
   }
 
   private String raw(String name) {
@@ -474,17 +396,8 @@ public final class Env {
     return v == null || v.isBlank() ? null : v.trim();
   }
 
-  private void declare(
-      String name, String type, String def, String range, String description, String replaces) {
-    declared.putIfAbsent(
-        name,
-        new Setting(
-            name,
-            type,
-            def == null ? "" : def,
-            range,
-            description,
-            replaces == null ? "" : replaces));
+  private void declare(String name, String type, String def, String range, String description) {
+    declared.putIfAbsent(name, new Setting(name, type, def == null ? "" : def, range, description));
   }
 
   private static String spell(Enum<?> e) {

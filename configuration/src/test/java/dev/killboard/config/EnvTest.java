@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,44 +29,37 @@ class EnvTest {
   @Test
   void oldIntegerVariablesStillWorkWithADeprecationWarningNamingTheNewOne() {
     Env env = Env.of(Map.of("X_TIMEOUT_MS", "1500"));
-    Duration d =
-        env.duration(
-            "X_TIMEOUT",
-            "X_TIMEOUT_MS",
-            ChronoUnit.MILLIS,
-            Duration.ofSeconds(5),
-            Duration.ofMillis(100),
-            Duration.ofMinutes(2),
-            "how long");
-    assertThat(d).isEqualTo(Duration.ofMillis(1500));
+    assertThat(env.duration("X_TIMEOUT", "5s", "100ms", "2m", "how long"))
+        .isEqualTo(Duration.ofMillis(1500));
     assertThat(env.warnings())
         .containsExactly(
             "X_TIMEOUT_MS is deprecated; set X_TIMEOUT=1500ms instead (500ms, 30s,"
                 + " 5m, 2h or PT30S).");
     Env seconds = Env.of(Map.of("Y_SECONDS", "7"));
-    assertThat(
-            seconds.duration(
-                "Y",
-                "Y_SECONDS",
-                ChronoUnit.SECONDS,
-                Duration.ofSeconds(1),
-                Duration.ZERO,
-                Duration.ofHours(1),
-                "y"))
-        .isEqualTo(Duration.ofSeconds(7));
+    assertThat(seconds.duration("Y", "1s", "0ms", "1h", "y")).isEqualTo(Duration.ofSeconds(7));
     Env both = Env.of(Map.of("Y_SECONDS", "7", "Y", "9s"));
-    assertThat(
-            both.duration(
-                "Y",
-                "Y_SECONDS",
-                ChronoUnit.SECONDS,
-                Duration.ofSeconds(1),
-                Duration.ZERO,
-                Duration.ofHours(1),
-                "y"))
-        .isEqualTo(Duration.ofSeconds(9));
+    assertThat(both.duration("Y", "1s", "0ms", "1h", "y")).isEqualTo(Duration.ofSeconds(9));
     assertThat(both.warnings()).singleElement().asString().contains("ignored");
+    Env wrong = Env.of(Map.of("Y_MS", "soon"));
+    wrong.duration("Y", "1s", "0ms", "1h", "y");
+    assertThat(wrong.problems())
+        .containsExactly(
+            "Y_MS='soon' is not a duration; use e.g. 500ms, 30s, 5m, 2h or PT30S (default 1s): y.");
   }
+
+  @Test
+  void secretsNeverPrintAndCheckedConditionsAreProblems() {
+    Env env = Env.of(Map.of("S", "hunter2"));
+    Secret s = env.secret("S", "s");
+    assertThat(s.value()).isEqualTo("hunter2");
+    assertThat(new Holder(s).toString()).doesNotContain("hunter2").contains("****");
+    assertThat(Secret.reveal(env.secret("UNSET", "u"))).isNull();
+    assertThat(env.require(true, "fine")).isTrue();
+    assertThat(env.require(false, "S and T disagree; set both.")).isFalse();
+    assertThatThrownBy(env::check).hasMessage("S and T disagree; set both.");
+  }
+
+  record Holder(Secret secret) {}
 
   @Test
   void everyProblemIsListedAtOnceWithWhatToChange() {
@@ -106,9 +98,7 @@ class EnvTest {
     assertThat(env.secret("S", "s")).isNull();
     assertThat(env.choice("M", Mode.OFF, "m")).isEqualTo(Mode.OFF);
     assertThat(env.declared()).extracting(Setting::name).containsExactly("A", "L", "S", "M");
-    assertThat(env.declared())
-        .first()
-        .isEqualTo(new Setting("A", "integer", "5", "1..10", "a", ""));
+    assertThat(env.declared()).first().isEqualTo(new Setting("A", "integer", "5", "1..10", "a"));
     env.check();
   }
 

@@ -73,8 +73,8 @@ public final class ConfigurationCatalog {
 
         Every process reads its settings from environment variables, checks all of them at start and, when any is
         wrong, refuses to start with one message that lists every problem and what to change. A blank variable counts
-        as unset. Durations are written `500ms`, `30s`, `5m`, `2h`, `1d` or ISO-8601 (`PT30S`); the older integer
-        variables named in the last column (`*_MS`, `*_SECONDS`) are still read, with a warning naming the new one.
+        as unset. Durations are written `500ms`, `30s`, `5m`, `2h`, `1d` or ISO-8601 (`PT30S`); for every duration
+        variable `X`, the older integer variables `X_MS` and `X_SECONDS` are still read, with a warning naming `X`.
         Secrets (type `secret`) never appear in logs or messages.
 
         | Variable | Type | Default | Range | Read by | Description |
@@ -96,7 +96,6 @@ public final class ConfigurationCatalog {
                     .append(String.join(", ", readers.get(s.name())))
                     .append(" | ")
                     .append(cell(s.description()))
-                    .append(s.replaces().isEmpty() ? "" : " (replaces `" + s.replaces() + "`)")
                     .append(" |\n"));
     return md.toString();
   }

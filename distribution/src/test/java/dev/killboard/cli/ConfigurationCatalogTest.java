@@ -26,7 +26,7 @@ class ConfigurationCatalogTest {
         .contains(
             "| `KILLBOARD_DB_URL` | secret |",
             "| `KILLBOARD_QUEUE_VISIBILITY_TIMEOUT` | duration" + " | `1m` |",
-            "(replaces `KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS`)",
+            "`X_MS` and `X_SECONDS` are still read",
             "| workers, api, backfill |");
   }
 }

@@ -1,6 +1,6 @@
 package dev.killboard.queue;
 
-import dev.killboard.runtime.Backoff;
+import dev.killboard.config.Backoff;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

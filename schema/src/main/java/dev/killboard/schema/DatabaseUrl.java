@@ -1,6 +1,7 @@
 package dev.killboard.schema;
 
 import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -77,8 +78,8 @@ public final class DatabaseUrl {
     String description =
         "the database as postgresql://user:password@host:port/database?sslmode=require"
             + " (or jdbc:postgresql://…); the password is never logged";
-    String raw = env.secret(URL, description);
-    String fallback = env.secret(FALLBACK_URL, "read when " + URL + " is not set");
+    String raw = Secret.reveal(env.secret(URL, description));
+    String fallback = Secret.reveal(env.secret(FALLBACK_URL, "read when " + URL + " is not set"));
     String variable = raw != null ? URL : FALLBACK_URL;
     raw = raw != null ? raw : fallback;
     try {

@@ -1,6 +1,7 @@
 package dev.killboard.schema;
 
 import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import java.util.Map;
 
 /**
@@ -23,7 +24,9 @@ public record MigrationSettings(String jdbcUrl, String user, String password) {
             url == null ? null : url.user().orElse(null),
             "the application role that owns the Killboard schema (default: the URL's user)");
     String password =
-        env.secret(DatabaseUrl.PASSWORD, "the application role's password (default: the URL's)");
+        Secret.reveal(
+            env.secret(
+                DatabaseUrl.PASSWORD, "the application role's password (default: the URL's)"));
     password = password != null ? password : url == null ? null : url.password().orElse(null);
     if (url == null) {
       if (env.valid()) {

@@ -3,7 +3,6 @@ package dev.killboard.budget;
 import dev.killboard.config.ConfigurationException;
 import dev.killboard.config.Env;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,8 +113,6 @@ public record BudgetSettings(
         .withIdleTimeout(
             env.duration(
                 p + "IDLE_TIMEOUT",
-                p + "IDLE_TIMEOUT_SECONDS",
-                ChronoUnit.SECONDS,
                 base.idleTimeout(),
                 Duration.ZERO,
                 Duration.ofDays(1),
@@ -123,8 +120,6 @@ public record BudgetSettings(
         .withConnectionTimeout(
             env.duration(
                 p + "CONNECT_TIMEOUT",
-                p + "CONNECT_TIMEOUT_SECONDS",
-                ChronoUnit.SECONDS,
                 base.connectionTimeout(),
                 Duration.ofMillis(1),
                 Duration.ofHours(1),
@@ -132,8 +127,6 @@ public record BudgetSettings(
         .withMaxLifetime(
             env.duration(
                 p + "MAX_LIFETIME",
-                p + "MAX_LIFETIME_SECONDS",
-                ChronoUnit.SECONDS,
                 base.maxLifetime(),
                 Duration.ZERO,
                 Duration.ofDays(1),

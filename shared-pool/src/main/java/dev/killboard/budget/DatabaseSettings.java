@@ -1,6 +1,7 @@
 package dev.killboard.budget;
 
 import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import dev.killboard.schema.DatabaseUrl;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -9,7 +10,6 @@ import io.vertx.pgclient.SslMode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -75,7 +75,8 @@ public record DatabaseSettings(
             DatabaseUrl.USER,
             url == null ? "killboard" : url.user().orElse("killboard"),
             "the application role (not a superuser)");
-    String password = env.secret(DatabaseUrl.PASSWORD, "the application role's password");
+    String password =
+        Secret.reveal(env.secret(DatabaseUrl.PASSWORD, "the application role's password"));
     password = password != null ? password : url == null ? null : url.password().orElse(null);
     SslMode ssl =
         env.choice(
@@ -109,8 +110,6 @@ public record DatabaseSettings(
     Duration timeout =
         env.duration(
             "KILLBOARD_DB_STATEMENT_TIMEOUT",
-            "KILLBOARD_DB_STATEMENT_TIMEOUT_MS",
-            ChronoUnit.MILLIS,
             Duration.ofSeconds(30),
             Duration.ZERO,
             Duration.ofDays(1),

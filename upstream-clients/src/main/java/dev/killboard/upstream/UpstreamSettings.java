@@ -1,12 +1,12 @@
 package dev.killboard.upstream;
 
 import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -109,8 +109,6 @@ public record UpstreamSettings(
     Duration refresh =
         env.duration(
             "KILLBOARD_SSO_JWKS_REFRESH",
-            "KILLBOARD_SSO_JWKS_REFRESH_SECONDS",
-            ChronoUnit.SECONDS,
             Duration.ofHours(1),
             Duration.ofSeconds(10),
             Duration.ofDays(7),
@@ -118,8 +116,6 @@ public record UpstreamSettings(
     Duration minReload =
         env.duration(
             "KILLBOARD_SSO_JWKS_MIN_RELOAD",
-            "KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS",
-            ChronoUnit.SECONDS,
             Duration.ofSeconds(30),
             Duration.ZERO,
             Duration.ofHours(1),
@@ -127,7 +123,8 @@ public record UpstreamSettings(
     String clientId =
         env.string(
             SSO_CLIENT_ID, null, "the EVE developer application's client id (unset: no sign-in)");
-    String secret = env.secret(SSO_CLIENT_SECRET, "the EVE developer application's secret");
+    String secret =
+        Secret.reveal(env.secret(SSO_CLIENT_SECRET, "the EVE developer application's secret"));
     String callback = env.url(SSO_CALLBACK_URL, defaultCallback, "the registered SSO callback URL");
     if ((clientId == null) != (secret == null)) {
       env.problem(
@@ -150,8 +147,6 @@ public record UpstreamSettings(
     Duration connect =
         env.duration(
             "KILLBOARD_UPSTREAM_CONNECT_TIMEOUT",
-            "KILLBOARD_UPSTREAM_CONNECT_TIMEOUT_MS",
-            ChronoUnit.MILLIS,
             Duration.ofSeconds(5),
             Duration.ofMillis(100),
             Duration.ofMinutes(2),
@@ -159,8 +154,6 @@ public record UpstreamSettings(
     Duration request =
         env.duration(
             "KILLBOARD_UPSTREAM_REQUEST_TIMEOUT",
-            "KILLBOARD_UPSTREAM_REQUEST_TIMEOUT_MS",
-            ChronoUnit.MILLIS,
             Duration.ofSeconds(15),
             Duration.ofMillis(100),
             Duration.ofMinutes(10),
@@ -175,8 +168,6 @@ public record UpstreamSettings(
     Duration inlineWait =
         env.duration(
             "KILLBOARD_ESI_MAX_INLINE_WAIT",
-            "KILLBOARD_ESI_MAX_INLINE_WAIT_MS",
-            ChronoUnit.MILLIS,
             Duration.ofSeconds(5),
             Duration.ZERO,
             Duration.ofMinutes(2),
@@ -211,8 +202,6 @@ public record UpstreamSettings(
     Duration notFound =
         env.duration(
             "KILLBOARD_R2Z2_NOT_FOUND_WAIT",
-            "KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS",
-            ChronoUnit.MILLIS,
             R2Z2_MINIMUM_NOT_FOUND_WAIT,
             Duration.ofMillis(1),
             Duration.ofHours(1),

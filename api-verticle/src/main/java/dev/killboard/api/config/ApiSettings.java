@@ -2,7 +2,6 @@ package dev.killboard.api.config;
 
 import dev.killboard.config.Env;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -58,8 +57,6 @@ public record ApiSettings(
     Duration keepAlive =
         env.duration(
             "KILLBOARD_SSE_KEEPALIVE",
-            "KILLBOARD_SSE_KEEPALIVE_MS",
-            ChronoUnit.MILLIS,
             Duration.ofSeconds(15),
             Duration.ofSeconds(1),
             Duration.ofMinutes(10),
@@ -67,8 +64,6 @@ public record ApiSettings(
     Duration idle =
         env.duration(
             "KILLBOARD_HTTP_IDLE_TIMEOUT",
-            "KILLBOARD_HTTP_IDLE_TIMEOUT_SECONDS",
-            ChronoUnit.SECONDS,
             Duration.ofMinutes(2),
             Duration.ZERO,
             Duration.ofDays(1),
@@ -98,8 +93,6 @@ public record ApiSettings(
         millis(
             env.duration(
                 "KILLBOARD_WORKER_STATUS_INTERVAL",
-                "KILLBOARD_WORKER_STATUS_INTERVAL_MS",
-                ChronoUnit.MILLIS,
                 Duration.ofSeconds(5),
                 Duration.ofMillis(100),
                 Duration.ofHours(1),
@@ -109,8 +102,6 @@ public record ApiSettings(
         millis(
             env.duration(
                 "KILLBOARD_HTTP_HEADER_TIMEOUT",
-                "KILLBOARD_HTTP_HEADER_TIMEOUT_MS",
-                ChronoUnit.MILLIS,
                 Duration.ofSeconds(10),
                 Duration.ofMillis(100),
                 Duration.ofMinutes(10),

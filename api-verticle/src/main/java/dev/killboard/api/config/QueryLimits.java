@@ -2,7 +2,6 @@ package dev.killboard.api.config;
 
 import dev.killboard.config.Env;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Set;
 
 /**
@@ -103,8 +102,6 @@ public record QueryLimits(
     Duration statement =
         env.duration(
             "KILLBOARD_API_STATEMENT_TIMEOUT",
-            "KILLBOARD_API_STATEMENT_TIMEOUT_MS",
-            ChronoUnit.MILLIS,
             Duration.ofSeconds(5),
             Duration.ofMillis(100),
             Duration.ofMinutes(10),
@@ -112,8 +109,6 @@ public record QueryLimits(
     Duration request =
         env.duration(
             "KILLBOARD_REQUEST_TIMEOUT",
-            "KILLBOARD_REQUEST_TIMEOUT_MS",
-            ChronoUnit.MILLIS,
             Duration.ofSeconds(15),
             Duration.ofMillis(100),
             Duration.ofMinutes(10),

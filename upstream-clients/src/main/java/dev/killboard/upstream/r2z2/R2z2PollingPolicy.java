@@ -1,6 +1,6 @@
 package dev.killboard.upstream.r2z2;
 
-import dev.killboard.runtime.Backoff;
+import dev.killboard.config.Backoff;
 import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamSettings;
 import java.time.Duration;

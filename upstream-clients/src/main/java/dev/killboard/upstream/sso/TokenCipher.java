@@ -2,6 +2,7 @@ package dev.killboard.upstream.sso;
 
 import dev.killboard.config.ConfigurationException;
 import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -46,10 +47,11 @@ public final class TokenCipher {
    * Declares and reads {@value #KEY_VARIABLE} (null when unset); shared by the API and the workers.
    */
   public static String key(Env env) {
-    return env.secret(
-        KEY_VARIABLE,
-        "base64 of the 32-byte AES key that encrypts stored SSO tokens (openssl rand"
-            + " -base64 32); the same on the API and the workers; required with an SSO client id");
+    return Secret.reveal(
+        env.secret(
+            KEY_VARIABLE,
+            "base64 of the 32-byte AES key that encrypts stored SSO tokens (openssl rand"
+                + " -base64 32); the same on the API and the workers; required with an SSO client id"));
   }
 
   /**

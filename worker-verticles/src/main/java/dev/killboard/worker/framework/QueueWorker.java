@@ -1,11 +1,11 @@
 package dev.killboard.worker.framework;
 
+import dev.killboard.config.Backoff;
 import dev.killboard.queue.ConsumerOptions;
 import dev.killboard.queue.Job;
 import dev.killboard.queue.JobConsumer;
 import dev.killboard.queue.JobHandedBack;
 import dev.killboard.queue.JobRejected;
-import dev.killboard.runtime.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlConnection;

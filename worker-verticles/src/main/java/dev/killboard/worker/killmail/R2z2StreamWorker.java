@@ -1,7 +1,7 @@
 package dev.killboard.worker.killmail;
 
+import dev.killboard.config.Backoff;
 import dev.killboard.contracts.EsiKillmail;
-import dev.killboard.runtime.Backoff;
 import dev.killboard.upstream.r2z2.R2z2Killmail;
 import dev.killboard.upstream.r2z2.R2z2Poller;
 import dev.killboard.upstream.r2z2.R2z2PollingPolicy;

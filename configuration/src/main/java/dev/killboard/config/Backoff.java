@@ -1,4 +1,4 @@
-package dev.killboard.runtime;
+package dev.killboard.config;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;

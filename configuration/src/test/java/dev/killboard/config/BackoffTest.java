@@ -1,4 +1,4 @@
-package dev.killboard.runtime;
+package dev.killboard.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
