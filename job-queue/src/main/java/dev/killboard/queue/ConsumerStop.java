@@ -27,19 +27,19 @@ final class ConsumerStop {
 
   ConsumerStop(
       ConsumerContext ctx,
+      QueueKeys keys,
+      QueueSettings settings,
+      String consumer,
       Settlement settlement,
       LeaseKeeper leases,
-      Supplier<Future<Void>> closeReads,
-      String consumer,
-      String queue,
-      long visibilityMillis) {
+      Supplier<Future<Void>> closeReads) {
     this.ctx = ctx;
     this.settlement = settlement;
     this.leases = leases;
     this.closeReads = closeReads;
     this.consumer = consumer;
-    this.queue = queue;
-    this.visibilityMillis = visibilityMillis;
+    this.queue = keys.queue();
+    this.visibilityMillis = settings.visibilityTimeout().toMillis();
   }
 
   /**

@@ -60,15 +60,7 @@ final class StreamJobConsumer implements JobConsumer {
             ctx, owner.link(), keys, settings, name, () -> state.consuming(), promotion::schedule);
     this.leases = new LeaseKeeper(ctx, owner.link(), keys, settings, name);
     this.slots = new JobSlots(ctx, settlement, handler, concurrency, this::settled);
-    this.ending =
-        new ConsumerStop(
-            ctx,
-            settlement,
-            leases,
-            reader::close,
-            name,
-            keys.queue(),
-            settings.visibilityTimeout().toMillis());
+    this.ending = new ConsumerStop(ctx, keys, settings, name, settlement, leases, reader::close);
   }
 
   @Override

@@ -34,15 +34,15 @@ class ConsumerStopTest {
   private final ConsumerStop stop =
       new ConsumerStop(
           ctx,
+          keys,
+          settings,
+          "c1",
           settlement,
           leases,
           () -> {
             sentBeforeClose.set(link.calls.size());
             return Future.succeededFuture();
-          },
-          "c1",
-          keys.queue(),
-          settings.visibilityTimeout().toMillis());
+          });
 
   @BeforeAll
   static void startVertx() {
