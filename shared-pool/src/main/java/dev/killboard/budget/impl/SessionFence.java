@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionFence {
   private static final Logger LOG = LoggerFactory.getLogger(SessionFence.class);
+  private static final long OWN_CHECK_MILLIS = 250;
 
   private final Vertx vertx;
   private final HazelcastInstance hz;
@@ -59,9 +60,7 @@ public final class SessionFence {
   private Future<Void> lastCheck = Future.succeededFuture();
   private volatile long lastCheckedAt;
 
-  // The member's own fence. Session id -> System.nanoTime() until which the CP group keeps it at
-  // the
-  // least.
+  // The member's own fence. Session id -> System.nanoTime() until which the CP group keeps it.
   private final Map<Long, Long> provenUntil = new ConcurrentHashMap<>();
   // Sessions whose connections were closed for want of proof -> the proof they had then (logged
   // once).
@@ -97,8 +96,6 @@ public final class SessionFence {
     this.leadNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1_000, renewEveryMillis + 500));
     this.ownTimerId = home.setPeriodic(OWN_CHECK_MILLIS, id -> renewAndFenceSelf());
   }
-
-  private static final long OWN_CHECK_MILLIS = 250;
 
   /**
    * The CP group renewed {@code session} no earlier than {@code sentAtNanos} (System.nanoTime()): a
