@@ -152,7 +152,8 @@ class OperationsEndpointsTest {
     ApiSettings defaults = ApiSettings.fromEnv(Map.of());
     assertThat(defaults.httpPort()).isEqualTo(8080);
     assertThat(defaults.sso().loginEnabled()).isFalse();
-    assertThat(defaults.sso().tokenUrl()).isEqualTo("https://login.eveonline.com/v2/oauth/token");
+    assertThat(defaults.sso().upstream().ssoTokenUrl())
+        .isEqualTo("https://login.eveonline.com/v2/oauth/token");
     assertThat(defaults.sso().upstream().ssoJwksRefresh()).hasSeconds(3600);
     assertThat(defaults.toString()).doesNotContain("secret");
   }

@@ -47,11 +47,14 @@ final class BackfillHarness {
       members.add("127.0.0.1:" + (port + i));
     }
     ClusterSettings cluster =
-        ClusterSettings.defaults()
-            .withClusterName(name)
-            .withPort(port)
-            .withMembers(members)
-            .withCpMemberCount(0);
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_CLUSTER_NAME,
+                name,
+                ClusterSettings.ENV_PORT,
+                Integer.toString(port),
+                ClusterSettings.ENV_MEMBERS,
+                String.join(",", members)));
     vertx =
         ClusteredVertx.start(
                 cluster,

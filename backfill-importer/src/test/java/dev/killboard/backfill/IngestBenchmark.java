@@ -96,11 +96,14 @@ public final class IngestBenchmark {
       int port = 16000 + ThreadLocalRandom.current().nextInt(2000) * 10;
       Vertx vertx =
           ClusteredVertx.start(
-                  ClusterSettings.defaults()
-                      .withClusterName(name)
-                      .withPort(port)
-                      .withMembers(List.of("127.0.0.1:" + port))
-                      .withCpMemberCount(0),
+                  ClusterSettings.fromEnv(
+                      Map.of(
+                          ClusterSettings.ENV_CLUSTER_NAME,
+                          name,
+                          ClusterSettings.ENV_PORT,
+                          Integer.toString(port),
+                          ClusterSettings.ENV_MEMBERS,
+                          "127.0.0.1:" + port)),
                   new VertxOptions())
               .await(90, TimeUnit.SECONDS);
       try {

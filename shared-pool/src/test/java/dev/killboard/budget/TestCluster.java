@@ -30,13 +30,16 @@ final class TestCluster {
     for (int i = 0; i < 8; i++) {
       members.add("127.0.0.1:" + (basePort + i));
     }
-    return ClusterSettings.defaults()
-        .withClusterName(name)
-        .withPort(basePort)
-        .withMembers(members)
-        .withCpMemberCount(cpMembers)
-        .withSessionTtlSeconds(10)
-        .withHeartbeatSeconds(2);
+    return ClusterSettings.fromEnv(
+        Map.of(
+            ClusterSettings.ENV_CLUSTER_NAME,
+            name,
+            ClusterSettings.ENV_PORT,
+            Integer.toString(basePort),
+            ClusterSettings.ENV_MEMBERS,
+            String.join(",", members),
+            ClusterSettings.ENV_CP_MEMBERS,
+            Integer.toString(cpMembers)));
   }
 
   /** The environment a child process needs to join this cluster and reach the database. */

@@ -74,11 +74,14 @@ final class WorkerHarness {
     clusterPort = port;
     clusterMembers = List.copyOf(members);
     cluster =
-        ClusterSettings.defaults()
-            .withClusterName(name)
-            .withPort(port)
-            .withMembers(members)
-            .withCpMemberCount(0);
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_CLUSTER_NAME,
+                name,
+                ClusterSettings.ENV_PORT,
+                Integer.toString(port),
+                ClusterSettings.ENV_MEMBERS,
+                String.join(",", members)));
     vertx =
         ClusteredVertx.start(
                 cluster,
