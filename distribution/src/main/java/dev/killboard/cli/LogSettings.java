@@ -21,7 +21,6 @@ public record LogSettings(String format, String rootLevel, Map<String, String> l
     loggerLevels = Collections.unmodifiableMap(new LinkedHashMap<>(loggerLevels));
   }
 
-  /** Reads the logging variables; blank ones keep their default (plain, info, none). */
   public static LogSettings from(Env env) {
     String format =
         env.string(
@@ -55,17 +54,11 @@ public record LogSettings(String format, String rootLevel, Map<String, String> l
     return new LogSettings(format.toLowerCase(Locale.ROOT), root.toLowerCase(Locale.ROOT), levels);
   }
 
-  /** Reads {@code env} and fails with every problem at once. */
-  public static LogSettings fromEnv(Map<String, String> env) {
-    return Env.read(env, LogSettings::from);
-  }
-
   /**
-   * Points logback at the installation's conf/logback.xml or conf/logback-json.xml (unless {@code
-   * -Dlogback.configurationFile} names another), hands it the root level (system properties come
-   * before the environment in logback's lookup, so the checked value wins) and applies the
-   * per-logger levels. Must run before anything logs, since logback reads its configuration on
-   * first use.
+   * Points logback at conf/logback.xml or conf/logback-json.xml (unless {@code
+   * -Dlogback.configurationFile} names another), hands it the root level (as a system property,
+   * which logback reads before the environment) and sets the per-logger levels. Runs before the
+   * first log line: logback reads its configuration on first use.
    */
   public void apply() {
     String home = System.getProperty("killboard.home"); // set by bin/killboard

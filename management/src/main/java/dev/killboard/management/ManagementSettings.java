@@ -1,14 +1,12 @@
 package dev.killboard.management;
 
 import dev.killboard.config.Env;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Where a process's management server listens; processes that share a host need a port each. */
 public record ManagementSettings(String host, int port) {
   public static final String PORT = "KILLBOARD_MANAGEMENT_PORT";
 
-  /** Reads the management host and port. */
   public static ManagementSettings from(Env env) {
     return new ManagementSettings(
         env.string(
@@ -23,11 +21,6 @@ public record ManagementSettings(String host, int port) {
             0,
             65_535,
             "the management port, a different one for each process on a host (0: off)"));
-  }
-
-  /** Reads {@code env} and fails with every problem at once. */
-  public static ManagementSettings fromEnv(Map<String, String> env) {
-    return Env.read(env, ManagementSettings::from);
   }
 
   /** False when {@code KILLBOARD_MANAGEMENT_PORT=0}. */

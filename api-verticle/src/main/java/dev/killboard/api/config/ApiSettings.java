@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** Everything the API reads from the environment (docs/configuration.md lists each variable). */
 public record ApiSettings(
@@ -26,7 +25,6 @@ public record ApiSettings(
     boolean trustForwardedFor,
     ClientLimits clientLimits) {
 
-  /** Reads every variable the API uses. */
   public static ApiSettings from(Env env) {
     String host = env.string("KILLBOARD_HTTP_HOST", "0.0.0.0", "the address the API listens on");
     int port = env.integer("KILLBOARD_HTTP_PORT", 8080, 0, 65535, "the API's HTTP port");
@@ -106,11 +104,6 @@ public record ApiSettings(
             false,
             "whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it)"),
         ClientLimits.from(env, limits));
-  }
-
-  /** Reads {@code env} and fails with every problem at once. */
-  public static ApiSettings fromEnv(Map<String, String> env) {
-    return Env.read(env, ApiSettings::from);
   }
 
   static int millis(Duration d) {

@@ -21,7 +21,6 @@ public record ClientLimits(
     adminCharacterIds = Set.copyOf(adminCharacterIds);
   }
 
-  /** Whether {@code characterId} is an admin. */
   public boolean isAdmin(int characterId) {
     return adminCharacterIds.contains(characterId);
   }

@@ -18,10 +18,8 @@ public record SsoSettings(
     byte[] tokenKey) {
 
   /**
-   * Reads the SSO variables. The callback defaults to KILLBOARD_PUBLIC_URL (the address users reach
-   * the API at, behind a proxy) + /auth/callback, else to this process's own HTTP host (a wildcard
-   * becomes localhost) and port, so that a changed KILLBOARD_HTTP_PORT does not end the login on a
-   * dead port.
+   * The callback defaults to KILLBOARD_PUBLIC_URL + /auth/callback, else to this process's own host
+   * (a wildcard: localhost) and port, so that a changed KILLBOARD_HTTP_PORT still works.
    */
   static SsoSettings from(Env env, String httpHost, int httpPort) {
     String publicUrl =
