@@ -17,10 +17,6 @@ public record LogSettings(String format, String rootLevel, Map<String, String> l
   private static final List<String> LEVELS =
       List.of("trace", "debug", "info", "warn", "error", "off");
 
-  public LogSettings {
-    loggerLevels = Collections.unmodifiableMap(new LinkedHashMap<>(loggerLevels));
-  }
-
   public static LogSettings from(Env env) {
     String format =
         env.string(
@@ -51,7 +47,10 @@ public record LogSettings(String format, String rootLevel, Map<String, String> l
               .formatted(entry, LEVELS));
       levels.put(logger, level);
     }
-    return new LogSettings(format.toLowerCase(Locale.ROOT), root.toLowerCase(Locale.ROOT), levels);
+    return new LogSettings(
+        format.toLowerCase(Locale.ROOT),
+        root.toLowerCase(Locale.ROOT),
+        Collections.unmodifiableMap(levels));
   }
 
   /**

@@ -33,12 +33,12 @@ public record ApiSettings(
             "KILLBOARD_CORS_ORIGINS",
             List.of("http://localhost:3000"),
             "browser origins allowed to call the API (* for any)");
-    origins.forEach(
-        o ->
-            env.require(
-                o.equals("*") || isHttpUrl(o),
-                "KILLBOARD_CORS_ORIGINS entry '%s' must be * or an http:// or https:// URL with a host."
-                    .formatted(o)));
+    for (String o : origins) {
+      env.require(
+          o.equals("*") || isHttpUrl(o),
+          "KILLBOARD_CORS_ORIGINS entry '%s' must be * or an http:// or https:// URL with a host."
+              .formatted(o));
+    }
     Duration keepAlive =
         env.duration(
             "KILLBOARD_SSE_KEEPALIVE",

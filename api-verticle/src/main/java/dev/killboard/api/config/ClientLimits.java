@@ -17,10 +17,6 @@ public record ClientLimits(
     boolean publicMetrics) {
   public static final long DEFAULT_RATE_CAPACITY = 1_000_000;
 
-  public ClientLimits {
-    adminCharacterIds = Set.copyOf(adminCharacterIds);
-  }
-
   public boolean isAdmin(int characterId) {
     return adminCharacterIds.contains(characterId);
   }
@@ -64,7 +60,7 @@ public record ClientLimits(
                         "KILLBOARD_ADMIN_CHARACTER_IDS contains '%s', which is not an EVE character id; use comma-separated positive numbers such as 2112625428,95465499 (empty: nobody is an admin)."
                             .formatted(id)))
             .map(Integer::valueOf)
-            .collect(Collectors.toSet()),
+            .collect(Collectors.toUnmodifiableSet()),
         env.bool(
             "KILLBOARD_PUBLIC_METRICS_ENABLED",
             false,
