@@ -34,40 +34,23 @@ public record ClusterSettings(
   public static ClusterSettings from(Env env) {
     ClusterSettings s =
         new ClusterSettings(
-            env.string(
-                ENV_CLUSTER_NAME,
-                "killboard",
-                "the Hazelcast cluster name; every process of one cluster uses it"),
-            env.list(
-                ENV_MEMBERS,
-                List.of("127.0.0.1"),
-                "the join list, host[:port] entries (IPv6 as [address]:port)"),
-            env.string(
-                "KILLBOARD_CLUSTER_HOST",
-                "127.0.0.1",
-                "the address this member binds to and other members reach it at"),
-            env.integer(
-                ENV_PORT,
-                DEFAULT_PORT,
-                1,
-                65535,
-                "the first Hazelcast port tried (the next free one when taken)"),
-            env.integer(
-                ENV_CP_MEMBERS, 0, 0, 1000, "CP members: 0 (unsafe mode) or 3 or more (CP mode)"),
+            env.string(ENV_CLUSTER_NAME, "killboard")
+                .about("the Hazelcast cluster name; every process of one cluster uses it"),
+            env.list(ENV_MEMBERS, List.of("127.0.0.1"))
+                .about("the join list, host[:port] entries (IPv6 as [address]:port)"),
+            env.string("KILLBOARD_CLUSTER_HOST", "127.0.0.1")
+                .about("the address this member binds to and other members reach it at"),
+            env.integer(ENV_PORT, DEFAULT_PORT, 1, 65535)
+                .about("the first Hazelcast port tried (the next free one when taken)"),
+            env.integer(ENV_CP_MEMBERS, 0, 0, 1000)
+                .about("CP members: 0 (unsafe mode) or 3 or more (CP mode)"),
             seconds(
-                env.duration(
-                    "KILLBOARD_CP_SESSION_TTL",
-                    "10s",
-                    "1s",
-                    "1d",
-                    "how long a CP session survives without heartbeat (a crashed member's permits come back then)")),
+                env.duration("KILLBOARD_CP_SESSION_TTL", "10s", "1s", "1d")
+                    .about(
+                        "how long a CP session survives without heartbeat (a crashed member's permits come back then)")),
             seconds(
-                env.duration(
-                    "KILLBOARD_CP_HEARTBEAT",
-                    "2s",
-                    "1s",
-                    "1h",
-                    "the time between CP session heartbeats")));
+                env.duration("KILLBOARD_CP_HEARTBEAT", "2s", "1s", "1h")
+                    .about("the time between CP session heartbeats")));
     if (env.valid()) {
       s.check(env);
     }

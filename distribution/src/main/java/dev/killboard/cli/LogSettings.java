@@ -20,24 +20,22 @@ public record LogSettings(String format, String rootLevel, Map<String, String> l
   public static LogSettings from(Env env) {
     String format =
         env.string(
-            "KILLBOARD_LOG_FORMAT",
-            "plain",
-            Pattern.compile("(?i)plain|json"),
-            "plain or json (one JSON object per line)",
-            "the log format of a packaged process");
+                "KILLBOARD_LOG_FORMAT",
+                "plain",
+                Pattern.compile("(?i)plain|json"),
+                "plain or json (one JSON object per line)")
+            .about("the log format of a packaged process");
     String root =
         env.string(
-            "KILLBOARD_LOG_LEVEL",
-            "info",
-            Pattern.compile("(?i)" + String.join("|", LEVELS)),
-            "one of " + LEVELS,
-            "the root log level");
+                "KILLBOARD_LOG_LEVEL",
+                "info",
+                Pattern.compile("(?i)" + String.join("|", LEVELS)),
+                "one of " + LEVELS)
+            .about("the root log level");
     Map<String, String> levels = new LinkedHashMap<>();
     for (String entry :
-        env.list(
-            "KILLBOARD_LOG_LEVELS",
-            List.of(),
-            "per-logger levels, e.g. dev.killboard.budget=debug")) {
+        env.list("KILLBOARD_LOG_LEVELS", List.of())
+            .about("per-logger levels, e.g. dev.killboard.budget=debug")) {
       int eq = entry.indexOf('=');
       String logger = eq < 0 ? "" : entry.substring(0, eq).trim();
       String level = eq < 0 ? "" : entry.substring(eq + 1).trim().toLowerCase(Locale.ROOT);

@@ -23,30 +23,18 @@ public record ClientLimits(
 
   static ClientLimits from(Env env, QueryLimits limits) {
     long capacity =
-        env.longValue(
-            "KILLBOARD_RATE_LIMIT_CAPACITY",
-            DEFAULT_RATE_CAPACITY,
-            1,
-            Integer.MAX_VALUE,
-            "the query cost a client may spend at once (its leaky bucket's size)");
+        env.longValue("KILLBOARD_RATE_LIMIT_CAPACITY", DEFAULT_RATE_CAPACITY, 1, Integer.MAX_VALUE)
+            .about("the query cost a client may spend at once (its leaky bucket's size)");
     env.require(
         capacity >= limits.maxComplexity(),
         "KILLBOARD_RATE_LIMIT_CAPACITY=%d is smaller than KILLBOARD_MAX_QUERY_COMPLEXITY=%d; a query the API allows could never run. Raise the capacity (default %d)."
             .formatted(capacity, limits.maxComplexity(), DEFAULT_RATE_CAPACITY));
     return new ClientLimits(
         capacity,
-        env.longValue(
-            "KILLBOARD_RATE_LIMIT_PER_SECOND",
-            20_000,
-            1,
-            Integer.MAX_VALUE,
-            "the query cost a client's bucket drains per second"),
-        env.integer(
-            "KILLBOARD_SSO_CALLS_PER_MINUTE",
-            5,
-            1,
-            100_000,
-            "sign-in and token-refresh calls per client address and minute"),
+        env.longValue("KILLBOARD_RATE_LIMIT_PER_SECOND", 20_000, 1, Integer.MAX_VALUE)
+            .about("the query cost a client's bucket drains per second"),
+        env.integer("KILLBOARD_SSO_CALLS_PER_MINUTE", 5, 1, 100_000)
+            .about("sign-in and token-refresh calls per client address and minute"),
         env
             .list(
                 "KILLBOARD_ADMIN_CHARACTER_IDS",
@@ -61,9 +49,7 @@ public record ClientLimits(
                             .formatted(id)))
             .map(Integer::valueOf)
             .collect(Collectors.toUnmodifiableSet()),
-        env.bool(
-            "KILLBOARD_PUBLIC_METRICS_ENABLED",
-            false,
-            "whether GET /metrics is also served on the public port"));
+        env.bool("KILLBOARD_PUBLIC_METRICS_ENABLED", false)
+            .about("whether GET /metrics is also served on the public port"));
   }
 }

@@ -34,74 +34,52 @@ public record QueryLimits(
 
   static QueryLimits from(Env env) {
     int maxPage =
-        env.integer("KILLBOARD_MAX_PAGE_SIZE", 200, 1, 10_000, "the largest page of a list");
+        env.integer("KILLBOARD_MAX_PAGE_SIZE", 200, 1, 10_000).about("the largest page of a list");
     int defaultPage =
-        env.integer(
-            "KILLBOARD_DEFAULT_PAGE_SIZE",
-            Math.min(25, maxPage),
-            1,
-            10_000,
-            "the page size when a query names none");
+        env.integer("KILLBOARD_DEFAULT_PAGE_SIZE", Math.min(25, maxPage), 1, 10_000)
+            .about("the page size when a query names none");
     env.require(
         defaultPage <= maxPage,
         "KILLBOARD_DEFAULT_PAGE_SIZE=%d is larger than KILLBOARD_MAX_PAGE_SIZE=%d; lower the default or raise the maximum."
             .formatted(defaultPage, maxPage));
     int universePage =
-        env.integer(
-            "KILLBOARD_MAX_UNIVERSE_PAGE_SIZE",
-            Math.max(500, maxPage),
-            1,
-            10_000,
-            "the largest page of the universe lists (regions, systems, item groups)");
+        env.integer("KILLBOARD_MAX_UNIVERSE_PAGE_SIZE", Math.max(500, maxPage), 1, 10_000)
+            .about("the largest page of the universe lists (regions, systems, item groups)");
     env.require(
         universePage >= maxPage,
         "KILLBOARD_MAX_UNIVERSE_PAGE_SIZE=%d is smaller than KILLBOARD_MAX_PAGE_SIZE=%d; the universe lists must allow at least the ordinary page size."
             .formatted(universePage, maxPage));
     Duration statement =
-        env.duration(
-            "KILLBOARD_API_STATEMENT_TIMEOUT",
-            "5s",
-            "100ms",
-            "10m",
-            "the longest SQL statement of the API's connections");
+        env.duration("KILLBOARD_API_STATEMENT_TIMEOUT", "5s", "100ms", "10m")
+            .about("the longest SQL statement of the API's connections");
     Duration request =
-        env.duration(
-            "KILLBOARD_REQUEST_TIMEOUT", "15s", "100ms", "10m", "the longest GraphQL request");
+        env.duration("KILLBOARD_REQUEST_TIMEOUT", "15s", "100ms", "10m")
+            .about("the longest GraphQL request");
     env.require(
         request.compareTo(statement) >= 0,
         "KILLBOARD_REQUEST_TIMEOUT=%s is shorter than KILLBOARD_API_STATEMENT_TIMEOUT=%s; a request must be allowed at least one full statement."
             .formatted(Env.human(request), Env.human(statement)));
     return new QueryLimits(
-        env.integer("KILLBOARD_MAX_QUERY_DEPTH", 15, 2, 100, "the deepest query"),
-        env.integer("KILLBOARD_MAX_QUERY_TOKENS", 3_000, 100, 15_000, "the most tokens in a query"),
-        env.integer(
-            "KILLBOARD_MAX_QUERY_COMPLEXITY", 150_000, 10, 100_000_000, "the highest query cost"),
-        env.integer("KILLBOARD_MAX_ROOT_FIELDS", 20, 1, 1000, "the most root fields in a query"),
-        env.integer("KILLBOARD_MAX_ALIASES", 30, 0, 10_000, "the most aliases in a query"),
+        env.integer("KILLBOARD_MAX_QUERY_DEPTH", 15, 2, 100).about("the deepest query"),
+        env.integer("KILLBOARD_MAX_QUERY_TOKENS", 3_000, 100, 15_000)
+            .about("the most tokens in a query"),
+        env.integer("KILLBOARD_MAX_QUERY_COMPLEXITY", 150_000, 10, 100_000_000)
+            .about("the highest query cost"),
+        env.integer("KILLBOARD_MAX_ROOT_FIELDS", 20, 1, 1000)
+            .about("the most root fields in a query"),
+        env.integer("KILLBOARD_MAX_ALIASES", 30, 0, 10_000).about("the most aliases in a query"),
         defaultPage,
         maxPage,
         universePage,
-        env.integer(
-            "KILLBOARD_MAX_BODY_BYTES",
-            64 * 1024,
-            1024,
-            16 * 1024 * 1024,
-            "the largest request body"),
-        env.integer(
-            "KILLBOARD_MAX_RESPONSE_BYTES",
-            8 * 1024 * 1024,
-            64 * 1024,
-            1024 * 1024 * 1024,
-            "the largest response"),
+        env.integer("KILLBOARD_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024)
+            .about("the largest request body"),
+        env.integer("KILLBOARD_MAX_RESPONSE_BYTES", 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024)
+            .about("the largest response"),
         ApiSettings.millis(statement),
         ApiSettings.millis(request),
-        env.integer(
-            "KILLBOARD_EXACT_COUNT_CEILING",
-            10_000,
-            0,
-            100_000_000,
-            "lists count exactly up to this many rows"),
-        env.integer(
-            "KILLBOARD_MAX_SEARCH_LENGTH", 100, 1, 1000, "the longest accepted search text"));
+        env.integer("KILLBOARD_EXACT_COUNT_CEILING", 10_000, 0, 100_000_000)
+            .about("lists count exactly up to this many rows"),
+        env.integer("KILLBOARD_MAX_SEARCH_LENGTH", 100, 1, 1000)
+            .about("the longest accepted search text"));
   }
 }

@@ -23,7 +23,8 @@ public record SsoSettings(
    */
   static SsoSettings from(Env env, String httpHost, int httpPort) {
     String publicUrl =
-        env.url("KILLBOARD_PUBLIC_URL", null, "the address users reach the API at, behind a proxy");
+        env.url("KILLBOARD_PUBLIC_URL", null)
+            .about("the address users reach the API at, behind a proxy");
     String host =
         List.of("0.0.0.0", "::", "[::]").contains(httpHost)
             ? "localhost"
@@ -38,10 +39,8 @@ public record SsoSettings(
         UpstreamSettings.from(
             env, "Killboard-API/0.1 (sign-in only; contact unset@example.invalid)", callback);
     String frontend =
-        env.url(
-            "KILLBOARD_FRONTEND_URL",
-            "http://localhost:3000",
-            "where sign-in sends the browser back");
+        env.url("KILLBOARD_FRONTEND_URL", "http://localhost:3000")
+            .about("where sign-in sends the browser back");
     byte[] key = null;
     String raw = TokenCipher.key(env);
     if (upstream.ssoClientId() != null && upstream.ssoClientSecret() != null) {
@@ -53,18 +52,18 @@ public record SsoSettings(
     }
     return new SsoSettings(
         upstream,
-        env.string("KILLBOARD_SSO_AUDIENCE", null, "an audience tokens must carry"),
+        env.string("KILLBOARD_SSO_AUDIENCE", null).about("an audience tokens must carry"),
         frontend,
         env.list(
-            "KILLBOARD_SSO_SCOPES",
-            List.of(
-                "publicData",
-                "esi-killmails.read_killmails.v1",
-                "esi-killmails.read_corporation_killmails.v1",
-                "esi-fittings.read_fittings.v1",
-                "esi-fittings.write_fittings.v1",
-                "esi-characters.read_medals.v1"),
-            "the scopes sign-in asks for"),
+                "KILLBOARD_SSO_SCOPES",
+                List.of(
+                    "publicData",
+                    "esi-killmails.read_killmails.v1",
+                    "esi-killmails.read_corporation_killmails.v1",
+                    "esi-fittings.read_fittings.v1",
+                    "esi-fittings.write_fittings.v1",
+                    "esi-characters.read_medals.v1"))
+            .about("the scopes sign-in asks for"),
         key);
   }
 
