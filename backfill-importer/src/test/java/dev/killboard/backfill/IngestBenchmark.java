@@ -6,6 +6,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.schema.SchemaMigrations;
@@ -48,7 +49,7 @@ public final class IngestBenchmark {
   /** Runs the benchmark. */
   public static void main(String[] args) throws Exception {
     int count = 50_000;
-    int batchSize = BackfillSettings.DEFAULT_BATCH_SIZE;
+    int batchSize = Env.read(Map.of(), BackfillSettings::batchSize);
     for (String a : args) {
       if (a.startsWith("--killmails=")) {
         count = Integer.parseInt(a.substring(12));
