@@ -6,7 +6,6 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
-import dev.killboard.config.Env;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.schema.SchemaMigrations;
@@ -49,7 +48,7 @@ public final class IngestBenchmark {
   /** Runs the benchmark. */
   public static void main(String[] args) throws Exception {
     int count = 50_000;
-    int batchSize = Env.read(Map.of(), BackfillSettings::batchSize);
+    int batchSize = 2000; // KILLBOARD_BACKFILL_BATCH_SIZE's default
     for (String a : args) {
       if (a.startsWith("--killmails=")) {
         count = Integer.parseInt(a.substring(12));
