@@ -108,8 +108,8 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
   /** Declares and reads the default batch size, {@code KILLBOARD_BACKFILL_BATCH_SIZE}. */
   public static int batchSize(Env env) {
     // 2000: the schema's statement-level triggers cost less per row in larger batches.
-    return env.integer(
-        "KILLBOARD_BACKFILL_BATCH_SIZE", 2000, 1, 5000, "killmails per backfill transaction");
+    return env.integer("KILLBOARD_BACKFILL_BATCH_SIZE", 2000, 1, 5000)
+        .about("killmails per backfill transaction");
   }
 
   private static long number(String setting, Object raw, long max, String expected) {

@@ -52,7 +52,62 @@ public record UpstreamSettings(
 
   /** Reads every upstream variable, with defaults for the User-Agent and callback URL (or null). */
   public static UpstreamSettings from(Env env, String defaultUserAgent, String defaultCallback) {
-    UpstreamSettings s = read(env, defaultUserAgent, defaultCallback);
+    String esi =
+        env.url("KILLBOARD_ESI_BASE_URL", "https://esi.evetech.net/latest").about("ESI's base URL");
+    String zkb =
+        env.url("KILLBOARD_ZKB_BASE_URL", "https://zkillboard.com/api")
+            .about("zKillboard's API base URL");
+    String r2z2 =
+        env.url("KILLBOARD_R2Z2_BASE_URL", "https://r2z2.zkillboard.com/ephemeral")
+            .about("R2Z2's base URL");
+    String sso =
+        env.url("KILLBOARD_SSO_BASE_URL", "https://login.eveonline.com")
+            .about("EVE SSO's base URL");
+    UpstreamSettings s =
+        new UpstreamSettings(
+            esi,
+            zkb,
+            r2z2,
+            sso,
+            env.string("KILLBOARD_SSO_ISSUER", sso)
+                .about("the iss claim EVE access tokens must carry"),
+            env.url("KILLBOARD_SSO_JWKS_URL", sso + "/oauth/jwks")
+                .about("where the SSO publishes its signing keys"),
+            env.url("KILLBOARD_SSO_AUTHORIZE_URL", sso + "/v2/oauth/authorize")
+                .about("the OAuth authorize URL"),
+            env.url("KILLBOARD_SSO_TOKEN_URL", sso + "/v2/oauth/token")
+                .about("the OAuth token URL"),
+            env.duration("KILLBOARD_SSO_JWKS_REFRESH", "1h", "10s", "7d")
+                .about("how long fetched signing keys are used before they are fetched again"),
+            env.duration("KILLBOARD_SSO_JWKS_MIN_RELOAD", "30s", "0s", "1h")
+                .about(
+                    "how soon a token naming an unknown signing key may make Killboard fetch the SSO's keys again"),
+            env.string(SSO_CLIENT_ID, null)
+                .about("the EVE developer application's client id (unset: no sign-in)"),
+            env.secret(SSO_CLIENT_SECRET).about("the EVE developer application's secret"),
+            env.url(SSO_CALLBACK_URL, defaultCallback).about("the registered SSO callback URL"),
+            env.string(USER_AGENT, defaultUserAgent)
+                .about("the User-Agent sent to every service; names a contact"),
+            env.duration("KILLBOARD_UPSTREAM_CONNECT_TIMEOUT", "5s", "100ms", "2m")
+                .about("TCP connect timeout towards ESI, zKillboard, R2Z2 and SSO"),
+            env.duration("KILLBOARD_UPSTREAM_REQUEST_TIMEOUT", "15s", "100ms", "10m")
+                .about("longest wait for an upstream answer (then the call fails as retryable)"),
+            env.integer("KILLBOARD_ESI_ERROR_LIMIT_MARGIN", 10, 1, 99)
+                .about(
+                    "ESI allows about 100 errors per window and Killboard stops this many before 0"),
+            env.duration("KILLBOARD_ESI_MAX_INLINE_WAIT", "5s", "0s", "2m")
+                .about(
+                    "a 429's Retry-After up to this long is waited out inside the call; longer fails it as retryable"),
+            env.integer("KILLBOARD_ESI_CACHE_MAX_ENTRIES", 10_000, 0, 1_000_000)
+                .about("most ESI answers kept for ETag / Expires (0: no cache)"),
+            env.integer("KILLBOARD_ESI_MAX_PAGES", 500, 1, 100_000)
+                .about("most pages a paged ESI route may report"),
+            env.string("KILLBOARD_ESI_COMPATIBILITY_DATE", null)
+                .about("the X-Compatibility-Date sent to ESI"),
+            rate(env, "KILLBOARD_ZKB_REQUESTS_PER_SECOND", 2, zkb, "zkillboard.com", 10),
+            rate(env, "KILLBOARD_R2Z2_REQUESTS_PER_SECOND", 10, r2z2, "r2z2.zkillboard.com", 15),
+            env.duration("KILLBOARD_R2Z2_NOT_FOUND_WAIT", "6s", "1ms", "1h")
+                .about("wait after an R2Z2 404 before asking for the same sequence again"));
     env.require(
         s.ssoIssuer().chars().noneMatch(Character::isISOControl),
         "KILLBOARD_SSO_ISSUER holds control characters; set it to the iss claim of EVE tokens, https://login.eveonline.com, or unset it to use KILLBOARD_SSO_BASE_URL.");
@@ -89,92 +144,6 @@ public record UpstreamSettings(
     return s;
   }
 
-  private static UpstreamSettings read(Env env, String defaultUserAgent, String defaultCallback) {
-    String esi =
-        env.url("KILLBOARD_ESI_BASE_URL", "https://esi.evetech.net/latest", "ESI's base URL");
-    String zkb =
-        env.url(
-            "KILLBOARD_ZKB_BASE_URL", "https://zkillboard.com/api", "zKillboard's API base URL");
-    String r2z2 =
-        env.url(
-            "KILLBOARD_R2Z2_BASE_URL", "https://r2z2.zkillboard.com/ephemeral", "R2Z2's base URL");
-    String sso =
-        env.url("KILLBOARD_SSO_BASE_URL", "https://login.eveonline.com", "EVE SSO's base URL");
-    return new UpstreamSettings(
-        esi,
-        zkb,
-        r2z2,
-        sso,
-        env.string("KILLBOARD_SSO_ISSUER", sso, "the iss claim EVE access tokens must carry"),
-        env.url(
-            "KILLBOARD_SSO_JWKS_URL",
-            sso + "/oauth/jwks",
-            "where the SSO publishes its signing keys"),
-        env.url(
-            "KILLBOARD_SSO_AUTHORIZE_URL", sso + "/v2/oauth/authorize", "the OAuth authorize URL"),
-        env.url("KILLBOARD_SSO_TOKEN_URL", sso + "/v2/oauth/token", "the OAuth token URL"),
-        env.duration(
-            "KILLBOARD_SSO_JWKS_REFRESH",
-            "1h",
-            "10s",
-            "7d",
-            "how long fetched signing keys are used before they are fetched again"),
-        env.duration(
-            "KILLBOARD_SSO_JWKS_MIN_RELOAD",
-            "30s",
-            "0s",
-            "1h",
-            "how soon a token naming an unknown signing key may make Killboard fetch the SSO's keys again"),
-        env.string(
-            SSO_CLIENT_ID, null, "the EVE developer application's client id (unset: no sign-in)"),
-        env.secret(SSO_CLIENT_SECRET, "the EVE developer application's secret"),
-        env.url(SSO_CALLBACK_URL, defaultCallback, "the registered SSO callback URL"),
-        env.string(
-            USER_AGENT, defaultUserAgent, "the User-Agent sent to every service; names a contact"),
-        env.duration(
-            "KILLBOARD_UPSTREAM_CONNECT_TIMEOUT",
-            "5s",
-            "100ms",
-            "2m",
-            "TCP connect timeout towards ESI, zKillboard, R2Z2 and SSO"),
-        env.duration(
-            "KILLBOARD_UPSTREAM_REQUEST_TIMEOUT",
-            "15s",
-            "100ms",
-            "10m",
-            "longest wait for an upstream answer (then the call fails as retryable)"),
-        env.integer(
-            "KILLBOARD_ESI_ERROR_LIMIT_MARGIN",
-            10,
-            1,
-            99,
-            "ESI allows about 100 errors per window and Killboard stops this many before 0"),
-        env.duration(
-            "KILLBOARD_ESI_MAX_INLINE_WAIT",
-            "5s",
-            "0s",
-            "2m",
-            "a 429's Retry-After up to this long is waited out inside the call; longer fails it as retryable"),
-        env.integer(
-            "KILLBOARD_ESI_CACHE_MAX_ENTRIES",
-            10_000,
-            0,
-            1_000_000,
-            "most ESI answers kept for ETag / Expires (0: no cache)"),
-        env.integer(
-            "KILLBOARD_ESI_MAX_PAGES", 500, 1, 100_000, "most pages a paged ESI route may report"),
-        env.string(
-            "KILLBOARD_ESI_COMPATIBILITY_DATE", null, "the X-Compatibility-Date sent to ESI"),
-        rate(env, "KILLBOARD_ZKB_REQUESTS_PER_SECOND", 2, zkb, "zkillboard.com", 10),
-        rate(env, "KILLBOARD_R2Z2_REQUESTS_PER_SECOND", 10, r2z2, "r2z2.zkillboard.com", 15),
-        env.duration(
-            "KILLBOARD_R2Z2_NOT_FOUND_WAIT",
-            "6s",
-            "1ms",
-            "1h",
-            "wait after an R2Z2 404 before asking for the same sequence again"));
-  }
-
   /** Reads {@code env} and fails with every problem at once. */
   public static UpstreamSettings fromEnvironment(Map<String, String> env) {
     return Env.read(env, UpstreamSettings::from);
@@ -182,7 +151,7 @@ public record UpstreamSettings(
 
   private static double rate(
       Env env, String name, double def, String url, String host, double max) {
-    double value = env.decimal(name, def, 0, 1000, "requests per second to " + host);
+    double value = env.decimal(name, def, 0, 1000).about("requests per second to " + host);
     env.require(
         value <= max || !isHost(url, host),
         "%s=%s is above the %s requests per second %s tolerates (it bans abusive clients); lower it to %s."

@@ -22,16 +22,11 @@ public record WorkerSettings(
         BudgetSettings.from(env),
         QueueSettings.from(env),
         UpstreamSettings.from(env),
-        env.integer(
-            "KILLBOARD_WORKER_CONCURRENCY",
-            2,
-            1,
-            16,
-            "jobs one worker instance runs at once; 2 matches its 2-connection pool"),
-        env.bool(
-            "KILLBOARD_MIGRATE_ON_START",
-            true,
-            "whether the process brings the schema up to date at start, under Flyway's lock (false: the schema is migrated by other means)"));
+        env.integer("KILLBOARD_WORKER_CONCURRENCY", 2, 1, 16)
+            .about("jobs one worker instance runs at once; 2 matches its 2-connection pool"),
+        env.bool("KILLBOARD_MIGRATE_ON_START", true)
+            .about(
+                "whether the process brings the schema up to date at start, under Flyway's lock (false: the schema is migrated by other means)"));
   }
 
   /** Reads {@code env} and fails with every problem at once. */
