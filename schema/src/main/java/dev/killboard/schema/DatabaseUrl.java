@@ -35,6 +35,8 @@ public record DatabaseUrl(
   private static final Pattern PARTS =
       Pattern.compile("(?is)(?:jdbc:)?postgres(?:ql)?://((?:[^@/?]*@)?)([^/?]*)([^?]*)(.*)");
 
+  private static final Pattern OTHER = Pattern.compile("[^\\w\\-.~%!*:@/\\[\\]]");
+
   /**
    * The URL in {@value #URL} (or {@value #FALLBACK_URL}), or null when neither is set; a wrong one
    * is recorded as a problem (its message masks the password) and gives null.
@@ -75,9 +77,11 @@ public record DatabaseUrl(
     String query = m.group(4);
     PgConnectOptions o;
     try {
-      // fromUri decodes the user-info and path like form data; there '+' is a plus, not a space.
+      // fromUri reads letters, digits and -._~%!* in user-info and path: the rest (a password's
+      // '$', '&', '+'…, which URLs allow there) is percent-encoded for it.
       String head = m.group(1) + m.group(2) + m.group(3);
-      o = PgConnectOptions.fromUri("postgresql://" + head.replace("+", "%2B") + query);
+      head = OTHER.matcher(head).replaceAll(c -> URLEncoder.encode(c.group(), UTF_8));
+      o = PgConnectOptions.fromUri("postgresql://" + head + query);
     } catch (IllegalArgumentException e) {
       // Its own message quotes the whole URL, password included: only its cause's is used.
       String why = String.valueOf(e.getCause() == null ? null : e.getCause().getMessage());
@@ -87,12 +91,7 @@ public record DatabaseUrl(
               ? refused(
                   "sslmode='%s'%s is not one of disable, allow, prefer, require, verify-ca, verify-full",
                   param(query, "sslmode"), at)
-              : refused(
-                  "malformed URL%s: %s",
-                  at,
-                  why.startsWith("Wrong syntax")
-                      ? "percent-encode characters other than letters, digits and -._~ in the user, password and database as %XX"
-                      : redact(why));
+              : refused("malformed URL%s: %s", at, redact(why));
     }
     boolean user = m.group(1).length() > 1 || param(query, "user") != null;
     boolean password = m.group(1).contains(":") || param(query, "password") != null;
