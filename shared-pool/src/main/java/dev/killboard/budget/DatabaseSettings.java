@@ -94,13 +94,12 @@ public record DatabaseSettings(
     if (sslMode != SslMode.DISABLE) {
       // PgConnectOptions starts without SSL options (setting trust on them threw an NPE).
       ClientSSLOptions tls = new ClientSSLOptions().setTrustAll(trustAll);
-      if (!trustAll && rootCert != null) {
-        tls.setTrustOptions(new PemTrustOptions().addCertPath(rootCert));
-      }
       if (sslMode == SslMode.VERIFY_FULL) {
         tls.setHostnameVerificationAlgorithm("HTTPS");
       }
-      options.setSslOptions(tls);
+      boolean ca = !trustAll && rootCert != null;
+      options.setSslOptions(
+          tls.setTrustOptions(ca ? new PemTrustOptions().addCertPath(rootCert) : null));
     }
     if (statementTimeoutMillis > 0) {
       options.addProperty("statement_timeout", Integer.toString(statementTimeoutMillis));
