@@ -3,9 +3,9 @@ package dev.killboard.backfill;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.contracts.KillmailShape;
 import dev.killboard.contracts.MalformedKillmail;
+import dev.killboard.contracts.Zkb;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
 
 /**
  * Turns one archive entry into an {@link EsiKillmail}, or rejects it with a reason. The killmail
- * itself is checked by the contract's {@link KillmailShape}, the same check the live workers'
- * answers pass, so a batch of accepted entries commits whole, a malformed entry never reaches the
- * database, and what the backfill accepts is accepted live. Accepted shapes: ESI's killmail (EVE
- * Ref's archives hold verbatim copies), optionally with {@code zkb} beside it, and R2Z2's entry
- * ({@code killmail_id}, {@code hash}, {@code esi}, {@code zkb}).
+ * itself is checked by the contract's {@link KillmailShape} and its {@code zkb} block by {@link
+ * Zkb#fromJson}, the same checks the live workers' answers pass, so a batch of accepted entries
+ * commits whole, a malformed entry never reaches the database, and what the backfill accepts is
+ * accepted live. Accepted shapes: ESI's killmail (EVE Ref's archives hold verbatim copies),
+ * optionally with {@code zkb} beside it, and R2Z2's entry ({@code killmail_id}, {@code hash},
+ * {@code esi}, {@code zkb}).
  *
  * <p>The hash is not part of ESI's killmail body; it is taken from {@code hash} (R2Z2), {@code
  * killmail_hash}, {@code zkb.hash}, or a 40-hex-digit run in the entry's file name, in that order,
@@ -73,7 +74,7 @@ final class KillmailParser {
     if (zkbValue != null && !(zkbValue instanceof JsonObject)) {
       throw new MalformedKillmailException("'zkb' must be an object");
     }
-    JsonObject zkb = (JsonObject) zkbValue;
+    JsonObject zkbJson = (JsonObject) zkbValue;
 
     long id = requiredInt(esi, "killmail_id", 1);
     if (esi != root
@@ -82,11 +83,10 @@ final class KillmailParser {
       throw new MalformedKillmailException(
           "killmail_id " + root.getValue("killmail_id") + " differs from esi.killmail_id " + id);
     }
-    String hash = hash(root, esi, zkb, entry.name());
-    if (zkb != null) {
-      checkZkb(zkb);
-    }
+    String hash = hash(root, esi, zkbJson, entry.name());
     try {
+      // The one zkb check, shared with the live clients.
+      Zkb zkb = zkbJson == null ? null : Zkb.fromJson(zkbJson, "zkb");
       if (hash == null) {
         LocalDate day = KillmailShape.time(esi).atZoneSameInstant(ZoneOffset.UTC).toLocalDate();
         hash =
@@ -106,7 +106,7 @@ final class KillmailParser {
       }
       // The one killmail check, shared with the live workers: what the backfill accepts is accepted
       // live.
-      return new EsiKillmail(id, hash, esi, zkb);
+      return EsiKillmail.fromJson(id, hash, esi, zkb);
     } catch (MalformedKillmail e) {
       throw new MalformedKillmailException(e.getMessage());
     }
@@ -139,29 +139,6 @@ final class KillmailParser {
     return null;
   }
 
-  private static void checkZkb(JsonObject zkb) throws MalformedKillmailException {
-    optionalLong(zkb, "locationID", "zkb.");
-    for (String f : new String[] {"totalValue", "fittedValue", "destroyedValue", "droppedValue"}) {
-      Object v = zkb.getValue(f);
-      if (v != null && (!(v instanceof Number n) || !Double.isFinite(n.doubleValue()))) {
-        throw new MalformedKillmailException("zkb." + f + " must be a finite number");
-      }
-    }
-    optionalInt(zkb, "points", "zkb.");
-    for (String f : new String[] {"npc", "solo", "awox"}) {
-      Object v = zkb.getValue(f);
-      if (v != null && !(v instanceof Boolean)) {
-        throw new MalformedKillmailException("zkb." + f + " must be true or false");
-      }
-    }
-    Object labels = zkb.getValue("labels");
-    if (labels != null) {
-      if (!(labels instanceof JsonArray l) || l.stream().anyMatch(x -> !(x instanceof String))) {
-        throw new MalformedKillmailException("zkb.labels must be an array of strings");
-      }
-    }
-  }
-
   private static long requiredInt(JsonObject o, String field, long min)
       throws MalformedKillmailException {
     return requiredInt(o, field, min, "");
@@ -179,22 +156,6 @@ final class KillmailParser {
           prefix + field + " must be at least " + min + ", got " + value);
     }
     return value;
-  }
-
-  private static void optionalInt(JsonObject o, String field, String prefix)
-      throws MalformedKillmailException {
-    Object v = o.getValue(field);
-    if (v != null) {
-      integral(v, prefix + field, Integer.MIN_VALUE, Integer.MAX_VALUE);
-    }
-  }
-
-  private static void optionalLong(JsonObject o, String field, String prefix)
-      throws MalformedKillmailException {
-    Object v = o.getValue(field);
-    if (v != null && integral(v, prefix + field, Long.MIN_VALUE, Long.MAX_VALUE) < 0) {
-      throw new MalformedKillmailException(prefix + field + " must not be negative");
-    }
   }
 
   private static long integral(Object v, String field, long min, long max)

@@ -12,10 +12,7 @@ import dev.killboard.embedded.SharedServices;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,46 +98,20 @@ final class BackfillHarness {
   }
 
   void sql(String statement) throws SQLException {
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
+    db.execute(statement);
   }
 
   List<Map<String, Object>> rows(String query) throws SQLException {
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(query)) {
-      List<Map<String, Object>> out = new ArrayList<>();
-      while (rs.next()) {
-        Map<String, Object> row = new HashMap<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-        }
-        out.add(row);
-      }
-      return out;
-    }
+    return db.rows(query);
   }
 
   long count(String query) throws SQLException {
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return db.count(query);
   }
 
   List<Long> longs(String query) throws SQLException {
-    List<Long> out = new ArrayList<>();
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(query)) {
-      while (rs.next()) {
-        out.add(rs.getLong(1));
-      }
-    }
-    return out;
+    return db.rows(query).stream()
+        .map(r -> ((Number) r.values().iterator().next()).longValue())
+        .toList();
   }
 }

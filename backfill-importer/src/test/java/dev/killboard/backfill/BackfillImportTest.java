@@ -247,6 +247,11 @@ class BackfillImportTest {
         .getJsonObject(0)
         .put("quantity_dropped", -1);
     entries.put("killmails/bad-nested-item.json", Archives.bytes(badNested));
+    // The zkb block passes the same check as zKillboard's live answers (Zkb.fromJson).
+    JsonObject badZkb = good.get(0).esi().copy().put("killmail_id", 900000015);
+    badZkb.put("killmail_hash", Archives.hash(15)).put("zkb", good.get(0).zkb().copy());
+    badZkb.getJsonObject("zkb").put("totalValue", -1.0);
+    entries.put("killmails/bad-zkb.json", Archives.bytes(badZkb));
     entries.put(
         "killmails/good-2.json", Archives.entries(good.subList(1, 2)).values().iterator().next());
     Path archives = Files.createDirectories(dir.resolve("archives"));
@@ -264,8 +269,8 @@ class BackfillImportTest {
     BackfillReport report = run(settings(100, 0, archives));
 
     assertThat(report.stored()).isEqualTo(3);
-    assertThat(report.malformed()).isEqualTo(7);
-    assertThat(report.entries()).isEqualTo(10);
+    assertThat(report.malformed()).isEqualTo(8);
+    assertThat(report.entries()).isEqualTo(11);
     assertThat(report.files()).isEqualTo(2);
     String a = "killmails-2026-04-02.tar.bz2!killmails/";
     assertThat(lines)
@@ -291,13 +296,15 @@ class BackfillImportTest {
                         + a
                         + "bad-nested-item.json: victim.items[1].items[0].quantity_dropped"
                         + " must not be negative"))
+        .anyMatch(
+            l -> l.contains("malformed " + a + "bad-zkb.json: zkb.totalValue must not be negative"))
         .anyMatch(l -> l.contains("malformed extra.json[1]: array element is not a JSON object"));
     assertThat(h.longs("SELECT killmail_id FROM killmails ORDER BY killmail_id"))
         .containsExactlyElementsOf(good.stream().map(FakeKillmail::killmailId).sorted().toList());
     // Nothing of a rejected killmail was written.
     assertThat(
             h.count(
-                "SELECT count(*) FROM victims WHERE killmail_id BETWEEN 900000010 AND 900000014"))
+                "SELECT count(*) FROM victims WHERE killmail_id BETWEEN 900000010 AND 900000015"))
         .isZero();
     assertThat(
             h.count(
@@ -313,7 +320,7 @@ class BackfillImportTest {
             h.count(
                 "SELECT position FROM sync_cursors WHERE subject = 'killmails-2026-04-02.tar.bz2'"
                     + " AND completed_at IS NOT NULL"))
-        .isEqualTo(8);
+        .isEqualTo(9);
   }
 
   @Test

@@ -145,6 +145,7 @@ class KillboardLauncherProcessTest {
    */
   private static ChildJvm launch(Map<String, String> env, String... args) throws Exception {
     return ChildJvm.of(KillboardLauncher.class)
+        .withTestClasses() // the probe verticle
         .jvmArgs("-XX:TieredStopAtLevel=1")
         .args(args)
         .withoutInherited("KILLBOARD_")

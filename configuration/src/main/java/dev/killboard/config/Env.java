@@ -76,6 +76,70 @@ public final class Env {
   }
 
   /** Text, or {@code def} (may be null) when unset. */
+  public Var<String> string(String name, String def) {
+    return new Var<>(d -> string(name, def, d));
+  }
+
+  /** Text matching {@code allowed}, or {@code def}; {@code rule} says what is allowed. */
+  public Var<String> string(String name, String def, Pattern allowed, String rule) {
+    return new Var<>(d -> string(name, def, allowed, rule, d));
+  }
+
+  /** A secret, or null when unset; never echoed in a message. */
+  public Var<Secret> secret(String name) {
+    return new Var<>(d -> secret(name, d));
+  }
+
+  /** A whole number from {@code min} to {@code max}. */
+  public Var<Integer> integer(String name, int def, int min, int max) {
+    return new Var<>(d -> integer(name, def, min, max, d));
+  }
+
+  /** A whole number from {@code min} to {@code max}. */
+  public Var<Long> longValue(String name, long def, long min, long max) {
+    return new Var<>(d -> longValue(name, def, min, max, d));
+  }
+
+  /** A number from {@code min} to {@code max}, exclusive of {@code min} when {@code min} is 0. */
+  public Var<Double> decimal(String name, double def, double min, double max) {
+    return new Var<>(d -> decimal(name, def, min, max, d));
+  }
+
+  /** A yes or no (true/yes/on/1, false/no/off/0). */
+  public Var<Boolean> bool(String name, boolean def) {
+    return new Var<>(d -> bool(name, def, d));
+  }
+
+  /** One of the constants of {@code def}'s enum, written in lower case with '-' for '_'. */
+  public <E extends Enum<E>> Var<E> choice(String name, E def) {
+    return new Var<>(d -> choice(name, def, d));
+  }
+
+  /**
+   * A duration written as 500ms, 30s, 5m, 2h or PT30S; old {@code _MS}/{@code _SECONDS} forms too.
+   */
+  public Var<Duration> duration(String name, String def, String min, String max) {
+    return new Var<>(d -> duration(name, def, min, max, d));
+  }
+
+  /** A duration from {@code min} to {@code max}; old {@code _MS}/{@code _SECONDS} forms too. */
+  public Var<Duration> duration(String name, Duration def, Duration min, Duration max) {
+    return new Var<>(d -> duration(name, def, min, max, d));
+  }
+
+  /** A comma-separated list; blank entries are dropped. */
+  public Var<List<String>> list(String name, List<String> def) {
+    return new Var<>(d -> list(name, def, d));
+  }
+
+  /**
+   * An http(s) URL with a host and no query, trailing slashes removed; {@code def} null: optional.
+   */
+  public Var<String> url(String name, String def) {
+    return new Var<>(d -> url(name, def, d));
+  }
+
+  /** Text, or {@code def} (may be null) when unset. */
   public String string(String name, String def, String description) {
     declare(name, "string", def, "", description);
     String v = raw(name);

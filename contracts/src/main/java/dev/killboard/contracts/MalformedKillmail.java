@@ -1,6 +1,9 @@
 package dev.killboard.contracts;
 
-/** An ESI killmail that breaks {@link KillmailShape}; the message names the field and the rule. */
+/**
+ * A killmail that breaks {@link KillmailShape}, or a {@code zkb} block that breaks {@link
+ * Zkb#fromJson}; the message names the field and the rule.
+ */
 public final class MalformedKillmail extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 

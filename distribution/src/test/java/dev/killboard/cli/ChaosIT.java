@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The chaos suite's short variant: the distribution started as an operator starts it (4 JVMs with
  * {@code bin/killboard run}, CP mode with 3 CP members, 22 worker instances on 16 worker permits,
- * the API under load, a job producer and the R2Z2 feed) through real faults, with PostgreSQL's
- * connections sampled every 50 ms the whole time.
+ * the API under load, a job producer and the R2Z2 feed) through every fault of the long variant,
+ * once each and with 10 s outages, with PostgreSQL's connections sampled every 50 ms the whole
+ * time.
  *
  * <p>After every fault the budget must be whole again within the CP session TTL + 5 s: per class,
  * permits in use = what the pools of live members hold, and that = the connections PostgreSQL sees.
@@ -39,11 +40,13 @@ class ChaosIT {
   private static final Duration TTL = Duration.ofSeconds(10);
   private static final Duration HEAL = TTL.plusSeconds(5);
 
-  /** The long variant (docs/chaos.md): more rounds and further faults. */
+  /** The long variant (docs/chaos.md): more rounds, outages of 30 s instead of 10 s. */
   private static final boolean LONG = Boolean.getBoolean("killboard.chaos.long");
 
   private static final int ROUNDS = LONG ? Integer.getInteger("killboard.chaos.rounds", 3) : 1;
-  private static final Duration REDIS_DOWN = Duration.ofSeconds(LONG ? 30 : 10);
+
+  /** How long PostgreSQL and Redis stay down in their outages: 30 s in the long variant. */
+  private static final Duration OUTAGE = Duration.ofSeconds(LONG ? 30 : 10);
 
   /**
    * How long a run goes on waiting for a whole budget after a limit was missed (reported, and
@@ -161,9 +164,7 @@ class ChaosIT {
         for (int round = 1; round <= ROUNDS; round++) {
           characters = faults(client, timeline, summary, cp, characters, round);
         }
-        if (LONG) {
-          corporations = longFaults(client, timeline, summary, cp, corporations);
-        }
+        corporations = cpMemberAndOutage(client, timeline, summary, cp, corporations);
 
         // Redis killed (SIGKILL, appendfsync always) and down while killmails keep arriving, naming
         // only characters
@@ -172,11 +173,11 @@ class ChaosIT {
         producer.stopJobs();
         Set<Long> known = knownCharacters(newcomers);
         universe.castFrom(newcomers);
-        timeline.mark("Redis kill -9, down " + REDIS_DOWN.toSeconds() + " s");
+        timeline.mark("Redis kill -9, down " + OUTAGE.toSeconds() + " s");
         java.time.Instant outageStart = java.time.Instant.now();
         cluster.redis().kill();
         Thread.sleep(
-            REDIS_DOWN.toMillis()); // the outage's length: the fault itself, not a synchronisation
+            OUTAGE.toMillis()); // the outage's length: the fault itself, not a synchronisation
         java.time.Instant outageEnd = java.time.Instant.now();
         cluster.redis().startAgain();
         timeline.mark("Redis back");
@@ -330,10 +331,10 @@ class ChaosIT {
   }
 
   /**
-   * The long variant's further faults: a CP member killed and started again, and PostgreSQL down
-   * for 30 s.
+   * A CP member killed and started again, then PostgreSQL down for {@link #OUTAGE} (once per run:
+   * they cost the most time).
    */
-  private static PackagedProcess longFaults(
+  private static PackagedProcess cpMemberAndOutage(
       HazelcastInstance client,
       ChaosTimeline timeline,
       List<String> summary,
@@ -349,12 +350,13 @@ class ChaosIT {
     PackagedCluster.awaitDeployed(cpMember, "worker:info-corporations");
     summary.add(awaitHealthy(client, "CP member started again", HEAL, true));
 
-    timeline.mark("PostgreSQL outage 30 s");
+    timeline.mark("PostgreSQL outage " + OUTAGE.toSeconds() + " s");
     cluster.db().stopImmediate();
-    Thread.sleep(30_000); // the outage's length: the fault itself, not a synchronisation
+    Thread.sleep(OUTAGE.toMillis()); // the outage's length: the fault itself, not a synchronisation
     cluster.db().startAgain();
     timeline.mark("PostgreSQL back");
-    summary.add(awaitHealthy(client, "PostgreSQL outage of 30 s", HEAL, true));
+    summary.add(
+        awaitHealthy(client, "PostgreSQL outage of " + OUTAGE.toSeconds() + " s", HEAL, true));
     return cpMember;
   }
 

@@ -231,6 +231,41 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return DriverManager.getConnection(superuserJdbcUrl());
   }
 
+  /** Runs {@code statements} as superuser (test set-up and clean-up). */
+  public void execute(String statements) throws SQLException {
+    try (Connection c = superuserConnection();
+        Statement s = c.createStatement()) {
+      s.execute(statements);
+    }
+  }
+
+  /** The rows of {@code query}, run as superuser, each a map from column label to value. */
+  public List<Map<String, Object>> rows(String query) throws SQLException {
+    try (Connection c = superuserConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      List<Map<String, Object>> out = new ArrayList<>();
+      while (rs.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+        }
+        out.add(row);
+      }
+      return out;
+    }
+  }
+
+  /** The first column of {@code query}'s first row as a number (a count, typically; NULL is 0). */
+  public long count(String query) throws SQLException {
+    List<Map<String, Object>> rows = rows(query);
+    if (rows.isEmpty()) {
+      throw new SQLException("no row: " + query);
+    }
+    Object first = rows.get(0).values().iterator().next();
+    return first == null ? 0 : ((Number) first).longValue(); // as ResultSet.getLong reads NULL
+  }
+
   /**
    * Client backends of the application role right now, from {@code pg_stat_activity}. A just-closed
    * connection can be counted for a few milliseconds more while its backend exits.

@@ -2,6 +2,7 @@ package dev.killboard.store;
 
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.contracts.NewKillmail;
+import dev.killboard.contracts.Zkb;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -119,9 +120,9 @@ public final class KillmailIngest {
               }
               // Duplicates carrying zkb values fill them in where the stored copy has none (read
               // from ESI only).
-              List<Map.Entry<Long, io.vertx.core.json.JsonObject>> zkbOnly =
+              List<Map.Entry<Integer, Zkb>> zkbOnly =
                   sorted.stream()
-                      .filter(k -> k.zkb() != null && !inserted.contains((int) k.killmailId()))
+                      .filter(k -> k.zkb() != null && !inserted.contains(k.killmailId()))
                       .map(k -> Map.entry(k.killmailId(), k.zkb()))
                       .toList();
               Future<Void> filled = fillZkb(tx, zkbOnly);
@@ -129,7 +130,7 @@ public final class KillmailIngest {
                 return filled.map(v -> List.<Integer>of());
               }
               List<EsiKillmail> fresh =
-                  sorted.stream().filter(k -> inserted.contains((int) k.killmailId())).toList();
+                  sorted.stream().filter(k -> inserted.contains(k.killmailId())).toList();
               // One connection runs them in order; sent together they are pipelined.
               List<Future<?>> children = new ArrayList<>(3);
               children.add(tx.preparedQuery(INSERT_VICTIMS).execute(KillmailRows.victims(fresh)));
@@ -138,7 +139,7 @@ public final class KillmailIngest {
               if (KillmailRows.hasItems(fresh)) {
                 children.add(tx.preparedQuery(INSERT_ITEMS).execute(KillmailRows.items(fresh)));
               }
-              List<Integer> ids = fresh.stream().map(k -> (int) k.killmailId()).toList();
+              List<Integer> ids = fresh.stream().map(EsiKillmail::killmailId).toList();
               children.add(filled);
               // The outbox rows are read from the children just inserted: after them, on the same
               // connection.
@@ -152,8 +153,7 @@ public final class KillmailIngest {
    * Sets zKillboard's values on stored killmails that have none yet (killmail id to {@code zkb}
    * block); killmails that already carry values are left alone. Runs in the caller's transaction.
    */
-  public Future<Void> fillZkb(
-      SqlConnection tx, List<Map.Entry<Long, io.vertx.core.json.JsonObject>> zkbById) {
+  public Future<Void> fillZkb(SqlConnection tx, List<Map.Entry<Integer, Zkb>> zkbById) {
     if (zkbById.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -201,12 +201,12 @@ public final class KillmailIngest {
   }
 
   private static List<EsiKillmail> distinctSorted(List<EsiKillmail> batch) {
-    Map<Long, EsiKillmail> byId = new LinkedHashMap<>();
+    Map<Integer, EsiKillmail> byId = new LinkedHashMap<>();
     for (EsiKillmail k : batch) {
       byId.putIfAbsent(k.killmailId(), k);
     }
     List<EsiKillmail> sorted = new ArrayList<>(byId.values());
-    sorted.sort(Comparator.comparingLong(EsiKillmail::killmailId));
+    sorted.sort(Comparator.comparingInt(EsiKillmail::killmailId));
     return sorted;
   }
 }

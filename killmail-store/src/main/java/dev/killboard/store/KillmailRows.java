@@ -1,10 +1,11 @@
 package dev.killboard.store;
 
 import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.Zkb;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.Map;
  * items point at it by {@code parent_item_no}.
  */
 final class KillmailRows {
+  private static final String EMPTY_LABELS = "[]";
+
   private KillmailRows() {}
 
   static Tuple killmails(List<EsiKillmail> batch) {
@@ -26,82 +29,60 @@ final class KillmailRows {
     Integer[] system = new Integer[n];
     Integer[] moon = new Integer[n];
     Integer[] war = new Integer[n];
-    Long[] location = new Long[n];
-    Double[] total = new Double[n];
-    Double[] fitted = new Double[n];
-    Double[] destroyed = new Double[n];
-    Double[] dropped = new Double[n];
-    Integer[] points = new Integer[n];
-    Boolean[] npc = new Boolean[n];
-    Boolean[] solo = new Boolean[n];
-    Boolean[] awox = new Boolean[n];
-    String[] labels = new String[n];
+    ZkbColumns zkb = new ZkbColumns(n);
     for (int i = 0; i < n; i++) {
       EsiKillmail k = batch.get(i);
-      JsonObject esi = k.esi();
-      JsonObject zkb = k.zkb() == null ? new JsonObject() : k.zkb();
-      id[i] = (int) k.killmailId();
+      id[i] = k.killmailId();
       hash[i] = k.hash();
-      time[i] = OffsetDateTime.parse(esi.getString("killmail_time"));
-      system[i] = intOf(esi, "solar_system_id");
-      moon[i] = intOf(esi, "moon_id");
-      war[i] = intOf(esi, "war_id");
-      location[i] = zkb.getLong("locationID");
-      total[i] = zkb.getDouble("totalValue");
-      fitted[i] = zkb.getDouble("fittedValue");
-      destroyed[i] = zkb.getDouble("destroyedValue");
-      dropped[i] = zkb.getDouble("droppedValue");
-      points[i] = intOf(zkb, "points");
-      npc[i] = zkb.getBoolean("npc");
-      solo[i] = zkb.getBoolean("solo");
-      awox[i] = zkb.getBoolean("awox");
-      JsonArray l = zkb.getJsonArray("labels");
-      labels[i] = (l == null ? new JsonArray() : l).encode();
+      time[i] = k.time().atOffset(ZoneOffset.UTC);
+      system[i] = k.solarSystemId();
+      moon[i] = k.moonId();
+      war[i] = k.warId();
+      zkb.set(i, k.zkb());
     }
     return Tuple.of(
-            id, hash, time, system, moon, war, location, total, fitted, destroyed, dropped, points)
-        .addValue(npc)
-        .addValue(solo)
-        .addValue(awox)
-        .addValue(labels);
+            id,
+            hash,
+            time,
+            system,
+            moon,
+            war,
+            zkb.location,
+            zkb.total,
+            zkb.fitted,
+            zkb.destroyed,
+            zkb.dropped,
+            zkb.points)
+        .addValue(zkb.npc)
+        .addValue(zkb.solo)
+        .addValue(zkb.awox)
+        .addValue(zkb.labels);
   }
 
   /**
    * zKillboard's values only, for killmails stored without them: id, then the killmail columns
    * 7-16.
    */
-  static Tuple zkbValues(List<Map.Entry<Long, JsonObject>> values) {
+  static Tuple zkbValues(List<Map.Entry<Integer, Zkb>> values) {
     int n = values.size();
     Integer[] id = new Integer[n];
-    Long[] location = new Long[n];
-    Double[] total = new Double[n];
-    Double[] fitted = new Double[n];
-    Double[] destroyed = new Double[n];
-    Double[] dropped = new Double[n];
-    Integer[] points = new Integer[n];
-    Boolean[] npc = new Boolean[n];
-    Boolean[] solo = new Boolean[n];
-    Boolean[] awox = new Boolean[n];
-    String[] labels = new String[n];
+    ZkbColumns zkb = new ZkbColumns(n);
     for (int i = 0; i < n; i++) {
-      JsonObject zkb = values.get(i).getValue();
-      id[i] = Math.toIntExact(values.get(i).getKey());
-      location[i] = zkb.getLong("locationID");
-      total[i] = zkb.getDouble("totalValue");
-      fitted[i] = zkb.getDouble("fittedValue");
-      destroyed[i] = zkb.getDouble("destroyedValue");
-      dropped[i] = zkb.getDouble("droppedValue");
-      points[i] = intOf(zkb, "points");
-      npc[i] = zkb.getBoolean("npc");
-      solo[i] = zkb.getBoolean("solo");
-      awox[i] = zkb.getBoolean("awox");
-      JsonArray l = zkb.getJsonArray("labels");
-      labels[i] = (l == null ? new JsonArray() : l).encode();
+      id[i] = values.get(i).getKey();
+      zkb.set(i, values.get(i).getValue());
     }
-    return Tuple.of(id, location, total, fitted, destroyed, dropped, points, npc)
-        .addValue(solo)
-        .addValue(awox)
-        .addValue(labels);
+    return Tuple.of(
+            id,
+            zkb.location,
+            zkb.total,
+            zkb.fitted,
+            zkb.destroyed,
+            zkb.dropped,
+            zkb.points,
+            zkb.npc)
+        .addValue(zkb.solo)
+        .addValue(zkb.awox)
+        .addValue(zkb.labels);
   }
 
   static Tuple victims(List<EsiKillmail> batch) {
@@ -117,22 +98,18 @@ final class KillmailRows {
     Double[] y = new Double[n];
     Double[] z = new Double[n];
     for (int i = 0; i < n; i++) {
-      JsonObject v = batch.get(i).esi().getJsonObject("victim");
-      id[i] = (int) batch.get(i).killmailId();
-      character[i] = intOf(v, "character_id");
-      corporation[i] = intOf(v, "corporation_id");
-      alliance[i] = intOf(v, "alliance_id");
-      faction[i] = intOf(v, "faction_id");
-      ship[i] = intOf(v, "ship_type_id");
-      damage[i] = intOf(v, "damage_taken");
-      JsonObject pos = v.getJsonObject("position");
-      if (pos != null
-          && pos.getValue("x") instanceof Number
-          && pos.getValue("y") instanceof Number
-          && pos.getValue("z") instanceof Number) {
-        x[i] = pos.getDouble("x");
-        y[i] = pos.getDouble("y");
-        z[i] = pos.getDouble("z");
+      EsiKillmail.Victim v = batch.get(i).victim();
+      id[i] = batch.get(i).killmailId();
+      character[i] = v.characterId();
+      corporation[i] = v.corporationId();
+      alliance[i] = v.allianceId();
+      faction[i] = v.factionId();
+      ship[i] = v.shipTypeId();
+      damage[i] = v.damageTaken();
+      if (v.position() != null) {
+        x[i] = v.position().x();
+        y[i] = v.position().y();
+        z[i] = v.position().z();
       }
     }
     return Tuple.of(id, character, corporation, alliance, faction, ship, damage, x, y, z);
@@ -151,24 +128,20 @@ final class KillmailRows {
     List<Boolean> finalBlow = new ArrayList<>();
     List<Double> security = new ArrayList<>();
     for (EsiKillmail k : batch) {
-      JsonArray attackers = k.esi().getJsonArray("attackers");
+      List<EsiKillmail.Attacker> attackers = k.attackers();
       for (int i = 0; i < attackers.size(); i++) {
-        JsonObject a = attackers.getJsonObject(i);
-        id.add((int) k.killmailId());
+        EsiKillmail.Attacker a = attackers.get(i);
+        id.add(k.killmailId());
         no.add(i);
-        character.add(intOf(a, "character_id"));
-        corporation.add(intOf(a, "corporation_id"));
-        alliance.add(intOf(a, "alliance_id"));
-        faction.add(intOf(a, "faction_id"));
-        ship.add(intOf(a, "ship_type_id"));
-        weapon.add(intOf(a, "weapon_type_id"));
-        Integer d = intOf(a, "damage_done");
-        damage.add(d == null ? 0 : d);
-        finalBlow.add(Boolean.TRUE.equals(a.getBoolean("final_blow")));
-        security.add(
-            a.getValue("security_status") instanceof Number
-                ? a.getDouble("security_status")
-                : null);
+        character.add(a.characterId());
+        corporation.add(a.corporationId());
+        alliance.add(a.allianceId());
+        faction.add(a.factionId());
+        ship.add(a.shipTypeId());
+        weapon.add(a.weaponTypeId());
+        damage.add(a.damageDone());
+        finalBlow.add(a.finalBlow());
+        security.add(a.securityStatus());
       }
     }
     return Tuple.of(
@@ -188,23 +161,59 @@ final class KillmailRows {
   static Tuple items(List<EsiKillmail> batch) {
     ItemColumns c = new ItemColumns();
     for (EsiKillmail k : batch) {
-      JsonArray items = k.esi().getJsonObject("victim").getJsonArray("items");
-      if (items != null) {
-        c.add((int) k.killmailId(), items, null, new int[] {0});
-      }
+      c.add(k.killmailId(), k.items(), null, new int[] {0});
     }
     return c.tuple();
   }
 
   /** Whether {@link #items} would hold any row (skips an empty statement). */
   static boolean hasItems(List<EsiKillmail> batch) {
-    for (EsiKillmail k : batch) {
-      JsonArray items = k.esi().getJsonObject("victim").getJsonArray("items");
-      if (items != null && !items.isEmpty()) {
-        return true;
-      }
+    return batch.stream().anyMatch(k -> !k.items().isEmpty());
+  }
+
+  /** The zkb columns of the killmails table (all null where a killmail has no zkb block). */
+  private static final class ZkbColumns {
+    final Long[] location;
+    final Double[] total;
+    final Double[] fitted;
+    final Double[] destroyed;
+    final Double[] dropped;
+    final Integer[] points;
+    final Boolean[] npc;
+    final Boolean[] solo;
+    final Boolean[] awox;
+    final String[] labels;
+
+    ZkbColumns(int n) {
+      location = new Long[n];
+      total = new Double[n];
+      fitted = new Double[n];
+      destroyed = new Double[n];
+      dropped = new Double[n];
+      points = new Integer[n];
+      npc = new Boolean[n];
+      solo = new Boolean[n];
+      awox = new Boolean[n];
+      labels = new String[n];
     }
-    return false;
+
+    void set(int i, Zkb zkb) {
+      if (zkb == null) {
+        labels[i] = EMPTY_LABELS;
+        return;
+      }
+      location[i] = zkb.locationId();
+      total[i] = zkb.totalValue();
+      fitted[i] = zkb.fittedValue();
+      destroyed[i] = zkb.destroyedValue();
+      dropped[i] = zkb.droppedValue();
+      points[i] = zkb.points();
+      npc[i] = zkb.npc();
+      solo[i] = zkb.solo();
+      awox[i] = zkb.awox();
+      // The statement unpacks a JSON array of strings (labels may hold commas and quotes).
+      labels[i] = new JsonArray(new ArrayList<Object>(zkb.labels())).encode();
+    }
   }
 
   private static final class ItemColumns {
@@ -217,23 +226,18 @@ final class KillmailRows {
     final List<Long> destroyed = new ArrayList<>();
     final List<Integer> singleton = new ArrayList<>();
 
-    void add(int killmailId, JsonArray items, Integer parentNo, int[] next) {
-      for (int i = 0; i < items.size(); i++) {
-        JsonObject item = items.getJsonObject(i);
+    void add(int killmailId, List<EsiKillmail.Item> items, Integer parentNo, int[] next) {
+      for (EsiKillmail.Item item : items) {
         int itemNo = next[0]++;
         id.add(killmailId);
         no.add(itemNo);
         parent.add(parentNo);
-        type.add(intOf(item, "item_type_id"));
-        flag.add(intOf(item, "flag"));
-        dropped.add(item.getLong("quantity_dropped"));
-        destroyed.add(item.getLong("quantity_destroyed"));
-        Integer s = intOf(item, "singleton");
-        singleton.add(s == null ? 0 : s);
-        JsonArray nested = item.getJsonArray("items");
-        if (nested != null) {
-          add(killmailId, nested, itemNo, next);
-        }
+        type.add(item.itemTypeId());
+        flag.add(item.flag());
+        dropped.add(item.quantityDropped());
+        destroyed.add(item.quantityDestroyed());
+        singleton.add(item.singleton());
+        add(killmailId, item.items(), itemNo, next);
       }
     }
 
@@ -252,19 +256,5 @@ final class KillmailRows {
 
   private static Integer[] ints(List<Integer> values) {
     return values.toArray(new Integer[0]);
-  }
-
-  /**
-   * An optional integer field; values outside PostgreSQL's integer fail loudly instead of wrapping.
-   */
-  static Integer intOf(JsonObject o, String field) {
-    Object v = o.getValue(field);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof Number number)) {
-      throw new IllegalArgumentException("field '" + field + "' must be a number, got " + v);
-    }
-    return Math.toIntExact(number.longValue());
   }
 }

@@ -14,7 +14,13 @@ final class ChildNode implements AutoCloseable {
   private final CompletableFuture<JsonObject> result = new CompletableFuture<>();
 
   ChildNode(Map<String, String> env, String... args) throws Exception {
-    jvm = ChildJvm.of(LoadNode.class).args(args).env(env).onLine(this::onLine).start();
+    jvm =
+        ChildJvm.of(LoadNode.class)
+            .withTestClasses()
+            .args(args)
+            .env(env)
+            .onLine(this::onLine)
+            .start();
   }
 
   private void onLine(String line) {

@@ -5,8 +5,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +39,9 @@ public final class ChildJvm implements AutoCloseable {
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
+  /** Written by the module's maven-dependency-plugin execution {@code runtime-classpath}. */
+  private static final Path RUNTIME_CLASSPATH_FILE = Path.of("target", "runtime-classpath.txt");
+
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
   private final Thread reader;
@@ -45,7 +51,8 @@ public final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     command.addAll(DEFAULT_JVM_ARGS);
     command.addAll(b.jvmArgs);
-    command.addAll(List.of("-cp", b.classPath, b.mainClass));
+    command.addAll(
+        List.of("-cp", b.classPath == null ? runtimeClassPath() : b.classPath, b.mainClass));
     command.addAll(b.args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     if (b.withoutInherited != null) {
@@ -96,6 +103,38 @@ public final class ChildJvm implements AutoCloseable {
   /** Every line printed so far. */
   public String output() {
     return String.join("\n", output);
+  }
+
+  /**
+   * The class path a deployed process has: the module's classes and its runtime dependencies as
+   * Maven resolved them (no test scope: a class the tests bring cannot hide a missing runtime
+   * dependency), plus the logging backend, which the distribution adds to every process too.
+   */
+  public static String runtimeClassPath() {
+    if (!Files.isReadable(RUNTIME_CLASSPATH_FILE)) {
+      throw new IllegalStateException(
+          RUNTIME_CLASSPATH_FILE.toAbsolutePath()
+              + " is missing: the module's pom must run maven-dependency-plugin's execution"
+              + " 'runtime-classpath' (see the parent pom); run the test through Maven.");
+    }
+    List<String> entries = new ArrayList<>();
+    entries.add(Path.of("target", "classes").toAbsolutePath().toString());
+    try {
+      String resolved = Files.readString(RUNTIME_CLASSPATH_FILE, StandardCharsets.UTF_8).trim();
+      if (!resolved.isEmpty()) {
+        entries.addAll(List.of(resolved.split(File.pathSeparator)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (path.getFileName().toString().startsWith("logback-")
+          || path.toString().contains("test-support")) {
+        entries.add(entry); // logback and the tests' logback-test.xml
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   /** The last {@code lines} lines printed so far, for a failure message. */
@@ -167,7 +206,7 @@ public final class ChildJvm implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
-    private String classPath = System.getProperty("java.class.path");
+    private String classPath;
     private String withoutInherited;
     private Consumer<String> onLine = line -> {};
 
@@ -202,9 +241,12 @@ public final class ChildJvm implements AutoCloseable {
       return this;
     }
 
-    /** The class path; the test's own by default. */
-    public Builder classPath(String path) {
-      classPath = path;
+    /**
+     * Starts the child on {@link #runtimeClassPath()} plus the module's test classes: for a main
+     * class or verticle that only the tests define (a load node, a probe verticle).
+     */
+    public Builder withTestClasses() {
+      classPath = runtimeClassPath() + File.pathSeparator + Path.of("target", "test-classes");
       return this;
     }
 

@@ -40,7 +40,8 @@ class AwaitTest {
 
   @Test
   void aChildJvmsOutputAndExitCode() throws Exception {
-    try (ChildJvm child = ChildJvm.of(Echo.class).args("hello", "world").start()) {
+    try (ChildJvm child =
+        ChildJvm.of(Echo.class).withTestClasses().args("hello", "world").start()) {
       assertThat(child.awaitExit(Duration.ofSeconds(60))).isEqualTo(3);
       assertThat(child.linesContaining("hello world")).isEqualTo(1);
     }

@@ -1,5 +1,6 @@
 package dev.killboard.upstream;
 
+import dev.killboard.contracts.MalformedKillmail;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -7,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -238,6 +240,18 @@ public final class JsonShape {
     if (array.size() > max) {
       throw malformed(
           "'" + at + "' has " + array.size() + " entries, more than the " + max + " accepted");
+    }
+  }
+
+  /**
+   * Runs a contract's own check ({@code Zkb.fromJson}, {@code EsiKillmail.fromJson}): its breach is
+   * a malformed answer, with the contract's message.
+   */
+  public <T> T contract(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (MalformedKillmail e) {
+      throw malformed(e.getMessage());
     }
   }
 

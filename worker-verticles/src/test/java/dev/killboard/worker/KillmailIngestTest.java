@@ -8,11 +8,11 @@ import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.contracts.NewKillmail;
+import dev.killboard.contracts.Zkb;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.store.KillmailIngest;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Array;
 import java.util.ArrayList;
@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,15 +57,16 @@ class KillmailIngestTest {
     List<EsiKillmail> out = new ArrayList<>();
     for (long id : h.fakes.universe().killmailIds().subList(from, from + count)) {
       FakeKillmail k = h.fakes.universe().killmail(id).orElseThrow();
-      out.add(new EsiKillmail(k.killmailId(), k.hash(), k.esi(), k.zkb()));
+      out.add(
+          EsiKillmail.fromJson(k.killmailId(), k.hash(), k.esi(), Zkb.fromJson(k.zkb(), "zkb")));
     }
     return out;
   }
 
-  private static int itemCount(JsonArray items) {
+  private static int itemCount(List<EsiKillmail.Item> items) {
     int n = 0;
-    for (int i = 0; items != null && i < items.size(); i++) {
-      n += 1 + itemCount(items.getJsonObject(i).getJsonArray("items"));
+    for (EsiKillmail.Item item : items) {
+      n += 1 + itemCount(item.items());
     }
     return n;
   }
@@ -77,50 +77,46 @@ class KillmailIngestTest {
     List<Integer> stored = await(new KillmailIngest().store(h.vertx, pool.pool(), batch));
 
     assertThat(stored).hasSize(25).isSorted();
-    long attackers = batch.stream().mapToLong(k -> k.esi().getJsonArray("attackers").size()).sum();
-    long items =
-        batch.stream()
-            .mapToLong(k -> itemCount(k.esi().getJsonObject("victim").getJsonArray("items")))
-            .sum();
+    long attackers = batch.stream().mapToLong(k -> k.attackers().size()).sum();
+    long items = batch.stream().mapToLong(k -> itemCount(k.items())).sum();
     assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(25);
     assertThat(h.count("SELECT count(*) FROM victims")).isEqualTo(25);
     assertThat(h.count("SELECT count(*) FROM attackers")).isEqualTo(attackers);
     assertThat(h.count("SELECT count(*) FROM killmail_items")).isEqualTo(items);
 
     long nested =
-        batch.stream()
-            .flatMap(
-                k -> {
-                  JsonArray top = k.esi().getJsonObject("victim").getJsonArray("items");
-                  return top == null ? Stream.empty() : top.stream();
-                })
-            .mapToLong(i -> itemCount(((JsonObject) i).getJsonArray("items")))
-            .sum();
+        batch.stream().flatMap(k -> k.items().stream()).mapToLong(i -> itemCount(i.items())).sum();
     assertThat(nested).as("the fixtures hold nested container items").isPositive();
     assertThat(h.count("SELECT count(*) FROM killmail_items WHERE parent_item_no IS NOT NULL"))
         .isEqualTo(nested);
 
     for (EsiKillmail k : batch.subList(0, 5)) {
-      JsonObject zkb = k.zkb();
+      Zkb zkb = k.zkb();
       Map<String, Object> row =
           h.rows("SELECT * FROM killmails WHERE killmail_id = " + k.killmailId()).get(0);
       assertThat(row.get("killmail_hash")).isEqualTo(k.hash());
-      assertThat((Double) row.get("total_value")).isEqualTo(zkb.getDouble("totalValue"));
-      assertThat((Double) row.get("dropped_value")).isEqualTo(zkb.getDouble("droppedValue"));
-      assertThat(((Number) row.get("points")).longValue()).isEqualTo(zkb.getLong("points"));
-      assertThat(row.get("npc")).isEqualTo(zkb.getBoolean("npc"));
-      assertThat(((Number) row.get("location_id")).longValue())
-          .isEqualTo(zkb.getLong("locationID"));
+      String time =
+          h.fakes
+              .universe()
+              .killmail(k.killmailId())
+              .orElseThrow()
+              .esi()
+              .getString("killmail_time");
+      assertThat(((java.sql.Timestamp) row.get("killmail_time")).toInstant())
+          .isEqualTo(java.time.Instant.parse(time));
+      assertThat((Double) row.get("total_value")).isEqualTo(zkb.totalValue());
+      assertThat((Double) row.get("dropped_value")).isEqualTo(zkb.droppedValue());
+      assertThat(((Number) row.get("points")).intValue()).isEqualTo(zkb.points());
+      assertThat(row.get("npc")).isEqualTo(zkb.npc());
+      assertThat(((Number) row.get("location_id")).longValue()).isEqualTo(zkb.locationId());
       assertThat(Arrays.asList((Object[]) ((Array) row.get("labels")).getArray()))
-          .containsExactlyElementsOf(zkb.getJsonArray("labels").getList());
-      JsonObject victim = k.esi().getJsonObject("victim");
+          .containsExactlyElementsOf(zkb.labels());
+      EsiKillmail.Victim victim = k.victim();
       Map<String, Object> v =
           h.rows("SELECT * FROM victims WHERE killmail_id = " + k.killmailId()).get(0);
-      assertThat(((Number) v.get("ship_type_id")).longValue())
-          .isEqualTo(victim.getLong("ship_type_id"));
-      assertThat(((Number) v.get("damage_taken")).longValue())
-          .isEqualTo(victim.getLong("damage_taken"));
-      JsonArray esiAttackers = k.esi().getJsonArray("attackers");
+      assertThat(((Number) v.get("ship_type_id")).intValue()).isEqualTo(victim.shipTypeId());
+      assertThat(((Number) v.get("damage_taken")).intValue()).isEqualTo(victim.damageTaken());
+      List<EsiKillmail.Attacker> esiAttackers = k.attackers();
       List<Map<String, Object>> a =
           h.rows(
               "SELECT * FROM attackers WHERE killmail_id = "
@@ -128,10 +124,9 @@ class KillmailIngestTest {
                   + " ORDER BY attacker_no");
       assertThat(a).hasSize(esiAttackers.size());
       for (int i = 0; i < a.size(); i++) {
-        assertThat(a.get(i).get("final_blow"))
-            .isEqualTo(esiAttackers.getJsonObject(i).getBoolean("final_blow"));
-        assertThat(((Number) a.get(i).get("damage_done")).longValue())
-            .isEqualTo(esiAttackers.getJsonObject(i).getLong("damage_done"));
+        assertThat(a.get(i).get("final_blow")).isEqualTo(esiAttackers.get(i).finalBlow());
+        assertThat(((Number) a.get(i).get("damage_done")).intValue())
+            .isEqualTo(esiAttackers.get(i).damageDone());
       }
     }
     eventually(java.time.Duration.ofSeconds(10), "25 events", () -> events.size() == 25);
@@ -152,13 +147,13 @@ class KillmailIngestTest {
     again.add(fresh);
     List<Integer> stored = await(new KillmailIngest().store(h.vertx, pool.pool(), again));
 
-    assertThat(stored).containsExactly((int) fresh.killmailId());
+    assertThat(stored).containsExactly(fresh.killmailId());
     assertThat(h.count("SELECT count(*) FROM killmails")).isEqualTo(11);
     assertThat(h.count("SELECT count(*) FROM victims")).isEqualTo(11);
     assertThat(h.count("SELECT count(*) FROM attackers"))
-        .isEqualTo(attackers + fresh.esi().getJsonArray("attackers").size());
+        .isEqualTo(attackers + fresh.attackers().size());
     assertThat(h.count("SELECT count(*) FROM killmail_items"))
-        .isEqualTo(items + itemCount(fresh.esi().getJsonObject("victim").getJsonArray("items")));
+        .isEqualTo(items + itemCount(fresh.items()));
     assertThat(h.count("SELECT killmail_count_total()")).isEqualTo(11);
     eventually(java.time.Duration.ofSeconds(10), "11 events", () -> events.size() == 11);
     assertThat(events).doesNotHaveDuplicates();
@@ -167,41 +162,33 @@ class KillmailIngestTest {
   @Test
   void zkbValuesFillAKillmailStoredFromEsiAlone() throws Exception {
     EsiKillmail full = killmails(60, 1).get(0);
-    EsiKillmail esiOnly = new EsiKillmail(full.killmailId(), full.hash(), full.esi(), null);
+    EsiKillmail esiOnly = full.withZkb(null);
     assertThat(await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(esiOnly))))
         .hasSize(1);
     String value = "SELECT total_value FROM killmails WHERE killmail_id = " + full.killmailId();
     assertThat(h.rows(value).get(0).get("total_value")).isNull();
 
     assertThat(await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(full)))).isEmpty();
-    assertThat(h.rows(value).get(0).get("total_value"))
-        .isEqualTo(full.zkb().getDouble("totalValue"));
-    assertThat(h.count("SELECT count(*) FROM attackers"))
-        .isEqualTo(full.esi().getJsonArray("attackers").size());
+    assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().totalValue());
+    assertThat(h.count("SELECT count(*) FROM attackers")).isEqualTo(full.attackers().size());
 
     // Values already there are not overwritten by a later copy.
-    JsonObject other = full.zkb().copy().put("totalValue", 1.0);
-    await(
-        new KillmailIngest()
-            .store(
-                h.vertx,
-                pool.pool(),
-                List.of(new EsiKillmail(full.killmailId(), full.hash(), full.esi(), other))));
-    assertThat(h.rows(value).get(0).get("total_value"))
-        .isEqualTo(full.zkb().getDouble("totalValue"));
+    Zkb other = Zkb.fromJson(full.zkb().toJson().put("totalValue", 1.0), "zkb");
+    await(new KillmailIngest().store(h.vertx, pool.pool(), List.of(full.withZkb(other))));
+    assertThat(h.rows(value).get(0).get("total_value")).isEqualTo(full.zkb().totalValue());
     eventually(java.time.Duration.ofSeconds(10), "one event", () -> events.size() == 1);
-    assertThat(events).containsExactly((int) full.killmailId());
+    assertThat(events).containsExactly(full.killmailId());
   }
 
   @Test
   void aBadKillmailRollsBackTheWholeBatch() throws Exception {
     List<EsiKillmail> batch = new ArrayList<>(killmails(50, 3));
     EsiKillmail broken = killmails(53, 1).get(0);
-    JsonObject esi = broken.esi().copy();
+    JsonObject esi = broken.toJson();
     // Passes the killmail check (a finite number) but overflows the column's real type: PostgreSQL
     // refuses it.
     esi.getJsonArray("attackers").getJsonObject(0).put("security_status", 1e300);
-    batch.add(new EsiKillmail(broken.killmailId(), broken.hash(), esi, broken.zkb()));
+    batch.add(EsiKillmail.fromJson(broken.killmailId(), broken.hash(), esi, broken.zkb()));
     Throwable failure =
         new KillmailIngest()
             .store(h.vertx, pool.pool(), batch)

@@ -8,6 +8,7 @@ import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.contracts.QueueNames;
+import dev.killboard.contracts.Zkb;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeUniverse;
@@ -15,7 +16,6 @@ import dev.killboard.fake.FakeZkillboard;
 import dev.killboard.queue.Priority;
 import dev.killboard.store.KillmailIngest;
 import dev.killboard.testing.ClusterTest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -207,7 +207,8 @@ class KillmailWorkersTest {
     List<EsiKillmail> batch = new ArrayList<>();
     for (long id : u.killmailIds().subList(0, 8)) {
       FakeKillmail k = u.killmail(id).orElseThrow();
-      batch.add(new EsiKillmail(k.killmailId(), k.hash(), k.esi(), k.zkb()));
+      batch.add(
+          EsiKillmail.fromJson(k.killmailId(), k.hash(), k.esi(), Zkb.fromJson(k.zkb(), "zkb")));
     }
     BudgetedPool pool = await(h.budget.openPool(PoolProfile.worker(), "scan-test#1"));
     try {
@@ -215,30 +216,23 @@ class KillmailWorkersTest {
     } finally {
       await(pool.close());
     }
-    Set<Long> characters = new HashSet<>();
-    Set<Long> alliances = new HashSet<>();
-    Set<Long> types = new HashSet<>();
+    Set<Integer> characters = new HashSet<>();
+    Set<Integer> alliances = new HashSet<>();
+    Set<Integer> types = new HashSet<>();
     for (EsiKillmail k : batch) {
-      List<JsonObject> people = new ArrayList<>();
-      people.add(k.esi().getJsonObject("victim"));
-      k.esi().getJsonArray("attackers").forEach(a -> people.add((JsonObject) a));
-      for (JsonObject p : people) {
-        if (p.getLong("character_id") != null) {
-          characters.add(p.getLong("character_id"));
-        }
-        if (p.getLong("alliance_id") != null) {
-          alliances.add(p.getLong("alliance_id"));
-        }
-        for (String f : new String[] {"ship_type_id", "weapon_type_id"}) {
-          if (p.getLong(f) != null) {
-            types.add(p.getLong(f));
-          }
-        }
+      addIfSet(characters, k.victim().characterId());
+      addIfSet(alliances, k.victim().allianceId());
+      types.add(k.victim().shipTypeId());
+      for (EsiKillmail.Attacker a : k.attackers()) {
+        addIfSet(characters, a.characterId());
+        addIfSet(alliances, a.allianceId());
+        addIfSet(types, a.shipTypeId());
+        addIfSet(types, a.weaponTypeId());
       }
-      collectItemTypes(k.esi().getJsonObject("victim").getJsonArray("items"), types);
+      collectItemTypes(k.items(), types);
     }
     // One of the characters is already known: it must not be queued.
-    long known = characters.iterator().next();
+    int known = characters.iterator().next();
     JsonObject c = u.character(known).orElseThrow();
     h.sql(
         "INSERT INTO characters (id, name, corporation_id, birthday, bloodline_id, race_id, gender) VALUES ("
@@ -255,10 +249,16 @@ class KillmailWorkersTest {
     assertThat(h.depth(QueueNames.ESI_CORPORATION_INFO)).isPositive();
   }
 
-  private static void collectItemTypes(JsonArray items, Set<Long> types) {
-    for (int i = 0; items != null && i < items.size(); i++) {
-      types.add(items.getJsonObject(i).getLong("item_type_id"));
-      collectItemTypes(items.getJsonObject(i).getJsonArray("items"), types);
+  private static void addIfSet(Set<Integer> ids, Integer id) {
+    if (id != null) {
+      ids.add(id);
+    }
+  }
+
+  private static void collectItemTypes(List<EsiKillmail.Item> items, Set<Integer> types) {
+    for (EsiKillmail.Item item : items) {
+      types.add(item.itemTypeId());
+      collectItemTypes(item.items(), types);
     }
   }
 }

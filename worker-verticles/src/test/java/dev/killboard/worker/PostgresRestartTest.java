@@ -24,9 +24,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -216,24 +213,12 @@ class PostgresRestartTest {
   }
 
   private static long count(String query) throws Exception {
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return db.count(query);
   }
 
   private static Map<String, Object> row(String query) throws Exception {
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(query)) {
-      assertThat(rs.next()).as(query).isTrue();
-      Map<String, Object> out = new HashMap<>();
-      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-        out.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-      }
-      return out;
-    }
+    List<Map<String, Object>> rows = db.rows(query);
+    assertThat(rows).as(query).isNotEmpty();
+    return rows.get(0);
   }
 }

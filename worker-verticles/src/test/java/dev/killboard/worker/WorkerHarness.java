@@ -25,10 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -233,37 +230,17 @@ final class WorkerHarness {
 
   /** Runs a statement as superuser. */
   void sql(String statement) throws SQLException {
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
+    db.execute(statement);
   }
 
   /** The rows of a query as maps (column label to value). */
   List<Map<String, Object>> rows(String query) throws SQLException {
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(query)) {
-      List<Map<String, Object>> out = new ArrayList<>();
-      while (rs.next()) {
-        Map<String, Object> row = new HashMap<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-        }
-        out.add(row);
-      }
-      return out;
-    }
+    return db.rows(query);
   }
 
   /** A single number from a query. */
   long count(String query) throws SQLException {
-    try (Connection c = db.superuserConnection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return db.count(query);
   }
 
   /** Ready + in-flight + delayed jobs of a queue. */

@@ -1,5 +1,6 @@
 package dev.killboard.upstream.esi;
 
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.upstream.JsonShape;
 import dev.killboard.upstream.StatusOutcome;
 import dev.killboard.upstream.UpstreamHttp;
@@ -221,8 +222,11 @@ public final class EsiClient implements AutoCloseable {
   // ---- killmails
   // -------------------------------------------------------------------------------------------------
 
-  /** {@code /killmails/{id}/{hash}/}: the full killmail (not cached: each is read once). */
-  public Future<JsonObject> killmail(long id, String hash) {
+  /**
+   * {@code /killmails/{id}/{hash}/}: the full killmail, typed and checked (not cached: each is read
+   * once).
+   */
+  public Future<EsiKillmail> killmail(long id, String hash) {
     if (hash == null || !HASH.matcher(hash).matches()) {
       return Future.failedFuture(
           new IllegalArgumentException("a killmail hash is 40 hex characters"));
@@ -232,7 +236,7 @@ public final class EsiClient implements AutoCloseable {
             object(
                 "/killmails/" + positive(id) + "/" + hash + "/",
                 false,
-                (s, o) -> EsiShapes.killmail(s, o, id)));
+                (s, o) -> EsiShapes.killmail(s, o, id, hash)));
   }
 
   /**
@@ -294,8 +298,8 @@ public final class EsiClient implements AutoCloseable {
   // ---- plumbing
   // --------------------------------------------------------------------------------------------------
 
-  private Future<JsonObject> object(
-      String path, boolean cacheable, BiFunction<JsonShape, JsonObject, JsonObject> check) {
+  private <T> Future<T> object(
+      String path, boolean cacheable, BiFunction<JsonShape, JsonObject, T> check) {
     String url = settings.esiBaseUrl() + path;
     JsonShape shape = new JsonShape(UpstreamService.ESI, url);
     return fetch(url, null, cacheable)

@@ -1,7 +1,6 @@
 package dev.killboard.upstream.esi;
 
-import dev.killboard.contracts.KillmailShape;
-import dev.killboard.contracts.MalformedKillmail;
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.upstream.JsonShape;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -147,16 +146,12 @@ public final class EsiShapes {
   }
 
   /**
-   * An ESI killmail whose id equals {@code expectedId}, checked by the contract's one killmail
-   * check ({@link KillmailShape}, shared with the backfill); a breach is a malformed answer.
+   * An ESI killmail whose id equals {@code expectedId}, read with its hash by the contract's one
+   * killmail check ({@link EsiKillmail#fromJson}, shared with the backfill); a breach is a
+   * malformed answer. zKillboard's block is not part of ESI's answer: the killmail has none.
    */
-  public static JsonObject killmail(JsonShape s, JsonObject o, long expectedId) {
-    try {
-      KillmailShape.check(o, expectedId);
-    } catch (MalformedKillmail e) {
-      throw s.malformed(e.getMessage());
-    }
-    return o;
+  public static EsiKillmail killmail(JsonShape s, JsonObject o, long expectedId, String hash) {
+    return s.contract(() -> EsiKillmail.fromJson(expectedId, hash, o, null));
   }
 
   private static void sameId(JsonShape s, JsonObject o, String field, long expected) {

@@ -1,5 +1,7 @@
 package dev.killboard.upstream.r2z2;
 
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.Zkb;
 import dev.killboard.upstream.JsonShape;
 import dev.killboard.upstream.RequestPacer;
 import dev.killboard.upstream.StatusOutcome;
@@ -8,7 +10,6 @@ import dev.killboard.upstream.UpstreamRetryable;
 import dev.killboard.upstream.UpstreamService;
 import dev.killboard.upstream.UpstreamSettings;
 import dev.killboard.upstream.esi.EsiShapes;
-import dev.killboard.upstream.zkillboard.ZkbShapes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -70,13 +71,15 @@ public final class R2z2Client implements AutoCloseable {
               JsonObject entry = shape.object(response.body());
               long killmailId = shape.id(entry, "", "killmail_id");
               String hash = shape.hash(entry, "", "hash");
-              JsonObject esi = EsiShapes.killmail(shape, shape.child(entry, "", "esi"), killmailId);
-              JsonObject zkb = ZkbShapes.zkb(shape, shape.child(entry, "", "zkb"), "zkb");
-              if (!hash.equalsIgnoreCase(zkb.getString("hash"))) {
+              EsiKillmail killmail =
+                  EsiShapes.killmail(shape, shape.child(entry, "", "esi"), killmailId, hash);
+              JsonObject zkbJson = shape.child(entry, "", "zkb");
+              Zkb zkb = shape.contract(() -> Zkb.fromJson(zkbJson, "zkb").requireHash("zkb"));
+              if (!hash.equalsIgnoreCase(zkb.hash())) {
                 throw shape.malformed("'hash' and 'zkb.hash' differ");
               }
               return Future.succeededFuture(
-                  Optional.of(new R2z2Killmail(sequence, killmailId, hash, esi, zkb)));
+                  Optional.of(new R2z2Killmail(sequence, killmail.withZkb(zkb))));
             });
   }
 

@@ -1,10 +1,14 @@
 package dev.killboard.upstream.r2z2;
 
-import io.vertx.core.json.JsonObject;
+import dev.killboard.contracts.EsiKillmail;
 
 /**
- * One R2Z2 entry: its sequence, the killmail id and hash, the full ESI killmail (validated) and the
- * {@code zkb} block. No ESI call is needed to store it.
+ * One R2Z2 entry: its sequence and the killmail, typed and checked, with its hash and {@code zkb}
+ * block. No ESI call is needed to store it.
  */
-public record R2z2Killmail(
-    long sequence, long killmailId, String hash, JsonObject esi, JsonObject zkb) {}
+public record R2z2Killmail(long sequence, EsiKillmail killmail) {
+  /** The entry's killmail id. */
+  public int killmailId() {
+    return killmail.killmailId();
+  }
+}

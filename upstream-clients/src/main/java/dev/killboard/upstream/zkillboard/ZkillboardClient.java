@@ -1,5 +1,6 @@
 package dev.killboard.upstream.zkillboard;
 
+import dev.killboard.contracts.Zkb;
 import dev.killboard.upstream.JsonShape;
 import dev.killboard.upstream.RequestPacer;
 import dev.killboard.upstream.StatusOutcome;
@@ -132,8 +133,9 @@ public final class ZkillboardClient implements AutoCloseable {
       String at = "[" + i + "]";
       JsonObject entry = s.element(array, "", i);
       long id = s.id(entry, at, "killmail_id");
-      JsonObject zkb = ZkbShapes.zkb(s, s.child(entry, at, "zkb"), at + ".zkb");
-      refs.add(new ZkbKillmailRef(id, zkb.getString("hash"), zkb));
+      JsonObject zkbJson = s.child(entry, at, "zkb");
+      Zkb zkb = s.contract(() -> Zkb.fromJson(zkbJson, at + ".zkb").requireHash(at + ".zkb"));
+      refs.add(new ZkbKillmailRef(id, zkb.hash(), zkb));
     }
     return refs;
   }

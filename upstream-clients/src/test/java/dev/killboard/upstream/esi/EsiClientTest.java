@@ -4,6 +4,7 @@ import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.fake.FakeEsi;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeSso;
@@ -113,7 +114,9 @@ class EsiClientTest {
     assertThat(await(client.races())).isEqualTo(universe.races());
     assertThat(await(client.bloodlines())).isEqualTo(universe.bloodlines());
     FakeKillmail km = universe.killmail(universe.killmailIds().get(9)).orElseThrow();
-    assertThat(await(client.killmail(km.killmailId(), km.hash()))).isEqualTo(km.esi());
+    EsiKillmail read = await(client.killmail(km.killmailId(), km.hash()));
+    assertThat(read).isEqualTo(EsiKillmail.fromJson(km.killmailId(), km.hash(), km.esi(), null));
+    assertThat(read.toJson()).isEqualTo(km.esi());
     RecordedRequest last = esi.requests().last();
     assertThat(last.header("User-Agent")).isEqualTo(TestSettings.USER_AGENT);
   }

@@ -4,6 +4,8 @@ import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.Zkb;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeR2z2;
 import dev.killboard.fake.FakeUniverse;
@@ -70,9 +72,11 @@ class R2z2ClientTest {
       R2z2Killmail entry = client.fetch(sequence).await(10, TimeUnit.SECONDS).orElseThrow();
       FakeKillmail km = universe.killmail(entry.killmailId()).orElseThrow();
       assertThat(entry.sequence()).isEqualTo(sequence);
-      assertThat(entry.hash()).isEqualTo(km.hash());
-      assertThat(entry.esi()).isEqualTo(km.esi());
-      assertThat(entry.zkb().getDouble("totalValue")).isEqualTo(km.zkb().getDouble("totalValue"));
+      assertThat(entry.killmail())
+          .isEqualTo(
+              EsiKillmail.fromJson(
+                  km.killmailId(), km.hash(), km.esi(), Zkb.fromJson(km.zkb(), "zkb")));
+      assertThat(entry.killmail().zkb().totalValue()).isEqualTo(km.zkb().getDouble("totalValue"));
       assertThat(r2z2.requests().all())
           .allSatisfy(r -> assertThat(r.header("User-Agent")).isEqualTo(TestSettings.USER_AGENT));
     }

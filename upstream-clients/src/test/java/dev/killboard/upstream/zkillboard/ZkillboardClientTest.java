@@ -3,6 +3,7 @@ package dev.killboard.upstream.zkillboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.contracts.Zkb;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
 import dev.killboard.fake.FakeZkillboard;
@@ -14,6 +15,7 @@ import dev.killboard.upstream.TestSettings;
 import dev.killboard.upstream.UpstreamMalformed;
 import dev.killboard.upstream.UpstreamRetryable;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,8 +78,9 @@ class ZkillboardClientTest {
               ref -> {
                 assertThat(ref.hash())
                     .isEqualTo(universe.killmail(ref.killmailId()).orElseThrow().hash());
-                assertThat(ref.zkb())
-                    .isEqualTo(universe.killmail(ref.killmailId()).orElseThrow().zkb());
+                JsonObject zkb = universe.killmail(ref.killmailId()).orElseThrow().zkb();
+                assertThat(ref.zkb()).isEqualTo(Zkb.fromJson(zkb, "zkb"));
+                assertThat(ref.zkb().toJson()).isEqualTo(zkb);
               });
       long corp = universe.playerCorporationIds().get(0);
       assertThat(client.corporationHistory(corp, 1).await(10, TimeUnit.SECONDS).get(0).killmailId())
@@ -173,6 +176,16 @@ class ZkillboardClientTest {
           .inject(
               FakeZkillboard.HISTORY,
               Fault.body(200, "[{\"killmail_id\": 5, \"zkb\": {\"hash\": \"nothex\"}}]"))
+          .inject(
+              FakeZkillboard.HISTORY,
+              Fault.body(200, "[{\"killmail_id\": 5, \"zkb\": {\"totalValue\": 1.0}}]"))
+          .inject(
+              FakeZkillboard.HISTORY,
+              Fault.body(
+                  200,
+                  "[{\"killmail_id\": 5, \"zkb\": {\"hash\": \""
+                      + "a".repeat(40)
+                      + "\", \"totalValue\": -1.0}}]"))
           .inject(FakeZkillboard.HISTORY, Fault.malformedJson())
           .inject(FakeZkillboard.HISTORY, Fault.tooManyRequests(Duration.ofSeconds(7)))
           .inject(FakeZkillboard.HISTORY, Fault.status(502));
@@ -181,7 +194,15 @@ class ZkillboardClientTest {
           .hasMessageContaining("'[0].zkb' is missing");
       assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
           .isInstanceOf(UpstreamMalformed.class)
-          .hasMessageContaining("[0].zkb.hash");
+          .hasMessageContaining("[0].zkb.hash 'nothex' is not 40 hexadecimal digits");
+      // The contract's one zkb check (Zkb.fromJson), the backfill's too; zKillboard's own answers
+      // must carry the hash.
+      assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
+          .isInstanceOf(UpstreamMalformed.class)
+          .hasMessageContaining("missing [0].zkb.hash");
+      assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
+          .isInstanceOf(UpstreamMalformed.class)
+          .hasMessageContaining("[0].zkb.totalValue must not be negative");
       assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))
           .isInstanceOf(UpstreamMalformed.class);
       assertThatThrownBy(() -> client.characterHistory(characterId, 1).await(10, TimeUnit.SECONDS))

@@ -26,20 +26,13 @@ public final class EsiKillmailReader {
 
   /** Killmails from ESI refs (no zkb values). */
   public Future<List<EsiKillmail>> read(List<KillmailRef> refs) {
-    return chunks(
-        refs,
-        ref ->
-            esi.killmail(ref.killmailId(), ref.hash())
-                .map(k -> new EsiKillmail(ref.killmailId(), ref.hash(), k, null)));
+    return chunks(refs, ref -> esi.killmail(ref.killmailId(), ref.hash()));
   }
 
   /** Killmails from zKillboard refs, with their zkb values. */
   public Future<List<EsiKillmail>> readWithZkb(List<ZkbKillmailRef> refs) {
     return chunks(
-        refs,
-        ref ->
-            esi.killmail(ref.killmailId(), ref.hash())
-                .map(k -> new EsiKillmail(ref.killmailId(), ref.hash(), k, ref.zkb())));
+        refs, ref -> esi.killmail(ref.killmailId(), ref.hash()).map(k -> k.withZkb(ref.zkb())));
   }
 
   private static <R> Future<List<EsiKillmail>> chunks(

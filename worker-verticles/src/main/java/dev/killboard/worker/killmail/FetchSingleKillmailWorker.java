@@ -1,6 +1,5 @@
 package dev.killboard.worker.killmail;
 
-import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.worker.framework.OneShotWorker;
 import io.vertx.core.Future;
 import java.util.List;
@@ -30,9 +29,6 @@ public final class FetchSingleKillmailWorker extends OneShotWorker {
         .esi()
         .killmail(id, hash)
         .compose(
-            esi ->
-                runtime
-                    .killmailIngest()
-                    .store(vertx, runtime.pool(), List.of(new EsiKillmail(id, hash, esi, null))));
+            killmail -> runtime.killmailIngest().store(vertx, runtime.pool(), List.of(killmail)));
   }
 }

@@ -1,7 +1,6 @@
 package dev.killboard.worker.killmail;
 
 import dev.killboard.config.Backoff;
-import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.upstream.r2z2.R2z2Killmail;
 import dev.killboard.upstream.r2z2.R2z2Poller;
 import dev.killboard.upstream.r2z2.R2z2PollingPolicy;
@@ -109,13 +108,12 @@ public final class R2z2StreamWorker extends PooledWorker {
   }
 
   private Future<Void> store(R2z2Killmail entry) {
-    EsiKillmail km = new EsiKillmail(entry.killmailId(), entry.hash(), entry.esi(), entry.zkb());
     return runtime
         .killmailIngest()
         .store(
             vertx,
             runtime.pool(),
-            List.of(km),
+            List.of(entry.killmail()),
             tx ->
                 tx.preparedQuery(
                         "INSERT INTO feed_state (feed, last_sequence, updated_at) VALUES ($1, $2, now()) ON CONFLICT (feed) DO UPDATE"

@@ -1,12 +1,12 @@
 package dev.killboard.worker.killmail;
 
 import dev.killboard.contracts.EsiKillmail;
+import dev.killboard.contracts.Zkb;
 import dev.killboard.store.KillmailIngest;
 import dev.killboard.upstream.zkillboard.ZkbKillmailRef;
 import dev.killboard.worker.framework.WorkerRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -106,10 +106,10 @@ final class ZkillboardHistorySync {
   }
 
   /** A page split into killmails to read from ESI and stored ones that still lack zkb values. */
-  private record Triage(List<ZkbKillmailRef> toRead, List<Map.Entry<Long, JsonObject>> toFill) {}
+  private record Triage(List<ZkbKillmailRef> toRead, List<Map.Entry<Integer, Zkb>> toFill) {}
 
   /** What a page's transaction stores. */
-  private record Ready(List<EsiKillmail> batch, List<Map.Entry<Long, JsonObject>> toFill) {}
+  private record Ready(List<EsiKillmail> batch, List<Map.Entry<Integer, Zkb>> toFill) {}
 
   /**
    * Stored killmails cost no ESI call; those stored without zkb values (read from ESI alone) get
@@ -136,13 +136,13 @@ final class ZkillboardHistorySync {
                   });
               List<ZkbKillmailRef> toRead =
                   refs.stream().filter(r -> !stored.contains((int) r.killmailId())).toList();
-              List<Map.Entry<Long, JsonObject>> toFill =
+              List<Map.Entry<Integer, Zkb>> toFill =
                   refs.stream()
                       .filter(
                           r ->
                               stored.contains((int) r.killmailId())
                                   && !valued.contains((int) r.killmailId()))
-                      .map(r -> Map.entry(r.killmailId(), r.zkb()))
+                      .map(r -> Map.entry(Math.toIntExact(r.killmailId()), r.zkb()))
                       .toList();
               return new Triage(toRead, toFill);
             });
