@@ -43,11 +43,10 @@ public record DatabaseUrl(
    */
   public static DatabaseUrl from(Env env) {
     Secret url =
-        env.secret(
-            URL,
-            "the database as postgresql://user:password@host:port/database?sslmode=require"
-                + " (or jdbc:postgresql://…); the password is never logged");
-    Secret fallback = env.secret(FALLBACK_URL, "read when " + URL + " is not set");
+        env.secret(URL)
+            .about(
+                "the database as postgresql://user:password@host:port/database?sslmode=require (or jdbc:postgresql://…); the password is never logged");
+    Secret fallback = env.secret(FALLBACK_URL).about("read when " + URL + " is not set");
     try {
       return url != null ? parse(url.value()) : fallback != null ? parse(fallback.value()) : null;
     } catch (IllegalArgumentException e) {

@@ -13,12 +13,11 @@ public record MigrationSettings(String jdbcUrl, String user, Secret password) {
   public static MigrationSettings from(Env env) {
     DatabaseUrl url = DatabaseUrl.from(env);
     String user =
-        env.string(
-            DatabaseUrl.USER,
-            url == null ? null : url.user(),
-            "the application role that owns the Killboard schema (default: the URL's user)");
+        env.string(DatabaseUrl.USER, url == null ? null : url.user())
+            .about("the application role that owns the Killboard schema (default: the URL's user)");
     Secret password =
-        env.secret(DatabaseUrl.PASSWORD, "the application role's password (default: the URL's)");
+        env.secret(DatabaseUrl.PASSWORD)
+            .about("the application role's password (default: the URL's)");
     password = password != null || url == null ? password : url.password();
     if (url == null) {
       // Not set, unless it was set and refused (already a problem).

@@ -2,7 +2,6 @@ package dev.killboard.budget;
 
 import dev.killboard.config.ConfigurationException;
 import dev.killboard.config.Env;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,28 +40,18 @@ public record BudgetSettings(
     BudgetSettings settings =
         new BudgetSettings(
             DatabaseSettings.from(env),
-            env.integer(
-                "KILLBOARD_BUDGET_TOTAL",
-                21,
-                1,
-                10_000,
-                "physical connections the whole cluster may hold (never above the server's usable slots)"),
+            env.integer("KILLBOARD_BUDGET_TOTAL", 21, 1, 10_000)
+                .about(
+                    "physical connections the whole cluster may hold (never above the server's usable slots)"),
             parseClasses(
                 env,
-                env.list(
-                    "KILLBOARD_BUDGET_CLASSES",
-                    List.of("api=5", "worker=16"),
-                    "the budget split into classes, name=permits, comma-separated")),
-            env.integer(
-                "KILLBOARD_BUDGET_MONITORING_RESERVE",
-                1,
-                0,
-                1000,
-                "server slots left free for monitoring and psql"),
-            env.choice(
-                "KILLBOARD_BUDGET_ROLE_LIMIT_CHECK",
-                RoleLimitPolicy.WARN,
-                "what happens when the application role has no CONNECTION LIMIT at or below the total"),
+                env.list("KILLBOARD_BUDGET_CLASSES", List.of("api=5", "worker=16"))
+                    .about("the budget split into classes, name=permits, comma-separated")),
+            env.integer("KILLBOARD_BUDGET_MONITORING_RESERVE", 1, 0, 1000)
+                .about("server slots left free for monitoring and psql"),
+            env.choice("KILLBOARD_BUDGET_ROLE_LIMIT_CHECK", RoleLimitPolicy.WARN)
+                .about(
+                    "what happens when the application role has no CONNECTION LIMIT at or below the total"),
             profile(env, PoolProfile.api()),
             profile(env, PoolProfile.worker()));
     return env.valid() ? settings.check(env) : settings;
@@ -78,28 +67,16 @@ public record BudgetSettings(
     return new PoolProfile(
         base.label(),
         base.budgetClass(),
-        env.integer(p + "MAX", base.maxSize(), 1, 1000, "most connections" + of),
-        env.integer(p + "MIN", base.minSize(), 0, 1000, "connections kept open" + of),
-        env.duration(
-            p + "IDLE_TIMEOUT",
-            base.idleTimeout(),
-            Duration.ZERO,
-            Duration.ofDays(1),
-            "an idle connection" + of + " closes after this"),
-        env.duration(
-            p + "CONNECT_TIMEOUT",
-            base.connectionTimeout(),
-            Duration.ofMillis(1),
-            Duration.ofHours(1),
-            "longest wait for a connection" + of),
-        env.duration(
-            p + "MAX_LIFETIME",
-            base.maxLifetime(),
-            Duration.ZERO,
-            Duration.ofDays(1),
-            "a connection" + of + " is replaced after this"),
-        env.bool(
-            p + "PIPELINED", base.pipelined(), "whether the " + base.label() + " pools pipeline"));
+        env.integer(p + "MAX", base.maxSize(), 1, 1000).about("most connections" + of),
+        env.integer(p + "MIN", base.minSize(), 0, 1000).about("connections kept open" + of),
+        env.duration(p + "IDLE_TIMEOUT", Env.human(base.idleTimeout()), "0s", "1d")
+            .about("an idle connection" + of + " closes after this"),
+        env.duration(p + "CONNECT_TIMEOUT", Env.human(base.connectionTimeout()), "1ms", "1h")
+            .about("longest wait for a connection" + of),
+        env.duration(p + "MAX_LIFETIME", Env.human(base.maxLifetime()), "0s", "1d")
+            .about("a connection" + of + " is replaced after this"),
+        env.bool(p + "PIPELINED", base.pipelined())
+            .about("whether the " + base.label() + " pools pipeline"));
   }
 
   private static Map<String, Integer> parseClasses(Env env, List<String> items) {

@@ -31,33 +31,35 @@ public record DatabaseSettings(
     url =
         url != null ? url : new DatabaseUrl("127.0.0.1", 5432, "killboard", null, null, null, null);
     String host =
-        env.string("KILLBOARD_DB_HOST", url.host(), "the PostgreSQL host when no URL is set");
-    int port = env.integer("KILLBOARD_DB_PORT", url.port(), 1, 65535, "the PostgreSQL port");
-    String name = env.string("KILLBOARD_DB_NAME", url.database(), "the database name");
-    String role = Objects.requireNonNullElse(url.user(), "killboard");
-    String user = env.string(DatabaseUrl.USER, role, "the application role (not a superuser)");
-    Secret password = env.secret(DatabaseUrl.PASSWORD, "the application role's password");
-    SslMode mode = Objects.requireNonNullElse(url.sslMode(), SslMode.DISABLE);
+        env.string("KILLBOARD_DB_HOST", url.host()).about("the PostgreSQL host when no URL is set");
+    int port = env.integer("KILLBOARD_DB_PORT", url.port(), 1, 65535).about("the PostgreSQL port");
+    String name = env.string("KILLBOARD_DB_NAME", url.database()).about("the database name");
+    String user =
+        env.string(DatabaseUrl.USER, Objects.requireNonNullElse(url.user(), "killboard"))
+            .about("the application role (not a superuser)");
+    Secret password = env.secret(DatabaseUrl.PASSWORD).about("the application role's password");
     SslMode ssl =
         env.choice(
-            "KILLBOARD_DB_SSL_MODE", mode, "libpq's sslmode (the URL's ?sslmode= when unset)");
-    String ca = "PEM file of the CA that signed the server's certificate";
-    String rootCert = env.string("KILLBOARD_DB_SSL_ROOT_CERT", url.rootCert(), ca);
+                "KILLBOARD_DB_SSL_MODE", Objects.requireNonNullElse(url.sslMode(), SslMode.DISABLE))
+            .about("libpq's sslmode (the URL's ?sslmode= when unset)");
+    String rootCert =
+        env.string("KILLBOARD_DB_SSL_ROOT_CERT", url.rootCert())
+            .about("PEM file of the CA that signed the server's certificate");
     // libpq's allow, prefer and require encrypt without checking the certificate; only verify-*
     // check it. Checking require's against the JVM's CAs, which a managed database's own CA is not
     // among, would fail where psql connects.
     boolean verifies = ssl == SslMode.VERIFY_CA || ssl == SslMode.VERIFY_FULL;
     boolean trustAll =
-        env.bool(
-            "KILLBOARD_DB_SSL_TRUST_ALL",
-            !verifies,
-            "encrypt without checking the server's certificate (default: unless sslmode is verify-*)");
+        env.bool("KILLBOARD_DB_SSL_TRUST_ALL", !verifies)
+            .about(
+                "encrypt without checking the server's certificate (default: unless sslmode is verify-*)");
     env.require(
         !verifies || rootCert != null || trustAll,
         "sslmode %s checks the server's certificate, so it needs the CA certificate that signed it: set KILLBOARD_DB_SSL_ROOT_CERT to its PEM file (DigitalOcean: the database's 'Download CA certificate'), or use sslmode=require to encrypt without checking."
             .formatted(ssl.value));
-    String longest = "the longest SQL statement of a session (0: none)";
-    Duration timeout = env.duration("KILLBOARD_DB_STATEMENT_TIMEOUT", "30s", "0s", "1d", longest);
+    Duration timeout =
+        env.duration("KILLBOARD_DB_STATEMENT_TIMEOUT", "30s", "0s", "1d")
+            .about("the longest SQL statement of a session (0: none)");
     password = password != null ? password : url.password();
     return new DatabaseSettings(
         host, port, name, user, password, ssl, trustAll, rootCert, (int) timeout.toMillis());
