@@ -37,10 +37,7 @@ public record DatabaseUrl(
 
   private static final Pattern OTHER = Pattern.compile("[^\\w\\-.~%!*:@/\\[\\]]");
 
-  /**
-   * The URL in {@value #URL} (or {@value #FALLBACK_URL}), or null when neither is set; a wrong one
-   * is recorded as a problem (its message masks the password) and gives null.
-   */
+  /** {@value #URL} (else {@value #FALLBACK_URL}) parsed, or null: unset, or refused (a problem). */
   public static DatabaseUrl from(Env env) {
     Secret url =
         env.secret(URL)

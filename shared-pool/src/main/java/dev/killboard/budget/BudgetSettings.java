@@ -99,10 +99,7 @@ public record BudgetSettings(
     return out;
   }
 
-  /**
-   * Checks the arithmetic that needs no server (classes positive, summing to at most the total) and
-   * the pool profiles; throws {@link ConfigurationException} naming what to change.
-   */
+  /** Checks classes and pool profiles; throws ConfigurationException naming what to change. */
   public BudgetSettings validate() {
     return Env.read(Map.of(), this::check);
   }

@@ -76,10 +76,7 @@ public record DatabaseSettings(
     return new DatabaseUrl(host, port, database, null, null, sslMode, rootCert).jdbcUrl();
   }
 
-  /**
-   * Connect options for vertx-pg-client; the statement timeout is set per session so a runaway
-   * query cannot hold a permit forever.
-   */
+  /** vertx-pg-client's options; statement_timeout per session: no query holds a permit forever. */
   public PgConnectOptions connectOptions(String applicationName) {
     PgConnectOptions options =
         new PgConnectOptions()
