@@ -79,10 +79,12 @@ public final class ApiVerticle extends VerticleBase {
   private static final PerVertx<Set<ConnectionBudget>> METERED = PerVertx.of("metered budgets");
 
   /**
-   * Per-client buckets, one set per process and limits (the instances of a process share a port, so
-   * a client meets any of them): query cost by character or address, and EVE SSO calls by address.
+   * Per-client buckets, one set per Vert.x instance and limits (the instances of a process share a
+   * port, so a client meets any of them): query cost by character or address, and EVE SSO calls by
+   * address. Forgotten with their Vert.x instance, so a later one in the same JVM starts empty.
    */
-  private static final Map<String, LeakyBuckets> BUCKETS = new ConcurrentHashMap<>();
+  private static final PerVertx<Map<String, LeakyBuckets>> BUCKETS =
+      PerVertx.of("API rate-limit buckets");
 
   /** The worker pool GraphQL executions run on, shared by the instances of a process. */
   private static final String EXECUTION_POOL = "killboard-graphql";
@@ -135,7 +137,7 @@ public final class ApiVerticle extends VerticleBase {
                       read.database()
                           .withStatementTimeoutMillis(settings.limits().statementTimeoutMillis())),
                   queueSettings,
-                  ApiMetrics.registry());
+                  ApiMetrics.registry(vertx));
             },
             false);
     return startup.compose(
@@ -228,12 +230,13 @@ public final class ApiVerticle extends VerticleBase {
     sso = settings.sso().loginEnabled() ? new SsoClient(vertx, settings.sso().upstream()) : null;
     ClientLimits clients = settings.clientLimits();
     Privileges privileges = new Privileges(clients);
+    Map<String, LeakyBuckets> buckets = BUCKETS.get(vertx, v -> new ConcurrentHashMap<>());
     LeakyBuckets ssoCalls =
-        BUCKETS.computeIfAbsent(
+        buckets.computeIfAbsent(
             "sso/" + clients.ssoCallsPerMinute(),
             k -> new LeakyBuckets(clients.ssoCallsPerMinute(), clients.ssoCallsPerMinute() / 60.0));
     LeakyBuckets costs =
-        BUCKETS.computeIfAbsent(
+        buckets.computeIfAbsent(
             "cost/" + clients.rateCapacity() + "/" + clients.rateLeakPerSecond(),
             k -> new LeakyBuckets(clients.rateCapacity(), clients.rateLeakPerSecond()));
     RateLimit rateLimit = new RateLimit(costs, clients.rateCapacity(), clients.rateLeakPerSecond());

@@ -5,6 +5,9 @@ import io.vertx.core.Completable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -96,6 +99,18 @@ public final class PerVertx<T> {
       n += p.held.containsKey(vertx) ? 1 : 0;
     }
     return n;
+  }
+
+  /** What every holder holds for {@code vertx}, by name, sorted: empty once it has closed. */
+  public static List<String> heldNames(Vertx vertx) {
+    List<String> names = new ArrayList<>();
+    for (PerVertx<?> p : HOLDERS) {
+      if (p.held.containsKey(vertx)) {
+        names.add(p.what);
+      }
+    }
+    Collections.sort(names);
+    return names;
   }
 
   @Override

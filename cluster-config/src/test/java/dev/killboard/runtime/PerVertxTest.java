@@ -31,11 +31,13 @@ class PerVertxTest {
       assertThat(COUNTERS.get(b, v -> new AtomicInteger(7)).get()).isEqualTo(7);
       CLOSING.get(a, v -> "a");
       assertThat(PerVertx.heldBy(a)).isEqualTo(2);
+      assertThat(PerVertx.heldNames(a)).containsExactly("test counter", "test service");
       int closedBefore = CLOSED.get();
 
       a.close().await(10, TimeUnit.SECONDS);
 
       assertThat(PerVertx.heldBy(a)).as("services of the closed instance").isZero();
+      assertThat(PerVertx.heldNames(a)).isEmpty();
       assertThat(COUNTERS.peek(a)).isEmpty();
       assertThat(CLOSED.get())
           .as("onClose ran for the closed instance")

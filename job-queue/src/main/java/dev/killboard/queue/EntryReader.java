@@ -3,7 +3,6 @@ package dev.killboard.queue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ final class EntryReader {
   private final QueueKeys keys;
   private final QueueSettings settings;
   private final String consumer;
-  private final RedisLink reads;
+  private final ReadConnection reads;
   private Read read = Read.IDLE;
   private long clientId = -1;
 
@@ -43,18 +42,38 @@ final class EntryReader {
       QueueKeys keys,
       QueueSettings settings,
       String consumer) {
+    this(
+        ctx,
+        commands,
+        keys,
+        settings,
+        consumer,
+        reader ->
+            new RedisLink(
+                ctx.vertx(),
+                ctx.context(),
+                "reads of " + consumer + " on " + keys.queue(),
+                settings,
+                conn -> reader.prepare(conn::send)));
+  }
+
+  /**
+   * @param connect makes the reader's own connection, which must run {@link #prepare} on every
+   *     (re)connection
+   */
+  EntryReader(
+      ConsumerContext ctx,
+      QueueCommands commands,
+      QueueKeys keys,
+      QueueSettings settings,
+      String consumer,
+      Function<EntryReader, ReadConnection> connect) {
     this.ctx = ctx;
     this.commands = commands;
     this.keys = keys;
     this.settings = settings;
     this.consumer = consumer;
-    this.reads =
-        new RedisLink(
-            ctx.vertx(),
-            ctx.context(),
-            "reads of " + consumer + " on " + keys.queue(),
-            settings,
-            this::prepare);
+    this.reads = connect.apply(this);
   }
 
   Future<Void> start() {
@@ -79,8 +98,8 @@ final class EntryReader {
     List<String> args = List.of(settings.consumerGroup(), consumer, Integer.toString(count));
     return reading(
         Read.CLAIMING,
-        QueueScripts.CLAIM
-            .run(reads, streams, args)
+        reads
+            .run(QueueScripts.CLAIM, streams, args)
             .map(
                 reply -> {
                   List<Delivery> out = new ArrayList<>();
@@ -166,18 +185,18 @@ final class EntryReader {
   }
 
   /**
-   * Runs on every (re)connection of the read connection: names it, notes its id, makes sure the
-   * groups exist.
+   * Runs on every (re)connection of the read connection, over that connection: names it, notes its
+   * id, makes sure the groups exist.
    */
-  private Future<Void> prepare(RedisConnection conn) {
-    return conn.send(Request.cmd(Command.CLIENT).arg("ID"))
+  Future<Void> prepare(Function<Request, Future<Response>> conn) {
+    return conn.apply(Request.cmd(Command.CLIENT).arg("ID"))
         .compose(
             id -> {
               clientId = id.toLong();
-              return conn.send(
+              return conn.apply(
                   Request.cmd(Command.CLIENT).arg("SETNAME").arg("kb-consumer:" + consumer));
             })
-        .compose(x -> ensureGroups(conn::send));
+        .compose(x -> ensureGroups(conn));
   }
 
   private Future<Void> ensureGroups(Function<Request, Future<Response>> sender) {

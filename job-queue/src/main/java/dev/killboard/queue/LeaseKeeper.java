@@ -1,6 +1,8 @@
 package dev.killboard.queue;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -10,15 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a consumer's claim on its work: a heartbeat (the live-consumer count of the queue's
- * status), renewal of the leases of entries it holds (reset their idle time each third of the
- * visibility timeout, so a long job is not taken over while its consumer lives), reclaim of entries
- * other consumers abandoned (idle longer than the visibility timeout), and leaving the group on
- * stop.
+ * Keeps a consumer's claim on its work, on one timer ({@link #keep}): a heartbeat (the
+ * live-consumer count of the queue's status), renewal of the leases of entries it holds (reset
+ * their idle time each third of the visibility timeout, so a long job is not taken over while its
+ * consumer lives), reclaim of entries other consumers abandoned (idle longer than the visibility
+ * timeout); and leaving the group on stop.
  */
 final class LeaseKeeper {
 
@@ -33,6 +37,12 @@ final class LeaseKeeper {
   private final long tickMillis;
   private final long renewAfterNanos;
   private Future<List<Delivery>> reclaim;
+  // The tick's inputs, set by keep(); touched on the context only.
+  private Supplier<? extends Collection<Delivery>> held;
+  private IntSupplier room;
+  private BooleanSupplier consuming;
+  private Handler<AsyncResult<List<Delivery>>> reclaimed;
+  private long timer = -1;
 
   LeaseKeeper(
       ConsumerContext ctx,
@@ -51,9 +61,54 @@ final class LeaseKeeper {
     this.renewAfterNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, visibilityMillis / 3));
   }
 
-  /** How often the consumer should beat, renew and reclaim. */
+  /** How often the keeper beats, renews and reclaims. */
   long tickMillis() {
     return tickMillis;
+  }
+
+  /**
+   * Every tick until {@link #stopKeeping()}: beats, renews the leases of the {@code held} entries
+   * that are due, and, while {@code consuming} holds, no reclaim is under way and the consumer has
+   * {@code room}, reclaims abandoned entries and hands them to {@code reclaimed}.
+   */
+  void keep(
+      Supplier<? extends Collection<Delivery>> held,
+      IntSupplier room,
+      BooleanSupplier consuming,
+      Handler<AsyncResult<List<Delivery>>> reclaimed) {
+    this.held = held;
+    this.room = room;
+    this.consuming = consuming;
+    this.reclaimed = reclaimed;
+    timer = ctx.later(tickMillis, this::tick);
+  }
+
+  /** No tick after this (a renewal or reclaim under way still answers). */
+  void stopKeeping() {
+    ctx.cancel(timer);
+    timer = -1;
+    held = null;
+  }
+
+  /** Whether the keeper ticks. */
+  boolean keeping() {
+    return held != null;
+  }
+
+  private void tick() {
+    timer = -1;
+    if (held == null) {
+      return;
+    }
+    heartbeat().onFailure(err -> LOG.debug("Heartbeat of {} failed: {}", consumer, err.toString()));
+    renew(held.get());
+    int free = room.getAsInt();
+    if (consuming.getAsBoolean() && reclaim == null && free > 0) {
+      reclaim(free, consuming).onComplete(reclaimed);
+    }
+    if (held != null) { // the reclaimed entries may have stopped the consumer
+      timer = ctx.later(tickMillis, this::tick);
+    }
   }
 
   /** Marks the consumer alive for three heartbeat intervals. */

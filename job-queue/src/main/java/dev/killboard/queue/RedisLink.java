@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * the outage once, reconnects with capped exponential backoff, re-runs its set-up hook and logs the
  * recovery. While it is down every command fails at once with {@link QueueUnavailableException}.
  */
-final class RedisLink implements QueueCommands {
+final class RedisLink implements ReadConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
@@ -78,7 +78,8 @@ final class RedisLink implements QueueCommands {
    *
    * @return a failed future with {@link QueueUnavailableException} when Redis cannot be reached
    */
-  Future<Void> start() {
+  @Override
+  public Future<Void> start() {
     Promise<Void> result = Promise.promise();
     context.runOnContext(
         v -> {
@@ -128,7 +129,8 @@ final class RedisLink implements QueueCommands {
   }
 
   /** Completes when the link is (back) up; fails only if the link is closed. */
-  synchronized Future<Void> whenUp() {
+  @Override
+  public synchronized Future<Void> whenUp() {
     if (closed) {
       return Future.failedFuture(
           new QueueUnavailableException("Redis connection '" + name + "' is closed"));
@@ -151,7 +153,8 @@ final class RedisLink implements QueueCommands {
    * Sends one command, failing after {@code timeoutMillis} (blocking reads pass their block time
    * plus margin).
    */
-  Future<Response> send(Request request, long timeoutMillis) {
+  @Override
+  public Future<Response> send(Request request, long timeoutMillis) {
     RedisConnection c;
     synchronized (this) {
       c = connection;
@@ -174,7 +177,8 @@ final class RedisLink implements QueueCommands {
     return guard(c, c.batch(requests), settings.commandTimeout().toMillis());
   }
 
-  Future<Void> close() {
+  @Override
+  public Future<Void> close() {
     Redis c;
     RedisConnection conn;
     Promise<Void> pending;

@@ -4,79 +4,41 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link JobConsumer} on Redis Streams: the orchestrator of one consumer. It reads entries ({@link
- * EntryReader}, its own connection), buffers them by priority, runs up to {@code concurrency}
+ * EntryReader}, its own connection) into {@link JobSlots}, which runs up to {@code concurrency}
  * handlers and hands each outcome to {@link Settlement}; on a timer {@link LeaseKeeper} beats,
- * renews and reclaims, and {@link DelayedPromotion} brings due retries back. The parts talk to
- * Redis over the queue's shared command connection. All state is confined to the event-loop context
- * the consumer was created on, and its life is one {@link State}.
+ * renews and reclaims, {@link DelayedPromotion} brings due retries back, and {@link ConsumerStop}
+ * ends a stop. The parts talk to Redis over the queue's shared command connection. All state is
+ * confined to the event-loop context the consumer was created on, and its life is one {@link
+ * ConsumerState}.
  */
 final class StreamJobConsumer implements JobConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamJobConsumer.class);
 
-  /** The consumer's life; every transition happens on its context. */
-  enum State {
-    NEW,
-    STARTING,
-    /** Takes jobs. */
-    RUNNING,
-    /** Takes no job; jobs in flight go on and read entries wait with their leases kept. */
-    PAUSED,
-    /**
-     * Stop asked: reads no more, waits for jobs in flight (one visibility timeout at most) and
-     * outstanding reads.
-     */
-    DRAINING,
-    /**
-     * The visibility timeout passed while draining: waits only for outstanding reads, not for jobs.
-     */
-    ABANDONING,
-    /** Gives back unstarted entries, leaves the group, closes the read connection. */
-    FINISHING,
-    STOPPED;
-
-    boolean consuming() {
-      return this == RUNNING || this == PAUSED;
-    }
-  }
-
   private final RedisJobQueue owner;
   private final ConsumerContext ctx;
   private final QueueKeys keys;
-  private final Function<Job, Future<?>> handler;
   private final int concurrency;
   private final String name;
-  private final long visibilityMillis;
   private final EntryReader reader;
-  private final Settlement settlement;
   private final LeaseKeeper leases;
   private final DelayedPromotion promotion;
+  private final JobSlots slots;
+  private final ConsumerStop ending;
   private final Promise<Void> stopped = Promise.promise();
 
   // Everything below is touched on the context only.
-  private State state = State.NEW;
-  private State onceStarted = State.RUNNING; // PAUSED when pause() came before the start completed
+  private ConsumerState state = ConsumerState.NEW;
+  // PAUSED when pause() came before the start completed.
+  private ConsumerState onceStarted = ConsumerState.RUNNING;
   private Future<Void> startFuture;
-  private long graceTimer = -1;
-  private long tickTimer = -1;
-  private final PriorityQueue<Delivery> buffer =
-      new PriorityQueue<>(
-          Comparator.<Delivery>comparingInt(d -> d.priority.ordinal())
-              .thenComparingLong(d -> d.order));
-  private final Map<String, Delivery> inFlight = new LinkedHashMap<>();
-  private volatile int inFlightCount;
 
   StreamJobConsumer(
       RedisJobQueue owner,
@@ -88,17 +50,17 @@ final class StreamJobConsumer implements JobConsumer {
     Vertx vertx = owner.vertx();
     this.ctx = new ConsumerContext(vertx, vertx.getOrCreateContext());
     this.keys = keys;
-    this.handler = handler;
     this.concurrency = concurrency;
     this.name = name;
     QueueSettings settings = owner.settings();
-    this.visibilityMillis = settings.visibilityTimeout().toMillis();
     this.reader = new EntryReader(ctx, owner.link(), keys, settings, name);
     this.promotion = new DelayedPromotion(ctx, owner.link(), keys);
-    this.settlement =
+    Settlement settlement =
         new Settlement(
             ctx, owner.link(), keys, settings, name, () -> state.consuming(), promotion::schedule);
     this.leases = new LeaseKeeper(ctx, owner.link(), keys, settings, name);
+    this.slots = new JobSlots(ctx, settlement, handler, concurrency, this::settled);
+    this.ending = new ConsumerStop(ctx, keys, settings, name, settlement, leases, reader::close);
   }
 
   @Override
@@ -113,24 +75,22 @@ final class StreamJobConsumer implements JobConsumer {
 
   @Override
   public int inFlight() {
-    return inFlightCount;
+    return slots.running();
   }
-
-  // ---------------------------------------------------------------- lifecycle
 
   @Override
   public void pause() {
     ctx.run(
         () -> {
-          if (state == State.NEW || state == State.STARTING) {
-            onceStarted = State.PAUSED;
-          } else if (state == State.RUNNING) {
-            state = State.PAUSED;
+          if (state == ConsumerState.NEW || state == ConsumerState.STARTING) {
+            onceStarted = ConsumerState.PAUSED;
+          } else if (state == ConsumerState.RUNNING) {
+            state = ConsumerState.PAUSED;
             LOG.info(
                 "Consumer {} of {} paused: takes no job until resumed ({} in flight)",
                 name,
                 keys.queue(),
-                inFlight.size());
+                slots.running());
           }
         });
   }
@@ -139,12 +99,12 @@ final class StreamJobConsumer implements JobConsumer {
   public void resume() {
     ctx.run(
         () -> {
-          if (state == State.NEW || state == State.STARTING) {
-            onceStarted = State.RUNNING;
-          } else if (state == State.PAUSED) {
-            state = State.RUNNING;
+          if (state == ConsumerState.NEW || state == ConsumerState.STARTING) {
+            onceStarted = ConsumerState.RUNNING;
+          } else if (state == ConsumerState.PAUSED) {
+            state = ConsumerState.RUNNING;
             LOG.info("Consumer {} of {} resumed", name, keys.queue());
-            drainBuffer();
+            runWaiting();
           }
         });
   }
@@ -154,44 +114,37 @@ final class StreamJobConsumer implements JobConsumer {
     Promise<Void> result = Promise.promise();
     ctx.run(
         () -> {
-          if (state != State.NEW) {
+          if (state != ConsumerState.NEW) {
+            String was = state == ConsumerState.STOPPED ? "stopped" : "started";
             result.fail(
                 new IllegalStateException(
-                    "consumer "
-                        + name
-                        + " of "
-                        + keys.queue()
-                        + " was already "
-                        + (state == State.STOPPED ? "stopped" : "started")));
+                    "consumer " + name + " of " + keys.queue() + " was already " + was));
             return;
           }
-          state = State.STARTING;
+          state = ConsumerState.STARTING;
           startFuture =
-              reader
-                  .start()
-                  .compose(x -> leases.heartbeat())
-                  .<Void>mapEmpty()
-                  .onComplete(
-                      ar -> {
-                        if (ar.succeeded()) {
-                          state = onceStarted;
-                          LOG.info(
-                              "Consumer {} of {} started ({} in flight at most, group {})",
-                              name,
-                              keys.queue(),
-                              concurrency,
-                              owner.settings().consumerGroup());
-                          tickTimer = ctx.later(leases.tickMillis(), this::tick);
-                          promotion.start();
-                          pump();
-                        } else {
-                          reader.close();
-                          stopped(false);
-                        }
-                      });
+              reader.start().compose(x -> leases.heartbeat()).<Void>mapEmpty().andThen(this::began);
           startFuture.onComplete(result);
         });
     return result.future();
+  }
+
+  private void began(AsyncResult<Void> start) {
+    if (start.failed()) {
+      reader.close();
+      stopped(false);
+      return;
+    }
+    state = onceStarted;
+    LOG.info(
+        "Consumer {} of {} started ({} in flight at most, group {})",
+        name,
+        keys.queue(),
+        concurrency,
+        owner.settings().consumerGroup());
+    leases.keep(slots::held, slots::room, () -> state.consuming(), this::taken);
+    promotion.start();
+    pump();
   }
 
   @Override
@@ -212,58 +165,38 @@ final class StreamJobConsumer implements JobConsumer {
     if (!state.consuming()) {
       return;
     }
-    state = State.DRAINING;
+    state = ConsumerState.DRAINING;
     LOG.info(
-        "Consumer {} of {} stopping: {} job(s) in flight", name, keys.queue(), inFlight.size());
+        "Consumer {} of {} stopping: {} job(s) in flight", name, keys.queue(), slots.running());
     promotion.stop();
-    // A handler that never completes must not hang an undeploy: after the visibility timeout its
-    // entry is
-    // reclaimed by another consumer anyway, so stop waiting then.
-    graceTimer =
-        ctx.later(
-            visibilityMillis,
-            () -> {
-              graceTimer = -1;
-              if (state == State.DRAINING) {
-                if (!inFlight.isEmpty()) {
-                  LOG.warn(
-                      "Consumer {} of {}: {} job(s) still running after the visibility timeout of {} ms; stopping"
-                          + " without them (they stay pending and will be redelivered)",
-                      name,
-                      keys.queue(),
-                      inFlight.size(),
-                      visibilityMillis);
-                }
-                state = State.ABANDONING;
-                maybeFinish();
-              }
-            });
+    ending.grace(
+        slots::running,
+        () -> {
+          if (state == ConsumerState.DRAINING) {
+            state = ConsumerState.ABANDONING;
+            maybeFinish();
+          }
+        });
     reader.unblock();
     maybeFinish();
   }
 
+  /** Finishes a stop once nothing is left to wait for: reads, a reclaim, jobs (while draining). */
   private void maybeFinish() {
     boolean waiting =
-        reader.busy() || leases.reclaiming() || (state == State.DRAINING && !inFlight.isEmpty());
-    if ((state != State.DRAINING && state != State.ABANDONING) || waiting) {
+        reader.busy()
+            || leases.reclaiming()
+            || (state == ConsumerState.DRAINING && slots.running() > 0);
+    if ((state != ConsumerState.DRAINING && state != ConsumerState.ABANDONING) || waiting) {
       return;
     }
-    state = State.FINISHING;
-    ctx.cancel(graceTimer);
-    graceTimer = -1;
-    List<Delivery> unstarted = new ArrayList<>(buffer);
-    buffer.clear();
-    settlement
-        .release(unstarted)
-        .transform(ar -> leases.leave())
-        .transform(ar -> reader.close())
-        .onComplete(ar -> stopped(true));
+    state = ConsumerState.FINISHING;
+    ending.finish(slots.takeWaiting()).onComplete(ar -> stopped(true));
   }
 
   private void stopped(boolean ran) {
-    ctx.cancel(tickTimer);
-    tickTimer = -1;
-    state = State.STOPPED;
+    leases.stopKeeping();
+    state = ConsumerState.STOPPED;
     owner.forget(this);
     if (ran) {
       LOG.info("Consumer {} of {} stopped", name, keys.queue());
@@ -271,33 +204,25 @@ final class StreamJobConsumer implements JobConsumer {
     stopped.tryComplete();
   }
 
-  // ---------------------------------------------------------------- reading and running
-
-  private int free() {
-    return concurrency - inFlight.size();
-  }
-
   /**
-   * Takes more work if there is room: higher priorities than anything buffered first, then waits
-   * for new entries.
+   * Takes more work if there is room: higher priorities than anything waiting first, then waits for
+   * new entries.
    */
   private void pump() {
-    if (state != State.RUNNING || reader.busy() || free() <= 0) {
+    if (state != ConsumerState.RUNNING || reader.busy() || slots.free() <= 0) {
       return;
     }
-    Delivery top = buffer.peek();
-    if (top != null && top.priority.ordinal() == 0) {
-      drainBuffer();
+    Priority top = slots.firstWaiting();
+    if (top != null && top.ordinal() == 0) {
+      runWaiting();
       return;
     }
     reader
-        .claim(top == null ? null : top.priority, free())
+        .claim(top, slots.free())
         .onComplete(
             ar -> {
-              if (ar.succeeded()
-                  && ar.result().isEmpty()
-                  && buffer.isEmpty()
-                  && state == State.RUNNING) {
+              boolean none = ar.succeeded() && ar.result().isEmpty() && slots.noneWaiting();
+              if (none && state == ConsumerState.RUNNING) {
                 reader.awaitNew().onComplete(this::taken);
               } else {
                 taken(ar);
@@ -305,80 +230,32 @@ final class StreamJobConsumer implements JobConsumer {
             });
   }
 
+  /** Entries read or reclaimed (or the read's failure). */
   private void taken(AsyncResult<List<Delivery>> read) {
     if (read.succeeded()) {
-      buffer.addAll(read.result());
+      slots.took(read.result());
     }
     if (!state.consuming()) {
       maybeFinish();
     } else if (read.failed()) {
       reader.recover(read.cause()).onComplete(ar -> pump());
     } else {
-      drainBuffer();
+      runWaiting();
     }
   }
 
-  private void drainBuffer() {
-    while (state == State.RUNNING && free() > 0 && !buffer.isEmpty()) {
-      run(buffer.poll());
-    }
+  private void runWaiting() {
+    slots.startWaiting(() -> state == ConsumerState.RUNNING);
     pump();
   }
 
-  private void run(Delivery d) {
-    inFlight.put(d.key(), d);
-    inFlightCount = inFlight.size();
-    Future<Void> outcome = settlement.refuseUnrunnable(d);
-    if (outcome == null) {
-      outcome = ctx.deliver(runHandler(d.job)).transform(ar -> settlement.settle(d, ar));
+  /** A running job was settled: its slot is free. */
+  private void settled() {
+    if (state.consuming()) {
+      pump();
+    } else {
+      maybeFinish();
     }
-    outcome.onComplete(
-        ar -> {
-          inFlight.remove(d.key());
-          inFlightCount = inFlight.size();
-          if (state.consuming()) {
-            pump();
-          } else {
-            maybeFinish();
-          }
-        });
-  }
-
-  private Future<Void> runHandler(Job job) {
-    try {
-      Future<?> f = handler.apply(job);
-      return f == null
-          ? Future.failedFuture(
-              new IllegalStateException("the handler returned null instead of a Future"))
-          : f.mapEmpty();
-    } catch (VirtualMachineError e) {
-      throw e;
-    } catch (Throwable t) {
-      return Future.failedFuture(t);
-    }
-  }
-
-  // ---------------------------------------------------------------- periodic work
-
-  /**
-   * Heartbeat, lease renewal of held entries, and reclaim of entries abandoned by other consumers.
-   */
-  private void tick() {
-    tickTimer = -1;
-    if (state == State.STOPPED || state == State.FINISHING) {
-      return;
-    }
-    leases
-        .heartbeat()
-        .onFailure(err -> LOG.debug("Heartbeat of {} failed: {}", name, err.toString()));
-    List<Delivery> held = new ArrayList<>(inFlight.values());
-    held.addAll(buffer);
-    leases.renew(held);
-    int room = free() - buffer.size();
-    if (state.consuming() && !leases.reclaiming() && room > 0) {
-      leases.reclaim(room, () -> state.consuming()).onComplete(this::taken);
-    }
-    tickTimer = ctx.later(leases.tickMillis(), this::tick);
   }
 
   @Override

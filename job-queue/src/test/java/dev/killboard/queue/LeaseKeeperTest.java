@@ -5,21 +5,26 @@ import static dev.killboard.queue.FakeCommands.fields;
 import static dev.killboard.queue.FakeCommands.multi;
 import static dev.killboard.queue.FakeCommands.num;
 import static dev.killboard.queue.FakeCommands.onContext;
+import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Lease keeping against a fake command connection: heartbeat, renewal of due leases, reclaim,
- * leave.
+ * leave, and the tick that does the first three until the consumer stops.
  */
 class LeaseKeeperTest {
 
@@ -126,5 +131,72 @@ class LeaseKeeperTest {
     FakeCommands.Call leave = link.calls("leave").get(0);
     assertThat(leave.keys()).startsWith(keys.consumers()).hasSize(1 + keys.streams().size());
     assertThat(leave.args()).containsExactly(settings.consumerGroup(), "c1");
+  }
+
+  private void keep(
+      List<Delivery> held,
+      int room,
+      BooleanSupplier consuming,
+      CompletableFuture<List<Delivery>> reclaimed) {
+    onContext(
+        ctx.context(),
+        () -> {
+          leases.keep(
+              () -> held,
+              () -> room,
+              consuming,
+              (AsyncResult<List<Delivery>> ar) -> reclaimed.complete(ar.result()));
+          return Future.succeededFuture();
+        });
+  }
+
+  private void stopKeeping() {
+    onContext(
+        ctx.context(),
+        () -> {
+          leases.stopKeeping();
+          return Future.succeededFuture();
+        });
+  }
+
+  @Test
+  void eachTickBeatsRenewsTheHeldEntriesAndReclaimsIntoTheRoomWhileConsuming() throws Exception {
+    Delivery due = held(Priority.NORMAL, "7-0", 1500);
+    link.answer(
+        "reclaim", multi(multi(bulk("1-0"), fields("payload", "{}", "attempts", "0"), num(2))));
+    CompletableFuture<List<Delivery>> reclaimed = new CompletableFuture<>();
+
+    keep(List.of(due), 1, () -> true, reclaimed);
+
+    assertThat(reclaimed.get(10, TimeUnit.SECONDS))
+        .extracting(d -> d.entryId)
+        .containsExactly("1-0");
+    stopKeeping();
+    assertThat(link.calls("heartbeat")).isNotEmpty();
+    assertThat(link.calls("renew").get(0).args())
+        .containsExactly(settings.consumerGroup(), "c1", "7-0");
+    assertThat(link.calls("reclaim").get(0).args().get(3)).as("the room").isEqualTo("1");
+    assertThat(link.calls("reclaim").get(0).keys()).containsExactly(keys.stream(Priority.HIGH));
+    boolean keeping = onContext(ctx.context(), () -> Future.succeededFuture(leases.keeping()));
+    assertThat(keeping).isFalse();
+  }
+
+  @Test
+  void noReclaimWithoutRoomOrWhileTheConsumerStopsButBeatsGoOn() {
+    keep(List.of(), 0, () -> true, new CompletableFuture<>());
+    awaitBeats(2);
+    stopKeeping();
+    int beats = link.calls("heartbeat").size();
+
+    keep(List.of(), 3, () -> false, new CompletableFuture<>());
+    awaitBeats(beats + 2);
+    stopKeeping();
+
+    assertThat(link.calls("reclaim")).isEmpty();
+  }
+
+  /** No event announces a tick: polls the fake until it has seen {@code n} beats. */
+  private void awaitBeats(int n) {
+    eventually(n + " heartbeats", () -> link.calls("heartbeat").size() >= n);
   }
 }
