@@ -49,7 +49,7 @@ public final class IngestBenchmark {
   /** Runs the benchmark. */
   public static void main(String[] args) throws Exception {
     int count = 50_000;
-    int batchSize = BackfillSettings.DEFAULT_BATCH_SIZE;
+    int batchSize = 2000; // KILLBOARD_BACKFILL_BATCH_SIZE's default
     for (String a : args) {
       if (a.startsWith("--killmails=")) {
         count = Integer.parseInt(a.substring(12));
