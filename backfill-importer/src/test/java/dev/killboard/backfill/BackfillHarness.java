@@ -6,6 +6,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
 import dev.killboard.schema.SchemaMigrations;
@@ -66,9 +67,10 @@ final class BackfillHarness {
             db.port(),
             db.database(),
             db.appUser(),
-            db.appPassword(),
+            new Secret(db.appPassword()),
             io.vertx.pgclient.SslMode.DISABLE,
             false,
+            null,
             30_000);
     budget =
         ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))

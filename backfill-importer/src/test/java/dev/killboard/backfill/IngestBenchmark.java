@@ -6,6 +6,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.schema.SchemaMigrations;
@@ -113,9 +114,10 @@ public final class IngestBenchmark {
                 db.port(),
                 db.database(),
                 db.appUser(),
-                db.appPassword(),
+                new Secret(db.appPassword()),
                 io.vertx.pgclient.SslMode.DISABLE,
                 false,
+                null,
                 300_000);
         ConnectionBudget budget =
             ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))

@@ -8,6 +8,7 @@ import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,9 +45,10 @@ public final class BudgetBenchmark {
             db.port(),
             db.database(),
             db.appUser(),
-            db.appPassword(),
+            new Secret(db.appPassword()),
             SslMode.DISABLE,
             false,
+            null,
             30_000);
     System.out.printf(
         "Killboard connection budget benchmark (%d cores, Java %s)%n%n",

@@ -2,6 +2,7 @@ package dev.killboard.budget;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -106,10 +107,19 @@ final class TestCluster {
             db.port(),
             db.database(),
             db.appUser(),
-            db.appPassword(),
+            new Secret(db.appPassword()),
             io.vertx.pgclient.SslMode.DISABLE,
             false,
+            null,
             30_000);
     return BudgetSettings.defaults(database);
+  }
+
+  /** The test database's budget with another total, other classes and another role limit check. */
+  static BudgetSettings budget(
+      EmbeddedDatabase db, int total, Map<String, Integer> classes, RoleLimitPolicy policy) {
+    BudgetSettings b = budget(db);
+    return new BudgetSettings(
+        b.database(), total, classes, 1, policy, b.apiProfile(), b.workerProfile());
   }
 }
