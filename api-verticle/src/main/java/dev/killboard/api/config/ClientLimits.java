@@ -36,10 +36,8 @@ public record ClientLimits(
         env.integer("KILLBOARD_SSO_CALLS_PER_MINUTE", 5, 1, 100_000)
             .about("sign-in and token-refresh calls per client address and minute"),
         env
-            .list(
-                "KILLBOARD_ADMIN_CHARACTER_IDS",
-                List.of(),
-                "EVE character ids allowed to start crawls and read every user (empty: nobody)")
+            .list("KILLBOARD_ADMIN_CHARACTER_IDS", List.of())
+            .about("EVE character ids allowed to start crawls and read every user (empty: nobody)")
             .stream()
             .filter(
                 id ->
