@@ -36,6 +36,7 @@ import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.config.ConfigurationException;
 import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.runtime.PerVertx;
 import dev.killboard.schema.SchemaMigrations;
@@ -380,7 +381,7 @@ public final class ApiVerticle extends VerticleBase {
                   PoolProfile.API_CLASS,
                   "schema-migration",
                   () -> {
-                    SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
+                    SchemaMigrations.migrate(db.jdbcUrl(), db.user(), Secret.reveal(db.password()));
                     return null;
                   })
               .onComplete(done);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.killboard.api.config.ApiSettings;
 import dev.killboard.api.support.ApiHarness;
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.testing.ClusterTest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.json.JsonObject;
@@ -107,52 +108,59 @@ class OperationsEndpointsTest {
     assertThat(failure).isInstanceOf(ConfigurationException.class);
     assertThat(failure.getMessage()).contains("KILLBOARD_MAX_PAGE_SIZE", "lots");
 
-    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_HTTP_PORT", "70000")))
+    assertThatThrownBy(() -> Env.read(Map.of("KILLBOARD_HTTP_PORT", "70000"), ApiSettings::from))
         .hasMessageContaining("KILLBOARD_HTTP_PORT")
         .hasMessageContaining("from 0 to 65535");
     assertThatThrownBy(
             () ->
-                ApiSettings.fromEnv(
-                    Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s")))
+                Env.read(
+                    Map.of("KILLBOARD_SSO_CLIENT_ID", "abc", "KILLBOARD_SSO_CLIENT_SECRET", "s"),
+                    ApiSettings::from))
         .hasMessageContaining("KILLBOARD_TOKEN_KEY")
         .hasMessageContaining("openssl rand -base64 32");
     assertThatThrownBy(
             () ->
-                ApiSettings.fromEnv(
+                Env.read(
                     Map.of(
                         "KILLBOARD_SSO_CLIENT_ID",
                         "abc",
                         "KILLBOARD_SSO_CLIENT_SECRET",
                         "s",
                         "KILLBOARD_TOKEN_KEY",
-                        "c2hvcnQ=")))
+                        "c2hvcnQ="),
+                    ApiSettings::from))
         .hasMessageContaining("KILLBOARD_TOKEN_KEY decodes to 5 bytes");
-    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc")))
+    assertThatThrownBy(() -> Env.read(Map.of("KILLBOARD_SSO_CLIENT_ID", "abc"), ApiSettings::from))
         .hasMessageContaining("KILLBOARD_SSO_CLIENT_SECRET");
-    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_CORS_ORIGINS", "not a url")))
+    assertThatThrownBy(
+            () -> Env.read(Map.of("KILLBOARD_CORS_ORIGINS", "not a url"), ApiSettings::from))
         .hasMessageContaining("KILLBOARD_CORS_ORIGINS");
     assertThatThrownBy(
             () ->
-                ApiSettings.fromEnv(
+                Env.read(
                     Map.of(
                         "KILLBOARD_REQUEST_TIMEOUT_MS",
                         "1000",
                         "KILLBOARD_API_STATEMENT_TIMEOUT_MS",
-                        "5000")))
+                        "5000"),
+                    ApiSettings::from))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_REQUEST_TIMEOUT=1s is shorter");
-    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_GRAPHIQL_ENABLED", "maybe")))
+    assertThatThrownBy(
+            () -> Env.read(Map.of("KILLBOARD_GRAPHIQL_ENABLED", "maybe"), ApiSettings::from))
         .hasMessageContaining("KILLBOARD_GRAPHIQL_ENABLED")
         .hasMessageContaining("true or false");
     // The SSO settings feed upstream-clients' UpstreamSettings; its findings come back as the API's
     // config error.
-    assertThatThrownBy(() -> ApiSettings.fromEnv(Map.of("KILLBOARD_USER_AGENT", "Killboard/0.1")))
+    assertThatThrownBy(
+            () -> Env.read(Map.of("KILLBOARD_USER_AGENT", "Killboard/0.1"), ApiSettings::from))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
-    ApiSettings defaults = ApiSettings.fromEnv(Map.of());
+    ApiSettings defaults = Env.read(Map.of(), ApiSettings::from);
     assertThat(defaults.httpPort()).isEqualTo(8080);
     assertThat(defaults.sso().loginEnabled()).isFalse();
-    assertThat(defaults.sso().tokenUrl()).isEqualTo("https://login.eveonline.com/v2/oauth/token");
+    assertThat(defaults.sso().upstream().ssoTokenUrl())
+        .isEqualTo("https://login.eveonline.com/v2/oauth/token");
     assertThat(defaults.sso().upstream().ssoJwksRefresh()).hasSeconds(3600);
     assertThat(defaults.toString()).doesNotContain("secret");
   }

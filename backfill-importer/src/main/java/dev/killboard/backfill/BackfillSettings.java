@@ -10,32 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/**
- * What to import and how: the paths (archives, JSON files, directories of them), the batch size, an
- * optional stop after N entries, and whether to announce new killmails on the event bus. Read from
- * the command line or a verticle config, with {@code KILLBOARD_BACKFILL_*} environment defaults;
- * validated with messages that name the setting.
- *
- * @param paths files or directories to import, in order
- * @param batchSize killmails per transaction ({@code --batch-size}, {@code
- *     KILLBOARD_BACKFILL_BATCH_SIZE}, 1-5000, default 2000)
- * @param stopAfter stop after this many entries (0 = no limit; {@code --stop-after}); the rest is
- *     resumed next time
- * @param publish announce each new killmail as {@code newKillmail} ({@code --publish}; default off:
- *     history is not news)
- */
+/** What to import (paths, in order) and how, from the command line or a verticle config. */
 public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, boolean publish) {
-  /** Environment variable for the default batch size. */
-  public static final String ENV_BATCH_SIZE = "KILLBOARD_BACKFILL_BATCH_SIZE";
-
-  /**
-   * Default killmails per transaction: the schema's statement-level triggers cost less per row in
-   * larger batches.
-   */
-  public static final int DEFAULT_BATCH_SIZE = 2000;
-
-  /** The usage text printed with argument errors. */
-  public static final String USAGE =
+  private static final String USAGE =
       """
       Usage: BackfillCommand [--batch-size=N] [--stop-after=N] [--publish] PATH...
         PATH            a .tar.bz2 archive of ESI killmail JSON files (EVE Ref's daily archives), a .json file
@@ -48,147 +25,109 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
   /** Checks the values; throws {@link ConfigurationException} naming the bad one. */
   public BackfillSettings {
     paths = List.copyOf(paths);
-    if (paths.isEmpty()) {
-      throw new ConfigurationException(
-          "No PATH given: name at least one .tar.bz2 archive, .json file or directory.\n" + USAGE);
-    }
+    require(
+        !paths.isEmpty(),
+        "No PATH given: name at least one .tar.bz2 archive, .json file or directory.\n" + USAGE);
     for (Path p : paths) {
-      if (!Files.exists(p)) {
-        throw new ConfigurationException(
-            "PATH '"
-                + p
-                + "' does not exist: give an existing archive, JSON file or"
-                + " directory.");
-      }
-      if (!Files.isReadable(p)) {
-        throw new ConfigurationException(
-            "PATH '" + p + "' is not readable by this user: fix its permissions.");
-      }
-      if (Files.isRegularFile(p) && SourceFile.kindOf(p) == null) {
-        throw new ConfigurationException(
-            "PATH '"
-                + p
-                + "' is neither a .tar.bz2 archive nor a .json file: give one of"
-                + " those, or a directory holding them.");
-      }
+      require(
+          Files.exists(p),
+          "PATH '%s' does not exist: give an existing archive, JSON file or directory."
+              .formatted(p));
+      require(
+          Files.isReadable(p),
+          "PATH '%s' is not readable by this user: fix its permissions.".formatted(p));
+      require(
+          !Files.isRegularFile(p) || SourceFile.kindOf(p) != null,
+          "PATH '%s' is neither a .tar.bz2 archive nor a .json file: give one of those, or a directory holding them."
+              .formatted(p));
     }
-    if (batchSize < 1 || batchSize > 5000) {
-      throw new ConfigurationException(
-          "batch size "
-              + batchSize
-              + " is invalid (--batch-size / "
-              + ENV_BATCH_SIZE
-              + "): set a whole number from 1 to 5000, or leave it unset for "
-              + DEFAULT_BATCH_SIZE
-              + ".");
-    }
-    if (stopAfter < 0) {
-      throw new ConfigurationException(
-          "--stop-after="
-              + stopAfter
-              + " is invalid: set a positive number of entries,"
-              + " or leave it out to import everything.");
-    }
+    require(
+        batchSize >= 1 && batchSize <= 5000,
+        "batch size %d is invalid (--batch-size / KILLBOARD_BACKFILL_BATCH_SIZE): set a whole number from 1 to 5000, or leave it unset for 2000."
+            .formatted(batchSize));
+    require(
+        stopAfter >= 0,
+        "--stop-after=%d is invalid: set a positive number of entries, or leave it out to import everything."
+            .formatted(stopAfter));
   }
 
   /** Parses command-line arguments, with defaults from {@code env}. */
   public static BackfillSettings fromArgs(String[] args, Map<String, String> env) {
     List<Path> paths = new ArrayList<>();
-    int batchSize = defaultBatchSize(env);
+    int batchSize = Env.read(env, BackfillSettings::batchSize);
     long stopAfter = 0;
     boolean publish = false;
     for (String arg : args) {
+      String value = arg.substring(arg.indexOf('=') + 1);
       if (arg.startsWith("--batch-size=")) {
         batchSize =
-            (int)
-                number(
-                    "--batch-size",
-                    arg.substring("--batch-size=".length()),
-                    "a whole number from 1 to 5000");
+            (int) number("--batch-size", value, Integer.MAX_VALUE, "a whole number from 1 to 5000");
       } else if (arg.startsWith("--stop-after=")) {
-        stopAfter =
-            number(
-                "--stop-after",
-                arg.substring("--stop-after=".length()),
-                "a positive number of entries");
-        if (stopAfter == 0) {
-          throw new ConfigurationException(
-              "--stop-after=0 is invalid: set a positive number of entries, or leave it"
-                  + " out to import everything.");
-        }
+        stopAfter = number("--stop-after", value, Long.MAX_VALUE, "a positive number of entries");
+        require(
+            stopAfter != 0,
+            "--stop-after=0 is invalid: set a positive number of entries, or leave it out to import everything.");
       } else if (arg.equals("--publish")) {
         publish = true;
       } else if (arg.equals("--help") || arg.equals("-h")) {
         throw new ConfigurationException(USAGE);
-      } else if (arg.startsWith("-")) {
-        throw new ConfigurationException("Unknown option '" + arg + "'.\n" + USAGE);
       } else {
+        require(!arg.startsWith("-"), "Unknown option '" + arg + "'.\n" + USAGE);
         paths.add(Path.of(arg));
       }
     }
     return new BackfillSettings(paths, batchSize, stopAfter, publish);
   }
 
-  /**
-   * Reads a verticle config: {@code paths} (array of strings), {@code batchSize}, {@code
-   * stopAfter}, {@code publish}; defaults from {@code env}.
-   */
+  /** Reads a verticle config: paths (array), batchSize, stopAfter, publish; defaults from env. */
   public static BackfillSettings fromConfig(JsonObject config, Map<String, String> env) {
-    Object raw = config.getValue("paths");
-    if (!(raw instanceof JsonArray array)) {
-      throw new ConfigurationException(
-          "config 'paths' must be an array of file or directory paths, e.g."
-              + " {\"paths\": [\"/data/killmails-2024-01-01.tar.bz2\"]}.");
-    }
+    require(
+        config.getValue("paths") instanceof JsonArray,
+        "config 'paths' must be an array of file or directory paths, e.g. {\"paths\": [\"/data/killmails-2024-01-01.tar.bz2\"]}.");
     List<Path> paths = new ArrayList<>();
-    for (Object p : array) {
-      if (!(p instanceof String s) || s.isBlank()) {
-        throw new ConfigurationException(
-            "config 'paths' holds " + p + ": every element must be a path string.");
-      }
-      paths.add(Path.of(s));
+    for (Object p : config.getJsonArray("paths")) {
+      require(
+          p instanceof String s && !s.isBlank(),
+          "config 'paths' holds " + p + ": every element must be a path string.");
+      paths.add(Path.of((String) p));
     }
-    int batchSize = defaultBatchSize(env);
-    if (config.getValue("batchSize") != null) {
-      batchSize =
-          (int)
-              number(
-                  "batchSize",
-                  String.valueOf(config.getValue("batchSize")),
-                  "a whole number from 1 to 5000");
-    }
-    long stopAfter = 0;
-    if (config.getValue("stopAfter") != null) {
-      stopAfter =
-          number(
-              "stopAfter",
-              String.valueOf(config.getValue("stopAfter")),
-              "a positive number of entries");
-    }
+    int batchSize = Env.read(env, BackfillSettings::batchSize);
+    Object batch = config.getValue("batchSize");
+    Object stop = config.getValue("stopAfter");
     return new BackfillSettings(
-        paths, batchSize, stopAfter, Boolean.TRUE.equals(config.getValue("publish")));
+        paths,
+        batch == null
+            ? batchSize
+            : (int) number("batchSize", batch, Integer.MAX_VALUE, "a whole number from 1 to 5000"),
+        stop == null
+            ? 0
+            : number("stopAfter", stop, Long.MAX_VALUE, "a positive number of entries"),
+        Boolean.TRUE.equals(config.getValue("publish")));
   }
 
-  private static int defaultBatchSize(Map<String, String> env) {
-    return Env.read(env, BackfillSettings::batchSize);
-  }
-
-  /** Declares and reads {@value #ENV_BATCH_SIZE}. */
+  /** Declares and reads the default batch size, {@code KILLBOARD_BACKFILL_BATCH_SIZE}. */
   public static int batchSize(Env env) {
-    return env.integer(
-        ENV_BATCH_SIZE, DEFAULT_BATCH_SIZE, 1, 5000, "killmails per backfill transaction");
+    // 2000: the schema's statement-level triggers cost less per row in larger batches.
+    return env.integer("KILLBOARD_BACKFILL_BATCH_SIZE", 2000, 1, 5000)
+        .about("killmails per backfill transaction");
   }
 
-  private static long number(String setting, String raw, String expected) {
+  private static long number(String setting, Object raw, long max, String expected) {
     try {
-      long value = Long.parseLong(raw.trim());
-      if (value > Integer.MAX_VALUE && !setting.contains("stop")) {
-        throw new NumberFormatException();
+      long value = Long.parseLong(String.valueOf(raw).trim());
+      if (value <= max) {
+        return value;
       }
-      return value;
     } catch (NumberFormatException e) {
-      throw new ConfigurationException(
-          setting + "='" + raw + "' is not a number: set " + expected + ".");
+      // refused below, like a value above max
+    }
+    throw new ConfigurationException(
+        "%s='%s' is not a number: set %s.".formatted(setting, raw, expected));
+  }
+
+  private static void require(boolean ok, String problem) {
+    if (!ok) {
+      throw new ConfigurationException(problem);
     }
   }
 }

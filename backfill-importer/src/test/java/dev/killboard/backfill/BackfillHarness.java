@@ -6,6 +6,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
 import dev.killboard.schema.SchemaMigrations;
@@ -44,11 +45,14 @@ final class BackfillHarness {
       members.add("127.0.0.1:" + (port + i));
     }
     ClusterSettings cluster =
-        ClusterSettings.defaults()
-            .withClusterName(name)
-            .withPort(port)
-            .withMembers(members)
-            .withCpMemberCount(0);
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_CLUSTER_NAME,
+                name,
+                ClusterSettings.ENV_PORT,
+                Integer.toString(port),
+                ClusterSettings.ENV_MEMBERS,
+                String.join(",", members)));
     vertx =
         ClusteredVertx.start(
                 cluster,
@@ -63,9 +67,10 @@ final class BackfillHarness {
             db.port(),
             db.database(),
             db.appUser(),
-            db.appPassword(),
+            new Secret(db.appPassword()),
             io.vertx.pgclient.SslMode.DISABLE,
             false,
+            null,
             30_000);
     budget =
         ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))

@@ -699,7 +699,7 @@ class BackfillImportTest {
     assertThatThrownBy(
             () ->
                 BackfillSettings.fromArgs(
-                    new String[] {dir.toString()}, Map.of(BackfillSettings.ENV_BATCH_SIZE, "lots")))
+                    new String[] {dir.toString()}, Map.of("KILLBOARD_BACKFILL_BATCH_SIZE", "lots")))
         .hasMessageContaining("KILLBOARD_BACKFILL_BATCH_SIZE='lots'");
     assertThatThrownBy(() -> SourceFiles.resolve(List.of(dir)))
         .hasMessageContaining("is a directory without any .tar.bz2 or .json file");

@@ -58,12 +58,14 @@ class BackfillOnEmptyDatabaseTest {
     try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
       Vertx vertx =
           ClusteredVertx.start(
-                  ClusterSettings.defaults()
-                      .withClusterName(
-                          "kb-backfill-empty-" + UUID.randomUUID().toString().substring(0, 8))
-                      .withPort(port)
-                      .withMembers(members)
-                      .withCpMemberCount(0),
+                  ClusterSettings.fromEnv(
+                      Map.of(
+                          ClusterSettings.ENV_CLUSTER_NAME,
+                          "kb-backfill-empty-" + UUID.randomUUID().toString().substring(0, 8),
+                          ClusterSettings.ENV_PORT,
+                          Integer.toString(port),
+                          ClusterSettings.ENV_MEMBERS,
+                          String.join(",", members))),
                   new VertxOptions())
               .await(90, TimeUnit.SECONDS);
       try {

@@ -6,6 +6,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.schema.SchemaMigrations;
@@ -48,7 +49,7 @@ public final class IngestBenchmark {
   /** Runs the benchmark. */
   public static void main(String[] args) throws Exception {
     int count = 50_000;
-    int batchSize = BackfillSettings.DEFAULT_BATCH_SIZE;
+    int batchSize = 2000; // KILLBOARD_BACKFILL_BATCH_SIZE's default
     for (String a : args) {
       if (a.startsWith("--killmails=")) {
         count = Integer.parseInt(a.substring(12));
@@ -96,11 +97,14 @@ public final class IngestBenchmark {
       int port = 16000 + ThreadLocalRandom.current().nextInt(2000) * 10;
       Vertx vertx =
           ClusteredVertx.start(
-                  ClusterSettings.defaults()
-                      .withClusterName(name)
-                      .withPort(port)
-                      .withMembers(List.of("127.0.0.1:" + port))
-                      .withCpMemberCount(0),
+                  ClusterSettings.fromEnv(
+                      Map.of(
+                          ClusterSettings.ENV_CLUSTER_NAME,
+                          name,
+                          ClusterSettings.ENV_PORT,
+                          Integer.toString(port),
+                          ClusterSettings.ENV_MEMBERS,
+                          "127.0.0.1:" + port)),
                   new VertxOptions())
               .await(90, TimeUnit.SECONDS);
       try {
@@ -110,9 +114,10 @@ public final class IngestBenchmark {
                 db.port(),
                 db.database(),
                 db.appUser(),
-                db.appPassword(),
+                new Secret(db.appPassword()),
                 io.vertx.pgclient.SslMode.DISABLE,
                 false,
+                null,
                 300_000);
         ConnectionBudget budget =
             ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))

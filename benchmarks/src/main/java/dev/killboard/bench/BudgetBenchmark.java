@@ -8,6 +8,7 @@ import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,6 +21,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +45,10 @@ public final class BudgetBenchmark {
             db.port(),
             db.database(),
             db.appUser(),
-            db.appPassword(),
+            new Secret(db.appPassword()),
             SslMode.DISABLE,
             false,
+            null,
             30_000);
     System.out.printf(
         "Killboard connection budget benchmark (%d cores, Java %s)%n%n",
@@ -78,11 +81,16 @@ public final class BudgetBenchmark {
       addresses.add("127.0.0.1:" + (base + i));
     }
     ClusterSettings s =
-        ClusterSettings.defaults()
-            .withClusterName("kb-bench-" + UUID.randomUUID().toString().substring(0, 8))
-            .withPort(base)
-            .withMembers(addresses)
-            .withCpMemberCount(cpMembers);
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_CLUSTER_NAME,
+                "kb-bench-" + UUID.randomUUID().toString().substring(0, 8),
+                ClusterSettings.ENV_PORT,
+                Integer.toString(base),
+                ClusterSettings.ENV_MEMBERS,
+                String.join(",", addresses),
+                ClusterSettings.ENV_CP_MEMBERS,
+                Integer.toString(cpMembers)));
     List<Vertx> out = new ArrayList<>();
     for (int i = 0; i < members; i++) {
       out.add(ClusteredVertx.start(s, new VertxOptions()).await(120, TimeUnit.SECONDS));

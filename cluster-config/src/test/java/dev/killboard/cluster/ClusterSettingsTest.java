@@ -2,11 +2,8 @@ package dev.killboard.cluster;
 
 import static dev.killboard.cluster.ClusterSettings.ENV_CLUSTER_NAME;
 import static dev.killboard.cluster.ClusterSettings.ENV_CP_MEMBERS;
-import static dev.killboard.cluster.ClusterSettings.ENV_HEARTBEAT;
-import static dev.killboard.cluster.ClusterSettings.ENV_HOST;
 import static dev.killboard.cluster.ClusterSettings.ENV_MEMBERS;
 import static dev.killboard.cluster.ClusterSettings.ENV_PORT;
-import static dev.killboard.cluster.ClusterSettings.ENV_SESSION_TTL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +17,10 @@ class ClusterSettingsTest {
 
   @Test
   void defaultsAreLoopbackUnsafeModeWithShortSessions() {
-    ClusterSettings d = ClusterSettings.defaults();
+    ClusterSettings d = ClusterSettings.fromEnv(Map.of());
+    assertThat(d)
+        .isEqualTo(
+            new ClusterSettings("killboard", List.of("127.0.0.1"), "127.0.0.1", 5701, 0, 10, 2));
     assertThat(d.clusterName()).isEqualTo("killboard");
     assertThat(d.members()).containsExactly("127.0.0.1");
     assertThat(d.host()).isEqualTo("127.0.0.1");
@@ -30,7 +30,6 @@ class ClusterSettingsTest {
     assertThat(d.sessionTtlSeconds()).isEqualTo(10);
     assertThat(d.heartbeatSeconds()).isEqualTo(2);
     assertThat(d.validate()).isSameAs(d);
-    assertThat(ClusterSettings.fromEnv(Map.of())).isEqualTo(d);
   }
 
   @Test
@@ -38,13 +37,20 @@ class ClusterSettingsTest {
     ClusterSettings s =
         ClusterSettings.fromEnv(
             Map.of(
-                ENV_CLUSTER_NAME, "prod-eu",
-                ENV_MEMBERS, " 10.0.0.5 , 10.0.0.6:5702,,[fd00::7]:5701 ",
-                ENV_HOST, "10.0.0.5",
-                ENV_PORT, "5711",
-                ENV_CP_MEMBERS, "3",
-                ENV_SESSION_TTL, "15s",
-                ENV_HEARTBEAT, " PT3S "));
+                ENV_CLUSTER_NAME,
+                "prod-eu",
+                ENV_MEMBERS,
+                " 10.0.0.5 , 10.0.0.6:5702,,[fd00::7]:5701 ",
+                "KILLBOARD_CLUSTER_HOST",
+                "10.0.0.5",
+                ENV_PORT,
+                "5711",
+                ENV_CP_MEMBERS,
+                "3",
+                "KILLBOARD_CP_SESSION_TTL",
+                "15s",
+                "KILLBOARD_CP_HEARTBEAT",
+                " PT3S "));
     assertThat(s.clusterName()).isEqualTo("prod-eu");
     assertThat(s.members()).containsExactly("10.0.0.5", "10.0.0.6:5702", "[fd00::7]:5701");
     assertThat(s.host()).isEqualTo("10.0.0.5");
@@ -62,7 +68,7 @@ class ClusterSettingsTest {
     env.put(ENV_CLUSTER_NAME, "");
     env.put(ENV_PORT, "   ");
     env.put(ENV_CP_MEMBERS, "");
-    assertThat(ClusterSettings.fromEnv(env)).isEqualTo(ClusterSettings.defaults());
+    assertThat(ClusterSettings.fromEnv(env)).isEqualTo(ClusterSettings.fromEnv(Map.of()));
   }
 
   @Test
@@ -71,7 +77,8 @@ class ClusterSettingsTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_CLUSTER_PORT='57o1' is not a whole number")
         .hasMessageContaining("from 1 to 65535");
-    assertThatThrownBy(() -> ClusterSettings.fromEnv(Map.of(ENV_SESSION_TTL, "10 seconds")))
+    assertThatThrownBy(
+            () -> ClusterSettings.fromEnv(Map.of("KILLBOARD_CP_SESSION_TTL", "10 seconds")))
         .hasMessageContaining("KILLBOARD_CP_SESSION_TTL='10 seconds' is not a duration");
     assertThat(
             ClusterSettings.fromEnv(Map.of("KILLBOARD_CP_SESSION_TTL_SECONDS", "12"))
@@ -81,26 +88,9 @@ class ClusterSettingsTest {
   }
 
   @Test
-  void withersReturnNewInstancesAndLeaveTheOriginalAlone() {
-    ClusterSettings d = ClusterSettings.defaults();
-    ClusterSettings changed =
-        d.withClusterName("x")
-            .withMembers(List.of("a", "b:1"))
-            .withHost("a")
-            .withPort(6000)
-            .withCpMemberCount(5)
-            .withSessionTtlSeconds(20)
-            .withHeartbeatSeconds(4);
-    assertThat(d).isEqualTo(ClusterSettings.defaults());
-    assertThat(changed)
-        .isEqualTo(new ClusterSettings("x", List.of("a", "b:1"), "a", 6000, 5, 20, 4));
-    assertThat(changed.unsafeMode()).isFalse();
-  }
-
-  @Test
   void cpMemberCountsOfOneTwoOrNegativeAreRejected() {
     for (int bad : new int[] {1, 2, -1}) {
-      assertThatThrownBy(() -> ClusterSettings.defaults().withCpMemberCount(bad).validate())
+      assertThatThrownBy(() -> cp(bad, 10, 2).validate())
           .isInstanceOf(ConfigurationException.class)
           .hasMessageStartingWith("KILLBOARD_CP_MEMBERS=" + bad + " is invalid")
           .hasMessageContaining("at least 3 CP members")
@@ -108,87 +98,95 @@ class ClusterSettingsTest {
           .hasMessageContaining("KILLBOARD_CP_MEMBERS=0");
     }
     for (int good : new int[] {0, 3, 4, 5, 7}) {
-      assertThat(ClusterSettings.defaults().withCpMemberCount(good).validate().cpMemberCount())
-          .isEqualTo(good);
+      assertThat(cp(good, 10, 2).validate().cpMemberCount()).isEqualTo(good);
     }
   }
 
   @Test
   void cpModeSessionsOutlastARaftLeaderElection() {
-    ClusterSettings cp = ClusterSettings.defaults().withCpMemberCount(3);
-    assertThat(cp.validate().sessionTtlSeconds()).isEqualTo(10);
-    assertThatThrownBy(() -> cp.withSessionTtlSeconds(8).validate())
+    assertThat(cp(3, 10, 2).validate().sessionTtlSeconds()).isEqualTo(10);
+    assertThatThrownBy(() -> cp(3, 8, 2).validate())
         .hasMessageStartingWith(
             "KILLBOARD_CP_SESSION_TTL=8s is too short for CP mode with KILLBOARD_CP_HEARTBEAT=2s: when a CP"
                 + " group loses its Raft leader, electing a new one takes up to 6.5 s")
         .hasMessageEndingWith(
             "Set KILLBOARD_CP_SESSION_TTL to at least 10s or lower KILLBOARD_CP_HEARTBEAT.");
-    assertThat(cp.withSessionTtlSeconds(9).withHeartbeatSeconds(1).validate()).isNotNull();
+    assertThat(cp(3, 9, 1).validate()).isNotNull();
     // Unsafe mode has no Raft leader to lose.
-    assertThat(ClusterSettings.defaults().withSessionTtlSeconds(5).validate()).isNotNull();
+    assertThat(cp(0, 5, 2).validate()).isNotNull();
   }
 
   @Test
   void sessionTtlMustExceedTheHeartbeat() {
-    assertThatThrownBy(() -> ClusterSettings.defaults().withSessionTtlSeconds(2).validate())
+    assertThatThrownBy(() -> cp(0, 2, 2).validate())
         .hasMessage(
             "KILLBOARD_CP_SESSION_TTL=2s must be greater than KILLBOARD_CP_HEARTBEAT=2s: a session"
                 + " would expire between two heartbeats. Set KILLBOARD_CP_SESSION_TTL to at least 10s or lower"
                 + " KILLBOARD_CP_HEARTBEAT.");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withHeartbeatSeconds(0).validate())
+    assertThatThrownBy(() -> cp(0, 10, 0).validate())
         .hasMessageStartingWith("KILLBOARD_CP_HEARTBEAT=0s is invalid");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withSessionTtlSeconds(-5).validate())
+    assertThatThrownBy(() -> cp(0, -5, 2).validate())
         .hasMessageStartingWith("KILLBOARD_CP_SESSION_TTL=-5s is invalid");
-    assertThat(
-            ClusterSettings.defaults().withSessionTtlSeconds(3).withHeartbeatSeconds(1).validate())
-        .isNotNull();
+    assertThat(cp(0, 3, 1).validate()).isNotNull();
   }
 
   @Test
   void portNameHostAndMembersAreChecked() {
-    assertThatThrownBy(() -> ClusterSettings.defaults().withPort(0).validate())
+    assertThatThrownBy(() -> network("killboard", List.of("127.0.0.1"), "127.0.0.1", 0).validate())
         .hasMessageStartingWith(
             "KILLBOARD_CLUSTER_PORT=0 is invalid: set a port between 1 and 65535");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withPort(70000).validate())
-        .hasMessageStartingWith("KILLBOARD_CLUSTER_PORT=70000 is invalid");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withClusterName("my cluster").validate())
-        .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME='my cluster' is invalid");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withClusterName(null).validate())
-        .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME=<null> is invalid");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withHost("0.0.0.0").validate())
-        .hasMessageContaining("KILLBOARD_CLUSTER_HOST='0.0.0.0' is a wildcard address");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withHost("10.0.0.5:5701").validate())
-        .hasMessageStartingWith("KILLBOARD_CLUSTER_HOST='10.0.0.5:5701' is invalid");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of()).validate())
-        .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS is empty");
     assertThatThrownBy(
-            () -> ClusterSettings.defaults().withMembers(List.of("10.0.0.5:abc")).validate())
+            () -> network("killboard", List.of("127.0.0.1"), "127.0.0.1", 70000).validate())
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_PORT=70000 is invalid");
+    assertThatThrownBy(
+            () -> network("my cluster", List.of("127.0.0.1"), "127.0.0.1", 5701).validate())
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME='my cluster' is invalid");
+    assertThatThrownBy(() -> network(null, List.of("127.0.0.1"), "127.0.0.1", 5701).validate())
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_NAME=<null> is invalid");
+    assertThatThrownBy(() -> network("killboard", List.of("127.0.0.1"), "0.0.0.0", 5701).validate())
+        .hasMessageContaining("KILLBOARD_CLUSTER_HOST='0.0.0.0' is a wildcard address");
+    assertThatThrownBy(
+            () -> network("killboard", List.of("127.0.0.1"), "10.0.0.5:5701", 5701).validate())
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_HOST='10.0.0.5:5701' is invalid");
+    assertThatThrownBy(() -> members(List.of()).validate())
+        .hasMessageStartingWith("KILLBOARD_CLUSTER_MEMBERS is empty");
+    assertThatThrownBy(() -> members(List.of("10.0.0.5:abc")).validate())
         .hasMessageStartingWith(
             "KILLBOARD_CLUSTER_MEMBERS entry '10.0.0.5:abc' is invalid: port 'abc' is not a number.");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("h:0")).validate())
+    assertThatThrownBy(() -> members(List.of("h:0")).validate())
         .hasMessageContaining("port 0 is outside 1-65535");
-    assertThatThrownBy(
-            () -> ClusterSettings.defaults().withMembers(List.of("host name")).validate())
+    assertThatThrownBy(() -> members(List.of("host name")).validate())
         .hasMessageContaining("'host name' is not a host name or IP address");
-    assertThatThrownBy(() -> ClusterSettings.defaults().withMembers(List.of("[fd00::1")).validate())
+    assertThatThrownBy(() -> members(List.of("[fd00::1")).validate())
         .hasMessageContaining("no closing ']'");
-    assertThat(
-            ClusterSettings.defaults()
-                .withMembers(List.of("db-1.internal", "::1", "[::1]:5701"))
-                .validate())
-        .isNotNull();
+    assertThat(members(List.of("db-1.internal", "::1", "[::1]:5701")).validate()).isNotNull();
   }
 
   @Test
   void everyProblemIsListedAtOnce() {
     ClusterSettings bad =
-        ClusterSettings.defaults().withPort(-1).withCpMemberCount(2).withHeartbeatSeconds(0);
+        new ClusterSettings("killboard", List.of("127.0.0.1"), "127.0.0.1", -1, 2, 10, 0);
     assertThatThrownBy(bad::validate)
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith("Configuration is wrong (3 problems):")
         .hasMessageContaining("KILLBOARD_CLUSTER_PORT=-1")
         .hasMessageContaining("KILLBOARD_CP_MEMBERS=2")
         .hasMessageContaining("KILLBOARD_CP_HEARTBEAT=0s");
+  }
+
+  /** The defaults with other CP settings. */
+  private static ClusterSettings cp(int cpMembers, int sessionTtl, int heartbeat) {
+    return new ClusterSettings(
+        "killboard", List.of("127.0.0.1"), "127.0.0.1", 5701, cpMembers, sessionTtl, heartbeat);
+  }
+
+  /** The defaults with another name, join list, host or port. */
+  private static ClusterSettings network(String name, List<String> members, String host, int port) {
+    return new ClusterSettings(name, members, host, port, 0, 10, 2);
+  }
+
+  private static ClusterSettings members(List<String> members) {
+    return network("killboard", members, "127.0.0.1", 5701);
   }
 
   @Test

@@ -83,7 +83,7 @@ class CpModeTest {
   }
 
   private ClusterSettings settings(int index) {
-    return TestClusters.member(clusterName, ports, index).withCpMemberCount(3);
+    return TestClusters.member(clusterName, ports, index, 3);
   }
 
   @Test

@@ -14,11 +14,18 @@ import org.junit.jupiter.api.Test;
 
 class HazelcastConfigsTest {
 
-  private final ClusterSettings settings =
-      ClusterSettings.defaults()
-          .withClusterName("kb-unit")
-          .withMembers(List.of("127.0.0.1:5801", "127.0.0.1:5802"))
-          .withPort(5801);
+  private final ClusterSettings settings = settings(0, 10, 2);
+
+  private static ClusterSettings settings(int cpMembers, int sessionTtl, int heartbeat) {
+    return new ClusterSettings(
+        "kb-unit",
+        List.of("127.0.0.1:5801", "127.0.0.1:5802"),
+        "127.0.0.1",
+        5801,
+        cpMembers,
+        sessionTtl,
+        heartbeat);
+  }
 
   @Test
   void joinsOnlyOverTcpIpWithTheConfiguredMembers() {
@@ -71,12 +78,7 @@ class HazelcastConfigsTest {
   void cpModeUsesOddGroupsFastLeaderFailoverAndPromotion() {
     int[][] countToGroup = {{3, 3}, {4, 3}, {5, 5}, {6, 5}, {9, 5}};
     for (int[] pair : countToGroup) {
-      Config config =
-          HazelcastConfigs.build(
-              settings
-                  .withCpMemberCount(pair[0])
-                  .withSessionTtlSeconds(12)
-                  .withHeartbeatSeconds(3));
+      Config config = HazelcastConfigs.build(settings(pair[0], 12, 3));
       CPSubsystemConfig cp = config.getCPSubsystemConfig();
       assertThat(cp.getCPMemberCount()).isEqualTo(pair[0]);
       assertThat(cp.getGroupSize()).as("group size for %d CP members", pair[0]).isEqualTo(pair[1]);
@@ -95,16 +97,14 @@ class HazelcastConfigsTest {
 
   @Test
   void autoRemovalNeverPrecedesTheSessionTtl() {
-    CPSubsystemConfig cp =
-        HazelcastConfigs.build(settings.withCpMemberCount(3).withSessionTtlSeconds(45))
-            .getCPSubsystemConfig();
+    CPSubsystemConfig cp = HazelcastConfigs.build(settings(3, 45, 2)).getCPSubsystemConfig();
     assertThat(cp.getMissingCPMemberAutoRemovalSeconds()).isEqualTo(45);
     ConfigValidator.checkCPSubsystemConfig(cp);
   }
 
   @Test
   void invalidSettingsBuildNothing() {
-    assertThatThrownBy(() -> HazelcastConfigs.build(settings.withCpMemberCount(2)))
+    assertThatThrownBy(() -> HazelcastConfigs.build(settings(2, 10, 2)))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_CP_MEMBERS=2");
   }

@@ -28,7 +28,7 @@ class KillboardLauncherProcessTest {
     String clusterName = TestClusters.randomClusterName();
     List<Integer> ports = TestClusters.freePorts(2);
     Vertx member =
-        ClusteredVertx.start(TestClusters.member(clusterName, ports, 0), new VertxOptions())
+        ClusteredVertx.start(TestClusters.member(clusterName, ports, 0, 0), new VertxOptions())
             .await(60, TimeUnit.SECONDS);
     try {
       HazelcastInstance hazelcast = ClusteredVertx.hazelcast(member);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
 import io.vertx.core.VertxOptions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class KillboardLauncherTest {
             new String[] {"my.Verticle", "-cluster"},
             Map.of(ClusterSettings.ENV_CP_MEMBERS, "3", ClusterSettings.ENV_CLUSTER_NAME, "k1"));
     assertThat(clustered.clusterSettings())
-        .isEqualTo(ClusterSettings.defaults().withCpMemberCount(3).withClusterName("k1"));
+        .isEqualTo(new ClusterSettings("k1", List.of("127.0.0.1"), "127.0.0.1", 5701, 3, 10, 2));
   }
 
   @Test

@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Test fixtures: isolated cluster settings (random name, free loopback ports) and deadline polling.
@@ -44,11 +46,20 @@ final class TestClusters {
     return "kb-test-" + UUID.randomUUID();
   }
 
-  /** Settings for member {@code index} of a cluster whose members listen on {@code ports}. */
-  static ClusterSettings member(String clusterName, List<Integer> ports, int index) {
-    return ClusterSettings.defaults()
-        .withClusterName(clusterName)
-        .withMembers(ports.stream().map(p -> "127.0.0.1:" + p).toList())
-        .withPort(ports.get(index));
+  /**
+   * Settings for member {@code index} of a cluster with {@code cpMembers} CP members whose members
+   * listen on {@code ports}.
+   */
+  static ClusterSettings member(String clusterName, List<Integer> ports, int index, int cpMembers) {
+    return ClusterSettings.fromEnv(
+        Map.of(
+            ClusterSettings.ENV_CLUSTER_NAME,
+            clusterName,
+            ClusterSettings.ENV_MEMBERS,
+            ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")),
+            ClusterSettings.ENV_PORT,
+            Integer.toString(ports.get(index)),
+            ClusterSettings.ENV_CP_MEMBERS,
+            Integer.toString(cpMembers)));
   }
 }

@@ -21,7 +21,7 @@ class UnsafeModeTest {
   @Test
   void oneMemberInUnsafeModeGivesAWorkingSessionAwareSemaphore() throws Exception {
     ClusterSettings settings =
-        TestClusters.member(TestClusters.randomClusterName(), TestClusters.freePorts(1), 0);
+        TestClusters.member(TestClusters.randomClusterName(), TestClusters.freePorts(1), 0, 0);
     assertThat(settings.unsafeMode()).isTrue();
     Vertx vertx = ClusteredVertx.start(settings, new VertxOptions()).await(60, TimeUnit.SECONDS);
     try {
@@ -47,9 +47,8 @@ class UnsafeModeTest {
   @Test
   void invalidSettingsFailTheStartFuture() {
     ClusterSettings bad =
-        ClusterSettings.defaults()
-            .withMembers(List.of())
-            .withClusterName(TestClusters.randomClusterName());
+        new ClusterSettings(
+            TestClusters.randomClusterName(), List.of(), "127.0.0.1", 5701, 0, 10, 2);
     assertThatThrownBy(
             () -> ClusteredVertx.start(bad, new VertxOptions()).await(10, TimeUnit.SECONDS))
         .isInstanceOf(ConfigurationException.class)

@@ -140,14 +140,14 @@ public final class Env {
   }
 
   /** Text, or {@code def} (may be null) when unset. */
-  public String string(String name, String def, String description) {
+  private String string(String name, String def, String description) {
     declare(name, "string", def, "", description);
     String v = raw(name);
     return v == null ? def : v;
   }
 
   /** Text matching {@code allowed}, or {@code def}; {@code rule} says what is allowed. */
-  public String string(String name, String def, Pattern allowed, String rule, String description) {
+  private String string(String name, String def, Pattern allowed, String rule, String description) {
     declare(name, "string", def, rule, description);
     return value(
         name,
@@ -162,19 +162,19 @@ public final class Env {
   }
 
   /** A secret, or null when unset; never echoed in a message. */
-  public Secret secret(String name, String description) {
+  private Secret secret(String name, String description) {
     declare(name, "secret", null, "", description);
     String v = raw(name);
     return v == null ? null : new Secret(v);
   }
 
   /** A whole number from {@code min} to {@code max}. */
-  public int integer(String name, int def, int min, int max, String description) {
+  private int integer(String name, int def, int min, int max, String description) {
     return (int) longValue(name, def, min, max, description);
   }
 
   /** A whole number from {@code min} to {@code max}. */
-  public long longValue(String name, long def, long min, long max, String description) {
+  private long longValue(String name, long def, long min, long max, String description) {
     declare(name, "integer", Long.toString(def), min + ".." + max, description);
     String tail = "from " + min + " to " + max + " (default " + def + "): " + description + ".";
     return value(
@@ -195,7 +195,7 @@ public final class Env {
   }
 
   /** A number from {@code min} to {@code max}, exclusive of {@code min} when {@code min} is 0. */
-  public double decimal(String name, double def, double min, double max, String description) {
+  private double decimal(String name, double def, double min, double max, String description) {
     String range = (min == 0 ? "above 0" : "from " + plain(min)) + " and at most " + plain(max);
     declare(name, "number", plain(def), range, description);
     String tail = range + " (default " + plain(def) + "): " + description + ".";
@@ -220,7 +220,7 @@ public final class Env {
    * {@code true}/{@code yes}/{@code on}/{@code 1} or {@code false}/{@code no}/{@code off}/{@code
    * 0}.
    */
-  public boolean bool(String name, boolean def, String description) {
+  private boolean bool(String name, boolean def, String description) {
     declare(name, "boolean", Boolean.toString(def), "true, false", description);
     return value(
         name,
@@ -236,7 +236,7 @@ public final class Env {
   }
 
   /** One of the constants of {@code def}'s enum, written in lower case with '-' for '_'. */
-  public <E extends Enum<E>> E choice(String name, E def, String description) {
+  private <E extends Enum<E>> E choice(String name, E def, String description) {
     E[] all = def.getDeclaringClass().getEnumConstants();
     String names = Arrays.stream(all).map(Env::spell).collect(Collectors.joining(", "));
     declare(name, "one of", spell(def), names, description);
@@ -257,7 +257,7 @@ public final class Env {
   /**
    * A duration written as {@value #DURATION_FORMS}, e.g. {@code duration(n, "5s", "1s", "2m", d)}.
    */
-  public Duration duration(String name, String def, String min, String max, String description) {
+  private Duration duration(String name, String def, String min, String max, String description) {
     return duration(name, constant(def), constant(min), constant(max), description);
   }
 
@@ -266,7 +266,7 @@ public final class Env {
    * variables {@code <name>_MS} and {@code <name>_SECONDS} are still read, with a deprecation
    * warning naming the new variable.
    */
-  public Duration duration(
+  private Duration duration(
       String name, Duration def, Duration min, Duration max, String description) {
     declare(name, "duration", human(def), human(min) + ".." + human(max), description);
     String used = raw(name) == null ? null : name;
@@ -302,7 +302,7 @@ public final class Env {
   }
 
   /** A comma-separated list; blank entries are dropped. */
-  public List<String> list(String name, List<String> def, String description) {
+  private List<String> list(String name, List<String> def, String description) {
     declare(name, "list", String.join(",", def), "comma-separated", description);
     String v = raw(name);
     return v == null
@@ -313,7 +313,7 @@ public final class Env {
   /**
    * An http(s) URL with a host and no query, trailing slashes removed; {@code def} null: optional.
    */
-  public String url(String name, String def, String description) {
+  private String url(String name, String def, String description) {
     declare(name, "URL", def, "http(s)://host[/path]", description);
     String example = def == null ? "https://example.com" : def;
     return value(

@@ -29,19 +29,20 @@ class EnvTest {
   @Test
   void oldIntegerVariablesStillWorkWithADeprecationWarningNamingTheNewOne() {
     Env env = Env.of(Map.of("X_TIMEOUT_MS", "1500"));
-    assertThat(env.duration("X_TIMEOUT", "5s", "100ms", "2m", "how long"))
+    assertThat(env.duration("X_TIMEOUT", "5s", "100ms", "2m").about("how long"))
         .isEqualTo(Duration.ofMillis(1500));
     assertThat(env.warnings())
         .containsExactly(
             "X_TIMEOUT_MS is deprecated; set X_TIMEOUT=1500ms instead (500ms, 30s,"
                 + " 5m, 2h or PT30S).");
     Env seconds = Env.of(Map.of("Y_SECONDS", "7"));
-    assertThat(seconds.duration("Y", "1s", "0ms", "1h", "y")).isEqualTo(Duration.ofSeconds(7));
+    assertThat(seconds.duration("Y", "1s", "0ms", "1h").about("y"))
+        .isEqualTo(Duration.ofSeconds(7));
     Env both = Env.of(Map.of("Y_SECONDS", "7", "Y", "9s"));
-    assertThat(both.duration("Y", "1s", "0ms", "1h", "y")).isEqualTo(Duration.ofSeconds(9));
+    assertThat(both.duration("Y", "1s", "0ms", "1h").about("y")).isEqualTo(Duration.ofSeconds(9));
     assertThat(both.warnings()).singleElement().asString().contains("ignored");
     Env wrong = Env.of(Map.of("Y_MS", "soon"));
-    wrong.duration("Y", "1s", "0ms", "1h", "y");
+    wrong.duration("Y", "1s", "0ms", "1h").about("y");
     assertThat(wrong.problems())
         .containsExactly(
             "Y_MS='soon' is not a duration; use e.g. 500ms, 30s, 5m, 2h or PT30S (default 1s): y.");
@@ -50,10 +51,10 @@ class EnvTest {
   @Test
   void secretsNeverPrintAndCheckedConditionsAreProblems() {
     Env env = Env.of(Map.of("S", "hunter2"));
-    Secret s = env.secret("S", "s");
+    Secret s = env.secret("S").about("s");
     assertThat(s.value()).isEqualTo("hunter2");
     assertThat(new Holder(s).toString()).doesNotContain("hunter2").contains("****");
-    assertThat(Secret.reveal(env.secret("UNSET", "u"))).isNull();
+    assertThat(Secret.reveal(env.secret("UNSET").about("u"))).isNull();
     assertThat(env.require(true, "fine")).isTrue();
     assertThat(env.require(false, "S and T disagree; set both.")).isFalse();
     assertThatThrownBy(env::check).hasMessage("S and T disagree; set both.");
@@ -68,13 +69,13 @@ class EnvTest {
             Map.of(
                 "A", "x", "B", "0", "C", "maybe", "D", "later", "E", "loud", "F", "ftp://h", "G",
                 "0.0"));
-    env.integer("A", 5, 1, 10, "a count");
-    env.integer("B", 5, 1, 10, "b count");
-    env.bool("C", true, "c flag");
-    env.duration("D", Duration.ofSeconds(1), Duration.ZERO, Duration.ofMinutes(1), "d wait");
-    env.choice("E", Mode.WARN, "e mode");
-    env.url("F", "https://example.com", "f place");
-    env.decimal("G", 2, 0, 10, "g rate");
+    env.integer("A", 5, 1, 10).about("a count");
+    env.integer("B", 5, 1, 10).about("b count");
+    env.bool("C", true).about("c flag");
+    env.duration("D", Duration.ofSeconds(1), Duration.ZERO, Duration.ofMinutes(1)).about("d wait");
+    env.choice("E", Mode.WARN).about("e mode");
+    env.url("F", "https://example.com").about("f place");
+    env.decimal("G", 2, 0, 10).about("g rate");
     assertThatThrownBy(env::check)
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("7 problems")
@@ -92,11 +93,11 @@ class EnvTest {
   @Test
   void unsetAndBlankKeepDefaultsAndEveryVariableIsDeclaredOnce() {
     Env env = Env.of(Map.of("A", "  ", "L", "a, b,,c"));
-    assertThat(env.integer("A", 5, 1, 10, "a")).isEqualTo(5);
-    assertThat(env.integer("A", 5, 1, 10, "a")).isEqualTo(5);
-    assertThat(env.list("L", List.of(), "l")).containsExactly("a", "b", "c");
-    assertThat(env.secret("S", "s")).isNull();
-    assertThat(env.choice("M", Mode.OFF, "m")).isEqualTo(Mode.OFF);
+    assertThat(env.integer("A", 5, 1, 10).about("a")).isEqualTo(5);
+    assertThat(env.integer("A", 5, 1, 10).about("a")).isEqualTo(5);
+    assertThat(env.list("L", List.of()).about("l")).containsExactly("a", "b", "c");
+    assertThat(env.secret("S").about("s")).isNull();
+    assertThat(env.choice("M", Mode.OFF).about("m")).isEqualTo(Mode.OFF);
     assertThat(env.declared()).extracting(Setting::name).containsExactly("A", "L", "S", "M");
     assertThat(env.declared()).first().isEqualTo(new Setting("A", "integer", "5", "1..10", "a"));
     env.check();
@@ -104,10 +105,10 @@ class EnvTest {
 
   @Test
   void readChecksAfterTheReader() {
-    assertThatThrownBy(() -> Env.read(Map.of("N", "99"), e -> e.integer("N", 1, 1, 9, "n")))
+    assertThatThrownBy(() -> Env.read(Map.of("N", "99"), e -> e.integer("N", 1, 1, 9).about("n")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage("N=99 must be from 1 to 9 (default 1): n.");
-    int nine = Env.read(Map.of("N", "9"), e -> e.integer("N", 1, 1, 9, "n"));
+    int nine = Env.read(Map.of("N", "9"), e -> e.integer("N", 1, 1, 9).about("n"));
     assertThat(nine).isEqualTo(9);
   }
 }

@@ -3,6 +3,7 @@ package dev.killboard.cli;
 import dev.killboard.cli.topology.TopologyCommand;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.management.ManagementSettings;
 import dev.killboard.schema.MigrateCommand;
 import java.io.PrintStream;
@@ -97,7 +98,7 @@ public final class KillboardCommand {
     }
     // Checked before anything logs: logback reads its configuration on the first log call.
     try {
-      LogSettings.fromEnv(env).apply();
+      Env.read(env, LogSettings::from).apply();
     } catch (IllegalArgumentException e) {
       err.println("killboard: configuration error: " + e.getMessage());
       return CONFIG_ERROR;
@@ -124,7 +125,7 @@ public final class KillboardCommand {
     }
     ServiceLauncher launcher;
     try {
-      launcher = new ServiceLauncher(launcherArgs(args), ManagementSettings.fromEnv(env));
+      launcher = new ServiceLauncher(launcherArgs(args), Env.read(env, ManagementSettings::from));
     } catch (IllegalArgumentException e) {
       err.println("killboard run: configuration error: " + e.getMessage());
       return CONFIG_ERROR;

@@ -6,7 +6,6 @@ import dev.killboard.cluster.ClusterSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -83,9 +82,12 @@ class KillboardCommandTest {
   @Test
   void budgetClientTriesEachMemberWithPortOrTheFirstThreePorts() {
     ClusterSettings s =
-        ClusterSettings.defaults()
-            .withMembers(List.of("10.0.0.1", "10.0.0.2:5801", "fd00::1"))
-            .withPort(5711);
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_MEMBERS,
+                "10.0.0.1,10.0.0.2:5801,fd00::1",
+                ClusterSettings.ENV_PORT,
+                "5711"));
     assertThat(BudgetStatusCommand.clientAddresses(s))
         .containsExactly(
             "10.0.0.1:5711",

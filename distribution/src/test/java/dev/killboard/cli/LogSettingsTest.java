@@ -3,6 +3,7 @@ package dev.killboard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.Env;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,8 @@ class LogSettingsTest {
   @Test
   void defaultsArePlainAtInfoWithoutLoggerLevels() {
     LogSettings s =
-        LogSettings.fromEnv(Map.of("KILLBOARD_LOG_FORMAT", " ", "KILLBOARD_LOG_LEVELS", ""));
+        Env.read(
+            Map.of("KILLBOARD_LOG_FORMAT", " ", "KILLBOARD_LOG_LEVELS", ""), LogSettings::from);
     assertThat(s.format()).isEqualTo("plain");
     assertThat(s.rootLevel()).isEqualTo("info");
     assertThat(s.loggerLevels()).isEmpty();
@@ -20,14 +22,15 @@ class LogSettingsTest {
   @Test
   void readsFormatRootLevelAndPerLoggerLevelsInOrder() {
     LogSettings s =
-        LogSettings.fromEnv(
+        Env.read(
             Map.of(
                 "KILLBOARD_LOG_FORMAT",
                 "JSON",
                 "KILLBOARD_LOG_LEVEL",
                 "Warn",
                 "KILLBOARD_LOG_LEVELS",
-                "dev.killboard.budget=debug, com.hazelcast=WARN,"));
+                "dev.killboard.budget=debug, com.hazelcast=WARN,"),
+            LogSettings::from);
     assertThat(s.format()).isEqualTo("json");
     assertThat(s.rootLevel()).isEqualTo("warn");
     assertThat(s.loggerLevels())
@@ -37,21 +40,23 @@ class LogSettingsTest {
 
   @Test
   void rejectsWhatLogbackWouldSilentlyMisread() {
-    assertThatThrownBy(() -> LogSettings.fromEnv(Map.of("KILLBOARD_LOG_FORMAT", "logfmt")))
+    assertThatThrownBy(() -> Env.read(Map.of("KILLBOARD_LOG_FORMAT", "logfmt"), LogSettings::from))
         .hasMessageContaining("KILLBOARD_LOG_FORMAT='logfmt'")
         .hasMessageContaining("plain")
         .hasMessageContaining("json");
     // logback would read an unknown level as DEBUG.
-    assertThatThrownBy(() -> LogSettings.fromEnv(Map.of("KILLBOARD_LOG_LEVEL", "verbose")))
+    assertThatThrownBy(() -> Env.read(Map.of("KILLBOARD_LOG_LEVEL", "verbose"), LogSettings::from))
         .hasMessageContaining("KILLBOARD_LOG_LEVEL='verbose'");
     assertThatThrownBy(
             () ->
-                LogSettings.fromEnv(
-                    Map.of("KILLBOARD_LOG_LEVELS", "dev.killboard=debug,com.hazelcast")))
+                Env.read(
+                    Map.of("KILLBOARD_LOG_LEVELS", "dev.killboard=debug,com.hazelcast"),
+                    LogSettings::from))
         .hasMessageContaining("KILLBOARD_LOG_LEVELS")
         .hasMessageContaining("'com.hazelcast'");
     assertThatThrownBy(
-            () -> LogSettings.fromEnv(Map.of("KILLBOARD_LOG_LEVELS", "dev killboard=debug")))
+            () ->
+                Env.read(Map.of("KILLBOARD_LOG_LEVELS", "dev killboard=debug"), LogSettings::from))
         .hasMessageContaining("'dev killboard=debug'");
   }
 }

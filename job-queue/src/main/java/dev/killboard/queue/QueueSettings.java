@@ -1,34 +1,17 @@
 package dev.killboard.queue;
 
 import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
-/**
- * Settings of the job queues (Redis location, retry and reclaim timing), read by {@link
- * #from(Env)}.
- *
- * @param redisUrl {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS
- * @param consumerGroup the consumer group every worker of every queue joins
- * @param visibilityTimeout how long a delivered, unacknowledged job may sit before another consumer
- *     reclaims it
- * @param maxAttempts attempts before a failing job goes to the dead-letter stream
- * @param backoffBase delay before the first retry; doubles per attempt
- * @param backoffMax upper bound of the retry delay
- * @param blockTimeout how long one blocking XREADGROUP waits for new entries
- * @param heartbeatInterval how often a consumer announces it is alive (it counts as a consumer for
- *     3 intervals)
- * @param maxPayloadBytes largest accepted payload, in bytes of its JSON text
- * @param reconnectMin first delay before reconnecting to Redis after it went away
- * @param reconnectMax cap of the reconnect delay
- * @param connectTimeout TCP connect timeout towards Redis
- * @param commandTimeout how long one command may take before the connection is considered broken
- */
+/** Settings of the job queues: Redis (its URL may hold a password), retry and reclaim timing. */
 public record QueueSettings(
-    String redisUrl,
+    Secret redisUrl,
     String consumerGroup,
     Duration visibilityTimeout,
     int maxAttempts,
@@ -41,150 +24,59 @@ public record QueueSettings(
     Duration reconnectMax,
     Duration connectTimeout,
     Duration commandTimeout) {
-
   public static final String ENV_REDIS_URL = "KILLBOARD_REDIS_URL";
   public static final String ENV_MAX_PAYLOAD_BYTES = "KILLBOARD_QUEUE_MAX_PAYLOAD_BYTES";
-  public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
   /** Reads and checks every {@code KILLBOARD_QUEUE_*} / {@code KILLBOARD_REDIS_*} variable. */
   public static QueueSettings from(Env env) {
-    String url =
-        env.string(
-            ENV_REDIS_URL,
-            DEFAULT_REDIS_URL,
-            "where Redis is: redis://host:port[/db], redis://user:password@host:port for ACL users, rediss:// for TLS");
-    String urlProblem = urlProblem(url);
-    if (urlProblem != null) {
-      env.problem(
-          ENV_REDIS_URL
-              + " '"
-              + maskPassword(url)
-              + "' "
-              + urlProblem
-              + ": use redis://host:port[/db]"
-              + " (redis://user:password@host:port for ACL users, rediss:// for TLS), default "
-              + DEFAULT_REDIS_URL);
-    }
-    String group =
-        env.string(
-            "KILLBOARD_QUEUE_GROUP",
-            "killboard",
-            Pattern.compile("[A-Za-z0-9_.\\-]{1,64}"),
-            "1 to 64 characters from A-Z a-z 0-9 _ . -",
-            "the consumer group every worker of every queue joins");
-    Duration visibility =
-        env.duration(
-            "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT",
-            Duration.ofSeconds(60),
-            Duration.ofMillis(100),
-            Duration.ofHours(24),
-            "how long a job may run before another consumer takes it over");
-    int attempts =
-        env.integer(
-            "KILLBOARD_QUEUE_MAX_ATTEMPTS",
-            5,
-            1,
-            100,
-            "how many tries a job gets before it is dead-lettered");
-    Duration backoffBase =
-        env.duration(
-            "KILLBOARD_QUEUE_BACKOFF_BASE",
-            Duration.ofSeconds(1),
-            Duration.ofMillis(1),
-            Duration.ofHours(1),
-            "the delay before the first retry (doubles per attempt)");
-    Duration backoffMax =
-        env.duration(
-            "KILLBOARD_QUEUE_BACKOFF_MAX",
-            Duration.ofMinutes(5),
-            Duration.ofMillis(1),
-            Duration.ofHours(24),
-            "the longest delay between retries");
-    ordered(
-        env,
-        "KILLBOARD_QUEUE_BACKOFF_BASE",
-        backoffBase,
-        "KILLBOARD_QUEUE_BACKOFF_MAX",
-        backoffMax,
-        "base");
-    Duration block =
-        env.duration(
-            "KILLBOARD_QUEUE_BLOCK_TIMEOUT",
-            Duration.ofSeconds(2),
-            Duration.ofMillis(10),
-            Duration.ofSeconds(60),
-            "how long one blocking read waits");
-    Duration heartbeat =
-        env.duration(
-            "KILLBOARD_QUEUE_HEARTBEAT_INTERVAL",
-            Duration.ofSeconds(5),
-            Duration.ofMillis(50),
-            Duration.ofSeconds(60),
-            "how often a consumer reports that it is alive");
-    int payload =
-        env.integer(
-            ENV_MAX_PAYLOAD_BYTES,
-            1024 * 1024,
-            16,
-            64 * 1024 * 1024,
-            "the largest accepted job payload, in bytes of its JSON text");
-    Duration reconnectMin =
-        env.duration(
-            "KILLBOARD_REDIS_RECONNECT_MIN",
-            Duration.ofMillis(100),
-            Duration.ofMillis(1),
-            Duration.ofMinutes(1),
-            "the first delay before reconnecting to Redis");
-    Duration reconnectMax =
-        env.duration(
-            "KILLBOARD_REDIS_RECONNECT_MAX",
-            Duration.ofSeconds(10),
-            Duration.ofMillis(1),
-            Duration.ofMinutes(10),
-            "the longest reconnect delay");
-    ordered(
-        env,
-        "KILLBOARD_REDIS_RECONNECT_MIN",
-        reconnectMin,
-        "KILLBOARD_REDIS_RECONNECT_MAX",
-        reconnectMax,
-        "minimum");
-    Duration connect =
-        env.duration(
-            "KILLBOARD_REDIS_CONNECT_TIMEOUT",
-            Duration.ofSeconds(5),
-            Duration.ofMillis(10),
-            Duration.ofMinutes(5),
-            "the TCP connect timeout towards Redis");
-    Duration command =
-        env.duration(
-            "KILLBOARD_REDIS_COMMAND_TIMEOUT",
-            Duration.ofSeconds(10),
-            Duration.ofMillis(10),
-            Duration.ofMinutes(5),
-            "how long one Redis command may take");
-    return new QueueSettings(
-        url,
-        group,
-        visibility,
-        attempts,
-        backoffBase,
-        backoffMax,
-        block,
-        heartbeat,
-        payload,
-        reconnectMin,
-        reconnectMax,
-        connect,
-        command);
-  }
-
-  /**
-   * The defaults (Redis on 127.0.0.1:6379, 60 s visibility timeout, 5 attempts, 1 s..5 min
-   * backoff).
-   */
-  public static QueueSettings defaults() {
-    return fromEnvironment(Map.of());
+    QueueSettings s =
+        new QueueSettings(
+            new Secret(
+                env.string(ENV_REDIS_URL, "redis://127.0.0.1:6379")
+                    .about(
+                        "where Redis is: redis://host:port[/db], redis://user:password@host:port for ACL users, rediss:// for TLS")),
+            env.string(
+                    "KILLBOARD_QUEUE_GROUP",
+                    "killboard",
+                    Pattern.compile("[A-Za-z0-9_.\\-]{1,64}"),
+                    "1 to 64 characters from A-Z a-z 0-9 _ . -")
+                .about("the consumer group every worker of every queue joins"),
+            env.duration("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "60s", "100ms", "24h")
+                .about("how long a job may run before another consumer takes it over"),
+            env.integer("KILLBOARD_QUEUE_MAX_ATTEMPTS", 5, 1, 100)
+                .about("how many tries a job gets before it is dead-lettered"),
+            env.duration("KILLBOARD_QUEUE_BACKOFF_BASE", "1s", "1ms", "1h")
+                .about("the delay before the first retry (doubles per attempt)"),
+            env.duration("KILLBOARD_QUEUE_BACKOFF_MAX", "5m", "1ms", "24h")
+                .about("the longest delay between retries"),
+            env.duration("KILLBOARD_QUEUE_BLOCK_TIMEOUT", "2s", "10ms", "60s")
+                .about("how long one blocking read waits"),
+            env.duration("KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "5s", "50ms", "60s")
+                .about("how often a consumer reports that it is alive"),
+            env.integer(ENV_MAX_PAYLOAD_BYTES, 1024 * 1024, 16, 64 * 1024 * 1024)
+                .about("the largest accepted job payload, in bytes of its JSON text"),
+            env.duration("KILLBOARD_REDIS_RECONNECT_MIN", "100ms", "1ms", "1m")
+                .about("the first delay before reconnecting to Redis"),
+            env.duration("KILLBOARD_REDIS_RECONNECT_MAX", "10s", "1ms", "10m")
+                .about("the longest reconnect delay"),
+            env.duration("KILLBOARD_REDIS_CONNECT_TIMEOUT", "5s", "10ms", "5m")
+                .about("the TCP connect timeout towards Redis"),
+            env.duration("KILLBOARD_REDIS_COMMAND_TIMEOUT", "10s", "10ms", "5m")
+                .about("how long one Redis command may take"));
+    String why = urlProblem(Secret.reveal(s.redisUrl()));
+    env.require(
+        why == null,
+        "KILLBOARD_REDIS_URL '%s' %s: use redis://host:port[/db] (redis://user:password@host:port for ACL users, rediss:// for TLS), default redis://127.0.0.1:6379"
+            .formatted(s.redisUrlForLogs(), why));
+    env.require(
+        s.backoffMax().compareTo(s.backoffBase()) >= 0,
+        "KILLBOARD_QUEUE_BACKOFF_MAX=%s is below KILLBOARD_QUEUE_BACKOFF_BASE=%s: raise the maximum or lower the base"
+            .formatted(Env.human(s.backoffMax()), Env.human(s.backoffBase())));
+    env.require(
+        s.reconnectMax().compareTo(s.reconnectMin()) >= 0,
+        "KILLBOARD_REDIS_RECONNECT_MAX=%s is below KILLBOARD_REDIS_RECONNECT_MIN=%s: raise the maximum or lower the minimum"
+            .formatted(Env.human(s.reconnectMax()), Env.human(s.reconnectMin())));
+    return s;
   }
 
   /** Reads {@code env} and fails with every problem at once. */
@@ -194,75 +86,22 @@ public record QueueSettings(
 
   /** The Redis URL with any password replaced by {@code ***}, safe to log. */
   public String redisUrlForLogs() {
-    return maskPassword(redisUrl);
+    return Secret.reveal(redisUrl).replaceFirst("(?s)^(.*?://)([^:]*:)?.*@", "$1$2***@");
   }
 
-  @Override
-  public String toString() {
-    return "QueueSettings{redisUrl="
-        + redisUrlForLogs()
-        + ", group="
-        + consumerGroup
-        + ", visibilityTimeout="
-        + visibilityTimeout
-        + ", maxAttempts="
-        + maxAttempts
-        + ", backoff="
-        + backoffBase
-        + ".."
-        + backoffMax
-        + ", blockTimeout="
-        + blockTimeout
-        + ", heartbeatInterval="
-        + heartbeatInterval
-        + ", reconnect="
-        + reconnectMin
-        + ".."
-        + reconnectMax
-        + "}";
-  }
-
-  static String maskPassword(String url) {
-    int scheme = url.indexOf("://");
-    int at = url.lastIndexOf('@');
-    if (scheme < 0 || at < scheme) {
-      return url;
-    }
-    String userInfo = url.substring(scheme + 3, at);
-    int colon = userInfo.indexOf(':');
-    return url.substring(0, scheme + 3)
-        + (colon < 0 ? "***" : userInfo.substring(0, colon) + ":***")
-        + url.substring(at);
-  }
-
-  private static void ordered(
-      Env env, String lowName, Duration low, String highName, Duration high, String lowWord) {
-    if (high.compareTo(low) < 0) {
-      env.problem(
-          highName
-              + "="
-              + Env.human(high)
-              + " is below "
-              + lowName
-              + "="
-              + Env.human(low)
-              + ": raise the maximum or lower the "
-              + lowWord);
-    }
-  }
-
+  /** What is wrong with a Redis URL, or null. */
   private static String urlProblem(String url) {
     try {
       URI uri = new URI(url);
-      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+      String path = Objects.toString(uri.getPath(), "");
+      if (!String.valueOf(uri.getScheme()).matches("rediss?")) {
         return "has scheme '" + uri.getScheme() + "'";
       } else if (uri.getHost() == null) {
         return "has no host";
       } else if (uri.getPort() == 0 || uri.getPort() > 65535) {
         return "has port " + uri.getPort();
       }
-      String path = uri.getPath();
-      return path == null || path.isEmpty() || path.equals("/") || path.matches("/\\d{1,2}")
+      return path.matches("(/\\d{0,2})?")
           ? null
           : "selects database '" + path.substring(1) + "', which is not a database number";
     } catch (URISyntaxException e) {

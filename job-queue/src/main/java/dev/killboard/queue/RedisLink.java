@@ -1,6 +1,7 @@
 package dev.killboard.queue;
 
 import dev.killboard.config.Backoff;
+import dev.killboard.config.Secret;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -220,7 +221,7 @@ final class RedisLink implements ReadConnection {
   private Future<Void> attempt() {
     RedisOptions options =
         new RedisOptions()
-            .setConnectionString(settings.redisUrl())
+            .setConnectionString(Secret.reveal(settings.redisUrl()))
             .setMaxPoolSize(1)
             .setMaxPoolWaiting(8)
             .setMaxWaitingHandlers(MAX_WAITING_COMMANDS)

@@ -13,7 +13,7 @@ class QueueSettingsTest {
   @Test
   void defaultsMatchTheDocumentedValues() {
     QueueSettings s = QueueSettings.fromEnvironment(Map.of());
-    assertThat(s.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(s.redisUrl().value()).isEqualTo("redis://127.0.0.1:6379");
     assertThat(s.visibilityTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.maxAttempts()).isEqualTo(5);
     assertThat(s.backoffBase()).isEqualTo(Duration.ofSeconds(1));
@@ -39,7 +39,7 @@ class QueueSettingsTest {
                 Map.entry("KILLBOARD_REDIS_RECONNECT_MAX", "1m"),
                 Map.entry("KILLBOARD_REDIS_CONNECT_TIMEOUT", "3s"),
                 Map.entry("KILLBOARD_REDIS_COMMAND_TIMEOUT", "4s")));
-    assertThat(s.redisUrl()).isEqualTo("redis://10.0.0.5:6380/2");
+    assertThat(s.redisUrl().value()).isEqualTo("redis://10.0.0.5:6380/2");
     assertThat(s.consumerGroup()).isEqualTo("workers");
     assertThat(s.visibilityTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(s.maxAttempts()).isEqualTo(7);
@@ -103,7 +103,7 @@ class QueueSettingsTest {
     assertThatThrownBy(() -> redis("redis://cache:99999")).hasMessageContaining("has port 99999");
     assertThatThrownBy(() -> redis("redis://cache:6379/abc"))
         .hasMessageContaining("selects database 'abc'");
-    assertThat(redis(" ").redisUrl()).isEqualTo(QueueSettings.DEFAULT_REDIS_URL);
+    assertThat(redis(" ").redisUrl().value()).isEqualTo("redis://127.0.0.1:6379");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.runtime.PerVertx;
 import dev.killboard.schema.SchemaMigrations;
 import io.vertx.core.Future;
@@ -82,7 +83,8 @@ public final class StartupMigration {
                             PoolProfile.WORKER_CLASS,
                             "schema-migration",
                             () -> {
-                              SchemaMigrations.migrate(db.jdbcUrl(), db.user(), db.password());
+                              SchemaMigrations.migrate(
+                                  db.jdbcUrl(), db.user(), Secret.reveal(db.password()));
                               versions.put(database, SchemaMigrations.LATEST_VERSION);
                               return null;
                             });

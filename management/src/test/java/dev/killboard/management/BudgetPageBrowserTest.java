@@ -9,6 +9,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
 import dev.killboard.testing.ClusterTest;
@@ -23,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,10 +52,14 @@ class BudgetPageBrowserTest {
     EmbeddedDatabase db = SharedServices.database();
     int basePort = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
     ClusterSettings cluster =
-        ClusterSettings.defaults()
-            .withClusterName("kb-mgmt-" + UUID.randomUUID().toString().substring(0, 8))
-            .withPort(basePort)
-            .withMembers(List.of("127.0.0.1:" + basePort));
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_CLUSTER_NAME,
+                "kb-mgmt-" + UUID.randomUUID().toString().substring(0, 8),
+                ClusterSettings.ENV_PORT,
+                Integer.toString(basePort),
+                ClusterSettings.ENV_MEMBERS,
+                "127.0.0.1:" + basePort));
     vertx =
         ClusteredVertx.start(cluster, new io.vertx.core.VertxOptions()).await(90, TimeUnit.SECONDS);
     DatabaseSettings database =
@@ -64,9 +68,10 @@ class BudgetPageBrowserTest {
             db.port(),
             db.database(),
             db.appUser(),
-            db.appPassword(),
+            new Secret(db.appPassword()),
             io.vertx.pgclient.SslMode.DISABLE,
             false,
+            null,
             30_000);
     budget =
         ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))

@@ -3,6 +3,7 @@ package dev.killboard.management;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.Env;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class ManagementSettingsTest {
 
   @Test
   void defaultsToLoopbackPort9090() {
-    ManagementSettings s = ManagementSettings.fromEnv(Map.of());
+    ManagementSettings s = Env.read(Map.of(), ManagementSettings::from);
     assertThat(s).isEqualTo(new ManagementSettings("127.0.0.1", 9090));
     assertThat(s.enabled()).isTrue();
   }
@@ -18,8 +19,9 @@ class ManagementSettingsTest {
   @Test
   void portZeroSwitchesItOff() {
     ManagementSettings s =
-        ManagementSettings.fromEnv(
-            Map.of("KILLBOARD_MANAGEMENT_PORT", "0", "KILLBOARD_MANAGEMENT_HOST", "0.0.0.0"));
+        Env.read(
+            Map.of("KILLBOARD_MANAGEMENT_PORT", "0", "KILLBOARD_MANAGEMENT_HOST", "0.0.0.0"),
+            ManagementSettings::from);
     assertThat(s.enabled()).isFalse();
     assertThat(s.host()).isEqualTo("0.0.0.0");
   }
@@ -27,13 +29,15 @@ class ManagementSettingsTest {
   @Test
   void invalidValuesNameTheVariable() {
     assertThatThrownBy(
-            () -> ManagementSettings.fromEnv(Map.of("KILLBOARD_MANAGEMENT_PORT", "70000")))
+            () -> Env.read(Map.of("KILLBOARD_MANAGEMENT_PORT", "70000"), ManagementSettings::from))
         .hasMessageContaining("KILLBOARD_MANAGEMENT_PORT=70000")
         .hasMessageContaining("(0: off)");
-    assertThatThrownBy(() -> ManagementSettings.fromEnv(Map.of("KILLBOARD_MANAGEMENT_PORT", "-1")))
+    assertThatThrownBy(
+            () -> Env.read(Map.of("KILLBOARD_MANAGEMENT_PORT", "-1"), ManagementSettings::from))
         .hasMessageContaining("KILLBOARD_MANAGEMENT_PORT=-1");
     assertThatThrownBy(
-            () -> ManagementSettings.fromEnv(Map.of("KILLBOARD_MANAGEMENT_HOST", "http://x")))
+            () ->
+                Env.read(Map.of("KILLBOARD_MANAGEMENT_HOST", "http://x"), ManagementSettings::from))
         .hasMessageContaining("KILLBOARD_MANAGEMENT_HOST='http://x'");
   }
 }

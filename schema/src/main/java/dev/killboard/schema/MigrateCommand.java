@@ -1,6 +1,8 @@
 package dev.killboard.schema;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -35,15 +37,17 @@ public final class MigrateCommand {
   public static int run(Map<String, String> environment, PrintStream out, PrintStream err) {
     MigrationSettings settings;
     try {
-      settings = MigrationSettings.fromEnvironment(environment);
+      settings = Env.read(environment, MigrationSettings::from);
     } catch (ConfigurationException e) {
       err.println("Killboard schema migration: configuration error: " + e.getMessage());
       return BAD_CONFIGURATION;
     }
-    out.println("Killboard schema migration: migrating " + settings);
+    String target = settings.jdbcUrl() + " as " + settings.user();
+    String password = Secret.reveal(settings.password());
+    out.println("Killboard schema migration: migrating " + target);
     try {
       MigrationResult result =
-          SchemaMigrations.migrate(settings.jdbcUrl(), settings.user(), settings.password());
+          SchemaMigrations.migrate(settings.jdbcUrl(), settings.user(), password);
       if (result.upToDate()) {
         out.println(
             "Schema is up to date at version " + result.versionAfter() + "; nothing to apply.");
@@ -62,9 +66,9 @@ public final class MigrateCommand {
     } catch (SchemaMigrationException | IllegalArgumentException e) {
       err.println(
           "Killboard schema migration failed for "
-              + settings
+              + target
               + ": "
-              + SchemaMigrations.redact(e.getMessage(), settings.password()));
+              + SchemaMigrations.redact(e.getMessage(), password));
       return FAILED;
     }
   }

@@ -1,5 +1,6 @@
 package dev.killboard.schema;
 
+import dev.killboard.config.Secret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,15 +65,12 @@ public final class SchemaMigrations {
   public static MigrationResult migrate(String jdbcUrl, String user, String password) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     DatabaseUrl url = DatabaseUrl.parse(jdbcUrl);
-    String effectiveUser =
-        user != null
-            ? user
-            : url.user()
-                .orElseThrow(
-                    () ->
-                        new IllegalArgumentException(
-                            "no database user given and none in the URL " + url.jdbcUrl()));
-    String effectivePassword = password != null ? password : url.password().orElse(null);
+    String effectiveUser = user != null ? user : url.user();
+    if (effectiveUser == null) {
+      throw new IllegalArgumentException(
+          "no database user given and none in the URL " + url.jdbcUrl());
+    }
+    String effectivePassword = password != null ? password : Secret.reveal(url.password());
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setURL(url.jdbcUrl());
     dataSource.setUser(effectiveUser);

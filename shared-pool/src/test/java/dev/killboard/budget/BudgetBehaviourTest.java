@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
 import dev.killboard.testing.ClusterTest;
@@ -319,7 +320,7 @@ class BudgetBehaviourTest {
   @Test
   void aTotalOverTheServersSlotsFailsAtStartNamingTheNumbers() throws Exception {
     BudgetSettings tooBig =
-        TestCluster.budget(db).withTotal(23).withClasses(Map.of("api", 5, "worker", 18));
+        TestCluster.budget(db, 23, Map.of("api", 5, "worker", 18), RoleLimitPolicy.WARN);
     TestCluster other = new TestCluster(0);
     Vertx member = other.startMember();
     try {
@@ -345,7 +346,8 @@ class BudgetBehaviourTest {
     try {
       ConnectionBudget b =
           ConnectionBudget.start(
-                  member, TestCluster.budget(db).withRoleLimitPolicy(RoleLimitPolicy.FAIL))
+                  member,
+                  TestCluster.budget(db, 21, Map.of("api", 5, "worker", 16), RoleLimitPolicy.FAIL))
               .await(60, TimeUnit.SECONDS);
       assertThatThrownBy(
               () -> b.openPool(PoolProfile.worker(), "strict").await(30, TimeUnit.SECONDS))
@@ -366,7 +368,8 @@ class BudgetBehaviourTest {
 
   @Test
   void aMemberWithOtherClassSizesIsRefused() {
-    BudgetSettings different = TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 12));
+    BudgetSettings different =
+        TestCluster.budget(db, 21, Map.of("api", 5, "worker", 12), RoleLimitPolicy.WARN);
     assertThatThrownBy(() -> ConnectionBudget.start(vertx, different).await(60, TimeUnit.SECONDS))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'worker' with 12 permits")
@@ -376,7 +379,9 @@ class BudgetBehaviourTest {
   @Test
   void classesOverTheTotalAndUnknownClassesFailWithTheSetting() {
     assertThatThrownBy(
-            () -> TestCluster.budget(db).withClasses(Map.of("api", 5, "worker", 17)).validate())
+            () ->
+                TestCluster.budget(db, 21, Map.of("api", 5, "worker", 17), RoleLimitPolicy.WARN)
+                    .validate())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("sums to 22")
         .hasMessageContaining("KILLBOARD_BUDGET_TOTAL is 21");
@@ -400,7 +405,7 @@ class BudgetBehaviourTest {
             BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db"))
                 .database()
                 .password())
-        .isEqualTo("secret");
+        .isEqualTo(new Secret("secret"));
     assertThatThrownBy(
             () ->
                 BudgetSettings.fromEnv(

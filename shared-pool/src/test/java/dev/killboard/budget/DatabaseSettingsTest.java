@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
+import dev.killboard.config.Secret;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
@@ -12,17 +14,21 @@ import org.junit.jupiter.api.Test;
 
 class DatabaseSettingsTest {
 
+  private static DatabaseSettings read(Map<String, String> env) {
+    return Env.read(env, DatabaseSettings::from);
+  }
+
   private static final String DO_URL =
       "postgresql://doadmin:s3cr%40t@db-postgresql-fra1-1.b.db.ondigitalocean.com:25060/defaultdb?sslmode=require";
 
   @Test
   void takesDigitalOceansConnectionStringAsPasted() {
-    DatabaseSettings s = DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_URL", DO_URL));
+    DatabaseSettings s = read(Map.of("KILLBOARD_DB_URL", DO_URL));
     assertThat(s.host()).isEqualTo("db-postgresql-fra1-1.b.db.ondigitalocean.com");
     assertThat(s.port()).isEqualTo(25060);
     assertThat(s.database()).isEqualTo("defaultdb");
     assertThat(s.user()).isEqualTo("doadmin");
-    assertThat(s.password()).isEqualTo("s3cr@t");
+    assertThat(Secret.reveal(s.password())).isEqualTo("s3cr@t");
     assertThat(s.sslMode()).isEqualTo(SslMode.REQUIRE);
     // libpq's require encrypts without checking the certificate against the JVM's CAs.
     assertThat(s.trustAll()).isTrue();
@@ -39,7 +45,7 @@ class DatabaseSettingsTest {
   @Test
   void databaseUrlIsTheFallbackAndVariablesWinOverTheUrl() {
     DatabaseSettings s =
-        DatabaseSettings.fromEnv(
+        read(
             Map.of(
                 "DATABASE_URL",
                 DO_URL,
@@ -52,7 +58,7 @@ class DatabaseSettingsTest {
                 "KILLBOARD_DB_SSL_ROOT_CERT",
                 "/etc/ca.crt"));
     assertThat(s.user()).isEqualTo("killboard");
-    assertThat(s.password()).isEqualTo("other");
+    assertThat(Secret.reveal(s.password())).isEqualTo("other");
     assertThat(s.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
     assertThat(s.trustAll()).isFalse();
     PgConnectOptions options = s.connectOptions("test");
@@ -61,8 +67,7 @@ class DatabaseSettingsTest {
         .containsExactly("/etc/ca.crt");
     assertThat(s.jdbcUrl()).endsWith("?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.crt");
     assertThat(
-            DatabaseSettings.fromEnv(
-                    Map.of("KILLBOARD_DB_URL", "postgresql://a@one/kb", "DATABASE_URL", DO_URL))
+            read(Map.of("KILLBOARD_DB_URL", "postgresql://a@one/kb", "DATABASE_URL", DO_URL))
                 .host())
         .isEqualTo("one");
   }
@@ -70,8 +75,7 @@ class DatabaseSettingsTest {
   @Test
   void withoutUrlTheSeparateVariablesAndDefaultsApply() {
     DatabaseSettings s =
-        DatabaseSettings.fromEnv(
-            Map.of("KILLBOARD_DB_HOST", "10.0.0.5", "KILLBOARD_DB_PASSWORD", "pw"));
+        read(Map.of("KILLBOARD_DB_HOST", "10.0.0.5", "KILLBOARD_DB_PASSWORD", "pw"));
     assertThat(s.host()).isEqualTo("10.0.0.5");
     assertThat(s.port()).isEqualTo(5432);
     assertThat(s.database()).isEqualTo("killboard");
@@ -82,24 +86,19 @@ class DatabaseSettingsTest {
 
   @Test
   void badValuesAreRefusedByNameWithoutThePassword() {
-    assertThatThrownBy(
-            () -> DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "mysql://u:hunter2@h/db")))
+    assertThatThrownBy(() -> read(Map.of("KILLBOARD_DB_URL", "mysql://u:hunter2@h/db")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith("KILLBOARD_DB_URL is invalid")
         .hasMessageNotContaining("hunter2");
     assertThatThrownBy(
-            () ->
-                DatabaseSettings.fromEnv(
-                    Map.of("DATABASE_URL", "postgresql://u:hunter2@h/db?sslmode=yes")))
+            () -> read(Map.of("DATABASE_URL", "postgresql://u:hunter2@h/db?sslmode=yes")))
         .hasMessageStartingWith("DATABASE_URL is invalid")
         .hasMessageContaining("sslmode='yes'")
         .hasMessageNotContaining("hunter2");
-    assertThatThrownBy(() -> DatabaseSettings.fromEnv(Map.of("KILLBOARD_DB_SSL_MODE", "on")))
+    assertThatThrownBy(() -> read(Map.of("KILLBOARD_DB_SSL_MODE", "on")))
         .hasMessageContaining("KILLBOARD_DB_SSL_MODE='on'");
     assertThatThrownBy(
-            () ->
-                DatabaseSettings.fromEnv(
-                    Map.of("KILLBOARD_DB_URL", "postgresql://u:hunter2@h/db?sslmode=verify-ca")))
+            () -> read(Map.of("KILLBOARD_DB_URL", "postgresql://u:hunter2@h/db?sslmode=verify-ca")))
         .hasMessageContaining("KILLBOARD_DB_SSL_ROOT_CERT")
         .hasMessageNotContaining("hunter2");
   }

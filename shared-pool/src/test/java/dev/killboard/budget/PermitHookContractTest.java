@@ -4,6 +4,7 @@ import static dev.killboard.testing.Await.holdsWithin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
 import dev.killboard.testing.ClusterTest;
@@ -118,9 +119,10 @@ class PermitHookContractTest {
             db.port(),
             db.database(),
             db.appUser(),
-            "not-the-password",
+            new Secret("not-the-password"),
             io.vertx.pgclient.SslMode.DISABLE,
             false,
+            null,
             0);
     ConnectionBudget other =
         ConnectionBudget.start(vertx, TestCluster.budget(db).withDatabase(wrongPassword))

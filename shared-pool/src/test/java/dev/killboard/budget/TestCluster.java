@@ -2,6 +2,7 @@ package dev.killboard.budget;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -30,13 +31,16 @@ final class TestCluster {
     for (int i = 0; i < 8; i++) {
       members.add("127.0.0.1:" + (basePort + i));
     }
-    return ClusterSettings.defaults()
-        .withClusterName(name)
-        .withPort(basePort)
-        .withMembers(members)
-        .withCpMemberCount(cpMembers)
-        .withSessionTtlSeconds(10)
-        .withHeartbeatSeconds(2);
+    return ClusterSettings.fromEnv(
+        Map.of(
+            ClusterSettings.ENV_CLUSTER_NAME,
+            name,
+            ClusterSettings.ENV_PORT,
+            Integer.toString(basePort),
+            ClusterSettings.ENV_MEMBERS,
+            String.join(",", members),
+            ClusterSettings.ENV_CP_MEMBERS,
+            Integer.toString(cpMembers)));
   }
 
   /** The environment a child process needs to join this cluster and reach the database. */
@@ -103,10 +107,19 @@ final class TestCluster {
             db.port(),
             db.database(),
             db.appUser(),
-            db.appPassword(),
+            new Secret(db.appPassword()),
             io.vertx.pgclient.SslMode.DISABLE,
             false,
+            null,
             30_000);
     return BudgetSettings.defaults(database);
+  }
+
+  /** The test database's budget with another total, other classes and another role limit check. */
+  static BudgetSettings budget(
+      EmbeddedDatabase db, int total, Map<String, Integer> classes, RoleLimitPolicy policy) {
+    BudgetSettings b = budget(db);
+    return new BudgetSettings(
+        b.database(), total, classes, 1, policy, b.apiProfile(), b.workerProfile());
   }
 }

@@ -3,30 +3,13 @@ package dev.killboard.upstream;
 import dev.killboard.config.Env;
 import dev.killboard.config.Secret;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/**
- * Every setting of the upstream clients, read by {@link #from(Env)}: base URLs, SSO application
- * credentials, the User-Agent (which must name a contact), timeouts and politeness limits. The
- * client secret never appears in {@link #toString()}.
- *
- * @param ssoIssuer the {@code iss} access tokens must carry (default: the SSO base URL)
- * @param ssoJwksMinReload the shortest time between two fetches of the signing keys caused by
- *     tokens naming an unknown key id: forged key ids cannot make Killboard hammer the SSO
- * @param ssoClientSecret the SSO application's secret, or null; never log it
- * @param esiErrorLimitMargin ESI calls stop while fewer than this many errors (plus calls in
- *     flight) are left
- * @param esiMaxInlineWait a 429's Retry-After up to this long is waited out inside the call
- * @param esiCacheMaxEntries most ESI answers kept for ETag / Expires (0 = no cache)
- * @param esiMaxPages most pages a paged ESI route may report in X-Pages (more is treated as
- *     malformed)
- * @param esiCompatibilityDate the {@code X-Compatibility-Date} sent to ESI, or null
- */
+/** Settings of the upstream clients: base URLs, SSO application, User-Agent, timeouts, limits. */
 public record UpstreamSettings(
     String esiBaseUrl,
     String zkbBaseUrl,
@@ -39,7 +22,7 @@ public record UpstreamSettings(
     Duration ssoJwksRefresh,
     Duration ssoJwksMinReload,
     String ssoClientId,
-    String ssoClientSecret,
+    Secret ssoClientSecret,
     String ssoCallbackUrl,
     String userAgent,
     Duration connectTimeout,
@@ -52,193 +35,113 @@ public record UpstreamSettings(
     double zkbRequestsPerSecond,
     double r2z2RequestsPerSecond,
     Duration r2z2NotFoundWait) {
-
   public static final String SSO_CLIENT_ID = "KILLBOARD_SSO_CLIENT_ID";
   public static final String SSO_CLIENT_SECRET = "KILLBOARD_SSO_CLIENT_SECRET";
   public static final String SSO_CALLBACK_URL = "KILLBOARD_SSO_CALLBACK_URL";
   public static final String USER_AGENT = "KILLBOARD_USER_AGENT";
 
-  /**
-   * R2Z2 asks clients to wait at least this long after a 404 before asking for the same sequence
-   * again.
-   */
-  public static final Duration R2Z2_MINIMUM_NOT_FOUND_WAIT = Duration.ofSeconds(6);
-
-  private static final Pattern EMAIL =
-      Pattern.compile("[^\\s@()<>,;]+@[^\\s@()<>,;]+\\.[A-Za-z]{2,}");
-  private static final Pattern URL =
-      Pattern.compile("https?://[^\\s()<>]+\\.[^\\s()<>]+", Pattern.CASE_INSENSITIVE);
+  /** An e-mail address or a URL: the contact ESI and zKillboard ask the User-Agent to name. */
+  private static final Pattern CONTACT =
+      Pattern.compile(
+          "[^\\s@()<>,;]+@[^\\s@()<>,;]+\\.[A-Za-z]{2,}|(?i:https?://[^\\s()<>]+\\.[^\\s()<>]+)");
 
   /** Reads every upstream variable; the User-Agent is required. */
   public static UpstreamSettings from(Env env) {
     return from(env, null, null);
   }
 
-  /**
-   * Reads every upstream variable with the given defaults for the User-Agent and the SSO callback
-   * URL (or null).
-   */
+  /** Reads every upstream variable, with defaults for the User-Agent and callback URL (or null). */
   public static UpstreamSettings from(Env env, String defaultUserAgent, String defaultCallback) {
     String esi =
-        env.url("KILLBOARD_ESI_BASE_URL", "https://esi.evetech.net/latest", "ESI's base URL");
+        env.url("KILLBOARD_ESI_BASE_URL", "https://esi.evetech.net/latest").about("ESI's base URL");
     String zkb =
-        env.url(
-            "KILLBOARD_ZKB_BASE_URL", "https://zkillboard.com/api", "zKillboard's API base URL");
+        env.url("KILLBOARD_ZKB_BASE_URL", "https://zkillboard.com/api")
+            .about("zKillboard's API base URL");
     String r2z2 =
-        env.url(
-            "KILLBOARD_R2Z2_BASE_URL", "https://r2z2.zkillboard.com/ephemeral", "R2Z2's base URL");
+        env.url("KILLBOARD_R2Z2_BASE_URL", "https://r2z2.zkillboard.com/ephemeral")
+            .about("R2Z2's base URL");
     String sso =
-        env.url("KILLBOARD_SSO_BASE_URL", "https://login.eveonline.com", "EVE SSO's base URL");
-    String issuer =
-        env.string("KILLBOARD_SSO_ISSUER", sso, "the iss claim EVE access tokens must carry");
-    if (issuer.chars().anyMatch(Character::isISOControl)) {
+        env.url("KILLBOARD_SSO_BASE_URL", "https://login.eveonline.com")
+            .about("EVE SSO's base URL");
+    UpstreamSettings s =
+        new UpstreamSettings(
+            esi,
+            zkb,
+            r2z2,
+            sso,
+            env.string("KILLBOARD_SSO_ISSUER", sso)
+                .about("the iss claim EVE access tokens must carry"),
+            env.url("KILLBOARD_SSO_JWKS_URL", sso + "/oauth/jwks")
+                .about("where the SSO publishes its signing keys"),
+            env.url("KILLBOARD_SSO_AUTHORIZE_URL", sso + "/v2/oauth/authorize")
+                .about("the OAuth authorize URL"),
+            env.url("KILLBOARD_SSO_TOKEN_URL", sso + "/v2/oauth/token")
+                .about("the OAuth token URL"),
+            env.duration("KILLBOARD_SSO_JWKS_REFRESH", "1h", "10s", "7d")
+                .about("how long fetched signing keys are used before they are fetched again"),
+            env.duration("KILLBOARD_SSO_JWKS_MIN_RELOAD", "30s", "0s", "1h")
+                .about(
+                    "how soon a token naming an unknown signing key may make Killboard fetch the SSO's keys again"),
+            env.string(SSO_CLIENT_ID, null)
+                .about("the EVE developer application's client id (unset: no sign-in)"),
+            env.secret(SSO_CLIENT_SECRET).about("the EVE developer application's secret"),
+            env.url(SSO_CALLBACK_URL, defaultCallback).about("the registered SSO callback URL"),
+            env.string(USER_AGENT, defaultUserAgent)
+                .about("the User-Agent sent to every service; names a contact"),
+            env.duration("KILLBOARD_UPSTREAM_CONNECT_TIMEOUT", "5s", "100ms", "2m")
+                .about("TCP connect timeout towards ESI, zKillboard, R2Z2 and SSO"),
+            env.duration("KILLBOARD_UPSTREAM_REQUEST_TIMEOUT", "15s", "100ms", "10m")
+                .about("longest wait for an upstream answer (then the call fails as retryable)"),
+            env.integer("KILLBOARD_ESI_ERROR_LIMIT_MARGIN", 10, 1, 99)
+                .about(
+                    "ESI allows about 100 errors per window and Killboard stops this many before 0"),
+            env.duration("KILLBOARD_ESI_MAX_INLINE_WAIT", "5s", "0s", "2m")
+                .about(
+                    "a 429's Retry-After up to this long is waited out inside the call; longer fails it as retryable"),
+            env.integer("KILLBOARD_ESI_CACHE_MAX_ENTRIES", 10_000, 0, 1_000_000)
+                .about("most ESI answers kept for ETag / Expires (0: no cache)"),
+            env.integer("KILLBOARD_ESI_MAX_PAGES", 500, 1, 100_000)
+                .about("most pages a paged ESI route may report"),
+            env.string("KILLBOARD_ESI_COMPATIBILITY_DATE", null)
+                .about("the X-Compatibility-Date sent to ESI"),
+            rate(env, "KILLBOARD_ZKB_REQUESTS_PER_SECOND", 2, zkb, "zkillboard.com", 10),
+            rate(env, "KILLBOARD_R2Z2_REQUESTS_PER_SECOND", 10, r2z2, "r2z2.zkillboard.com", 15),
+            env.duration("KILLBOARD_R2Z2_NOT_FOUND_WAIT", "6s", "1ms", "1h")
+                .about("wait after an R2Z2 404 before asking for the same sequence again"));
+    env.require(
+        s.ssoIssuer().chars().noneMatch(Character::isISOControl),
+        "KILLBOARD_SSO_ISSUER holds control characters; set it to the iss claim of EVE tokens, https://login.eveonline.com, or unset it to use KILLBOARD_SSO_BASE_URL.");
+    env.require(
+        (s.ssoClientId() == null) == (s.ssoClientSecret() == null),
+        s.ssoClientId() == null
+            ? "KILLBOARD_SSO_CLIENT_ID is not set but KILLBOARD_SSO_CLIENT_SECRET is; set both (from your application at https://developers.eveonline.com) or neither."
+            : "KILLBOARD_SSO_CLIENT_SECRET is not set but KILLBOARD_SSO_CLIENT_ID is; set the secret of your EVE developer application (https://developers.eveonline.com) or unset the client id.");
+    String agent = s.userAgent();
+    if (agent == null) {
       env.problem(
-          "KILLBOARD_SSO_ISSUER holds control characters; set it to the iss claim of EVE tokens,"
-              + " https://login.eveonline.com, or unset it to use KILLBOARD_SSO_BASE_URL.");
-    }
-    String jwks =
-        env.url(
-            "KILLBOARD_SSO_JWKS_URL",
-            sso + "/oauth/jwks",
-            "where the SSO publishes its signing keys");
-    String authorize =
-        env.url(
-            "KILLBOARD_SSO_AUTHORIZE_URL", sso + "/v2/oauth/authorize", "the OAuth authorize URL");
-    String token =
-        env.url("KILLBOARD_SSO_TOKEN_URL", sso + "/v2/oauth/token", "the OAuth token URL");
-    Duration refresh =
-        env.duration(
-            "KILLBOARD_SSO_JWKS_REFRESH",
-            Duration.ofHours(1),
-            Duration.ofSeconds(10),
-            Duration.ofDays(7),
-            "how long fetched signing keys are used before they are fetched again");
-    Duration minReload =
-        env.duration(
-            "KILLBOARD_SSO_JWKS_MIN_RELOAD",
-            Duration.ofSeconds(30),
-            Duration.ZERO,
-            Duration.ofHours(1),
-            "how soon a token naming an unknown signing key may make Killboard fetch the SSO's keys again");
-    String clientId =
-        env.string(
-            SSO_CLIENT_ID, null, "the EVE developer application's client id (unset: no sign-in)");
-    String secret =
-        Secret.reveal(env.secret(SSO_CLIENT_SECRET, "the EVE developer application's secret"));
-    String callback = env.url(SSO_CALLBACK_URL, defaultCallback, "the registered SSO callback URL");
-    if ((clientId == null) != (secret == null)) {
+          "KILLBOARD_USER_AGENT is not set; ESI and zKillboard ask every client to name a contact. Set it to something like 'Killboard/0.1 (admin@example.com)' or 'Killboard/0.1 (+https://example.com/contact)'.");
+    } else if (agent.chars().anyMatch(Character::isISOControl) || agent.length() > 256) {
       env.problem(
-          clientId == null
-              ? SSO_CLIENT_ID
-                  + " is not set but "
-                  + SSO_CLIENT_SECRET
-                  + " is; set both (from your application at"
-                  + " https://developers.eveonline.com) or neither."
-              : SSO_CLIENT_SECRET
-                  + " is not set but "
-                  + SSO_CLIENT_ID
-                  + " is; set the secret of your EVE developer"
-                  + " application (https://developers.eveonline.com) or unset the client id.");
+          "KILLBOARD_USER_AGENT holds control characters or is longer than 256 characters; use one short line such as 'Killboard/0.1 (admin@example.com)'.");
+    } else if (!CONTACT.matcher(agent).find()) {
+      env.problem(
+          "KILLBOARD_USER_AGENT='%s' names no contact; add an e-mail address or a URL, for example 'Killboard/0.1 (admin@example.com)'."
+              .formatted(agent));
     }
-    String agent =
-        env.string(
-            USER_AGENT, defaultUserAgent, "the User-Agent sent to every service; names a contact");
-    userAgentProblem(env, agent);
-    Duration connect =
-        env.duration(
-            "KILLBOARD_UPSTREAM_CONNECT_TIMEOUT",
-            Duration.ofSeconds(5),
-            Duration.ofMillis(100),
-            Duration.ofMinutes(2),
-            "TCP connect timeout towards ESI, zKillboard, R2Z2 and SSO");
-    Duration request =
-        env.duration(
-            "KILLBOARD_UPSTREAM_REQUEST_TIMEOUT",
-            Duration.ofSeconds(15),
-            Duration.ofMillis(100),
-            Duration.ofMinutes(10),
-            "longest wait for an upstream answer (then the call fails as retryable)");
-    int margin =
-        env.integer(
-            "KILLBOARD_ESI_ERROR_LIMIT_MARGIN",
-            10,
-            1,
-            99,
-            "ESI allows about 100 errors per window and Killboard stops this many before 0");
-    Duration inlineWait =
-        env.duration(
-            "KILLBOARD_ESI_MAX_INLINE_WAIT",
-            Duration.ofSeconds(5),
-            Duration.ZERO,
-            Duration.ofMinutes(2),
-            "a 429's Retry-After up to this long is waited out inside the call; longer fails it as retryable");
-    int cache =
-        env.integer(
-            "KILLBOARD_ESI_CACHE_MAX_ENTRIES",
-            10_000,
-            0,
-            1_000_000,
-            "most ESI answers kept for ETag / Expires (0: no cache)");
-    int pages =
-        env.integer(
-            "KILLBOARD_ESI_MAX_PAGES", 500, 1, 100_000, "most pages a paged ESI route may report");
-    String date =
-        env.string(
-            "KILLBOARD_ESI_COMPATIBILITY_DATE", null, "the X-Compatibility-Date sent to ESI");
-    if (date != null) {
-      try {
-        LocalDate.parse(date);
-      } catch (DateTimeParseException e) {
-        env.problem(
-            "KILLBOARD_ESI_COMPATIBILITY_DATE='"
-                + date
-                + "' is not a date like 2025-08-26;"
-                + " set it to the ESI compatibility date you tested with, or unset it.");
+    try {
+      if (s.esiCompatibilityDate() != null) {
+        LocalDate.parse(s.esiCompatibilityDate());
       }
-    }
-    double zkbRate = rate(env, "KILLBOARD_ZKB_REQUESTS_PER_SECOND", 2, zkb, "zkillboard.com", 10);
-    double r2z2Rate =
-        rate(env, "KILLBOARD_R2Z2_REQUESTS_PER_SECOND", 10, r2z2, "r2z2.zkillboard.com", 15);
-    Duration notFound =
-        env.duration(
-            "KILLBOARD_R2Z2_NOT_FOUND_WAIT",
-            R2Z2_MINIMUM_NOT_FOUND_WAIT,
-            Duration.ofMillis(1),
-            Duration.ofHours(1),
-            "wait after an R2Z2 404 before asking for the same sequence again");
-    if (isHost(r2z2, "r2z2.zkillboard.com")
-        && notFound.compareTo(R2Z2_MINIMUM_NOT_FOUND_WAIT) < 0) {
+    } catch (DateTimeParseException e) {
       env.problem(
-          "KILLBOARD_R2Z2_NOT_FOUND_WAIT="
-              + Env.human(notFound)
-              + " is below the 6s R2Z2 asks for after a"
-              + " 404; raise it to 6s or more (shorter waits are allowed only against other hosts, such as the local fake).");
+          "KILLBOARD_ESI_COMPATIBILITY_DATE='%s' is not a date like 2025-08-26; set it to the ESI compatibility date you tested with, or unset it."
+              .formatted(s.esiCompatibilityDate()));
     }
-    return new UpstreamSettings(
-        esi,
-        zkb,
-        r2z2,
-        sso,
-        issuer,
-        jwks,
-        authorize,
-        token,
-        refresh,
-        minReload,
-        clientId,
-        clientId == null ? null : secret,
-        callback,
-        agent,
-        connect,
-        request,
-        margin,
-        inlineWait,
-        cache,
-        pages,
-        date,
-        zkbRate,
-        r2z2Rate,
-        notFound);
+    env.require(
+        s.r2z2NotFoundWait().toSeconds() >= 6 || !isHost(s.r2z2BaseUrl(), "r2z2.zkillboard.com"),
+        "KILLBOARD_R2Z2_NOT_FOUND_WAIT=%s is below the 6s R2Z2 asks for after a 404; raise it to 6s or more (shorter waits are allowed only against other hosts, such as the local fake)."
+            .formatted(Env.human(s.r2z2NotFoundWait())));
+    return s;
   }
 
   /** Reads {@code env} and fails with every problem at once. */
@@ -246,91 +149,17 @@ public record UpstreamSettings(
     return Env.read(env, UpstreamSettings::from);
   }
 
-  @Override
-  public String toString() {
-    return "UpstreamSettings{esi="
-        + esiBaseUrl
-        + ", zkb="
-        + zkbBaseUrl
-        + ", r2z2="
-        + r2z2BaseUrl
-        + ", sso="
-        + ssoBaseUrl
-        + ", issuer="
-        + ssoIssuer
-        + ", jwks="
-        + ssoJwksUrl
-        + ", authorize="
-        + ssoAuthorizeUrl
-        + ", token="
-        + ssoTokenUrl
-        + ", clientId="
-        + (ssoClientId == null ? "unset" : ssoClientId)
-        + ", clientSecret="
-        + (ssoClientSecret == null ? "unset" : "****")
-        + ", userAgent="
-        + userAgent
-        + ", timeouts="
-        + connectTimeout.toMillis()
-        + "/"
-        + requestTimeout.toMillis()
-        + "ms, esiMargin="
-        + esiErrorLimitMargin
-        + ", zkbRate="
-        + zkbRequestsPerSecond
-        + "/s, r2z2Rate="
-        + r2z2RequestsPerSecond
-        + "/s, r2z2Wait="
-        + r2z2NotFoundWait.toMillis()
-        + "ms}";
-  }
-
-  private static void userAgentProblem(Env env, String agent) {
-    if (agent == null) {
-      env.problem(
-          USER_AGENT
-              + " is not set; ESI and zKillboard ask every client to name a contact. Set it to"
-              + " something like 'Killboard/0.1 (admin@example.com)' or 'Killboard/0.1 (+https://example.com/contact)'.");
-    } else if (agent.chars().anyMatch(Character::isISOControl) || agent.length() > 256) {
-      env.problem(
-          USER_AGENT
-              + " holds control characters or is longer than 256 characters; use one short line such"
-              + " as 'Killboard/0.1 (admin@example.com)'.");
-    } else if (!EMAIL.matcher(agent).find() && !URL.matcher(agent).find()) {
-      env.problem(
-          USER_AGENT
-              + "='"
-              + agent
-              + "' names no contact; add an e-mail address or a URL, for example"
-              + " 'Killboard/0.1 (admin@example.com)'.");
-    }
-  }
-
   private static double rate(
-      Env env, String name, double def, String baseUrl, String realHost, double max) {
-    double value = env.decimal(name, def, 0, 1000, "requests per second to " + realHost);
-    if (isHost(baseUrl, realHost) && value > max) {
-      env.problem(
-          name
-              + "="
-              + value
-              + " is above the "
-              + max
-              + " requests per second "
-              + realHost
-              + " tolerates"
-              + " (it bans abusive clients); lower it to "
-              + def
-              + ".");
-    }
+      Env env, String name, double def, String url, String host, double max) {
+    double value = env.decimal(name, def, 0, 1000).about("requests per second to " + host);
+    env.require(
+        value <= max || !isHost(url, host),
+        "%s=%s is above the %s requests per second %s tolerates (it bans abusive clients); lower it to %s."
+            .formatted(name, value, max, host, def));
     return value;
   }
 
   private static boolean isHost(String url, String host) {
-    try {
-      return url != null && host.equalsIgnoreCase(new URI(url).getHost());
-    } catch (URISyntaxException e) {
-      return false;
-    }
+    return host.equalsIgnoreCase(URI.create(url).getHost()); // env.url checked that it parses
   }
 }

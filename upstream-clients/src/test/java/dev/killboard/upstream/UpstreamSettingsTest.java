@@ -58,7 +58,7 @@ class UpstreamSettingsTest {
     assertThat(s.r2z2NotFoundWait()).isEqualTo(Duration.ofMillis(250));
     assertThat(s.esiCompatibilityDate()).isEqualTo("2025-08-26");
     assertThat(s.ssoJwksMinReload()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(s.toString()).doesNotContain("very-secret-value").contains("clientSecret=****");
+    assertThat(s.toString()).doesNotContain("very-secret-value").contains("ssoClientSecret=****");
   }
 
   @Test

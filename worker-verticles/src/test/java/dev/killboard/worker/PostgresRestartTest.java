@@ -66,11 +66,14 @@ class PostgresRestartTest {
       members.add("127.0.0.1:" + (port + i));
     }
     ClusterSettings cluster =
-        ClusterSettings.defaults()
-            .withClusterName("kb-pg-restart-" + UUID.randomUUID().toString().substring(0, 8))
-            .withPort(port)
-            .withMembers(members)
-            .withCpMemberCount(0);
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_CLUSTER_NAME,
+                "kb-pg-restart-" + UUID.randomUUID().toString().substring(0, 8),
+                ClusterSettings.ENV_PORT,
+                Integer.toString(port),
+                ClusterSettings.ENV_MEMBERS,
+                String.join(",", members)));
     vertx =
         ClusteredVertx.start(
                 cluster,

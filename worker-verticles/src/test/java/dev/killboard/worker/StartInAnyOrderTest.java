@@ -56,11 +56,14 @@ class StartInAnyOrderTest {
       addresses.add("127.0.0.1:" + (port + i));
     }
     ClusterSettings cluster =
-        ClusterSettings.defaults()
-            .withClusterName("kb-any-order-" + UUID.randomUUID().toString().substring(0, 8))
-            .withPort(port)
-            .withMembers(addresses)
-            .withCpMemberCount(0);
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_CLUSTER_NAME,
+                "kb-any-order-" + UUID.randomUUID().toString().substring(0, 8),
+                ClusterSettings.ENV_PORT,
+                Integer.toString(port),
+                ClusterSettings.ENV_MEMBERS,
+                String.join(",", addresses)));
     for (int i = 0; i < 2; i++) {
       members.add(
           ClusteredVertx.start(

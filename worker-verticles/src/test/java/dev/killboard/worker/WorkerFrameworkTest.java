@@ -57,9 +57,9 @@ class WorkerFrameworkTest {
   void badSettingsNameTheVariable() {
     Map<String, String> env = new HashMap<>();
     env.put("KILLBOARD_USER_AGENT", "Killboard-test/0.1 (test@example.invalid)");
-    env.put(WorkerSettings.CONCURRENCY, "0");
+    env.put("KILLBOARD_WORKER_CONCURRENCY", "0");
     env.put("KILLBOARD_QUEUE_MAX_ATTEMPTS", "zero");
-    env.put(WorkerSettings.MIGRATE_ON_START, "sometimes");
+    env.put("KILLBOARD_MIGRATE_ON_START", "sometimes");
     assertThatThrownBy(() -> WorkerSettings.fromEnvironment(env))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY")
@@ -72,7 +72,7 @@ class WorkerFrameworkTest {
     Map<String, String> env = new HashMap<>();
     env.put("KILLBOARD_USER_AGENT", "Killboard-test/0.1 (test@example.invalid)");
     assertThat(WorkerSettings.fromEnvironment(env).migrateOnStart()).isTrue();
-    env.put(WorkerSettings.MIGRATE_ON_START, "FALSE");
+    env.put("KILLBOARD_MIGRATE_ON_START", "FALSE");
     assertThat(WorkerSettings.fromEnvironment(env).migrateOnStart()).isFalse();
   }
 

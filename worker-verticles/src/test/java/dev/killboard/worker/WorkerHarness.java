@@ -7,6 +7,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.embedded.SharedServices;
@@ -71,11 +72,14 @@ final class WorkerHarness {
     clusterPort = port;
     clusterMembers = List.copyOf(members);
     cluster =
-        ClusterSettings.defaults()
-            .withClusterName(name)
-            .withPort(port)
-            .withMembers(members)
-            .withCpMemberCount(0);
+        ClusterSettings.fromEnv(
+            Map.of(
+                ClusterSettings.ENV_CLUSTER_NAME,
+                name,
+                ClusterSettings.ENV_PORT,
+                Integer.toString(port),
+                ClusterSettings.ENV_MEMBERS,
+                String.join(",", members)));
     vertx =
         ClusteredVertx.start(
                 cluster,
@@ -90,9 +94,10 @@ final class WorkerHarness {
             db.port(),
             db.database(),
             db.appUser(),
-            db.appPassword(),
+            new Secret(db.appPassword()),
             io.vertx.pgclient.SslMode.DISABLE,
             false,
+            null,
             30_000);
     budget =
         ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SsoCallbackDefaultTest {
 
   private static String callback(Map<String, String> env) {
-    return ApiSettings.fromEnv(env).sso().callbackUrl();
+    return Env.read(env, ApiSettings::from).sso().callbackUrl();
   }
 
   @Test

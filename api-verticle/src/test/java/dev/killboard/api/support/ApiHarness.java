@@ -59,7 +59,9 @@ public final class ApiHarness {
     try (Connection c = appConnection()) {
       Seed.insert(c);
     }
-    cluster = ClusterSettings.defaults().withClusterName("api-test-" + UUID.randomUUID());
+    cluster =
+        ClusterSettings.fromEnv(
+            Map.of(ClusterSettings.ENV_CLUSTER_NAME, "api-test-" + UUID.randomUUID()));
     // The blocked-thread checker looks every 50 ms and warns past 200 ms on an event loop:
     // HostileQueryTest asserts
     // that no request blocks a loop that long, and any other test's log shows it.

@@ -261,7 +261,8 @@ public final class ApiBenchmark {
       long seconds)
       throws Exception {
     ClusterSettings cluster =
-        ClusterSettings.defaults().withClusterName("killboard-bench-" + UUID.randomUUID());
+        ClusterSettings.fromEnv(
+            Map.of(ClusterSettings.ENV_CLUSTER_NAME, "killboard-bench-" + UUID.randomUUID()));
     Vertx server = ClusteredVertx.start(cluster, new VertxOptions()).await(120, TimeUnit.SECONDS);
     Vertx load = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     try {

@@ -1,6 +1,7 @@
 package dev.killboard.upstream.sso;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Secret;
 import dev.killboard.upstream.JsonShape;
 import dev.killboard.upstream.StatusOutcome;
 import dev.killboard.upstream.UpstreamHttp;
@@ -97,7 +98,8 @@ public final class SsoClient implements AutoCloseable {
             UpstreamService.SSO,
             url,
             http.post(url)
-                .basicAuthentication(settings.ssoClientId(), settings.ssoClientSecret())
+                .basicAuthentication(
+                    settings.ssoClientId(), Secret.reveal(settings.ssoClientSecret()))
                 .sendForm(form))
         .compose(
             response ->

@@ -48,10 +48,10 @@ public final class TokenCipher {
    */
   public static String key(Env env) {
     return Secret.reveal(
-        env.secret(
-            KEY_VARIABLE,
-            "base64 of the 32-byte AES key that encrypts stored SSO tokens (openssl rand"
-                + " -base64 32); the same on the API and the workers; required with an SSO client id"));
+        env.secret(KEY_VARIABLE)
+            .about(
+                "base64 of the 32-byte AES key that encrypts stored SSO tokens (openssl rand"
+                    + " -base64 32); the same on the API and the workers; required with an SSO client id"));
   }
 
   /**

@@ -68,7 +68,7 @@ public abstract class PooledWorker extends VerticleBase {
   public final Future<?> start() {
     WorkerSettings settings;
     try {
-      settings = WorkerSettings.fromConfig(config());
+      settings = WorkerSettings.fromEnvironment(WorkerSettings.environment(config()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
