@@ -15,18 +15,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Hazelcast cluster of its own for one test: a random name and port range, so parallel runs never
- * meet.
+ * meet. Shared with the worker and backfill tests (shared-pool's test-jar).
  */
-final class TestCluster {
-  final String name = "kb-test-" + UUID.randomUUID().toString().substring(0, 8);
-  final int basePort = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
+public final class TestCluster {
+  public final String name = "kb-test-" + UUID.randomUUID().toString().substring(0, 8);
+  public final int basePort = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
   final int cpMembers;
 
-  TestCluster(int cpMembers) {
+  public TestCluster(int cpMembers) {
     this.cpMembers = cpMembers;
   }
 
-  ClusterSettings settings() {
+  public ClusterSettings settings() {
     List<String> members = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       members.add("127.0.0.1:" + (basePort + i));
@@ -44,14 +44,14 @@ final class TestCluster {
   }
 
   /** The environment a child process needs to join this cluster and reach the database. */
-  Map<String, String> env(EmbeddedDatabase db) {
+  public Map<String, String> env(EmbeddedDatabase db) {
     return Map.ofEntries(
         Map.entry("KILLBOARD_CLUSTER_NAME", name),
         Map.entry("KILLBOARD_CLUSTER_MEMBERS", String.join(",", settings().members())),
         Map.entry("KILLBOARD_CLUSTER_PORT", Integer.toString(basePort)),
         Map.entry("KILLBOARD_CP_MEMBERS", Integer.toString(cpMembers)),
-        Map.entry("KILLBOARD_CP_SESSION_TTL_SECONDS", "10"),
-        Map.entry("KILLBOARD_CP_HEARTBEAT_SECONDS", "2"),
+        Map.entry("KILLBOARD_CP_SESSION_TTL", "10s"),
+        Map.entry("KILLBOARD_CP_HEARTBEAT", "2s"),
         Map.entry("KILLBOARD_DB_HOST", db.host()),
         Map.entry("KILLBOARD_DB_PORT", Integer.toString(db.port())),
         Map.entry("KILLBOARD_DB_NAME", db.database()),
@@ -59,7 +59,7 @@ final class TestCluster {
         Map.entry("KILLBOARD_DB_PASSWORD", db.appPassword()));
   }
 
-  Vertx startMember() throws Exception {
+  public Vertx startMember() throws Exception {
     VertxOptions options =
         new VertxOptions()
             .setBlockedThreadCheckInterval(1000)
@@ -100,7 +100,7 @@ final class TestCluster {
     return members;
   }
 
-  static BudgetSettings budget(EmbeddedDatabase db) {
+  public static BudgetSettings budget(EmbeddedDatabase db) {
     DatabaseSettings database =
         new DatabaseSettings(
             db.host(),

@@ -2,12 +2,10 @@ package dev.killboard.worker;
 
 import static dev.killboard.testing.Await.await;
 
-import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.ConnectionBudget;
-import dev.killboard.budget.DatabaseSettings;
+import dev.killboard.budget.TestCluster;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
-import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.embedded.SharedServices;
@@ -20,21 +18,17 @@ import dev.killboard.schema.SchemaMigrations;
 import dev.killboard.store.StartupMigration;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -62,46 +56,13 @@ final class WorkerHarness {
     db = SharedServices.database();
     redis = SharedServices.redis();
     SchemaMigrations.migrate(db.appJdbcUrl(), db.appUser(), db.appPassword());
-    String name = "kb-test-" + UUID.randomUUID().toString().substring(0, 8);
-    int port = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
-    List<String> members = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      members.add("127.0.0.1:" + (port + i));
-    }
-    clusterName = name;
-    clusterPort = port;
-    clusterMembers = List.copyOf(members);
-    cluster =
-        ClusterSettings.fromEnv(
-            Map.of(
-                ClusterSettings.ENV_CLUSTER_NAME,
-                name,
-                ClusterSettings.ENV_PORT,
-                Integer.toString(port),
-                ClusterSettings.ENV_MEMBERS,
-                String.join(",", members)));
-    vertx =
-        ClusteredVertx.start(
-                cluster,
-                new VertxOptions()
-                    .setBlockedThreadCheckInterval(1000)
-                    .setMaxEventLoopExecuteTime(2)
-                    .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS))
-            .await(90, TimeUnit.SECONDS);
-    DatabaseSettings database =
-        new DatabaseSettings(
-            db.host(),
-            db.port(),
-            db.database(),
-            db.appUser(),
-            new Secret(db.appPassword()),
-            io.vertx.pgclient.SslMode.DISABLE,
-            false,
-            null,
-            30_000);
-    budget =
-        ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))
-            .await(60, TimeUnit.SECONDS);
+    TestCluster test = new TestCluster(0);
+    clusterName = test.name;
+    clusterPort = test.basePort;
+    cluster = test.settings();
+    clusterMembers = List.copyOf(cluster.members());
+    vertx = test.startMember();
+    budget = ConnectionBudget.forVertx(vertx, TestCluster.budget(db)).await(60, TimeUnit.SECONDS);
     // As in a running cluster, the process that migrated records the schema version: a worker
     // deployed later (during a
     // shortage, say) then needs no connection to know the schema is current, whichever test runs
