@@ -4,6 +4,7 @@ import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.store.StartupMigration;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -84,7 +85,7 @@ public final class BackfillVerticle extends VerticleBase {
               e -> env.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
         }
         settings = BackfillSettings.fromConfig(config(), env);
-        budgetSettings = BudgetSettings.fromEnv(env).validate();
+        budgetSettings = Env.read(env, BudgetSettings::from).validate();
         missingHashes(env);
       } else {
         missingHashes(System.getenv());

@@ -1,6 +1,7 @@
 package dev.killboard.backfill;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.upstream.UpstreamSettings;
 import dev.killboard.upstream.zkillboard.ZkillboardClient;
 import io.vertx.core.Vertx;
@@ -46,7 +47,7 @@ final class ZkillboardDayHashes implements MissingHashes, AutoCloseable {
   private ZkillboardClient client() throws IOException {
     if (zkillboard == null) {
       try {
-        zkillboard = new ZkillboardClient(vertx, UpstreamSettings.fromEnvironment(env));
+        zkillboard = new ZkillboardClient(vertx, Env.read(env, UpstreamSettings::from));
       } catch (ConfigurationException e) {
         throw new IOException(
             "An entry has no killmail hash, and zKillboard cannot be asked for it: "

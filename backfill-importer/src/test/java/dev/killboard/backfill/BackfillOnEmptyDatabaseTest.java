@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.fake.FakeKillmail;
 import dev.killboard.fake.FakeUniverse;
@@ -58,14 +59,15 @@ class BackfillOnEmptyDatabaseTest {
     try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
       Vertx vertx =
           ClusteredVertx.start(
-                  ClusterSettings.fromEnv(
+                  Env.read(
                       Map.of(
                           ClusterSettings.ENV_CLUSTER_NAME,
                           "kb-backfill-empty-" + UUID.randomUUID().toString().substring(0, 8),
                           ClusterSettings.ENV_PORT,
                           Integer.toString(port),
                           ClusterSettings.ENV_MEMBERS,
-                          String.join(",", members))),
+                          String.join(",", members)),
+                      ClusterSettings::from),
                   new VertxOptions())
               .await(90, TimeUnit.SECONDS);
       try {

@@ -6,6 +6,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.config.Secret;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.embedded.EmbeddedDatabase;
@@ -97,14 +98,15 @@ public final class IngestBenchmark {
       int port = 16000 + ThreadLocalRandom.current().nextInt(2000) * 10;
       Vertx vertx =
           ClusteredVertx.start(
-                  ClusterSettings.fromEnv(
+                  Env.read(
                       Map.of(
                           ClusterSettings.ENV_CLUSTER_NAME,
                           name,
                           ClusterSettings.ENV_PORT,
                           Integer.toString(port),
                           ClusterSettings.ENV_MEMBERS,
-                          "127.0.0.1:" + port)),
+                          "127.0.0.1:" + port),
+                      ClusterSettings::from),
                   new VertxOptions())
               .await(90, TimeUnit.SECONDS);
       try {

@@ -8,6 +8,7 @@ import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import io.vertx.core.Future;
@@ -81,7 +82,7 @@ public final class BudgetBenchmark {
       addresses.add("127.0.0.1:" + (base + i));
     }
     ClusterSettings s =
-        ClusterSettings.fromEnv(
+        Env.read(
             Map.of(
                 ClusterSettings.ENV_CLUSTER_NAME,
                 "kb-bench-" + UUID.randomUUID().toString().substring(0, 8),
@@ -90,7 +91,8 @@ public final class BudgetBenchmark {
                 ClusterSettings.ENV_MEMBERS,
                 String.join(",", addresses),
                 ClusterSettings.ENV_CP_MEMBERS,
-                Integer.toString(cpMembers)));
+                Integer.toString(cpMembers)),
+            ClusterSettings::from);
     List<Vertx> out = new ArrayList<>();
     for (int i = 0; i < members; i++) {
       out.add(ClusteredVertx.start(s, new VertxOptions()).await(120, TimeUnit.SECONDS));

@@ -21,32 +21,6 @@ public record ClusterSettings(
   public static final String ENV_CP_MEMBERS = "KILLBOARD_CP_MEMBERS";
   public static final int DEFAULT_PORT = 5701;
 
-  /**
-   * Raft leader heartbeat: a follower that has heard nothing from the leader for 5 of them (2.5 s)
-   * elects a new one. Hazelcast's default (5 s × 5 = 25 s) and Killboard's earlier 1 s × 5 took
-   * longer than a session TTL of 10 s allows: while a CP group has no leader no session heartbeat
-   * lands, and a new leader extends the sessions by one heartbeat interval only, so the majority's
-   * own sessions expired when the leader was cut off (found by NetworkPartitionIT).
-   */
-  public static final long RAFT_LEADER_HEARTBEAT_MILLIS = 500;
-
-  public static final int RAFT_MAX_MISSED_LEADER_HEARTBEATS = 5;
-
-  /**
-   * Raft election round (Hazelcast adds up to 1 s at random; it is also how often a follower checks
-   * its leader): Hazelcast's default is 2 s.
-   */
-  public static final long RAFT_LEADER_ELECTION_TIMEOUT_MILLIS = 1000;
-
-  /**
-   * The longest a CP group is expected to be without a leader after losing it: the missed leader
-   * heartbeats, the follower's next check, and one election round (each check and round up to the
-   * election timeout + 1 s).
-   */
-  public static final long RAFT_FAILOVER_MILLIS =
-      RAFT_LEADER_HEARTBEAT_MILLIS * RAFT_MAX_MISSED_LEADER_HEARTBEATS
-          + 2 * (RAFT_LEADER_ELECTION_TIMEOUT_MILLIS + 1000);
-
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   // A DNS name or IPv4 literal; IPv6 literals are checked separately.
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,252})?");
@@ -82,11 +56,6 @@ public record ClusterSettings(
       s.check(env);
     }
     return s;
-  }
-
-  /** Reads {@code env} and fails with every problem at once. */
-  public static ClusterSettings fromEnv(Map<String, String> env) {
-    return Env.read(env, ClusterSettings::from);
   }
 
   /** True when the CP Subsystem runs without Raft (0 CP members). */
@@ -155,7 +124,8 @@ public record ClusterSettings(
         cpMemberCount < 3
             || heartbeatSeconds < 1
             || sessionTtlSeconds <= heartbeatSeconds
-            || (sessionTtlSeconds - heartbeatSeconds) * 1000L >= RAFT_FAILOVER_MILLIS + 1000,
+            || (sessionTtlSeconds - heartbeatSeconds) * 1000L
+                >= HazelcastConfigs.RAFT_FAILOVER_MILLIS + 1000,
         ("KILLBOARD_CP_SESSION_TTL=%ds is too short for CP mode with KILLBOARD_CP_HEARTBEAT=%ds: when a CP group"
                 + " loses its Raft leader, electing a new one takes up to %s s, during which no session heartbeat"
                 + " lands, and the sessions of the members that are still connected would expire (dropping their"
@@ -163,8 +133,8 @@ public record ClusterSettings(
             .formatted(
                 sessionTtlSeconds,
                 heartbeatSeconds,
-                RAFT_FAILOVER_MILLIS / 1000.0,
-                (RAFT_FAILOVER_MILLIS + 1000 + 999) / 1000 + heartbeatSeconds));
+                HazelcastConfigs.RAFT_FAILOVER_MILLIS / 1000.0,
+                (HazelcastConfigs.RAFT_FAILOVER_MILLIS + 1000 + 999) / 1000 + heartbeatSeconds));
   }
 
   /** Why a join-list entry is unusable, or null when it is fine. */

@@ -26,6 +26,32 @@ public final class HazelcastConfigs {
   static final String VERTX_NODE_INFO = "__vertx.nodeInfo";
 
   /**
+   * Raft leader heartbeat: a follower that has heard nothing from the leader for 5 of them (2.5 s)
+   * elects a new one. Hazelcast's default (5 s × 5 = 25 s) and Killboard's earlier 1 s × 5 took
+   * longer than a session TTL of 10 s allows: while a CP group has no leader no session heartbeat
+   * lands, and a new leader extends the sessions by one heartbeat interval only, so the majority's
+   * own sessions expired when the leader was cut off (found by NetworkPartitionIT).
+   */
+  static final long RAFT_LEADER_HEARTBEAT_MILLIS = 500;
+
+  static final int RAFT_MAX_MISSED_LEADER_HEARTBEATS = 5;
+
+  /**
+   * Raft election round (Hazelcast adds up to 1 s at random; it is also how often a follower checks
+   * its leader): Hazelcast's default is 2 s.
+   */
+  static final long RAFT_LEADER_ELECTION_TIMEOUT_MILLIS = 1000;
+
+  /**
+   * The longest a CP group is expected to be without a leader after losing it: the missed leader
+   * heartbeats, the follower's next check, and one election round (each check and round up to the
+   * election timeout + 1 s).
+   */
+  public static final long RAFT_FAILOVER_MILLIS =
+      RAFT_LEADER_HEARTBEAT_MILLIS * RAFT_MAX_MISSED_LEADER_HEARTBEATS
+          + 2 * (RAFT_LEADER_ELECTION_TIMEOUT_MILLIS + 1000);
+
+  /**
    * Member attribute with the process id, so that tools (killboard budget status) can tell which
    * process a member is.
    */
@@ -116,9 +142,9 @@ public final class HazelcastConfigs {
       cp.setMissingCPMemberAutoRemovalSeconds(
           Math.max(MISSING_CP_MEMBER_REMOVAL_SECONDS, s.sessionTtlSeconds()));
       cp.getRaftAlgorithmConfig()
-          .setLeaderHeartbeatPeriodInMillis(ClusterSettings.RAFT_LEADER_HEARTBEAT_MILLIS)
-          .setMaxMissedLeaderHeartbeatCount(ClusterSettings.RAFT_MAX_MISSED_LEADER_HEARTBEATS)
-          .setLeaderElectionTimeoutInMillis(ClusterSettings.RAFT_LEADER_ELECTION_TIMEOUT_MILLIS);
+          .setLeaderHeartbeatPeriodInMillis(RAFT_LEADER_HEARTBEAT_MILLIS)
+          .setMaxMissedLeaderHeartbeatCount(RAFT_MAX_MISSED_LEADER_HEARTBEATS)
+          .setLeaderElectionTimeoutInMillis(RAFT_LEADER_ELECTION_TIMEOUT_MILLIS);
       config.addListenerConfig(new ListenerConfig(new CpMemberPromotion(s.cpMemberCount())));
     }
 

@@ -1,6 +1,7 @@
 package dev.killboard.cluster;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -75,7 +76,7 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
   /** Like {@link #KillboardLauncher(String[])}, with the settings read from {@code env}. */
   protected KillboardLauncher(String[] args, Map<String, String> env) {
     super(args);
-    this.settings = clusterRequested(args) ? ClusterSettings.fromEnv(env).validate() : null;
+    this.settings = clusterRequested(args) ? Env.read(env, ClusterSettings::from).validate() : null;
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ class ClusterSettingsTest {
 
   @Test
   void defaultsAreLoopbackUnsafeModeWithShortSessions() {
-    ClusterSettings d = ClusterSettings.fromEnv(Map.of());
+    ClusterSettings d = Env.read(Map.of(), ClusterSettings::from);
     assertThat(d)
         .isEqualTo(
             new ClusterSettings("killboard", List.of("127.0.0.1"), "127.0.0.1", 5701, 0, 10, 2));
@@ -35,7 +36,7 @@ class ClusterSettingsTest {
   @Test
   void fromEnvReadsEveryVariable() {
     ClusterSettings s =
-        ClusterSettings.fromEnv(
+        Env.read(
             Map.of(
                 ENV_CLUSTER_NAME,
                 "prod-eu",
@@ -50,7 +51,8 @@ class ClusterSettingsTest {
                 "KILLBOARD_CP_SESSION_TTL",
                 "15s",
                 "KILLBOARD_CP_HEARTBEAT",
-                " PT3S "));
+                " PT3S "),
+            ClusterSettings::from);
     assertThat(s.clusterName()).isEqualTo("prod-eu");
     assertThat(s.members()).containsExactly("10.0.0.5", "10.0.0.6:5702", "[fd00::7]:5701");
     assertThat(s.host()).isEqualTo("10.0.0.5");
@@ -68,20 +70,21 @@ class ClusterSettingsTest {
     env.put(ENV_CLUSTER_NAME, "");
     env.put(ENV_PORT, "   ");
     env.put(ENV_CP_MEMBERS, "");
-    assertThat(ClusterSettings.fromEnv(env)).isEqualTo(ClusterSettings.fromEnv(Map.of()));
+    assertThat(Env.read(env, ClusterSettings::from))
+        .isEqualTo(Env.read(Map.of(), ClusterSettings::from));
   }
 
   @Test
   void aNumberThatDoesNotParseNamesTheVariable() {
-    assertThatThrownBy(() -> ClusterSettings.fromEnv(Map.of(ENV_PORT, "57o1")))
+    assertThatThrownBy(() -> Env.read(Map.of(ENV_PORT, "57o1"), ClusterSettings::from))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_CLUSTER_PORT='57o1' is not a whole number")
         .hasMessageContaining("from 1 to 65535");
     assertThatThrownBy(
-            () -> ClusterSettings.fromEnv(Map.of("KILLBOARD_CP_SESSION_TTL", "10 seconds")))
+            () -> Env.read(Map.of("KILLBOARD_CP_SESSION_TTL", "10 seconds"), ClusterSettings::from))
         .hasMessageContaining("KILLBOARD_CP_SESSION_TTL='10 seconds' is not a duration");
     assertThat(
-            ClusterSettings.fromEnv(Map.of("KILLBOARD_CP_SESSION_TTL_SECONDS", "12"))
+            Env.read(Map.of("KILLBOARD_CP_SESSION_TTL_SECONDS", "12"), ClusterSettings::from)
                 .sessionTtlSeconds())
         .as("the old variable still works")
         .isEqualTo(12);

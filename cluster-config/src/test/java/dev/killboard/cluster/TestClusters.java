@@ -1,5 +1,6 @@
 package dev.killboard.cluster;
 
+import dev.killboard.config.Env;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -51,7 +52,7 @@ final class TestClusters {
    * listen on {@code ports}.
    */
   static ClusterSettings member(String clusterName, List<Integer> ports, int index, int cpMembers) {
-    return ClusterSettings.fromEnv(
+    return Env.read(
         Map.of(
             ClusterSettings.ENV_CLUSTER_NAME,
             clusterName,
@@ -60,6 +61,7 @@ final class TestClusters {
             ClusterSettings.ENV_PORT,
             Integer.toString(ports.get(index)),
             ClusterSettings.ENV_CP_MEMBERS,
-            Integer.toString(cpMembers)));
+            Integer.toString(cpMembers)),
+        ClusterSettings::from);
   }
 }

@@ -4,6 +4,7 @@ import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.contracts.EntityJob;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
@@ -55,7 +56,7 @@ public final class KillboardDemo {
             QueueNames.ESI_ALL_CONSTELLATIONS,
             QueueNames.ESI_ALL_SYSTEMS);
     Future<Void> queued =
-        JobQueue.connect(vertx, QueueSettings.fromEnvironment(env))
+        JobQueue.connect(vertx, Env.read(env, QueueSettings::from))
             .compose(
                 jobs -> {
                   List<Future<String>> all =
@@ -78,7 +79,7 @@ public final class KillboardDemo {
 
     EmbeddedDatabase db = EmbeddedDatabase.start();
     EmbeddedRedis redis = EmbeddedRedis.start();
-    ClusterSettings cluster = ClusterSettings.fromEnv(sys).validate();
+    ClusterSettings cluster = Env.read(sys, ClusterSettings::from).validate();
     Vertx vertx = ClusteredVertx.start(cluster, new VertxOptions()).await(120, TimeUnit.SECONDS);
 
     Map<String, String> env = new LinkedHashMap<>();
@@ -123,7 +124,8 @@ public final class KillboardDemo {
                 .setConfig(deployment.getConfig().copy().put("every", "PT24H")))
         .await(60, TimeUnit.SECONDS);
     ConnectionBudget budget =
-        ConnectionBudget.forVertx(vertx, BudgetSettings.fromEnv(env)).await(60, TimeUnit.SECONDS);
+        ConnectionBudget.forVertx(vertx, Env.read(env, BudgetSettings::from))
+            .await(60, TimeUnit.SECONDS);
     String port = env.get("KILLBOARD_HTTP_PORT");
     System.out.printf(
         "%nKillboard is up.%n  GraphQL:  http://127.0.0.1:%s/graphql%n  GraphiQL: http://127.0.0.1:%s/graphiql/%n"

@@ -179,7 +179,7 @@ public final class KillboardCommand {
     }
     ClusterSettings settings;
     try {
-      settings = ClusterSettings.fromEnv(env).validate();
+      settings = Env.read(env, ClusterSettings::from).validate();
     } catch (ConfigurationException e) {
       err.println("killboard budget status: configuration error: " + e.getMessage());
       return CONFIG_ERROR;

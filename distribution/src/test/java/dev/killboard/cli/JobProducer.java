@@ -1,5 +1,6 @@
 package dev.killboard.cli;
 
+import dev.killboard.config.Env;
 import dev.killboard.contracts.EntityJob;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.queue.JobQueue;
@@ -78,7 +79,7 @@ final class JobProducer implements AutoCloseable {
   static JobProducer start(PackagedCluster cluster, Set<Long> withheld) throws Exception {
     Vertx vertx = Vertx.vertx();
     QueueSettings settings =
-        QueueSettings.fromEnvironment(Map.of(QueueSettings.ENV_REDIS_URL, cluster.redis().uri()));
+        Env.read(Map.of(QueueSettings.ENV_REDIS_URL, cluster.redis().uri()), QueueSettings::from);
     JobQueue queue = JobQueue.connect(vertx, settings).await(60, TimeUnit.SECONDS);
     return new JobProducer(vertx, queue, cluster, Set.copyOf(withheld));
   }

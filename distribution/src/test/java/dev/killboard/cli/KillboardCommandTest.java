@@ -3,6 +3,7 @@ package dev.killboard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;
+import dev.killboard.config.Env;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -82,12 +83,13 @@ class KillboardCommandTest {
   @Test
   void budgetClientTriesEachMemberWithPortOrTheFirstThreePorts() {
     ClusterSettings s =
-        ClusterSettings.fromEnv(
+        Env.read(
             Map.of(
                 ClusterSettings.ENV_MEMBERS,
                 "10.0.0.1,10.0.0.2:5801,fd00::1",
                 ClusterSettings.ENV_PORT,
-                "5711"));
+                "5711"),
+            ClusterSettings::from);
     assertThat(BudgetStatusCommand.clientAddresses(s))
         .containsExactly(
             "10.0.0.1:5711",

@@ -3,6 +3,7 @@ package dev.killboard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;
+import dev.killboard.config.Env;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeUpstreams;
@@ -246,7 +247,7 @@ final class PackagedCluster implements AutoCloseable {
   ClusterSettings settings(Map<String, String> extra) {
     Map<String, String> own = new LinkedHashMap<>(env);
     own.putAll(extra);
-    return ClusterSettings.fromEnv(own).validate();
+    return Env.read(own, ClusterSettings::from).validate();
   }
 
   /** The cluster address of the first member started (the ports are handed out in order). */

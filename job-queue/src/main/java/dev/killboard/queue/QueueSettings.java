@@ -5,7 +5,6 @@ import dev.killboard.config.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -77,11 +76,6 @@ public record QueueSettings(
         "KILLBOARD_REDIS_RECONNECT_MAX=%s is below KILLBOARD_REDIS_RECONNECT_MIN=%s: raise the maximum or lower the minimum"
             .formatted(Env.human(s.reconnectMax()), Env.human(s.reconnectMin())));
     return s;
-  }
-
-  /** Reads {@code env} and fails with every problem at once. */
-  public static QueueSettings fromEnvironment(Map<String, String> env) {
-    return Env.read(env, QueueSettings::from);
   }
 
   /** The Redis URL with any password replaced by {@code ***}, safe to log. */

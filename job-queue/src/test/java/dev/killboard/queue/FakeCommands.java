@@ -1,5 +1,6 @@
 package dev.killboard.queue;
 
+import dev.killboard.config.Env;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -109,14 +110,15 @@ final class FakeCommands implements QueueCommands {
 
   /** Settings whose Redis is never contacted (the fake stands in for it). */
   static QueueSettings settings(Duration visibility) {
-    return QueueSettings.fromEnvironment(
+    return Env.read(
         Map.of(
             "KILLBOARD_REDIS_URL", "redis://127.0.0.1:1",
             "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", visibility.toMillis() + "ms",
             "KILLBOARD_QUEUE_MAX_ATTEMPTS", "3",
             "KILLBOARD_QUEUE_BACKOFF_BASE", "100ms",
             "KILLBOARD_QUEUE_BACKOFF_MAX", "400ms",
-            "KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "200ms"));
+            "KILLBOARD_QUEUE_HEARTBEAT_INTERVAL", "200ms"),
+        QueueSettings::from);
   }
 
   /** Runs {@code action} on {@code context} and waits for the future it returns. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class QueueSettingsTest {
 
   @Test
   void defaultsMatchTheDocumentedValues() {
-    QueueSettings s = QueueSettings.fromEnvironment(Map.of());
+    QueueSettings s = Env.read(Map.of(), QueueSettings::from);
     assertThat(s.redisUrl().value()).isEqualTo("redis://127.0.0.1:6379");
     assertThat(s.visibilityTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(s.maxAttempts()).isEqualTo(5);
@@ -24,7 +25,7 @@ class QueueSettingsTest {
   @Test
   void readsEveryVariable() {
     QueueSettings s =
-        QueueSettings.fromEnvironment(
+        Env.read(
             Map.ofEntries(
                 Map.entry("KILLBOARD_REDIS_URL", "redis://10.0.0.5:6380/2"),
                 Map.entry("KILLBOARD_QUEUE_GROUP", "workers"),
@@ -38,7 +39,8 @@ class QueueSettingsTest {
                 Map.entry("KILLBOARD_REDIS_RECONNECT_MIN", "20ms"),
                 Map.entry("KILLBOARD_REDIS_RECONNECT_MAX", "1m"),
                 Map.entry("KILLBOARD_REDIS_CONNECT_TIMEOUT", "3s"),
-                Map.entry("KILLBOARD_REDIS_COMMAND_TIMEOUT", "4s")));
+                Map.entry("KILLBOARD_REDIS_COMMAND_TIMEOUT", "4s")),
+            QueueSettings::from);
     assertThat(s.redisUrl().value()).isEqualTo("redis://10.0.0.5:6380/2");
     assertThat(s.consumerGroup()).isEqualTo("workers");
     assertThat(s.visibilityTimeout()).isEqualTo(Duration.ofSeconds(90));
@@ -58,12 +60,13 @@ class QueueSettingsTest {
   void everyBadValueIsNamedInOneMessage() {
     assertThatThrownBy(
             () ->
-                QueueSettings.fromEnvironment(
+                Env.read(
                     Map.of(
                         "KILLBOARD_QUEUE_MAX_ATTEMPTS", "0",
                         "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "soon",
                         "KILLBOARD_QUEUE_BACKOFF_BASE", "10s",
-                        "KILLBOARD_QUEUE_BACKOFF_MAX", "1s")))
+                        "KILLBOARD_QUEUE_BACKOFF_MAX", "1s"),
+                    QueueSettings::from))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("3 problems")
         .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS=0 must be from 1 to 100 (default 5)")
@@ -77,20 +80,21 @@ class QueueSettingsTest {
   void rejectsOutOfRangeDurationsAndNonNumbers() {
     assertThatThrownBy(
             () ->
-                QueueSettings.fromEnvironment(Map.of("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "5ms")))
+                Env.read(Map.of("KILLBOARD_QUEUE_VISIBILITY_TIMEOUT", "5ms"), QueueSettings::from))
         .hasMessageContaining(
             "KILLBOARD_QUEUE_VISIBILITY_TIMEOUT=5ms must be from 100ms to 1d (default 1m)");
     assertThatThrownBy(
-            () -> QueueSettings.fromEnvironment(Map.of("KILLBOARD_QUEUE_MAX_ATTEMPTS", "five")))
+            () -> Env.read(Map.of("KILLBOARD_QUEUE_MAX_ATTEMPTS", "five"), QueueSettings::from))
         .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS='five' is not a whole number");
     assertThatThrownBy(
             () ->
-                QueueSettings.fromEnvironment(
+                Env.read(
                     Map.of(
                         "KILLBOARD_REDIS_RECONNECT_MIN",
                         "5s",
                         "KILLBOARD_REDIS_RECONNECT_MAX",
-                        "1s")))
+                        "1s"),
+                    QueueSettings::from))
         .hasMessageContaining("KILLBOARD_REDIS_RECONNECT_MAX=1s is below");
   }
 
@@ -114,7 +118,7 @@ class QueueSettingsTest {
   }
 
   private static QueueSettings redis(String url) {
-    return QueueSettings.fromEnvironment(Map.of(QueueSettings.ENV_REDIS_URL, url));
+    return Env.read(Map.of(QueueSettings.ENV_REDIS_URL, url), QueueSettings::from);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.killboard.queue;
 
 import static dev.killboard.testing.Await.await;
 
+import dev.killboard.config.Env;
 import dev.killboard.embedded.SharedServices;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ abstract class QueueTestSupport {
     for (int i = 0; i < overrides.length; i += 2) {
       env.put(overrides[i], overrides[i + 1]);
     }
-    return QueueSettings.fromEnvironment(env);
+    return Env.read(env, QueueSettings::from);
   }
 
   JobQueue open(QueueSettings settings) {

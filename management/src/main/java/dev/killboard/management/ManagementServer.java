@@ -3,6 +3,7 @@ package dev.killboard.management;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
+import dev.killboard.config.Env;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -71,7 +72,7 @@ public final class ManagementServer {
     }
     Future<ConnectionBudget> budget;
     try {
-      budget = ConnectionBudget.forVertx(vertx, BudgetSettings.fromEnv(env).validate());
+      budget = ConnectionBudget.forVertx(vertx, Env.read(env, BudgetSettings::from).validate());
     } catch (RuntimeException e) {
       budget = Future.failedFuture(e);
     }

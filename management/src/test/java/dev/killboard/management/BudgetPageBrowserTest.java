@@ -9,6 +9,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.DatabaseSettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
@@ -52,14 +53,15 @@ class BudgetPageBrowserTest {
     EmbeddedDatabase db = SharedServices.database();
     int basePort = 15000 + ThreadLocalRandom.current().nextInt(3000) * 10;
     ClusterSettings cluster =
-        ClusterSettings.fromEnv(
+        Env.read(
             Map.of(
                 ClusterSettings.ENV_CLUSTER_NAME,
                 "kb-mgmt-" + UUID.randomUUID().toString().substring(0, 8),
                 ClusterSettings.ENV_PORT,
                 Integer.toString(basePort),
                 ClusterSettings.ENV_MEMBERS,
-                "127.0.0.1:" + basePort));
+                "127.0.0.1:" + basePort),
+            ClusterSettings::from);
     vertx =
         ClusteredVertx.start(cluster, new io.vertx.core.VertxOptions()).await(90, TimeUnit.SECONDS);
     DatabaseSettings database =

@@ -57,10 +57,6 @@ public record BudgetSettings(
     return env.valid() ? settings.check(env) : settings;
   }
 
-  public static BudgetSettings fromEnv(Map<String, String> env) {
-    return Env.read(env, BudgetSettings::from);
-  }
-
   private static PoolProfile profile(Env env, PoolProfile base) {
     String p = "KILLBOARD_POOL_" + base.label().toUpperCase(Locale.ROOT) + "_";
     String of = " of the " + base.label() + " pools";

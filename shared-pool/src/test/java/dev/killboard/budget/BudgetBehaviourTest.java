@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.SharedServices;
@@ -397,22 +398,25 @@ class BudgetBehaviourTest {
     assertThatThrownBy(() -> budget.openPool(unknown, "reports").await(10, TimeUnit.SECONDS))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'reports'");
-    assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_BUDGET_CLASSES", "api=five")))
+    assertThatThrownBy(
+            () -> Env.read(Map.of("KILLBOARD_BUDGET_CLASSES", "api=five"), BudgetSettings::from))
         .hasMessageContaining("KILLBOARD_BUDGET_CLASSES");
     // A pasted connection string with its password is taken (DigitalOcean's form); a bad one is
     // refused without it.
     assertThat(
-            BudgetSettings.fromEnv(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db"))
+            Env.read(Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db"), BudgetSettings::from)
                 .database()
                 .password())
         .isEqualTo(new Secret("secret"));
     assertThatThrownBy(
             () ->
-                BudgetSettings.fromEnv(
-                    Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db?sslmode=on")))
+                Env.read(
+                    Map.of("KILLBOARD_DB_URL", "postgresql://u:secret@h/db?sslmode=on"),
+                    BudgetSettings::from))
         .hasMessageContaining("KILLBOARD_DB_URL")
         .hasMessageNotContaining("secret");
-    assertThatThrownBy(() -> BudgetSettings.fromEnv(Map.of("KILLBOARD_POOL_WORKER_MAX", "20")))
+    assertThatThrownBy(
+            () -> Env.read(Map.of("KILLBOARD_POOL_WORKER_MAX", "20"), BudgetSettings::from))
         .hasMessageContaining("exceeds its budget class 'worker' of 16");
   }
 }

@@ -2,6 +2,7 @@ package dev.killboard.budget;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,9 +46,9 @@ public final class LoadNode {
 
   private void run(String mode, int poolCount, int loops, int seconds, int queryMillis)
       throws Exception {
-    ClusterSettings cluster = ClusterSettings.fromEnv(System.getenv()).validate();
+    ClusterSettings cluster = Env.read(System.getenv(), ClusterSettings::from).validate();
     Vertx vertx = ClusteredVertx.start(cluster, new VertxOptions()).await(120, TimeUnit.SECONDS);
-    BudgetSettings settings = BudgetSettings.fromEnv(System.getenv());
+    BudgetSettings settings = Env.read(System.getenv(), BudgetSettings::from);
     List<Pool> pools = new ArrayList<>();
     ConnectionBudget budget = null;
     if (mode.equals("plain")) {

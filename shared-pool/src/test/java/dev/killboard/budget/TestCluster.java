@@ -2,6 +2,7 @@ package dev.killboard.budget;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import io.vertx.core.Vertx;
@@ -31,7 +32,7 @@ public final class TestCluster {
     for (int i = 0; i < 8; i++) {
       members.add("127.0.0.1:" + (basePort + i));
     }
-    return ClusterSettings.fromEnv(
+    return Env.read(
         Map.of(
             ClusterSettings.ENV_CLUSTER_NAME,
             name,
@@ -40,7 +41,8 @@ public final class TestCluster {
             ClusterSettings.ENV_MEMBERS,
             String.join(",", members),
             ClusterSettings.ENV_CP_MEMBERS,
-            Integer.toString(cpMembers)));
+            Integer.toString(cpMembers)),
+        ClusterSettings::from);
   }
 
   /** The environment a child process needs to join this cluster and reach the database. */

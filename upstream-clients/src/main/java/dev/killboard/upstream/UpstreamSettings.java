@@ -6,7 +6,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Settings of the upstream clients: base URLs, SSO application, User-Agent, timeouts, limits. */
@@ -142,11 +141,6 @@ public record UpstreamSettings(
         "KILLBOARD_R2Z2_NOT_FOUND_WAIT=%s is below the 6s R2Z2 asks for after a 404; raise it to 6s or more (shorter waits are allowed only against other hosts, such as the local fake)."
             .formatted(Env.human(s.r2z2NotFoundWait())));
     return s;
-  }
-
-  /** Reads {@code env} and fails with every problem at once. */
-  public static UpstreamSettings fromEnvironment(Map<String, String> env) {
-    return Env.read(env, UpstreamSettings::from);
   }
 
   private static double rate(

@@ -1,5 +1,6 @@
 package dev.killboard.upstream;
 
+import dev.killboard.config.Env;
 import dev.killboard.fake.FakeUpstreams;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,6 +53,6 @@ public final class TestSettings {
     for (int i = 0; i < overrides.length; i += 2) {
       env.put(overrides[i], overrides[i + 1]);
     }
-    return UpstreamSettings.fromEnvironment(env);
+    return Env.read(env, UpstreamSettings::from);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,7 @@ class UpstreamSettingsTest {
 
   @Test
   void defaultsPointAtTheRealServices() {
-    UpstreamSettings s = UpstreamSettings.fromEnvironment(Map.of(UpstreamSettings.USER_AGENT, UA));
+    UpstreamSettings s = Env.read(Map.of(UpstreamSettings.USER_AGENT, UA), UpstreamSettings::from);
     assertThat(s.esiBaseUrl()).isEqualTo("https://esi.evetech.net/latest");
     assertThat(s.zkbBaseUrl()).isEqualTo("https://zkillboard.com/api");
     assertThat(s.r2z2BaseUrl()).isEqualTo("https://r2z2.zkillboard.com/ephemeral");
@@ -46,7 +47,7 @@ class UpstreamSettingsTest {
     env.put("KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS", "250");
     env.put("KILLBOARD_ESI_COMPATIBILITY_DATE", "2025-08-26");
     env.put("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS", "5");
-    UpstreamSettings s = UpstreamSettings.fromEnvironment(env);
+    UpstreamSettings s = Env.read(env, UpstreamSettings::from);
     assertThat(s.esiBaseUrl()).isEqualTo("http://127.0.0.1:8090/latest");
     assertThat(s.ssoJwksUrl()).isEqualTo("http://127.0.0.1:8090/oauth/jwks");
     assertThat(s.ssoIssuer()).isEqualTo("https://login.eveonline.com");
@@ -63,18 +64,19 @@ class UpstreamSettingsTest {
 
   @Test
   void aUserAgentWithoutContactIsRefusedWithAMessageNamingTheSetting() {
-    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(Map.of()))
+    assertThatThrownBy(() -> Env.read(Map.of(), UpstreamSettings::from))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_USER_AGENT is not set");
     assertThatThrownBy(
             () ->
-                UpstreamSettings.fromEnvironment(
-                    Map.of(UpstreamSettings.USER_AGENT, "Killboard/0.1")))
+                Env.read(
+                    Map.of(UpstreamSettings.USER_AGENT, "Killboard/0.1"), UpstreamSettings::from))
         .hasMessageContaining("KILLBOARD_USER_AGENT='Killboard/0.1' names no contact");
     assertThatThrownBy(
             () ->
-                UpstreamSettings.fromEnvironment(
-                    Map.of(UpstreamSettings.USER_AGENT, "Killboard (a@b.com)\r\nX-Evil: 1")))
+                Env.read(
+                    Map.of(UpstreamSettings.USER_AGENT, "Killboard (a@b.com)\r\nX-Evil: 1"),
+                    UpstreamSettings::from))
         .hasMessageContaining("control characters");
   }
 
@@ -90,7 +92,7 @@ class UpstreamSettingsTest {
     env.put("KILLBOARD_ESI_COMPATIBILITY_DATE", "yesterday");
     env.put("KILLBOARD_SSO_TOKEN_URL", "login.eveonline.com/v2/oauth/token");
     env.put("KILLBOARD_SSO_JWKS_MIN_RELOAD_SECONDS", "7200");
-    assertThatThrownBy(() -> UpstreamSettings.fromEnvironment(env))
+    assertThatThrownBy(() -> Env.read(env, UpstreamSettings::from))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(
             "KILLBOARD_ESI_BASE_URL='esi.evetech.net/latest' must start with http:// or https://")
@@ -110,23 +112,22 @@ class UpstreamSettingsTest {
   void politenessLimitsOfTheRealServicesCannotBeLoosened() {
     assertThatThrownBy(
             () ->
-                UpstreamSettings.fromEnvironment(
-                    Map.of(UpstreamSettings.USER_AGENT, UA, "KILLBOARD_R2Z2_NOT_FOUND_WAIT", "2s")))
+                Env.read(
+                    Map.of(UpstreamSettings.USER_AGENT, UA, "KILLBOARD_R2Z2_NOT_FOUND_WAIT", "2s"),
+                    UpstreamSettings::from))
         .hasMessageContaining("KILLBOARD_R2Z2_NOT_FOUND_WAIT=2s is below the 6s R2Z2 asks for");
     assertThatThrownBy(
             () ->
-                UpstreamSettings.fromEnvironment(
+                Env.read(
                     Map.of(
-                        UpstreamSettings.USER_AGENT,
-                        UA,
-                        "KILLBOARD_ZKB_REQUESTS_PER_SECOND",
-                        "50")))
+                        UpstreamSettings.USER_AGENT, UA, "KILLBOARD_ZKB_REQUESTS_PER_SECOND", "50"),
+                    UpstreamSettings::from))
         .hasMessageContaining(
             "KILLBOARD_ZKB_REQUESTS_PER_SECOND=50.0 is above the 10.0 requests per second");
     // Against a local fake the same values are fine; the old *_MS variable still works, with a
     // warning.
     UpstreamSettings local =
-        UpstreamSettings.fromEnvironment(
+        Env.read(
             Map.of(
                 UpstreamSettings.USER_AGENT,
                 UA,
@@ -137,7 +138,8 @@ class UpstreamSettingsTest {
                 "KILLBOARD_R2Z2_NOT_FOUND_WAIT_MS",
                 "100",
                 "KILLBOARD_ZKB_REQUESTS_PER_SECOND",
-                "50"));
+                "50"),
+            UpstreamSettings::from);
     assertThat(local.r2z2NotFoundWait()).isEqualTo(Duration.ofMillis(100));
   }
 }

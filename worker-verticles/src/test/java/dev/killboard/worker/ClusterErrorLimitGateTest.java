@@ -4,6 +4,7 @@ import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.UpstreamNotFound;
 import dev.killboard.upstream.UpstreamRetryable;
@@ -58,7 +59,7 @@ class ClusterErrorLimitGateTest {
   private long spendErrors(ErrorLimitGate first, ErrorLimitGate other) {
     h.fakes.esi().resetErrorLimit();
     h.fakes.esi().setErrorLimitRemain(REMAIN);
-    UpstreamSettings settings = UpstreamSettings.fromEnvironment(h.env);
+    UpstreamSettings settings = Env.read(h.env, UpstreamSettings::from);
     EsiClient a = new EsiClient(h.vertx, settings, first, Clock.systemUTC());
     EsiClient b = new EsiClient(second, settings, other, Clock.systemUTC());
     List<Future<Throwable>> calls = new ArrayList<>();

@@ -4,6 +4,7 @@ import static dev.killboard.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.runtime.PerVertx;
 import dev.killboard.testing.ClusterTest;
 import dev.killboard.worker.framework.ClusterErrorLimitGate;
@@ -69,6 +70,6 @@ class PerVertxServicesTest {
   private static WorkerSettings settings(WorkerHarness h, int margin) {
     Map<String, String> env = new HashMap<>(h.env);
     env.put("KILLBOARD_ESI_ERROR_LIMIT_MARGIN", Integer.toString(margin));
-    return WorkerSettings.fromEnvironment(env);
+    return Env.read(env, WorkerSettings::from);
   }
 }

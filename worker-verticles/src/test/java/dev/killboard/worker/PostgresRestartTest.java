@@ -9,6 +9,7 @@ import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.contracts.EntityJob;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
@@ -66,14 +67,15 @@ class PostgresRestartTest {
       members.add("127.0.0.1:" + (port + i));
     }
     ClusterSettings cluster =
-        ClusterSettings.fromEnv(
+        Env.read(
             Map.of(
                 ClusterSettings.ENV_CLUSTER_NAME,
                 "kb-pg-restart-" + UUID.randomUUID().toString().substring(0, 8),
                 ClusterSettings.ENV_PORT,
                 Integer.toString(port),
                 ClusterSettings.ENV_MEMBERS,
-                String.join(",", members)));
+                String.join(",", members)),
+            ClusterSettings::from);
     vertx =
         ClusteredVertx.start(
                 cluster,
@@ -204,7 +206,7 @@ class PostgresRestartTest {
           .isEqualTo(u.character(later).orElseThrow().getString("name"));
       assertThat(await(h.queue.deadLetters(QueueNames.ESI_CHARACTER_INFO, 10))).isEmpty();
       ConnectionBudget budget =
-          await(ConnectionBudget.forVertx(vertx, BudgetSettings.fromEnv(env)));
+          await(ConnectionBudget.forVertx(vertx, Env.read(env, BudgetSettings::from)));
       List<BudgetedPool> pools =
           budget.pools().stream().filter(p -> p.owner().startsWith("info-characters#")).toList();
       assertThat(pools).hasSize(2);

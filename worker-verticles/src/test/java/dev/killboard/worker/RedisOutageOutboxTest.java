@@ -4,6 +4,7 @@ import static dev.killboard.testing.Await.await;
 import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.killboard.config.Env;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeKillmail;
@@ -109,7 +110,7 @@ class RedisOutageOutboxTest {
         assertThat(outbox("type")).isEqualTo(types);
 
         redis.restart();
-        queue = await(JobQueue.connect(h.vertx, QueueSettings.fromEnvironment(env)));
+        queue = await(JobQueue.connect(h.vertx, Env.read(env, QueueSettings::from)));
         JobQueue q = queue;
         eventually(
             DEADLINE,

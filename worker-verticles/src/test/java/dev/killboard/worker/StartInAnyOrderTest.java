@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.contracts.EntityJob;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
@@ -56,14 +57,15 @@ class StartInAnyOrderTest {
       addresses.add("127.0.0.1:" + (port + i));
     }
     ClusterSettings cluster =
-        ClusterSettings.fromEnv(
+        Env.read(
             Map.of(
                 ClusterSettings.ENV_CLUSTER_NAME,
                 "kb-any-order-" + UUID.randomUUID().toString().substring(0, 8),
                 ClusterSettings.ENV_PORT,
                 Integer.toString(port),
                 ClusterSettings.ENV_MEMBERS,
-                String.join(",", addresses)));
+                String.join(",", addresses)),
+            ClusterSettings::from);
     for (int i = 0; i < 2; i++) {
       members.add(
           ClusteredVertx.start(

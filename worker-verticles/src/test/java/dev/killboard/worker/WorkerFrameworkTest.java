@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.budget.BudgetExhaustedException;
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.queue.JobRejected;
 import dev.killboard.testing.ClusterTest;
 import dev.killboard.upstream.UpstreamNotFound;
@@ -60,7 +61,7 @@ class WorkerFrameworkTest {
     env.put("KILLBOARD_WORKER_CONCURRENCY", "0");
     env.put("KILLBOARD_QUEUE_MAX_ATTEMPTS", "zero");
     env.put("KILLBOARD_MIGRATE_ON_START", "sometimes");
-    assertThatThrownBy(() -> WorkerSettings.fromEnvironment(env))
+    assertThatThrownBy(() -> Env.read(env, WorkerSettings::from))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KILLBOARD_WORKER_CONCURRENCY")
         .hasMessageContaining("KILLBOARD_QUEUE_MAX_ATTEMPTS")
@@ -71,9 +72,9 @@ class WorkerFrameworkTest {
   void migrationAtStartIsOnUnlessSwitchedOff() {
     Map<String, String> env = new HashMap<>();
     env.put("KILLBOARD_USER_AGENT", "Killboard-test/0.1 (test@example.invalid)");
-    assertThat(WorkerSettings.fromEnvironment(env).migrateOnStart()).isTrue();
+    assertThat(Env.read(env, WorkerSettings::from).migrateOnStart()).isTrue();
     env.put("KILLBOARD_MIGRATE_ON_START", "FALSE");
-    assertThat(WorkerSettings.fromEnvironment(env).migrateOnStart()).isFalse();
+    assertThat(Env.read(env, WorkerSettings::from).migrateOnStart()).isFalse();
   }
 
   @Test

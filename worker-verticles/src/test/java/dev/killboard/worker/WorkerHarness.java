@@ -6,6 +6,7 @@ import dev.killboard.budget.ConnectionBudget;
 import dev.killboard.budget.TestCluster;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.embedded.SharedServices;
@@ -93,7 +94,7 @@ final class WorkerHarness {
     new java.security.SecureRandom().nextBytes(tokenKey);
     e.put("KILLBOARD_TOKEN_KEY", Base64.getEncoder().encodeToString(tokenKey));
     env = Map.copyOf(e);
-    queue = JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).await(30, TimeUnit.SECONDS);
+    queue = JobQueue.connect(vertx, Env.read(env, QueueSettings::from)).await(30, TimeUnit.SECONDS);
   }
 
   /** The harness, started on first use (from a test thread). */

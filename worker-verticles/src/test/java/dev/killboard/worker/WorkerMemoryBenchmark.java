@@ -1,5 +1,6 @@
 package dev.killboard.worker;
 
+import dev.killboard.config.Env;
 import dev.killboard.contracts.QueueNames;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
@@ -99,7 +100,7 @@ public final class WorkerMemoryBenchmark {
 
       // Work for every queue the eight workers read, and a live R2Z2 feed.
       JobQueue queue =
-          JobQueue.connect(vertx, QueueSettings.fromEnvironment(env)).await(30, TimeUnit.SECONDS);
+          JobQueue.connect(vertx, Env.read(env, QueueSettings::from)).await(30, TimeUnit.SECONDS);
       int jobs = 0;
       jobs += enqueue(queue, QueueNames.ESI_CHARACTER_INFO, "characterId", universe.characterIds());
       jobs +=

@@ -2,6 +2,7 @@ package dev.killboard.worker;
 
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class WorkersProcess {
   /** Entry point: {@code WorkersProcess <seconds>}. */
   public static void main(String[] args) throws Exception {
     long seconds = Long.parseLong(args[0]);
-    ClusterSettings cluster = ClusterSettings.fromEnv(System.getenv()).validate();
+    ClusterSettings cluster = Env.read(System.getenv(), ClusterSettings::from).validate();
     Vertx vertx = ClusteredVertx.start(cluster, new VertxOptions()).await(120, TimeUnit.SECONDS);
     Runtime.getRuntime()
         .addShutdownHook(

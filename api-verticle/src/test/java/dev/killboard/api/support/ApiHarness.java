@@ -3,6 +3,7 @@ package dev.killboard.api.support;
 import dev.killboard.api.ApiVerticle;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.embedded.SharedServices;
@@ -60,8 +61,9 @@ public final class ApiHarness {
       Seed.insert(c);
     }
     cluster =
-        ClusterSettings.fromEnv(
-            Map.of(ClusterSettings.ENV_CLUSTER_NAME, "api-test-" + UUID.randomUUID()));
+        Env.read(
+            Map.of(ClusterSettings.ENV_CLUSTER_NAME, "api-test-" + UUID.randomUUID()),
+            ClusterSettings::from);
     // The blocked-thread checker looks every 50 ms and warns past 200 ms on an event loop:
     // HostileQueryTest asserts
     // that no request blocks a loop that long, and any other test's log shows it.

@@ -6,6 +6,7 @@ import dev.killboard.bench.dataset.DatasetSummary;
 import dev.killboard.bench.dataset.Options;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.cluster.ClusteredVertx;
+import dev.killboard.config.Env;
 import dev.killboard.embedded.EmbeddedDatabase;
 import dev.killboard.embedded.EmbeddedRedis;
 import dev.killboard.fake.FakeSso;
@@ -261,8 +262,9 @@ public final class ApiBenchmark {
       long seconds)
       throws Exception {
     ClusterSettings cluster =
-        ClusterSettings.fromEnv(
-            Map.of(ClusterSettings.ENV_CLUSTER_NAME, "killboard-bench-" + UUID.randomUUID()));
+        Env.read(
+            Map.of(ClusterSettings.ENV_CLUSTER_NAME, "killboard-bench-" + UUID.randomUUID()),
+            ClusterSettings::from);
     Vertx server = ClusteredVertx.start(cluster, new VertxOptions()).await(120, TimeUnit.SECONDS);
     Vertx load = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     try {

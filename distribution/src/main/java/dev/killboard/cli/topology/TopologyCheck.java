@@ -4,6 +4,7 @@ import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.PoolProfile;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.worker.WorkerCatalog;
 import dev.killboard.worker.WorkerGroup;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class TopologyCheck {
    * defaults' error.
    */
   public static BudgetSettings budget(Topology topology, Map<String, String> base) {
-    return BudgetSettings.fromEnv(topology.environment(topology.processes().get(0), base));
+    return Env.read(topology.environment(topology.processes().get(0), base), BudgetSettings::from);
   }
 
   private void run() {
@@ -94,12 +95,12 @@ public final class TopologyCheck {
       verticle(p);
       Map<String, String> env = topology.environment(p, base);
       try {
-        budgets.put(p.name(), BudgetSettings.fromEnv(env));
+        budgets.put(p.name(), Env.read(env, BudgetSettings::from));
       } catch (ConfigurationException e) {
         errors.add(where(p) + e.getMessage());
       }
       try {
-        clusters.put(p.name(), ClusterSettings.fromEnv(env).validate());
+        clusters.put(p.name(), Env.read(env, ClusterSettings::from).validate());
       } catch (ConfigurationException e) {
         errors.add(where(p) + e.getMessage());
       }

@@ -3,6 +3,7 @@ package dev.killboard.cli.topology;
 import dev.killboard.cli.KillboardCommand;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ public final class TopologyCommand {
     // they start together. The rest start one at a time, in file order (any may go first: workers
     // migrate too).
     int cp =
-        ClusterSettings.fromEnv(topology.environment(topology.processes().get(0), env))
+        Env.read(topology.environment(topology.processes().get(0), env), ClusterSettings::from)
             .cpMemberCount();
     List<TopologyProcess> all = topology.processes();
     List<TopologyProcess> together = all.subList(0, Math.min(cp, all.size()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.impl.ServerLimits;
 import dev.killboard.cli.KillboardCommand;
+import dev.killboard.config.Env;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -166,7 +167,7 @@ class TopologyCheckTest {
 
   @Test
   void serverLimitsAreCheckedWhenGivenAndSkippedWithANoteOtherwise() throws IOException {
-    BudgetSettings budget = BudgetSettings.fromEnv(Map.of());
+    BudgetSettings budget = Env.read(Map.of(), BudgetSettings::from);
     assertThat(ServerLimitsProbe.probe(Map.of(), budget).notes())
         .containsExactly(
             "server limits not checked: neither"
@@ -177,7 +178,8 @@ class TopologyCheckTest {
     }
     Map<String, String> env =
         Map.of("DATABASE_URL", "postgresql://kb:secret@127.0.0.1:" + closed + "/kb");
-    TopologyCheck.Findings unreachable = ServerLimitsProbe.probe(env, BudgetSettings.fromEnv(env));
+    TopologyCheck.Findings unreachable =
+        ServerLimitsProbe.probe(env, Env.read(env, BudgetSettings::from));
     assertThat(unreachable.valid()).isTrue();
     assertThat(unreachable.notes())
         .singleElement()

@@ -4,6 +4,7 @@ import static dev.killboard.testing.Await.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.killboard.config.Env;
 import dev.killboard.contracts.EsiKillmail;
 import dev.killboard.contracts.Zkb;
 import dev.killboard.fake.FakeKillmail;
@@ -118,8 +119,9 @@ class R2z2ClientTest {
   void thePolicyWaitsOn404AndRetriesTheSameSequence() {
     R2z2PollingPolicy policy =
         R2z2PollingPolicy.from(
-            UpstreamSettings.fromEnvironment(
-                Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT)));
+            Env.read(
+                Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT),
+                UpstreamSettings::from));
     assertThat(policy.notFoundWait()).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
     assertThat(policy.afterNotFound(500, Optional.of(480L)))
         .isEqualTo(new R2z2PollingPolicy.Step(500, Duration.ofSeconds(6)));

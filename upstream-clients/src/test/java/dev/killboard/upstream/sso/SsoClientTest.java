@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.fake.FakeSso;
 import dev.killboard.fake.FakeUniverse;
 import dev.killboard.fake.FakeUpstreams;
@@ -122,8 +123,8 @@ class SsoClientTest {
           .satisfies(e -> assertThat(((UpstreamRejected) e).status()).isEqualTo(401));
     }
     UpstreamSettings anonymous =
-        UpstreamSettings.fromEnvironment(
-            Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT));
+        Env.read(
+            Map.of(UpstreamSettings.USER_AGENT, TestSettings.USER_AGENT), UpstreamSettings::from);
     assertThatThrownBy(() -> new SsoClient(vertx, anonymous))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining(
@@ -132,7 +133,7 @@ class SsoClientTest {
 
   @Test
   void theEnvironmentPrintedByTheFakesConfiguresWorkingClients() throws Exception {
-    UpstreamSettings fromEnv = UpstreamSettings.fromEnvironment(fakes.environment());
+    UpstreamSettings fromEnv = Env.read(fakes.environment(), UpstreamSettings::from);
     assertThat(fromEnv.ssoIssuer()).isEqualTo(fakes.sso().issuer());
     long characterId = universe.playerCharacterIds().get(9);
     String refresh = fakes.sso().issueRefreshToken(characterId, List.of("publicData"));

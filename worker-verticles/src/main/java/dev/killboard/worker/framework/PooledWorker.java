@@ -1,5 +1,6 @@
 package dev.killboard.worker.framework;
 
+import dev.killboard.config.Env;
 import dev.killboard.runtime.PerVertx;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -68,7 +69,7 @@ public abstract class PooledWorker extends VerticleBase {
   public final Future<?> start() {
     WorkerSettings settings;
     try {
-      settings = WorkerSettings.fromEnvironment(WorkerSettings.environment(config()));
+      settings = Env.read(WorkerSettings.environment(config()), WorkerSettings::from);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -29,11 +29,6 @@ public record WorkerSettings(
                 "whether the process brings the schema up to date at start, under Flyway's lock (false: the schema is migrated by other means)"));
   }
 
-  /** Reads {@code env} and fails with every problem at once. */
-  public static WorkerSettings fromEnvironment(Map<String, String> env) {
-    return Env.read(env, WorkerSettings::from);
-  }
-
   /** The process environment overlaid with the string values of {@code config.env}. */
   public static Map<String, String> environment(JsonObject config) {
     Map<String, String> env = new HashMap<>(System.getenv());
