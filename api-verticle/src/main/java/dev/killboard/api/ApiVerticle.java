@@ -53,7 +53,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,7 +107,8 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Map<String, String> vars = environment();
+    Map<String, String> vars =
+        Env.environment(config().getJsonObject("env", new JsonObject()).getMap());
     // Reading the settings and making the metrics registry load classes for a few hundred ms on a
     // cold JVM: not on the
     // event loop (the blocked-thread checker of the tests warned).
@@ -195,9 +195,8 @@ public final class ApiVerticle extends VerticleBase {
       ConnectionBudget budget,
       PrometheusMeterRegistry registry) {
     // Executions never run on an event loop (issue 10, item 2): they are CPU work (parsing, the
-    // cost walk, field
-    // completion, row mapping, encoding) between waits, so the pool has a few threads per core; a
-    // closed verticle releases it.
+    // cost walk, field completion, row mapping, encoding) between waits, so the pool has a few
+    // threads per core; a closed verticle releases it.
     executionPool =
         vertx.createSharedWorkerExecutor(
             EXECUTION_POOL, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
@@ -351,17 +350,6 @@ public final class ApiVerticle extends VerticleBase {
     }
     return Future.join(steps)
         .transform(ar -> pool == null ? Future.<Void>succeededFuture() : pool.close());
-  }
-
-  /** The process environment, with the deployment config's {@code "env"} object on top. */
-  private Map<String, String> environment() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    JsonObject overrides = config().getJsonObject("env");
-    if (overrides != null) {
-      overrides.forEach(
-          e -> env.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
-    }
-    return env;
   }
 
   /**

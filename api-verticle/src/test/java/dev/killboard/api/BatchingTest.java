@@ -75,10 +75,8 @@ class BatchingTest {
     // 15 times the rows, not more statements (an N+1 edge would add one per row).
     assertThat(large).isLessThanOrEqualTo(small);
     // page, count, attackers, characters, corporations, alliances: the victim is released with the
-    // attackers so
-    // their entities share one batch per loader; systems, constellations, regions, types and groups
-    // come from the
-    // reference cache. It was 13-14 before.
+    // attackers so their entities share one batch per loader; systems, constellations, regions,
+    // types and groups come from the reference cache. It was 13-14 before.
     assertThat(small).isLessThanOrEqualTo(6);
   }
 
@@ -89,9 +87,8 @@ class BatchingTest {
         warmStatementsFor(
             killmail, new JsonObject().put("id", Integer.toString(Seed.FIRST_KILLMAIL + 6)));
     // killmail, attackers, items, characters, corporations, alliances (victim and attackers share
-    // each entity
-    // batch); the universe, types, groups and categories come from the reference cache. It was
-    // 16-17 before.
+    // each entity batch); the universe, types, groups and categories come from the reference cache.
+    // It was 16-17 before.
     assertThat(warm).isLessThanOrEqualTo(6);
   }
 

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ class OperationsEndpointsTest {
 
   @Test
   void metricsAreOffThePublicPortUnlessSwitchedOn() throws Exception {
-    Map<String, String> defaults = new java.util.HashMap<>();
+    Map<String, String> defaults = new HashMap<>();
     defaults.put("KILLBOARD_PUBLIC_METRICS_ENABLED", "");
     try (ApiHarness.Variant variant = api.deployVariant(defaults)) {
       HttpResponse<String> m = get(variant.baseUrl() + "/metrics");

@@ -22,33 +22,44 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
         --publish       announce each newly stored killmail on the event bus (newKillmail)
       Database and cluster come from KILLBOARD_DB_* and KILLBOARD_CLUSTER_* / KILLBOARD_CP_* (see docs/backfill.md).""";
 
-  /** Checks the values; throws {@link ConfigurationException} naming the bad one. */
+  /** Where an archive entry without a hash gets it (KILLBOARD_BACKFILL_HASHES). */
+  public enum HashSource {
+    /** zKillboard's per-day hashes (KILLBOARD_ZKB_BASE_URL, KILLBOARD_USER_AGENT). */
+    ZKILLBOARD,
+    /** Nowhere: such entries are reported and skipped. */
+    OFF
+  }
+
+  /** Checks the values; throws {@link ConfigurationException} naming every bad one. */
   public BackfillSettings {
     paths = List.copyOf(paths);
-    require(
+    Env env = Env.of(Map.of());
+    env.require(
         !paths.isEmpty(),
         "No PATH given: name at least one .tar.bz2 archive, .json file or directory.\n" + USAGE);
     for (Path p : paths) {
-      require(
-          Files.exists(p),
-          "PATH '%s' does not exist: give an existing archive, JSON file or directory."
-              .formatted(p));
-      require(
-          Files.isReadable(p),
-          "PATH '%s' is not readable by this user: fix its permissions.".formatted(p));
-      require(
-          !Files.isRegularFile(p) || SourceFile.kindOf(p) != null,
-          "PATH '%s' is neither a .tar.bz2 archive nor a .json file: give one of those, or a directory holding them."
-              .formatted(p));
+      if (env.require(
+              Files.exists(p),
+              "PATH '%s' does not exist: give an existing archive, JSON file or directory."
+                  .formatted(p))
+          && env.require(
+              Files.isReadable(p),
+              "PATH '%s' is not readable by this user: fix its permissions.".formatted(p))) {
+        env.require(
+            !Files.isRegularFile(p) || SourceFile.kindOf(p) != null,
+            "PATH '%s' is neither a .tar.bz2 archive nor a .json file: give one of those, or a directory holding them."
+                .formatted(p));
+      }
     }
-    require(
+    env.require(
         batchSize >= 1 && batchSize <= 5000,
         "batch size %d is invalid (--batch-size / KILLBOARD_BACKFILL_BATCH_SIZE): set a whole number from 1 to 5000, or leave it unset for 2000."
             .formatted(batchSize));
-    require(
+    env.require(
         stopAfter >= 0,
         "--stop-after=%d is invalid: set a positive number of entries, or leave it out to import everything."
             .formatted(stopAfter));
+    env.check();
   }
 
   /** Parses command-line arguments, with defaults from {@code env}. */
@@ -110,6 +121,13 @@ public record BackfillSettings(List<Path> paths, int batchSize, long stopAfter, 
     // 2000: the schema's statement-level triggers cost less per row in larger batches.
     return env.integer("KILLBOARD_BACKFILL_BATCH_SIZE", 2000, 1, 5000)
         .about("killmails per backfill transaction");
+  }
+
+  /** Declares and reads {@code KILLBOARD_BACKFILL_HASHES}. */
+  public static HashSource hashes(Env env) {
+    return env.choice(BackfillVerticle.ENV_HASHES, HashSource.ZKILLBOARD)
+        .about(
+            "where an archive entry without a hash gets it: zKillboard's per-day hashes, or off (such entries are reported and skipped)");
   }
 
   private static long number(String setting, Object raw, long max, String expected) {

@@ -3,15 +3,12 @@ package dev.killboard.backfill;
 import dev.killboard.budget.BudgetSettings;
 import dev.killboard.budget.BudgetedPool;
 import dev.killboard.budget.ConnectionBudget;
-import dev.killboard.config.ConfigurationException;
 import dev.killboard.config.Env;
 import dev.killboard.store.StartupMigration;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -78,12 +75,8 @@ public final class BackfillVerticle extends VerticleBase {
     try {
       if (settings == null) {
         deployedByName = true;
-        Map<String, String> env = new HashMap<>(System.getenv());
-        JsonObject overlay = config().getJsonObject("env");
-        if (overlay != null) {
-          overlay.forEach(
-              e -> env.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
-        }
+        Map<String, String> env =
+            Env.environment(config().getJsonObject("env", new JsonObject()).getMap());
         settings = BackfillSettings.fromConfig(config(), env);
         budgetSettings = Env.read(env, BudgetSettings::from).validate();
         missingHashes(env);
@@ -113,20 +106,9 @@ public final class BackfillVerticle extends VerticleBase {
    * Reads {@value #ENV_HASHES}; zKillboard's own settings are read when an entry first needs them.
    */
   private void missingHashes(Map<String, String> env) {
-    String mode = env.getOrDefault(ENV_HASHES, "zkillboard").trim().toLowerCase(Locale.ROOT);
-    switch (mode) {
-      case "off" -> missingHashes = MissingHashes.NONE;
-      case "zkillboard", "" -> {
-        zkillboard = new ZkillboardDayHashes(vertx, env);
-        missingHashes = zkillboard;
-      }
-      default ->
-          throw new ConfigurationException(
-              ENV_HASHES
-                  + "='"
-                  + env.get(ENV_HASHES)
-                  + "' must be zkillboard"
-                  + " (hashes missing from entries come from zKillboard's per-day dump) or off (such entries are skipped).");
+    if (Env.read(env, BackfillSettings::hashes) == BackfillSettings.HashSource.ZKILLBOARD) {
+      zkillboard = new ZkillboardDayHashes(vertx, env);
+      missingHashes = zkillboard;
     }
   }
 

@@ -682,7 +682,8 @@ class BackfillImportTest {
                     h.vertx.deployVerticle(
                         BackfillVerticle.class.getName(),
                         new io.vertx.core.DeploymentOptions().setConfig(badHashes))))
-        .hasMessageContaining("KILLBOARD_BACKFILL_HASHES='sometimes' must be zkillboard");
+        .hasMessageContaining(
+            "KILLBOARD_BACKFILL_HASHES='sometimes' must be one of zkillboard, off");
   }
 
   @Test

@@ -9,6 +9,9 @@ import com.hazelcast.cp.CPMember;
 import com.hazelcast.cp.CPSubsystemManagementService;
 import com.hazelcast.cp.event.CPMembershipEvent;
 import com.hazelcast.cp.event.CPMembershipListener;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -207,9 +210,8 @@ final class CpMemberPromotion
    * Whether this member is the oldest data member that is not a CP member: the one plain member
    * that promotes itself now (CP members and cluster members share their addresses, not their ids).
    */
-  private static boolean isCandidate(
-      HazelcastInstance hz, java.util.Collection<CPMember> cpMembers) {
-    java.util.Set<com.hazelcast.cluster.Address> cpAddresses = new java.util.HashSet<>();
+  private static boolean isCandidate(HazelcastInstance hz, Collection<CPMember> cpMembers) {
+    Set<com.hazelcast.cluster.Address> cpAddresses = new HashSet<>();
     cpMembers.forEach(m -> cpAddresses.add(m.getAddress()));
     for (Member m : hz.getCluster().getMembers()) {
       if (!m.isLiteMember() && !cpAddresses.contains(m.getAddress())) {

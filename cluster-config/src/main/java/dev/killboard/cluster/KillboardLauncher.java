@@ -138,9 +138,8 @@ public class KillboardLauncher extends VertxApplication implements VertxApplicat
   @Override
   public void beforeStoppingVertx(HookContext context) {
     // A stop must end in bounded time even when the cluster cannot answer (no CP majority left, a
-    // partition): the
-    // stop releases what it can; what it could not is taken back when this member's CP session
-    // expires.
+    // partition): the stop releases what it can; what it could not is taken back when this member's
+    // CP session expires.
     LOG.info(
         "Stopping: verticles first (no new work, in-flight work finished or handed back), then the connection pools,"
             + " then the cluster");

@@ -1,12 +1,13 @@
 package dev.killboard.cluster;
 
 import io.vertx.core.VertxOptions;
+import java.util.ServiceLoader;
 
 /**
- * Extension point found with {@link java.util.ServiceLoader}: lets other modules adjust
- * VertxOptions before the launcher starts Vert.x (e.g. metrics). Register an implementation in
- * {@code META-INF/services/dev.killboard.cluster.VertxOptionsCustomizer}; it needs a public
- * no-argument constructor.
+ * Extension point found with {@link ServiceLoader}: lets other modules adjust VertxOptions before
+ * the launcher starts Vert.x (e.g. metrics). Register an implementation in {@code
+ * META-INF/services/dev.killboard.cluster.VertxOptionsCustomizer}; it needs a public no-argument
+ * constructor.
  */
 public interface VertxOptionsCustomizer {
 

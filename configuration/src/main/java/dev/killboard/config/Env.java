@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,6 +69,15 @@ public final class Env {
     T value = reader.apply(env);
     env.check();
     return value;
+  }
+
+  /** The process environment with {@code overrides} on top (a deployment config's "env"). */
+  public static Map<String, String> environment(Map<String, ?> overrides) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (overrides != null) {
+      overrides.forEach((k, v) -> env.compute(k, (key, old) -> v == null ? null : "" + v));
+    }
+    return env;
   }
 
   /** The variables as given, for handing on to child processes. */

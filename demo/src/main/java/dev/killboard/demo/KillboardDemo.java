@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * original's production workers and the universe loaders (regions, constellations, systems, races,
  * bloodlines; run once at start), fed by local fakes of ESI, zKillboard, R2Z2 and EVE SSO (or by
  * the real services when KILLBOARD_DEMO_FAKES=false and the upstream variables are set). Prints the
- * cluster-wide connection budget every ten seconds. KILLBOARD_DEMO_SECONDS bounds the run (0, the
- * default, runs until Ctrl-C).
+ * cluster-wide connection budget every ten seconds. KILLBOARD_DEMO_STOP_AFTER bounds the run (0,
+ * the default, runs until Ctrl-C).
  */
 public final class KillboardDemo {
   private static final Logger LOG = LoggerFactory.getLogger(KillboardDemo.class);
@@ -72,10 +73,24 @@ public final class KillboardDemo {
     return queued.compose(v -> Future.all(workers)).mapEmpty();
   }
 
+  /** The demo's own variables: how long it runs, and whether it starts the fake upstreams. */
+  record Settings(Duration stopAfter, boolean fakes) {
+    static Settings from(Env env) {
+      env.require(
+          !env.vars().containsKey("KILLBOARD_DEMO_SECONDS"),
+          "KILLBOARD_DEMO_SECONDS was renamed: set KILLBOARD_DEMO_STOP_AFTER (e.g. 60s) instead.");
+      return new Settings(
+          env.duration("KILLBOARD_DEMO_STOP_AFTER", "0s", "0s", "30d")
+              .about("how long the demo runs (0s: until Ctrl-C)"),
+          env.bool("KILLBOARD_DEMO_FAKES", true)
+              .about("whether the demo starts local fakes of ESI, zKillboard, R2Z2 and EVE SSO"));
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> sys = System.getenv();
-    int seconds = Integer.parseInt(sys.getOrDefault("KILLBOARD_DEMO_SECONDS", "0"));
-    boolean fakes = !"false".equalsIgnoreCase(sys.getOrDefault("KILLBOARD_DEMO_FAKES", "true"));
+    Settings settings = Env.read(sys, Settings::from);
+    boolean fakes = settings.fakes();
 
     EmbeddedDatabase db = EmbeddedDatabase.start();
     EmbeddedRedis redis = EmbeddedRedis.start();
@@ -150,8 +165,8 @@ public final class KillboardDemo {
 
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "demo-stop"));
-    if (seconds > 0) {
-      stop.await(seconds, TimeUnit.SECONDS);
+    if (!settings.stopAfter().isZero()) {
+      stop.await(settings.stopAfter().toMillis(), TimeUnit.MILLISECONDS);
     } else {
       stop.await();
     }

@@ -3,6 +3,7 @@ package dev.killboard.cli;
 import dev.killboard.api.config.ApiSettings;
 import dev.killboard.backfill.BackfillSettings;
 import dev.killboard.budget.BudgetSettings;
+import dev.killboard.cli.topology.TopologySettings;
 import dev.killboard.cluster.ClusterSettings;
 import dev.killboard.config.Env;
 import dev.killboard.config.Setting;
@@ -37,11 +38,13 @@ public final class ConfigurationCatalog {
           new Reader("api", QueueSettings::from),
           new Reader("api", ClusterSettings::from),
           new Reader("backfill", BackfillSettings::batchSize),
+          new Reader("backfill", BackfillSettings::hashes),
           new Reader("backfill", BudgetSettings::from),
           new Reader("backfill", ClusterSettings::from),
           new Reader("backfill", UpstreamSettings::from),
           new Reader("migrate", MigrationSettings::from),
           new Reader("api, workers", ManagementSettings::from),
+          new Reader("topology", TopologySettings::from),
           new Reader("every command", LogSettings::from));
 
   private ConfigurationCatalog() {}

@@ -44,9 +44,8 @@ final class ServiceLauncher extends KillboardLauncher {
   @Override
   public void afterVertxStopped(HookContext context) {
     // Called by the launcher's shutdown hook once Vert.x has closed: the pools have given their
-    // permits back and
-    // the member has left the cluster. A failed start keeps its own exit status (the launcher exits
-    // with it).
+    // permits back and the member has left the cluster. A failed start keeps its own exit status
+    // (the launcher exits with it).
     if (deployed && !failed) {
       Runtime.getRuntime().halt(KillboardCommand.OK);
     }

@@ -13,11 +13,16 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,8 +63,7 @@ class ChaosIT {
    * Limits missed during the run: each one fails the test once the run has ended and written its
    * report.
    */
-  private static final List<String> violations =
-      java.util.Collections.synchronizedList(new ArrayList<>());
+  private static final List<String> violations = Collections.synchronizedList(new ArrayList<>());
 
   private static PackagedCluster cluster;
 
@@ -167,9 +171,8 @@ class ChaosIT {
         corporations = cpMemberAndOutage(client, timeline, summary, cp, corporations);
 
         // Redis killed (SIGKILL, appendfsync always) and down while killmails keep arriving, naming
-        // only characters
-        // nothing has mentioned yet: their unknown names wait in the outbox, and only the outbox
-        // can bring them.
+        // only characters nothing has mentioned yet: their unknown names wait in the outbox, and
+        // only the outbox can bring them.
         producer.stopJobs();
         Set<Long> known = knownCharacters(newcomers);
         universe.castFrom(newcomers);
@@ -381,13 +384,13 @@ class ChaosIT {
    * outbox).
    */
   private static Set<Long> newcomers(FakeUniverse universe) {
-    Set<Long> ceos = new java.util.HashSet<>();
+    Set<Long> ceos = new HashSet<>();
     for (long corporation : universe.corporationIds()) {
       universe.corporation(corporation).map(c -> c.getLong("ceo_id")).ifPresent(ceos::add);
     }
     List<Long> candidates =
         universe.playerCharacterIds().stream().filter(id -> !ceos.contains(id)).toList();
-    Set<Long> out = new java.util.LinkedHashSet<>();
+    Set<Long> out = new LinkedHashSet<>();
     for (int i = 0; i < candidates.size(); i += 4) {
       out.add(candidates.get(i));
     }
@@ -411,7 +414,7 @@ class ChaosIT {
                         .createArrayOf(
                             "integer", characters.stream().map(Long::intValue).toArray())),
             rs -> {
-              Set<Long> out = new java.util.HashSet<>();
+              Set<Long> out = new HashSet<>();
               while (rs.next()) {
                 out.add(rs.getLong(1));
               }
@@ -475,8 +478,8 @@ class ChaosIT {
         named = named.stream().filter(n -> newcomers.contains(n.id())).toList();
         long duringOutage =
             named.stream().filter(n -> n.storedAt().toInstant().isBefore(until)).count();
-        Set<Long> isolated = new java.util.TreeSet<>();
-        Set<Long> missing = new java.util.TreeSet<>();
+        Set<Long> isolated = new TreeSet<>();
+        Set<Long> missing = new TreeSet<>();
         for (Named n : named) {
           if (!known.contains(n.id())) {
             isolated.add(n.id());
@@ -494,11 +497,9 @@ class ChaosIT {
                 + "; participants stored while Redis was down: "
                 + duringOutage;
         // The long variant's 30 s outage always sees killmails stored meanwhile; in the short
-        // variant's 10 s the
-        // production worker may still be waiting for a permit of the shortage, and its killmails of
-        // the outage are
-        // stored after Redis returned: their characters still get their names through the outbox
-        // only.
+        // variant's 10 s the production worker may still be waiting for a permit of the shortage,
+        // and its killmails of the outage are stored after Redis returned: their characters still
+        // get their names through the outbox only.
         if ((duringOutage > 0 || !LONG) && !isolated.isEmpty() && missing.isEmpty()) {
           return String.format(
               "names of the %d characters (unknown before, queued by no one but the outbox) in"
@@ -535,7 +536,7 @@ class ChaosIT {
     rows.add(
         List.of(
             fault,
-            String.format(java.util.Locale.ROOT, "%.1f", wholeSeconds),
+            String.format(Locale.ROOT, "%.1f", wholeSeconds),
             Integer.toString(sampler.takeWindowMax()),
             Long.toString(refusals),
             Long.toString(retries),
@@ -591,7 +592,7 @@ class ChaosIT {
    * the member, process and verticle of each.
    */
   private static String awaitWaiters(HazelcastInstance client, Duration within) throws Exception {
-    Set<Long> pids = new java.util.HashSet<>();
+    Set<Long> pids = new HashSet<>();
     for (PackagedProcess p : cluster.processes()) {
       if (!ended.contains(p)) {
         pids.add(p.pid());
@@ -705,8 +706,8 @@ class ChaosIT {
     long started = System.nanoTime();
     long deadline = started + within.toNanos();
     // Past the limit the run goes on waiting (a bounded while), so that one slow fault is reported
-    // with the others and
-    // the next fault starts from a whole budget; the limit's violation fails the test at the end.
+    // with the others and the next fault starts from a whole budget; the limit's violation fails
+    // the test at the end.
     long giveUp = deadline + LATE.toNanos();
     String last = "";
     String late = null;
@@ -737,8 +738,8 @@ class ChaosIT {
           status.classes().values().stream().flatMap(c -> c.holders().stream()).toList();
       int held = holders.stream().mapToInt(PermitHolder::held).sum();
       // Permits whose connection is being opened or closed right now (held, but no backend recorded
-      // for them):
-      // the invariant is permits held = open connections + connects (and closes) in flight.
+      // for them): the invariant is permits held = open connections + connects (and closes) in
+      // flight.
       int inFlight =
           holders.stream().mapToInt(h -> Math.max(0, h.held() - h.backends().size())).sum();
       boolean books =

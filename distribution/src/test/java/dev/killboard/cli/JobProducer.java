@@ -42,9 +42,8 @@ final class JobProducer implements AutoCloseable {
             .map(id -> EntityJob.of(id).toJson())
             .toList();
     // A round is queued only while less than one round waits: the workers always have jobs, but the
-    // backlog stays
-    // bounded, so that jobs queued later (the outbox's, after a Redis outage) are reached within
-    // seconds.
+    // backlog stays bounded, so that jobs queued later (the outbox's, after a Redis outage) are
+    // reached within seconds.
     this.timer =
         vertx.setPeriodic(
             0,

@@ -92,9 +92,8 @@ class NetworkPartitionIT {
     // The worst case is cut: the host that leads the CP group holding the semaphores and their
     // sessions. The majority then has no leader until it elects one, no session of it is renewed
     // meanwhile, and nobody can expire the cut host's session or end its connections for it: the
-    // cut
-    // host must fence itself (a clean-clone run failed here). Usually the API's host 1 leads: its
-    // session guard, which watches the others, is then cut off too.
+    // cut host must fence itself (a clean-clone run failed here). Usually the API's host 1 leads:
+    // its session guard, which watches the others, is then cut off too.
     int leader = defaultGroupLeader(processes);
     NetworkHosts.Host cut = net.host(leader);
     PackagedProcess minority = processes.get(leader - 1);
@@ -153,11 +152,9 @@ class NetworkPartitionIT {
           .as("connections of the cut-off host during the cut, after its permits were lost")
           .isZero();
       // The majority keeps working: its worker host (jobs queued, connections closed when idle)
-      // still holds
-      // connections in the cut's last 10 s. Before the ESI error-limit gate fell back to local
-      // counting, every ESI call
-      // of the majority waited for the shared count's owner when that was the cut host, and this
-      // was 0.
+      // still holds connections in the cut's last 10 s. Before the ESI error-limit gate fell back
+      // to local counting, every ESI call of the majority waited for the shared count's owner when
+      // that was the cut host, and this was 0.
       note(
           summary,
           "CP: the majority's worker host(s) in the cut's last 10 s held up to " + hostTwoLate);
@@ -262,11 +259,9 @@ class NetworkPartitionIT {
     awaitConnectionsFrom(net.host(2), true, Duration.ofSeconds(60));
     awaitConnectionsFrom(net.host(3), true, Duration.ofSeconds(60));
     // In unsafe mode a semaphore and its sessions live in the partition of the semaphore's name.
-    // The worst case is
-    // measured: a worker host that does not own it is cut, so its sessions expire where the
-    // majority can hand their
-    // permits on, while its connections stay open (the other case, the owner cut off, starves the
-    // majority instead).
+    // The worst case is measured: a worker host that does not own it is cut, so its sessions expire
+    // where the majority can hand their permits on, while its connections stay open (the other
+    // case, the owner cut off, starves the majority instead).
     String owner =
         client
             .getPartitionService()

@@ -61,9 +61,8 @@ public final class StartupMigration {
                           SchemaMigrations.LATEST_VERSION,
                           (System.nanoTime() - started) / 1_000_000_000L));
           // The cluster records the version a process migrated to: a process started later (during
-          // a shortage, say)
-          // needs no connection to know the schema is current. A shortage delays a real migration;
-          // it does not fail it.
+          // a shortage, say) needs no connection to know the schema is current. A shortage delays a
+          // real migration; it does not fail it.
           IMap<String, String> versions = ClusteredVertx.hazelcast(vertx).getMap(VERSIONS_MAP);
           String database = db.jdbcUrl();
           Future<Void> run =

@@ -99,9 +99,8 @@ public final class SchemaMigrations {
     Flyway flyway =
         Flyway.configure(SchemaMigrations.class.getClassLoader())
             // Non-transactional lock = session advisory lock on the migration connection itself, so
-            // Flyway needs
-            // no second connection to hold it (each physical connection is budgeted in this
-            // project).
+            // Flyway needs no second connection to hold it (each physical connection is budgeted in
+            // this project).
             .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
             .dataSource(dataSource)
             .locations("classpath:db/migration")

@@ -46,10 +46,9 @@ class ConcurrentWritesTest {
   @Test
   void concurrentIngestOfOneBigFightStaysExactAndDeadlockFree() throws Exception {
     // Two alliances fighting: every killmail has a victim of one side and attackers of both sides'
-    // corporations,
-    // so concurrent batches touch the same involvement and counter keys in every possible order.
-    // Writers 0/1 and
-    // 2/3 receive the same killmails (duplicate deliveries from two feeds).
+    // corporations, so concurrent batches touch the same involvement and counter keys in every
+    // possible order. Writers 0/1 and 2/3 receive the same killmails (duplicate deliveries from two
+    // feeds).
     int batches = 40;
     int perBatch = 10;
     List<Callable<Integer>> writers = new ArrayList<>();

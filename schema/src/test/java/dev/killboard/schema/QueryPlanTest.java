@@ -46,9 +46,8 @@ class QueryPlanTest {
       st.execute("ANALYZE");
     }
     // VACUUM sets the visibility map (index-only scans), as autovacuum would in production. An
-    // autovacuum worker
-    // analysing this new database at the same moment can hold back the horizon, so repeat until it
-    // sticks.
+    // autovacuum worker analysing this new database at the same moment can hold back the horizon,
+    // so repeat until it sticks.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     do {
       try (Statement st = c.createStatement()) {
@@ -193,9 +192,8 @@ class QueryPlanTest {
   @Test
   void systemAndRegionFiltersUseTheirOwnIndexes() throws SQLException {
     // Planned with the value (custom plans). A cached generic plan cannot tell a quiet region from
-    // a busy one and
-    // may walk killmails_time_idx with a filter: docs/schema.md says how the API keeps these
-    // statements custom.
+    // a busy one and may walk killmails_time_idx with a filter: docs/schema.md says how the API
+    // keeps these statements custom.
     update("INSERT INTO regions (id, name) VALUES (10000099, 'Quiet')");
     update("INSERT INTO constellations (id, name, region_id) VALUES (20000099, 'Quiet', 10000099)");
     update(

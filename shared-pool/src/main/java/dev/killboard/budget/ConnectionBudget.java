@@ -89,8 +89,8 @@ public final class ConnectionBudget {
   private final AtomicInteger poolSeq = new AtomicInteger();
   private volatile Future<ServerLimits> serverCheck;
   // Vert.x runs close hooks before it undeploys: the verticles that use the pools are stopped first
-  // (they stop taking
-  // jobs and finish or hand back what they hold), then the pools close and give their permits back.
+  // (they stop taking jobs and finish or hand back what they hold), then the pools close and give
+  // their permits back.
   private final io.vertx.core.Closeable closeHook =
       completion ->
           undeployAll().eventually(this::closeOnce).onComplete(ar -> completion.succeed());
@@ -305,8 +305,8 @@ public final class ConnectionBudget {
   }
 
   // The first member to read the server's limits records them for the cluster: a member started
-  // during a shortage
-  // checks its settings against that record instead of waiting for a permit before it may start.
+  // during a shortage checks its settings against that record instead of waiting for a permit
+  // before it may start.
   private String limitsKey() {
     DatabaseSettings db = settings.database();
     return db.host() + ":" + db.port() + "/" + db.database() + "?user=" + db.user();
@@ -602,8 +602,8 @@ public final class ConnectionBudget {
     home.owner().cancelTimer(leaderHintsTimer);
     vertx.cancelTimer(snapshotTimer);
     // Without a CP majority no release can complete: a stop must still end in bounded time. What
-    // could not be given
-    // back is taken back by the CP group when this member's session expires after it left.
+    // could not be given back is taken back by the CP group when this member's session expires
+    // after it left.
     long deadline =
         home.setTimer(
             CLOSE_RELEASE_DEADLINE_MS,

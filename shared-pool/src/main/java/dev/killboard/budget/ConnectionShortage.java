@@ -21,14 +21,11 @@ public final class ConnectionShortage {
   }
 
   // vertx-sql-client fails a request that waited longer than the pool's connection timeout with a
-  // bare "Timeout"
-  // (Completable.fail(String)) when it asked for a connection (getConnection;
-  // PermitHookContractTest pins that), and
-  // with SqlConnectionPool.POOL_QUERY_TIMEOUT_EXCEPTION, a VertxException "Timeout waiting for
-  // connection", when a
-  // statement was run on the pool itself (pool.query(...).execute(): the server check at start,
-  // pipelined pools). On a
-  // busy machine the pool's wait can end before the permit wait it includes.
+  // bare "Timeout" (Completable.fail(String)) when it asked for a connection (getConnection;
+  // PermitHookContractTest pins that), and with SqlConnectionPool.POOL_QUERY_TIMEOUT_EXCEPTION, a
+  // VertxException "Timeout waiting for connection", when a statement was run on the pool itself
+  // (pool.query(...).execute(): the server check at start, pipelined pools). On a busy machine the
+  // pool's wait can end before the permit wait it includes.
   private static boolean isPoolWaitTimeout(Throwable t) {
     return ("Timeout".equals(t.getMessage())
             && t.getClass().getName().equals("io.vertx.core.impl.NoStackTraceThrowable"))

@@ -73,11 +73,9 @@ public record PoolProfile(
    */
   public static PoolProfile worker() {
     // A connection lives at most a minute: under a shortage a busy pool never goes idle, so without
-    // a lifetime the
-    // instances that came first would keep every permit and later ones would never get one. At the
-    // end of its life a
-    // connection's permit goes back, and the next connect queues behind the waiting instances
-    // (FIFO): permits rotate.
+    // a lifetime the instances that came first would keep every permit and later ones would never
+    // get one. At the end of its life a connection's permit goes back, and the next connect queues
+    // behind the waiting instances (FIFO): permits rotate.
     return new PoolProfile(
         "Worker",
         WORKER_CLASS,
@@ -86,18 +84,6 @@ public record PoolProfile(
         Duration.ofSeconds(10),
         Duration.ofSeconds(10),
         Duration.ofSeconds(60));
-  }
-
-  public PoolProfile withMaxSize(int max) {
-    return new PoolProfile(
-        label,
-        budgetClass,
-        max,
-        Math.min(minSize, max),
-        idleTimeout,
-        connectionTimeout,
-        maxLifetime,
-        pipelined);
   }
 
   public PoolProfile withMinSize(int min) {
@@ -113,23 +99,6 @@ public record PoolProfile(
   public PoolProfile withConnectionTimeout(Duration timeout) {
     return new PoolProfile(
         label, budgetClass, maxSize, minSize, idleTimeout, timeout, maxLifetime, pipelined);
-  }
-
-  public PoolProfile withMaxLifetime(Duration lifetime) {
-    return new PoolProfile(
-        label, budgetClass, maxSize, minSize, idleTimeout, connectionTimeout, lifetime, pipelined);
-  }
-
-  public PoolProfile withPipelined(boolean pipelining) {
-    return new PoolProfile(
-        label,
-        budgetClass,
-        maxSize,
-        minSize,
-        idleTimeout,
-        connectionTimeout,
-        maxLifetime,
-        pipelining);
   }
 
   /**

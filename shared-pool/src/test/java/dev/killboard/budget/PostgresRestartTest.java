@@ -65,9 +65,8 @@ class PostgresRestartTest {
           .as("the load holds every permit")
           .isTrue();
       // Hazelcast retires a session whose permit count falls to zero once it is older than the TTL;
-      // the chaos run's
-      // fences fired on exactly that, so the sessions must be older than the TTL when PostgreSQL
-      // goes down.
+      // the chaos run's fences fired on exactly that, so the sessions must be older than the TTL
+      // when PostgreSQL goes down.
       Thread.sleep(TTL.toMillis() + 1_000);
 
       for (int round = 1; round <= 2; round++) {

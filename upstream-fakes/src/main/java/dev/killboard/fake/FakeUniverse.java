@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -256,7 +257,7 @@ public final class FakeUniverse {
    * to {@code characters}, e.g. to give a test killmails whose characters nothing else has
    * mentioned yet. Historical killmails are not affected.
    */
-  public synchronized void castFrom(java.util.Collection<Long> characters) {
+  public synchronized void castFrom(Collection<Long> characters) {
     List<Long> unknown =
         characters.stream().filter(id -> !tables.playerCharacters.contains(id)).toList();
     if (!unknown.isEmpty()) {

@@ -112,8 +112,8 @@ class PostgresRestartTest {
     e.put("KILLBOARD_DB_USER", db.appUser());
     e.put("KILLBOARD_DB_PASSWORD", db.appPassword());
     // One attempt only: a job the restart made fail through the queue would be a dead letter at
-    // once. A database
-    // outage must cost no attempt (the worker waits for the database with the job in hand).
+    // once. A database outage must cost no attempt (the worker waits for the database with the job
+    // in hand).
     e.put("KILLBOARD_QUEUE_MAX_ATTEMPTS", "1");
     env = Map.copyOf(e);
   }

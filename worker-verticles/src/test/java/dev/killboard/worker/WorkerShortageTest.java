@@ -33,8 +33,8 @@ class WorkerShortageTest {
     h.reset();
     FakeUniverse u = h.fakes.universe();
     // The schema is current before the shortage, as in a running cluster (run first in its JVM, the
-    // worker's own start
-    // migration would otherwise wait for a permit): this test is about jobs, not the migration.
+    // worker's own start migration would otherwise wait for a permit): this test is about jobs, not
+    // the migration.
     await(StartupMigration.ensure(h.vertx, h.budget));
     // Someone else holds all 16 worker permits: 8 pools with 2 borrowed connections each.
     List<BudgetedPool> hogs = new ArrayList<>();

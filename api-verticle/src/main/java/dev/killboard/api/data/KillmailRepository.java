@@ -5,7 +5,9 @@ import dev.killboard.api.limits.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -73,7 +75,7 @@ public final class KillmailRepository {
 
     /** The schema's scope name: character, corporation, alliance. */
     String scope() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
 
     String table() {
@@ -264,10 +266,8 @@ public final class KillmailRepository {
     // A busy and a quiet region need different plans; a cached generic plan would pick one for all.
     q = q.customPlan();
     // Deep pages are placed from the filter's per-day totals. With both filters the list is the
-    // system's killmails
-    // when the system is in that region (a killmail's region is its system's) and empty otherwise,
-    // so the system's
-    // days place it either way.
+    // system's killmails when the system is in that region (a killmail's region is its system's)
+    // and empty otherwise, so the system's days place it either way.
     if (systemId != null) {
       q =
           q.exactCount(
@@ -346,7 +346,7 @@ public final class KillmailRepository {
         .map(
             result -> {
               long total = 0;
-              List<Killmail> page = new java.util.ArrayList<>(rows);
+              List<Killmail> page = new ArrayList<>(rows);
               for (Row r : result) {
                 total = r.getLong("total");
                 if (r.getInteger("killmail_id") != null) {

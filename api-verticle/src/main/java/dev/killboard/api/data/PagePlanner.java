@@ -57,8 +57,8 @@ public final class PagePlanner {
       rows = sql.listInlined(pageSql(q, where, q.inlinedArgs(), page), q.mapper());
     } else if (q.idsFirst() != null) {
       // The limit is inlined (a handful of page sizes, each one cached statement): a generic plan
-      // then knows the
-      // page has limit + 1 rows and joins them by primary key instead of hashing the whole table.
+      // then knows the page has limit + 1 rows and joins them by primary key instead of hashing the
+      // whole table.
       Tuple values = Tuple.wrap(new ArrayList<>(q.args())).addLong(page.offset());
       if (positioned(q, page)) {
         values.addInteger(q.position().scopeId());

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -88,7 +89,7 @@ public final class ApiGraphQL {
         ParserOptions.getDefaultOperationParserOptions()
             .transform(o -> o.maxTokens(limits.maxQueryTokens()));
     List<Instrumentation> operationChecks =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 new GetMutationGuard(),
                 new StreamSlotCheck(),

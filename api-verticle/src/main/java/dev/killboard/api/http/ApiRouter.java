@@ -144,10 +144,8 @@ public final class ApiRouter {
                   .setGraphWSQLUri("/graphql"));
       router.route("/graphiql*").subRouter(graphiql.router());
       // The handler reads its page with readFileBlocking on each request; the first read unpacks it
-      // from the jar
-      // (up to a second on a busy machine). Done here, off the event loop (ApiVerticle builds the
-      // router on a worker);
-      // later reads come from Vert.x's file cache.
+      // from the jar (up to a second on a busy machine). Done here, off the event loop (ApiVerticle
+      // builds the router on a worker); later reads come from Vert.x's file cache.
       try {
         vertx.fileSystem().readFileBlocking("io/vertx/ext/web/handler/graphiql/index.html");
       } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.idl.RuntimeWiring;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** Signing in with EVE SSO, the signed-in user, and the original's user stubs. */
 public final class AuthResolvers implements ResolverModule {
@@ -137,7 +138,7 @@ public final class AuthResolvers implements ResolverModule {
     return Async.stage(
         users
             .byCharacter(viewer.characterId())
-            .map(u -> u == null ? java.util.List.<User>of() : java.util.List.of(User.of(u))));
+            .map(u -> u == null ? List.<User>of() : List.of(User.of(u))));
   }
 
   /** A user record: the viewer's own, or any for admins. */

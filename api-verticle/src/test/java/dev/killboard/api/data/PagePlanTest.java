@@ -82,9 +82,8 @@ class PagePlanTest {
   @Test
   void deepUnfilteredPagesSkipOnlyWithinOneHour() throws Exception {
     // The extra killmails are one a minute: 60 an hour. However deep the page, the time index is
-    // read from the hour
-    // that holds the position: at most that hour's killmails plus one page, never the offset's
-    // entries.
+    // read from the hour that holds the position: at most that hour's killmails plus one page,
+    // never the offset's entries.
     for (boolean newestFirst : List.of(true, false)) {
       for (long offset : List.of(25L * 2_000, 25L * 20, 0L)) {
         for (String mode : List.of("force_custom_plan", "force_generic_plan")) {

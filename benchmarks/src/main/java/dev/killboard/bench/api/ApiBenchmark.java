@@ -324,8 +324,8 @@ public final class ApiBenchmark {
       HttpLoad http = new HttpLoad(load, client, "127.0.0.1", port);
       for (ApiScenario s : scenarios) {
         // One request first: the figures mean nothing if the answers are wrong. The API's statement
-        // counter tells how
-        // many SQL statements one request costs (DataLoader batching keeps it constant per page).
+        // counter tells how many SQL statements one request costs (DataLoader batching keeps it
+        // constant per page).
         double statementsBefore = sqlStatements(client);
         String answer =
             client

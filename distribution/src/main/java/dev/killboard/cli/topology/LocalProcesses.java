@@ -159,7 +159,7 @@ final class LocalProcesses {
                 + timeout.toSeconds()
                 + " s; it is still running, see "
                 + s.log()
-                + " (KILLBOARD_TOPOLOGY_START_SECONDS sets the wait)");
+                + " (KILLBOARD_TOPOLOGY_START sets the wait)");
       }
       // The log is a file the child writes; there is no event to await on it.
       TimeUnit.MILLISECONDS.sleep(200);

@@ -29,9 +29,6 @@ public final class TopologyCommand {
   public static final String STATE_DIR = "KILLBOARD_STATE_DIR";
 
   /** How long {@code up} and {@code scale} wait for each process's deployed line. */
-  public static final String START_SECONDS = "KILLBOARD_TOPOLOGY_START_SECONDS";
-
-  static final int DEFAULT_START_SECONDS = 180;
   // Printed for other hosts: values of these stay out of the terminal (and its scroll-back).
   private static final Pattern SECRET = Pattern.compile(".*(PASSWORD|SECRET|TOKEN|KEY|_URL).*");
 
@@ -156,9 +153,8 @@ public final class TopologyCommand {
     }
     LocalProcesses processes = local.get();
     // The first CP-member-count processes to join form the CP group, and no member deploys before
-    // it has formed:
-    // they start together. The rest start one at a time, in file order (any may go first: workers
-    // migrate too).
+    // it has formed: they start together. The rest start one at a time, in file order (any may go
+    // first: workers migrate too).
     int cp =
         Env.read(topology.environment(topology.processes().get(0), env), ClusterSettings::from)
             .cpMemberCount();
@@ -379,9 +375,12 @@ public final class TopologyCommand {
   }
 
   private Optional<LocalProcesses> processes(Topology topology) {
-    String dir = env.get(STATE_DIR);
-    Path state =
-        dir == null || dir.isBlank() ? Path.of(".killboard", topology.name()) : Path.of(dir);
+    TopologySettings settings = settings();
+    if (settings == null) {
+      return Optional.empty();
+    }
+    String dir = settings.stateDir();
+    Path state = dir == null ? Path.of(".killboard", topology.name()) : Path.of(dir);
     String home = System.getProperty("killboard.home");
     if (home == null) {
       err.println(
@@ -392,28 +391,19 @@ public final class TopologyCommand {
         new LocalProcesses(state.toAbsolutePath(), Path.of(home, "bin", "killboard")));
   }
 
+  /** How long to wait for a started process, or null (reported) when the setting is wrong. */
   private Duration startTimeout() {
-    String raw = env.get(START_SECONDS);
-    if (raw == null || raw.isBlank()) {
-      return Duration.ofSeconds(DEFAULT_START_SECONDS);
-    }
+    TopologySettings settings = settings();
+    return settings == null ? null : settings.startTimeout();
+  }
+
+  private TopologySettings settings() {
     try {
-      int seconds = Integer.parseInt(raw.trim());
-      if (seconds >= 1) {
-        return Duration.ofSeconds(seconds);
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+      return Env.read(env, TopologySettings::from);
+    } catch (ConfigurationException e) {
+      err.println("killboard topology: configuration error: " + e.getMessage());
+      return null;
     }
-    err.println(
-        "killboard topology: configuration error: "
-            + START_SECONDS
-            + "='"
-            + raw
-            + "' must be a whole number of seconds, at least 1 (default "
-            + DEFAULT_START_SECONDS
-            + ")");
-    return null;
   }
 
   private static String quote(String value) {

@@ -109,9 +109,8 @@ public final class PermitGatedPgDriver extends PgDriver {
               lease -> {
                 if (ProcessPauses.since(asked)) {
                   // The process stood still while this permit was on its way: its CP session may
-                  // have expired and the permit
-                  // gone to another member. Give it back (exactly once: the gate checks the
-                  // session) and let the caller wait.
+                  // have expired and the permit gone to another member. Give it back (exactly once:
+                  // the gate checks the session) and let the caller wait.
                   gate.closed(lease);
                   return Future.failedFuture(
                       new BudgetExhaustedException(

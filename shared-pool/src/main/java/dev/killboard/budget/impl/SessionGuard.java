@@ -10,8 +10,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -115,14 +117,11 @@ public final class SessionGuard {
     long now = System.currentTimeMillis();
     String self = hz.getCluster().getLocalMember().getAddress().toString();
     // A member that still renews a session is alive: Hazelcast renews every session under which the
-    // member holds a
-    // permit, so a lapsing session beside a renewed one is one it retired (no permit left under
-    // it). Its connections
-    // (found by the member's application_name) belong to the renewed session and must not be ended:
-    // under load
-    // (found by NetworkPartitionIT) a retired session lapsing ended all 16 connections of a healthy
-    // member.
-    java.util.Set<String> renewing = new java.util.HashSet<>();
+    // member holds a permit, so a lapsing session beside a renewed one is one it retired (no permit
+    // left under it). Its connections (found by the member's application_name) belong to the
+    // renewed session and must not be ended: under load (found by NetworkPartitionIT) a retired
+    // session lapsing ended all 16 connections of a healthy member.
+    Set<String> renewing = new HashSet<>();
     for (CPSession s : sessions) {
       if (s.expirationTime() - now > guardMillis) {
         renewing.add(s.endpoint().toString());

@@ -4,6 +4,7 @@ import dev.killboard.config.Env;
 import dev.killboard.runtime.PerVertx;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,7 +70,10 @@ public abstract class PooledWorker extends VerticleBase {
   public final Future<?> start() {
     WorkerSettings settings;
     try {
-      settings = Env.read(WorkerSettings.environment(config()), WorkerSettings::from);
+      settings =
+          Env.read(
+              Env.environment(config().getJsonObject("env", new JsonObject()).getMap()),
+              WorkerSettings::from);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

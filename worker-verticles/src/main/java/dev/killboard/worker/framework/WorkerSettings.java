@@ -4,10 +4,6 @@ import dev.killboard.budget.BudgetSettings;
 import dev.killboard.config.Env;
 import dev.killboard.queue.QueueSettings;
 import dev.killboard.upstream.UpstreamSettings;
-import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Objects;
 
 /** What a worker process needs, read together so one start-up message lists every bad setting. */
 public record WorkerSettings(
@@ -27,16 +23,5 @@ public record WorkerSettings(
         env.bool("KILLBOARD_MIGRATE_ON_START", true)
             .about(
                 "whether the process brings the schema up to date at start, under Flyway's lock (false: the schema is migrated by other means)"));
-  }
-
-  /** The process environment overlaid with the string values of {@code config.env}. */
-  public static Map<String, String> environment(JsonObject config) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    JsonObject overlay = config == null ? null : config.getJsonObject("env");
-    if (overlay != null) {
-      overlay.forEach(
-          e -> env.compute(e.getKey(), (k, old) -> Objects.toString(e.getValue(), null)));
-    }
-    return env;
   }
 }

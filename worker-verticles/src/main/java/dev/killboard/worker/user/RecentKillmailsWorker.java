@@ -1,6 +1,7 @@
 package dev.killboard.worker.user;
 
 import dev.killboard.config.ConfigurationException;
+import dev.killboard.config.Env;
 import dev.killboard.queue.Job;
 import dev.killboard.upstream.esi.EsiPage;
 import dev.killboard.upstream.esi.KillmailRef;
@@ -8,9 +9,9 @@ import dev.killboard.upstream.sso.SsoClient;
 import dev.killboard.upstream.sso.TokenCipher;
 import dev.killboard.worker.framework.JobPayload;
 import dev.killboard.worker.framework.QueueWorker;
-import dev.killboard.worker.framework.WorkerSettings;
 import dev.killboard.worker.killmail.EsiKillmailReader;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -53,7 +54,8 @@ public abstract class RecentKillmailsWorker extends QueueWorker<Void> {
 
   private TokenCipher tokenCipher() {
     try {
-      return TokenCipher.fromEnvironment(WorkerSettings.environment(config()));
+      return TokenCipher.fromEnvironment(
+          Env.environment(config().getJsonObject("env", new JsonObject()).getMap()));
     } catch (ConfigurationException e) {
       throw new ConfigurationException(
           e.getMessage() + " (the user killmail workers decrypt the tokens the API stored)");
