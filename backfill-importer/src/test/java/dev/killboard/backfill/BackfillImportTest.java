@@ -707,5 +707,11 @@ class BackfillImportTest {
     assertThatThrownBy(
             () -> BackfillSettings.fromConfig(new JsonObject().put("paths", "x"), Map.of()))
         .hasMessageContaining("config 'paths' must be an array");
+    // Every problem at once, not the first one only.
+    assertThatThrownBy(() -> new BackfillSettings(List.of(dir.resolve("nowhere")), 0, -1, false))
+        .hasMessageContaining("3 problems")
+        .hasMessageContaining("does not exist")
+        .hasMessageContaining("batch size 0 is invalid")
+        .hasMessageContaining("--stop-after=-1 is invalid");
   }
 }

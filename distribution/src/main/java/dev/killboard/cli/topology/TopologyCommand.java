@@ -49,6 +49,8 @@ public final class TopologyCommand {
           "        Validate with <n> instances, then restart that process with -instances <n>.");
 
   private final Map<String, String> env;
+  private TopologySettings settings;
+  private boolean settingsRefused;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -397,13 +399,17 @@ public final class TopologyCommand {
     return settings == null ? null : settings.startTimeout();
   }
 
+  /** Read once per command, so that a problem or a deprecation is reported once. */
   private TopologySettings settings() {
-    try {
-      return Env.read(env, TopologySettings::from);
-    } catch (ConfigurationException e) {
-      err.println("killboard topology: configuration error: " + e.getMessage());
-      return null;
+    if (settings == null && !settingsRefused) {
+      try {
+        settings = Env.read(env, TopologySettings::from);
+      } catch (ConfigurationException e) {
+        settingsRefused = true;
+        err.println("killboard topology: configuration error: " + e.getMessage());
+      }
     }
+    return settings;
   }
 
   private static String quote(String value) {

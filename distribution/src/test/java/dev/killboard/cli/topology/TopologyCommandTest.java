@@ -3,12 +3,14 @@ package dev.killboard.cli.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.killboard.cli.KillboardCommand;
+import dev.killboard.config.Env;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,5 +72,31 @@ class TopologyCommandTest {
         System.setProperty("killboard.home", home);
       }
     }
+  }
+
+  @Test
+  void aWrongStartTimeoutStopsUpWithOneMessageAndTheOldVariableStillCounts() throws IOException {
+    Path file = dir.resolve("local.yaml");
+    Files.writeString(
+        file, "processes:\n  - {name: characters, verticle: 'worker:info-characters'}\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+    Map<String, String> env =
+        Map.of(
+            "KILLBOARD_TOPOLOGY_START",
+            "soon",
+            "KILLBOARD_DB_URL",
+            "postgresql://kb@127.0.0.1:1/kb");
+    assertThat(TopologyCommand.run(new String[] {"up", file.toString()}, env, print, print))
+        .isEqualTo(KillboardCommand.CONFIG_ERROR);
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text.split("KILLBOARD_TOPOLOGY_START='soon' is not a duration", -1)).hasSize(2);
+
+    assertThat(
+            Env.read(Map.of("KILLBOARD_TOPOLOGY_START_SECONDS", "30"), TopologySettings::from)
+                .startTimeout())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(Env.read(Map.of(), TopologySettings::from).startTimeout())
+        .isEqualTo(Duration.ofMinutes(3));
   }
 }
