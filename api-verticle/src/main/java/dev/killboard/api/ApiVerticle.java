@@ -134,8 +134,7 @@ public final class ApiVerticle extends VerticleBase {
               return new Startup(
                   settings,
                   read.withDatabase(
-                      read.database()
-                          .withStatementTimeoutMillis(settings.limits().statementTimeoutMillis())),
+                      read.database().withStatementTimeout(settings.limits().statementTimeout())),
                   queueSettings,
                   ApiMetrics.registry(vertx));
             },
@@ -214,7 +213,8 @@ public final class ApiVerticle extends VerticleBase {
     feed = new KillmailFeed(vertx, repos.killmails());
     queues = new QueueAccess(vertx, queueSettings);
     workerStatus = new WorkerStatusSource(vertx, queues);
-    ticker = new WorkerStatusTicker(vertx, workerStatus, settings.workerStatusIntervalMillis());
+    ticker =
+        new WorkerStatusTicker(vertx, workerStatus, settings.workerStatusInterval().toMillis());
     // A token with an unknown key id refetches the JWKS at most once per
     // KILLBOARD_SSO_JWKS_MIN_RELOAD (30 s),
     // so forged key ids cannot hammer the SSO.
@@ -299,8 +299,8 @@ public final class ApiVerticle extends VerticleBase {
             .setMaxWebSocketFrameSize(settings.limits().maxBodyBytes())
             // Slowloris and forgotten connections (issue 10, D8); live streams write keep-alives
             // well within it.
-            .setIdleTimeout(settings.idleTimeoutSeconds());
-    ConnectionGuard guard = new ConnectionGuard(vertx, settings.headerTimeoutMillis());
+            .setIdleTimeout((int) settings.idleTimeout().toSeconds());
+    ConnectionGuard guard = new ConnectionGuard(vertx, settings.headerTimeout().toMillis());
     return Future.all(feed.start(), queues.start(), workerStatus.start())
         .compose(
             v ->

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -120,7 +121,7 @@ public final class IngestBenchmark {
                 io.vertx.pgclient.SslMode.DISABLE,
                 false,
                 null,
-                300_000);
+                Duration.ofSeconds(300));
         ConnectionBudget budget =
             ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))
                 .await(60, TimeUnit.SECONDS);

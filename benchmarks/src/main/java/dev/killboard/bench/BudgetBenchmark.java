@@ -19,6 +19,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class BudgetBenchmark {
             SslMode.DISABLE,
             false,
             null,
-            30_000);
+            Duration.ofSeconds(30));
     System.out.printf(
         "Killboard connection budget benchmark (%d cores, Java %s)%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));

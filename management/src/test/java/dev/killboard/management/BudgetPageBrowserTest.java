@@ -25,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -74,7 +75,7 @@ class BudgetPageBrowserTest {
             io.vertx.pgclient.SslMode.DISABLE,
             false,
             null,
-            30_000);
+            Duration.ofSeconds(30));
     budget =
         ConnectionBudget.forVertx(vertx, BudgetSettings.defaults(database))
             .await(60, TimeUnit.SECONDS);

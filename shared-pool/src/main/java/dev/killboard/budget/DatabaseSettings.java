@@ -23,7 +23,7 @@ public record DatabaseSettings(
     SslMode sslMode,
     boolean trustAll,
     String rootCert,
-    int statementTimeoutMillis) {
+    Duration statementTimeout) {
 
   /** Reads the URL, then the variables that win over it. */
   public static DatabaseSettings from(Env env) {
@@ -57,18 +57,24 @@ public record DatabaseSettings(
         !verifies || rootCert != null || trustAll,
         "sslmode %s checks the server's certificate, so it needs the CA certificate that signed it: set KILLBOARD_DB_SSL_ROOT_CERT to its PEM file (DigitalOcean: the database's 'Download CA certificate'), or use sslmode=require to encrypt without checking."
             .formatted(ssl.value));
-    Duration timeout =
-        env.duration("KILLBOARD_DB_STATEMENT_TIMEOUT", "30s", "0s", "1d")
-            .about("the longest SQL statement of a session (0: none)");
     password = password != null ? password : url.password();
     return new DatabaseSettings(
-        host, port, name, user, password, ssl, trustAll, rootCert, (int) timeout.toMillis());
+        host,
+        port,
+        name,
+        user,
+        password,
+        ssl,
+        trustAll,
+        rootCert,
+        env.duration("KILLBOARD_DB_STATEMENT_TIMEOUT", "30s", "0s", "1d")
+            .about("the longest SQL statement of a session (0: none)"));
   }
 
   /** The same database with another statement timeout (the API's own, shorter one). */
-  public DatabaseSettings withStatementTimeoutMillis(int millis) {
+  public DatabaseSettings withStatementTimeout(Duration timeout) {
     return new DatabaseSettings(
-        host, port, database, user, password, sslMode, trustAll, rootCert, millis);
+        host, port, database, user, password, sslMode, trustAll, rootCert, timeout);
   }
 
   /** A JDBC URL without credentials, for tools such as Flyway that need one. */
@@ -100,8 +106,8 @@ public record DatabaseSettings(
       options.setSslOptions(
           tls.setTrustOptions(ca ? new PemTrustOptions().addCertPath(rootCert) : null));
     }
-    if (statementTimeoutMillis > 0) {
-      options.addProperty("statement_timeout", Integer.toString(statementTimeoutMillis));
+    if (!statementTimeout.isZero()) {
+      options.addProperty("statement_timeout", Long.toString(statementTimeout.toMillis()));
     }
     return options;
   }

@@ -123,7 +123,7 @@ class PermitHookContractTest {
             io.vertx.pgclient.SslMode.DISABLE,
             false,
             null,
-            0);
+            Duration.ZERO);
     ConnectionBudget other =
         ConnectionBudget.start(vertx, TestCluster.budget(db).withDatabase(wrongPassword))
             .await(30, TimeUnit.SECONDS);

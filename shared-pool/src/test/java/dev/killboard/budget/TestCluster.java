@@ -7,6 +7,7 @@ import dev.killboard.config.Secret;
 import dev.killboard.embedded.EmbeddedDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ public final class TestCluster {
             io.vertx.pgclient.SslMode.DISABLE,
             false,
             null,
-            30_000);
+            Duration.ofSeconds(30));
     return BudgetSettings.defaults(database);
   }
 

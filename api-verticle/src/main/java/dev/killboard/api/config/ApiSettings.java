@@ -16,10 +16,10 @@ public record ApiSettings(
     boolean migrateOnStart,
     QueryLimits limits,
     SsoSettings sso,
-    int workerStatusIntervalMillis,
-    int sseKeepAliveMillis,
-    int idleTimeoutSeconds,
-    int headerTimeoutMillis,
+    Duration workerStatusInterval,
+    Duration sseKeepAlive,
+    Duration idleTimeout,
+    Duration headerTimeout,
     int maxSubscriptionsPerSocket,
     int maxSseStreamsPerClient,
     boolean trustForwardedFor,
@@ -61,14 +61,12 @@ public record ApiSettings(
             .about("whether the API applies pending migrations at start"),
         limits,
         SsoSettings.from(env, host, port),
-        millis(
-            env.duration("KILLBOARD_WORKER_STATUS_INTERVAL", "5s", "100ms", "1h")
-                .about("how often workerStatus subscribers get a new reading")),
-        millis(keepAlive),
-        (int) idle.toSeconds(),
-        millis(
-            env.duration("KILLBOARD_HTTP_HEADER_TIMEOUT", "10s", "100ms", "10m")
-                .about("a connection must have sent its first request's headers within this time")),
+        env.duration("KILLBOARD_WORKER_STATUS_INTERVAL", "5s", "100ms", "1h")
+            .about("how often workerStatus subscribers get a new reading"),
+        keepAlive,
+        idle,
+        env.duration("KILLBOARD_HTTP_HEADER_TIMEOUT", "10s", "100ms", "10m")
+            .about("a connection must have sent its first request's headers within this time"),
         env.integer("KILLBOARD_MAX_SUBSCRIPTIONS_PER_SOCKET", 20, 1, 10_000)
             .about("subscriptions one WebSocket may run"),
         env.integer("KILLBOARD_MAX_SSE_STREAMS_PER_CLIENT", 20, 0, 100_000)
@@ -78,10 +76,6 @@ public record ApiSettings(
             .about(
                 "whether the client address is taken from X-Forwarded-For (only behind a proxy that sets it)"),
         ClientLimits.from(env, limits));
-  }
-
-  static int millis(Duration d) {
-    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
   }
 
   private static boolean isHttpUrl(String value) {

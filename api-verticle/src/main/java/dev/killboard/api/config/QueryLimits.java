@@ -16,8 +16,8 @@ public record QueryLimits(
     int maxUniversePageSize,
     int maxBodyBytes,
     int maxResponseBytes,
-    int statementTimeoutMillis,
-    int requestTimeoutMillis,
+    Duration statementTimeout,
+    Duration requestTimeout,
     int exactCountCeiling,
     int maxSearchLength) {
 
@@ -75,8 +75,8 @@ public record QueryLimits(
             .about("the largest request body"),
         env.integer("KILLBOARD_MAX_RESPONSE_BYTES", 8 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024)
             .about("the largest response"),
-        ApiSettings.millis(statement),
-        ApiSettings.millis(request),
+        statement,
+        request,
         env.integer("KILLBOARD_EXACT_COUNT_CEILING", 10_000, 0, 100_000_000)
             .about("lists count exactly up to this many rows"),
         env.integer("KILLBOARD_MAX_SEARCH_LENGTH", 100, 1, 1000)

@@ -117,7 +117,8 @@ public final class ApiRouter {
     // Executed and encoded on worker threads; the time limit runs inside the execution so that its
     // answer is the
     // only one (see RequestDeadline).
-    GraphQLHttpHandler http = new GraphQLHttpHandler(p.api(), s.limits().requestTimeoutMillis());
+    GraphQLHttpHandler http =
+        new GraphQLHttpHandler(p.api(), s.limits().requestTimeout().toMillis());
 
     router.route("/graphql").handler(WebSocketFrameGuard.around(ws));
     router
@@ -129,7 +130,8 @@ public final class ApiRouter {
     router
         .route("/graphql")
         .handler(
-            new GraphQLSseHandler(p.api(), s.sseKeepAliveMillis(), s.maxSseStreamsPerClient()));
+            new GraphQLSseHandler(
+                p.api(), s.sseKeepAlive().toMillis(), s.maxSseStreamsPerClient()));
     router.route("/graphql").handler(ApiRouter::requireJsonBody);
     router.route("/graphql").handler(http);
 
